@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, if it is missing: Debian packages and two npm
+# packages (google.rpc protos, buf) into third_party/npm. Idempotent; quiet when all is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+PKGS=(bazel-bootstrap libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+      libabsl-dev libcpp-httplib-dev rapidjson-dev libgtest-dev libgmock-dev libssl-dev
+      libsqlite3-dev python3-grpcio python3-grpc-tools python3-protobuf openssl curl)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Node and npm: the machine image may bring its own; Debian's otherwise.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install_deps: installing ${missing[*]}" >&2
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ ! -f third_party/npm/node_modules/google-proto-files/google/rpc/error_details.proto ] ||
+   [ ! -x third_party/npm/node_modules/.bin/buf ]; then
+  echo "install_deps: installing npm tools into third_party/npm" >&2
+  mkdir -p third_party/npm
+  cp tools/package.json third_party/npm/package.json
+  (cd third_party/npm && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+fi
