@@ -1,0 +1,262 @@
+#include "server/errors.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/types/optional.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace barion_gateway::server {
+namespace {
+
+struct CodeRow {
+  const char* error_code;
+  absl::StatusCode code;
+};
+
+// The table of docs/ERRORS.md. Matching is case-sensitive on Barion's documented spelling
+// first, then case-insensitive (Barion's binder is case-insensitive; its output is not always).
+constexpr CodeRow kBarionCodes[] = {
+    // The gateway's own configuration is wrong: an operator problem, never the caller's.
+    {"AuthenticationFailed", absl::StatusCode::kFailedPrecondition},
+    {"ShopIsInDraftState", absl::StatusCode::kFailedPrecondition},
+    {"ShopIsClosed", absl::StatusCode::kFailedPrecondition},
+    // The request itself is invalid.
+    {"ModelValidationError", absl::StatusCode::kInvalidArgument},
+    {"InvalidUser", absl::StatusCode::kInvalidArgument},
+    {"TransactionDoesNotBelongToPayment", absl::StatusCode::kInvalidArgument},
+    {"TheSourceAndDestinationAccountsAreMatched", absl::StatusCode::kInvalidArgument},
+    // Something named does not exist.
+    {"NotExistingPaymentId", absl::StatusCode::kNotFound},
+    {"InvalidRecurrenceId", absl::StatusCode::kNotFound},
+    {"StatementNotFound", absl::StatusCode::kNotFound},
+    // The operation is not allowed in the current state of the payment, wallet or token.
+    {"PaymentStatusNotValid", absl::StatusCode::kFailedPrecondition},
+    {"UserCantReceiveEMoney", absl::StatusCode::kFailedPrecondition},
+    {"UserCantMakeOutgoingTransaction", absl::StatusCode::kFailedPrecondition},
+    {"SuspendedUserTriedToRefund", absl::StatusCode::kFailedPrecondition},
+    {"InsufficientFunds", absl::StatusCode::kFailedPrecondition},
+    {"InvalidCurrency", absl::StatusCode::kFailedPrecondition},
+    {"RecurringPaymentDenied", absl::StatusCode::kFailedPrecondition},
+    {"OriginalPaymentWasntSuccessful", absl::StatusCode::kFailedPrecondition},
+    {"CardExpired", absl::StatusCode::kFailedPrecondition},
+    {"CardError", absl::StatusCode::kFailedPrecondition},
+    {"TopUpFailed", absl::StatusCode::kFailedPrecondition},
+    {"ThreeDsNotEnabled", absl::StatusCode::kFailedPrecondition},
+    // The shop is not enabled for the feature at Barion.
+    {"RecurringPaymentNotAllowed", absl::StatusCode::kPermissionDenied},
+    // A bank or third party did not answer in time: Barion cancelled, nothing happened.
+    {"PingFailed", absl::StatusCode::kUnavailable},
+};
+
+absl::optional<absl::StatusCode> LookUp(absl::string_view error_code) {
+  for (const CodeRow& row : kBarionCodes) {
+    if (error_code == row.error_code) return row.code;
+  }
+  for (const CodeRow& row : kBarionCodes) {
+    if (absl::EqualsIgnoreCase(error_code, row.error_code)) return row.code;
+  }
+  return absl::nullopt;
+}
+
+absl::Status WithDetails(absl::StatusCode code, absl::string_view message,
+                         google::rpc::Status details) {
+  details.set_code(static_cast<int>(code));
+  details.set_message(std::string(message));
+  absl::Status status(code, message);
+  status.SetPayload(kRpcStatusPayloadUrl, absl::Cord(details.SerializeAsString()));
+  return status;
+}
+
+absl::optional<google::rpc::Status> Details(const absl::Status& status) {
+  absl::optional<absl::Cord> payload = status.GetPayload(kRpcStatusPayloadUrl);
+  if (!payload) return absl::nullopt;
+  google::rpc::Status details;
+  if (!details.ParseFromString(std::string(*payload))) return absl::nullopt;
+  return details;
+}
+
+// Barion's EndPoint is a full URL; keep it only without a query string (a v2 GET once carried
+// the POSKey in its query).
+std::string SafeEndpoint(absl::string_view endpoint) {
+  return std::string(endpoint.substr(0, endpoint.find('?')));
+}
+
+const char* ReasonName(UpstreamFailure failure) {
+  switch (failure) {
+    case UpstreamFailure::kUnreachable:
+      return "UPSTREAM_UNREACHABLE";
+    case UpstreamFailure::kTlsFailure:
+      return "UPSTREAM_TLS_FAILURE";
+    case UpstreamFailure::kTimeout:
+      return "UPSTREAM_TIMEOUT";
+    case UpstreamFailure::kConnectionReset:
+      return "UPSTREAM_CONNECTION_RESET";
+    case UpstreamFailure::kHttpError:
+      return "UPSTREAM_HTTP_ERROR";
+    case UpstreamFailure::kRateLimited:
+      return "UPSTREAM_RATE_LIMITED";
+    case UpstreamFailure::kMalformedResponse:
+      return "UPSTREAM_MALFORMED_RESPONSE";
+  }
+  return "UPSTREAM_UNKNOWN";
+}
+
+}  // namespace
+
+absl::StatusCode CodeForBarionErrorCode(absl::string_view error_code) {
+  return LookUp(error_code).value_or(absl::StatusCode::kFailedPrecondition);
+}
+
+absl::Status BarionErrorStatus(const std::vector<BarionError>& errors, int http_status,
+                               absl::string_view payment_id) {
+  google::rpc::Status details;
+  for (const BarionError& e : errors) {
+    google::rpc::ErrorInfo info;
+    info.set_reason(e.error_code.empty() ? "Unspecified" : e.error_code);
+    info.set_domain(std::string(kBarionDomain));
+    auto& md = *info.mutable_metadata();
+    if (!e.title.empty()) md["title"] = e.title;
+    if (!e.description.empty()) md["description"] = e.description;
+    if (!e.endpoint.empty()) md["endpoint"] = SafeEndpoint(e.endpoint);
+    if (!e.happened_at.empty()) md["happened_at"] = e.happened_at;
+    md["http_status"] = absl::StrCat(http_status);
+    const std::string& pid = e.payment_id.empty() ? std::string(payment_id) : e.payment_id;
+    if (!pid.empty()) md["payment_id"] = pid;
+    details.add_details()->PackFrom(info);
+  }
+  const BarionError& first = errors.front();
+  absl::StatusCode code = http_status >= 500 ? absl::StatusCode::kUnavailable
+                                             : CodeForBarionErrorCode(first.error_code);
+  std::string message = absl::StrCat("Barion error ", first.error_code);
+  if (!first.title.empty()) absl::StrAppend(&message, ": ", first.title);
+  if (!first.description.empty() && first.description != first.title) {
+    absl::StrAppend(&message, " (", first.description, ")");
+  }
+  if (errors.size() > 1) absl::StrAppend(&message, " and ", errors.size() - 1, " more");
+  return WithDetails(code, message, std::move(details));
+}
+
+absl::Status UpstreamFailureStatus(UpstreamFailure failure, bool mutation, int http_status,
+                                   absl::string_view detail) {
+  absl::StatusCode code;
+  const char* outcome;
+  switch (failure) {
+    case UpstreamFailure::kUnreachable:
+    case UpstreamFailure::kTlsFailure:
+      code = absl::StatusCode::kUnavailable;
+      outcome = "not_sent";
+      break;
+    case UpstreamFailure::kTimeout:
+      code = absl::StatusCode::kDeadlineExceeded;
+      outcome = mutation ? "unknown" : "not_applicable";
+      break;
+    case UpstreamFailure::kConnectionReset:
+      code = absl::StatusCode::kUnavailable;
+      outcome = mutation ? "unknown" : "not_applicable";
+      break;
+    case UpstreamFailure::kHttpError:
+      if (http_status >= 500) {
+        code = absl::StatusCode::kUnavailable;
+        outcome = mutation ? "unknown" : "not_applicable";
+      } else {
+        // 404/405/other 4xx without Barion's error body: the gateway called Barion wrongly.
+        code = absl::StatusCode::kInternal;
+        outcome = "rejected";
+      }
+      break;
+    case UpstreamFailure::kRateLimited:
+      code = absl::StatusCode::kResourceExhausted;
+      outcome = "rejected";
+      break;
+    case UpstreamFailure::kMalformedResponse:
+      code = mutation ? absl::StatusCode::kUnknown : absl::StatusCode::kUnavailable;
+      outcome = mutation ? "unknown" : "not_applicable";
+      break;
+    default:
+      code = absl::StatusCode::kUnknown;
+      outcome = "unknown";
+  }
+  google::rpc::ErrorInfo info;
+  info.set_reason(ReasonName(failure));
+  info.set_domain(std::string(kGatewayDomain));
+  auto& md = *info.mutable_metadata();
+  md["outcome"] = outcome;
+  if (http_status > 0) md["http_status"] = absl::StrCat(http_status);
+  google::rpc::Status details;
+  details.add_details()->PackFrom(info);
+  std::string message = absl::StrCat("Barion call failed: ", ReasonName(failure));
+  if (!detail.empty()) absl::StrAppend(&message, " (", detail, ")");
+  if (std::string(outcome) == "unknown") {
+    absl::StrAppend(&message,
+                    "; the operation may or may not have taken effect at Barion, check the "
+                    "payment's state before retrying");
+  }
+  return WithDetails(code, message, std::move(details));
+}
+
+absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations) {
+  google::rpc::BadRequest bad;
+  for (const FieldViolation& v : violations) {
+    auto* fv = bad.add_field_violations();
+    fv->set_field(v.field);
+    fv->set_description(v.description);
+  }
+  google::rpc::Status details;
+  details.add_details()->PackFrom(bad);
+  std::string message = absl::StrCat("invalid ", violations.front().field, ": ",
+                                     violations.front().description);
+  if (violations.size() > 1) {
+    absl::StrAppend(&message, " (and ", violations.size() - 1, " more invalid fields)");
+  }
+  return WithDetails(absl::StatusCode::kInvalidArgument, message, std::move(details));
+}
+
+std::vector<std::string> ErrorReasons(const absl::Status& status) {
+  std::vector<std::string> out;
+  absl::optional<google::rpc::Status> details = Details(status);
+  if (!details) return out;
+  for (const auto& any : details->details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) out.push_back(info.reason());
+  }
+  return out;
+}
+
+std::vector<std::string> ViolatedFields(const absl::Status& status) {
+  std::vector<std::string> out;
+  absl::optional<google::rpc::Status> details = Details(status);
+  if (!details) return out;
+  for (const auto& any : details->details()) {
+    google::rpc::BadRequest bad;
+    if (!any.UnpackTo(&bad)) continue;
+    for (const auto& fv : bad.field_violations()) out.push_back(fv.field());
+  }
+  return out;
+}
+
+std::string FirstErrorMetadata(const absl::Status& status, absl::string_view key) {
+  absl::optional<google::rpc::Status> details = Details(status);
+  if (!details) return "";
+  for (const auto& any : details->details()) {
+    google::rpc::ErrorInfo info;
+    if (!any.UnpackTo(&info)) continue;
+    auto it = info.metadata().find(std::string(key));
+    return it == info.metadata().end() ? "" : it->second;
+  }
+  return "";
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  google::rpc::Status details = Details(status).value_or(google::rpc::Status());
+  details.set_code(static_cast<int>(status.code()));
+  details.set_message(std::string(status.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
+                      details.SerializeAsString());
+}
+
+}  // namespace barion_gateway::server
