@@ -445,6 +445,11 @@ absl::Status DecodeFinishLike(const ParsedAnswer& answer, Response* out) {
 
 // ---------------------------------------------------------------------------------------------
 
+std::string CurrencyCode(v1::Currency currency) {
+  const char* name = NameOf(kCurrencies, currency);
+  return name == nullptr ? "" : name;
+}
+
 std::string FormatTimeSpan(absl::Duration d) {
   int64_t total = absl::ToInt64Seconds(d);
   if (total < 0) total = 0;

@@ -75,6 +75,9 @@ absl::Status DecodeCancelAuthorization(const ParsedAnswer& answer,
 absl::Status DecodeRefund(const ParsedAnswer& answer, barion::v1::RefundResponse* out);
 absl::Status DecodeComplete(const ParsedAnswer& answer, barion::v1::CompleteResponse* out);
 
+// Barion's code of a currency ("HUF"), or "" for UNSPECIFIED and unknown values.
+std::string CurrencyCode(barion::v1::Currency currency);
+
 // .NET TimeSpan text: "hh:mm:ss" below one day, "d.hh:mm:ss" from one day. Whole seconds.
 std::string FormatTimeSpan(absl::Duration d);
 // Parses "[d.]hh:mm:ss[.fffffff]" or "d:hh:mm:ss"; false on anything else.

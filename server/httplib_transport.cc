@@ -44,21 +44,21 @@ void SetTimeout(httplib::Client& client,
 absl::StatusOr<std::unique_ptr<HttplibTransport>> HttplibTransport::Create(Options options) {
   const std::string& url = options.base_url;
   if (!absl::StartsWith(url, "https://") && !absl::StartsWith(url, "http://")) {
-    return absl::InvalidArgumentError("barion base URL must start with https:// or http://");
+    return absl::InvalidArgumentError("barion.base_url: must start with https:// or http://");
   }
   absl::string_view rest = absl::StripPrefix(absl::StripPrefix(url, "https://"), "http://");
   if (rest.empty() || rest[0] == '/' || rest[0] == ':') {
-    return absl::InvalidArgumentError("barion base URL has no host");
+    return absl::InvalidArgumentError("barion.base_url: has no host");
   }
   if (rest.find('/') != absl::string_view::npos && rest.substr(rest.find('/')) != "/") {
-    return absl::InvalidArgumentError("barion base URL must not have a path");
+    return absl::InvalidArgumentError("barion.base_url: must not have a path");
   }
   if (!options.ca_file.empty() && !std::ifstream(options.ca_file).good()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("barion CA file cannot be read: ", options.ca_file));
+        absl::StrCat("barion.ca_file: cannot read ", options.ca_file));
   }
   if (options.max_connections < 1) {
-    return absl::InvalidArgumentError("max_connections must be at least 1");
+    return absl::InvalidArgumentError("barion.max_connections: must be at least 1");
   }
   if (absl::EndsWith(options.base_url, "/")) options.base_url.pop_back();
   return std::unique_ptr<HttplibTransport>(new HttplibTransport(std::move(options)));

@@ -1,0 +1,80 @@
+#include "server/barion_api.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "server/errors.h"
+
+namespace barion_gateway::server {
+namespace {
+
+UpstreamFailure FailureOf(const absl::Status& status) {
+  absl::optional<absl::Cord> kind = status.GetPayload(kTransportFailurePayloadUrl);
+  const std::string k = kind ? std::string(*kind) : "";
+  if (k == kFailureConnect) return UpstreamFailure::kUnreachable;
+  if (k == kFailureTls) return UpstreamFailure::kTlsFailure;
+  if (k == kFailureTimeout) return UpstreamFailure::kTimeout;
+  if (status.code() == absl::StatusCode::kDeadlineExceeded) return UpstreamFailure::kTimeout;
+  return UpstreamFailure::kConnectionReset;
+}
+
+// Barion's ASP.NET "Message" is generic text ("An error has occurred."); keep it short.
+std::string Shorten(absl::string_view text) {
+  return std::string(text.size() > 200 ? text.substr(0, 200) : text);
+}
+
+}  // namespace
+
+absl::StatusOr<ParsedAnswer> BarionApi::Get(const std::string& path, const std::string& pos_key,
+                                            absl::Time deadline) const {
+  HttpRequest request;
+  request.method = "GET";
+  request.path = path;
+  request.deadline = deadline;
+  return Call(std::move(request), pos_key);
+}
+
+absl::StatusOr<ParsedAnswer> BarionApi::Post(const std::string& path, const std::string& pos_key,
+                                             std::string body, absl::Time deadline) const {
+  HttpRequest request;
+  request.method = "POST";
+  request.path = path;
+  request.body = std::move(body);
+  request.deadline = deadline;
+  return Call(std::move(request), pos_key);
+}
+
+absl::StatusOr<ParsedAnswer> BarionApi::Call(HttpRequest request,
+                                             const std::string& pos_key) const {
+  const bool mutation = request.method != "GET";
+  request.headers.emplace_back("x-pos-key", pos_key);
+  absl::StatusOr<HttpResponse> response = transport_->Send(request);
+  if (!response.ok()) {
+    // The transport's message is its own secret-free text.
+    return UpstreamFailureStatus(FailureOf(response.status()), mutation, 0,
+                                 response.status().message());
+  }
+  ParsedAnswer answer = ParsedAnswer::Parse(response->body);
+  const ErrorEnvelope& env = answer.envelope();
+  if (!env.errors.empty()) {
+    return BarionErrorStatus(env.errors, response->status, env.payment_id);
+  }
+  const int http = response->status;
+  if (http == 429) {
+    return UpstreamFailureStatus(UpstreamFailure::kRateLimited, mutation, http,
+                                 "Barion's rate limit (2 PaymentState calls per payment per 5 s)");
+  }
+  if (http < 200 || http >= 300) {
+    std::string detail = absl::StrCat("HTTP ", http);
+    if (!env.message.empty()) absl::StrAppend(&detail, ": ", Shorten(env.message));
+    if (!env.is_json_object) absl::StrAppend(&detail, ", body is not JSON");
+    return UpstreamFailureStatus(UpstreamFailure::kHttpError, mutation, http, detail);
+  }
+  if (!env.is_json_object) {
+    return UpstreamFailureStatus(UpstreamFailure::kMalformedResponse, mutation, http,
+                                 "HTTP 2xx answer is not a JSON object");
+  }
+  return answer;
+}
+
+}  // namespace barion_gateway::server

@@ -1,0 +1,220 @@
+#include "server/config.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "barion/gateway/config/v1/config.pb.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+
+namespace barion_gateway::server {
+namespace {
+
+namespace cfg = ::barion::gateway::config::v1;
+
+// Collects text-format parse errors with their line numbers.
+class ParseErrors : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (first_.empty()) first_ = absl::StrCat("line ", line + 1, ":", column + 1, ": ", message);
+  }
+  const std::string& first() const { return first_; }
+
+ private:
+  std::string first_;
+};
+
+std::string Resolve(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || path[0] == '/' || base_dir.empty() || base_dir == ".") return path;
+  return absl::StrCat(base_dir, "/", path);
+}
+
+absl::Status Bad(const std::string& source, const std::string& setting,
+                 const std::string& problem) {
+  return absl::InvalidArgumentError(absl::StrCat(source, ": ", setting, ": ", problem));
+}
+
+bool ValidShopName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+bool ValidUrl(const std::string& url) {
+  return absl::StartsWith(url, "https://") || absl::StartsWith(url, "http://");
+}
+
+}  // namespace
+
+EnvLookup ProcessEnv() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+absl::Status ValidateListenAddress(const std::string& address, const std::string& setting) {
+  size_t colon = address.rfind(':');
+  int port;
+  if (colon == std::string::npos || colon == 0 ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(setting, ": \"", address, "\" is not host:port (port 0 picks a free one)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& source,
+                                   const std::string& base_dir, const EnvLookup& env) {
+  cfg::GatewayConfig file;
+  google::protobuf::TextFormat::Parser parser;
+  ParseErrors errors;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(text, &file)) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", errors.first()));
+  }
+
+  Config config;
+  if (file.shops().empty()) return Bad(source, "shops", "at least one shop is required");
+  std::set<std::string> names;
+  for (int i = 0; i < file.shops_size(); ++i) {
+    const cfg::Shop& s = file.shops(i);
+    const std::string at = absl::StrCat("shops[", i, "]");
+    if (!ValidShopName(s.name())) {
+      return Bad(source, at + ".name", "must be 1-64 characters of [a-z0-9_-]");
+    }
+    const std::string where = absl::StrCat(at, " (", s.name(), ")");
+    if (!names.insert(s.name()).second) return Bad(source, where + ".name", "is used twice");
+    ShopConfig shop;
+    shop.name = s.name();
+    if (!s.pos_key_env().empty() && !s.pos_key_file().empty()) {
+      return Bad(source, where, "set pos_key_env or pos_key_file, not both");
+    }
+    if (!s.pos_key_env().empty()) {
+      std::optional<std::string> key = env(s.pos_key_env());
+      if (!key || key->empty()) {
+        return Bad(source, where + ".pos_key_env",
+                   absl::StrCat("environment variable ", s.pos_key_env(), " is not set"));
+      }
+      shop.pos_key = *key;
+    } else if (!s.pos_key_file().empty()) {
+      const std::string path = Resolve(base_dir, s.pos_key_file());
+      std::ifstream in(path);
+      if (!in) return Bad(source, where + ".pos_key_file", absl::StrCat("cannot read ", path));
+      std::stringstream content;
+      content << in.rdbuf();
+      shop.pos_key = std::string(absl::StripAsciiWhitespace(content.str()));
+      if (shop.pos_key.empty()) {
+        return Bad(source, where + ".pos_key_file", absl::StrCat(path, " is empty"));
+      }
+    } else {
+      return Bad(source, where, "pos_key_env or pos_key_file is required");
+    }
+    for (char c : shop.pos_key) {
+      if (!(absl::ascii_isxdigit(c) || c == '-')) {
+        // Describe, never echo, the key.
+        return Bad(source, where + ".pos_key",
+                   "the POSKey must be a GUID (hex digits, hyphens optional)");
+      }
+    }
+    shop.payee = s.payee();
+    if (shop.payee.empty() || shop.payee.find('@') == std::string::npos) {
+      return Bad(source, where + ".payee", "must be the e-mail of the shop's Barion wallet");
+    }
+    shop.default_redirect_url = s.defaults().redirect_url();
+    shop.default_callback_url = s.defaults().callback_url();
+    shop.default_locale = s.defaults().locale();
+    if (!shop.default_redirect_url.empty() && !ValidUrl(shop.default_redirect_url)) {
+      return Bad(source, where + ".defaults.redirect_url", "must be an absolute http(s) URL");
+    }
+    if (!shop.default_callback_url.empty() && !ValidUrl(shop.default_callback_url)) {
+      return Bad(source, where + ".defaults.callback_url", "must be an absolute http(s) URL");
+    }
+    config.shops.push_back(std::move(shop));
+  }
+
+  const cfg::Barion& b = file.barion();
+  if (!b.base_url().empty()) {
+    config.barion_base_url = b.base_url();
+  } else if (b.environment() == cfg::BARION_ENVIRONMENT_PRODUCTION) {
+    config.barion_base_url = "https://api.barion.com";
+  } else {
+    config.barion_base_url = "https://api.test.barion.com";
+  }
+  if (!ValidUrl(config.barion_base_url)) {
+    return Bad(source, "barion.base_url", "must start with https:// or http://");
+  }
+  config.barion_ca_file = Resolve(base_dir, b.ca_file());
+  if (b.max_connections() != 0) {
+    if (b.max_connections() < 1 || b.max_connections() > 1024) {
+      return Bad(source, "barion.max_connections", "must be 1-1024");
+    }
+    config.max_connections = b.max_connections();
+  }
+  if (b.has_default_timeout()) {
+    absl::Duration d =
+        absl::Seconds(b.default_timeout().seconds()) + absl::Nanoseconds(b.default_timeout().nanos());
+    if (d < absl::Seconds(1) || d > absl::Minutes(10)) {
+      return Bad(source, "barion.default_timeout", "must be between 1s and 10m");
+    }
+    config.default_timeout = d;
+  }
+
+  const cfg::Listen& l = file.listen();
+  if (!l.grpc_address().empty()) config.grpc_address = l.grpc_address();
+  if (absl::Status s = ValidateListenAddress(config.grpc_address, "listen.grpc_address"); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", s.message()));
+  }
+  if (l.max_concurrent_calls() != 0) {
+    if (l.max_concurrent_calls() < 4 || l.max_concurrent_calls() > 4096) {
+      return Bad(source, "listen.max_concurrent_calls", "must be 4-4096");
+    }
+    config.max_concurrent_calls = l.max_concurrent_calls();
+  }
+  if (l.tls_cert_file().empty() != l.tls_key_file().empty()) {
+    return Bad(source, "listen.tls_cert_file", "tls_cert_file and tls_key_file go together");
+  }
+  config.tls_cert_file = Resolve(base_dir, l.tls_cert_file());
+  config.tls_key_file = Resolve(base_dir, l.tls_key_file());
+  if (!file.data_dir().empty()) config.data_dir = Resolve(base_dir, file.data_dir());
+  return config;
+}
+
+absl::StatusOr<Config> LoadConfigFile(const std::string& path, const EnvLookup& env) {
+  std::ifstream in(path);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read the file"));
+  std::stringstream content;
+  content << in.rdbuf();
+  size_t slash = path.rfind('/');
+  std::string base_dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  return ParseConfig(content.str(), path, base_dir, env);
+}
+
+std::string DefaultConfigText() {
+  return R"pb(
+    shops {
+      name: "demo"
+      pos_key_env: "BARION_POS_KEY"
+      payee: "demo-shop@sandbox.local"
+      defaults {
+        redirect_url: "http://127.0.0.1:8080/payment/return"
+        locale: "en-US"
+      }
+    }
+    barion { base_url: "https://127.0.0.1:18443" ca_file: "data/sandbox/ca.pem" }
+    listen { grpc_address: "127.0.0.1:50051" }
+    data_dir: "data"
+  )pb";
+}
+
+}  // namespace barion_gateway::server

@@ -1,0 +1,64 @@
+// Gateway configuration: loads the text-format GatewayConfig (proto/barion/gateway/config/v1),
+// applies defaults, resolves secrets, and validates everything at once.
+//
+// Errors are INVALID_ARGUMENT whose message names the setting ("shops[1].payee: ...") and never
+// contains a secret. Flags are not read here: main applies them to the loaded Config.
+#ifndef BARION_GATEWAY_SERVER_CONFIG_H_
+#define BARION_GATEWAY_SERVER_CONFIG_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace barion_gateway::server {
+
+// A shop as the service uses it. Holds the POSKey: never log or print a ShopConfig.
+struct ShopConfig {
+  std::string name;
+  std::string pos_key;
+  std::string payee;
+  std::string default_redirect_url;
+  std::string default_callback_url;
+  std::string default_locale;
+};
+
+struct Config {
+  std::vector<ShopConfig> shops;
+  std::string barion_base_url;
+  std::string barion_ca_file;
+  int max_connections = 32;
+  absl::Duration default_timeout = absl::Seconds(60);
+  std::string grpc_address = "127.0.0.1:50051";
+  int max_concurrent_calls = 64;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string data_dir = "data";
+};
+
+// Looks up an environment variable; nullopt when unset. Injected so that tests set no globals.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+EnvLookup ProcessEnv();
+
+// Parses and validates `text` (GatewayConfig in text format). `source` names the file in
+// messages; `base_dir` resolves relative paths (pos_key_file, ca_file, data_dir).
+absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& source,
+                                   const std::string& base_dir, const EnvLookup& env);
+
+// Reads the file at `path` and parses it as above.
+absl::StatusOr<Config> LoadConfigFile(const std::string& path, const EnvLookup& env);
+
+// The embedded default configuration: one shop "demo" (POSKey from $BARION_POS_KEY, payee
+// demo-shop@sandbox.local) against the local sandbox at https://127.0.0.1:18443 with the CA
+// the sandbox writes to data/sandbox/ca.pem. Used when the gateway runs without --config.
+std::string DefaultConfigText();
+
+// Checks a host:port listen address (port 0-65535; host not empty). OK or INVALID_ARGUMENT.
+absl::Status ValidateListenAddress(const std::string& address, const std::string& setting);
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_CONFIG_H_

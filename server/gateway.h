@@ -1,0 +1,49 @@
+// GatewayServer: the assembled gateway: transport, services, gRPC server (reflection on,
+// grpc.health.v1 on), bounded threads. Used by main and by in-process tests.
+#ifndef BARION_GATEWAY_SERVER_GATEWAY_H_
+#define BARION_GATEWAY_SERVER_GATEWAY_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "server/config.h"
+#include "server/http_transport.h"
+#include "server/payment_service.h"
+
+namespace barion_gateway::server {
+
+class GatewayServer {
+ public:
+  // Builds and starts serving. `transport` replaces the HTTPS transport when not null (tests).
+  // Returns INVALID_ARGUMENT for a bad setting, UNAVAILABLE when the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(
+      const Config& config, std::unique_ptr<HttpTransport> transport = nullptr);
+
+  ~GatewayServer();
+
+  // The bound gRPC address, with the real port when the configuration said 0.
+  const std::string& grpc_address() const { return grpc_address_; }
+  int grpc_port() const { return grpc_port_; }
+  HttpTransport* transport() const { return transport_.get(); }
+  PaymentServiceImpl* payment_service() const { return payment_service_.get(); }
+
+  // Stops accepting calls and waits up to `grace` for running ones; then cancels them.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  GatewayServer() = default;
+
+  std::unique_ptr<HttpTransport> transport_;
+  std::unique_ptr<PaymentServiceImpl> payment_service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string grpc_address_;
+  int grpc_port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_GATEWAY_H_

@@ -1,0 +1,182 @@
+#include "server/payment_service.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "server/codec.h"
+#include "server/errors.h"
+#include "server/log.h"
+#include "server/validation.h"
+
+namespace barion_gateway::server {
+namespace {
+
+namespace v1 = ::barion::v1;
+
+void ApplyShopDefaults(const ShopConfig& shop, v1::StartPaymentRequest* r) {
+  for (v1::PaymentTransaction& t : *r->mutable_transactions()) {
+    if (t.payee().empty()) t.set_payee(shop.payee);
+  }
+  if (r->redirect_url().empty()) r->set_redirect_url(shop.default_redirect_url);
+  if (r->callback_url().empty()) r->set_callback_url(shop.default_callback_url);
+  if (r->locale().empty()) r->set_locale(shop.default_locale);
+}
+
+}  // namespace
+
+PaymentServiceImpl::PaymentServiceImpl(std::vector<ShopConfig> shops, HttpTransport* transport,
+                                       absl::Duration default_timeout)
+    : shops_(std::move(shops)), api_(transport), default_timeout_(default_timeout) {}
+
+absl::StatusOr<const ShopConfig*> PaymentServiceImpl::ResolveShop(const std::string& name) const {
+  if (name.empty()) {
+    if (shops_.size() == 1) return &shops_.front();
+    return InvalidArgumentStatus(
+        {{"shop", "is required: this gateway serves several shops"}});
+  }
+  for (const ShopConfig& shop : shops_) {
+    if (shop.name == name) return &shop;
+  }
+  return InvalidArgumentStatus({{"shop", absl::StrCat("no shop named \"", name,
+                                                      "\" is configured in the gateway")}});
+}
+
+absl::Time PaymentServiceImpl::DeadlineOf(const grpc::ServerContext* context) const {
+  const auto deadline = context->deadline();
+  const absl::Time fallback = absl::Now() + default_timeout_;
+  if (deadline == std::chrono::system_clock::time_point::max()) return fallback;
+  return std::min(absl::FromChrono(deadline), absl::Now() + absl::Minutes(10));
+}
+
+grpc::Status PaymentServiceImpl::Finish(const char* rpc, const std::string& shop,
+                                        const std::string& payment_id, absl::Time start,
+                                        const absl::Status& status) const {
+  if (CallLogging() || !status.ok()) {
+    std::string line = absl::StrFormat("rpc=%s shop=%s payment_id=%s code=%s latency_ms=%.2f", rpc,
+                                       shop.empty() ? "-" : shop,
+                                       payment_id.empty() ? "-" : payment_id,
+                                       absl::StatusCodeToString(status.code()),
+                                       absl::ToDoubleMilliseconds(absl::Now() - start));
+    const std::vector<std::string> reasons = ErrorReasons(status);
+    if (!reasons.empty()) absl::StrAppend(&line, " reason=", reasons.front());
+    if (status.ok() || status.code() == absl::StatusCode::kInvalidArgument ||
+        status.code() == absl::StatusCode::kNotFound ||
+        status.code() == absl::StatusCode::kFailedPrecondition) {
+      LogInfo(line);
+    } else {
+      LogWarning(line);
+    }
+  }
+  return ToGrpcStatus(status);
+}
+
+template <typename Request, typename Response>
+absl::Status PaymentServiceImpl::RunPost(const char* path, const Request& request,
+                                         absl::Time deadline,
+                                         absl::Status (*validate)(const Request&),
+                                         std::string (*encode)(const Request&),
+                                         absl::Status (*decode)(const ParsedAnswer&, Response*),
+                                         Response* response) const {
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
+  if (!shop.ok()) return shop.status();
+  if (absl::Status s = validate(request); !s.ok()) return s;
+  absl::StatusOr<ParsedAnswer> answer = api_.Post(path, (*shop)->pos_key, encode(request), deadline);
+  if (!answer.ok()) return answer.status();
+  return decode(*answer, response);
+}
+
+grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
+                                              const v1::StartPaymentRequest* request,
+                                              v1::StartPaymentResponse* response) {
+  const absl::Time start = absl::Now();
+  absl::Status status = [&]() -> absl::Status {
+    absl::StatusOr<const ShopConfig*> shop = ResolveShop(request->shop());
+    if (!shop.ok()) return shop.status();
+    v1::StartPaymentRequest effective = *request;
+    ApplyShopDefaults(**shop, &effective);
+    if (absl::Status s = ValidateStartPayment(effective); !s.ok()) return s;
+    absl::StatusOr<ParsedAnswer> answer = api_.Post(
+        "/v2/Payment/Start", (*shop)->pos_key, EncodeStartPayment(effective), DeadlineOf(context));
+    if (!answer.ok()) return answer.status();
+    return DecodeStartPayment(*answer, response);
+  }();
+  return Finish("StartPayment", request->shop(), response->payment_id(), start, status);
+}
+
+absl::StatusOr<v1::GetPaymentStateResponse> PaymentServiceImpl::GetPaymentStateUntil(
+    const v1::GetPaymentStateRequest& request, absl::Time deadline) const {
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
+  if (!shop.ok()) return shop.status();
+  if (absl::Status s = ValidateGetPaymentState(request); !s.ok()) return s;
+  absl::StatusOr<ParsedAnswer> answer = api_.Get(
+      absl::StrCat("/v4/Payment/", request.payment_id(), "/PaymentState"), (*shop)->pos_key,
+      deadline);
+  if (!answer.ok()) return answer.status();
+  v1::GetPaymentStateResponse response;
+  if (absl::Status s = DecodePaymentState(*answer, &response); !s.ok()) return s;
+  return response;
+}
+
+grpc::Status PaymentServiceImpl::GetPaymentState(grpc::ServerContext* context,
+                                                 const v1::GetPaymentStateRequest* request,
+                                                 v1::GetPaymentStateResponse* response) {
+  const absl::Time start = absl::Now();
+  absl::StatusOr<v1::GetPaymentStateResponse> result =
+      GetPaymentStateUntil(*request, DeadlineOf(context));
+  if (result.ok()) *response = *std::move(result);
+  return Finish("GetPaymentState", request->shop(), request->payment_id(), start,
+                result.status());
+}
+
+grpc::Status PaymentServiceImpl::FinishReservation(grpc::ServerContext* context,
+                                                   const v1::FinishReservationRequest* request,
+                                                   v1::FinishReservationResponse* response) {
+  const absl::Time start = absl::Now();
+  absl::Status status =
+      RunPost("/v2/Payment/FinishReservation", *request, DeadlineOf(context),
+              &ValidateFinishReservation, &EncodeFinishReservation, &DecodeFinishReservation,
+              response);
+  return Finish("FinishReservation", request->shop(), request->payment_id(), start, status);
+}
+
+grpc::Status PaymentServiceImpl::Capture(grpc::ServerContext* context,
+                                         const v1::CaptureRequest* request,
+                                         v1::CaptureResponse* response) {
+  const absl::Time start = absl::Now();
+  absl::Status status = RunPost("/v2/Payment/Capture", *request, DeadlineOf(context),
+                                &ValidateCapture, &EncodeCapture, &DecodeCapture, response);
+  return Finish("Capture", request->shop(), request->payment_id(), start, status);
+}
+
+grpc::Status PaymentServiceImpl::CancelAuthorization(
+    grpc::ServerContext* context, const v1::CancelAuthorizationRequest* request,
+    v1::CancelAuthorizationResponse* response) {
+  const absl::Time start = absl::Now();
+  absl::Status status =
+      RunPost("/v2/Payment/CancelAuthorization", *request, DeadlineOf(context),
+              &ValidateCancelAuthorization, &EncodeCancelAuthorization,
+              &DecodeCancelAuthorization, response);
+  return Finish("CancelAuthorization", request->shop(), request->payment_id(), start, status);
+}
+
+grpc::Status PaymentServiceImpl::Refund(grpc::ServerContext* context,
+                                        const v1::RefundRequest* request,
+                                        v1::RefundResponse* response) {
+  const absl::Time start = absl::Now();
+  absl::Status status = RunPost("/v2/Payment/Refund", *request, DeadlineOf(context),
+                                &ValidateRefund, &EncodeRefund, &DecodeRefund, response);
+  return Finish("Refund", request->shop(), request->payment_id(), start, status);
+}
+
+grpc::Status PaymentServiceImpl::Complete(grpc::ServerContext* context,
+                                          const v1::CompleteRequest* request,
+                                          v1::CompleteResponse* response) {
+  const absl::Time start = absl::Now();
+  absl::Status status = RunPost("/v2/Payment/Complete", *request, DeadlineOf(context),
+                                &ValidateComplete, &EncodeComplete, &DecodeComplete, response);
+  return Finish("Complete", request->shop(), request->payment_id(), start, status);
+}
+
+}  // namespace barion_gateway::server

@@ -1,0 +1,74 @@
+// PaymentServiceImpl: barion.v1.PaymentService over Barion's REST API.
+//
+// Each RPC: resolve the shop -> apply the shop's defaults -> validate -> encode -> one Barion
+// call (BarionApi) -> decode -> grpc::Status at the edge (ToGrpcStatus). Nothing is retried.
+// Uses gRPC's synchronous API: a call's thread waits on Barion (docs/adr/0002-sync-unary.md);
+// the server bounds the threads.
+#ifndef BARION_GATEWAY_SERVER_PAYMENT_SERVICE_H_
+#define BARION_GATEWAY_SERVER_PAYMENT_SERVICE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "barion/v1/payment_service.grpc.pb.h"
+#include "server/barion_api.h"
+#include "server/config.h"
+#include "server/http_transport.h"
+
+namespace barion_gateway::server {
+
+class PaymentServiceImpl final : public barion::v1::PaymentService::Service {
+ public:
+  // `transport` is not owned and must outlive the service. `default_timeout` bounds the
+  // upstream call when the caller set no gRPC deadline.
+  PaymentServiceImpl(std::vector<ShopConfig> shops, HttpTransport* transport,
+                     absl::Duration default_timeout);
+
+  grpc::Status StartPayment(grpc::ServerContext* context,
+                            const barion::v1::StartPaymentRequest* request,
+                            barion::v1::StartPaymentResponse* response) override;
+  grpc::Status GetPaymentState(grpc::ServerContext* context,
+                               const barion::v1::GetPaymentStateRequest* request,
+                               barion::v1::GetPaymentStateResponse* response) override;
+  grpc::Status FinishReservation(grpc::ServerContext* context,
+                                 const barion::v1::FinishReservationRequest* request,
+                                 barion::v1::FinishReservationResponse* response) override;
+  grpc::Status Capture(grpc::ServerContext* context, const barion::v1::CaptureRequest* request,
+                       barion::v1::CaptureResponse* response) override;
+  grpc::Status CancelAuthorization(grpc::ServerContext* context,
+                                   const barion::v1::CancelAuthorizationRequest* request,
+                                   barion::v1::CancelAuthorizationResponse* response) override;
+  grpc::Status Refund(grpc::ServerContext* context, const barion::v1::RefundRequest* request,
+                      barion::v1::RefundResponse* response) override;
+  grpc::Status Complete(grpc::ServerContext* context, const barion::v1::CompleteRequest* request,
+                        barion::v1::CompleteResponse* response) override;
+
+  // The same operations with absl types, for in-process callers (the callback worker, tests).
+  absl::StatusOr<barion::v1::GetPaymentStateResponse> GetPaymentStateUntil(
+      const barion::v1::GetPaymentStateRequest& request, absl::Time deadline) const;
+
+ private:
+  absl::StatusOr<const ShopConfig*> ResolveShop(const std::string& name) const;
+  absl::Time DeadlineOf(const grpc::ServerContext* context) const;
+
+  // Runs one POST operation: validate, encode, call, decode.
+  template <typename Request, typename Response>
+  absl::Status RunPost(const char* path, const Request& request, absl::Time deadline,
+                       absl::Status (*validate)(const Request&),
+                       std::string (*encode)(const Request&),
+                       absl::Status (*decode)(const ParsedAnswer&, Response*),
+                       Response* response) const;
+
+  grpc::Status Finish(const char* rpc, const std::string& shop, const std::string& payment_id,
+                      absl::Time start, const absl::Status& status) const;
+
+  const std::vector<ShopConfig> shops_;
+  const BarionApi api_;
+  const absl::Duration default_timeout_;
+};
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_PAYMENT_SERVICE_H_

@@ -1,0 +1,441 @@
+#include "server/validation.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "barion/v1/types.pb.h"
+#include "server/codec.h"
+#include "server/errors.h"
+#include "server/money.h"
+
+namespace barion_gateway::server {
+namespace {
+
+namespace v1 = ::barion::v1;
+
+// Collects violations; one per field at most (the first broken rule).
+class Violations {
+ public:
+  void Add(std::string field, std::string description) {
+    for (const FieldViolation& v : list_) {
+      if (v.field == field) return;
+    }
+    list_.push_back({std::move(field), std::move(description)});
+  }
+  void Check(const absl::Status& s, const std::string& field) {
+    if (!s.ok()) Add(field, std::string(s.message()));
+  }
+  void Required(absl::string_view value, const std::string& field) {
+    if (value.empty()) Add(field, "is required");
+  }
+  void MaxLength(absl::string_view value, size_t max, const std::string& field) {
+    if (value.size() > max) Add(field, absl::StrCat("must be at most ", max, " characters"));
+  }
+  void RequiredMax(absl::string_view value, size_t max, const std::string& field) {
+    Required(value, field);
+    MaxLength(value, max, field);
+  }
+  void Range(int64_t value, int64_t lo, int64_t hi, const std::string& field) {
+    if (value < lo || value > hi) Add(field, absl::StrCat("must be between ", lo, " and ", hi));
+  }
+  absl::Status Result() const {
+    return list_.empty() ? absl::OkStatus() : InvalidArgumentStatus(list_);
+  }
+
+ private:
+  std::vector<FieldViolation> list_;
+};
+
+std::string At(absl::string_view base, absl::string_view field, int index) {
+  return absl::StrCat(base, field, "[", index, "]");
+}
+
+bool IsAbsoluteUrl(absl::string_view url) {
+  return absl::StartsWith(url, "https://") || absl::StartsWith(url, "http://");
+}
+
+void CheckUrl(Violations& v, absl::string_view url, const std::string& field, bool required) {
+  if (url.empty()) {
+    if (required) v.Add(field, "is required (set it here or as the shop's default)");
+    return;
+  }
+  v.MaxLength(url, 2000, field);
+  if (!IsAbsoluteUrl(url)) v.Add(field, "must be an absolute http(s) URL");
+}
+
+void CheckPhone(Violations& v, absl::string_view phone, const std::string& field) {
+  if (phone.empty()) return;
+  v.MaxLength(phone, 30, field);
+  for (char c : phone) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      v.Add(field, "must be digits only with the country code, no '+' or spaces (36701231234)");
+      return;
+    }
+  }
+  if (absl::StartsWith(phone, "00")) v.Add(field, "must not start with 00");
+}
+
+void CheckEmail(Violations& v, absl::string_view email, const std::string& field) {
+  if (email.empty()) return;
+  v.MaxLength(email, 256, field);
+  if (email.find('@') == absl::string_view::npos) v.Add(field, "must be an e-mail address");
+}
+
+void CheckDuration(Violations& v, const google::protobuf::Duration& d, absl::Duration lo,
+                   absl::Duration hi, const std::string& field) {
+  absl::Duration value = absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+  if (d.nanos() != 0) {
+    v.Add(field, "must be whole seconds");
+  } else if (value < lo || value > hi) {
+    v.Add(field, absl::StrCat("must be between ", absl::FormatDuration(lo), " and ",
+                              absl::FormatDuration(hi)));
+  }
+}
+
+template <typename Address>
+void CheckAddressCommon(Violations& v, const Address& a, const std::string& base) {
+  if (a.country().size() != 2 || !absl::ascii_isalpha(a.country()[0]) ||
+      !absl::ascii_isalpha(a.country()[1])) {
+    v.Add(base + ".country", "must be an ISO 3166-1 alpha-2 code (\"ZZ\" when unknown)");
+  }
+  if (!a.region().empty() && a.region().size() != 2) {
+    v.Add(base + ".region", "must be the 2-character subdivision code (\"BU\" for HU-BU)");
+  }
+  if (!a.region().empty() && a.city().empty()) {
+    v.Add(base + ".city", "is required when region is set");
+  }
+  v.MaxLength(a.city(), 50, base + ".city");
+  v.MaxLength(a.zip(), 16, base + ".zip");
+  v.MaxLength(a.street(), 50, base + ".street");
+  v.MaxLength(a.street2(), 50, base + ".street2");
+  v.MaxLength(a.street3(), 50, base + ".street3");
+}
+
+void CheckIndicator(Violations& v, v1::AgeIndicator value,
+                    std::initializer_list<v1::AgeIndicator> allowed, const std::string& field) {
+  if (value == v1::AGE_INDICATOR_UNSPECIFIED) return;
+  for (v1::AgeIndicator a : allowed) {
+    if (a == value) return;
+  }
+  v.Add(field, absl::StrCat(v1::AgeIndicator_Name(value), " is not allowed for this field"));
+}
+
+void CheckItems(Violations& v, const google::protobuf::RepeatedPtrField<v1::Item>& items,
+                int scale, const std::string& base) {
+  for (int i = 0; i < items.size(); ++i) {
+    const v1::Item& item = items[i];
+    const std::string p = At(base, "items", i) + ".";
+    v.RequiredMax(item.name(), 250, p + "name");
+    v.RequiredMax(item.description(), 500, p + "description");
+    v.Check(ValidateQuantity(item.quantity()), p + "quantity");
+    v.RequiredMax(item.unit(), 50, p + "unit");
+    v.Check(ValidateAmount(item.unit_price(), scale, AmountSign::kAny), p + "unit_price");
+    v.Check(ValidateAmount(item.item_total(), scale, AmountSign::kAny), p + "item_total");
+    v.MaxLength(item.sku(), 100, p + "sku");
+    v.MaxLength(item.image_url(), 2000, p + "image_url");
+  }
+}
+
+void CheckPaymentId(Violations& v, absl::string_view id) {
+  if (id.empty()) {
+    v.Add("payment_id", "is required");
+  } else if (!IsBarionGuid(id)) {
+    v.Add("payment_id", "must be Barion's payment id: 32 hex digits (hyphens allowed)");
+  }
+}
+
+void CheckTransactionId(Violations& v, absl::string_view id, const std::string& field) {
+  if (id.empty()) {
+    v.Add(field, "is required");
+  } else if (!IsBarionGuid(id)) {
+    v.Add(field, "must be Barion's transaction id: 32 hex digits (hyphens allowed)");
+  }
+}
+
+// The largest scale of any Barion currency: requests that do not name their currency.
+constexpr int kMaxScale = 2;
+
+template <typename Request>
+absl::Status ValidateFinishLike(const Request& r) {
+  Violations v;
+  CheckPaymentId(v, r.payment_id());
+  if (r.transactions().empty()) v.Add("transactions", "must have at least one transaction");
+  for (int i = 0; i < r.transactions().size(); ++i) {
+    const v1::TransactionToFinish& t = r.transactions(i);
+    const std::string p = At("", "transactions", i) + ".";
+    CheckTransactionId(v, t.transaction_id(), p + "transaction_id");
+    v.Check(ValidateAmount(t.total(), kMaxScale, AmountSign::kNonNegative), p + "total");
+    v.MaxLength(t.comment(), 640, p + "comment");
+    for (int j = 0; j < t.payee_transactions().size(); ++j) {
+      const v1::PayeeTransactionToFinish& pt = t.payee_transactions(j);
+      const std::string pp = At(p, "payee_transactions", j) + ".";
+      CheckTransactionId(v, pt.transaction_id(), pp + "transaction_id");
+      v.Check(ValidateAmount(pt.total(), kMaxScale, AmountSign::kNonNegative), pp + "total");
+      v.MaxLength(pt.comment(), 640, pp + "comment");
+    }
+    CheckItems(v, t.items(), kMaxScale, p);
+  }
+  return v.Result();
+}
+
+}  // namespace
+
+bool IsBarionGuid(absl::string_view id) {
+  auto hex = [](char c) { return absl::ascii_isxdigit(static_cast<unsigned char>(c)); };
+  if (id.size() == 32) {
+    for (char c : id) {
+      if (!hex(c)) return false;
+    }
+    return true;
+  }
+  if (id.size() == 36) {
+    for (size_t i = 0; i < id.size(); ++i) {
+      const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash ? id[i] != '-' : !hex(id[i])) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
+  Violations v;
+  const int scale = BarionCurrencyScale(CurrencyCode(r.currency()));
+  if (r.currency() == v1::CURRENCY_UNSPECIFIED || scale < 0) {
+    v.Add("currency", "is required");
+  }
+
+  switch (r.payment_type()) {
+    case v1::PAYMENT_TYPE_IMMEDIATE:
+      break;
+    case v1::PAYMENT_TYPE_RESERVATION:
+      if (!r.has_reservation_period()) {
+        v.Add("reservation_period", "is required for a RESERVATION payment");
+      }
+      break;
+    case v1::PAYMENT_TYPE_DELAYED_CAPTURE:
+      if (!r.has_delayed_capture_period()) {
+        v.Add("delayed_capture_period", "is required for a DELAYED_CAPTURE payment");
+      }
+      break;
+    default:
+      v.Add("payment_type", "is required");
+  }
+  if (r.has_reservation_period()) {
+    if (r.payment_type() != v1::PAYMENT_TYPE_RESERVATION) {
+      v.Add("reservation_period", "is only for RESERVATION payments");
+    }
+    CheckDuration(v, r.reservation_period(), absl::Minutes(1), absl::Hours(24 * 365),
+                  "reservation_period");
+  }
+  if (r.has_delayed_capture_period()) {
+    if (r.payment_type() != v1::PAYMENT_TYPE_DELAYED_CAPTURE) {
+      v.Add("delayed_capture_period", "is only for DELAYED_CAPTURE payments");
+    }
+    CheckDuration(v, r.delayed_capture_period(), absl::Minutes(1), absl::Hours(24 * 21),
+                  "delayed_capture_period");
+  }
+  if (r.has_payment_window()) {
+    CheckDuration(v, r.payment_window(), absl::Minutes(1), absl::Hours(24 * 7), "payment_window");
+  }
+
+  if (r.funding_sources().empty()) v.Add("funding_sources", "must name at least one source");
+  for (int i = 0; i < r.funding_sources().size(); ++i) {
+    const int fs = r.funding_sources(i);
+    if (fs == v1::FUNDING_SOURCE_UNSPECIFIED || !v1::FundingSource_IsValid(fs)) {
+      v.Add(At("", "funding_sources", i), "must be a known funding source");
+    }
+  }
+
+  v.RequiredMax(r.payment_request_id(), 100, "payment_request_id");
+  CheckEmail(v, r.payer_hint(), "payer_hint");
+  if (!r.card_holder_name_hint().empty() &&
+      (r.card_holder_name_hint().size() < 2 || r.card_holder_name_hint().size() > 45)) {
+    v.Add("card_holder_name_hint", "must be 2 to 45 characters");
+  }
+
+  // Token payments.
+  v.MaxLength(r.recurrence_id(), 100, "recurrence_id");
+  v.MaxLength(r.trace_id(), 100, "trace_id");
+  if (r.initiate_recurrence() && r.recurrence_id().empty()) {
+    v.Add("recurrence_id", "is required when initiate_recurrence is set");
+  }
+  if (!r.recurrence_id().empty() && r.recurrence_type() == v1::RECURRENCE_TYPE_UNSPECIFIED) {
+    v.Add("recurrence_type", "is required for token payments");
+  }
+  if (!v1::RecurrenceType_IsValid(r.recurrence_type())) {
+    v.Add("recurrence_type", "must be a known recurrence type");
+  }
+  if (r.initiate_recurrence() && r.recurrence_type() == v1::RECURRENCE_TYPE_RECURRING_PAYMENT) {
+    const v1::PurchaseInformation& pi = r.purchase_information();
+    if (!pi.has_recurring_expiry()) {
+      v.Add("purchase_information.recurring_expiry",
+            "is required when registering a RECURRING_PAYMENT token");
+    }
+    if (!pi.has_recurring_frequency()) {
+      v.Add("purchase_information.recurring_frequency",
+            "is required when registering a RECURRING_PAYMENT token");
+    }
+  }
+  if (!r.initiate_recurrence() && !r.recurrence_id().empty() &&
+      (r.recurrence_type() == v1::RECURRENCE_TYPE_MERCHANT_INITIATED_PAYMENT ||
+       r.recurrence_type() == v1::RECURRENCE_TYPE_RECURRING_PAYMENT) &&
+      r.trace_id().empty()) {
+    v.Add("trace_id", "is required for a subsequent merchant-initiated or recurring charge");
+  }
+  if (!r.trace_id().empty() && r.recurrence_id().empty()) {
+    v.Add("trace_id", "is only for token payments (set recurrence_id)");
+  }
+
+  CheckUrl(v, r.redirect_url(), "redirect_url", /*required=*/true);
+  CheckUrl(v, r.callback_url(), "callback_url", /*required=*/false);
+  v.MaxLength(r.order_number(), 100, "order_number");
+
+  if (r.locale().empty()) {
+    v.Add("locale", "is required (set it here or as the shop's default)");
+  } else if (r.locale().size() != 5 || r.locale()[2] != '-' ||
+             !absl::ascii_islower(r.locale()[0]) || !absl::ascii_islower(r.locale()[1]) ||
+             !absl::ascii_isupper(r.locale()[3]) || !absl::ascii_isupper(r.locale()[4])) {
+    v.Add("locale", "must look like \"hu-HU\" or \"en-US\"");
+  }
+
+  CheckPhone(v, r.payer_phone_number(), "payer_phone_number");
+  CheckPhone(v, r.payer_work_phone_number(), "payer_work_phone_number");
+  CheckPhone(v, r.payer_home_number(), "payer_home_number");
+  if (!v1::ChallengePreference_IsValid(r.challenge_preference())) {
+    v.Add("challenge_preference", "must be a known challenge preference");
+  }
+
+  if (r.has_shipping_address()) {
+    CheckAddressCommon(v, r.shipping_address(), "shipping_address");
+    v.MaxLength(r.shipping_address().full_name(), 45, "shipping_address.full_name");
+  }
+  if (r.has_billing_address()) CheckAddressCommon(v, r.billing_address(), "billing_address");
+
+  if (r.has_payer_account_information()) {
+    const v1::PayerAccountInformation& p = r.payer_account_information();
+    const std::string b = "payer_account_information.";
+    v.MaxLength(p.account_id(), 64, b + "account_id");
+    using A = v1::AgeIndicator;
+    const A kAge[] = {v1::AGE_INDICATOR_LESS_THAN_30_DAYS, v1::AGE_INDICATOR_BETWEEN_30_AND_60_DAYS,
+                      v1::AGE_INDICATOR_MORE_THAN_60_DAYS};
+    CheckIndicator(v, p.account_creation_indicator(),
+                   {v1::AGE_INDICATOR_NO_ACCOUNT, v1::AGE_INDICATOR_CREATED_DURING_THIS_TRANSACTION,
+                    kAge[0], kAge[1], kAge[2]},
+                   b + "account_creation_indicator");
+    CheckIndicator(v, p.account_change_indicator(),
+                   {v1::AGE_INDICATOR_CHANGED_DURING_THIS_TRANSACTION, kAge[0], kAge[1], kAge[2]},
+                   b + "account_change_indicator");
+    CheckIndicator(v, p.password_change_indicator(),
+                   {v1::AGE_INDICATOR_NO_CHANGE, v1::AGE_INDICATOR_CHANGED_DURING_THIS_TRANSACTION,
+                    kAge[0], kAge[1], kAge[2]},
+                   b + "password_change_indicator");
+    CheckIndicator(v, p.shipping_address_usage_indicator(),
+                   {v1::AGE_INDICATOR_THIS_TRANSACTION, kAge[0], kAge[1], kAge[2]},
+                   b + "shipping_address_usage_indicator");
+    CheckIndicator(v, p.payment_method_indicator(),
+                   {v1::AGE_INDICATOR_NO_ACCOUNT, v1::AGE_INDICATOR_THIS_TRANSACTION, kAge[0],
+                    kAge[1], kAge[2]},
+                   b + "payment_method_indicator");
+    if (p.has_purchases_in_the_last6_months()) {
+      v.Range(p.purchases_in_the_last6_months(), 0, 9999, b + "purchases_in_the_last6_months");
+    }
+    if (p.has_provision_attempts()) v.Range(p.provision_attempts(), 0, 999, b + "provision_attempts");
+    if (p.has_transactional_activity_per_day()) {
+      v.Range(p.transactional_activity_per_day(), 0, 999, b + "transactional_activity_per_day");
+    }
+    if (p.has_transactional_activity_per_year()) {
+      v.Range(p.transactional_activity_per_year(), 0, 999, b + "transactional_activity_per_year");
+    }
+  }
+  if (r.has_purchase_information()) {
+    const v1::PurchaseInformation& p = r.purchase_information();
+    const std::string b = "purchase_information.";
+    CheckEmail(v, p.delivery_email_address(), b + "delivery_email_address");
+    if (p.has_recurring_frequency()) v.Range(p.recurring_frequency(), 1, 9999, b + "recurring_frequency");
+    if (p.has_gift_card_purchase()) {
+      v.Check(ValidateAmount(p.gift_card_purchase().amount(), scale < 0 ? kMaxScale : scale,
+                             AmountSign::kPositive),
+              b + "gift_card_purchase.amount");
+      v.Range(p.gift_card_purchase().count(), 1, 99, b + "gift_card_purchase.count");
+    }
+  }
+
+  if (r.transactions().empty()) v.Add("transactions", "must have at least one transaction");
+  const int money_scale = scale < 0 ? kMaxScale : scale;
+  for (int i = 0; i < r.transactions().size(); ++i) {
+    const v1::PaymentTransaction& t = r.transactions(i);
+    const std::string p = At("", "transactions", i) + ".";
+    v.RequiredMax(t.pos_transaction_id(), 100, p + "pos_transaction_id");
+    if (t.payee().empty()) {
+      v.Add(p + "payee", "is required (set it here or as the shop's payee)");
+    }
+    CheckEmail(v, t.payee(), p + "payee");
+    v.Check(ValidateAmount(t.total(), money_scale, AmountSign::kPositive), p + "total");
+    v.MaxLength(t.comment(), 640, p + "comment");
+    for (int j = 0; j < t.payee_transactions().size(); ++j) {
+      const v1::PayeeTransaction& pt = t.payee_transactions(j);
+      const std::string pp = At(p, "payee_transactions", j) + ".";
+      v.RequiredMax(pt.pos_transaction_id(), 100, pp + "pos_transaction_id");
+      v.Required(pt.payee(), pp + "payee");
+      CheckEmail(v, pt.payee(), pp + "payee");
+      absl::Status amount = ValidateAmount(pt.total(), money_scale, AmountSign::kPositive);
+      v.Check(amount, pp + "total");
+      if (amount.ok() && ValidateAmount(t.total(), money_scale, AmountSign::kPositive).ok() &&
+          CompareDecimal(pt.total(), t.total()) > 0) {
+        v.Add(pp + "total", "must not exceed the transaction's total");
+      }
+      v.MaxLength(pt.comment(), 640, pp + "comment");
+    }
+    CheckItems(v, t.items(), money_scale, p);
+  }
+  return v.Result();
+}
+
+absl::Status ValidateGetPaymentState(const v1::GetPaymentStateRequest& r) {
+  Violations v;
+  CheckPaymentId(v, r.payment_id());
+  return v.Result();
+}
+
+absl::Status ValidateFinishReservation(const v1::FinishReservationRequest& r) {
+  return ValidateFinishLike(r);
+}
+
+absl::Status ValidateCapture(const v1::CaptureRequest& r) { return ValidateFinishLike(r); }
+
+absl::Status ValidateCancelAuthorization(const v1::CancelAuthorizationRequest& r) {
+  Violations v;
+  CheckPaymentId(v, r.payment_id());
+  return v.Result();
+}
+
+absl::Status ValidateRefund(const v1::RefundRequest& r) {
+  Violations v;
+  CheckPaymentId(v, r.payment_id());
+  if (r.transactions_to_refund().empty()) {
+    v.Add("transactions_to_refund", "must have at least one transaction");
+  }
+  for (int i = 0; i < r.transactions_to_refund().size(); ++i) {
+    const v1::TransactionToRefund& t = r.transactions_to_refund(i);
+    const std::string p = At("", "transactions_to_refund", i) + ".";
+    CheckTransactionId(v, t.transaction_id(), p + "transaction_id");
+    v.RequiredMax(t.pos_transaction_id(), 100, p + "pos_transaction_id");
+    v.Check(ValidateAmount(t.amount_to_refund(), kMaxScale, AmountSign::kPositive),
+            p + "amount_to_refund");
+    v.MaxLength(t.comment(), 640, p + "comment");
+  }
+  return v.Result();
+}
+
+absl::Status ValidateComplete(const v1::CompleteRequest& r) {
+  Violations v;
+  CheckPaymentId(v, r.payment_id());
+  return v.Result();
+}
+
+}  // namespace barion_gateway::server

@@ -1,0 +1,33 @@
+// Request validation: what the gateway checks before it calls Barion.
+//
+// Each function returns OK or INVALID_ARGUMENT carrying a google.rpc.BadRequest with one field
+// violation per broken rule, in proto field paths ("transactions[0].items[1].unit_price"). The
+// rules are Barion's documented ones (API.md §3), so that the caller learns the field at fault
+// instead of Barion's ModelValidationError, which often does not name it. Money is checked
+// against the currency's scale (HUF whole, others 2 decimals) where the request names the
+// currency; where it does not (finish, capture, refund), against the largest scale (2), and
+// Barion checks the rest.
+//
+// Preconditions: shop defaults are already applied (payee, redirect URL, locale).
+#ifndef BARION_GATEWAY_SERVER_VALIDATION_H_
+#define BARION_GATEWAY_SERVER_VALIDATION_H_
+
+#include "absl/status/status.h"
+#include "barion/v1/payment_service.pb.h"
+
+namespace barion_gateway::server {
+
+absl::Status ValidateStartPayment(const barion::v1::StartPaymentRequest& request);
+absl::Status ValidateGetPaymentState(const barion::v1::GetPaymentStateRequest& request);
+absl::Status ValidateFinishReservation(const barion::v1::FinishReservationRequest& request);
+absl::Status ValidateCapture(const barion::v1::CaptureRequest& request);
+absl::Status ValidateCancelAuthorization(const barion::v1::CancelAuthorizationRequest& request);
+absl::Status ValidateRefund(const barion::v1::RefundRequest& request);
+absl::Status ValidateComplete(const barion::v1::CompleteRequest& request);
+
+// True for a Barion GUID: 32 hex digits, or 36 with hyphens at 8-4-4-4-12.
+bool IsBarionGuid(absl::string_view id);
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_VALIDATION_H_
