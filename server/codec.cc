@@ -422,7 +422,91 @@ absl::Status NotAnObject() { return absl::InvalidArgumentError("answer is not a 
 
 struct ParsedAnswer::Document {
   rapidjson::Document doc;
+  std::string body;  // kept for members that must be re-emitted verbatim
 };
+
+namespace {
+
+// SAX filter: forwards to a Writer only the value of one top-level member, numbers as their
+// raw text, so that an opaque object (ThreeDSAuthClientData) is passed on unchanged.
+class MemberCopier {
+ public:
+  MemberCopier(const char* name, Writer* out) : name_(name), out_(out) {}
+  bool Null() { return Emit([&] { return out_->Null(); }); }
+  bool Bool(bool b) { return Emit([&] { return out_->Bool(b); }); }
+  bool Int(int i) { return Emit([&] { return out_->Int(i); }); }
+  bool Uint(unsigned u) { return Emit([&] { return out_->Uint(u); }); }
+  bool Int64(int64_t i) { return Emit([&] { return out_->Int64(i); }); }
+  bool Uint64(uint64_t u) { return Emit([&] { return out_->Uint64(u); }); }
+  bool Double(double d) { return Emit([&] { return out_->Double(d); }); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    return Emit([&] { return out_->RawValue(s, n, rapidjson::kNumberType); });
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    return Emit([&] { return out_->String(s, n); });
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    if (depth_ == 1 && !copying_) {
+      selected_ = absl::EqualsIgnoreCase(absl::string_view(s, n), name_);
+      return true;
+    }
+    return copying_ ? out_->Key(s, n) : true;
+  }
+  bool StartObject() { return Open([&] { return out_->StartObject(); }); }
+  bool EndObject(rapidjson::SizeType) { return Close([&] { return out_->EndObject(); }); }
+  bool StartArray() { return Open([&] { return out_->StartArray(); }); }
+  bool EndArray(rapidjson::SizeType) { return Close([&] { return out_->EndArray(); }); }
+
+ private:
+  template <typename F>
+  bool Emit(F f) {
+    if (copying_) return f();
+    if (depth_ == 1 && selected_) {
+      selected_ = false;
+      return f();
+    }
+    return true;
+  }
+  template <typename F>
+  bool Open(F f) {
+    ++depth_;
+    if (!copying_ && depth_ == 2 && selected_) {
+      copying_ = true;
+      copy_depth_ = depth_;
+      selected_ = false;
+    }
+    return copying_ ? f() : true;
+  }
+  template <typename F>
+  bool Close(F f) {
+    bool ok = true;
+    if (copying_) {
+      ok = f();
+      if (depth_ == copy_depth_) copying_ = false;
+    }
+    --depth_;
+    return ok;
+  }
+
+  const char* name_;
+  Writer* out_;
+  int depth_ = 0;
+  int copy_depth_ = 0;
+  bool selected_ = false;
+  bool copying_ = false;
+};
+
+std::string CopyMemberVerbatim(const std::string& body, const char* name) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  MemberCopier copier(name, &w);
+  rapidjson::Reader reader;
+  rapidjson::StringStream stream(body.c_str());
+  reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, copier);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
 
 const ParsedAnswer::Document& DocumentOf(const ParsedAnswer& answer) { return *answer.document_; }
 
@@ -657,11 +741,9 @@ absl::Status DecodeStartPayment(const ParsedAnswer& answer, v1::StartPaymentResp
   ReadProcessedTransactions(doc, out->mutable_transactions());
   out->set_recurrence_result(static_cast<v1::RecurrenceResult>(ReadEnum(
       doc, "RecurrenceResult", kRecurrenceResults, out->mutable_recurrence_result_raw())));
-  if (const Value* data = Member(doc, "ThreeDSAuthClientData")) {
-    rapidjson::StringBuffer buffer;
-    Writer w(buffer);
-    data->Accept(w);
-    out->set_three_ds_auth_client_data(Finish(buffer));
+  if (Member(doc, "ThreeDSAuthClientData") != nullptr) {
+    out->set_three_ds_auth_client_data(
+        CopyMemberVerbatim(DocumentOf(answer).body, "ThreeDSAuthClientData"));
   }
   out->set_gateway_url(Text(doc, "GatewayUrl"));
   out->set_redirect_url(Text(doc, "RedirectUrl"));
@@ -806,8 +888,9 @@ ParsedAnswer::~ParsedAnswer() = default;
 
 ParsedAnswer ParsedAnswer::Parse(absl::string_view body) {
   ParsedAnswer answer;
+  answer.document_->body = std::string(body);
   rapidjson::Document& doc = answer.document_->doc;
-  doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(body.data(), body.size());
+  doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(answer.document_->body.c_str());
   ErrorEnvelope& env = answer.envelope_;
   if (doc.HasParseError() || !doc.IsObject()) return answer;
   env.is_json_object = true;

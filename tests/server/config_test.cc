@@ -1,0 +1,119 @@
+#include "server/config.h"
+
+#include <fstream>
+#include <map>
+
+#include "gtest/gtest.h"
+
+namespace barion_gateway::server {
+namespace {
+
+constexpr char kKey[] = "0123456789abcdef0123456789abcdef";
+
+EnvLookup Env(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+absl::StatusOr<Config> Parse(const std::string& text) {
+  return ParseConfig(text, "gateway.textproto", ".", Env({{"KEY", kKey}}));
+}
+
+void ExpectRejected(const std::string& text, const std::string& setting) {
+  absl::StatusOr<Config> c = Parse(text);
+  ASSERT_FALSE(c.ok()) << text;
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find(setting), absl::string_view::npos) << c.status();
+  EXPECT_EQ(c.status().message().find(kKey), absl::string_view::npos) << "secret leaked";
+}
+
+TEST(ParseConfigTest, AppliesDefaults) {
+  absl::StatusOr<Config> c = Parse(R"pb(shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" })pb");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->shops[0].pos_key, kKey);
+  EXPECT_EQ(c->barion_base_url, "https://api.test.barion.com");
+  EXPECT_EQ(c->grpc_address, "127.0.0.1:50051");
+  EXPECT_EQ(c->default_timeout, absl::Seconds(60));
+  EXPECT_EQ(c->max_connections, 32);
+}
+
+TEST(ParseConfigTest, SelectsProduction) {
+  absl::StatusOr<Config> c = Parse(R"pb(
+    shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" }
+    barion { environment: BARION_ENVIRONMENT_PRODUCTION }
+  )pb");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->barion_base_url, "https://api.barion.com");
+}
+
+TEST(ParseConfigTest, ReadsThePosKeyFromAFile) {
+  const std::string dir = testing::TempDir();
+  std::ofstream(dir + "/pos.key") << "  " << kKey << "\n";
+  absl::StatusOr<Config> c = ParseConfig(
+      R"pb(shops { name: "web" pos_key_file: "pos.key" payee: "a@b.c" })pb", "f", dir, Env({}));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->shops[0].pos_key, kKey);
+}
+
+TEST(ParseConfigTest, NamesTheBadSetting) {
+  ExpectRejected("", "shops");
+  ExpectRejected("shops { name: \"Web Shop\" pos_key_env: \"KEY\" payee: \"a@b.c\" }",
+                 "shops[0].name");
+  ExpectRejected("shops { name: \"web\" pos_key_env: \"MISSING\" payee: \"a@b.c\" }",
+                 "environment variable MISSING is not set");
+  ExpectRejected("shops { name: \"web\" payee: \"a@b.c\" }", "pos_key_env or pos_key_file");
+  ExpectRejected("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"nobody\" }", ".payee");
+  ExpectRejected(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" }"
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" }",
+      "is used twice");
+  ExpectRejected("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+                 "barion { base_url: \"ftp://x\" }",
+                 "barion.base_url");
+  ExpectRejected("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+                 "barion { default_timeout { seconds: 3600 } }",
+                 "barion.default_timeout");
+  ExpectRejected("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+                 "listen { grpc_address: \"nowhere\" }",
+                 "listen.grpc_address");
+  ExpectRejected("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+                 "listen { tls_cert_file: \"c.pem\" }",
+                 "listen.tls_cert_file");
+  ExpectRejected("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } bogus: 1",
+                 "line 1");
+}
+
+TEST(ParseConfigTest, DescribesButNeverEchoesAMalformedKey) {
+  absl::StatusOr<Config> c = ParseConfig(
+      R"pb(shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" })pb", "f", ".",
+      Env({{"KEY", "not a key but a secret"}}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("must be a GUID"), absl::string_view::npos);
+  EXPECT_EQ(c.status().message().find("secret"), absl::string_view::npos);
+}
+
+TEST(ParseConfigTest, EmbeddedDefaultsAndExampleFileParse) {
+  absl::StatusOr<Config> c =
+      ParseConfig(DefaultConfigText(), "defaults", ".", Env({{"BARION_POS_KEY", kKey}}));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->shops[0].name, "demo");
+  EXPECT_EQ(c->barion_base_url, "https://127.0.0.1:18443");
+  absl::StatusOr<Config> example = LoadConfigFile(
+      "server/gateway.example.textproto",
+      Env({{"BARION_POS_KEY_WEBSHOP", kKey}, {"BARION_POS_KEY_SUBSCRIPTIONS", kKey}}));
+  ASSERT_TRUE(example.ok()) << example.status();
+  EXPECT_EQ(example->shops.size(), 2u);
+}
+
+TEST(ValidateListenAddressTest, AcceptsPortZero) {
+  EXPECT_TRUE(ValidateListenAddress("127.0.0.1:0", "x").ok());
+  EXPECT_TRUE(ValidateListenAddress("[::1]:50051", "x").ok());
+  EXPECT_FALSE(ValidateListenAddress("127.0.0.1:70000", "x").ok());
+  EXPECT_FALSE(ValidateListenAddress(":80", "x").ok());
+}
+
+}  // namespace
+}  // namespace barion_gateway::server

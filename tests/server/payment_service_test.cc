@@ -1,0 +1,193 @@
+// PaymentServiceImpl with a FakeTransport: what goes out to Barion and what comes back.
+#include "server/payment_service.h"
+
+#include "google/protobuf/text_format.h"
+#include "grpcpp/server_context.h"
+#include "gtest/gtest.h"
+#include "server/errors.h"
+#include "tests/server/fake_transport.h"
+
+namespace barion_gateway::server {
+namespace {
+
+namespace v1 = ::barion::v1;
+
+constexpr char kKey[] = "2f6e1a9c4b7d4e0f8a3c5b9d1e7f6a20";
+constexpr char kPaymentId[] = "4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6";
+
+class PaymentServiceTest : public testing::Test {
+ protected:
+  PaymentServiceTest()
+      : service_({ShopConfig{"web", kKey, "shop@example.com", "https://shop.example/return", "",
+                             "hu-HU"}},
+                 &transport_, absl::Seconds(30)) {}
+
+  v1::StartPaymentRequest MinimalStart() {
+    v1::StartPaymentRequest r;
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(R"pb(
+      payment_type: PAYMENT_TYPE_IMMEDIATE funding_sources: FUNDING_SOURCE_ALL
+      payment_request_id: "req-1" currency: CURRENCY_HUF
+      transactions { pos_transaction_id: "t1" total: "123456789012345" }
+    )pb", &r));
+    return r;
+  }
+
+  // The whole status as a client would see it, with every detail.
+  static std::string Everything(const grpc::Status& s) {
+    return s.error_message() + s.error_details();
+  }
+
+  FakeTransport transport_;
+  PaymentServiceImpl service_;
+  grpc::ServerContext context_;
+};
+
+TEST_F(PaymentServiceTest, StartPaymentSendsExactAmountsWithTheShopsKeyAndDefaults) {
+  transport_.Answer(200, R"({"PaymentId":"4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6","Status":"Prepared",
+                           "GatewayUrl":"https://g/Pay","Errors":[]})");
+  v1::StartPaymentResponse response;
+  const v1::StartPaymentRequest request = MinimalStart();
+  grpc::Status s = service_.StartPayment(&context_, &request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(response.payment_id(), kPaymentId);
+  const std::vector<HttpRequest> requests = transport_.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  const HttpRequest& out = requests[0];
+  EXPECT_EQ(out.method, "POST");
+  EXPECT_EQ(out.path, "/v2/Payment/Start");
+  EXPECT_EQ(out.headers, (decltype(out.headers){{"x-pos-key", kKey}}));
+  EXPECT_NE(out.body.find("\"Total\":123456789012345"), std::string::npos) << out.body;
+  EXPECT_NE(out.body.find("\"Payee\":\"shop@example.com\""), std::string::npos);
+  EXPECT_NE(out.body.find("\"RedirectUrl\":\"https://shop.example/return\""), std::string::npos);
+  EXPECT_NE(out.body.find("\"Locale\":\"hu-HU\""), std::string::npos);
+  EXPECT_EQ(out.body.find(kKey), std::string::npos) << "key only in the header";
+  // The deadline is bounded by the default timeout when the caller set none.
+  EXPECT_LE(out.deadline, absl::Now() + absl::Seconds(30));
+  EXPECT_GT(out.deadline, absl::Now() + absl::Seconds(25));
+}
+
+TEST_F(PaymentServiceTest, HufWithDecimalsNeverReachesBarion) {
+  v1::StartPaymentRequest r = MinimalStart();
+  r.mutable_transactions(0)->set_total("10.50");
+  v1::StartPaymentResponse response;
+  grpc::Status s = service_.StartPayment(&context_, &r, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("transactions[0].total"), std::string::npos);
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(PaymentServiceTest, UnknownShopIsInvalidArgument) {
+  v1::StartPaymentRequest r = MinimalStart();
+  r.set_shop("other");
+  v1::StartPaymentResponse response;
+  grpc::Status s = service_.StartPayment(&context_, &r, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("shop"), std::string::npos);
+}
+
+TEST_F(PaymentServiceTest, GetPaymentStateUsesV4PathWithTheHeader) {
+  transport_.Answer(200, R"({"PaymentId":"4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6","Status":"Succeeded",
+                           "Total":84.00,"Currency":"HUF","Errors":[]})");
+  v1::GetPaymentStateRequest r;
+  r.set_payment_id(kPaymentId);
+  v1::GetPaymentStateResponse response;
+  ASSERT_TRUE(service_.GetPaymentState(&context_, &r, &response).ok());
+  EXPECT_EQ(transport_.requests()[0].method, "GET");
+  EXPECT_EQ(transport_.requests()[0].path, "/v4/Payment/4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6/PaymentState");
+  EXPECT_EQ(response.total(), "84");
+}
+
+TEST_F(PaymentServiceTest, BarionErrorsNeverLeakTheEchoedPosKey) {
+  transport_.Answer(400, std::string(R"({"Errors":[{"Title":"Invalid payment id",
+      "Description":"The given payment id is invalid","ErrorCode":"NotExistingPaymentId",
+      "HappenedAt":"2024-05-14T08:40:02.1200000Z","AuthData":")") + kKey +
+      R"(","EndPoint":"https://api.test.barion.com/v2/Payment/Refund"}]})");
+  v1::RefundRequest r;
+  r.set_payment_id(kPaymentId);
+  auto* t = r.add_transactions_to_refund();
+  t->set_transaction_id(kPaymentId);
+  t->set_pos_transaction_id("r1");
+  t->set_amount_to_refund("1");
+  v1::RefundResponse response;
+  grpc::Status s = service_.Refund(&context_, &r, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Everything(s).find(kKey), std::string::npos);
+}
+
+TEST_F(PaymentServiceTest, FailedTokenChargeOnHttp200IsAnErrorWithThePaymentId) {
+  transport_.Answer(200, R"({"PaymentId":"d4e6f8a0b2c44d3e8a1b3c5d7e9f0a12","Status":"Failed",
+      "RecurrenceResult":"Failed","Errors":[{"Title":"Card expired","ErrorCode":"CardExpired",
+      "Description":"x","AuthData":"k","EndPoint":"e"}]})");
+  v1::StartPaymentRequest r = MinimalStart();
+  r.set_recurrence_id("tok");
+  r.set_recurrence_type(v1::RECURRENCE_TYPE_ONE_CLICK_PAYMENT);
+  v1::StartPaymentResponse response;
+  grpc::Status s = service_.StartPayment(&context_, &r, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_details().find("d4e6f8a0b2c44d3e8a1b3c5d7e9f0a12"), std::string::npos);
+  EXPECT_NE(s.error_details().find("CardExpired"), std::string::npos);
+}
+
+TEST_F(PaymentServiceTest, TransportOutcomesAreToldApart) {
+  v1::CancelAuthorizationRequest r;
+  r.set_payment_id(kPaymentId);
+  v1::CancelAuthorizationResponse response;
+
+  transport_.Fail(absl::StatusCode::kUnavailable, kFailureConnect);
+  grpc::Status refused = service_.CancelAuthorization(&context_, &r, &response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(refused.error_details().find("UPSTREAM_UNREACHABLE"), std::string::npos);
+  EXPECT_NE(refused.error_details().find("not_sent"), std::string::npos);
+
+  transport_.Fail(absl::StatusCode::kDeadlineExceeded, kFailureTimeout);
+  grpc::Status timeout = service_.CancelAuthorization(&context_, &r, &response);
+  EXPECT_EQ(timeout.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_NE(timeout.error_details().find("unknown"), std::string::npos);
+
+  transport_.Fail(absl::StatusCode::kUnavailable, kFailureTls);
+  EXPECT_NE(service_.CancelAuthorization(&context_, &r, &response).error_details().find(
+                "UPSTREAM_TLS_FAILURE"),
+            std::string::npos);
+
+  transport_.Answer(500, R"({"Message":"An error has occurred."})");
+  grpc::Status http500 = service_.CancelAuthorization(&context_, &r, &response);
+  EXPECT_EQ(http500.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(http500.error_message().find("An error has occurred."), std::string::npos);
+
+  transport_.Answer(502, "<html>Bad gateway</html>");
+  grpc::Status html = service_.CancelAuthorization(&context_, &r, &response);
+  EXPECT_EQ(html.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(html.error_message().find("not JSON"), std::string::npos);
+
+  transport_.Answer(200, "{\"PaymentId\":");
+  EXPECT_EQ(service_.CancelAuthorization(&context_, &r, &response).error_code(),
+            grpc::StatusCode::UNKNOWN);
+
+  transport_.Answer(429, "");
+  v1::GetPaymentStateRequest g;
+  g.set_payment_id(kPaymentId);
+  v1::GetPaymentStateResponse gr;
+  EXPECT_EQ(service_.GetPaymentState(&context_, &g, &gr).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST(PaymentServiceShopsTest, SeveralShopsRequireTheShopField) {
+  FakeTransport transport;
+  PaymentServiceImpl service({ShopConfig{"a", kKey, "a@x.example", "", "", ""},
+                              ShopConfig{"b", "11111111111111111111111111111111", "b@x.example",
+                                         "", "", ""}},
+                             &transport, absl::Seconds(5));
+  grpc::ServerContext context;
+  v1::GetPaymentStateRequest r;
+  r.set_payment_id(kPaymentId);
+  v1::GetPaymentStateResponse response;
+  EXPECT_EQ(service.GetPaymentState(&context, &r, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  transport.Answer(200, R"({"Errors":[]})");
+  r.set_shop("b");
+  ASSERT_TRUE(service.GetPaymentState(&context, &r, &response).ok());
+  EXPECT_EQ(transport.requests()[0].headers[0].second, "11111111111111111111111111111111");
+}
+
+}  // namespace
+}  // namespace barion_gateway::server
