@@ -96,8 +96,6 @@ struct Dec {
 Dec operator+(Dec a, Dec b) { return Dec{a.units + b.units}; }
 Dec operator-(Dec a, Dec b) { return Dec{a.units - b.units}; }
 bool operator<(Dec a, Dec b) { return a.units < b.units; }
-bool operator>(Dec a, Dec b) { return a.units > b.units; }
-bool operator<=(Dec a, Dec b) { return a.units <= b.units; }
 
 int CurrencyScale(const std::string& c) {
   if (c == "HUF") return 0;
@@ -469,7 +467,7 @@ absl::Status Sandbox::Impl::Start() {
     const int threads = options_.threads;
     server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server.set_keep_alive_max_count(1000000);
-    server.set_keep_alive_timeout(30);
+    server.set_keep_alive_timeout(5);  // also bounds how long Stop() waits for idle clients
     server.set_read_timeout(30, 0);
     server.set_write_timeout(30, 0);
     server.set_payload_max_length(1 << 20);

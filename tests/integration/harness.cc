@@ -1,0 +1,134 @@
+#include "tests/integration/harness.h"
+
+#include <chrono>
+
+#include "google/protobuf/text_format.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "httplib.h"
+#include "server/log.h"
+
+namespace barion_gateway::testing_support {
+
+Harness::Harness(HarnessOptions options) {
+  sandbox::SandboxOptions so;
+  so.tls_dir = ::testing::TempDir() + "/sandbox-tls";
+  so.shops = {{"demo", kPosKey, kPayee, true}};
+  so.time_scale = 0.001;
+  so.rate_limit = options.rate_limit;
+  so.threads = 64;
+  auto sb = sandbox::Sandbox::Start(so);
+  if (!sb.ok()) {
+    ADD_FAILURE() << "sandbox: " << sb.status();
+    return;
+  }
+  sandbox_ = *std::move(sb);
+
+  server::Config config;
+  config.shops = {{"demo", kPosKey, kPayee, "https://shop.example/return", "", "en-US"}};
+  config.barion_base_url = sandbox_->https_url();
+  config.barion_ca_file = sandbox_->ca_file();
+  config.max_connections = options.max_connections;
+  config.grpc_address = "127.0.0.1:0";
+  config.data_dir = ::testing::TempDir() + "/gateway-data";
+  server::SetCallLogging(false);
+  auto gw = server::GatewayServer::Start(config);
+  if (!gw.ok()) {
+    ADD_FAILURE() << "gateway: " << gw.status();
+    return;
+  }
+  gateway_ = *std::move(gw);
+  stub_ = barion::v1::PaymentService::NewStub(
+      grpc::CreateChannel(gateway_->grpc_address(), grpc::InsecureChannelCredentials()));
+}
+
+Harness::~Harness() {
+  stub_.reset();
+  gateway_.reset();  // closes the gateway's pooled keep-alive connections first
+  if (sandbox_) sandbox_->Stop();
+}
+
+int Harness::Control(const std::string& path, const std::string& json) {
+  httplib::Client client(sandbox_->http_url());
+  auto res = client.Post(("/_sandbox/" + path).c_str(), json, "application/json");
+  return res ? res->status : 0;
+}
+
+std::string Harness::ControlGet(const std::string& path) {
+  httplib::Client client(sandbox_->http_url());
+  auto res = client.Get(("/_sandbox/" + path).c_str());
+  return res ? res->body : "";
+}
+
+barion::v1::StartPaymentRequest Harness::CardPayment(const std::string& total,
+                                                     barion::v1::Currency currency) {
+  barion::v1::StartPaymentRequest r;
+  r.set_payment_type(barion::v1::PAYMENT_TYPE_IMMEDIATE);
+  r.add_funding_sources(barion::v1::FUNDING_SOURCE_ALL);
+  r.set_payment_request_id("it-" + total);
+  r.set_currency(currency);
+  r.set_callback_url("http://127.0.0.1:9/unused-callback");
+  auto* t = r.add_transactions();
+  t->set_pos_transaction_id("tx-1");
+  t->set_total(total);
+  auto* item = t->add_items();
+  item->set_name("Widget");
+  item->set_description("A widget");
+  item->set_quantity("1");
+  item->set_unit("pcs");
+  item->set_unit_price(total);
+  item->set_item_total(total);
+  return r;
+}
+
+std::unique_ptr<grpc::ClientContext> Deadline(double seconds) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)));
+  return context;
+}
+
+namespace {
+google::rpc::Status Details(const grpc::Status& status) {
+  google::rpc::Status details;
+  details.ParseFromString(status.error_details());
+  return details;
+}
+}  // namespace
+
+std::vector<std::string> Reasons(const grpc::Status& status) {
+  std::vector<std::string> out;
+  const google::rpc::Status details = Details(status);
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) out.push_back(info.reason());
+  }
+  return out;
+}
+
+std::string Metadata(const grpc::Status& status, const std::string& key) {
+  const google::rpc::Status details = Details(status);
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) {
+      auto it = info.metadata().find(key);
+      if (it != info.metadata().end()) return it->second;
+    }
+  }
+  return "";
+}
+
+std::vector<std::string> BadFields(const grpc::Status& status) {
+  std::vector<std::string> out;
+  const google::rpc::Status details = Details(status);
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (!any.UnpackTo(&bad)) continue;
+    for (const auto& v : bad.field_violations()) out.push_back(v.field());
+  }
+  return out;
+}
+
+}  // namespace barion_gateway::testing_support

@@ -1,0 +1,59 @@
+// Harness for integration tests: the local sandbox and the gateway, in this process, talking
+// over real loopback sockets (gateway -> sandbox over HTTPS verified with the sandbox's CA),
+// and a gRPC client. Ports are chosen by the OS.
+#ifndef BARION_GATEWAY_TESTS_INTEGRATION_HARNESS_H_
+#define BARION_GATEWAY_TESTS_INTEGRATION_HARNESS_H_
+
+#include <memory>
+#include <string>
+
+#include "barion/v1/payment_service.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "sandbox/sandbox.h"
+#include "server/gateway.h"
+
+namespace barion_gateway::testing_support {
+
+inline constexpr char kPosKey[] = "5e4f7a1c2b3d4e5f8091a2b3c4d5e6f7";
+inline constexpr char kPayee[] = "demo-shop@sandbox.local";
+
+struct HarnessOptions {
+  bool rate_limit = false;
+  int max_connections = 8;
+};
+
+class Harness {
+ public:
+  explicit Harness(HarnessOptions options = {});
+  ~Harness();
+
+  barion::v1::PaymentService::Stub& stub() { return *stub_; }
+  sandbox::Sandbox& sandbox() { return *sandbox_; }
+  server::GatewayServer& gateway() { return *gateway_; }
+
+  // POSTs `json` to the sandbox's control API (path under /_sandbox/); returns the HTTP status.
+  int Control(const std::string& path, const std::string& json);
+  // GETs a control API path; returns the body.
+  std::string ControlGet(const std::string& path);
+
+  // A valid immediate HUF payment request for the demo shop.
+  static barion::v1::StartPaymentRequest CardPayment(const std::string& total,
+                                                     barion::v1::Currency currency);
+
+ private:
+  std::unique_ptr<sandbox::Sandbox> sandbox_;
+  std::unique_ptr<server::GatewayServer> gateway_;
+  std::unique_ptr<barion::v1::PaymentService::Stub> stub_;
+};
+
+// A context with a deadline `seconds` from now.
+std::unique_ptr<grpc::ClientContext> Deadline(double seconds);
+
+// Details of a gRPC error.
+std::vector<std::string> Reasons(const grpc::Status& status);
+std::string Metadata(const grpc::Status& status, const std::string& key);
+std::vector<std::string> BadFields(const grpc::Status& status);
+
+}  // namespace barion_gateway::testing_support
+
+#endif  // BARION_GATEWAY_TESTS_INTEGRATION_HARNESS_H_
