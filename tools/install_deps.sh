@@ -19,6 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if [ ! -f third_party/npm/node_modules/google-proto-files/google/rpc/error_details.proto ] ||
+   [ ! -f third_party/npm/node_modules/grpc-health-check/proto/health/v1/health.proto ] ||
    [ ! -x third_party/npm/node_modules/.bin/buf ]; then
   echo "install_deps: installing npm tools into third_party/npm" >&2
   mkdir -p third_party/npm

@@ -13,6 +13,7 @@ from barion.v1 import payment_service_pb2 as pb  # noqa: E402
 from barion.v1 import payment_service_pb2_grpc as pb_grpc  # noqa: E402
 from barion.v1 import types_pb2 as types  # noqa: E402
 from google.rpc import error_details_pb2, status_pb2  # noqa: E402
+from health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 
 
 def check(condition, message):
@@ -23,7 +24,11 @@ def check(condition, message):
 
 def main():
     address, sandbox, _ = sys.argv[1:4]
-    stub = pb_grpc.PaymentServiceStub(grpc.insecure_channel(address))
+    channel = grpc.insecure_channel(address)
+    stub = pb_grpc.PaymentServiceStub(channel)
+    health = health_pb2_grpc.HealthStub(channel).Check(
+        health_pb2.HealthCheckRequest(service="barion.v1.PaymentService"), timeout=10)
+    check(health.status == health_pb2.HealthCheckResponse.SERVING, "health: %s" % health)
 
     request = pb.StartPaymentRequest(
         payment_type=types.PAYMENT_TYPE_IMMEDIATE,
@@ -37,7 +42,7 @@ def main():
                               unit_price="0.10", item_total="0.10")])])
     started = stub.StartPayment(request, timeout=10)
     check(started.status == types.PAYMENT_STATUS_PREPARED, "prepared: %s" % started)
-    check(started.gateway_url.endswith(""), "gateway url")
+    check("/Pay?Id=%s" % started.payment_id in started.gateway_url, "gateway url")
 
     pay = urllib.request.Request(
         "%s/_sandbox/payments/%s/pay" % (sandbox, started.payment_id), data=b"{}",

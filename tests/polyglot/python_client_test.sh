@@ -6,6 +6,7 @@
 set -euo pipefail
 gateway="$1"; sandbox="$2"; google_protos="$(dirname "$(dirname "$3")")"
 [ -d "$google_protos" ] || google_protos="../${google_protos#external/}"
+health_proto="$4"; [ -f "$health_proto" ] || health_proto="../${health_proto#external/}"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
 gen="$work/gen"; mkdir -p "$gen"
 
@@ -13,7 +14,10 @@ gen="$work/gen"; mkdir -p "$gen"
   --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin \
   proto/barion/v1/types.proto proto/barion/v1/payment_service.proto \
   google/rpc/status.proto google/rpc/error_details.proto
-touch "$gen/barion/__init__.py" "$gen/barion/v1/__init__.py"
+/usr/bin/protoc -I"$(dirname "$(dirname "$(dirname "$health_proto")")")" --python_out="$gen" \
+  --grpc_out="$gen" --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin health/v1/health.proto
+touch "$gen/barion/__init__.py" "$gen/barion/v1/__init__.py" "$gen/health/__init__.py" \
+  "$gen/health/v1/__init__.py"
 
 export BARION_POS_KEY="$(openssl rand -hex 16)"
 cleanup() { kill "${gw_pid:-}" "${sb_pid:-}" 2>/dev/null || true; }
