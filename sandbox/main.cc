@@ -42,10 +42,12 @@ int main(int argc, char** argv) {
   options.time_scale = absl::GetFlag(FLAGS_time_scale);
   options.auth_failure_status = absl::GetFlag(FLAGS_auth_failure_status);
   options.rate_limit = absl::GetFlag(FLAGS_rate_limit);
-  for (absl::string_view spec : absl::StrSplit(absl::GetFlag(FLAGS_shops), ',', absl::SkipEmpty())) {
+  for (absl::string_view spec :
+       absl::StrSplit(absl::GetFlag(FLAGS_shops), ',', absl::SkipEmpty())) {
     std::vector<std::string> parts = absl::StrSplit(spec, ':');
     if (parts.size() != 3) {
-      std::fprintf(stderr, "--shops: \"%s\" is not name:ENV_VAR:payee\n", std::string(spec).c_str());
+      std::fprintf(stderr, "--shops: \"%s\" is not name:ENV_VAR:payee\n",
+                   std::string(spec).c_str());
       return 2;
     }
     const char* key = std::getenv(parts[1].c_str());

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <atomic>
@@ -386,8 +387,8 @@ class Sandbox::Impl {
   std::map<std::string, Token> tokens_ ABSL_GUARDED_BY(mu_);  // shop + '/' + recurrence id
   std::deque<Fault> faults_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::deque<absl::Time>> state_calls_ ABSL_GUARDED_BY(mu_);
-  std::priority_queue<CallbackJob, std::vector<CallbackJob>, std::greater<CallbackJob>>
-      callbacks_ ABSL_GUARDED_BY(mu_);
+  std::priority_queue<CallbackJob, std::vector<CallbackJob>, std::greater<CallbackJob>> callbacks_
+      ABSL_GUARDED_BY(mu_);
   std::vector<CallbackRecord> callback_log_ ABSL_GUARDED_BY(mu_);
 };
 
@@ -451,6 +452,8 @@ rapidjson::Document ControlBody(const httplib::Request& req) {
 }  // namespace
 
 absl::Status Sandbox::Impl::Start() {
+  // OpenSSL writes with write(2): a client that goes away must not kill the sandbox.
+  ::signal(SIGPIPE, SIG_IGN);
   {
     absl::MutexLock lock(&mu_);
     for (const SandboxShop& s : options_.shops) {
@@ -483,7 +486,8 @@ absl::Status Sandbox::Impl::Start() {
     }
     http_ = std::make_unique<httplib::Server>();
     configure(*http_);
-    http_port_ = port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
+    http_port_ =
+        port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
     if (http_port_ <= 0) {
       return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.http_address));
     }
@@ -553,7 +557,8 @@ void Sandbox::Impl::Route(httplib::Server& server) {
              op([this](const auto& q, auto& r) { HandleState(q, r, true); }));
   server.Post("/v2/Payment/FinishReservation",
               op([this](const auto& q, auto& r) { HandleFinish(q, r, false); }));
-  server.Post("/v2/Payment/Capture", op([this](const auto& q, auto& r) { HandleFinish(q, r, true); }));
+  server.Post("/v2/Payment/Capture",
+              op([this](const auto& q, auto& r) { HandleFinish(q, r, true); }));
   server.Post("/v2/Payment/CancelAuthorization",
               op([this](const auto& q, auto& r) { HandleCancelAuthorization(q, r); }));
   server.Post("/v2/Payment/Refund", op([this](const auto& q, auto& r) { HandleRefund(q, r); }));
@@ -577,15 +582,15 @@ void Sandbox::Impl::Route(httplib::Server& server) {
          absl::StrCat("{\"Message\":\"The requested resource does not support http method '",
                       req.method, "'.\"}"));
   };
-  for (const char* path : {"/v2/Payment/Start", "/v2/Payment/FinishReservation",
-                           "/v2/Payment/Capture", "/v2/Payment/CancelAuthorization",
-                           "/v2/Payment/Refund", "/v2/Payment/Complete"}) {
+  for (const char* path :
+       {"/v2/Payment/Start", "/v2/Payment/FinishReservation", "/v2/Payment/Capture",
+        "/v2/Payment/CancelAuthorization", "/v2/Payment/Refund", "/v2/Payment/Complete"}) {
     server.Get(path, wrong_method);
   }
-  server.set_exception_handler([](const httplib::Request&, httplib::Response& res,
-                                  std::exception_ptr) {
-    Json(res, 500, "{\"Message\":\"An error has occurred.\"}");
-  });
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        Json(res, 500, "{\"Message\":\"An error has occurred.\"}");
+      });
 }
 
 bool Sandbox::Impl::ApplyFault(const httplib::Request& req, httplib::Response& res) {
@@ -615,12 +620,11 @@ bool Sandbox::Impl::ApplyFault(const httplib::Request& req, httplib::Response& r
     res.status = 429;
   } else if (fault.mode == "reset") {
     // Promise a long body, write a little, then fail: the connection closes mid-answer.
-    res.set_content_provider(
-        1000, "application/json",
-        [](size_t offset, size_t, httplib::DataSink& sink) {
-          if (offset == 0) sink.write("{\"Paym", 6);
-          return false;
-        });
+    res.set_content_provider(1000, "application/json",
+                             [](size_t offset, size_t, httplib::DataSink& sink) {
+                               if (offset == 0) sink.write("{\"Paym", 6);
+                               return false;
+                             });
   } else {
     return false;
   }
@@ -680,8 +684,9 @@ const ShopState* Sandbox::Impl::Authenticate(const httplib::Request& req, const 
   }
   const ShopState& shop = it->second;
   if (shop.draft) {
-    SendErrors(res, 400, {{"ShopIsInDraftState", "Shop is in draft state.",
-                           "The shop has not been submitted for approval."}},
+    SendErrors(res, 400,
+               {{"ShopIsInDraftState", "Shop is in draft state.",
+                 "The shop has not been submitted for approval."}},
                Endpoint(req), NormalizeId(key));
     return nullptr;
   }
@@ -781,8 +786,9 @@ std::string Sandbox::Impl::StartJson(const Payment& p, const std::string& recurr
   w.String(p.request_id.c_str());
   w.Key("Status");
   w.String(p.status.c_str());
-  str_or_null("QRUrl", failed ? "" : absl::StrCat("https://api.test.barion.com/qr/generate?paymentId=",
-                                                  Hyphenated(p.id), "&size=Large"));
+  str_or_null("QRUrl", failed ? ""
+                              : absl::StrCat("https://api.test.barion.com/qr/generate?paymentId=",
+                                             Hyphenated(p.id), "&size=Large"));
   WriteProcessedTransactions(w, p, /*with_z=*/false);
   w.Key("RecurrenceResult");
   w.String(recurrence_result.c_str());
@@ -798,8 +804,9 @@ std::string Sandbox::Impl::StartJson(const Payment& p, const std::string& recurr
     w.Null();
   }
   const std::string lang = absl::StrReplaceAll(p.locale, {{"-", "_"}});
-  str_or_null("GatewayUrl",
-              failed ? "" : absl::StrCat(options_.gateway_base_url, "/Pay?Id=", p.id, "&lang=", lang));
+  str_or_null(
+      "GatewayUrl",
+      failed ? "" : absl::StrCat(options_.gateway_base_url, "/Pay?Id=", p.id, "&lang=", lang));
   str_or_null("RedirectUrl", failed ? "" : absl::StrCat(p.redirect_url, "?paymentId=", p.id));
   str_or_null("CallbackUrl", failed || p.callback_url.empty()
                                  ? ""
@@ -843,9 +850,10 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
   const std::string endpoint = Endpoint(req);
   const std::string auth = NormalizeId(shop->config.pos_key);
   if (!json_ok) {
-    SendErrors(res, 400, {{"ModelValidationError", "Model validation error",
-                           "The request body is not valid JSON."}},
-               endpoint, auth);
+    SendErrors(
+        res, 400,
+        {{"ModelValidationError", "Model validation error", "The request body is not valid JSON."}},
+        endpoint, auth);
     return;
   }
 
@@ -916,7 +924,8 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
       if (!region.empty() && region.size() != 2) {
         invalid("The field Region must be a string or array type with a minimum length of '2'.");
       }
-      if (Str(*a, "Country").size() != 2) invalid(absl::StrCat("The ", address, ".Country is invalid."));
+      if (Str(*a, "Country").size() != 2)
+        invalid(absl::StrCat("The ", address, ".Country is invalid."));
     }
   }
   bool has_tx = false;
@@ -942,10 +951,12 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
       if (const Value* items = Get(t, "Items"); items != nullptr && items->IsArray()) {
         for (const Value& i : items->GetArray()) {
           for (const char* required : {"Name", "Description", "Unit"}) {
-            if (Str(i, required).empty()) invalid(absl::StrCat("The ", required, " field is required."));
+            if (Str(i, required).empty())
+              invalid(absl::StrCat("The ", required, " field is required."));
           }
           for (const char* number : {"Quantity", "UnitPrice", "ItemTotal"}) {
-            if (!Dec::Parse(Str(i, number))) invalid(absl::StrCat("The ", number, " field is required."));
+            if (!Dec::Parse(Str(i, number)))
+              invalid(absl::StrCat("The ", number, " field is required."));
           }
           rapidjson::StringBuffer ib;
           Writer iw(ib);
@@ -966,8 +977,9 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
     return;
   }
   if ((p.initiate_recurrence || !p.recurrence_id.empty()) && !shop->config.recurring_allowed) {
-    SendErrors(res, 400, {{"RecurringPaymentNotAllowed", "Recurring payment is not allowed.",
-                           "The shop is not enabled for token payments."}},
+    SendErrors(res, 400,
+               {{"RecurringPaymentNotAllowed", "Recurring payment is not allowed.",
+                 "The shop is not enabled for token payments."}},
                endpoint, auth);
     return;
   }
@@ -975,8 +987,9 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
   if (p.initiate_recurrence) {
     auto existing = tokens_.find(token_key);
     if (existing != tokens_.end() && existing->second.state == "active") {
-      SendErrors(res, 400, {{"ModelValidationError", "Model validation error",
-                             "The RecurrenceId is already registered."}},
+      SendErrors(res, 400,
+                 {{"ModelValidationError", "Model validation error",
+                   "The RecurrenceId is already registered."}},
                  endpoint, auth);
       return;
     }
@@ -1015,8 +1028,8 @@ void Sandbox::Impl::TokenCharge(Payment& p, const ShopState& shop, std::vector<A
   };
   auto it = tokens_.find(shop.config.name + "/" + p.recurrence_id);
   if (it == tokens_.end() || it->second.state == "pending") {
-    fail("InvalidRecurrenceId", "Invalid recurrence id", "The RecurrenceId is unknown for this shop.",
-         "NotFound");
+    fail("InvalidRecurrenceId", "Invalid recurrence id",
+         "The RecurrenceId is unknown for this shop.", "NotFound");
     return;
   }
   Token& token = it->second;
@@ -1164,8 +1177,8 @@ std::string Sandbox::Impl::PaymentJson(const Payment& p, bool v4) {
     w.StartObject();
     w.Key("Name");
     w.StartObject();
-    const std::string payee = tx.fee ? "fees@barion.sandbox.local"
-                                     : (tx.refund ? p.payer_email : tx.payee);
+    const std::string payee =
+        tx.fee ? "fees@barion.sandbox.local" : (tx.refund ? p.payer_email : tx.payee);
     s("LoginName", payee);
     s("FirstName", "");
     s("LastName", "");
@@ -1182,8 +1195,8 @@ std::string Sandbox::Impl::PaymentJson(const Payment& p, bool v4) {
       rapidjson::Document d;
       d.Parse<rapidjson::kParseNumbersAsStringsFlag>(item.json.c_str());
       w.StartObject();
-      for (const char* key : {"Name", "Description", "Quantity", "Unit", "UnitPrice", "ItemTotal",
-                              "SKU"}) {
+      for (const char* key :
+           {"Name", "Description", "Quantity", "Unit", "UnitPrice", "ItemTotal", "SKU"}) {
         const std::string v = Str(d, key);
         if (absl::string_view(key) == "Quantity" || absl::string_view(key) == "UnitPrice" ||
             absl::string_view(key) == "ItemTotal") {
@@ -1251,8 +1264,8 @@ void Sandbox::Impl::HandleState(const httplib::Request& req, httplib::Response& 
   Sweep(now);
   Payment* p = FindPayment(id);
   if (p == nullptr || p->shop != shop->config.name) {
-    SendErrors(res, 400, {{"NotExistingPaymentId", "Invalid payment id",
-                           "The given payment id is invalid"}},
+    SendErrors(res, 400,
+               {{"NotExistingPaymentId", "Invalid payment id", "The given payment id is invalid"}},
                Endpoint(req), NormalizeId(shop->config.pos_key));
     return;
   }
@@ -1273,15 +1286,16 @@ void Sandbox::Impl::HandleFinish(const httplib::Request& req, httplib::Response&
   Sweep(now);
   Payment* p = json_ok ? FindPayment(Str(body, "PaymentId")) : nullptr;
   if (p == nullptr || p->shop != shop->config.name) {
-    SendErrors(res, 400, {{"NotExistingPaymentId", "Invalid payment id",
-                           "The given payment id is invalid"}},
+    SendErrors(res, 400,
+               {{"NotExistingPaymentId", "Invalid payment id", "The given payment id is invalid"}},
                endpoint, auth);
     return;
   }
   const std::string wanted = capture ? "Authorized" : "Reserved";
   if (p->status != wanted) {
-    SendErrors(res, 400, {{"PaymentStatusNotValid", "Payment status is not valid",
-                           absl::StrCat("The payment is ", p->status, ", not ", wanted, ".")}},
+    SendErrors(res, 400,
+               {{"PaymentStatusNotValid", "Payment status is not valid",
+                 absl::StrCat("The payment is ", p->status, ", not ", wanted, ".")}},
                endpoint, auth);
     return;
   }
@@ -1289,8 +1303,8 @@ void Sandbox::Impl::HandleFinish(const httplib::Request& req, httplib::Response&
   std::vector<std::pair<Tx*, Dec>> plan;
   std::vector<ApiError> errors;
   if (txs == nullptr || !txs->IsArray() || txs->Empty()) {
-    errors.push_back({"ModelValidationError", "Model validation error",
-                      "The Transactions field is required."});
+    errors.push_back(
+        {"ModelValidationError", "Model validation error", "The Transactions field is required."});
   } else {
     for (const Value& t : txs->GetArray()) {
       const std::string tid = NormalizeId(Str(t, "TransactionId"));
@@ -1373,14 +1387,15 @@ void Sandbox::Impl::HandleCancelAuthorization(const httplib::Request& req, httpl
   const std::string auth = NormalizeId(shop->config.pos_key);
   Payment* p = json_ok ? FindPayment(Str(body, "PaymentId")) : nullptr;
   if (p == nullptr || p->shop != shop->config.name) {
-    SendErrors(res, 400, {{"NotExistingPaymentId", "Invalid payment id",
-                           "The given payment id is invalid"}},
+    SendErrors(res, 400,
+               {{"NotExistingPaymentId", "Invalid payment id", "The given payment id is invalid"}},
                endpoint, auth);
     return;
   }
   if (p->status != "Authorized") {
-    SendErrors(res, 400, {{"PaymentStatusNotValid", "Payment status is not valid",
-                           absl::StrCat("The payment is ", p->status, ", not Authorized.")}},
+    SendErrors(res, 400,
+               {{"PaymentStatusNotValid", "Payment status is not valid",
+                 absl::StrCat("The payment is ", p->status, ", not Authorized.")}},
                endpoint, auth);
     return;
   }
@@ -1421,16 +1436,17 @@ void Sandbox::Impl::HandleRefund(const httplib::Request& req, httplib::Response&
   const std::string auth = NormalizeId(shop->config.pos_key);
   Payment* p = json_ok ? FindPayment(Str(body, "PaymentId")) : nullptr;
   if (p == nullptr || p->shop != shop->config.name) {
-    SendErrors(res, 400, {{"NotExistingPaymentId", "Invalid payment id",
-                           "The given payment id is invalid"}},
+    SendErrors(res, 400,
+               {{"NotExistingPaymentId", "Invalid payment id", "The given payment id is invalid"}},
                endpoint, auth);
     return;
   }
   if (p->status != "Succeeded" && p->status != "PartiallySucceeded") {
-    SendErrors(res, 400, {{"PaymentStatusNotValid", "Payment status is not valid",
-                           absl::StrCat("Only succeeded payments can be refunded; this one is ",
-                                        p->status, ".")}},
-               endpoint, auth);
+    SendErrors(
+        res, 400,
+        {{"PaymentStatusNotValid", "Payment status is not valid",
+          absl::StrCat("Only succeeded payments can be refunded; this one is ", p->status, ".")}},
+        endpoint, auth);
     return;
   }
   const Value* list = Get(body, "TransactionsToRefund");
@@ -1537,14 +1553,15 @@ void Sandbox::Impl::HandleComplete(const httplib::Request& req, httplib::Respons
   const std::string auth = NormalizeId(shop->config.pos_key);
   Payment* p = json_ok ? FindPayment(Str(body, "PaymentId")) : nullptr;
   if (p == nullptr || p->shop != shop->config.name) {
-    SendErrors(res, 400, {{"NotExistingPaymentId", "Invalid payment id",
-                           "The given payment id is invalid"}},
+    SendErrors(res, 400,
+               {{"NotExistingPaymentId", "Invalid payment id", "The given payment id is invalid"}},
                endpoint, auth);
     return;
   }
   if (!p->needs_3ds || p->status != "InProgress") {
-    SendErrors(res, 400, {{"PaymentStatusNotValid", "Payment status is not valid",
-                           "The payment does not wait for a 3-D Secure completion."}},
+    SendErrors(res, 400,
+               {{"PaymentStatusNotValid", "Payment status is not valid",
+                 "The payment does not wait for a 3-D Secure completion."}},
                endpoint, auth);
     return;
   }
@@ -1594,9 +1611,9 @@ void Sandbox::Impl::HandlePayPage(const httplib::Request& req, httplib::Response
   const std::string action = absl::StrCat("/_sandbox/payments/", p->id);
   std::string html = absl::StrCat(
       "<!doctype html><html><head><meta charset=\"utf-8\"><title>Barion sandbox payment</title>"
-      "</head><body><h1>Barion sandbox</h1><p>Payment <code>", p->id, "</code>: <b>",
-      total.Format(std::max(CurrencyScale(p->currency), 0)), " ", p->currency,
-      "</b> (", p->type, "), status <b>", p->status, "</b>.</p>",
+      "</head><body><h1>Barion sandbox</h1><p>Payment <code>",
+      p->id, "</code>: <b>", total.Format(std::max(CurrencyScale(p->currency), 0)), " ",
+      p->currency, "</b> (", p->type, "), status <b>", p->status, "</b>.</p>",
       "<form method=\"post\" action=\"", action,
       "/pay\"><input type=\"hidden\" name=\"funding\" value=\"BankCard\">"
       "<button>Pay with test card 4444 8888 8888 5559</button></form>",
@@ -1611,15 +1628,18 @@ void Sandbox::Impl::HandlePayPage(const httplib::Request& req, httplib::Response
 void Sandbox::Impl::PayPayment(Payment& p, const Value& body, httplib::Response& res) {
   const absl::Time now = absl::Now();
   if (p.status != "Prepared" && p.status != "Started") {
-    ControlAnswer(res, 409, absl::StrCat("payment is ", p.status, "; only Prepared or Started "
-                                         "payments can be paid"));
+    ControlAnswer(res, 409,
+                  absl::StrCat("payment is ", p.status,
+                               "; only Prepared or Started "
+                               "payments can be paid"));
     return;
   }
   std::string funding = Str(body, "funding");
   if (funding.empty()) funding = "BankCard";
   funding = Canonical(kFundingSources, funding);
   if (funding.empty() || funding == "All") {
-    ControlAnswer(res, 400, "funding must be BankCard, Balance, GooglePay, ApplePay or BankTransfer");
+    ControlAnswer(res, 400,
+                  "funding must be BankCard, Balance, GooglePay, ApplePay or BankTransfer");
     return;
   }
   const bool decline = Str(body, "outcome") == "decline";
@@ -1632,7 +1652,8 @@ void Sandbox::Impl::PayPayment(Payment& p, const Value& body, httplib::Response&
     if (it != tokens_.end()) token = &it->second;
   }
   if (decline) {
-    p.process_result = Str(body, "process_result").empty() ? "Declined" : Str(body, "process_result");
+    p.process_result =
+        Str(body, "process_result").empty() ? "Declined" : Str(body, "process_result");
     for (Tx& t : p.txs) t.status = "Rejected";
     if (token != nullptr) token->state = "failed";
     Complete(p, "Failed", now);
@@ -1682,8 +1703,8 @@ void Sandbox::Impl::PayPayment(Payment& p, const Value& body, httplib::Response&
     // Scheme trace ids may hold runs of spaces; the sandbox's always do, to catch trimming.
     token->trace_id = absl::StrCat("SBX", absl::AsciiStrToUpper(RandomHex(5)), "  ",
                                    absl::StrCat(RandomHex(1).substr(0, 1)));
-    token->wallet_currency = Str(body, "wallet_currency").empty() ? p.currency
-                                                                  : Str(body, "wallet_currency");
+    token->wallet_currency =
+        Str(body, "wallet_currency").empty() ? p.currency : Str(body, "wallet_currency");
     token->wallet_balance = Dec::Parse(Str(body, "wallet_balance")).value_or(Dec{0});
     p.trace_id = token->trace_id;
   }
@@ -1736,8 +1757,8 @@ void Sandbox::Impl::ControlPayment(const httplib::Request& req, httplib::Respons
     ControlAnswer(res, 200, p->status);
   }
   // The payment page's forms go back to the shop, as Barion redirects the payer.
-  if (res.status == 200 && req.get_header_value("Content-Type").find("x-www-form-urlencoded") !=
-                               std::string::npos) {
+  if (res.status == 200 &&
+      req.get_header_value("Content-Type").find("x-www-form-urlencoded") != std::string::npos) {
     res.set_redirect(absl::StrCat(p->redirect_url, "?paymentId=", p->id), 303);
   }
 }
@@ -1827,8 +1848,8 @@ void Sandbox::Impl::ControlStats(const httplib::Request&, httplib::Response& res
     payments = payments_.size();
   }
   Json(res, 200,
-       absl::StrCat("{\"tls_handshakes\":", tls_handshakes_.load(), ",\"requests\":",
-                    requests_.load(), ",\"payments\":", payments, "}"));
+       absl::StrCat("{\"tls_handshakes\":", tls_handshakes_.load(),
+                    ",\"requests\":", requests_.load(), ",\"payments\":", payments, "}"));
 }
 
 void Sandbox::Impl::ControlCallbacks(const httplib::Request& req, httplib::Response& res) {
@@ -1876,8 +1897,8 @@ void Sandbox::Impl::DispatchLoop() {
       if (status != 200 && job.attempt < 5) {
         CallbackJob next = job;
         next.attempt = job.attempt + 1;
-        next.due = absl::Now() + absl::Seconds(kRetryDelaysSeconds[job.attempt]) *
-                                     options_.time_scale;
+        next.due =
+            absl::Now() + absl::Seconds(kRetryDelaysSeconds[job.attempt]) * options_.time_scale;
         callbacks_.push(next);
       }
     }

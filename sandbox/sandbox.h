@@ -60,8 +60,8 @@ class Sandbox {
 
   ~Sandbox();
 
-  int http_port() const;   // 0 when disabled
-  int https_port() const;  // 0 when disabled
+  int http_port() const;          // 0 when disabled
+  int https_port() const;         // 0 when disabled
   std::string http_url() const;   // "http://127.0.0.1:PORT"
   std::string https_url() const;  // "https://127.0.0.1:PORT"
   std::string ca_file() const;

@@ -81,12 +81,9 @@ constexpr EnumName kChallengePreferences[] = {
     {v1::CHALLENGE_PREFERENCE_NO_CHALLENGE_NEEDED, "NoChallengeNeeded"},
 };
 constexpr EnumName kPaymentMethods[] = {
-    {v1::PAYMENT_METHOD_UNKNOWN, "Unknown"},
-    {v1::PAYMENT_METHOD_BARION_WALLET, "BarionWallet"},
-    {v1::PAYMENT_METHOD_BANK_CARD, "BankCard"},
-    {v1::PAYMENT_METHOD_GOOGLE_PAY, "GooglePay"},
-    {v1::PAYMENT_METHOD_APPLE_PAY, "ApplePay"},
-    {v1::PAYMENT_METHOD_OPEN_BANKING, "OpenBanking"},
+    {v1::PAYMENT_METHOD_UNKNOWN, "Unknown"},    {v1::PAYMENT_METHOD_BARION_WALLET, "BarionWallet"},
+    {v1::PAYMENT_METHOD_BANK_CARD, "BankCard"}, {v1::PAYMENT_METHOD_GOOGLE_PAY, "GooglePay"},
+    {v1::PAYMENT_METHOD_APPLE_PAY, "ApplePay"}, {v1::PAYMENT_METHOD_OPEN_BANKING, "OpenBanking"},
     {v1::PAYMENT_METHOD_OTHER, "Other"},
 };
 constexpr EnumName kAgeIndicators[] = {
@@ -326,8 +323,8 @@ std::string Finish(rapidjson::StringBuffer& buffer) {
 const Value* Member(const Value& object, const char* name) {
   if (!object.IsObject()) return nullptr;
   for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
-    if (absl::EqualsIgnoreCase(
-            absl::string_view(it->name.GetString(), it->name.GetStringLength()), name)) {
+    if (absl::EqualsIgnoreCase(absl::string_view(it->name.GetString(), it->name.GetStringLength()),
+                               name)) {
       return it->value.IsNull() ? nullptr : &it->value;
     }
   }
@@ -359,8 +356,7 @@ bool ReadTime(const Value& object, const char* name, Timestamp* out) {
 }
 
 template <size_t N>
-int ReadEnum(const Value& object, const char* name, const EnumName (&table)[N],
-             std::string* raw) {
+int ReadEnum(const Value& object, const char* name, const EnumName (&table)[N], std::string* raw) {
   std::string text = Text(object, name);
   if (raw != nullptr) *raw = text;
   return ValueOf(table, text);
@@ -377,8 +373,8 @@ void ReadProcessedTransactions(const Value& root,
     p->set_pos_transaction_id(Text(t, "POSTransactionId"));
     p->set_transaction_id(Text(t, "TransactionId"));
     p->set_status(Text(t, "Status"));
-    p->set_currency(static_cast<v1::Currency>(
-        ReadEnum(t, "Currency", kCurrencies, p->mutable_currency_raw())));
+    p->set_currency(
+        static_cast<v1::Currency>(ReadEnum(t, "Currency", kCurrencies, p->mutable_currency_raw())));
     if (!ReadTime(t, "TransactionTime", p->mutable_transaction_time())) {
       p->clear_transaction_time();
     }
@@ -432,13 +428,27 @@ namespace {
 class MemberCopier {
  public:
   MemberCopier(const char* name, Writer* out) : name_(name), out_(out) {}
-  bool Null() { return Emit([&] { return out_->Null(); }); }
-  bool Bool(bool b) { return Emit([&] { return out_->Bool(b); }); }
-  bool Int(int i) { return Emit([&] { return out_->Int(i); }); }
-  bool Uint(unsigned u) { return Emit([&] { return out_->Uint(u); }); }
-  bool Int64(int64_t i) { return Emit([&] { return out_->Int64(i); }); }
-  bool Uint64(uint64_t u) { return Emit([&] { return out_->Uint64(u); }); }
-  bool Double(double d) { return Emit([&] { return out_->Double(d); }); }
+  bool Null() {
+    return Emit([&] { return out_->Null(); });
+  }
+  bool Bool(bool b) {
+    return Emit([&] { return out_->Bool(b); });
+  }
+  bool Int(int i) {
+    return Emit([&] { return out_->Int(i); });
+  }
+  bool Uint(unsigned u) {
+    return Emit([&] { return out_->Uint(u); });
+  }
+  bool Int64(int64_t i) {
+    return Emit([&] { return out_->Int64(i); });
+  }
+  bool Uint64(uint64_t u) {
+    return Emit([&] { return out_->Uint64(u); });
+  }
+  bool Double(double d) {
+    return Emit([&] { return out_->Double(d); });
+  }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
     return Emit([&] { return out_->RawValue(s, n, rapidjson::kNumberType); });
   }
@@ -452,10 +462,18 @@ class MemberCopier {
     }
     return copying_ ? out_->Key(s, n) : true;
   }
-  bool StartObject() { return Open([&] { return out_->StartObject(); }); }
-  bool EndObject(rapidjson::SizeType) { return Close([&] { return out_->EndObject(); }); }
-  bool StartArray() { return Open([&] { return out_->StartArray(); }); }
-  bool EndArray(rapidjson::SizeType) { return Close([&] { return out_->EndArray(); }); }
+  bool StartObject() {
+    return Open([&] { return out_->StartObject(); });
+  }
+  bool EndObject(rapidjson::SizeType) {
+    return Close([&] { return out_->EndObject(); });
+  }
+  bool StartArray() {
+    return Open([&] { return out_->StartArray(); });
+  }
+  bool EndArray(rapidjson::SizeType) {
+    return Close([&] { return out_->EndArray(); });
+  }
 
  private:
   template <typename F>
@@ -739,8 +757,8 @@ absl::Status DecodeStartPayment(const ParsedAnswer& answer, v1::StartPaymentResp
       ReadEnum(doc, "Status", kPaymentStatuses, out->mutable_status_raw())));
   out->set_qr_url(Text(doc, "QRUrl"));
   ReadProcessedTransactions(doc, out->mutable_transactions());
-  out->set_recurrence_result(static_cast<v1::RecurrenceResult>(ReadEnum(
-      doc, "RecurrenceResult", kRecurrenceResults, out->mutable_recurrence_result_raw())));
+  out->set_recurrence_result(static_cast<v1::RecurrenceResult>(
+      ReadEnum(doc, "RecurrenceResult", kRecurrenceResults, out->mutable_recurrence_result_raw())));
   if (Member(doc, "ThreeDSAuthClientData") != nullptr) {
     out->set_three_ds_auth_client_data(
         CopyMemberVerbatim(DocumentOf(answer).body, "ThreeDSAuthClientData"));

@@ -63,8 +63,7 @@ class ParsedAnswer {
 };
 
 // Each returns INVALID_ARGUMENT when the answer is not a JSON object, else OK.
-absl::Status DecodeStartPayment(const ParsedAnswer& answer,
-                                barion::v1::StartPaymentResponse* out);
+absl::Status DecodeStartPayment(const ParsedAnswer& answer, barion::v1::StartPaymentResponse* out);
 absl::Status DecodePaymentState(const ParsedAnswer& answer,
                                 barion::v1::GetPaymentStateResponse* out);
 absl::Status DecodeFinishReservation(const ParsedAnswer& answer,

@@ -162,8 +162,8 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     config.max_connections = b.max_connections();
   }
   if (b.has_default_timeout()) {
-    absl::Duration d =
-        absl::Seconds(b.default_timeout().seconds()) + absl::Nanoseconds(b.default_timeout().nanos());
+    absl::Duration d = absl::Seconds(b.default_timeout().seconds()) +
+                       absl::Nanoseconds(b.default_timeout().nanos());
     if (d < absl::Seconds(1) || d > absl::Minutes(10)) {
       return Bad(source, "barion.default_timeout", "must be between 1s and 10m");
     }
@@ -206,10 +206,7 @@ std::string DefaultConfigText() {
       name: "demo"
       pos_key_env: "BARION_POS_KEY"
       payee: "demo-shop@sandbox.local"
-      defaults {
-        redirect_url: "http://127.0.0.1:8080/payment/return"
-        locale: "en-US"
-      }
+      defaults { redirect_url: "http://127.0.0.1:8080/payment/return" locale: "en-US" }
     }
     barion { base_url: "https://127.0.0.1:18443" ca_file: "data/sandbox/ca.pem" }
     listen { grpc_address: "127.0.0.1:50051" }

@@ -33,7 +33,7 @@ struct Config {
   int max_connections = 32;
   absl::Duration default_timeout = absl::Seconds(60);
   std::string grpc_address = "127.0.0.1:50051";
-  int max_concurrent_calls = 64;
+  int max_concurrent_calls = 256;
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string data_dir = "data";

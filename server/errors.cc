@@ -207,8 +207,8 @@ absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations
   }
   google::rpc::Status details;
   details.add_details()->PackFrom(bad);
-  std::string message = absl::StrCat("invalid ", violations.front().field, ": ",
-                                     violations.front().description);
+  std::string message =
+      absl::StrCat("invalid ", violations.front().field, ": ", violations.front().description);
   if (violations.size() > 1) {
     absl::StrAppend(&message, " (and ", violations.size() - 1, " more invalid fields)");
   }

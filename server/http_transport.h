@@ -20,7 +20,7 @@ struct HttpRequest {
   std::string path;    // "/v2/Payment/Start", path and query, relative to the base URL
   // Request headers. May hold secrets (x-pos-key): a transport never logs or echoes them.
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;          // JSON for POST, empty for GET
+  std::string body;                              // JSON for POST, empty for GET
   absl::Time deadline = absl::InfiniteFuture();  // the whole call, connect included
 };
 

@@ -1,14 +1,16 @@
 #include "server/httplib_transport.h"
 
 #include <openssl/ssl.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <fstream>
+#include <mutex>
 #include <utility>
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "httplib.h"
 
 namespace barion_gateway::server {
@@ -33,15 +35,24 @@ void CountHandshakes(const SSL* ssl, int where, int /*ret*/) {
   if (counter != nullptr) counter->fetch_add(1);
 }
 
-void SetTimeout(httplib::Client& client,
-                void (httplib::Client::*setter)(time_t, time_t), absl::Duration d) {
+void SetTimeout(httplib::Client& client, void (httplib::Client::*setter)(time_t, time_t),
+                absl::Duration d) {
   int64_t usec = std::max<int64_t>(absl::ToInt64Microseconds(d), 1000);
   (client.*setter)(static_cast<time_t>(usec / 1000000), static_cast<time_t>(usec % 1000000));
+}
+
+// OpenSSL writes with write(2), not send(MSG_NOSIGNAL): a peer that closed a pooled keep-alive
+// connection would kill the whole process with SIGPIPE. Ignore it; the write then fails with
+// EPIPE, which Send() handles.
+void IgnoreSigpipe() {
+  static std::once_flag once;
+  std::call_once(once, [] { ::signal(SIGPIPE, SIG_IGN); });
 }
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttplibTransport>> HttplibTransport::Create(Options options) {
+  IgnoreSigpipe();
   const std::string& url = options.base_url;
   if (!absl::StartsWith(url, "https://") && !absl::StartsWith(url, "http://")) {
     return absl::InvalidArgumentError("barion.base_url: must start with https:// or http://");
@@ -65,8 +76,7 @@ absl::StatusOr<std::unique_ptr<HttplibTransport>> HttplibTransport::Create(Optio
 }
 
 HttplibTransport::HttplibTransport(Options options)
-    : options_(std::move(options)),
-      tls_handshakes_(std::make_shared<std::atomic<int64_t>>(0)) {}
+    : options_(std::move(options)), tls_handshakes_(std::make_shared<std::atomic<int64_t>>(0)) {}
 
 HttplibTransport::~HttplibTransport() = default;
 
@@ -124,23 +134,33 @@ absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) 
   if (!acquired.ok()) return acquired.status();
   Pooled pooled = *std::move(acquired);
   // The mutex is not held here: network I/O never runs under a lock.
-  if (pooled.client == nullptr) pooled.client = NewClient();
-  httplib::Client& client = *pooled.client;
-
-  const absl::Duration remaining = request.deadline - absl::Now();
-  SetTimeout(client, &httplib::Client::set_connection_timeout,
-             std::min(remaining, options_.max_connect_timeout));
-  SetTimeout(client, &httplib::Client::set_read_timeout, remaining);
-  SetTimeout(client, &httplib::Client::set_write_timeout, remaining);
+  const bool reused = pooled.client != nullptr;
+  if (!reused) pooled.client = NewClient();
 
   httplib::Headers headers;
   for (const auto& [name, value] : request.headers) headers.emplace(name, value);
   headers.emplace("Accept", "application/json");
 
-  httplib::Result result =
-      request.method == "POST"
-          ? client.Post(request.path.c_str(), headers, request.body, "application/json")
-          : client.Get(request.path.c_str(), headers);
+  auto attempt = [&]() {
+    httplib::Client& client = *pooled.client;
+    const absl::Duration remaining = request.deadline - absl::Now();
+    SetTimeout(client, &httplib::Client::set_connection_timeout,
+               std::min(remaining, options_.max_connect_timeout));
+    SetTimeout(client, &httplib::Client::set_read_timeout, remaining);
+    SetTimeout(client, &httplib::Client::set_write_timeout, remaining);
+    return request.method == "POST"
+               ? client.Post(request.path.c_str(), headers, request.body, "application/json")
+               : client.Get(request.path.c_str(), headers);
+  };
+  httplib::Result result = attempt();
+  if (!result && reused && result.error() == httplib::Error::Write &&
+      absl::Now() < request.deadline) {
+    // The server closed this idle keep-alive connection as we reused it, and the request could
+    // not be written: no complete request reached Barion, so one retry on a fresh connection
+    // cannot apply anything twice. (A failure after the request was written is never retried.)
+    pooled.client = NewClient();
+    result = attempt();
+  }
 
   if (!result) {
     const httplib::Error error = result.error();

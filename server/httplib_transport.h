@@ -33,8 +33,8 @@ namespace barion_gateway::server {
 class HttplibTransport final : public HttpTransport {
  public:
   struct Options {
-    std::string base_url;  // "https://api.test.barion.com" or "http://127.0.0.1:8080" (tests)
-    std::string ca_file;   // PEM bundle to trust instead of the system's; empty = system
+    std::string base_url;      // "https://api.test.barion.com" or "http://127.0.0.1:8080" (tests)
+    std::string ca_file;       // PEM bundle to trust instead of the system's; empty = system
     int max_connections = 16;  // pooled clients; a call waits (until its deadline) for one
     absl::Duration max_connect_timeout = absl::Seconds(10);
     absl::Duration idle_keep_alive = absl::Seconds(50);  // drop a pooled client idle that long

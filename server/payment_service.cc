@@ -33,14 +33,13 @@ PaymentServiceImpl::PaymentServiceImpl(std::vector<ShopConfig> shops, HttpTransp
 absl::StatusOr<const ShopConfig*> PaymentServiceImpl::ResolveShop(const std::string& name) const {
   if (name.empty()) {
     if (shops_.size() == 1) return &shops_.front();
-    return InvalidArgumentStatus(
-        {{"shop", "is required: this gateway serves several shops"}});
+    return InvalidArgumentStatus({{"shop", "is required: this gateway serves several shops"}});
   }
   for (const ShopConfig& shop : shops_) {
     if (shop.name == name) return &shop;
   }
-  return InvalidArgumentStatus({{"shop", absl::StrCat("no shop named \"", name,
-                                                      "\" is configured in the gateway")}});
+  return InvalidArgumentStatus(
+      {{"shop", absl::StrCat("no shop named \"", name, "\" is configured in the gateway")}});
 }
 
 absl::Time PaymentServiceImpl::DeadlineOf(const grpc::ServerContext* context) const {
@@ -54,11 +53,10 @@ grpc::Status PaymentServiceImpl::Finish(const char* rpc, const std::string& shop
                                         const std::string& payment_id, absl::Time start,
                                         const absl::Status& status) const {
   if (CallLogging() || !status.ok()) {
-    std::string line = absl::StrFormat("rpc=%s shop=%s payment_id=%s code=%s latency_ms=%.2f", rpc,
-                                       shop.empty() ? "-" : shop,
-                                       payment_id.empty() ? "-" : payment_id,
-                                       absl::StatusCodeToString(status.code()),
-                                       absl::ToDoubleMilliseconds(absl::Now() - start));
+    std::string line = absl::StrFormat(
+        "rpc=%s shop=%s payment_id=%s code=%s latency_ms=%.2f", rpc, shop.empty() ? "-" : shop,
+        payment_id.empty() ? "-" : payment_id, absl::StatusCodeToString(status.code()),
+        absl::ToDoubleMilliseconds(absl::Now() - start));
     const std::vector<std::string> reasons = ErrorReasons(status);
     if (!reasons.empty()) absl::StrAppend(&line, " reason=", reasons.front());
     if (status.ok() || status.code() == absl::StatusCode::kInvalidArgument ||
@@ -82,7 +80,8 @@ absl::Status PaymentServiceImpl::RunPost(const char* path, const Request& reques
   absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
   if (!shop.ok()) return shop.status();
   if (absl::Status s = validate(request); !s.ok()) return s;
-  absl::StatusOr<ParsedAnswer> answer = api_.Post(path, (*shop)->pos_key, encode(request), deadline);
+  absl::StatusOr<ParsedAnswer> answer =
+      api_.Post(path, (*shop)->pos_key, encode(request), deadline);
   if (!answer.ok()) return answer.status();
   return decode(*answer, response);
 }
@@ -110,9 +109,9 @@ absl::StatusOr<v1::GetPaymentStateResponse> PaymentServiceImpl::GetPaymentStateU
   absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
   if (!shop.ok()) return shop.status();
   if (absl::Status s = ValidateGetPaymentState(request); !s.ok()) return s;
-  absl::StatusOr<ParsedAnswer> answer = api_.Get(
-      absl::StrCat("/v4/Payment/", request.payment_id(), "/PaymentState"), (*shop)->pos_key,
-      deadline);
+  absl::StatusOr<ParsedAnswer> answer =
+      api_.Get(absl::StrCat("/v4/Payment/", request.payment_id(), "/PaymentState"),
+               (*shop)->pos_key, deadline);
   if (!answer.ok()) return answer.status();
   v1::GetPaymentStateResponse response;
   if (absl::Status s = DecodePaymentState(*answer, &response); !s.ok()) return s;
@@ -126,18 +125,16 @@ grpc::Status PaymentServiceImpl::GetPaymentState(grpc::ServerContext* context,
   absl::StatusOr<v1::GetPaymentStateResponse> result =
       GetPaymentStateUntil(*request, DeadlineOf(context));
   if (result.ok()) *response = *std::move(result);
-  return Finish("GetPaymentState", request->shop(), request->payment_id(), start,
-                result.status());
+  return Finish("GetPaymentState", request->shop(), request->payment_id(), start, result.status());
 }
 
 grpc::Status PaymentServiceImpl::FinishReservation(grpc::ServerContext* context,
                                                    const v1::FinishReservationRequest* request,
                                                    v1::FinishReservationResponse* response) {
   const absl::Time start = absl::Now();
-  absl::Status status =
-      RunPost("/v2/Payment/FinishReservation", *request, DeadlineOf(context),
-              &ValidateFinishReservation, &EncodeFinishReservation, &DecodeFinishReservation,
-              response);
+  absl::Status status = RunPost("/v2/Payment/FinishReservation", *request, DeadlineOf(context),
+                                &ValidateFinishReservation, &EncodeFinishReservation,
+                                &DecodeFinishReservation, response);
   return Finish("FinishReservation", request->shop(), request->payment_id(), start, status);
 }
 
@@ -150,14 +147,13 @@ grpc::Status PaymentServiceImpl::Capture(grpc::ServerContext* context,
   return Finish("Capture", request->shop(), request->payment_id(), start, status);
 }
 
-grpc::Status PaymentServiceImpl::CancelAuthorization(
-    grpc::ServerContext* context, const v1::CancelAuthorizationRequest* request,
-    v1::CancelAuthorizationResponse* response) {
+grpc::Status PaymentServiceImpl::CancelAuthorization(grpc::ServerContext* context,
+                                                     const v1::CancelAuthorizationRequest* request,
+                                                     v1::CancelAuthorizationResponse* response) {
   const absl::Time start = absl::Now();
-  absl::Status status =
-      RunPost("/v2/Payment/CancelAuthorization", *request, DeadlineOf(context),
-              &ValidateCancelAuthorization, &EncodeCancelAuthorization,
-              &DecodeCancelAuthorization, response);
+  absl::Status status = RunPost("/v2/Payment/CancelAuthorization", *request, DeadlineOf(context),
+                                &ValidateCancelAuthorization, &EncodeCancelAuthorization,
+                                &DecodeCancelAuthorization, response);
   return Finish("CancelAuthorization", request->shop(), request->payment_id(), start, status);
 }
 

@@ -124,8 +124,8 @@ void CheckIndicator(Violations& v, v1::AgeIndicator value,
   v.Add(field, absl::StrCat(v1::AgeIndicator_Name(value), " is not allowed for this field"));
 }
 
-void CheckItems(Violations& v, const google::protobuf::RepeatedPtrField<v1::Item>& items,
-                int scale, const std::string& base) {
+void CheckItems(Violations& v, const google::protobuf::RepeatedPtrField<v1::Item>& items, int scale,
+                const std::string& base) {
   for (int i = 0; i < items.size(); ++i) {
     const v1::Item& item = items[i];
     const std::string p = At(base, "items", i) + ".";
@@ -344,7 +344,8 @@ absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
     if (p.has_purchases_in_the_last6_months()) {
       v.Range(p.purchases_in_the_last6_months(), 0, 9999, b + "purchases_in_the_last6_months");
     }
-    if (p.has_provision_attempts()) v.Range(p.provision_attempts(), 0, 999, b + "provision_attempts");
+    if (p.has_provision_attempts())
+      v.Range(p.provision_attempts(), 0, 999, b + "provision_attempts");
     if (p.has_transactional_activity_per_day()) {
       v.Range(p.transactional_activity_per_day(), 0, 999, b + "transactional_activity_per_day");
     }
@@ -356,7 +357,8 @@ absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
     const v1::PurchaseInformation& p = r.purchase_information();
     const std::string b = "purchase_information.";
     CheckEmail(v, p.delivery_email_address(), b + "delivery_email_address");
-    if (p.has_recurring_frequency()) v.Range(p.recurring_frequency(), 1, 9999, b + "recurring_frequency");
+    if (p.has_recurring_frequency())
+      v.Range(p.recurring_frequency(), 1, 9999, b + "recurring_frequency");
     if (p.has_gift_card_purchase()) {
       v.Check(ValidateAmount(p.gift_card_purchase().amount(), scale < 0 ? kMaxScale : scale,
                              AmountSign::kPositive),

@@ -21,8 +21,8 @@ using testing::ElementsAre;
 class FaultTest : public testing::Test {
  protected:
   void Arm(const std::string& mode, const std::string& path, int delay_ms = 0) {
-    ASSERT_EQ(h_.Control("faults", absl::StrCat(R"({"mode":")", mode, R"(","path_prefix":")",
-                                                path, R"(","delay_ms":)", delay_ms, "}")),
+    ASSERT_EQ(h_.Control("faults", absl::StrCat(R"({"mode":")", mode, R"(","path_prefix":")", path,
+                                                R"(","delay_ms":)", delay_ms, "}")),
               200);
   }
   grpc::Status StartOnce(double deadline_seconds = 5) {

@@ -46,8 +46,7 @@ class PaymentFlowTest : public testing::Test {
     return State(started.payment_id()).trace_id();
   }
   grpc::Status Charge(const std::string& token, const std::string& trace_id,
-                      const std::string& total = "9.99",
-                      v1::Currency currency = v1::CURRENCY_EUR,
+                      const std::string& total = "9.99", v1::Currency currency = v1::CURRENCY_EUR,
                       v1::StartPaymentResponse* response = nullptr) {
     v1::StartPaymentRequest r = Harness::CardPayment(total, currency);
     r.set_recurrence_id(token);
@@ -108,9 +107,9 @@ TEST_F(PaymentFlowTest, HufWithDecimalsIsRejectedBeforeBarion) {
   grpc::Status s = h_.stub().StartPayment(
       Deadline(5).get(), Harness::CardPayment("100.5", v1::CURRENCY_HUF), &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(BadFields(s), ElementsAre("transactions[0].total",
-                                        "transactions[0].items[0].unit_price",
-                                        "transactions[0].items[0].item_total"));
+  EXPECT_THAT(BadFields(s),
+              ElementsAre("transactions[0].total", "transactions[0].items[0].unit_price",
+                          "transactions[0].items[0].item_total"));
   EXPECT_EQ(h_.ControlGet("stats"), before) << "Barion must not have been called";
 }
 
@@ -210,7 +209,8 @@ TEST_F(PaymentFlowTest, PartialRefundThenOverRefundIsRejected) {
   v1::GetPaymentStateResponse state = State(started.payment_id());
   EXPECT_EQ(state.status(), v1::PAYMENT_STATUS_SUCCEEDED);
   int refunds = 0;
-  for (const auto& tx : state.transactions()) refunds += tx.transaction_type() == "RefundToBankCard";
+  for (const auto& tx : state.transactions())
+    refunds += tx.transaction_type() == "RefundToBankCard";
   EXPECT_EQ(refunds, 2);
 }
 
@@ -296,8 +296,7 @@ TEST_F(PaymentFlowTest, OneClickNeedingThreeDsIsCompleted) {
   charge.set_recurrence_id("tok-oneclick");
   charge.set_recurrence_type(v1::RECURRENCE_TYPE_ONE_CLICK_PAYMENT);
   v1::StartPaymentResponse pending = Start(charge);
-  EXPECT_EQ(pending.recurrence_result(),
-            v1::RECURRENCE_RESULT_THREE_DS_AUTHENTICATION_REQUIRED);
+  EXPECT_EQ(pending.recurrence_result(), v1::RECURRENCE_RESULT_THREE_DS_AUTHENTICATION_REQUIRED);
   EXPECT_THAT(pending.three_ds_auth_client_data(), HasSubstr("ChallengeData"));
 
   v1::CompleteRequest complete;
@@ -335,10 +334,10 @@ TEST_F(PaymentFlowTest, ExpiredAndCancelledPaymentsAreFinal) {
 TEST(RateLimitTest, ThirdStateCallWithinFiveSecondsIsResourceExhausted) {
   Harness h({/*rate_limit=*/true});
   v1::StartPaymentResponse started;
-  ASSERT_TRUE(h.stub()
-                  .StartPayment(Deadline(5).get(), Harness::CardPayment("10", v1::CURRENCY_HUF),
-                                &started)
-                  .ok());
+  ASSERT_TRUE(
+      h.stub()
+          .StartPayment(Deadline(5).get(), Harness::CardPayment("10", v1::CURRENCY_HUF), &started)
+          .ok());
   v1::GetPaymentStateRequest r;
   r.set_payment_id(started.payment_id());
   v1::GetPaymentStateResponse response;

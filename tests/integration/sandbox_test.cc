@@ -1,5 +1,7 @@
 // The sandbox on its own, as Barion's clients see it: authentication, validation errors,
 // quirks, and the callback retry schedule.
+#include "sandbox/sandbox.h"
+
 #include <atomic>
 #include <thread>
 
@@ -9,7 +11,6 @@
 #include "gtest/gtest.h"
 #include "httplib.h"
 #include "rapidjson/document.h"
-#include "sandbox/sandbox.h"
 
 namespace barion_gateway::sandbox {
 namespace {

@@ -49,11 +49,19 @@ constexpr char kStartRequestText[] = R"pb(
   currency: CURRENCY_HUF
   challenge_preference: CHALLENGE_PREFERENCE_NO_PREFERENCE
   shipping_address {
-    country: "HU" city: "Budapest" zip: "1051" street: "Minta utca 12."
-    street2: "3. emelet 4." full_name: "Kovács Anna"
+    country: "HU"
+    city: "Budapest"
+    zip: "1051"
+    street: "Minta utca 12."
+    street2: "3. emelet 4."
+    full_name: "Kovács Anna"
   }
   billing_address {
-    country: "HU" city: "Budapest" zip: "1051" street: "Minta utca 12." street2: "3. emelet 4."
+    country: "HU"
+    city: "Budapest"
+    zip: "1051"
+    street: "Minta utca 12."
+    street2: "3. emelet 4."
   }
   payer_account_information {
     account_id: "cust-58213"
@@ -77,12 +85,22 @@ constexpr char kStartRequestText[] = R"pb(
     total: "12990"
     comment: "web order SO-000731"
     items {
-      name: "Bluetooth headset" description: "Over-ear, black" quantity: "1" unit: "pcs"
-      unit_price: "9990" item_total: "9990" sku: "BT-HS-01"
+      name: "Bluetooth headset"
+      description: "Over-ear, black"
+      quantity: "1"
+      unit: "pcs"
+      unit_price: "9990"
+      item_total: "9990"
+      sku: "BT-HS-01"
     }
     items {
-      name: "Home delivery" description: "Courier, 2-3 working days" quantity: "1" unit: "pcs"
-      unit_price: "3000" item_total: "3000" sku: "SHIP-STD"
+      name: "Home delivery"
+      description: "Courier, 2-3 working days"
+      quantity: "1"
+      unit: "pcs"
+      unit_price: "3000"
+      item_total: "3000"
+      sku: "SHIP-STD"
     }
   }
 )pb";
@@ -129,17 +147,30 @@ TEST(EncodeStartPaymentTest, MatchesImmediatePaymentVector) {
 
 TEST(EncodeStartPaymentTest, MatchesRecurringChargeVectorWithByteExactTraceId) {
   v1::StartPaymentRequest r = FromText(R"pb(
-    payment_type: PAYMENT_TYPE_IMMEDIATE guest_check_out: true funding_sources: FUNDING_SOURCE_ALL
-    payment_request_id: "SUB-1007-2024-06" order_number: "SUB-1007-2024-06"
-    recurrence_id: "SUB-1007-TOKEN-01" recurrence_type: RECURRENCE_TYPE_RECURRING_PAYMENT
+    payment_type: PAYMENT_TYPE_IMMEDIATE
+    guest_check_out: true
+    funding_sources: FUNDING_SOURCE_ALL
+    payment_request_id: "SUB-1007-2024-06"
+    order_number: "SUB-1007-2024-06"
+    recurrence_id: "SUB-1007-TOKEN-01"
+    recurrence_type: RECURRENCE_TYPE_RECURRING_PAYMENT
     trace_id: "QW4X8Z1K7M0514  9"
     redirect_url: "https://app.example.com/billing/return"
     callback_url: "https://app.example.com/billing/barion-callback"
-    locale: "en-US" currency: CURRENCY_EUR
+    locale: "en-US"
+    currency: CURRENCY_EUR
     transactions {
-      pos_transaction_id: "SUB-1007-2024-06-1" payee: "billing@app.example.com" total: "9.99"
-      items { name: "Pro plan" description: "Monthly subscription, June 2024" quantity: "1"
-              unit: "month" unit_price: "9.99" item_total: "9.99" }
+      pos_transaction_id: "SUB-1007-2024-06-1"
+      payee: "billing@app.example.com"
+      total: "9.99"
+      items {
+        name: "Pro plan"
+        description: "Monthly subscription, June 2024"
+        quantity: "1"
+        unit: "month"
+        unit_price: "9.99"
+        item_total: "9.99"
+      }
     }
   )pb");
   const std::string json = EncodeStartPayment(r);
@@ -161,12 +192,20 @@ TEST(EncodeStartPaymentTest, MatchesRecurringChargeVectorWithByteExactTraceId) {
 
 TEST(EncodeStartPaymentTest, TokenRegistrationCarriesRecurringData) {
   v1::StartPaymentRequest r = FromText(R"pb(
-    payment_type: PAYMENT_TYPE_IMMEDIATE funding_sources: FUNDING_SOURCE_ALL
-    payment_request_id: "SUB-1007-INIT" initiate_recurrence: true
-    recurrence_id: "SUB-1007-TOKEN-01" recurrence_type: RECURRENCE_TYPE_RECURRING_PAYMENT
-    redirect_url: "https://app.example.com/r" locale: "en-US" currency: CURRENCY_EUR
-    purchase_information { recurring_expiry { seconds: 1747180800 } recurring_frequency: 30
-                           delivery_email_address: "peter.example@example.net" }
+    payment_type: PAYMENT_TYPE_IMMEDIATE
+    funding_sources: FUNDING_SOURCE_ALL
+    payment_request_id: "SUB-1007-INIT"
+    initiate_recurrence: true
+    recurrence_id: "SUB-1007-TOKEN-01"
+    recurrence_type: RECURRENCE_TYPE_RECURRING_PAYMENT
+    redirect_url: "https://app.example.com/r"
+    locale: "en-US"
+    currency: CURRENCY_EUR
+    purchase_information {
+      recurring_expiry { seconds: 1747180800 }
+      recurring_frequency: 30
+      delivery_email_address: "peter.example@example.net"
+    }
     transactions { pos_transaction_id: "t" payee: "b@a.example" total: "9.99" }
   )pb");
   const std::string json = EncodeStartPayment(r);
@@ -177,9 +216,13 @@ TEST(EncodeStartPaymentTest, TokenRegistrationCarriesRecurringData) {
 
 TEST(EncodeStartPaymentTest, KeepsAmountTextExactly) {
   v1::StartPaymentRequest r = FromText(R"pb(
-    payment_type: PAYMENT_TYPE_RESERVATION reservation_period { seconds: 86400 }
-    funding_sources: FUNDING_SOURCE_BANK_CARD funding_sources: FUNDING_SOURCE_BALANCE
-    payment_request_id: "p" redirect_url: "https://x.example/r" locale: "en-US"
+    payment_type: PAYMENT_TYPE_RESERVATION
+    reservation_period { seconds: 86400 }
+    funding_sources: FUNDING_SOURCE_BANK_CARD
+    funding_sources: FUNDING_SOURCE_BALANCE
+    payment_request_id: "p"
+    redirect_url: "https://x.example/r"
+    locale: "en-US"
     currency: CURRENCY_HUF
     transactions { pos_transaction_id: "a" payee: "p@x.example" total: "123456789012345" }
     transactions { pos_transaction_id: "b" payee: "p@x.example" total: "10" }
@@ -196,12 +239,17 @@ TEST(EncodeStartPaymentTest, KeepsAmountTextExactly) {
 
 TEST(EncodeFinishReservationTest, MatchesVector) {
   v1::FinishReservationRequest r;
-  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(R"pb(
-    payment_id: "7c8d9e0f1a2b43c4d5e6f7a8b9c0d1e2"
-    transactions { transaction_id: "0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5" total: "25.50"
-                   comment: "one item out of stock" }
-    transactions { transaction_id: "1b2c3d4e5f6a47b8c9d0e1f2a3b4c5d6" total: "0" }
-  )pb", &r));
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        payment_id: "7c8d9e0f1a2b43c4d5e6f7a8b9c0d1e2"
+        transactions {
+          transaction_id: "0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5"
+          total: "25.50"
+          comment: "one item out of stock"
+        }
+        transactions { transaction_id: "1b2c3d4e5f6a47b8c9d0e1f2a3b4c5d6" total: "0" }
+      )pb",
+      &r));
   ExpectSameJson(EncodeFinishReservation(r), R"json({
     "PaymentId": "7c8d9e0f1a2b43c4d5e6f7a8b9c0d1e2",
     "Transactions": [
@@ -212,12 +260,17 @@ TEST(EncodeFinishReservationTest, MatchesVector) {
 
 TEST(EncodeRefundTest, MatchesVector) {
   v1::RefundRequest r;
-  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(R"pb(
-    payment_id: "4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6"
-    transactions_to_refund { transaction_id: "8a7b6c5d4e3f42a1b0c9d8e7f6a5b4c3"
-      pos_transaction_id: "SO-000731-R1" amount_to_refund: "3000"
-      comment: "Delivery fee refunded" }
-  )pb", &r));
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        payment_id: "4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6"
+        transactions_to_refund {
+          transaction_id: "8a7b6c5d4e3f42a1b0c9d8e7f6a5b4c3"
+          pos_transaction_id: "SO-000731-R1"
+          amount_to_refund: "3000"
+          comment: "Delivery fee refunded"
+        }
+      )pb",
+      &r));
   ExpectSameJson(EncodeRefund(r), R"json({ "PaymentId": "4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6",
     "TransactionsToRefund": [ { "TransactionId": "8a7b6c5d4e3f42a1b0c9d8e7f6a5b4c3",
       "POSTransactionId": "SO-000731-R1", "AmountToRefund": 3000,
@@ -284,7 +337,9 @@ TEST(DecodeStartPaymentTest, MatchesTokenChargeSucceededVector) {
       "TransactionId": "c3d5f7a9e1b34c2d8f6b4a2c0e8d7f61", "Status": "Succeeded",
       "Currency": "EUR", "TransactionTime": "2024-06-14T03:00:12.204", "RelatedId": null } ],
     "RecurrenceResult": "Successful", "ThreeDSAuthClientData": null,
-    "TraceId": "QW4X8Z1K7M0514  9", "Errors": [] })json"), &r).ok());
+    "TraceId": "QW4X8Z1K7M0514  9", "Errors": [] })json"),
+                                 &r)
+                  .ok());
   EXPECT_EQ(r.status(), v1::PAYMENT_STATUS_SUCCEEDED);
   EXPECT_EQ(r.recurrence_result(), v1::RECURRENCE_RESULT_SUCCESSFUL);
   EXPECT_EQ(r.trace_id(), "QW4X8Z1K7M0514  9");
@@ -297,7 +352,9 @@ TEST(DecodeStartPaymentTest, KeepsUnknownEnumTextsAndIgnoresUnknownFields) {
     "paymentid": "x", "Status": "SomethingNew", "RecurrenceResult": "ThreeDSAuthenticationRequired",
     "ThreeDSAuthClientData": {"Url": "https://acs.example/3ds", "Data": [1, 2]},
     "BrandNewField": {"a": 1}, "Transactions": [ { "Currency": "XAU",
-      "TransactionTime": "0001-01-01T00:00:00" } ] })json"), &r).ok());
+      "TransactionTime": "0001-01-01T00:00:00" } ] })json"),
+                                 &r)
+                  .ok());
   EXPECT_EQ(r.payment_id(), "x");  // names match case-insensitively
   EXPECT_EQ(r.status(), v1::PAYMENT_STATUS_UNSPECIFIED);
   EXPECT_EQ(r.status_raw(), "SomethingNew");
@@ -423,7 +480,9 @@ TEST(DecodePaymentStateTest, MatchesExpiredV2Vector) {
       "Total": 84.00, "Currency": "HUF", "Payer": null, "Status": "Expired",
       "TransactionType": "Unspecified", "Items": [ { "Name": "Sticker", "Quantity": 2.00,
       "UnitPrice": 42.00, "ItemTotal": 84.00, "SKU": null } ] } ],
-    "Total": 0.00, "FraudRiskScore": null, "Currency": "HUF", "Errors": [] })json"), &r).ok());
+    "Total": 0.00, "FraudRiskScore": null, "Currency": "HUF", "Errors": [] })json"),
+                                 &r)
+                  .ok());
   EXPECT_EQ(r.status(), v1::PAYMENT_STATUS_EXPIRED);
   EXPECT_EQ(r.funding_source(), v1::FUNDING_SOURCE_UNSPECIFIED);
   EXPECT_FALSE(r.has_funding_information());
@@ -447,7 +506,9 @@ TEST(DecodeFinishReservationTest, MatchesVector) {
         "RelatedId": null },
       { "POSTransactionId": "SO-000900-2", "TransactionId": "1b2c3d4e5f6a47b8c9d0e1f2a3b4c5d6",
         "Status": "Succeeded", "Currency": "EUR", "TransactionTime": "2024-05-15T10:02:11.381",
-        "RelatedId": null } ], "Errors": [] })json"), &r).ok());
+        "RelatedId": null } ], "Errors": [] })json"),
+                                      &r)
+                  .ok());
   EXPECT_TRUE(r.is_successful());
   EXPECT_EQ(r.payment_id(), "7c8d9e0f1a2b43c4d5e6f7a8b9c0d1e2");
   EXPECT_EQ(r.payment_request_id(), "WEB-20240514-000900");
@@ -463,7 +524,9 @@ TEST(DecodeRefundTest, MatchesVector) {
     "PaymentId": "4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6", "RefundedTransactions": [
       { "TransactionId": "2c3d4e5f6a7b48c9d0e1f2a3b4c5d6e7", "Total": 3000,
         "POSTransactionId": "SO-000731-R1", "Comment": "Delivery fee refunded",
-        "Status": "Succeeded" } ], "Errors": [] })json"), &r).ok());
+        "Status": "Succeeded" } ], "Errors": [] })json"),
+                           &r)
+                  .ok());
   EXPECT_EQ(r.payment_id(), "4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6");
   ASSERT_EQ(r.refunded_transactions_size(), 1);
   EXPECT_EQ(r.refunded_transactions(0).transaction_id(), "2c3d4e5f6a7b48c9d0e1f2a3b4c5d6e7");
@@ -475,8 +538,12 @@ TEST(DecodeRefundTest, MatchesVector) {
 
 TEST(DecodeCompleteTest, ReadsCurrentAndOlderStatusNames) {
   v1::CompleteResponse a, b;
-  ASSERT_TRUE(DecodeComplete(ParsedAnswer::Parse(
-      R"({"PaymentId":"p","PaymentStatus":"Succeeded","IsSuccessful":true,"TraceId":"T 1"})"), &a).ok());
+  ASSERT_TRUE(
+      DecodeComplete(
+          ParsedAnswer::Parse(
+              R"({"PaymentId":"p","PaymentStatus":"Succeeded","IsSuccessful":true,"TraceId":"T 1"})"),
+          &a)
+          .ok());
   EXPECT_EQ(a.payment_status(), v1::PAYMENT_STATUS_SUCCEEDED);
   EXPECT_TRUE(a.is_successful());
   EXPECT_EQ(a.trace_id(), "T 1");

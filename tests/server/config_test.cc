@@ -31,7 +31,8 @@ void ExpectRejected(const std::string& text, const std::string& setting) {
 }
 
 TEST(ParseConfigTest, AppliesDefaults) {
-  absl::StatusOr<Config> c = Parse(R"pb(shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" })pb");
+  absl::StatusOr<Config> c =
+      Parse(R"pb(shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" })pb");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->shops[0].pos_key, kKey);
   EXPECT_EQ(c->barion_base_url, "https://api.test.barion.com");
@@ -70,26 +71,30 @@ TEST(ParseConfigTest, NamesTheBadSetting) {
       "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" }"
       "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" }",
       "is used twice");
-  ExpectRejected("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
-                 "barion { base_url: \"ftp://x\" }",
-                 "barion.base_url");
-  ExpectRejected("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
-                 "barion { default_timeout { seconds: 3600 } }",
-                 "barion.default_timeout");
-  ExpectRejected("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
-                 "listen { grpc_address: \"nowhere\" }",
-                 "listen.grpc_address");
-  ExpectRejected("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
-                 "listen { tls_cert_file: \"c.pem\" }",
-                 "listen.tls_cert_file");
+  ExpectRejected(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+      "barion { base_url: \"ftp://x\" }",
+      "barion.base_url");
+  ExpectRejected(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+      "barion { default_timeout { seconds: 3600 } }",
+      "barion.default_timeout");
+  ExpectRejected(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+      "listen { grpc_address: \"nowhere\" }",
+      "listen.grpc_address");
+  ExpectRejected(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+      "listen { tls_cert_file: \"c.pem\" }",
+      "listen.tls_cert_file");
   ExpectRejected("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } bogus: 1",
                  "line 1");
 }
 
 TEST(ParseConfigTest, DescribesButNeverEchoesAMalformedKey) {
-  absl::StatusOr<Config> c = ParseConfig(
-      R"pb(shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" })pb", "f", ".",
-      Env({{"KEY", "not a key but a secret"}}));
+  absl::StatusOr<Config> c =
+      ParseConfig(R"pb(shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" })pb", "f", ".",
+                  Env({{"KEY", "not a key but a secret"}}));
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("must be a GUID"), absl::string_view::npos);
   EXPECT_EQ(c.status().message().find("secret"), absl::string_view::npos);

@@ -18,8 +18,8 @@ class BarionCodeTest : public testing::TestWithParam<std::tuple<const char*, Cod
 TEST_P(BarionCodeTest, MapsToDocumentedGrpcCodeAndKeepsTheReason) {
   const auto& [error_code, expected] = GetParam();
   EXPECT_EQ(CodeForBarionErrorCode(error_code), expected);
-  absl::Status s = BarionErrorStatus({{error_code, "t", "d", "https://x/v2/Payment/Start", "", ""}},
-                                     400, "");
+  absl::Status s =
+      BarionErrorStatus({{error_code, "t", "d", "https://x/v2/Payment/Start", "", ""}}, 400, "");
   EXPECT_EQ(s.code(), expected);
   ASSERT_EQ(ErrorReasons(s), std::vector<std::string>{error_code});
 }
@@ -115,31 +115,30 @@ TEST_P(UpstreamFailureTest, MapsToDocumentedCodeReasonAndOutcome) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, UpstreamFailureTest,
-    testing::Values(
-        UpstreamRow{UpstreamFailure::kUnreachable, true, 0, Code::kUnavailable,
-                    "UPSTREAM_UNREACHABLE", "not_sent"},
-        UpstreamRow{UpstreamFailure::kTlsFailure, true, 0, Code::kUnavailable,
-                    "UPSTREAM_TLS_FAILURE", "not_sent"},
-        UpstreamRow{UpstreamFailure::kTimeout, true, 0, Code::kDeadlineExceeded,
-                    "UPSTREAM_TIMEOUT", "unknown"},
-        UpstreamRow{UpstreamFailure::kTimeout, false, 0, Code::kDeadlineExceeded,
-                    "UPSTREAM_TIMEOUT", "not_applicable"},
-        UpstreamRow{UpstreamFailure::kConnectionReset, true, 0, Code::kUnavailable,
-                    "UPSTREAM_CONNECTION_RESET", "unknown"},
-        UpstreamRow{UpstreamFailure::kConnectionReset, false, 0, Code::kUnavailable,
-                    "UPSTREAM_CONNECTION_RESET", "not_applicable"},
-        UpstreamRow{UpstreamFailure::kHttpError, true, 500, Code::kUnavailable,
-                    "UPSTREAM_HTTP_ERROR", "unknown"},
-        UpstreamRow{UpstreamFailure::kHttpError, false, 503, Code::kUnavailable,
-                    "UPSTREAM_HTTP_ERROR", "not_applicable"},
-        UpstreamRow{UpstreamFailure::kHttpError, true, 405, Code::kInternal,
-                    "UPSTREAM_HTTP_ERROR", "rejected"},
-        UpstreamRow{UpstreamFailure::kRateLimited, false, 429, Code::kResourceExhausted,
-                    "UPSTREAM_RATE_LIMITED", "rejected"},
-        UpstreamRow{UpstreamFailure::kMalformedResponse, true, 200, Code::kUnknown,
-                    "UPSTREAM_MALFORMED_RESPONSE", "unknown"},
-        UpstreamRow{UpstreamFailure::kMalformedResponse, false, 200, Code::kUnavailable,
-                    "UPSTREAM_MALFORMED_RESPONSE", "not_applicable"}));
+    testing::Values(UpstreamRow{UpstreamFailure::kUnreachable, true, 0, Code::kUnavailable,
+                                "UPSTREAM_UNREACHABLE", "not_sent"},
+                    UpstreamRow{UpstreamFailure::kTlsFailure, true, 0, Code::kUnavailable,
+                                "UPSTREAM_TLS_FAILURE", "not_sent"},
+                    UpstreamRow{UpstreamFailure::kTimeout, true, 0, Code::kDeadlineExceeded,
+                                "UPSTREAM_TIMEOUT", "unknown"},
+                    UpstreamRow{UpstreamFailure::kTimeout, false, 0, Code::kDeadlineExceeded,
+                                "UPSTREAM_TIMEOUT", "not_applicable"},
+                    UpstreamRow{UpstreamFailure::kConnectionReset, true, 0, Code::kUnavailable,
+                                "UPSTREAM_CONNECTION_RESET", "unknown"},
+                    UpstreamRow{UpstreamFailure::kConnectionReset, false, 0, Code::kUnavailable,
+                                "UPSTREAM_CONNECTION_RESET", "not_applicable"},
+                    UpstreamRow{UpstreamFailure::kHttpError, true, 500, Code::kUnavailable,
+                                "UPSTREAM_HTTP_ERROR", "unknown"},
+                    UpstreamRow{UpstreamFailure::kHttpError, false, 503, Code::kUnavailable,
+                                "UPSTREAM_HTTP_ERROR", "not_applicable"},
+                    UpstreamRow{UpstreamFailure::kHttpError, true, 405, Code::kInternal,
+                                "UPSTREAM_HTTP_ERROR", "rejected"},
+                    UpstreamRow{UpstreamFailure::kRateLimited, false, 429, Code::kResourceExhausted,
+                                "UPSTREAM_RATE_LIMITED", "rejected"},
+                    UpstreamRow{UpstreamFailure::kMalformedResponse, true, 200, Code::kUnknown,
+                                "UPSTREAM_MALFORMED_RESPONSE", "unknown"},
+                    UpstreamRow{UpstreamFailure::kMalformedResponse, false, 200, Code::kUnavailable,
+                                "UPSTREAM_MALFORMED_RESPONSE", "not_applicable"}));
 
 TEST(InvalidArgumentStatusTest, NamesEveryFieldInABadRequest) {
   absl::Status s = InvalidArgumentStatus(

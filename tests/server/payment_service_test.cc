@@ -24,11 +24,15 @@ class PaymentServiceTest : public testing::Test {
 
   v1::StartPaymentRequest MinimalStart() {
     v1::StartPaymentRequest r;
-    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(R"pb(
-      payment_type: PAYMENT_TYPE_IMMEDIATE funding_sources: FUNDING_SOURCE_ALL
-      payment_request_id: "req-1" currency: CURRENCY_HUF
-      transactions { pos_transaction_id: "t1" total: "123456789012345" }
-    )pb", &r));
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
+        R"pb(
+          payment_type: PAYMENT_TYPE_IMMEDIATE
+          funding_sources: FUNDING_SOURCE_ALL
+          payment_request_id: "req-1"
+          currency: CURRENCY_HUF
+          transactions { pos_transaction_id: "t1" total: "123456789012345" }
+        )pb",
+        &r));
     return r;
   }
 
@@ -93,15 +97,17 @@ TEST_F(PaymentServiceTest, GetPaymentStateUsesV4PathWithTheHeader) {
   v1::GetPaymentStateResponse response;
   ASSERT_TRUE(service_.GetPaymentState(&context_, &r, &response).ok());
   EXPECT_EQ(transport_.requests()[0].method, "GET");
-  EXPECT_EQ(transport_.requests()[0].path, "/v4/Payment/4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6/PaymentState");
+  EXPECT_EQ(transport_.requests()[0].path,
+            "/v4/Payment/4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6/PaymentState");
   EXPECT_EQ(response.total(), "84");
 }
 
 TEST_F(PaymentServiceTest, BarionErrorsNeverLeakTheEchoedPosKey) {
   transport_.Answer(400, std::string(R"({"Errors":[{"Title":"Invalid payment id",
       "Description":"The given payment id is invalid","ErrorCode":"NotExistingPaymentId",
-      "HappenedAt":"2024-05-14T08:40:02.1200000Z","AuthData":")") + kKey +
-      R"(","EndPoint":"https://api.test.barion.com/v2/Payment/Refund"}]})");
+      "HappenedAt":"2024-05-14T08:40:02.1200000Z","AuthData":")") +
+                             kKey +
+                             R"(","EndPoint":"https://api.test.barion.com/v2/Payment/Refund"}]})");
   v1::RefundRequest r;
   r.set_payment_id(kPaymentId);
   auto* t = r.add_transactions_to_refund();
@@ -145,8 +151,9 @@ TEST_F(PaymentServiceTest, TransportOutcomesAreToldApart) {
   EXPECT_NE(timeout.error_details().find("unknown"), std::string::npos);
 
   transport_.Fail(absl::StatusCode::kUnavailable, kFailureTls);
-  EXPECT_NE(service_.CancelAuthorization(&context_, &r, &response).error_details().find(
-                "UPSTREAM_TLS_FAILURE"),
+  EXPECT_NE(service_.CancelAuthorization(&context_, &r, &response)
+                .error_details()
+                .find("UPSTREAM_TLS_FAILURE"),
             std::string::npos);
 
   transport_.Answer(500, R"({"Message":"An error has occurred."})");
@@ -173,10 +180,10 @@ TEST_F(PaymentServiceTest, TransportOutcomesAreToldApart) {
 
 TEST(PaymentServiceShopsTest, SeveralShopsRequireTheShopField) {
   FakeTransport transport;
-  PaymentServiceImpl service({ShopConfig{"a", kKey, "a@x.example", "", "", ""},
-                              ShopConfig{"b", "11111111111111111111111111111111", "b@x.example",
-                                         "", "", ""}},
-                             &transport, absl::Seconds(5));
+  PaymentServiceImpl service(
+      {ShopConfig{"a", kKey, "a@x.example", "", "", ""},
+       ShopConfig{"b", "11111111111111111111111111111111", "b@x.example", "", "", ""}},
+      &transport, absl::Seconds(5));
   grpc::ServerContext context;
   v1::GetPaymentStateRequest r;
   r.set_payment_id(kPaymentId);

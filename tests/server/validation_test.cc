@@ -1,7 +1,7 @@
 #include "server/validation.h"
 
-#include "google/protobuf/text_format.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "server/errors.h"
 
@@ -13,14 +13,29 @@ using testing::ElementsAre;
 
 v1::StartPaymentRequest Valid() {
   v1::StartPaymentRequest r;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(R"pb(
-    payment_type: PAYMENT_TYPE_IMMEDIATE funding_sources: FUNDING_SOURCE_ALL
-    payment_request_id: "req-1" redirect_url: "https://shop.example/return" locale: "hu-HU"
-    currency: CURRENCY_HUF
-    transactions { pos_transaction_id: "t1" payee: "shop@example.com" total: "1500"
-      items { name: "n" description: "d" quantity: "1" unit: "pcs" unit_price: "1500"
-              item_total: "1500" } }
-  )pb", &r));
+  EXPECT_TRUE(
+      google::protobuf::TextFormat::ParseFromString(R"pb(
+                                                      payment_type: PAYMENT_TYPE_IMMEDIATE
+                                                      funding_sources: FUNDING_SOURCE_ALL
+                                                      payment_request_id: "req-1"
+                                                      redirect_url: "https://shop.example/return"
+                                                      locale: "hu-HU"
+                                                      currency: CURRENCY_HUF
+                                                      transactions {
+                                                        pos_transaction_id: "t1"
+                                                        payee: "shop@example.com"
+                                                        total: "1500"
+                                                        items {
+                                                          name: "n"
+                                                          description: "d"
+                                                          quantity: "1"
+                                                          unit: "pcs"
+                                                          unit_price: "1500"
+                                                          item_total: "1500"
+                                                        }
+                                                      }
+                                                    )pb",
+                                                    &r));
   return r;
 }
 

@@ -1,0 +1,294 @@
+// Benchmark: StartPayment + GetPaymentState through the gateway (gRPC -> HTTPS -> sandbox)
+// against the same two calls made directly as HTTPS JSON to the sandbox, in one run, with
+// N concurrent clients. Prints throughput, p50/p99 latency per call, the gateway process's CPU
+// time per call (from /proc/PID/stat, i.e. its own rusage), the TLS handshakes the sandbox
+// accepted in each phase, and the ratios. Run it with tools/bench.sh.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "barion/v1/payment_service.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "httplib.h"
+
+ABSL_FLAG(std::string, gateway, "", "gateway gRPC host:port");
+ABSL_FLAG(int, gateway_pid, 0, "gateway process id (for its CPU time)");
+ABSL_FLAG(std::string, sandbox_https, "", "sandbox https://host:port");
+ABSL_FLAG(std::string, sandbox_http, "", "sandbox http://host:port (control API)");
+ABSL_FLAG(std::string, ca_file, "", "sandbox CA file");
+ABSL_FLAG(std::string, concurrency, "1,16,64", "client counts");
+ABSL_FLAG(double, seconds, 5, "measured seconds per phase");
+ABSL_FLAG(bool, floor, true,
+          "Also measure the gateway's CPU for a gRPC call rejected by validation (no Barion "
+          "call): the floor that gRPC itself costs here.");
+
+namespace {
+
+namespace v1 = ::barion::v1;
+
+constexpr char kStartJson[] =
+    R"({"PaymentType":"Immediate","GuestCheckOut":false,"InitiateRecurrence":false,)"
+    R"("FundingSources":["All"],"PaymentRequestId":"bench","RedirectUrl":"https://shop.example/r",)"
+    R"("Transactions":[{"POSTransactionId":"t1","Payee":"demo-shop@sandbox.local","Total":1500,)"
+    R"("Items":[{"Name":"Coffee","Description":"Flat white","Quantity":1,"Unit":"cup",)"
+    R"("UnitPrice":1500,"ItemTotal":1500}]}],"Locale":"hu-HU","Currency":"HUF"})";
+
+double CpuSeconds(int pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string line;
+  std::getline(in, line);
+  if (line.find(')') == std::string::npos) {
+    std::fprintf(stderr, "cannot read /proc/%d/stat: %s\n", pid, std::strerror(errno));
+    std::exit(1);
+  }
+  // Fields after the ")" of the command name; utime and stime are fields 14 and 15.
+  std::vector<std::string> f = absl::StrSplit(line.substr(line.rfind(')') + 2), ' ');
+  double ut = 0, st = 0;
+  absl::SimpleAtod(f[11], &ut);
+  absl::SimpleAtod(f[12], &st);
+  return (ut + st) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+int64_t Handshakes(const std::string& sandbox_http) {
+  httplib::Client c(sandbox_http);
+  auto res = c.Get("/_sandbox/stats");
+  if (!res) return -1;
+  size_t at = res->body.find("\"tls_handshakes\":") + 17;
+  int64_t n = -1;
+  absl::SimpleAtoi(res->body.substr(at, res->body.find(',', at) - at), &n);
+  return n;
+}
+
+struct Result {
+  double calls_per_second = 0;
+  double p50_ms = 0, p99_ms = 0;
+  int64_t calls = 0;
+  int64_t errors = 0;
+  int64_t handshakes = 0;
+  double cpu_us_per_call = 0;
+};
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  size_t k = static_cast<size_t>(p * (v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+// Runs `clients` threads for `seconds` (after a warm-up); each iteration makes two calls.
+// `at_start` and `at_end` run at the edges of the measured window (after warm-up).
+template <typename MakeWorker>
+Result Run(
+    int clients, double seconds, MakeWorker make_worker,
+    const std::function<void()>& at_start = [] {}, const std::function<void()>& at_end = [] {}) {
+  std::atomic<bool> measuring{false}, stop{false};
+  std::vector<std::vector<double>> latencies(clients);
+  std::vector<int64_t> errors(clients, 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < clients; ++i) {
+    threads.emplace_back([&, i] {
+      auto call_pair = make_worker();  // returns bool(double* start_ms, double* state_ms)
+      while (!stop.load()) {
+        double a = 0, b = 0;
+        const bool ok = call_pair(&a, &b);
+        if (!measuring.load()) continue;
+        if (!ok) {
+          ++errors[i];
+          continue;
+        }
+        latencies[i].push_back(a);
+        latencies[i].push_back(b);
+      }
+    });
+  }
+  absl::SleepFor(absl::Seconds(1));  // warm-up: connections and TLS sessions established
+  at_start();
+  const absl::Time start = absl::Now();
+  measuring.store(true);
+  absl::SleepFor(absl::Seconds(seconds));
+  measuring.store(false);
+  const absl::Duration took = absl::Now() - start;
+  at_end();
+  stop.store(true);
+  for (auto& t : threads) t.join();
+  Result r;
+  std::vector<double> all;
+  for (int i = 0; i < clients; ++i) {
+    all.insert(all.end(), latencies[i].begin(), latencies[i].end());
+    r.errors += errors[i];
+  }
+  r.calls = static_cast<int64_t>(all.size());
+  r.calls_per_second = r.calls / absl::ToDoubleSeconds(took);
+  r.p50_ms = Percentile(all, 0.50);
+  r.p99_ms = Percentile(all, 0.99);
+  return r;
+}
+
+double Ms(absl::Time since) { return absl::ToDoubleMilliseconds(absl::Now() - since); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const std::string gateway = absl::GetFlag(FLAGS_gateway);
+  const int pid = absl::GetFlag(FLAGS_gateway_pid);
+  const std::string https = absl::GetFlag(FLAGS_sandbox_https);
+  const std::string control = absl::GetFlag(FLAGS_sandbox_http);
+  const std::string ca = absl::GetFlag(FLAGS_ca_file);
+  const char* key_env = std::getenv("BARION_POS_KEY");
+  if (gateway.empty() || pid == 0 || https.empty() || control.empty() || key_env == nullptr) {
+    std::fprintf(stderr, "usage: see tools/bench.sh\n");
+    return 2;
+  }
+  const std::string key = key_env;
+  const double seconds = absl::GetFlag(FLAGS_seconds);
+
+  v1::StartPaymentRequest start;
+  start.set_payment_type(v1::PAYMENT_TYPE_IMMEDIATE);
+  start.add_funding_sources(v1::FUNDING_SOURCE_ALL);
+  start.set_payment_request_id("bench");
+  start.set_currency(v1::CURRENCY_HUF);
+  start.set_locale("hu-HU");
+  start.set_redirect_url("https://shop.example/r");
+  auto* tx = start.add_transactions();
+  tx->set_pos_transaction_id("t1");
+  tx->set_total("1500");
+  auto* item = tx->add_items();
+  item->set_name("Coffee");
+  item->set_description("Flat white");
+  item->set_quantity("1");
+  item->set_unit("cup");
+  item->set_unit_price("1500");
+  item->set_item_total("1500");
+
+  std::printf("%-8s %-7s %12s %9s %9s %8s %12s %10s\n", "clients", "path", "calls/s", "p50 ms",
+              "p99 ms", "errors", "gw CPU us", "handshakes");
+  for (absl::string_view n_text : absl::StrSplit(absl::GetFlag(FLAGS_concurrency), ',')) {
+    int clients = 1;
+    absl::SimpleAtoi(n_text, &clients);
+
+    // Gateway path. One channel per client, as separate microservice instances would have.
+    int64_t hs0 = Handshakes(control);
+    double cpu0 = 0, cpu1 = 0;
+    Result g = Run(
+        clients, seconds,
+        [&] {
+          auto channel = grpc::CreateChannel(gateway, grpc::InsecureChannelCredentials());
+          auto stub =
+              std::shared_ptr<v1::PaymentService::Stub>(v1::PaymentService::NewStub(channel));
+          return [stub, &start](double* a, double* b) {
+            grpc::ClientContext c1;
+            c1.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+            v1::StartPaymentResponse started;
+            absl::Time t0 = absl::Now();
+            grpc::Status s = stub->StartPayment(&c1, start, &started);
+            if (!s.ok()) {
+              static std::atomic<bool> reported{false};
+              if (!reported.exchange(true)) {
+                std::fprintf(stderr, "first gateway error: %d %s\n", s.error_code(),
+                             s.error_message().c_str());
+              }
+              return false;
+            }
+            *a = Ms(t0);
+            grpc::ClientContext c2;
+            c2.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+            v1::GetPaymentStateRequest get;
+            get.set_payment_id(started.payment_id());
+            v1::GetPaymentStateResponse state;
+            t0 = absl::Now();
+            if (!stub->GetPaymentState(&c2, get, &state).ok()) return false;
+            *b = Ms(t0);
+            return state.payment_id() == started.payment_id();
+          };
+        },
+        [&] { cpu0 = CpuSeconds(pid); }, [&] { cpu1 = CpuSeconds(pid); });
+    // Calls finishing in the window; the few in flight at its edges are noise at these counts.
+    g.cpu_us_per_call = g.calls > 0 ? (cpu1 - cpu0) * 1e6 / g.calls : 0;
+    g.handshakes = Handshakes(control) - hs0;
+
+    // Direct path: the same two calls as HTTPS JSON with a keep-alive client per thread.
+    hs0 = Handshakes(control);
+    Result d = Run(clients, seconds, [&] {
+      auto client = std::make_shared<httplib::Client>(https);
+      client->set_ca_cert_path(ca);
+      client->enable_server_certificate_verification(true);
+      client->set_keep_alive(true);
+      client->set_tcp_nodelay(true);
+      return [client, &key](double* a, double* b) {
+        httplib::Headers headers{{"x-pos-key", key}};
+        absl::Time t0 = absl::Now();
+        auto res = client->Post("/v2/Payment/Start", headers, kStartJson, "application/json");
+        if (!res || res->status != 200) return false;
+        *a = Ms(t0);
+        size_t at = res->body.find("\"PaymentId\":\"") + 13;
+        const std::string id = res->body.substr(at, 32);
+        t0 = absl::Now();
+        auto state = client->Get(("/v4/Payment/" + id + "/PaymentState").c_str(), headers);
+        if (!state || state->status != 200) return false;
+        *b = Ms(t0);
+        return true;
+      };
+    });
+    d.handshakes = Handshakes(control) - hs0;
+
+    std::printf("%-8d %-7s %12.0f %9.3f %9.3f %8lld %12.1f %10lld\n", clients, "gateway",
+                g.calls_per_second, g.p50_ms, g.p99_ms, static_cast<long long>(g.errors),
+                g.cpu_us_per_call, static_cast<long long>(g.handshakes));
+    std::printf("%-8d %-7s %12.0f %9.3f %9.3f %8lld %12s %10lld\n", clients, "direct",
+                d.calls_per_second, d.p50_ms, d.p99_ms, static_cast<long long>(d.errors), "-",
+                static_cast<long long>(d.handshakes));
+    std::printf("%-8d ratio   throughput gateway/direct %.2f, p50 %.2fx, p99 %.2fx\n", clients,
+                g.calls_per_second / d.calls_per_second, g.p50_ms / d.p50_ms, g.p99_ms / d.p99_ms);
+    if (absl::GetFlag(FLAGS_floor)) {
+      double f0 = 0, f1 = 0;
+      Result f = Run(
+          clients, seconds,
+          [&] {
+            auto channel = grpc::CreateChannel(gateway, grpc::InsecureChannelCredentials());
+            auto stub =
+                std::shared_ptr<v1::PaymentService::Stub>(v1::PaymentService::NewStub(channel));
+            return [stub](double* a, double* b) {
+              for (double* out : {a, b}) {
+                grpc::ClientContext c;
+                v1::GetPaymentStateRequest get;
+                get.set_payment_id("not-a-payment-id");
+                v1::GetPaymentStateResponse state;
+                absl::Time t0 = absl::Now();
+                if (stub->GetPaymentState(&c, get, &state).error_code() !=
+                    grpc::StatusCode::INVALID_ARGUMENT) {
+                  return false;
+                }
+                *out = Ms(t0);
+              }
+              return true;
+            };
+          },
+          [&] { f0 = CpuSeconds(pid); }, [&] { f1 = CpuSeconds(pid); });
+      std::printf(
+          "%-8d floor   gRPC call rejected before Barion: %.0f calls/s, p50 %.3f ms, "
+          "gateway CPU %.1f us/call\n",
+          clients, f.calls_per_second, f.p50_ms, f.calls > 0 ? (f1 - f0) * 1e6 / f.calls : 0.0);
+    }
+    std::fflush(stdout);
+  }
+  return 0;
+}
