@@ -322,6 +322,10 @@ std::string Finish(rapidjson::StringBuffer& buffer) {
 
 const Value* Member(const Value& object, const char* name) {
   if (!object.IsObject()) return nullptr;
+  // Barion writes its documented names: an exact match is the common, cheap case.
+  if (auto it = object.FindMember(name); it != object.MemberEnd()) {
+    return it->value.IsNull() ? nullptr : &it->value;
+  }
   for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
     if (absl::EqualsIgnoreCase(absl::string_view(it->name.GetString(), it->name.GetStringLength()),
                                name)) {

@@ -2,7 +2,7 @@
 //
 // Each RPC: resolve the shop -> apply the shop's defaults -> validate -> encode -> one Barion
 // call (BarionApi) -> decode -> grpc::Status at the edge (ToGrpcStatus). Nothing is retried.
-// Uses gRPC's synchronous API: a call's thread waits on Barion (docs/adr/0002-sync-unary.md);
+// Uses gRPC's synchronous API: a call's thread waits on Barion (docs/adr/0002-sync-unary-rpcs.md);
 // the server bounds the threads.
 #ifndef BARION_GATEWAY_SERVER_PAYMENT_SERVICE_H_
 #define BARION_GATEWAY_SERVER_PAYMENT_SERVICE_H_

@@ -51,7 +51,13 @@ constexpr char kStartJson[] =
     R"("Items":[{"Name":"Coffee","Description":"Flat white","Quantity":1,"Unit":"cup",)"
     R"("UnitPrice":1500,"ItemTotal":1500}]}],"Locale":"hu-HU","Currency":"HUF"})";
 
-double CpuSeconds(int pid) {
+// User and system CPU seconds of process `pid`.
+struct Cpu {
+  double user = 0, system = 0;
+  double total() const { return user + system; }
+};
+
+Cpu CpuOf(int pid) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
   std::string line;
   std::getline(in, line);
@@ -64,7 +70,8 @@ double CpuSeconds(int pid) {
   double ut = 0, st = 0;
   absl::SimpleAtod(f[11], &ut);
   absl::SimpleAtod(f[12], &st);
-  return (ut + st) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return Cpu{ut / tick, st / tick};
 }
 
 int64_t Handshakes(const std::string& sandbox_http) {
@@ -84,6 +91,7 @@ struct Result {
   int64_t errors = 0;
   int64_t handshakes = 0;
   double cpu_us_per_call = 0;
+  double user_us_per_call = 0;
 };
 
 double Percentile(std::vector<double>& v, double p) {
@@ -179,15 +187,15 @@ int main(int argc, char** argv) {
   item->set_unit_price("1500");
   item->set_item_total("1500");
 
-  std::printf("%-8s %-7s %12s %9s %9s %8s %12s %10s\n", "clients", "path", "calls/s", "p50 ms",
-              "p99 ms", "errors", "gw CPU us", "handshakes");
+  std::printf("%-8s %-7s %10s %9s %9s %7s %10s %9s %10s\n", "clients", "path", "calls/s", "p50 ms",
+              "p99 ms", "errors", "gw CPU us", "(user)", "handshakes");
   for (absl::string_view n_text : absl::StrSplit(absl::GetFlag(FLAGS_concurrency), ',')) {
     int clients = 1;
     absl::SimpleAtoi(n_text, &clients);
 
     // Gateway path. One channel per client, as separate microservice instances would have.
     int64_t hs0 = Handshakes(control);
-    double cpu0 = 0, cpu1 = 0;
+    Cpu cpu0, cpu1;
     Result g = Run(
         clients, seconds,
         [&] {
@@ -220,9 +228,10 @@ int main(int argc, char** argv) {
             return state.payment_id() == started.payment_id();
           };
         },
-        [&] { cpu0 = CpuSeconds(pid); }, [&] { cpu1 = CpuSeconds(pid); });
+        [&] { cpu0 = CpuOf(pid); }, [&] { cpu1 = CpuOf(pid); });
     // Calls finishing in the window; the few in flight at its edges are noise at these counts.
-    g.cpu_us_per_call = g.calls > 0 ? (cpu1 - cpu0) * 1e6 / g.calls : 0;
+    g.cpu_us_per_call = g.calls > 0 ? (cpu1.total() - cpu0.total()) * 1e6 / g.calls : 0;
+    g.user_us_per_call = g.calls > 0 ? (cpu1.user - cpu0.user) * 1e6 / g.calls : 0;
     g.handshakes = Handshakes(control) - hs0;
 
     // Direct path: the same two calls as HTTPS JSON with a keep-alive client per thread.
@@ -250,16 +259,16 @@ int main(int argc, char** argv) {
     });
     d.handshakes = Handshakes(control) - hs0;
 
-    std::printf("%-8d %-7s %12.0f %9.3f %9.3f %8lld %12.1f %10lld\n", clients, "gateway",
+    std::printf("%-8d %-7s %10.0f %9.3f %9.3f %7lld %10.1f %9.1f %10lld\n", clients, "gateway",
                 g.calls_per_second, g.p50_ms, g.p99_ms, static_cast<long long>(g.errors),
-                g.cpu_us_per_call, static_cast<long long>(g.handshakes));
-    std::printf("%-8d %-7s %12.0f %9.3f %9.3f %8lld %12s %10lld\n", clients, "direct",
-                d.calls_per_second, d.p50_ms, d.p99_ms, static_cast<long long>(d.errors), "-",
+                g.cpu_us_per_call, g.user_us_per_call, static_cast<long long>(g.handshakes));
+    std::printf("%-8d %-7s %10.0f %9.3f %9.3f %7lld %10s %9s %10lld\n", clients, "direct",
+                d.calls_per_second, d.p50_ms, d.p99_ms, static_cast<long long>(d.errors), "-", "-",
                 static_cast<long long>(d.handshakes));
     std::printf("%-8d ratio   throughput gateway/direct %.2f, p50 %.2fx, p99 %.2fx\n", clients,
                 g.calls_per_second / d.calls_per_second, g.p50_ms / d.p50_ms, g.p99_ms / d.p99_ms);
     if (absl::GetFlag(FLAGS_floor)) {
-      double f0 = 0, f1 = 0;
+      Cpu f0, f1;
       Result f = Run(
           clients, seconds,
           [&] {
@@ -282,11 +291,12 @@ int main(int argc, char** argv) {
               return true;
             };
           },
-          [&] { f0 = CpuSeconds(pid); }, [&] { f1 = CpuSeconds(pid); });
+          [&] { f0 = CpuOf(pid); }, [&] { f1 = CpuOf(pid); });
       std::printf(
           "%-8d floor   gRPC call rejected before Barion: %.0f calls/s, p50 %.3f ms, "
           "gateway CPU %.1f us/call\n",
-          clients, f.calls_per_second, f.p50_ms, f.calls > 0 ? (f1 - f0) * 1e6 / f.calls : 0.0);
+          clients, f.calls_per_second, f.p50_ms,
+          f.calls > 0 ? (f1.total() - f0.total()) * 1e6 / f.calls : 0.0);
     }
     std::fflush(stdout);
   }
