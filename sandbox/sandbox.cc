@@ -353,6 +353,20 @@ class Sandbox::Impl {
                         const std::vector<ApiError>& errors, const std::string& endpoint,
                         const std::string& auth_data) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void WriteProcessedTransactions(Writer& w, const Payment& p, bool with_z);
+  // The answer of FinishReservation, Capture and CancelAuthorization.
+  void SendFinishAnswer(httplib::Response& res, const Payment& p);
+  // The common start of the POST operations on a payment: authenticates (the body's POSKey
+  // counts below v4), applies expiry, and finds the body's PaymentId among the shop's payments.
+  // On failure it has answered (AuthenticationFailed / NotExistingPaymentId) and returns false.
+  struct PaymentCall {
+    const ShopState* shop = nullptr;
+    Payment* payment = nullptr;
+    std::string endpoint;
+    std::string auth;  // what Barion echoes in AuthData
+  };
+  bool BeginPaymentCall(const httplib::Request& req, const rapidjson::Document& body,
+                        httplib::Response& res, PaymentCall* call)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Sweep(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Complete(Payment& p, const std::string& status, absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -416,6 +430,12 @@ void Json(httplib::Response& res, int status, const std::string& body) {
   res.set_header("Pragma", "no-cache");
   res.set_header("Expires", "-1");
   res.set_content(body, "application/json; charset=utf-8");
+}
+
+rapidjson::Document ParseBody(const httplib::Request& req) {
+  rapidjson::Document body;
+  body.Parse<rapidjson::kParseNumbersAsStringsFlag>(req.body.c_str());
+  return body;
 }
 
 void ControlAnswer(httplib::Response& res, int status, const std::string& message) {
@@ -841,8 +861,7 @@ std::string Sandbox::Impl::StartJson(const Payment& p, const std::string& recurr
 }
 
 void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& res) {
-  rapidjson::Document body;
-  body.Parse<rapidjson::kParseNumbersAsStringsFlag>(req.body.c_str());
+  const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
   const bool json_ok = !body.HasParseError() && body.IsObject();
   const ShopState* shop = Authenticate(req, json_ok ? &body : nullptr, false, res);
@@ -1272,25 +1291,54 @@ void Sandbox::Impl::HandleState(const httplib::Request& req, httplib::Response& 
   Json(res, 200, PaymentJson(*p, v4));
 }
 
-void Sandbox::Impl::HandleFinish(const httplib::Request& req, httplib::Response& res,
-                                 bool capture) {
-  rapidjson::Document body;
-  body.Parse<rapidjson::kParseNumbersAsStringsFlag>(req.body.c_str());
-  absl::MutexLock lock(&mu_);
+bool Sandbox::Impl::BeginPaymentCall(const httplib::Request& req, const rapidjson::Document& body,
+                                     httplib::Response& res, PaymentCall* call) {
   const bool json_ok = !body.HasParseError() && body.IsObject();
-  const ShopState* shop = Authenticate(req, json_ok ? &body : nullptr, false, res);
-  if (shop == nullptr) return;
-  const std::string endpoint = Endpoint(req);
-  const std::string auth = NormalizeId(shop->config.pos_key);
-  const absl::Time now = absl::Now();
-  Sweep(now);
-  Payment* p = json_ok ? FindPayment(Str(body, "PaymentId")) : nullptr;
-  if (p == nullptr || p->shop != shop->config.name) {
+  call->shop = Authenticate(req, json_ok ? &body : nullptr, false, res);
+  if (call->shop == nullptr) return false;
+  call->endpoint = Endpoint(req);
+  call->auth = NormalizeId(call->shop->config.pos_key);
+  Sweep(absl::Now());
+  call->payment = json_ok ? FindPayment(Str(body, "PaymentId")) : nullptr;
+  if (call->payment == nullptr || call->payment->shop != call->shop->config.name) {
     SendErrors(res, 400,
                {{"NotExistingPaymentId", "Invalid payment id", "The given payment id is invalid"}},
-               endpoint, auth);
-    return;
+               call->endpoint, call->auth);
+    return false;
   }
+  return true;
+}
+
+void Sandbox::Impl::SendFinishAnswer(httplib::Response& res, const Payment& p) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("IsSuccessful");
+  w.Bool(true);
+  w.Key("PaymentId");
+  w.String(p.id.c_str());
+  w.Key("PaymentRequestId");
+  w.String(p.request_id.c_str());
+  w.Key("Status");
+  w.String(p.status.c_str());
+  WriteProcessedTransactions(w, p, /*with_z=*/false);
+  w.Key("Errors");
+  w.StartArray();
+  w.EndArray();
+  w.EndObject();
+  Json(res, 200, b.GetString());
+}
+
+void Sandbox::Impl::HandleFinish(const httplib::Request& req, httplib::Response& res,
+                                 bool capture) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  PaymentCall call;
+  if (!BeginPaymentCall(req, body, res, &call)) return;
+  Payment* p = call.payment;
+  const std::string& endpoint = call.endpoint;
+  const std::string& auth = call.auth;
+  const absl::Time now = absl::Now();
   const std::string wanted = capture ? "Authorized" : "Reserved";
   if (p->status != wanted) {
     SendErrors(res, 400,
@@ -1357,41 +1405,17 @@ void Sandbox::Impl::HandleFinish(const httplib::Request& req, httplib::Response&
   } else {
     ScheduleCallback(*p);
   }
-  rapidjson::StringBuffer b;
-  Writer w(b);
-  w.StartObject();
-  w.Key("IsSuccessful");
-  w.Bool(true);
-  w.Key("PaymentId");
-  w.String(p->id.c_str());
-  w.Key("PaymentRequestId");
-  w.String(p->request_id.c_str());
-  w.Key("Status");
-  w.String(p->status.c_str());
-  WriteProcessedTransactions(w, *p, /*with_z=*/false);
-  w.Key("Errors");
-  w.StartArray();
-  w.EndArray();
-  w.EndObject();
-  Json(res, 200, b.GetString());
+  SendFinishAnswer(res, *p);
 }
 
 void Sandbox::Impl::HandleCancelAuthorization(const httplib::Request& req, httplib::Response& res) {
-  rapidjson::Document body;
-  body.Parse<rapidjson::kParseNumbersAsStringsFlag>(req.body.c_str());
+  const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
-  const bool json_ok = !body.HasParseError() && body.IsObject();
-  const ShopState* shop = Authenticate(req, json_ok ? &body : nullptr, false, res);
-  if (shop == nullptr) return;
-  const std::string endpoint = Endpoint(req);
-  const std::string auth = NormalizeId(shop->config.pos_key);
-  Payment* p = json_ok ? FindPayment(Str(body, "PaymentId")) : nullptr;
-  if (p == nullptr || p->shop != shop->config.name) {
-    SendErrors(res, 400,
-               {{"NotExistingPaymentId", "Invalid payment id", "The given payment id is invalid"}},
-               endpoint, auth);
-    return;
-  }
+  PaymentCall call;
+  if (!BeginPaymentCall(req, body, res, &call)) return;
+  Payment* p = call.payment;
+  const std::string& endpoint = call.endpoint;
+  const std::string& auth = call.auth;
   if (p->status != "Authorized") {
     SendErrors(res, 400,
                {{"PaymentStatusNotValid", "Payment status is not valid",
@@ -1406,41 +1430,17 @@ void Sandbox::Impl::HandleCancelAuthorization(const httplib::Request& req, httpl
     tx.total = Dec{};
   }
   Complete(*p, "Canceled", absl::Now());
-  rapidjson::StringBuffer b;
-  Writer w(b);
-  w.StartObject();
-  w.Key("IsSuccessful");
-  w.Bool(true);
-  w.Key("PaymentId");
-  w.String(p->id.c_str());
-  w.Key("PaymentRequestId");
-  w.String(p->request_id.c_str());
-  w.Key("Status");
-  w.String(p->status.c_str());
-  WriteProcessedTransactions(w, *p, false);
-  w.Key("Errors");
-  w.StartArray();
-  w.EndArray();
-  w.EndObject();
-  Json(res, 200, b.GetString());
+  SendFinishAnswer(res, *p);
 }
 
 void Sandbox::Impl::HandleRefund(const httplib::Request& req, httplib::Response& res) {
-  rapidjson::Document body;
-  body.Parse<rapidjson::kParseNumbersAsStringsFlag>(req.body.c_str());
+  const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
-  const bool json_ok = !body.HasParseError() && body.IsObject();
-  const ShopState* shop = Authenticate(req, json_ok ? &body : nullptr, false, res);
-  if (shop == nullptr) return;
-  const std::string endpoint = Endpoint(req);
-  const std::string auth = NormalizeId(shop->config.pos_key);
-  Payment* p = json_ok ? FindPayment(Str(body, "PaymentId")) : nullptr;
-  if (p == nullptr || p->shop != shop->config.name) {
-    SendErrors(res, 400,
-               {{"NotExistingPaymentId", "Invalid payment id", "The given payment id is invalid"}},
-               endpoint, auth);
-    return;
-  }
+  PaymentCall call;
+  if (!BeginPaymentCall(req, body, res, &call)) return;
+  Payment* p = call.payment;
+  const std::string& endpoint = call.endpoint;
+  const std::string& auth = call.auth;
   if (p->status != "Succeeded" && p->status != "PartiallySucceeded") {
     SendErrors(
         res, 400,
@@ -1543,21 +1543,13 @@ void Sandbox::Impl::HandleRefund(const httplib::Request& req, httplib::Response&
 }
 
 void Sandbox::Impl::HandleComplete(const httplib::Request& req, httplib::Response& res) {
-  rapidjson::Document body;
-  body.Parse<rapidjson::kParseNumbersAsStringsFlag>(req.body.c_str());
+  const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
-  const bool json_ok = !body.HasParseError() && body.IsObject();
-  const ShopState* shop = Authenticate(req, json_ok ? &body : nullptr, false, res);
-  if (shop == nullptr) return;
-  const std::string endpoint = Endpoint(req);
-  const std::string auth = NormalizeId(shop->config.pos_key);
-  Payment* p = json_ok ? FindPayment(Str(body, "PaymentId")) : nullptr;
-  if (p == nullptr || p->shop != shop->config.name) {
-    SendErrors(res, 400,
-               {{"NotExistingPaymentId", "Invalid payment id", "The given payment id is invalid"}},
-               endpoint, auth);
-    return;
-  }
+  PaymentCall call;
+  if (!BeginPaymentCall(req, body, res, &call)) return;
+  Payment* p = call.payment;
+  const std::string& endpoint = call.endpoint;
+  const std::string& auth = call.auth;
   if (!p->needs_3ds || p->status != "InProgress") {
     SendErrors(res, 400,
                {{"PaymentStatusNotValid", "Payment status is not valid",

@@ -694,7 +694,11 @@ std::string EncodeStartPayment(const v1::StartPaymentRequest& r) {
   return Finish(buffer);
 }
 
-std::string EncodeFinishReservation(const v1::FinishReservationRequest& r) {
+namespace {
+
+// FinishReservation and Capture send the same shape.
+template <typename Request>
+std::string EncodeTransactionsToFinish(const Request& r) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
@@ -704,23 +708,26 @@ std::string EncodeFinishReservation(const v1::FinishReservationRequest& r) {
   return Finish(buffer);
 }
 
-std::string EncodeCapture(const v1::CaptureRequest& r) {
+// CancelAuthorization and Complete send only the payment id.
+std::string EncodePaymentIdOnly(const std::string& payment_id) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
-  Str(w, "PaymentId", r.payment_id());
-  WriteTransactionsToFinish(w, r.transactions());
+  Str(w, "PaymentId", payment_id);
   w.EndObject();
   return Finish(buffer);
 }
+
+}  // namespace
+
+std::string EncodeFinishReservation(const v1::FinishReservationRequest& r) {
+  return EncodeTransactionsToFinish(r);
+}
+
+std::string EncodeCapture(const v1::CaptureRequest& r) { return EncodeTransactionsToFinish(r); }
 
 std::string EncodeCancelAuthorization(const v1::CancelAuthorizationRequest& r) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  Str(w, "PaymentId", r.payment_id());
-  w.EndObject();
-  return Finish(buffer);
+  return EncodePaymentIdOnly(r.payment_id());
 }
 
 std::string EncodeRefund(const v1::RefundRequest& r) {
@@ -744,12 +751,7 @@ std::string EncodeRefund(const v1::RefundRequest& r) {
 }
 
 std::string EncodeComplete(const v1::CompleteRequest& r) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  Str(w, "PaymentId", r.payment_id());
-  w.EndObject();
-  return Finish(buffer);
+  return EncodePaymentIdOnly(r.payment_id());
 }
 
 absl::Status DecodeStartPayment(const ParsedAnswer& answer, v1::StartPaymentResponse* out) {

@@ -152,6 +152,12 @@ Result Run(
 
 double Ms(absl::Time since) { return absl::ToDoubleMilliseconds(absl::Now() - since); }
 
+// One channel per client, as separate microservice instances would have.
+std::shared_ptr<v1::PaymentService::Stub> NewStub(const std::string& gateway) {
+  return v1::PaymentService::NewStub(
+      grpc::CreateChannel(gateway, grpc::InsecureChannelCredentials()));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -193,15 +199,13 @@ int main(int argc, char** argv) {
     int clients = 1;
     absl::SimpleAtoi(n_text, &clients);
 
-    // Gateway path. One channel per client, as separate microservice instances would have.
+    // Gateway path.
     int64_t hs0 = Handshakes(control);
     Cpu cpu0, cpu1;
     Result g = Run(
         clients, seconds,
         [&] {
-          auto channel = grpc::CreateChannel(gateway, grpc::InsecureChannelCredentials());
-          auto stub =
-              std::shared_ptr<v1::PaymentService::Stub>(v1::PaymentService::NewStub(channel));
+          auto stub = NewStub(gateway);
           return [stub, &start](double* a, double* b) {
             grpc::ClientContext c1;
             c1.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
@@ -272,9 +276,7 @@ int main(int argc, char** argv) {
       Result f = Run(
           clients, seconds,
           [&] {
-            auto channel = grpc::CreateChannel(gateway, grpc::InsecureChannelCredentials());
-            auto stub =
-                std::shared_ptr<v1::PaymentService::Stub>(v1::PaymentService::NewStub(channel));
+            auto stub = NewStub(gateway);
             return [stub](double* a, double* b) {
               for (double* out : {a, b}) {
                 grpc::ClientContext c;

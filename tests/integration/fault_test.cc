@@ -109,19 +109,26 @@ TEST_F(FaultTest, KeepAliveReusesTlsConnectionsAndNagleIsOff) {
   EXPECT_EQ(transport->tls_handshakes(), before);
 }
 
-TEST(UpstreamUnreachableTest, RefusedConnectionIsNotSent) {
+// One StartPayment through a gateway that calls `base_url`, trusting `ca_file` ("" = system).
+grpc::Status StartThroughGatewayTo(const std::string& base_url, const std::string& ca_file) {
   server::Config config;
   config.shops = {{"demo", kPosKey, kPayee, "https://shop.example/return", "", "en-US"}};
-  config.barion_base_url = "https://127.0.0.1:1";  // nothing listens on port 1
+  config.barion_base_url = base_url;
+  config.barion_ca_file = ca_file;
   config.grpc_address = "127.0.0.1:0";
-  config.data_dir = ::testing::TempDir() + "/refused";
+  config.data_dir = ::testing::TempDir() + "/gateway-data";
   auto gateway = server::GatewayServer::Start(config);
-  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  if (!gateway.ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "gateway did not start");
   auto stub = v1::PaymentService::NewStub(
       grpc::CreateChannel((*gateway)->grpc_address(), grpc::InsecureChannelCredentials()));
   v1::StartPaymentResponse response;
-  grpc::Status s = stub->StartPayment(Deadline(5).get(),
-                                      Harness::CardPayment("1000", v1::CURRENCY_HUF), &response);
+  return stub->StartPayment(Deadline(5).get(), Harness::CardPayment("1000", v1::CURRENCY_HUF),
+                            &response);
+}
+
+TEST(UpstreamUnreachableTest, RefusedConnectionIsNotSent) {
+  // Nothing listens on port 1.
+  grpc::Status s = StartThroughGatewayTo("https://127.0.0.1:1", "");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_THAT(Reasons(s), ElementsAre("UPSTREAM_UNREACHABLE"));
   EXPECT_EQ(Metadata(s, "outcome"), "not_sent");
@@ -129,19 +136,8 @@ TEST(UpstreamUnreachableTest, RefusedConnectionIsNotSent) {
 
 TEST(UpstreamTlsTest, UntrustedCertificateIsATlsFailure) {
   Harness h;
-  server::Config config;
-  config.shops = {{"demo", kPosKey, kPayee, "https://shop.example/return", "", "en-US"}};
-  config.barion_base_url = h.sandbox().https_url();
-  // No ca_file: the system CAs do not trust the sandbox's self-signed CA.
-  config.grpc_address = "127.0.0.1:0";
-  config.data_dir = ::testing::TempDir() + "/tls";
-  auto gateway = server::GatewayServer::Start(config);
-  ASSERT_TRUE(gateway.ok()) << gateway.status();
-  auto stub = v1::PaymentService::NewStub(
-      grpc::CreateChannel((*gateway)->grpc_address(), grpc::InsecureChannelCredentials()));
-  v1::StartPaymentResponse response;
-  grpc::Status s = stub->StartPayment(Deadline(5).get(),
-                                      Harness::CardPayment("1000", v1::CURRENCY_HUF), &response);
+  // No CA file: the system CAs do not trust the sandbox's self-signed CA.
+  grpc::Status s = StartThroughGatewayTo(h.sandbox().https_url(), "");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_THAT(Reasons(s), ElementsAre("UPSTREAM_TLS_FAILURE"));
   EXPECT_EQ(Metadata(s, "outcome"), "not_sent");
