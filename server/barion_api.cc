@@ -13,6 +13,7 @@ UpstreamFailure FailureOf(const absl::Status& status) {
   const std::string k = kind ? std::string(*kind) : "";
   if (k == kFailureConnect) return UpstreamFailure::kUnreachable;
   if (k == kFailureTls) return UpstreamFailure::kTlsFailure;
+  if (k == kFailureTimeoutNotSent) return UpstreamFailure::kTimeoutNotSent;
   if (k == kFailureTimeout) return UpstreamFailure::kTimeout;
   if (status.code() == absl::StatusCode::kDeadlineExceeded) return UpstreamFailure::kTimeout;
   return UpstreamFailure::kConnectionReset;

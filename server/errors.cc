@@ -91,6 +91,7 @@ const char* ReasonName(UpstreamFailure failure) {
       return "UPSTREAM_UNREACHABLE";
     case UpstreamFailure::kTlsFailure:
       return "UPSTREAM_TLS_FAILURE";
+    case UpstreamFailure::kTimeoutNotSent:
     case UpstreamFailure::kTimeout:
       return "UPSTREAM_TIMEOUT";
     case UpstreamFailure::kConnectionReset:
@@ -148,6 +149,10 @@ absl::Status UpstreamFailureStatus(UpstreamFailure failure, bool mutation, int h
     case UpstreamFailure::kUnreachable:
     case UpstreamFailure::kTlsFailure:
       code = absl::StatusCode::kUnavailable;
+      outcome = "not_sent";
+      break;
+    case UpstreamFailure::kTimeoutNotSent:
+      code = absl::StatusCode::kDeadlineExceeded;
       outcome = "not_sent";
       break;
     case UpstreamFailure::kTimeout:

@@ -55,6 +55,7 @@ absl::Status BarionErrorStatus(const std::vector<BarionError>& errors, int http_
 enum class UpstreamFailure {
   kUnreachable,        // connect refused / no route / name not resolved: nothing was sent
   kTlsFailure,         // TLS handshake or certificate verification failed: nothing was sent
+  kTimeoutNotSent,     // the deadline passed before the request was sent
   kTimeout,            // no (complete) answer before the deadline
   kConnectionReset,    // the connection broke after the request was (maybe) sent
   kHttpError,          // an HTTP error status without a Barion `Errors` body (5xx, 404, 405)

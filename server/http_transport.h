@@ -36,8 +36,10 @@ struct HttpResponse {
 inline constexpr char kTransportFailurePayloadUrl[] = "barion-gateway/transport-failure";
 inline constexpr char kFailureConnect[] = "connect";  // refused, unreachable, DNS
 inline constexpr char kFailureTls[] = "tls";          // handshake or certificate verification
-inline constexpr char kFailureTimeout[] = "timeout";  // deadline reached
-inline constexpr char kFailureReset[] = "reset";      // connection broke mid-call
+inline constexpr char kFailureTimeout[] = "timeout";  // deadline reached after sending
+// Deadline reached before the request was sent (no free connection, connect too slow).
+inline constexpr char kFailureTimeoutNotSent[] = "timeout_not_sent";
+inline constexpr char kFailureReset[] = "reset";  // connection broke mid-call
 
 class HttpTransport {
  public:

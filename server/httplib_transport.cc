@@ -104,7 +104,7 @@ absl::StatusOr<HttplibTransport::Pooled> HttplibTransport::Acquire(absl::Time de
     return !idle_.empty() || in_use_ < options_.max_connections;
   };
   if (!mu_.AwaitWithDeadline(absl::Condition(&available), deadline)) {
-    return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeout,
+    return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent,
                    "no upstream connection became free before the deadline");
   }
   ++in_use_;
@@ -127,7 +127,7 @@ void HttplibTransport::Release(Pooled pooled) {
 absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) {
   const absl::Time start = absl::Now();
   if (request.deadline <= start) {
-    return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeout,
+    return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent,
                    "deadline already passed before the call");
   }
   absl::StatusOr<Pooled> acquired = Acquire(request.deadline);
@@ -170,12 +170,13 @@ absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) 
     const bool past_deadline = absl::Now() >= request.deadline - absl::Milliseconds(5);
     switch (error) {
       case httplib::Error::Connection:
-        return past_deadline ? Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeout,
+        return past_deadline ? Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent,
                                        "connect timed out")
                              : Failure(absl::StatusCode::kUnavailable, kFailureConnect,
                                        "connection refused or host unreachable");
       case httplib::Error::ConnectionTimeout:
-        return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeout, "connect timed out");
+        return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent,
+                       "connect timed out");
       case httplib::Error::SSLConnection:
       case httplib::Error::SSLServerVerification:
       case httplib::Error::SSLLoadingCerts:

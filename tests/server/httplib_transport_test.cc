@@ -116,7 +116,13 @@ TEST_F(HttplibTransportTest, WaitsForAFreeConnectionOnlyUntilTheDeadline) {
   r.deadline = absl::Now() + absl::Milliseconds(100);
   auto response = transport->Send(r);
   EXPECT_EQ(response.status().code(), absl::StatusCode::kDeadlineExceeded);
+  // Nothing was sent: the caller may retry safely.
+  EXPECT_EQ(std::string(*response.status().GetPayload(kTransportFailurePayloadUrl)),
+            kFailureTimeoutNotSent);
   busy.join();
+  r.deadline = absl::Now() - absl::Seconds(1);
+  EXPECT_EQ(std::string(*transport->Send(r).status().GetPayload(kTransportFailurePayloadUrl)),
+            kFailureTimeoutNotSent);
 }
 
 TEST(HttplibTransportCreateTest, RejectsBadOptionsNamingTheSetting) {

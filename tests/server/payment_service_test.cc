@@ -150,6 +150,11 @@ TEST_F(PaymentServiceTest, TransportOutcomesAreToldApart) {
   EXPECT_EQ(timeout.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_NE(timeout.error_details().find("unknown"), std::string::npos);
 
+  transport_.Fail(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent);
+  grpc::Status queued = service_.CancelAuthorization(&context_, &r, &response);
+  EXPECT_EQ(queued.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_NE(queued.error_details().find("not_sent"), std::string::npos);
+
   transport_.Fail(absl::StatusCode::kUnavailable, kFailureTls);
   EXPECT_NE(service_.CancelAuthorization(&context_, &r, &response)
                 .error_details()
