@@ -1,0 +1,76 @@
+// EventStore: the durable log behind callbacks and payment-event subscriptions (DESIGN.md
+// decision 9). This is the storage seam only; the callback listener, the state fetcher, the
+// streams and the reconciler (issue 3) are built on it.
+//
+// It holds three things, each durable when a call returns OK:
+//   - callback receipts: "Barion said payment X of shop S changed", recorded before the
+//     listener answers 200, and marked done once the state was fetched;
+//   - the last snapshot seen per payment, to tell a change from a duplicate;
+//   - the event log: PaymentEvents with a monotonically increasing cursor. Per payment, the
+//     order of events is the order in which the snapshots were appended.
+// Implementations: SqliteEventStore (embedded, the default). All implementations must pass
+// tests/server/event_store_conformance.h.
+#ifndef BARION_GATEWAY_SERVER_EVENT_STORE_H_
+#define BARION_GATEWAY_SERVER_EVENT_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "barion/v1/payment_event.pb.h"
+
+namespace barion_gateway::server {
+
+// A recorded callback not yet processed.
+struct PendingCallback {
+  int64_t id = 0;
+  std::string shop;
+  std::string payment_id;
+  absl::Time received_at;
+};
+
+// Which events to read. Empty fields match everything.
+struct EventFilter {
+  std::string shop;
+  std::vector<std::string> payment_ids;
+  std::vector<barion::v1::PaymentStatus> statuses;  // the snapshot's status
+};
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Durably records a callback; returns its id. INTERNAL/UNAVAILABLE on storage failure.
+  virtual absl::StatusOr<int64_t> RecordCallback(const std::string& shop,
+                                                 const std::string& payment_id,
+                                                 absl::Time received_at) = 0;
+  // The oldest unprocessed callbacks, at most `limit`, oldest first.
+  virtual absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) = 0;
+  // Marks a callback processed. OK if it already was; NOT_FOUND for an unknown id.
+  virtual absl::Status CompleteCallback(int64_t id) = 0;
+
+  // Appends `event` unless its snapshot equals, field for field, the last snapshot appended for
+  // the same (shop, payment id). On append the store assigns `cursor` and fills
+  // `previous_status`/`previous_status_raw` from that last snapshot, and returns the stored
+  // event; returns nullopt when nothing changed. Atomic: concurrent appends for one payment
+  // never both see the same "last" snapshot. INVALID_ARGUMENT without shop, payment id or
+  // snapshot.
+  virtual absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
+      barion::v1::PaymentEvent event) = 0;
+
+  // Events with a cursor greater than `after` (0: from the beginning) that match `filter`,
+  // in cursor order, at most `limit`. INVALID_ARGUMENT for a cursor that is not one of ours.
+  virtual absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const std::string& after,
+                                                                          const EventFilter& filter,
+                                                                          int limit) = 0;
+
+  // The cursor of the newest event, or "0" when the log is empty ("start at now").
+  virtual absl::StatusOr<std::string> LastCursor() = 0;
+};
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_EVENT_STORE_H_

@@ -1,0 +1,272 @@
+#include "server/sqlite_event_store.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace barion_gateway::server {
+namespace {
+
+namespace v1 = ::barion::v1;
+
+constexpr char kSchema[] = R"sql(
+  CREATE TABLE IF NOT EXISTS callbacks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    shop TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    received_at_us INTEGER NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0);
+  CREATE INDEX IF NOT EXISTS callbacks_pending ON callbacks (done, id);
+  CREATE TABLE IF NOT EXISTS events (
+    cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+    shop TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    event BLOB NOT NULL);
+  CREATE INDEX IF NOT EXISTS events_by_payment ON events (shop, payment_id, cursor);
+  CREATE TABLE IF NOT EXISTS payments (
+    shop TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    snapshot BLOB NOT NULL,
+    PRIMARY KEY (shop, payment_id));
+)sql";
+
+// A prepared statement, finalized on scope exit.
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::string& sql) {
+    rc_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr);
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  bool ok() const { return rc_ == SQLITE_OK; }
+  sqlite3_stmt* get() { return stmt_; }
+  void Bind(int i, const std::string& text) {
+    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  }
+  void BindBlob(int i, const std::string& bytes) {
+    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  }
+  void Bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(stmt_); }
+  std::string Text(int column) {
+    const void* data = sqlite3_column_blob(stmt_, column);
+    const int size = sqlite3_column_bytes(stmt_, column);
+    return data == nullptr ? std::string() : std::string(static_cast<const char*>(data), size);
+  }
+  int64_t Int(int column) { return sqlite3_column_int64(stmt_, column); }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_;
+};
+
+absl::Status Error(sqlite3* db, absl::string_view what) {
+  return absl::UnavailableError(absl::StrCat("event store: ", what, ": ", sqlite3_errmsg(db)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    absl::Status s = absl::UnavailableError(
+        absl::StrCat("event store: cannot open ", path, ": ", db ? sqlite3_errmsg(db) : "?"));
+    sqlite3_close(db);
+    return s;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  std::unique_ptr<SqliteEventStore> store(new SqliteEventStore(db));
+  absl::MutexLock lock(&store->mu_);
+  // WAL: readers never block the writer. synchronous=FULL: a commit is on disk when it returns.
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+    if (absl::Status s = store->Exec(pragma); !s.ok()) return s;
+  }
+  if (absl::Status s = store->Exec(kSchema); !s.ok()) return s;
+  return store;
+}
+
+SqliteEventStore::~SqliteEventStore() {
+  absl::MutexLock lock(&mu_);
+  sqlite3_close(db_);
+}
+
+absl::Status SqliteEventStore::Exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    absl::Status s = absl::UnavailableError(
+        absl::StrCat("event store: ", message != nullptr ? message : "exec failed"));
+    sqlite3_free(message);
+    return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SqliteEventStore::RecordCallback(const std::string& shop,
+                                                         const std::string& payment_id,
+                                                         absl::Time received_at) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, "INSERT INTO callbacks (shop, payment_id, received_at_us) VALUES (?1, ?2, ?3)");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, shop);
+  st.Bind(2, payment_id);
+  st.Bind(3, absl::ToUnixMicros(received_at));
+  if (st.Step() != SQLITE_DONE) return Error(db_, "record callback");
+  return sqlite3_last_insert_rowid(db_);
+}
+
+absl::StatusOr<std::vector<PendingCallback>> SqliteEventStore::PendingCallbacks(int limit) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_,
+               "SELECT id, shop, payment_id, received_at_us FROM callbacks WHERE done = 0 "
+               "ORDER BY id LIMIT ?1");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, static_cast<int64_t>(limit));
+  std::vector<PendingCallback> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    out.push_back({st.Int(0), st.Text(1), st.Text(2), absl::FromUnixMicros(st.Int(3))});
+  }
+  if (rc != SQLITE_DONE) return Error(db_, "read callbacks");
+  return out;
+}
+
+absl::Status SqliteEventStore::CompleteCallback(int64_t id) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, "UPDATE callbacks SET done = 1 WHERE id = ?1");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, id);
+  if (st.Step() != SQLITE_DONE) return Error(db_, "complete callback");
+  if (sqlite3_changes(db_) == 0) {
+    return absl::NotFoundError(absl::StrCat("event store: no callback ", id));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::AppendIfChanged(
+    v1::PaymentEvent event) {
+  if (event.shop().empty() || event.payment_id().empty() || !event.has_snapshot()) {
+    return absl::InvalidArgumentError("event store: an event needs shop, payment id and snapshot");
+  }
+  const std::string snapshot = event.snapshot().SerializeAsString();
+  absl::MutexLock lock(&mu_);
+  // IMMEDIATE: take the write lock before reading the last snapshot, so that two appends for
+  // one payment (even from two processes sharing the file) cannot both see the same "last".
+  if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  auto fail = [this](absl::string_view what) {
+    absl::Status s = Error(db_, what);
+    Exec("ROLLBACK");
+    return s;
+  };
+  {
+    Statement last(db_, "SELECT snapshot FROM payments WHERE shop = ?1 AND payment_id = ?2");
+    if (!last.ok()) return fail("prepare");
+    last.Bind(1, event.shop());
+    last.Bind(2, event.payment_id());
+    const int rc = last.Step();
+    if (rc == SQLITE_ROW) {
+      const std::string previous = last.Text(0);
+      if (previous == snapshot) {
+        Exec("ROLLBACK");
+        return std::optional<v1::PaymentEvent>();
+      }
+      v1::GetPaymentStateResponse before;
+      if (before.ParseFromString(previous)) {
+        event.set_previous_status(before.status());
+        event.set_previous_status_raw(before.status_raw());
+      }
+    } else if (rc != SQLITE_DONE) {
+      return fail("read last snapshot");
+    }
+  }
+  event.clear_cursor();
+  {
+    Statement insert(
+        db_, "INSERT INTO events (shop, payment_id, status, event) VALUES (?1, ?2, ?3, ?4)");
+    if (!insert.ok()) return fail("prepare");
+    insert.Bind(1, event.shop());
+    insert.Bind(2, event.payment_id());
+    insert.Bind(3, static_cast<int64_t>(event.snapshot().status()));
+    insert.BindBlob(4, event.SerializeAsString());
+    if (insert.Step() != SQLITE_DONE) return fail("append event");
+  }
+  const int64_t cursor = sqlite3_last_insert_rowid(db_);
+  {
+    Statement upsert(db_,
+                     "INSERT INTO payments (shop, payment_id, snapshot) VALUES (?1, ?2, ?3) "
+                     "ON CONFLICT (shop, payment_id) DO UPDATE SET snapshot = excluded.snapshot");
+    if (!upsert.ok()) return fail("prepare");
+    upsert.Bind(1, event.shop());
+    upsert.Bind(2, event.payment_id());
+    upsert.BindBlob(3, snapshot);
+    if (upsert.Step() != SQLITE_DONE) return fail("store snapshot");
+  }
+  if (absl::Status s = Exec("COMMIT"); !s.ok()) {
+    Exec("ROLLBACK");
+    return s;
+  }
+  event.set_cursor(absl::StrCat(cursor));
+  return std::optional<v1::PaymentEvent>(std::move(event));
+}
+
+absl::StatusOr<std::vector<v1::PaymentEvent>> SqliteEventStore::ReadAfter(const std::string& after,
+                                                                          const EventFilter& filter,
+                                                                          int limit) {
+  int64_t after_cursor = 0;
+  if (!after.empty() && (!absl::SimpleAtoi(after, &after_cursor) || after_cursor < 0)) {
+    return absl::InvalidArgumentError("event store: not a cursor of this gateway");
+  }
+  // Placeholders only: every value is bound, never spliced into the SQL text.
+  std::string sql = "SELECT cursor, event FROM events WHERE cursor > ?1";
+  int next = 2;
+  if (!filter.shop.empty()) absl::StrAppend(&sql, " AND shop = ?", next++);
+  auto in_list = [&](absl::string_view column, size_t n) {
+    std::vector<std::string> marks;
+    for (size_t i = 0; i < n; ++i) marks.push_back(absl::StrCat("?", next++));
+    absl::StrAppend(&sql, " AND ", column, " IN (", absl::StrJoin(marks, ","), ")");
+  };
+  if (!filter.payment_ids.empty()) in_list("payment_id", filter.payment_ids.size());
+  if (!filter.statuses.empty()) in_list("status", filter.statuses.size());
+  absl::StrAppend(&sql, " ORDER BY cursor LIMIT ?", next);
+
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, sql);
+  if (!st.ok()) return Error(db_, "prepare");
+  int i = 1;
+  st.Bind(i++, after_cursor);
+  if (!filter.shop.empty()) st.Bind(i++, filter.shop);
+  for (const std::string& id : filter.payment_ids) st.Bind(i++, id);
+  for (v1::PaymentStatus status : filter.statuses) st.Bind(i++, static_cast<int64_t>(status));
+  st.Bind(i, static_cast<int64_t>(limit));
+  std::vector<v1::PaymentEvent> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    v1::PaymentEvent event;
+    if (!event.ParseFromString(st.Text(1))) {
+      return absl::DataLossError(absl::StrCat("event store: event ", st.Int(0), " is corrupt"));
+    }
+    event.set_cursor(absl::StrCat(st.Int(0)));
+    out.push_back(std::move(event));
+  }
+  if (rc != SQLITE_DONE) return Error(db_, "read events");
+  return out;
+}
+
+absl::StatusOr<std::string> SqliteEventStore::LastCursor() {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, "SELECT COALESCE(MAX(cursor), 0) FROM events");
+  if (!st.ok() || st.Step() != SQLITE_ROW) return Error(db_, "read last cursor");
+  return absl::StrCat(st.Int(0));
+}
+
+}  // namespace barion_gateway::server

@@ -1,0 +1,48 @@
+// SqliteEventStore: EventStore in an embedded SQLite database (WAL journal, synchronous=FULL,
+// so a committed append or callback receipt survives a crash of the process or the machine).
+// One connection serialised by a mutex: SQLite allows one writer at a time anyway, and the
+// gateway's event rate is Barion's callback rate.
+#ifndef BARION_GATEWAY_SERVER_SQLITE_EVENT_STORE_H_
+#define BARION_GATEWAY_SERVER_SQLITE_EVENT_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "server/event_store.h"
+
+struct sqlite3;
+
+namespace barion_gateway::server {
+
+class SqliteEventStore final : public EventStore {
+ public:
+  // Opens (creating if needed) the database file at `path` and its schema.
+  // UNAVAILABLE when the file cannot be opened or written.
+  static absl::StatusOr<std::unique_ptr<SqliteEventStore>> Open(const std::string& path);
+
+  ~SqliteEventStore() override;
+
+  absl::StatusOr<int64_t> RecordCallback(const std::string& shop, const std::string& payment_id,
+                                         absl::Time received_at) override;
+  absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) override;
+  absl::Status CompleteCallback(int64_t id) override;
+  absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
+      barion::v1::PaymentEvent event) override;
+  absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const std::string& after,
+                                                                  const EventFilter& filter,
+                                                                  int limit) override;
+  absl::StatusOr<std::string> LastCursor() override;
+
+ private:
+  explicit SqliteEventStore(sqlite3* db) : db_(db) {}
+  absl::Status Exec(const char* sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  absl::Mutex mu_;
+  sqlite3* db_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_SQLITE_EVENT_STORE_H_

@@ -1,0 +1,209 @@
+#include "tests/server/event_store_conformance.h"
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+
+namespace barion_gateway::server {
+namespace {
+
+namespace v1 = ::barion::v1;
+
+v1::PaymentEvent Event(const std::string& shop, const std::string& payment_id,
+                       v1::PaymentStatus status, const std::string& total = "1000") {
+  v1::PaymentEvent e;
+  e.set_shop(shop);
+  e.set_payment_id(payment_id);
+  e.set_source(v1::EVENT_SOURCE_CALLBACK);
+  v1::GetPaymentStateResponse* s = e.mutable_snapshot();
+  s->set_payment_id(payment_id);
+  s->set_status(status);
+  s->set_status_raw(v1::PaymentStatus_Name(status));
+  s->set_total(total);
+  return e;
+}
+
+}  // namespace
+
+void EventStoreConformanceTest::SetUp() {
+  static std::atomic<int> n{0};
+  dir_ = absl::StrCat(testing::TempDir(), "/store-", GetParam().name, "-", n++);
+  ::mkdir(dir_.c_str(), 0700);
+  store_ = GetParam().open(dir_);
+  ASSERT_NE(store_, nullptr);
+}
+
+std::unique_ptr<EventStore> EventStoreConformanceTest::Reopen() {
+  store_.reset();
+  return GetParam().open(dir_);
+}
+
+TEST_P(EventStoreConformanceTest, RecordedCallbacksArePendingUntilCompletedAndSurviveReopen) {
+  const absl::Time t = absl::FromUnixSeconds(1700000000);
+  auto a = store_->RecordCallback("web", "p1", t);
+  auto b = store_->RecordCallback("web", "p2", t + absl::Seconds(1));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_LT(*a, *b);
+  store_ = Reopen();
+  auto pending = store_->PendingCallbacks(10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ((*pending)[0].payment_id, "p1");
+  EXPECT_EQ((*pending)[0].shop, "web");
+  EXPECT_EQ((*pending)[0].received_at, t);
+  ASSERT_TRUE(store_->CompleteCallback(*a).ok());
+  EXPECT_TRUE(store_->CompleteCallback(*a).ok()) << "completing twice is fine";
+  EXPECT_EQ(store_->CompleteCallback(424242).code(), absl::StatusCode::kNotFound);
+  pending = store_->PendingCallbacks(10);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].id, *b);
+}
+
+TEST_P(EventStoreConformanceTest, AppendsOnlyWhenTheSnapshotChanged) {
+  auto first = store_->AppendIfChanged(Event("web", "p1", v1::PAYMENT_STATUS_PREPARED));
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->has_value());
+  EXPECT_EQ((*first)->previous_status(), v1::PAYMENT_STATUS_UNSPECIFIED);
+  // A duplicate callback: same state, no event.
+  auto duplicate = store_->AppendIfChanged(Event("web", "p1", v1::PAYMENT_STATUS_PREPARED));
+  ASSERT_TRUE(duplicate.ok());
+  EXPECT_FALSE(duplicate->has_value());
+  auto paid = store_->AppendIfChanged(Event("web", "p1", v1::PAYMENT_STATUS_SUCCEEDED));
+  ASSERT_TRUE(paid->has_value());
+  EXPECT_EQ((*paid)->previous_status(), v1::PAYMENT_STATUS_PREPARED);
+  EXPECT_EQ((*paid)->previous_status_raw(), "PAYMENT_STATUS_PREPARED");
+  // A refund: same status, different state. It is a change.
+  auto refunded = store_->AppendIfChanged(Event("web", "p1", v1::PAYMENT_STATUS_SUCCEEDED, "700"));
+  ASSERT_TRUE(refunded->has_value());
+  EXPECT_EQ((*refunded)->previous_status(), v1::PAYMENT_STATUS_SUCCEEDED);
+  // The same payment id in another shop is another payment.
+  EXPECT_TRUE(
+      store_->AppendIfChanged(Event("app", "p1", v1::PAYMENT_STATUS_PREPARED))->has_value());
+}
+
+TEST_P(EventStoreConformanceTest, CursorsIncreaseAndReadingResumesAfterOne) {
+  std::vector<std::string> cursors;
+  for (int i = 0; i < 5; ++i) {
+    auto e =
+        store_->AppendIfChanged(Event("web", absl::StrCat("p", i), v1::PAYMENT_STATUS_PREPARED));
+    ASSERT_TRUE(e.ok() && e->has_value());
+    cursors.push_back((*e)->cursor());
+  }
+  EXPECT_EQ(*store_->LastCursor(), cursors.back());
+  auto all = store_->ReadAfter("0", {}, 100);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ((*all)[i].cursor(), cursors[i]);
+    EXPECT_EQ((*all)[i].payment_id(), absl::StrCat("p", i));
+    EXPECT_EQ((*all)[i].snapshot().status(), v1::PAYMENT_STATUS_PREPARED);
+  }
+  auto rest = store_->ReadAfter(cursors[2], {}, 100);
+  ASSERT_EQ(rest->size(), 2u);
+  EXPECT_EQ((*rest)[0].cursor(), cursors[3]);
+  auto page = store_->ReadAfter("", {}, 2);
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[1].cursor(), cursors[1]);
+  EXPECT_TRUE(store_->ReadAfter(cursors.back(), {}, 10)->empty());
+  EXPECT_EQ(store_->ReadAfter("not-a-cursor", {}, 10).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(EventStoreConformanceTest, EmptyLogStartsAtZero) {
+  EXPECT_EQ(*store_->LastCursor(), "0");
+  EXPECT_TRUE(store_->ReadAfter("0", {}, 10)->empty());
+}
+
+TEST_P(EventStoreConformanceTest, FiltersByShopPaymentAndStatus) {
+  store_->AppendIfChanged(Event("web", "a", v1::PAYMENT_STATUS_PREPARED));
+  store_->AppendIfChanged(Event("web", "a", v1::PAYMENT_STATUS_SUCCEEDED));
+  store_->AppendIfChanged(Event("web", "b", v1::PAYMENT_STATUS_EXPIRED));
+  store_->AppendIfChanged(Event("app", "c", v1::PAYMENT_STATUS_SUCCEEDED));
+  auto ids = [](const std::vector<v1::PaymentEvent>& events) {
+    std::vector<std::string> out;
+    for (const auto& e : events) out.push_back(e.shop() + "/" + e.payment_id());
+    return out;
+  };
+  EventFilter by_shop;
+  by_shop.shop = "web";
+  EXPECT_THAT(ids(*store_->ReadAfter("0", by_shop, 10)),
+              testing::ElementsAre("web/a", "web/a", "web/b"));
+  EventFilter by_payment;
+  by_payment.payment_ids = {"b", "c"};
+  EXPECT_THAT(ids(*store_->ReadAfter("0", by_payment, 10)), testing::ElementsAre("web/b", "app/c"));
+  EventFilter by_status;
+  by_status.statuses = {v1::PAYMENT_STATUS_SUCCEEDED};
+  by_status.shop = "web";
+  EXPECT_THAT(ids(*store_->ReadAfter("0", by_status, 10)), testing::ElementsAre("web/a"));
+}
+
+TEST_P(EventStoreConformanceTest, EventsSurviveReopenWithTheirCursors) {
+  v1::PaymentEvent in = Event("web", "p1", v1::PAYMENT_STATUS_SUCCEEDED);
+  in.mutable_observed_at()->set_seconds(1700000000);
+  auto appended = store_->AppendIfChanged(in);
+  ASSERT_TRUE(appended.ok() && appended->has_value());
+  store_ = Reopen();
+  auto read = store_->ReadAfter("0", {}, 10);
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ((*read)[0].cursor(), (*appended)->cursor());
+  EXPECT_EQ((*read)[0].observed_at().seconds(), 1700000000);
+  EXPECT_EQ((*read)[0].source(), v1::EVENT_SOURCE_CALLBACK);
+  // The last snapshot survives too: the same state after a restart is no new event.
+  EXPECT_FALSE(store_->AppendIfChanged(in)->has_value());
+}
+
+TEST_P(EventStoreConformanceTest, RejectsIncompleteEvents) {
+  v1::PaymentEvent e = Event("web", "p1", v1::PAYMENT_STATUS_PREPARED);
+  e.clear_snapshot();
+  EXPECT_EQ(store_->AppendIfChanged(e).status().code(), absl::StatusCode::kInvalidArgument);
+  e = Event("", "p1", v1::PAYMENT_STATUS_PREPARED);
+  EXPECT_EQ(store_->AppendIfChanged(e).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(EventStoreConformanceTest, ConcurrentAppendsGetUniqueCursorsAndNoDuplicateStates) {
+  // Four writers race to record the same two states of one payment, plus their own payments.
+  std::vector<std::thread> writers;
+  std::atomic<int> appended{0};
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      for (v1::PaymentStatus s : {v1::PAYMENT_STATUS_PREPARED, v1::PAYMENT_STATUS_SUCCEEDED}) {
+        auto r = store_->AppendIfChanged(Event("web", "shared", s));
+        if (r.ok() && r->has_value()) ++appended;
+      }
+      for (int i = 0; i < 10; ++i) {
+        auto r = store_->AppendIfChanged(
+            Event("web", absl::StrCat("own-", w, "-", i), v1::PAYMENT_STATUS_PREPARED));
+        if (r.ok() && r->has_value()) ++appended;
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  auto all = store_->ReadAfter("0", {}, 1000);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(static_cast<int>(all->size()), appended.load());
+  std::set<std::string> cursors;
+  int shared = 0;
+  for (const auto& e : *all) {
+    cursors.insert(e.cursor());
+    shared += e.payment_id() == "shared";
+  }
+  EXPECT_EQ(cursors.size(), all->size());
+  // Whatever the interleaving, consecutive events of one payment never repeat a state.
+  EXPECT_GE(shared, 1);
+  EXPECT_LE(shared, 8);
+  v1::PaymentStatus last = v1::PAYMENT_STATUS_UNSPECIFIED;
+  for (const auto& e : *all) {
+    if (e.payment_id() != "shared") continue;
+    EXPECT_NE(e.snapshot().status(), last);
+    EXPECT_EQ(e.previous_status(), last);
+    last = e.snapshot().status();
+  }
+}
+
+}  // namespace barion_gateway::server
