@@ -187,6 +187,21 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
   config.tls_cert_file = Resolve(base_dir, l.tls_cert_file());
   config.tls_key_file = Resolve(base_dir, l.tls_key_file());
   if (!file.data_dir().empty()) config.data_dir = Resolve(base_dir, file.data_dir());
+  if (!l.callback_address().empty()) config.callback_address = l.callback_address();
+  if (absl::Status s = ValidateListenAddress(config.callback_address, "listen.callback_address");
+      !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", s.message()));
+  }
+  config.callback_public_base_url = file.callback_public_base_url();
+  while (!config.callback_public_base_url.empty() &&
+         config.callback_public_base_url.back() == '/') {
+    config.callback_public_base_url.pop_back();
+  }
+  if (!config.callback_public_base_url.empty() && !ValidUrl(config.callback_public_base_url) &&
+      config.callback_public_base_url != "listener") {
+    return Bad(source, "callback_public_base_url",
+               "must be an absolute http(s) URL, or \"listener\"");
+  }
   return config;
 }
 
@@ -209,8 +224,9 @@ std::string DefaultConfigText() {
       defaults { redirect_url: "http://127.0.0.1:8080/payment/return" locale: "en-US" }
     }
     barion { base_url: "https://127.0.0.1:18443" ca_file: "data/sandbox/ca.pem" }
-    listen { grpc_address: "127.0.0.1:50051" }
+    listen { grpc_address: "127.0.0.1:50051" callback_address: "127.0.0.1:18090" }
     data_dir: "data"
+    callback_public_base_url: "listener"
   )pb";
 }
 

@@ -37,6 +37,8 @@ struct Config {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string data_dir = "data";
+  std::string callback_address = "127.0.0.1:8090";
+  std::string callback_public_base_url;
 };
 
 // Looks up an environment variable; nullopt when unset. Injected so that tests set no globals.
@@ -53,7 +55,8 @@ absl::StatusOr<Config> LoadConfigFile(const std::string& path, const EnvLookup& 
 
 // The embedded default configuration: one shop "demo" (POSKey from $BARION_POS_KEY, payee
 // demo-shop@sandbox.local) against the local sandbox at https://127.0.0.1:18443 with the CA
-// the sandbox writes to data/sandbox/ca.pem. Used when the gateway runs without --config.
+// the sandbox writes to data/sandbox/ca.pem, callbacks on http://127.0.0.1:18090. Used when the
+// gateway runs without --config.
 std::string DefaultConfigText();
 
 // Checks a host:port listen address (port 0-65535; host not empty). OK or INVALID_ARGUMENT.

@@ -24,12 +24,13 @@
 
 namespace barion_gateway::server {
 
-// A recorded callback not yet processed.
+// A recorded callback (or another reason to look at a payment) not yet processed.
 struct PendingCallback {
   int64_t id = 0;
   std::string shop;
   std::string payment_id;
   absl::Time received_at;
+  barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK;
 };
 
 // Which events to read. Empty fields match everything.
@@ -43,10 +44,12 @@ class EventStore {
  public:
   virtual ~EventStore() = default;
 
-  // Durably records a callback; returns its id. INTERNAL/UNAVAILABLE on storage failure.
-  virtual absl::StatusOr<int64_t> RecordCallback(const std::string& shop,
-                                                 const std::string& payment_id,
-                                                 absl::Time received_at) = 0;
+  // Durably records that payment `payment_id` of `shop` must be looked at: a Barion callback
+  // (source CALLBACK), or a change made through the gateway (source RPC). Returns its id.
+  // UNAVAILABLE on storage failure.
+  virtual absl::StatusOr<int64_t> RecordCallback(
+      const std::string& shop, const std::string& payment_id, absl::Time received_at,
+      barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK) = 0;
   // The oldest unprocessed callbacks, at most `limit`, oldest first.
   virtual absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) = 0;
   // Marks a callback processed. OK if it already was; NOT_FOUND for an unknown id.

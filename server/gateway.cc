@@ -14,6 +14,8 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/httplib_transport.h"
+#include "server/log.h"
+#include "server/sqlite_event_store.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -49,6 +51,10 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     return s;
   }
   if (absl::Status s = MakeDirs(config.data_dir); !s.ok()) return s;
+  absl::StatusOr<std::unique_ptr<SqliteEventStore>> store =
+      SqliteEventStore::Open(config.data_dir + "/events.db");
+  if (!store.ok()) return store.status();
+  gateway->store_ = *std::move(store);
 
   if (transport == nullptr) {
     HttplibTransport::Options options;
@@ -61,8 +67,44 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     transport = *std::move(created);
   }
   gateway->transport_ = std::move(transport);
+
+  // Callbacks: the processor fetches states through the payment service; the listener records
+  // receipts and wakes the processor.
+  GatewayServer* self = gateway.get();
+  gateway->processor_ = std::make_unique<CallbackProcessor>(
+      gateway->store_.get(),
+      [self](const std::string& shop, const std::string& payment_id, absl::Time deadline) {
+        barion::v1::GetPaymentStateRequest request;
+        request.set_shop(shop);
+        request.set_payment_id(payment_id);
+        return self->payment_service_->GetPaymentStateUntil(request, deadline);
+      },
+      CallbackProcessor::Options());
+  CallbackListener::Options listen;
+  listen.address = config.callback_address;
+  for (const ShopConfig& shop : config.shops) listen.shops.insert(shop.name);
+  absl::StatusOr<std::unique_ptr<CallbackListener>> listener = CallbackListener::Start(
+      listen, gateway->store_.get(), [self] { self->processor_->Notify(); });
+  if (!listener.ok()) return listener.status();
+  gateway->listener_ = *std::move(listener);
+  std::string callback_base = config.callback_public_base_url;
+  if (callback_base == "listener") callback_base = "http://" + gateway->listener_->address();
+
+  // A change made through an RPC is recorded like a callback, so it becomes an event too.
   gateway->payment_service_ = std::make_unique<PaymentServiceImpl>(
-      config.shops, gateway->transport_.get(), config.default_timeout);
+      config.shops, gateway->transport_.get(), config.default_timeout, callback_base,
+      [self](const std::string& shop, const std::string& payment_id) {
+        absl::StatusOr<int64_t> id = self->store_->RecordCallback(shop, payment_id, absl::Now(),
+                                                                  barion::v1::EVENT_SOURCE_RPC);
+        if (!id.ok()) {
+          LogError(absl::StrCat("event store: change of ", payment_id,
+                                " not recorded: ", id.status().message()));
+          return;
+        }
+        self->processor_->Notify();
+      });
+  gateway->event_service_ = std::make_unique<PaymentEventServiceImpl>(gateway->store_.get());
+  gateway->processor_->Start();
 
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!config.tls_cert_file.empty()) {
@@ -87,6 +129,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
   builder.AddListeningPort(config.grpc_address, credentials, &gateway->grpc_port_);
   builder.RegisterService(gateway->payment_service_.get());
+  builder.RegisterService(gateway->event_service_.get());
   gateway->server_ = builder.BuildAndStart();
   if (gateway->server_ == nullptr || gateway->grpc_port_ == 0) {
     return absl::UnavailableError(
@@ -97,6 +140,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   if (auto* health = gateway->server_->GetHealthCheckService()) {
     health->SetServingStatus(true);
     health->SetServingStatus("barion.v1.PaymentService", true);
+    health->SetServingStatus("barion.v1.PaymentEventService", true);
   }
   return gateway;
 }
@@ -104,13 +148,16 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
 void GatewayServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
-  if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
-  server_->Wait();
+  // Stop taking callbacks first (Barion retries them), then drain calls, then the processor.
+  if (listener_ != nullptr) listener_->Stop();
+  if (server_ != nullptr) {
+    if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    server_->Wait();
+  }
+  if (processor_ != nullptr) processor_->Stop();
 }
 
-GatewayServer::~GatewayServer() {
-  if (server_ != nullptr) Shutdown(absl::ZeroDuration());
-}
+GatewayServer::~GatewayServer() { Shutdown(absl::ZeroDuration()); }
 
 }  // namespace barion_gateway::server

@@ -1,5 +1,6 @@
 // GatewayServer: the assembled gateway: transport, services, gRPC server (reflection on,
-// grpc.health.v1 on), bounded threads. Used by main and by in-process tests.
+// grpc.health.v1 on, bounded threads), the event store in data_dir, the callback listener and
+// the processor that turns callbacks into events. Used by main and by in-process tests.
 #ifndef BARION_GATEWAY_SERVER_GATEWAY_H_
 #define BARION_GATEWAY_SERVER_GATEWAY_H_
 
@@ -9,8 +10,12 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "server/callback_listener.h"
+#include "server/callback_processor.h"
 #include "server/config.h"
+#include "server/event_store.h"
 #include "server/http_transport.h"
+#include "server/payment_event_service.h"
 #include "server/payment_service.h"
 
 namespace barion_gateway::server {
@@ -27,6 +32,9 @@ class GatewayServer {
   // The bound gRPC address, with the real port when the configuration said 0.
   const std::string& grpc_address() const { return grpc_address_; }
   int grpc_port() const { return grpc_port_; }
+  // The bound callback listener address ("host:port").
+  const std::string& callback_address() const { return listener_->address(); }
+  EventStore* event_store() const { return store_.get(); }
   HttpTransport* transport() const { return transport_.get(); }
   PaymentServiceImpl* payment_service() const { return payment_service_.get(); }
 
@@ -36,8 +44,12 @@ class GatewayServer {
  private:
   GatewayServer() = default;
 
+  std::unique_ptr<EventStore> store_;
   std::unique_ptr<HttpTransport> transport_;
   std::unique_ptr<PaymentServiceImpl> payment_service_;
+  std::unique_ptr<PaymentEventServiceImpl> event_service_;
+  std::unique_ptr<CallbackProcessor> processor_;
+  std::unique_ptr<CallbackListener> listener_;
   std::unique_ptr<grpc::Server> server_;
   std::string grpc_address_;
   int grpc_port_ = 0;

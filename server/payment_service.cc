@@ -15,20 +15,33 @@ namespace {
 
 namespace v1 = ::barion::v1;
 
-void ApplyShopDefaults(const ShopConfig& shop, v1::StartPaymentRequest* r) {
+void ApplyShopDefaults(const ShopConfig& shop, const std::string& callback_base_url,
+                       v1::StartPaymentRequest* r) {
   for (v1::PaymentTransaction& t : *r->mutable_transactions()) {
     if (t.payee().empty()) t.set_payee(shop.payee);
   }
   if (r->redirect_url().empty()) r->set_redirect_url(shop.default_redirect_url);
   if (r->callback_url().empty()) r->set_callback_url(shop.default_callback_url);
+  if (r->callback_url().empty() && !callback_base_url.empty()) {
+    r->set_callback_url(absl::StrCat(callback_base_url, "/callback/", shop.name));
+  }
   if (r->locale().empty()) r->set_locale(shop.default_locale);
 }
 
 }  // namespace
 
 PaymentServiceImpl::PaymentServiceImpl(std::vector<ShopConfig> shops, HttpTransport* transport,
-                                       absl::Duration default_timeout)
-    : shops_(std::move(shops)), api_(transport), default_timeout_(default_timeout) {}
+                                       absl::Duration default_timeout,
+                                       std::string callback_base_url, ChangeListener on_change)
+    : shops_(std::move(shops)),
+      api_(transport),
+      default_timeout_(default_timeout),
+      callback_base_url_(std::move(callback_base_url)),
+      on_change_(std::move(on_change)) {}
+
+void PaymentServiceImpl::Changed(const ShopConfig& shop, const std::string& payment_id) const {
+  if (on_change_ && !payment_id.empty()) on_change_(shop.name, payment_id);
+}
 
 absl::StatusOr<const ShopConfig*> PaymentServiceImpl::ResolveShop(const std::string& name) const {
   if (name.empty()) {
@@ -83,7 +96,9 @@ absl::Status PaymentServiceImpl::RunPost(const char* path, const Request& reques
   absl::StatusOr<ParsedAnswer> answer =
       api_.Post(path, (*shop)->pos_key, encode(request), deadline);
   if (!answer.ok()) return answer.status();
-  return decode(*answer, response);
+  if (absl::Status s = decode(*answer, response); !s.ok()) return s;
+  Changed(**shop, request.payment_id());
+  return absl::OkStatus();
 }
 
 grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
@@ -94,12 +109,15 @@ grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
     absl::StatusOr<const ShopConfig*> shop = ResolveShop(request->shop());
     if (!shop.ok()) return shop.status();
     v1::StartPaymentRequest effective = *request;
-    ApplyShopDefaults(**shop, &effective);
+    ApplyShopDefaults(**shop, callback_base_url_, &effective);
     if (absl::Status s = ValidateStartPayment(effective); !s.ok()) return s;
     absl::StatusOr<ParsedAnswer> answer = api_.Post(
         "/v2/Payment/Start", (*shop)->pos_key, EncodeStartPayment(effective), DeadlineOf(context));
     if (!answer.ok()) return answer.status();
-    return DecodeStartPayment(*answer, response);
+    if (absl::Status s = DecodeStartPayment(*answer, response); !s.ok()) return s;
+    // A synchronous token charge settles within the call: that is a change to report.
+    if (response->status() != v1::PAYMENT_STATUS_PREPARED) Changed(**shop, response->payment_id());
+    return absl::OkStatus();
   }();
   return Finish("StartPayment", request->shop(), response->payment_id(), start, status);
 }

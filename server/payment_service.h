@@ -7,6 +7,7 @@
 #ifndef BARION_GATEWAY_SERVER_PAYMENT_SERVICE_H_
 #define BARION_GATEWAY_SERVER_PAYMENT_SERVICE_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,18 @@ namespace barion_gateway::server {
 
 class PaymentServiceImpl final : public barion::v1::PaymentService::Service {
  public:
+  // Told (shop name, payment id) after an RPC changed a payment at Barion: finish, capture,
+  // cancel, refund, complete, or a synchronous token charge. Must not block for long.
+  using ChangeListener =
+      std::function<void(const std::string& shop, const std::string& payment_id)>;
+
   // `transport` is not owned and must outlive the service. `default_timeout` bounds the
-  // upstream call when the caller set no gRPC deadline.
+  // upstream call when the caller set no gRPC deadline. `callback_base_url` (may be empty)
+  // gives StartPayment's CallbackUrl {base}/callback/{shop} when the request and the shop's
+  // defaults name none.
   PaymentServiceImpl(std::vector<ShopConfig> shops, HttpTransport* transport,
-                     absl::Duration default_timeout);
+                     absl::Duration default_timeout, std::string callback_base_url = "",
+                     ChangeListener on_change = nullptr);
 
   grpc::Status StartPayment(grpc::ServerContext* context,
                             const barion::v1::StartPaymentRequest* request,
@@ -64,9 +73,13 @@ class PaymentServiceImpl final : public barion::v1::PaymentService::Service {
   grpc::Status Finish(const char* rpc, const std::string& shop, const std::string& payment_id,
                       absl::Time start, const absl::Status& status) const;
 
+  void Changed(const ShopConfig& shop, const std::string& payment_id) const;
+
   const std::vector<ShopConfig> shops_;
   const BarionApi api_;
   const absl::Duration default_timeout_;
+  const std::string callback_base_url_;
+  const ChangeListener on_change_;
 };
 
 }  // namespace barion_gateway::server

@@ -19,6 +19,7 @@ constexpr char kSchema[] = R"sql(
     shop TEXT NOT NULL,
     payment_id TEXT NOT NULL,
     received_at_us INTEGER NOT NULL,
+    source INTEGER NOT NULL,
     done INTEGER NOT NULL DEFAULT 0);
   CREATE INDEX IF NOT EXISTS callbacks_pending ON callbacks (done, id);
   CREATE TABLE IF NOT EXISTS events (
@@ -114,13 +115,17 @@ absl::Status SqliteEventStore::Exec(const char* sql) {
 
 absl::StatusOr<int64_t> SqliteEventStore::RecordCallback(const std::string& shop,
                                                          const std::string& payment_id,
-                                                         absl::Time received_at) {
+                                                         absl::Time received_at,
+                                                         v1::EventSource source) {
   absl::MutexLock lock(&mu_);
-  Statement st(db_, "INSERT INTO callbacks (shop, payment_id, received_at_us) VALUES (?1, ?2, ?3)");
+  Statement st(db_,
+               "INSERT INTO callbacks (shop, payment_id, received_at_us, source) "
+               "VALUES (?1, ?2, ?3, ?4)");
   if (!st.ok()) return Error(db_, "prepare");
   st.Bind(1, shop);
   st.Bind(2, payment_id);
   st.Bind(3, absl::ToUnixMicros(received_at));
+  st.Bind(4, static_cast<int64_t>(source));
   if (st.Step() != SQLITE_DONE) return Error(db_, "record callback");
   return sqlite3_last_insert_rowid(db_);
 }
@@ -128,14 +133,15 @@ absl::StatusOr<int64_t> SqliteEventStore::RecordCallback(const std::string& shop
 absl::StatusOr<std::vector<PendingCallback>> SqliteEventStore::PendingCallbacks(int limit) {
   absl::MutexLock lock(&mu_);
   Statement st(db_,
-               "SELECT id, shop, payment_id, received_at_us FROM callbacks WHERE done = 0 "
-               "ORDER BY id LIMIT ?1");
+               "SELECT id, shop, payment_id, received_at_us, source FROM callbacks "
+               "WHERE done = 0 ORDER BY id LIMIT ?1");
   if (!st.ok()) return Error(db_, "prepare");
   st.Bind(1, static_cast<int64_t>(limit));
   std::vector<PendingCallback> out;
   int rc;
   while ((rc = st.Step()) == SQLITE_ROW) {
-    out.push_back({st.Int(0), st.Text(1), st.Text(2), absl::FromUnixMicros(st.Int(3))});
+    out.push_back({st.Int(0), st.Text(1), st.Text(2), absl::FromUnixMicros(st.Int(3)),
+                   static_cast<v1::EventSource>(st.Int(4))});
   }
   if (rc != SQLITE_DONE) return Error(db_, "read callbacks");
   return out;

@@ -24,8 +24,9 @@ class SqliteEventStore final : public EventStore {
 
   ~SqliteEventStore() override;
 
-  absl::StatusOr<int64_t> RecordCallback(const std::string& shop, const std::string& payment_id,
-                                         absl::Time received_at) override;
+  absl::StatusOr<int64_t> RecordCallback(
+      const std::string& shop, const std::string& payment_id, absl::Time received_at,
+      barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK) override;
   absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) override;
   absl::Status CompleteCallback(int64_t id) override;
   absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(

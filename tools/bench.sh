@@ -19,7 +19,7 @@ sb=$!
 for _ in $(seq 100); do [ -s "$work/sb" ] && break; sleep 0.05; done
 https=$(sed -n 's/^https=//p' "$work/sb"); http=$(sed -n 's/^http=//p' "$work/sb")
 ca=$(sed -n 's/^ca=//p' "$work/sb")
-(cd "$work" && exec "$OLDPWD/bazel-bin/server/barion_gateway" --grpc_address=127.0.0.1:0 \
+(cd "$work" && exec "$OLDPWD/bazel-bin/server/barion_gateway" --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
   --addresses_file="$work/gw" --barion_base_url="$https" --barion_ca_file="$ca" \
   --log_calls=false) >"$work/gateway.log" 2>&1 &
 gw=$!

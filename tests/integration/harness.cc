@@ -1,7 +1,9 @@
 #include "tests/integration/harness.h"
 
+#include <atomic>
 #include <chrono>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -32,7 +34,10 @@ Harness::Harness(HarnessOptions options) {
   config.barion_ca_file = sandbox_->ca_file();
   config.max_connections = options.max_connections;
   config.grpc_address = "127.0.0.1:0";
-  config.data_dir = ::testing::TempDir() + "/gateway-data";
+  config.callback_address = "127.0.0.1:0";
+  config.callback_public_base_url = "listener";  // the sandbox calls back to this gateway
+  static std::atomic<int> instances{0};
+  config.data_dir = absl::StrCat(::testing::TempDir(), "/gateway-data-", instances++);
   server::SetCallLogging(false);
   auto gw = server::GatewayServer::Start(config);
   if (!gw.ok()) {
@@ -40,8 +45,9 @@ Harness::Harness(HarnessOptions options) {
     return;
   }
   gateway_ = *std::move(gw);
-  stub_ = barion::v1::PaymentService::NewStub(
-      grpc::CreateChannel(gateway_->grpc_address(), grpc::InsecureChannelCredentials()));
+  auto channel = grpc::CreateChannel(gateway_->grpc_address(), grpc::InsecureChannelCredentials());
+  stub_ = barion::v1::PaymentService::NewStub(channel);
+  events_ = barion::v1::PaymentEventService::NewStub(channel);
 }
 
 Harness::~Harness() {
@@ -69,7 +75,6 @@ barion::v1::StartPaymentRequest Harness::CardPayment(const std::string& total,
   r.add_funding_sources(barion::v1::FUNDING_SOURCE_ALL);
   r.set_payment_request_id("it-" + total);
   r.set_currency(currency);
-  r.set_callback_url("http://127.0.0.1:9/unused-callback");
   auto* t = r.add_transactions();
   t->set_pos_transaction_id("tx-1");
   t->set_total(total);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "barion/v1/payment_event.grpc.pb.h"
 #include "barion/v1/payment_service.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "sandbox/sandbox.h"
@@ -28,6 +29,7 @@ class Harness {
   ~Harness();
 
   barion::v1::PaymentService::Stub& stub() { return *stub_; }
+  barion::v1::PaymentEventService::Stub& events() { return *events_; }
   sandbox::Sandbox& sandbox() { return *sandbox_; }
   server::GatewayServer& gateway() { return *gateway_; }
 
@@ -44,6 +46,7 @@ class Harness {
   std::unique_ptr<sandbox::Sandbox> sandbox_;
   std::unique_ptr<server::GatewayServer> gateway_;
   std::unique_ptr<barion::v1::PaymentService::Stub> stub_;
+  std::unique_ptr<barion::v1::PaymentEventService::Stub> events_;
 };
 
 // A context with a deadline `seconds` from now.

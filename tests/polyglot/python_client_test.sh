@@ -33,7 +33,7 @@ http=$(sed -n 's/^http=//p' "$work/sandbox.addr")
 ca=$(sed -n 's/^ca=//p' "$work/sandbox.addr")
 
 cd_data="$work/gateway"; mkdir -p "$cd_data"
-(cd "$cd_data" && exec "$OLDPWD/$gateway" --grpc_address=127.0.0.1:0 \
+(cd "$cd_data" && exec "$OLDPWD/$gateway" --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
    --addresses_file="$work/gateway.addr" --barion_base_url="$https" --barion_ca_file="$ca") \
   >"$work/gateway.out" 2>"$work/gateway.log" &
 gw_pid=$!

@@ -39,6 +39,8 @@ TEST(ParseConfigTest, AppliesDefaults) {
   EXPECT_EQ(c->grpc_address, "127.0.0.1:50051");
   EXPECT_EQ(c->default_timeout, absl::Seconds(60));
   EXPECT_EQ(c->max_connections, 32);
+  EXPECT_EQ(c->callback_address, "127.0.0.1:8090");
+  EXPECT_EQ(c->callback_public_base_url, "");
 }
 
 TEST(ParseConfigTest, SelectsProduction) {
@@ -89,6 +91,14 @@ TEST(ParseConfigTest, NamesTheBadSetting) {
       "listen.tls_cert_file");
   ExpectRejected("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } bogus: 1",
                  "line 1");
+  ExpectRejected(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+      "listen { callback_address: \"8090\" }",
+      "listen.callback_address");
+  ExpectRejected(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+      "callback_public_base_url: \"pay.example.com\"",
+      "callback_public_base_url");
 }
 
 TEST(ParseConfigTest, DescribesButNeverEchoesAMalformedKey) {
@@ -106,6 +116,7 @@ TEST(ParseConfigTest, EmbeddedDefaultsAndExampleFileParse) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->shops[0].name, "demo");
   EXPECT_EQ(c->barion_base_url, "https://127.0.0.1:18443");
+  EXPECT_EQ(c->callback_public_base_url, "listener");
   absl::StatusOr<Config> example = LoadConfigFile(
       "server/gateway.example.textproto",
       Env({{"BARION_POS_KEY_WEBSHOP", kKey}, {"BARION_POS_KEY_SUBSCRIPTIONS", kKey}}));

@@ -47,7 +47,7 @@ std::unique_ptr<EventStore> EventStoreConformanceTest::Reopen() {
 TEST_P(EventStoreConformanceTest, RecordedCallbacksArePendingUntilCompletedAndSurviveReopen) {
   const absl::Time t = absl::FromUnixSeconds(1700000000);
   auto a = store_->RecordCallback("web", "p1", t);
-  auto b = store_->RecordCallback("web", "p2", t + absl::Seconds(1));
+  auto b = store_->RecordCallback("web", "p2", t + absl::Seconds(1), v1::EVENT_SOURCE_RPC);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_LT(*a, *b);
   store_ = Reopen();
@@ -57,6 +57,8 @@ TEST_P(EventStoreConformanceTest, RecordedCallbacksArePendingUntilCompletedAndSu
   EXPECT_EQ((*pending)[0].payment_id, "p1");
   EXPECT_EQ((*pending)[0].shop, "web");
   EXPECT_EQ((*pending)[0].received_at, t);
+  EXPECT_EQ((*pending)[0].source, v1::EVENT_SOURCE_CALLBACK);
+  EXPECT_EQ((*pending)[1].source, v1::EVENT_SOURCE_RPC);
   ASSERT_TRUE(store_->CompleteCallback(*a).ok());
   EXPECT_TRUE(store_->CompleteCallback(*a).ok()) << "completing twice is fine";
   EXPECT_EQ(store_->CompleteCallback(424242).code(), absl::StatusCode::kNotFound);

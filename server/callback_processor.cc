@@ -1,0 +1,133 @@
+#include "server/callback_processor.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/log.h"
+
+namespace barion_gateway::server {
+namespace {
+namespace v1 = ::barion::v1;
+}  // namespace
+
+CallbackProcessor::CallbackProcessor(EventStore* store, StateFetcher fetch, Options options)
+    : store_(store), fetch_(std::move(fetch)), options_(options) {}
+
+CallbackProcessor::~CallbackProcessor() { Stop(); }
+
+void CallbackProcessor::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void CallbackProcessor::Notify() {
+  absl::MutexLock lock(&mu_);
+  notified_ = true;
+}
+
+void CallbackProcessor::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void CallbackProcessor::Loop() {
+  while (true) {
+    RunOnce();
+    absl::MutexLock lock(&mu_);
+    auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return notified_ || stopping_; };
+    mu_.AwaitWithTimeout(absl::Condition(&wake), options_.idle_poll);
+    if (stopping_) return;
+    notified_ = false;
+  }
+}
+
+void CallbackProcessor::RunOnce() {
+  absl::StatusOr<std::vector<PendingCallback>> pending = store_->PendingCallbacks(options_.batch);
+  if (!pending.ok()) {
+    LogError(absl::StrCat("callback processor: ", pending.status().message()));
+    return;
+  }
+  // Group receipts by payment, oldest first; one fetch serves them all.
+  struct Group {
+    std::vector<int64_t> ids;
+    v1::EventSource source;
+  };
+  std::vector<std::pair<std::pair<std::string, std::string>, Group>> groups;
+  for (const PendingCallback& p : *pending) {
+    auto key = std::make_pair(p.shop, p.payment_id);
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == key; });
+    if (it == groups.end()) {
+      groups.push_back({key, Group{{p.id}, p.source}});
+    } else {
+      it->second.ids.push_back(p.id);
+    }
+  }
+
+  for (const auto& [key, group] : groups) {
+    const auto& [shop, payment_id] = key;
+    const absl::Time now = absl::Now();
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+      auto it = retry_.find(key);
+      if (it != retry_.end() && it->second.first > now) continue;
+    }
+    absl::StatusOr<v1::GetPaymentStateResponse> state =
+        fetch_(shop, payment_id, now + options_.fetch_timeout);
+    bool done = false;
+    if (state.ok()) {
+      v1::PaymentEvent event;
+      event.set_shop(shop);
+      event.set_payment_id(payment_id);
+      *event.mutable_snapshot() = *std::move(state);
+      event.set_source(group.source);
+      *event.mutable_observed_at() =
+          google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
+      absl::StatusOr<std::optional<v1::PaymentEvent>> appended =
+          store_->AppendIfChanged(std::move(event));
+      if (appended.ok()) {
+        done = true;
+        if (appended->has_value() && CallLogging()) {
+          LogInfo(absl::StrCat("event cursor=", (**appended).cursor(), " shop=", shop,
+                               " payment_id=", payment_id,
+                               " status=", (**appended).snapshot().status_raw()));
+        }
+      } else {
+        LogError(absl::StrCat("event store: ", appended.status().message()));
+      }
+    } else if (state.status().code() == absl::StatusCode::kNotFound ||
+               state.status().code() == absl::StatusCode::kInvalidArgument) {
+      LogWarning(absl::StrCat("callback for unknown payment dropped: shop=", shop,
+                              " payment_id=", payment_id, ": ", state.status().message()));
+      done = true;
+    } else {
+      LogWarning(absl::StrCat("payment state of shop=", shop, " payment_id=", payment_id,
+                              " not fetched, will retry: ", state.status().message()));
+    }
+
+    if (done) {
+      for (int64_t id : group.ids) {
+        if (absl::Status s = store_->CompleteCallback(id); !s.ok()) {
+          LogError(absl::StrCat("event store: ", s.message()));
+        }
+      }
+    }
+    absl::MutexLock lock(&mu_);
+    if (done) {
+      retry_.erase(key);
+    } else {
+      auto& [next, backoff] = retry_[key];
+      backoff = backoff == absl::ZeroDuration() ? options_.initial_backoff
+                                                : std::min(backoff * 2, options_.max_backoff);
+      next = absl::Now() + backoff;
+    }
+  }
+}
+
+}  // namespace barion_gateway::server

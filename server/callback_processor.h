@@ -1,0 +1,75 @@
+// CallbackProcessor: turns recorded callbacks (and changes made through the gateway's RPCs)
+// into PaymentEvents. A background thread takes pending receipts from the EventStore, fetches
+// the payment's authoritative state from Barion, appends an event when the state changed, and
+// marks the receipts done. Several receipts for one payment are served by one fetch (Barion
+// serves 2 PaymentState calls per payment per 5 s).
+//
+// Failures: NOT_FOUND / INVALID_ARGUMENT (a payment Barion does not know: callbacks are unsigned
+// and may be forged) drop the receipt with a warning; anything else (Barion unreachable, rate
+// limit, a bad key) is retried with exponential backoff, and the receipt stays in the store, so
+// a restart resumes it.
+#ifndef BARION_GATEWAY_SERVER_CALLBACK_PROCESSOR_H_
+#define BARION_GATEWAY_SERVER_CALLBACK_PROCESSOR_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "barion/v1/payment_service.pb.h"
+#include "server/event_store.h"
+
+namespace barion_gateway::server {
+
+class CallbackProcessor {
+ public:
+  // Fetches a payment's state from Barion, until `deadline`.
+  using StateFetcher = std::function<absl::StatusOr<barion::v1::GetPaymentStateResponse>(
+      const std::string& shop, const std::string& payment_id, absl::Time deadline)>;
+
+  struct Options {
+    int batch = 256;                                     // receipts read per round
+    absl::Duration idle_poll = absl::Milliseconds(500);  // look again even without Notify()
+    absl::Duration fetch_timeout = absl::Seconds(30);
+    absl::Duration initial_backoff = absl::Seconds(1);
+    absl::Duration max_backoff = absl::Minutes(2);
+  };
+
+  // `store` is not owned and must outlive the processor.
+  CallbackProcessor(EventStore* store, StateFetcher fetch, Options options);
+  ~CallbackProcessor();
+
+  // Starts the background thread; it first resumes receipts left from before a restart.
+  void Start();
+  // Wakes the thread: a receipt was recorded. Thread-safe, cheap.
+  void Notify();
+  // Stops the thread (a fetch in progress finishes first). Idempotent.
+  void Stop();
+
+  // One round, on the caller's thread: processes what is due now. For tests.
+  void RunOnce();
+
+ private:
+  void Loop();
+
+  EventStore* const store_;
+  const StateFetcher fetch_;
+  const Options options_;
+  std::thread thread_;
+
+  absl::Mutex mu_;
+  bool notified_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Per payment (shop, id): when to try again, and the current backoff.
+  std::map<std::pair<std::string, std::string>, std::pair<absl::Time, absl::Duration>> retry_
+      ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_CALLBACK_PROCESSOR_H_

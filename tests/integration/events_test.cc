@@ -1,0 +1,160 @@
+// Callbacks to events, end to end: sandbox -> callback listener -> store -> PaymentState ->
+// event -> ListPaymentEvents.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "httplib.h"
+#include "tests/integration/harness.h"
+
+namespace barion_gateway::testing_support {
+namespace {
+
+namespace v1 = ::barion::v1;
+using testing::ElementsAre;
+
+class EventsTest : public testing::Test {
+ protected:
+  v1::StartPaymentResponse Start(v1::StartPaymentRequest request) {
+    v1::StartPaymentResponse response;
+    grpc::Status s = h_.stub().StartPayment(Deadline(10).get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
+  }
+  std::vector<v1::PaymentEvent> List(const std::string& payment_id, const std::string& after = "") {
+    v1::ListPaymentEventsRequest r;
+    if (!payment_id.empty()) r.add_payment_ids(payment_id);
+    r.set_after_cursor(after);
+    v1::ListPaymentEventsResponse response;
+    grpc::Status s = h_.events().ListPaymentEvents(Deadline(5).get(), r, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return {response.events().begin(), response.events().end()};
+  }
+  // Waits until the payment has `n` events (callbacks are asynchronous), then a little longer
+  // to catch an extra one.
+  std::vector<v1::PaymentEvent> AwaitEvents(const std::string& payment_id, size_t n) {
+    for (int i = 0; i < 500 && List(payment_id).size() < n; ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+    return List(payment_id);
+  }
+  std::vector<v1::PaymentStatus> Statuses(const std::vector<v1::PaymentEvent>& events) {
+    std::vector<v1::PaymentStatus> out;
+    for (const auto& e : events) out.push_back(e.snapshot().status());
+    return out;
+  }
+
+  Harness h_;
+};
+
+TEST_F(EventsTest, BarionsCallbackBecomesASucceededEventWithTheFullSnapshot) {
+  v1::StartPaymentResponse started = Start(Harness::CardPayment("1500", v1::CURRENCY_HUF));
+  // The gateway filled in its own callback URL.
+  EXPECT_THAT(started.callback_url(),
+              testing::StartsWith("http://" + h_.gateway().callback_address() + "/callback/demo"));
+  ASSERT_EQ(h_.Control(absl::StrCat("payments/", started.payment_id(), "/pay"), "{}"), 200);
+
+  std::vector<v1::PaymentEvent> events = AwaitEvents(started.payment_id(), 1);
+  ASSERT_EQ(events.size(), 1u);
+  const v1::PaymentEvent& e = events[0];
+  EXPECT_EQ(e.shop(), "demo");
+  EXPECT_EQ(e.payment_id(), started.payment_id());
+  EXPECT_EQ(e.source(), v1::EVENT_SOURCE_CALLBACK);
+  EXPECT_EQ(e.previous_status(), v1::PAYMENT_STATUS_UNSPECIFIED);
+  EXPECT_EQ(e.snapshot().status(), v1::PAYMENT_STATUS_SUCCEEDED);
+  EXPECT_EQ(e.snapshot().total(), "1500");
+  EXPECT_EQ(e.snapshot().funding_information().bank_card().masked_pan(), "5559");
+  EXPECT_FALSE(e.cursor().empty());
+  // The sandbox saw its callback answered 200 by the gateway.
+  EXPECT_THAT(h_.ControlGet("callbacks?paymentId=" + started.payment_id()),
+              testing::HasSubstr("\"attempt\":0,\"http_status\":200"));
+}
+
+TEST_F(EventsTest, ReservationFinishAndRefundEachMakeExactlyOneEvent) {
+  v1::StartPaymentRequest r = Harness::CardPayment("5000", v1::CURRENCY_HUF);
+  r.set_payment_type(v1::PAYMENT_TYPE_RESERVATION);
+  r.mutable_reservation_period()->set_seconds(3600);
+  v1::StartPaymentResponse started = Start(r);
+  ASSERT_EQ(h_.Control(absl::StrCat("payments/", started.payment_id(), "/pay"), "{}"), 200);
+  ASSERT_EQ(AwaitEvents(started.payment_id(), 1).size(), 1u);
+
+  // Finished through the gateway: the RPC and Barion's callback both report it; one event.
+  v1::FinishReservationRequest finish;
+  finish.set_payment_id(started.payment_id());
+  auto* t = finish.add_transactions();
+  t->set_transaction_id(started.transactions(0).transaction_id());
+  t->set_total("4000");
+  v1::FinishReservationResponse finished;
+  ASSERT_TRUE(h_.stub().FinishReservation(Deadline(10).get(), finish, &finished).ok());
+  std::vector<v1::PaymentEvent> events = AwaitEvents(started.payment_id(), 2);
+  EXPECT_THAT(Statuses(events),
+              ElementsAre(v1::PAYMENT_STATUS_RESERVED, v1::PAYMENT_STATUS_SUCCEEDED));
+  EXPECT_EQ(events[1].previous_status(), v1::PAYMENT_STATUS_RESERVED);
+  EXPECT_EQ(events[1].snapshot().total(), "4000");
+
+  // A refund leaves the status as it is but changes the transactions: one more event.
+  v1::RefundRequest refund;
+  refund.set_payment_id(started.payment_id());
+  auto* rt = refund.add_transactions_to_refund();
+  rt->set_transaction_id(started.transactions(0).transaction_id());
+  rt->set_pos_transaction_id("R1");
+  rt->set_amount_to_refund("1000");
+  v1::RefundResponse refunded;
+  ASSERT_TRUE(h_.stub().Refund(Deadline(10).get(), refund, &refunded).ok());
+  events = AwaitEvents(started.payment_id(), 3);
+  EXPECT_THAT(Statuses(events),
+              ElementsAre(v1::PAYMENT_STATUS_RESERVED, v1::PAYMENT_STATUS_SUCCEEDED,
+                          v1::PAYMENT_STATUS_SUCCEEDED));
+  EXPECT_GT(events[2].snapshot().transactions_size(), events[1].snapshot().transactions_size());
+}
+
+TEST_F(EventsTest, DuplicateCallbacksMakeNoDuplicateEvents) {
+  v1::StartPaymentResponse started = Start(Harness::CardPayment("700", v1::CURRENCY_HUF));
+  ASSERT_EQ(h_.Control(absl::StrCat("payments/", started.payment_id(), "/pay"), "{}"), 200);
+  ASSERT_EQ(AwaitEvents(started.payment_id(), 1).size(), 1u);
+  httplib::Client barion("http://" + h_.gateway().callback_address());
+  for (int i = 0; i < 3; ++i) {
+    auto res =
+        barion.Post(("/callback/demo?paymentId=" + started.payment_id()).c_str(),
+                    "paymentId=" + started.payment_id(), "application/x-www-form-urlencoded");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+  }
+  EXPECT_EQ(AwaitEvents(started.payment_id(), 2).size(), 1u);
+}
+
+TEST_F(EventsTest, ListingPagesByCursorAndRejectsForeignCursors) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    v1::StartPaymentResponse s =
+        Start(Harness::CardPayment(absl::StrCat(100 + i), v1::CURRENCY_HUF));
+    ASSERT_EQ(h_.Control(absl::StrCat("payments/", s.payment_id(), "/pay"), "{}"), 200);
+    ids.push_back(s.payment_id());
+    ASSERT_EQ(AwaitEvents(s.payment_id(), 1).size(), 1u);
+  }
+  v1::ListPaymentEventsRequest r;
+  r.set_page_size(2);
+  v1::ListPaymentEventsResponse page1, page2, page3;
+  ASSERT_TRUE(h_.events().ListPaymentEvents(Deadline(5).get(), r, &page1).ok());
+  ASSERT_EQ(page1.events_size(), 2);
+  r.set_after_cursor(page1.next_cursor());
+  ASSERT_TRUE(h_.events().ListPaymentEvents(Deadline(5).get(), r, &page2).ok());
+  ASSERT_EQ(page2.events_size(), 1);
+  EXPECT_EQ(page2.events(0).payment_id(), ids[2]);
+  r.set_after_cursor(page2.next_cursor());
+  ASSERT_TRUE(h_.events().ListPaymentEvents(Deadline(5).get(), r, &page3).ok());
+  EXPECT_EQ(page3.events_size(), 0);
+  EXPECT_EQ(page3.next_cursor(), page2.next_cursor());
+
+  r.set_after_cursor("tampered");
+  r.set_page_size(5000);
+  grpc::Status s = h_.events().ListPaymentEvents(Deadline(5).get(), r, &page3);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(s), ElementsAre("after_cursor", "page_size"));
+}
+
+}  // namespace
+}  // namespace barion_gateway::testing_support

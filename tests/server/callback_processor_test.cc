@@ -1,0 +1,139 @@
+#include "server/callback_processor.h"
+
+#include <deque>
+
+#include "absl/synchronization/mutex.h"
+#include "gtest/gtest.h"
+#include "server/sqlite_event_store.h"
+
+namespace barion_gateway::server {
+namespace {
+
+namespace v1 = ::barion::v1;
+
+// Answers PaymentState fetches from a script, and counts them.
+class ScriptedBarion {
+ public:
+  void Next(absl::StatusOr<v1::GetPaymentStateResponse> answer) {
+    absl::MutexLock lock(&mu_);
+    answers_.push_back(std::move(answer));
+  }
+  int fetches() {
+    absl::MutexLock lock(&mu_);
+    return fetches_;
+  }
+  CallbackProcessor::StateFetcher Fetcher() {
+    return [this](const std::string&, const std::string& payment_id, absl::Time) {
+      absl::MutexLock lock(&mu_);
+      ++fetches_;
+      if (answers_.empty())
+        return absl::StatusOr<v1::GetPaymentStateResponse>(
+            absl::UnavailableError("no answer scripted"));
+      auto a = answers_.front();
+      answers_.pop_front();
+      if (a.ok()) a->set_payment_id(payment_id);
+      return a;
+    };
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::deque<absl::StatusOr<v1::GetPaymentStateResponse>> answers_ ABSL_GUARDED_BY(mu_);
+  int fetches_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+v1::GetPaymentStateResponse State(v1::PaymentStatus status, const std::string& total = "100") {
+  v1::GetPaymentStateResponse s;
+  s.set_status(status);
+  s.set_total(total);
+  return s;
+}
+
+class CallbackProcessorTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    static int n = 0;
+    store_ =
+        *SqliteEventStore::Open(testing::TempDir() + "/processor-" + std::to_string(n++) + ".db");
+    CallbackProcessor::Options options;
+    options.initial_backoff = absl::Milliseconds(50);
+    options.max_backoff = absl::Milliseconds(200);
+    processor_ = std::make_unique<CallbackProcessor>(store_.get(), barion_.Fetcher(), options);
+  }
+  std::vector<v1::PaymentEvent> Events() { return *store_->ReadAfter("0", {}, 100); }
+
+  std::unique_ptr<SqliteEventStore> store_;
+  ScriptedBarion barion_;
+  std::unique_ptr<CallbackProcessor> processor_;
+};
+
+TEST_F(CallbackProcessorTest, TurnsACallbackIntoAnEventWithTheFullSnapshot) {
+  ASSERT_TRUE(store_->RecordCallback("web", "p1", absl::Now()).ok());
+  barion_.Next(State(v1::PAYMENT_STATUS_SUCCEEDED, "12990"));
+  processor_->RunOnce();
+  std::vector<v1::PaymentEvent> events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].shop(), "web");
+  EXPECT_EQ(events[0].payment_id(), "p1");
+  EXPECT_EQ(events[0].snapshot().status(), v1::PAYMENT_STATUS_SUCCEEDED);
+  EXPECT_EQ(events[0].snapshot().total(), "12990");
+  EXPECT_EQ(events[0].source(), v1::EVENT_SOURCE_CALLBACK);
+  EXPECT_TRUE(events[0].has_observed_at());
+  EXPECT_TRUE(store_->PendingCallbacks(10)->empty());
+}
+
+TEST_F(CallbackProcessorTest, DuplicateCallbacksShareOneFetchAndMakeOneEvent) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(store_->RecordCallback("web", "p1", absl::Now()).ok());
+  barion_.Next(State(v1::PAYMENT_STATUS_SUCCEEDED));
+  processor_->RunOnce();
+  EXPECT_EQ(barion_.fetches(), 1);
+  EXPECT_EQ(Events().size(), 1u);
+  // A late duplicate: fetched again, same state, no new event.
+  ASSERT_TRUE(store_->RecordCallback("web", "p1", absl::Now()).ok());
+  barion_.Next(State(v1::PAYMENT_STATUS_SUCCEEDED));
+  processor_->RunOnce();
+  EXPECT_EQ(Events().size(), 1u);
+  EXPECT_TRUE(store_->PendingCallbacks(10)->empty());
+}
+
+TEST_F(CallbackProcessorTest, RetriesTransientFailuresWithBackoffAndKeepsTheReceipt) {
+  ASSERT_TRUE(store_->RecordCallback("web", "p1", absl::Now()).ok());
+  barion_.Next(absl::UnavailableError("Barion is down"));
+  processor_->RunOnce();
+  EXPECT_TRUE(Events().empty());
+  EXPECT_EQ(store_->PendingCallbacks(10)->size(), 1u) << "kept for a retry (and a restart)";
+  processor_->RunOnce();  // within the backoff: no new fetch
+  EXPECT_EQ(barion_.fetches(), 1);
+  absl::SleepFor(absl::Milliseconds(60));
+  barion_.Next(State(v1::PAYMENT_STATUS_SUCCEEDED));
+  processor_->RunOnce();
+  EXPECT_EQ(barion_.fetches(), 2);
+  EXPECT_EQ(Events().size(), 1u);
+  EXPECT_TRUE(store_->PendingCallbacks(10)->empty());
+}
+
+TEST_F(CallbackProcessorTest, DropsCallbacksForPaymentsBarionDoesNotKnow) {
+  ASSERT_TRUE(store_->RecordCallback("web", "forged", absl::Now()).ok());
+  barion_.Next(absl::NotFoundError("NotExistingPaymentId"));
+  processor_->RunOnce();
+  EXPECT_TRUE(Events().empty());
+  EXPECT_TRUE(store_->PendingCallbacks(10)->empty());
+}
+
+TEST_F(CallbackProcessorTest, ResumesReceiptsLeftBeforeARestartAndWakesOnNotify) {
+  ASSERT_TRUE(store_->RecordCallback("web", "p1", absl::Now(), v1::EVENT_SOURCE_RPC).ok());
+  barion_.Next(State(v1::PAYMENT_STATUS_CANCELED));
+  barion_.Next(State(v1::PAYMENT_STATUS_SUCCEEDED));
+  processor_->Start();
+  for (int i = 0; i < 200 && Events().empty(); ++i) absl::SleepFor(absl::Milliseconds(5));
+  ASSERT_EQ(Events().size(), 1u);
+  EXPECT_EQ(Events()[0].source(), v1::EVENT_SOURCE_RPC);
+  ASSERT_TRUE(store_->RecordCallback("web", "p2", absl::Now()).ok());
+  processor_->Notify();
+  for (int i = 0; i < 200 && Events().size() < 2; ++i) absl::SleepFor(absl::Milliseconds(5));
+  EXPECT_EQ(Events().size(), 2u);
+  processor_->Stop();
+}
+
+}  // namespace
+}  // namespace barion_gateway::server
