@@ -27,6 +27,7 @@ cat <<MSG
 
   Barion sandbox:  $(sed -n 's/^https=//p' data/sandbox.addr) (CA data/sandbox/ca.pem), control API $sandbox_http/_sandbox/
   gRPC gateway:    127.0.0.1:50051 (reflection and grpc.health.v1 on), shop "demo"
+  Callbacks:       http://127.0.0.1:18090/callback/demo (events in data/events.db)
 
   Try it (in another terminal, from $(pwd)):
 
@@ -41,6 +42,10 @@ cat <<MSG
   # 3. Read the authoritative state
   $buf curl --protocol grpc --http2-prior-knowledge -d '{"payment_id":"PAYMENT_ID"}' \\
     http://127.0.0.1:50051/barion.v1.PaymentService/GetPaymentState
+
+  # 4. The sandbox called the gateway back: the change is in the event log
+  $buf curl --protocol grpc --http2-prior-knowledge -d '{}' \\
+    http://127.0.0.1:50051/barion.v1.PaymentEventService/ListPaymentEvents
 
   # List the services through reflection
   $buf curl --protocol grpc --http2-prior-knowledge --list-methods http://127.0.0.1:50051
