@@ -424,6 +424,37 @@ bool SplitAddress(const std::string& address, std::string* host, int* port) {
   return absl::SimpleAtoi(address.substr(colon + 1), port) && *port >= 0 && *port <= 65535;
 }
 
+// Barion's `Errors` array. Like Barion, it echoes the caller's POSKey in AuthData (null when
+// authentication itself failed): the gateway must never pass that on.
+void WriteErrors(Writer& w, const std::vector<ApiError>& errors, const std::string& endpoint,
+                 const std::string& auth_data) {
+  w.Key("Errors");
+  w.StartArray();
+  const std::string now =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E7SZ", absl::Now(), absl::UTCTimeZone());
+  for (const ApiError& e : errors) {
+    w.StartObject();
+    w.Key("Title");
+    w.String(e.title.c_str());
+    w.Key("Description");
+    w.String(e.description.c_str());
+    w.Key("ErrorCode");
+    w.String(e.code.c_str());
+    w.Key("HappenedAt");
+    w.String(now.c_str());
+    w.Key("AuthData");
+    if (auth_data.empty()) {
+      w.Null();
+    } else {
+      w.String(auth_data.c_str());
+    }
+    w.Key("EndPoint");
+    w.String(endpoint.c_str());
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 void Json(httplib::Response& res, int status, const std::string& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-cache");
@@ -657,31 +688,7 @@ void Sandbox::Impl::SendErrors(httplib::Response& res, int status,
   rapidjson::StringBuffer b;
   Writer w(b);
   w.StartObject();
-  w.Key("Errors");
-  w.StartArray();
-  const std::string now =
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E7SZ", absl::Now(), absl::UTCTimeZone());
-  for (const ApiError& e : errors) {
-    w.StartObject();
-    w.Key("Title");
-    w.String(e.title.c_str());
-    w.Key("Description");
-    w.String(e.description.c_str());
-    w.Key("ErrorCode");
-    w.String(e.code.c_str());
-    w.Key("HappenedAt");
-    w.String(now.c_str());
-    w.Key("AuthData");
-    if (auth_data.empty()) {
-      w.Null();
-    } else {
-      w.String(auth_data.c_str());  // Barion echoes the POSKey here; the gateway must drop it
-    }
-    w.Key("EndPoint");
-    w.String(endpoint.c_str());
-    w.EndObject();
-  }
-  w.EndArray();
+  WriteErrors(w, errors, endpoint, auth_data);
   w.EndObject();
   Json(res, status, b.GetString());
 }
@@ -835,27 +842,7 @@ std::string Sandbox::Impl::StartJson(const Payment& p, const std::string& recurr
   // An unknown property, as Barion adds them over time: readers must ignore it.
   w.Key("SandboxSimulated");
   w.Bool(true);
-  w.Key("Errors");
-  w.StartArray();
-  const std::string now =
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E7SZ", absl::Now(), absl::UTCTimeZone());
-  for (const ApiError& e : errors) {
-    w.StartObject();
-    w.Key("Title");
-    w.String(e.title.c_str());
-    w.Key("Description");
-    w.String(e.description.c_str());
-    w.Key("ErrorCode");
-    w.String(e.code.c_str());
-    w.Key("HappenedAt");
-    w.String(now.c_str());
-    w.Key("AuthData");
-    w.String(auth_data.c_str());
-    w.Key("EndPoint");
-    w.String(endpoint.c_str());
-    w.EndObject();
-  }
-  w.EndArray();
+  WriteErrors(w, errors, endpoint, auth_data);
   w.EndObject();
   return b.GetString();
 }
