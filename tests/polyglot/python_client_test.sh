@@ -4,20 +4,13 @@
 # protoc + grpc_python_plugin, and a graceful SIGTERM shutdown. Also checks that the POSKey
 # appears in no log line.
 set -euo pipefail
-gateway="$1"; sandbox="$2"; google_protos="$(dirname "$(dirname "$3")")"
-[ -d "$google_protos" ] || google_protos="../${google_protos#external/}"
-health_proto="$4"; [ -f "$health_proto" ] || health_proto="../${health_proto#external/}"
+source tests/polyglot/gen_python.sh
+gateway="$1"; sandbox="$2"
+google_protos="$(dirname "$(dirname "$(runfile "$3")")")"
+health_proto="$(runfile "$4")"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
-gen="$work/gen"; mkdir -p "$gen"
-
-/usr/bin/protoc -Iproto -I"$google_protos/.." --python_out="$gen" --grpc_out="$gen" \
-  --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin \
-  proto/barion/v1/types.proto proto/barion/v1/payment_service.proto \
-  google/rpc/status.proto google/rpc/error_details.proto
-/usr/bin/protoc -I"$(dirname "$(dirname "$(dirname "$health_proto")")")" --python_out="$gen" \
-  --grpc_out="$gen" --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin health/v1/health.proto
-touch "$gen/barion/__init__.py" "$gen/barion/v1/__init__.py" "$gen/health/__init__.py" \
-  "$gen/health/v1/__init__.py"
+gen="$work/gen"
+gen_python "$gen"
 
 export BARION_POS_KEY="$(openssl rand -hex 16)"
 cleanup() { kill "${gw_pid:-}" "${sb_pid:-}" 2>/dev/null || true; }
@@ -27,7 +20,7 @@ trap cleanup EXIT
   --data_dir="$work/sandbox" --addresses_file="$work/sandbox.addr" --time_scale=0.01 \
   >"$work/sandbox.log" 2>&1 &
 sb_pid=$!
-for _ in $(seq 100); do [ -s "$work/sandbox.addr" ] && break; sleep 0.05; done
+await_file "$work/sandbox.addr"
 https=$(sed -n 's/^https=//p' "$work/sandbox.addr")
 http=$(sed -n 's/^http=//p' "$work/sandbox.addr")
 ca=$(sed -n 's/^ca=//p' "$work/sandbox.addr")
@@ -37,7 +30,7 @@ cd_data="$work/gateway"; mkdir -p "$cd_data"
    --addresses_file="$work/gateway.addr" --barion_base_url="$https" --barion_ca_file="$ca") \
   >"$work/gateway.out" 2>"$work/gateway.log" &
 gw_pid=$!
-for _ in $(seq 100); do [ -s "$work/gateway.addr" ] && break; sleep 0.05; done
+await_file "$work/gateway.addr"
 grpc=$(sed -n 's/^grpc=//p' "$work/gateway.addr")
 grep -q "barion-grpc-gateway serving grpc=$grpc" "$work/gateway.out"
 

@@ -1,0 +1,22 @@
+# Sourced by end-to-end tests: generates Python stubs for the gateway's protos into $1 with
+# Debian's protoc and grpc_python_plugin. Needs $google_protos (folder holding google/rpc) and
+# $health_proto (grpc-health-check's health.proto).
+gen_python() {
+  local gen="$1"
+  mkdir -p "$gen"
+  /usr/bin/protoc -Iproto -I"$google_protos/.." --python_out="$gen" --grpc_out="$gen" \
+    --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin \
+    proto/barion/v1/types.proto proto/barion/v1/payment_service.proto \
+    proto/barion/v1/payment_event.proto \
+    google/rpc/status.proto google/rpc/error_details.proto
+  /usr/bin/protoc -I"$(dirname "$(dirname "$(dirname "$health_proto")")")" --python_out="$gen" \
+    --grpc_out="$gen" --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin health/v1/health.proto
+  touch "$gen/barion/__init__.py" "$gen/barion/v1/__init__.py" "$gen/health/__init__.py" \
+    "$gen/health/v1/__init__.py"
+}
+
+# Resolves an external repository's file path given by $(location) inside runfiles.
+runfile() { if [ -e "$1" ]; then echo "$1"; else echo "../${1#external/}"; fi; }
+
+# Waits until file $1 is non-empty (at most 5 s).
+await_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
