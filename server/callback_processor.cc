@@ -85,6 +85,7 @@ void CallbackProcessor::RunOnce() {
       v1::PaymentEvent event;
       event.set_shop(shop);
       event.set_payment_id(payment_id);
+      const bool final_state = IsFinalStatus(state->status());
       *event.mutable_snapshot() = *std::move(state);
       event.set_source(group.source);
       *event.mutable_observed_at() =
@@ -93,6 +94,12 @@ void CallbackProcessor::RunOnce() {
           store_->AppendIfChanged(std::move(event));
       if (appended.ok()) {
         done = true;
+        // Final: the reconciler need not look at this payment again.
+        if (final_state) {
+          if (absl::Status s = store_->UnwatchPayment(shop, payment_id); !s.ok()) {
+            LogError(absl::StrCat("event store: ", s.message()));
+          }
+        }
         if (appended->has_value() && CallLogging()) {
           LogInfo(absl::StrCat("event cursor=", (**appended).cursor(), " shop=", shop,
                                " payment_id=", payment_id,

@@ -35,7 +35,7 @@ class CallbackProcessor {
   struct Options {
     int batch = 256;                                     // receipts read per round
     absl::Duration idle_poll = absl::Milliseconds(500);  // look again even without Notify()
-    absl::Duration fetch_timeout = absl::Seconds(10);  // also bounds how long Stop() can wait
+    absl::Duration fetch_timeout = absl::Seconds(10);    // also bounds how long Stop() can wait
     absl::Duration initial_backoff = absl::Seconds(1);
     absl::Duration max_backoff = absl::Minutes(2);
   };

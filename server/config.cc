@@ -202,6 +202,24 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     return Bad(source, "callback_public_base_url",
                "must be an absolute http(s) URL, or \"listener\"");
   }
+  auto duration = [](const google::protobuf::Duration& d) {
+    return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+  };
+  const cfg::Reconciliation& rec = file.reconciliation();
+  if (rec.has_first_check()) {
+    config.reconcile_first_check = duration(rec.first_check());
+    if (config.reconcile_first_check < absl::Seconds(1) ||
+        config.reconcile_first_check > absl::Hours(1)) {
+      return Bad(source, "reconciliation.first_check", "must be between 1s and 1h");
+    }
+  }
+  if (rec.has_max_interval()) {
+    config.reconcile_max_interval = duration(rec.max_interval());
+  }
+  if (config.reconcile_max_interval < config.reconcile_first_check ||
+      config.reconcile_max_interval > absl::Hours(24)) {
+    return Bad(source, "reconciliation.max_interval", "must be between first_check and 24h");
+  }
   return config;
 }
 

@@ -39,6 +39,8 @@ struct Config {
   std::string data_dir = "data";
   std::string callback_address = "127.0.0.1:8090";
   std::string callback_public_base_url;
+  absl::Duration reconcile_first_check = absl::Minutes(1);
+  absl::Duration reconcile_max_interval = absl::Hours(1);
 };
 
 // Looks up an environment variable; nullopt when unset. Injected so that tests set no globals.

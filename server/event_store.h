@@ -33,6 +33,29 @@ struct PendingCallback {
   barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK;
 };
 
+// Whether a payment in `status` can change no more (a later refund still makes an event, via
+// the RPC or Barion's callback).
+inline bool IsFinalStatus(barion::v1::PaymentStatus status) {
+  switch (status) {
+    case barion::v1::PAYMENT_STATUS_CANCELED:
+    case barion::v1::PAYMENT_STATUS_SUCCEEDED:
+    case barion::v1::PAYMENT_STATUS_FAILED:
+    case barion::v1::PAYMENT_STATUS_PARTIALLY_SUCCEEDED:
+    case barion::v1::PAYMENT_STATUS_EXPIRED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A payment the reconciler watches until it is final.
+struct WatchedPayment {
+  std::string shop;
+  std::string payment_id;
+  absl::Time next_check;
+  absl::Duration interval;  // the current gap between checks
+};
+
 // Which events to read. Empty fields match everything.
 struct EventFilter {
   std::string shop;
@@ -72,6 +95,20 @@ class EventStore {
 
   // The cursor of the newest event, or "0" when the log is empty ("start at now").
   virtual absl::StatusOr<std::string> LastCursor() = 0;
+
+  // The reconciler's schedule, durable like the rest.
+  // Starts watching a payment (first check at `first_check`); a payment already watched keeps
+  // its schedule.
+  virtual absl::Status WatchPayment(const std::string& shop, const std::string& payment_id,
+                                    absl::Time first_check, absl::Duration interval) = 0;
+  // Watched payments whose check is due at `now`, earliest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<WatchedPayment>> DueWatchedPayments(absl::Time now,
+                                                                         int limit) = 0;
+  // Sets the next check. NOT_FOUND when the payment is not watched.
+  virtual absl::Status RescheduleWatch(const std::string& shop, const std::string& payment_id,
+                                       absl::Time next_check, absl::Duration interval) = 0;
+  // Stops watching (the payment is final). OK when it was not watched.
+  virtual absl::Status UnwatchPayment(const std::string& shop, const std::string& payment_id) = 0;
 };
 
 }  // namespace barion_gateway::server

@@ -71,15 +71,19 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   // Callbacks: the processor fetches states through the payment service; the listener records
   // receipts and wakes the processor.
   GatewayServer* self = gateway.get();
-  gateway->processor_ = std::make_unique<CallbackProcessor>(
-      gateway->store_.get(),
-      [self](const std::string& shop, const std::string& payment_id, absl::Time deadline) {
-        barion::v1::GetPaymentStateRequest request;
-        request.set_shop(shop);
-        request.set_payment_id(payment_id);
-        return self->payment_service_->GetPaymentStateUntil(request, deadline);
-      },
-      CallbackProcessor::Options());
+  auto fetch = [self](const std::string& shop, const std::string& payment_id, absl::Time deadline) {
+    barion::v1::GetPaymentStateRequest request;
+    request.set_shop(shop);
+    request.set_payment_id(payment_id);
+    return self->payment_service_->GetPaymentStateUntil(request, deadline);
+  };
+  gateway->processor_ = std::make_unique<CallbackProcessor>(gateway->store_.get(), fetch,
+                                                            CallbackProcessor::Options());
+  Reconciler::Options reconcile;
+  reconcile.first_check = config.reconcile_first_check;
+  reconcile.max_interval = config.reconcile_max_interval;
+  reconcile.tick = std::min(absl::Seconds(1), config.reconcile_first_check);
+  gateway->reconciler_ = std::make_unique<Reconciler>(gateway->store_.get(), fetch, reconcile);
   CallbackListener::Options listen;
   listen.address = config.callback_address;
   for (const ShopConfig& shop : config.shops) listen.shops.insert(shop.name);
@@ -90,10 +94,16 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   std::string callback_base = config.callback_public_base_url;
   if (callback_base == "listener") callback_base = "http://" + gateway->listener_->address();
 
-  // A change made through an RPC is recorded like a callback, so it becomes an event too.
+  // A payment started through the gateway is watched by the reconciler; a change made through an
+  // RPC is recorded like a callback, so it becomes an event too.
   gateway->payment_service_ = std::make_unique<PaymentServiceImpl>(
       config.shops, gateway->transport_.get(), config.default_timeout, callback_base,
-      [self](const std::string& shop, const std::string& payment_id) {
+      [self](const std::string& shop, const std::string& payment_id,
+             PaymentServiceImpl::PaymentChange change) {
+        if (change == PaymentServiceImpl::PaymentChange::kStarted) {
+          self->reconciler_->Watch(shop, payment_id);
+          return;
+        }
         absl::StatusOr<int64_t> id = self->store_->RecordCallback(shop, payment_id, absl::Now(),
                                                                   barion::v1::EVENT_SOURCE_RPC);
         if (!id.ok()) {
@@ -105,6 +115,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
       });
   gateway->event_service_ = std::make_unique<PaymentEventServiceImpl>(gateway->store_.get());
   gateway->processor_->Start();
+  gateway->reconciler_->Start();
 
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!config.tls_cert_file.empty()) {
@@ -156,6 +167,7 @@ void GatewayServer::Shutdown(absl::Duration grace) {
     server_->Wait();
   }
   if (processor_ != nullptr) processor_->Stop();
+  if (reconciler_ != nullptr) reconciler_->Stop();
 }
 
 GatewayServer::~GatewayServer() { Shutdown(absl::ZeroDuration()); }

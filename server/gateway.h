@@ -17,6 +17,7 @@
 #include "server/http_transport.h"
 #include "server/payment_event_service.h"
 #include "server/payment_service.h"
+#include "server/reconciler.h"
 
 namespace barion_gateway::server {
 
@@ -49,6 +50,7 @@ class GatewayServer {
   std::unique_ptr<PaymentServiceImpl> payment_service_;
   std::unique_ptr<PaymentEventServiceImpl> event_service_;
   std::unique_ptr<CallbackProcessor> processor_;
+  std::unique_ptr<Reconciler> reconciler_;
   std::unique_ptr<CallbackListener> listener_;
   std::unique_ptr<grpc::Server> server_;
   std::string grpc_address_;

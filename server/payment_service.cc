@@ -39,8 +39,9 @@ PaymentServiceImpl::PaymentServiceImpl(std::vector<ShopConfig> shops, HttpTransp
       callback_base_url_(std::move(callback_base_url)),
       on_change_(std::move(on_change)) {}
 
-void PaymentServiceImpl::Changed(const ShopConfig& shop, const std::string& payment_id) const {
-  if (on_change_ && !payment_id.empty()) on_change_(shop.name, payment_id);
+void PaymentServiceImpl::Changed(const ShopConfig& shop, const std::string& payment_id,
+                                 PaymentChange change) const {
+  if (on_change_ && !payment_id.empty()) on_change_(shop.name, payment_id, change);
 }
 
 absl::StatusOr<const ShopConfig*> PaymentServiceImpl::ResolveShop(const std::string& name) const {
@@ -97,7 +98,7 @@ absl::Status PaymentServiceImpl::RunPost(const char* path, const Request& reques
       api_.Post(path, (*shop)->pos_key, encode(request), deadline);
   if (!answer.ok()) return answer.status();
   if (absl::Status s = decode(*answer, response); !s.ok()) return s;
-  Changed(**shop, request.payment_id());
+  Changed(**shop, request.payment_id(), PaymentChange::kChanged);
   return absl::OkStatus();
 }
 
@@ -116,7 +117,10 @@ grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
     if (!answer.ok()) return answer.status();
     if (absl::Status s = DecodeStartPayment(*answer, response); !s.ok()) return s;
     // A synchronous token charge settles within the call: that is a change to report.
-    if (response->status() != v1::PAYMENT_STATUS_PREPARED) Changed(**shop, response->payment_id());
+    Changed(**shop, response->payment_id(), PaymentChange::kStarted);
+    if (response->status() != v1::PAYMENT_STATUS_PREPARED) {
+      Changed(**shop, response->payment_id(), PaymentChange::kChanged);
+    }
     return absl::OkStatus();
   }();
   return Finish("StartPayment", request->shop(), response->payment_id(), start, status);

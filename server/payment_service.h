@@ -22,10 +22,14 @@ namespace barion_gateway::server {
 
 class PaymentServiceImpl final : public barion::v1::PaymentService::Service {
  public:
-  // Told (shop name, payment id) after an RPC changed a payment at Barion: finish, capture,
-  // cancel, refund, complete, or a synchronous token charge. Must not block for long.
-  using ChangeListener =
-      std::function<void(const std::string& shop, const std::string& payment_id)>;
+  // What an RPC did to a payment at Barion.
+  enum class PaymentChange {
+    kStarted,  // StartPayment created it
+    kChanged,  // finish, capture, cancel, refund, complete, or a synchronous token charge
+  };
+  // Told after such an RPC succeeded. Must not block for long.
+  using ChangeListener = std::function<void(const std::string& shop, const std::string& payment_id,
+                                            PaymentChange change)>;
 
   // `transport` is not owned and must outlive the service. `default_timeout` bounds the
   // upstream call when the caller set no gRPC deadline. `callback_base_url` (may be empty)
@@ -73,7 +77,7 @@ class PaymentServiceImpl final : public barion::v1::PaymentService::Service {
   grpc::Status Finish(const char* rpc, const std::string& shop, const std::string& payment_id,
                       absl::Time start, const absl::Status& status) const;
 
-  void Changed(const ShopConfig& shop, const std::string& payment_id) const;
+  void Changed(const ShopConfig& shop, const std::string& payment_id, PaymentChange change) const;
 
   const std::vector<ShopConfig> shops_;
   const BarionApi api_;

@@ -29,6 +29,13 @@ constexpr char kSchema[] = R"sql(
     status INTEGER NOT NULL,
     event BLOB NOT NULL);
   CREATE INDEX IF NOT EXISTS events_by_payment ON events (shop, payment_id, cursor);
+  CREATE TABLE IF NOT EXISTS watched (
+    shop TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    next_check_us INTEGER NOT NULL,
+    interval_us INTEGER NOT NULL,
+    PRIMARY KEY (shop, payment_id));
+  CREATE INDEX IF NOT EXISTS watched_due ON watched (next_check_us);
   CREATE TABLE IF NOT EXISTS payments (
     shop TEXT NOT NULL,
     payment_id TEXT NOT NULL,
@@ -273,6 +280,70 @@ absl::StatusOr<std::string> SqliteEventStore::LastCursor() {
   Statement st(db_, "SELECT COALESCE(MAX(cursor), 0) FROM events");
   if (!st.ok() || st.Step() != SQLITE_ROW) return Error(db_, "read last cursor");
   return absl::StrCat(st.Int(0));
+}
+
+absl::Status SqliteEventStore::WatchPayment(const std::string& shop, const std::string& payment_id,
+                                            absl::Time first_check, absl::Duration interval) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_,
+               "INSERT INTO watched (shop, payment_id, next_check_us, interval_us) "
+               "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (shop, payment_id) DO NOTHING");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, shop);
+  st.Bind(2, payment_id);
+  st.Bind(3, absl::ToUnixMicros(first_check));
+  st.Bind(4, absl::ToInt64Microseconds(interval));
+  if (st.Step() != SQLITE_DONE) return Error(db_, "watch payment");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<WatchedPayment>> SqliteEventStore::DueWatchedPayments(absl::Time now,
+                                                                                 int limit) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_,
+               "SELECT shop, payment_id, next_check_us, interval_us FROM watched "
+               "WHERE next_check_us <= ?1 ORDER BY next_check_us LIMIT ?2");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, absl::ToUnixMicros(now));
+  st.Bind(2, static_cast<int64_t>(limit));
+  std::vector<WatchedPayment> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    out.push_back(
+        {st.Text(0), st.Text(1), absl::FromUnixMicros(st.Int(2)), absl::Microseconds(st.Int(3))});
+  }
+  if (rc != SQLITE_DONE) return Error(db_, "read watched payments");
+  return out;
+}
+
+absl::Status SqliteEventStore::RescheduleWatch(const std::string& shop,
+                                               const std::string& payment_id, absl::Time next_check,
+                                               absl::Duration interval) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_,
+               "UPDATE watched SET next_check_us = ?3, interval_us = ?4 "
+               "WHERE shop = ?1 AND payment_id = ?2");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, shop);
+  st.Bind(2, payment_id);
+  st.Bind(3, absl::ToUnixMicros(next_check));
+  st.Bind(4, absl::ToInt64Microseconds(interval));
+  if (st.Step() != SQLITE_DONE) return Error(db_, "reschedule");
+  if (sqlite3_changes(db_) == 0) {
+    return absl::NotFoundError(absl::StrCat("event store: ", payment_id, " is not watched"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteEventStore::UnwatchPayment(const std::string& shop,
+                                              const std::string& payment_id) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, "DELETE FROM watched WHERE shop = ?1 AND payment_id = ?2");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, shop);
+  st.Bind(2, payment_id);
+  if (st.Step() != SQLITE_DONE) return Error(db_, "unwatch");
+  return absl::OkStatus();
 }
 
 }  // namespace barion_gateway::server

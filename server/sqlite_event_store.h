@@ -35,6 +35,13 @@ class SqliteEventStore final : public EventStore {
                                                                   const EventFilter& filter,
                                                                   int limit) override;
   absl::StatusOr<std::string> LastCursor() override;
+  absl::Status WatchPayment(const std::string& shop, const std::string& payment_id,
+                            absl::Time first_check, absl::Duration interval) override;
+  absl::StatusOr<std::vector<WatchedPayment>> DueWatchedPayments(absl::Time now,
+                                                                 int limit) override;
+  absl::Status RescheduleWatch(const std::string& shop, const std::string& payment_id,
+                               absl::Time next_check, absl::Duration interval) override;
+  absl::Status UnwatchPayment(const std::string& shop, const std::string& payment_id) override;
 
  private:
   explicit SqliteEventStore(sqlite3* db) : db_(db) {}

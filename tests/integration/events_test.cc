@@ -156,5 +156,32 @@ TEST_F(EventsTest, ListingPagesByCursorAndRejectsForeignCursors) {
   EXPECT_THAT(BadFields(s), ElementsAre("after_cursor", "page_size"));
 }
 
+TEST(LostCallbackTest, TheReconcilerStillDeliversTheChange) {
+  HarnessOptions options;
+  options.reconcile_first_check = absl::Milliseconds(200);
+  Harness h(options);
+  v1::StartPaymentRequest r = Harness::CardPayment("2500", v1::CURRENCY_HUF);
+  r.set_callback_url("http://127.0.0.1:9/lost");  // Barion's callbacks never arrive
+  v1::StartPaymentResponse started;
+  ASSERT_TRUE(h.stub().StartPayment(Deadline(10).get(), r, &started).ok());
+  ASSERT_EQ(h.Control(absl::StrCat("payments/", started.payment_id(), "/pay"), "{}"), 200);
+
+  v1::ListPaymentEventsRequest list;
+  list.add_payment_ids(started.payment_id());
+  v1::ListPaymentEventsResponse response;
+  for (int i = 0; i < 300; ++i) {
+    response.Clear();
+    ASSERT_TRUE(h.events().ListPaymentEvents(Deadline(5).get(), list, &response).ok());
+    if (response.events_size() > 0) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_EQ(response.events_size(), 1);
+  EXPECT_EQ(response.events(0).source(), v1::EVENT_SOURCE_RECONCILIATION);
+  EXPECT_EQ(response.events(0).snapshot().status(), v1::PAYMENT_STATUS_SUCCEEDED);
+  // The callback really was lost: the sandbox never got a 200.
+  EXPECT_THAT(h.ControlGet("callbacks?paymentId=" + started.payment_id()),
+              testing::Not(testing::HasSubstr("\"http_status\":200")));
+}
+
 }  // namespace
 }  // namespace barion_gateway::testing_support

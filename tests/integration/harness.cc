@@ -33,6 +33,8 @@ Harness::Harness(HarnessOptions options) {
   config.barion_base_url = sandbox_->https_url();
   config.barion_ca_file = sandbox_->ca_file();
   config.max_connections = options.max_connections;
+  config.reconcile_first_check = options.reconcile_first_check;
+  config.reconcile_max_interval = std::max(options.reconcile_first_check, absl::Seconds(1));
   config.grpc_address = "127.0.0.1:0";
   config.callback_address = "127.0.0.1:0";
   config.callback_public_base_url = "listener";  // the sandbox calls back to this gateway

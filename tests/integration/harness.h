@@ -21,6 +21,7 @@ inline constexpr char kPayee[] = "demo-shop@sandbox.local";
 struct HarnessOptions {
   bool rate_limit = false;
   int max_connections = 8;
+  absl::Duration reconcile_first_check = absl::Minutes(1);
 };
 
 class Harness {

@@ -32,6 +32,20 @@ class BrokenStore final : public EventStore {
     return std::vector<barion::v1::PaymentEvent>();
   }
   absl::StatusOr<std::string> LastCursor() override { return std::string("0"); }
+  absl::Status WatchPayment(const std::string&, const std::string&, absl::Time,
+                            absl::Duration) override {
+    return absl::UnavailableError("disk full");
+  }
+  absl::StatusOr<std::vector<WatchedPayment>> DueWatchedPayments(absl::Time, int) override {
+    return std::vector<WatchedPayment>();
+  }
+  absl::Status RescheduleWatch(const std::string&, const std::string&, absl::Time,
+                               absl::Duration) override {
+    return absl::UnavailableError("disk full");
+  }
+  absl::Status UnwatchPayment(const std::string&, const std::string&) override {
+    return absl::UnavailableError("disk full");
+  }
 };
 
 class CallbackListenerTest : public testing::Test {

@@ -41,6 +41,8 @@ TEST(ParseConfigTest, AppliesDefaults) {
   EXPECT_EQ(c->max_connections, 32);
   EXPECT_EQ(c->callback_address, "127.0.0.1:8090");
   EXPECT_EQ(c->callback_public_base_url, "");
+  EXPECT_EQ(c->reconcile_first_check, absl::Minutes(1));
+  EXPECT_EQ(c->reconcile_max_interval, absl::Hours(1));
 }
 
 TEST(ParseConfigTest, SelectsProduction) {

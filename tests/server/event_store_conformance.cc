@@ -208,4 +208,30 @@ TEST_P(EventStoreConformanceTest, ConcurrentAppendsGetUniqueCursorsAndNoDuplicat
   }
 }
 
+TEST_P(EventStoreConformanceTest, WatchesPaymentsOnADurableSchedule) {
+  const absl::Time t0 = absl::FromUnixSeconds(1700000000);
+  ASSERT_TRUE(store_->WatchPayment("web", "a", t0 + absl::Seconds(10), absl::Seconds(10)).ok());
+  ASSERT_TRUE(store_->WatchPayment("web", "b", t0 + absl::Seconds(5), absl::Seconds(5)).ok());
+  // Watching again keeps the existing schedule.
+  ASSERT_TRUE(store_->WatchPayment("web", "a", t0 + absl::Hours(1), absl::Hours(1)).ok());
+  EXPECT_TRUE(store_->DueWatchedPayments(t0, 10)->empty());
+  auto due = store_->DueWatchedPayments(t0 + absl::Seconds(10), 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ((*due)[0].payment_id, "b") << "earliest first";
+  EXPECT_EQ((*due)[1].next_check, t0 + absl::Seconds(10));
+  EXPECT_EQ((*due)[1].interval, absl::Seconds(10));
+  ASSERT_TRUE(store_->RescheduleWatch("web", "b", t0 + absl::Seconds(60), absl::Seconds(20)).ok());
+  EXPECT_EQ(store_->RescheduleWatch("web", "zzz", t0, absl::Seconds(1)).code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store_->UnwatchPayment("web", "a").ok());
+  EXPECT_TRUE(store_->UnwatchPayment("web", "never-watched").ok());
+  store_ = Reopen();
+  due = store_->DueWatchedPayments(t0 + absl::Hours(2), 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].payment_id, "b");
+  EXPECT_EQ((*due)[0].next_check, t0 + absl::Seconds(60));
+  EXPECT_EQ((*due)[0].interval, absl::Seconds(20));
+}
+
 }  // namespace barion_gateway::server
