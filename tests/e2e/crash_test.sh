@@ -14,14 +14,7 @@ export BARION_POS_KEY="$(openssl rand -hex 16)"
 cleanup() { kill -9 "${gw_pid:-}" "${sb_pid:-}" 2>/dev/null || true; }
 trap cleanup EXIT
 
-"$sandbox" --http_address=127.0.0.1:0 --https_address=127.0.0.1:0 --rate_limit=false \
-  --data_dir="$work/sandbox" --addresses_file="$work/sandbox.addr" --time_scale=0.01 \
-  >"$work/sandbox.log" 2>&1 &
-sb_pid=$!
-await_file "$work/sandbox.addr"
-https=$(sed -n 's/^https=//p' "$work/sandbox.addr")
-http=$(sed -n 's/^http=//p' "$work/sandbox.addr")
-ca=$(sed -n 's/^ca=//p' "$work/sandbox.addr")
+start_sandbox "$sandbox" "$work" --rate_limit=false
 
 mkdir -p "$work/gateway"
 start_gateway() {

@@ -1,4 +1,4 @@
-# Sourced by end-to-end tests: generates Python stubs for the gateway's protos into $1 with
+# Sourced by end-to-end tests. gen_python: Python stubs for the gateway's protos into $1 with
 # Debian's protoc and grpc_python_plugin. Needs $google_protos (folder holding google/rpc) and
 # $health_proto (grpc-health-check's health.proto).
 gen_python() {
@@ -20,3 +20,17 @@ runfile() { if [ -e "$1" ]; then echo "$1"; else echo "../${1#external/}"; fi; }
 
 # Waits until file $1 is non-empty (at most 5 s).
 await_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
+
+# Starts the sandbox binary $1 on free ports with its data in $2 (extra flags after), sets
+# sb_pid, https, http and ca.
+start_sandbox() {
+  local binary="$1" dir="$2"
+  shift 2
+  "$binary" --http_address=127.0.0.1:0 --https_address=127.0.0.1:0 --data_dir="$dir/sandbox" \
+    --addresses_file="$dir/sandbox.addr" --time_scale=0.01 "$@" >"$dir/sandbox.log" 2>&1 &
+  sb_pid=$!
+  await_file "$dir/sandbox.addr"
+  https=$(sed -n 's/^https=//p' "$dir/sandbox.addr")
+  http=$(sed -n 's/^http=//p' "$dir/sandbox.addr")
+  ca=$(sed -n 's/^ca=//p' "$dir/sandbox.addr")
+}

@@ -16,14 +16,7 @@ export BARION_POS_KEY="$(openssl rand -hex 16)"
 cleanup() { kill "${gw_pid:-}" "${sb_pid:-}" 2>/dev/null || true; }
 trap cleanup EXIT
 
-"$sandbox" --http_address=127.0.0.1:0 --https_address=127.0.0.1:0 \
-  --data_dir="$work/sandbox" --addresses_file="$work/sandbox.addr" --time_scale=0.01 \
-  >"$work/sandbox.log" 2>&1 &
-sb_pid=$!
-await_file "$work/sandbox.addr"
-https=$(sed -n 's/^https=//p' "$work/sandbox.addr")
-http=$(sed -n 's/^http=//p' "$work/sandbox.addr")
-ca=$(sed -n 's/^ca=//p' "$work/sandbox.addr")
+start_sandbox "$sandbox" "$work"
 
 cd_data="$work/gateway"; mkdir -p "$cd_data"
 (cd "$cd_data" && exec "$OLDPWD/$gateway" --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
