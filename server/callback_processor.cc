@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/util/time_util.h"
 #include "server/log.h"
+#include "server/state_recorder.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -82,34 +82,14 @@ void CallbackProcessor::RunOnce() {
         fetch_(shop, payment_id, now + options_.fetch_timeout);
     bool done = false;
     if (state.ok()) {
-      v1::PaymentEvent event;
-      event.set_shop(shop);
-      event.set_payment_id(payment_id);
-      const bool final_state = IsFinalStatus(state->status());
-      *event.mutable_snapshot() = *std::move(state);
-      event.set_source(group.source);
-      *event.mutable_observed_at() =
-          google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
-      absl::StatusOr<std::optional<v1::PaymentEvent>> appended =
-          store_->AppendIfChanged(std::move(event));
-      if (appended.ok()) {
+      absl::StatusOr<bool> recorded =
+          RecordObservedState(*store_, shop, payment_id, *std::move(state), group.source, now);
+      if (recorded.ok()) {
         done = true;
-        // Final: the reconciler need not look at this payment again.
-        if (final_state) {
-          if (absl::Status s = store_->UnwatchPayment(shop, payment_id); !s.ok()) {
-            LogError(absl::StrCat("event store: ", s.message()));
-          }
-        }
-        if (appended->has_value() && CallLogging()) {
-          LogInfo(absl::StrCat("event cursor=", (**appended).cursor(), " shop=", shop,
-                               " payment_id=", payment_id,
-                               " status=", (**appended).snapshot().status_raw()));
-        }
       } else {
-        LogError(absl::StrCat("event store: ", appended.status().message()));
+        LogError(absl::StrCat("event store: ", recorded.status().message()));
       }
-    } else if (state.status().code() == absl::StatusCode::kNotFound ||
-               state.status().code() == absl::StatusCode::kInvalidArgument) {
+    } else if (IsUnknownPayment(state.status())) {
       LogWarning(absl::StrCat("callback for unknown payment dropped: shop=", shop,
                               " payment_id=", payment_id, ": ", state.status().message()));
       done = true;

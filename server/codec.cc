@@ -8,7 +8,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/time_util.h"
 #include "rapidjson/document.h"
@@ -565,37 +564,6 @@ std::string FormatTimeSpan(absl::Duration d) {
   const int64_t seconds = total % 60;
   if (days > 0) return absl::StrFormat("%d.%02d:%02d:%02d", days, hours, minutes, seconds);
   return absl::StrFormat("%02d:%02d:%02d", hours, minutes, seconds);
-}
-
-bool ParseTimeSpan(absl::string_view text, absl::Duration* out) {
-  int64_t days = 0;
-  absl::string_view clock = text;
-  // "d.hh:mm:ss" or "d:hh:mm:ss" (some doc pages) or "hh:mm:ss".
-  std::vector<absl::string_view> colon = absl::StrSplit(text, ':');
-  if (colon.size() == 4) {
-    if (!absl::SimpleAtoi(colon[0], &days)) return false;
-    clock = text.substr(colon[0].size() + 1);
-  } else if (colon.size() == 3) {
-    size_t dot = colon[0].find('.');
-    if (dot != absl::string_view::npos) {
-      if (!absl::SimpleAtoi(colon[0].substr(0, dot), &days)) return false;
-      clock = text.substr(dot + 1);
-    }
-  } else {
-    return false;
-  }
-  std::vector<absl::string_view> parts = absl::StrSplit(clock, ':');
-  if (parts.size() != 3) return false;
-  int64_t h, m;
-  absl::string_view sec = parts[2].substr(0, parts[2].find('.'));
-  int64_t s;
-  if (!absl::SimpleAtoi(parts[0], &h) || !absl::SimpleAtoi(parts[1], &m) ||
-      !absl::SimpleAtoi(sec, &s) || h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 59 ||
-      days < 0) {
-    return false;
-  }
-  *out = absl::Hours(24 * days + h) + absl::Minutes(m) + absl::Seconds(s);
-  return true;
 }
 
 bool ParseBarionTime(absl::string_view text, absl::Time* out) {

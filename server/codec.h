@@ -79,8 +79,6 @@ std::string CurrencyCode(barion::v1::Currency currency);
 
 // .NET TimeSpan text: "hh:mm:ss" below one day, "d.hh:mm:ss" from one day. Whole seconds.
 std::string FormatTimeSpan(absl::Duration d);
-// Parses "[d.]hh:mm:ss[.fffffff]" or "d:hh:mm:ss"; false on anything else.
-bool ParseTimeSpan(absl::string_view text, absl::Duration* out);
 // Parses a Barion timestamp as UTC: with or without 'Z', 0-7 fractional digits. The placeholder
 // "0001-01-01T00:00:00" is reported as false (no time).
 bool ParseBarionTime(absl::string_view text, absl::Time* out);

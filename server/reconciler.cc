@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/util/time_util.h"
 #include "server/log.h"
+#include "server/state_recorder.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -58,36 +58,20 @@ void Reconciler::RunOnce(absl::Time now) {
     }
     absl::StatusOr<v1::GetPaymentStateResponse> state =
         fetch_(w.shop, w.payment_id, absl::Now() + options_.fetch_timeout);
-    if (!state.ok() && (state.status().code() == absl::StatusCode::kNotFound ||
-                        state.status().code() == absl::StatusCode::kInvalidArgument)) {
+    if (!state.ok() && IsUnknownPayment(state.status())) {
       LogWarning(
           absl::StrCat("reconciler: Barion does not know ", w.payment_id, "; no longer watched"));
       store_->UnwatchPayment(w.shop, w.payment_id).IgnoreError();
       continue;
     }
     if (state.ok()) {
-      const bool final_state = IsFinalStatus(state->status());
-      v1::PaymentEvent event;
-      event.set_shop(w.shop);
-      event.set_payment_id(w.payment_id);
-      *event.mutable_snapshot() = *std::move(state);
-      event.set_source(v1::EVENT_SOURCE_RECONCILIATION);
-      *event.mutable_observed_at() =
-          google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(absl::Now()));
-      absl::StatusOr<std::optional<v1::PaymentEvent>> appended =
-          store_->AppendIfChanged(std::move(event));
-      if (!appended.ok()) {
-        LogError(absl::StrCat("event store: ", appended.status().message()));
-      } else {
-        if (appended->has_value()) {
-          LogInfo(absl::StrCat("reconciler found a change: event cursor=", (**appended).cursor(),
-                               " payment_id=", w.payment_id,
-                               " status=", (**appended).snapshot().status_raw()));
-        }
-        if (final_state) {
-          store_->UnwatchPayment(w.shop, w.payment_id).IgnoreError();
-          continue;
-        }
+      absl::StatusOr<bool> final_state =
+          RecordObservedState(*store_, w.shop, w.payment_id, *std::move(state),
+                              v1::EVENT_SOURCE_RECONCILIATION, absl::Now());
+      if (!final_state.ok()) {
+        LogError(absl::StrCat("event store: ", final_state.status().message()));
+      } else if (*final_state) {
+        continue;  // no longer watched
       }
     } else {
       LogWarning(absl::StrCat("reconciler: state of ", w.payment_id,
