@@ -220,6 +220,33 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
       config.reconcile_max_interval > absl::Hours(24)) {
     return Bad(source, "reconciliation.max_interval", "must be between first_check and 24h");
   }
+  const cfg::Subscriptions& subs = file.subscriptions();
+  if (subs.has_heartbeat_interval()) {
+    config.heartbeat_interval = duration(subs.heartbeat_interval());
+    if (config.heartbeat_interval < absl::Seconds(1) ||
+        config.heartbeat_interval > absl::Minutes(10)) {
+      return Bad(source, "subscriptions.heartbeat_interval", "must be between 1s and 10m");
+    }
+  }
+  if (subs.has_write_timeout()) {
+    config.subscriber_write_timeout = duration(subs.write_timeout());
+    if (config.subscriber_write_timeout < absl::Seconds(1) ||
+        config.subscriber_write_timeout > absl::Minutes(10)) {
+      return Bad(source, "subscriptions.write_timeout", "must be between 1s and 10m");
+    }
+  }
+  if (subs.buffer_events() != 0) {
+    if (subs.buffer_events() < 16 || subs.buffer_events() > 100000) {
+      return Bad(source, "subscriptions.buffer_events", "must be between 16 and 100000");
+    }
+    config.subscriber_buffer_events = subs.buffer_events();
+  }
+  if (subs.max_subscribers() != 0) {
+    if (subs.max_subscribers() < 1 || subs.max_subscribers() > 100000) {
+      return Bad(source, "subscriptions.max_subscribers", "must be between 1 and 100000");
+    }
+    config.max_subscribers = subs.max_subscribers();
+  }
   return config;
 }
 

@@ -41,6 +41,10 @@ struct Config {
   std::string callback_public_base_url;
   absl::Duration reconcile_first_check = absl::Minutes(1);
   absl::Duration reconcile_max_interval = absl::Hours(1);
+  absl::Duration heartbeat_interval = absl::Seconds(15);
+  int subscriber_buffer_events = 1024;
+  int max_subscribers = 10000;
+  absl::Duration subscriber_write_timeout = absl::Seconds(60);
 };
 
 // Looks up an environment variable; nullopt when unset. Injected so that tests set no globals.

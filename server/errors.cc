@@ -203,6 +203,18 @@ absl::Status UpstreamFailureStatus(UpstreamFailure failure, bool mutation, int h
   return WithDetails(code, message, std::move(details));
 }
 
+absl::Status GatewayErrorStatus(absl::StatusCode code, absl::string_view reason,
+                                absl::string_view message,
+                                const std::map<std::string, std::string>& metadata) {
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(reason));
+  info.set_domain(std::string(kGatewayDomain));
+  for (const auto& [key, value] : metadata) (*info.mutable_metadata())[key] = value;
+  google::rpc::Status details;
+  details.add_details()->PackFrom(info);
+  return WithDetails(code, message, std::move(details));
+}
+
 absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations) {
   google::rpc::BadRequest bad;
   for (const FieldViolation& v : violations) {

@@ -18,6 +18,7 @@
 #ifndef BARION_GATEWAY_SERVER_ERRORS_H_
 #define BARION_GATEWAY_SERVER_ERRORS_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,12 @@ enum class UpstreamFailure {
 // secret-free text (never a body that could echo a key, never a URL with a query string).
 absl::Status UpstreamFailureStatus(UpstreamFailure failure, bool mutation, int http_status,
                                    absl::string_view detail);
+
+// A status of the gateway's own (domain kGatewayDomain) with one ErrorInfo: `reason` and
+// `metadata` (e.g. SUBSCRIBER_TOO_SLOW with resume_after_cursor).
+absl::Status GatewayErrorStatus(absl::StatusCode code, absl::string_view reason,
+                                absl::string_view message,
+                                const std::map<std::string, std::string>& metadata);
 
 // One invalid request field, in proto terms.
 struct FieldViolation {

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <utility>
 
@@ -55,6 +56,16 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
       SqliteEventStore::Open(config.data_dir + "/events.db");
   if (!store.ok()) return store.status();
   gateway->store_ = *std::move(store);
+  EventHub::Options hub_options;
+  hub_options.heartbeat_interval = config.heartbeat_interval;
+  hub_options.buffer_events = config.subscriber_buffer_events;
+  hub_options.max_subscribers = config.max_subscribers;
+  hub_options.write_timeout = config.subscriber_write_timeout;
+  gateway->hub_ = std::make_unique<EventHub>(gateway->store_.get(), hub_options);
+  if (absl::Status s = gateway->hub_->Start(); !s.ok()) return s;
+  gateway->publishing_store_ =
+      std::make_unique<PublishingEventStore>(gateway->store_.get(), gateway->hub_.get());
+  EventStore* const events = gateway->publishing_store_.get();
 
   if (transport == nullptr) {
     HttplibTransport::Options options;
@@ -77,18 +88,18 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     request.set_payment_id(payment_id);
     return self->payment_service_->GetPaymentStateUntil(request, deadline);
   };
-  gateway->processor_ = std::make_unique<CallbackProcessor>(gateway->store_.get(), fetch,
-                                                            CallbackProcessor::Options());
+  gateway->processor_ =
+      std::make_unique<CallbackProcessor>(events, fetch, CallbackProcessor::Options());
   Reconciler::Options reconcile;
   reconcile.first_check = config.reconcile_first_check;
   reconcile.max_interval = config.reconcile_max_interval;
   reconcile.tick = std::min(absl::Seconds(1), config.reconcile_first_check);
-  gateway->reconciler_ = std::make_unique<Reconciler>(gateway->store_.get(), fetch, reconcile);
+  gateway->reconciler_ = std::make_unique<Reconciler>(events, fetch, reconcile);
   CallbackListener::Options listen;
   listen.address = config.callback_address;
   for (const ShopConfig& shop : config.shops) listen.shops.insert(shop.name);
-  absl::StatusOr<std::unique_ptr<CallbackListener>> listener = CallbackListener::Start(
-      listen, gateway->store_.get(), [self] { self->processor_->Notify(); });
+  absl::StatusOr<std::unique_ptr<CallbackListener>> listener =
+      CallbackListener::Start(listen, events, [self] { self->processor_->Notify(); });
   if (!listener.ok()) return listener.status();
   gateway->listener_ = *std::move(listener);
   std::string callback_base = config.callback_public_base_url;
@@ -104,8 +115,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
           self->reconciler_->Watch(shop, payment_id);
           return;
         }
-        absl::StatusOr<int64_t> id = self->store_->RecordCallback(shop, payment_id, absl::Now(),
-                                                                  barion::v1::EVENT_SOURCE_RPC);
+        absl::StatusOr<int64_t> id = self->publishing_store_->RecordCallback(
+            shop, payment_id, absl::Now(), barion::v1::EVENT_SOURCE_RPC);
         if (!id.ok()) {
           LogError(absl::StrCat("event store: change of ", payment_id,
                                 " not recorded: ", id.status().message()));
@@ -113,7 +124,10 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
         }
         self->processor_->Notify();
       });
-  gateway->event_service_ = std::make_unique<PaymentEventServiceImpl>(gateway->store_.get());
+  std::set<std::string> shop_names;
+  for (const ShopConfig& shop : config.shops) shop_names.insert(shop.name);
+  gateway->event_service_ =
+      std::make_unique<PaymentEventServiceImpl>(events, gateway->hub_.get(), std::move(shop_names));
   gateway->processor_->Start();
   gateway->reconciler_->Start();
 
@@ -161,6 +175,8 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   shut_down_ = true;
   // Stop taking callbacks first (Barion retries them), then drain calls, then the processor.
   if (listener_ != nullptr) listener_->Stop();
+  // Streams end with a resumable status before the server stops waiting for them.
+  if (hub_ != nullptr) hub_->FinishAll();
   if (server_ != nullptr) {
     if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
@@ -168,6 +184,7 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   }
   if (processor_ != nullptr) processor_->Stop();
   if (reconciler_ != nullptr) reconciler_->Stop();
+  if (hub_ != nullptr) hub_->Stop();
 }
 
 GatewayServer::~GatewayServer() { Shutdown(absl::ZeroDuration()); }

@@ -13,6 +13,7 @@
 #include "server/callback_listener.h"
 #include "server/callback_processor.h"
 #include "server/config.h"
+#include "server/event_hub.h"
 #include "server/event_store.h"
 #include "server/http_transport.h"
 #include "server/payment_event_service.h"
@@ -35,7 +36,9 @@ class GatewayServer {
   int grpc_port() const { return grpc_port_; }
   // The bound callback listener address ("host:port").
   const std::string& callback_address() const { return listener_->address(); }
-  EventStore* event_store() const { return store_.get(); }
+  // The event store as the gateway's parts use it: appends reach the subscriptions.
+  EventStore* event_store() const { return publishing_store_.get(); }
+  EventHub* event_hub() const { return hub_.get(); }
   HttpTransport* transport() const { return transport_.get(); }
   PaymentServiceImpl* payment_service() const { return payment_service_.get(); }
 
@@ -46,6 +49,8 @@ class GatewayServer {
   GatewayServer() = default;
 
   std::unique_ptr<EventStore> store_;
+  std::unique_ptr<EventHub> hub_;
+  std::unique_ptr<PublishingEventStore> publishing_store_;
   std::unique_ptr<HttpTransport> transport_;
   std::unique_ptr<PaymentServiceImpl> payment_service_;
   std::unique_ptr<PaymentEventServiceImpl> event_service_;

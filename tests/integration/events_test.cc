@@ -1,5 +1,5 @@
 // Callbacks to events, end to end: sandbox -> callback listener -> store -> PaymentState ->
-// event -> ListPaymentEvents.
+// event -> ListPaymentEvents and SubscribePaymentEvents.
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -71,6 +71,78 @@ TEST_F(EventsTest, BarionsCallbackBecomesASucceededEventWithTheFullSnapshot) {
   // The sandbox saw its callback answered 200 by the gateway.
   EXPECT_THAT(h_.ControlGet("callbacks?paymentId=" + started.payment_id()),
               testing::HasSubstr("\"attempt\":0,\"http_status\":200"));
+}
+
+// A subscriber holding a stream learns of the payment as it happens, with the full snapshot;
+// callbacks that arrive late or out of order (Barion retries, reorders, and a stale callback
+// for an earlier state) produce no event, because the state always comes from Barion.
+TEST_F(EventsTest, SubscriberGetsLiveEventsAndOutOfOrderCallbacksAddNothing) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  v1::SubscribePaymentEventsRequest subscribe;
+  subscribe.set_shop("demo");
+  auto stream = h_.events().SubscribePaymentEvents(&context, subscribe);
+  v1::SubscribePaymentEventsResponse message;
+  ASSERT_TRUE(stream->Read(&message));
+  ASSERT_TRUE(message.has_heartbeat());  // subscribed
+  auto next_event = [&]() -> v1::PaymentEvent {
+    while (stream->Read(&message)) {
+      if (message.has_event()) return message.event();
+    }
+    ADD_FAILURE() << "stream ended";
+    return {};
+  };
+
+  v1::StartPaymentRequest r = Harness::CardPayment("5000", v1::CURRENCY_HUF);
+  r.set_payment_type(v1::PAYMENT_TYPE_RESERVATION);
+  r.mutable_reservation_period()->set_seconds(3600);
+  v1::StartPaymentResponse a = Start(r);
+  v1::StartPaymentResponse b = Start(Harness::CardPayment("800", v1::CURRENCY_HUF));
+  // B is paid before A.
+  ASSERT_EQ(h_.Control(absl::StrCat("payments/", b.payment_id(), "/pay"), "{}"), 200);
+  v1::PaymentEvent first = next_event();
+  EXPECT_EQ(first.payment_id(), b.payment_id());
+  EXPECT_EQ(first.snapshot().status(), v1::PAYMENT_STATUS_SUCCEEDED);
+  EXPECT_EQ(first.snapshot().total(), "800");
+  EXPECT_EQ(first.snapshot().transactions(0).items(0).name(), "Widget");
+  ASSERT_EQ(h_.Control(absl::StrCat("payments/", a.payment_id(), "/pay"), "{}"), 200);
+  v1::PaymentEvent second = next_event();
+  EXPECT_EQ(second.payment_id(), a.payment_id());
+  EXPECT_EQ(second.snapshot().status(), v1::PAYMENT_STATUS_RESERVED);
+
+  v1::FinishReservationRequest finish;
+  finish.set_payment_id(a.payment_id());
+  auto* t = finish.add_transactions();
+  t->set_transaction_id(a.transactions(0).transaction_id());
+  t->set_total("5000");
+  v1::FinishReservationResponse finished;
+  ASSERT_TRUE(h_.stub().FinishReservation(Deadline(10).get(), finish, &finished).ok());
+  v1::PaymentEvent third = next_event();
+  EXPECT_EQ(third.snapshot().status(), v1::PAYMENT_STATUS_SUCCEEDED);
+  EXPECT_EQ(third.previous_status(), v1::PAYMENT_STATUS_RESERVED);
+
+  // Stale and repeated callbacks for both payments, B's after A's: nothing changed at Barion.
+  httplib::Client barion("http://" + h_.gateway().callback_address());
+  for (const std::string& id : {a.payment_id(), b.payment_id(), a.payment_id()}) {
+    auto res = barion.Post(("/callback/demo?paymentId=" + id).c_str(), "", "text/plain");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+  }
+  // Then one real change: the refund of B is the very next event on the stream.
+  v1::RefundRequest refund;
+  refund.set_payment_id(b.payment_id());
+  auto* rt = refund.add_transactions_to_refund();
+  rt->set_transaction_id(b.transactions(0).transaction_id());
+  rt->set_pos_transaction_id("R1");
+  rt->set_amount_to_refund("100");
+  v1::RefundResponse refunded;
+  ASSERT_TRUE(h_.stub().Refund(Deadline(10).get(), refund, &refunded).ok());
+  v1::PaymentEvent fourth = next_event();
+  EXPECT_EQ(fourth.payment_id(), b.payment_id());
+  EXPECT_GT(fourth.snapshot().transactions_size(), first.snapshot().transactions_size());
+  absl::SleepFor(absl::Milliseconds(300));  // time for a wrong extra event to appear
+  EXPECT_EQ(List("").size(), 4u);
+  context.TryCancel();
 }
 
 TEST_F(EventsTest, ReservationFinishAndRefundEachMakeExactlyOneEvent) {

@@ -5,8 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "httplib.h"
@@ -95,47 +93,6 @@ std::unique_ptr<grpc::ClientContext> Deadline(double seconds) {
   context->set_deadline(std::chrono::system_clock::now() +
                         std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)));
   return context;
-}
-
-namespace {
-google::rpc::Status Details(const grpc::Status& status) {
-  google::rpc::Status details;
-  details.ParseFromString(status.error_details());
-  return details;
-}
-}  // namespace
-
-std::vector<std::string> Reasons(const grpc::Status& status) {
-  std::vector<std::string> out;
-  const google::rpc::Status details = Details(status);
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) out.push_back(info.reason());
-  }
-  return out;
-}
-
-std::string Metadata(const grpc::Status& status, const std::string& key) {
-  const google::rpc::Status details = Details(status);
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) {
-      auto it = info.metadata().find(key);
-      if (it != info.metadata().end()) return it->second;
-    }
-  }
-  return "";
-}
-
-std::vector<std::string> BadFields(const grpc::Status& status) {
-  std::vector<std::string> out;
-  const google::rpc::Status details = Details(status);
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (!any.UnpackTo(&bad)) continue;
-    for (const auto& v : bad.field_violations()) out.push_back(v.field());
-  }
-  return out;
 }
 
 }  // namespace barion_gateway::testing_support

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "sandbox/sandbox.h"
 #include "server/gateway.h"
+#include "tests/support/status_details.h"
 
 namespace barion_gateway::testing_support {
 
@@ -52,11 +53,6 @@ class Harness {
 
 // A context with a deadline `seconds` from now.
 std::unique_ptr<grpc::ClientContext> Deadline(double seconds);
-
-// Details of a gRPC error.
-std::vector<std::string> Reasons(const grpc::Status& status);
-std::string Metadata(const grpc::Status& status, const std::string& key);
-std::vector<std::string> BadFields(const grpc::Status& status);
 
 }  // namespace barion_gateway::testing_support
 

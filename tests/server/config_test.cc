@@ -43,6 +43,27 @@ TEST(ParseConfigTest, AppliesDefaults) {
   EXPECT_EQ(c->callback_public_base_url, "");
   EXPECT_EQ(c->reconcile_first_check, absl::Minutes(1));
   EXPECT_EQ(c->reconcile_max_interval, absl::Hours(1));
+  EXPECT_EQ(c->heartbeat_interval, absl::Seconds(15));
+  EXPECT_EQ(c->subscriber_buffer_events, 1024);
+  EXPECT_EQ(c->max_subscribers, 10000);
+  EXPECT_EQ(c->subscriber_write_timeout, absl::Seconds(60));
+}
+
+TEST(ParseConfigTest, ReadsSubscriptionSettings) {
+  absl::StatusOr<Config> c = Parse(R"pb(
+    shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" }
+    subscriptions {
+      heartbeat_interval { seconds: 2 }
+      buffer_events: 64
+      max_subscribers: 5
+      write_timeout { seconds: 3 }
+    }
+  )pb");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->heartbeat_interval, absl::Seconds(2));
+  EXPECT_EQ(c->subscriber_buffer_events, 64);
+  EXPECT_EQ(c->max_subscribers, 5);
+  EXPECT_EQ(c->subscriber_write_timeout, absl::Seconds(3));
 }
 
 TEST(ParseConfigTest, SelectsProduction) {
@@ -101,6 +122,13 @@ TEST(ParseConfigTest, NamesTheBadSetting) {
       "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
       "callback_public_base_url: \"pay.example.com\"",
       "callback_public_base_url");
+  const std::string shop = "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } ";
+  ExpectRejected(shop + "subscriptions { heartbeat_interval { nanos: 1000 } }",
+                 "subscriptions.heartbeat_interval");
+  ExpectRejected(shop + "subscriptions { buffer_events: 8 }", "subscriptions.buffer_events");
+  ExpectRejected(shop + "subscriptions { max_subscribers: -1 }", "subscriptions.max_subscribers");
+  ExpectRejected(shop + "subscriptions { write_timeout { seconds: 3600 } }",
+                 "subscriptions.write_timeout");
 }
 
 TEST(ParseConfigTest, DescribesButNeverEchoesAMalformedKey) {

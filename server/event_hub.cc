@@ -1,0 +1,428 @@
+#include "server/event_hub.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "server/errors.h"
+#include "server/log.h"
+
+namespace barion_gateway::server {
+
+namespace v1 = ::barion::v1;
+
+namespace {
+
+grpc::ByteBuffer Serialize(const v1::SubscribePaymentEventsResponse& message) {
+  grpc::ByteBuffer bytes;
+  bool own_buffer = false;
+  // Serialization of a message we built cannot fail.
+  (void)grpc::SerializationTraits<v1::SubscribePaymentEventsResponse>::Serialize(message, &bytes,
+                                                                                 &own_buffer);
+  return bytes;
+}
+
+absl::Status Resumable(absl::StatusCode code, absl::string_view reason, absl::string_view why,
+                       int64_t cursor) {
+  const std::string c = absl::StrCat(cursor);
+  return GatewayErrorStatus(code, reason,
+                            absl::StrCat(why, "; subscribe again with after_cursor = ", c),
+                            {{"resume_after_cursor", c}});
+}
+
+}  // namespace
+
+// One SubscribePaymentEvents call. Everything below is guarded by the hub's mutex.
+class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  Stream(EventHub* hub, grpc::CallbackServerContext* context, int64_t id, const EventFilter& filter,
+         int64_t position)
+      : hub_(hub),
+        context_(context),
+        id_(id),
+        filter_(std::make_shared<EventFilter>(filter)),
+        position_(position),
+        written_(position) {
+    payment_ids_.insert(filter.payment_ids.begin(), filter.payment_ids.end());
+    statuses_.insert(filter.statuses.begin(), filter.statuses.end());
+  }
+
+  void OnWriteDone(bool ok) override { hub_->OnWriteDone(this, ok); }
+  void OnCancel() override { hub_->OnCancel(this); }
+  void OnDone() override { hub_->OnDone(this); }
+
+  bool Matches(const Entry& e) const {
+    return (filter_->shop.empty() || filter_->shop == e.shop) &&
+           (payment_ids_.empty() || payment_ids_.contains(e.payment_id)) &&
+           (statuses_.empty() || statuses_.contains(e.status));
+  }
+
+  EventHub* const hub_;
+  grpc::CallbackServerContext* const context_;
+  const int64_t id_;
+  const std::shared_ptr<const EventFilter> filter_;
+  absl::flat_hash_set<std::string> payment_ids_;
+  absl::flat_hash_set<int> statuses_;
+
+  int64_t position_;       // every event up to here was considered (queued if it matched)
+  int64_t written_;        // the position that the last completed write confirmed
+  bool live_ = false;      // Publish hands it new events
+  bool fetching_ = false;  // a store read is running for it
+  std::deque<EntryPtr> queue_;
+  bool writing_ = false;
+  grpc::ByteBuffer out_;      // the message being written
+  int64_t out_position_ = 0;  // the position `out_` confirms once written
+  absl::Time write_started_;
+  absl::Time last_write_done_;
+  bool finishing_ = false;  // end it once the write in flight is done
+  // How it ends; the status is made when Finish is called, with the position written by then.
+  absl::StatusCode final_code_ = absl::StatusCode::kOk;
+  std::string final_reason_;  // empty: not resumable (the client went away)
+  std::string final_why_;
+  bool finish_called_ = false;
+  bool cancel_sent_ = false;
+};
+
+namespace {
+
+class RefusedStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  explicit RefusedStream(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* FinishedStream(const absl::Status& status) {
+  return new RefusedStream(status);
+}
+
+EventHub::EventHub(EventStore* store, Options options)
+    : store_(store), options_(std::move(options)) {}
+
+EventHub::~EventHub() { Stop(); }
+
+absl::Status EventHub::Start() {
+  absl::StatusOr<std::string> last = store_->LastCursor();
+  if (!last.ok()) return last.status();
+  int64_t head = 0;
+  if (!absl::SimpleAtoi(*last, &head)) {
+    return absl::InternalError(absl::StrCat("event store: malformed cursor ", *last));
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    head_ = head;
+    ring_floor_ = head;
+    started_ = true;
+  }
+  for (int i = 0; i < options_.reader_threads; ++i) readers_.emplace_back([this] { ReaderLoop(); });
+  timer_ = std::thread([this] { TimerLoop(); });
+  return absl::OkStatus();
+}
+
+EventHub::EntryPtr EventHub::MakeEntry(const v1::PaymentEvent& event) {
+  auto entry = std::make_shared<Entry>();
+  absl::SimpleAtoi(event.cursor(), &entry->cursor);
+  entry->shop = event.shop();
+  entry->payment_id = event.payment_id();
+  entry->status = event.snapshot().status();
+  v1::SubscribePaymentEventsResponse message;
+  // The event is only borrowed for serialization.
+  message.unsafe_arena_set_allocated_event(const_cast<v1::PaymentEvent*>(&event));
+  entry->bytes = Serialize(message);
+  message.unsafe_arena_release_event();
+  return entry;
+}
+
+void EventHub::Publish(const v1::PaymentEvent& event) {
+  EntryPtr entry = MakeEntry(event);
+  absl::MutexLock lock(&mu_);
+  if (entry->cursor <= head_) {
+    LogError(absl::StrCat("event hub: event ", entry->cursor, " published out of order after ",
+                          head_, "; streams will read it from the store"));
+    return;
+  }
+  head_ = entry->cursor;
+  ring_.push_back(entry);
+  while (static_cast<int>(ring_.size()) > options_.ring_events) {
+    ring_floor_ = ring_.front()->cursor;
+    ring_.pop_front();
+  }
+  for (auto& [id, s] : streams_) {
+    if (!s->live_ || s->finishing_ || s->finish_called_) continue;
+    s->position_ = entry->cursor;
+    if (!s->Matches(*entry)) continue;
+    if (static_cast<int>(s->queue_.size()) >= options_.buffer_events) {
+      EndStream(s, absl::StatusCode::kResourceExhausted, "SUBSCRIBER_TOO_SLOW",
+                absl::StrCat("more than ", options_.buffer_events,
+                             " events were waiting for this subscriber"));
+      continue;
+    }
+    s->queue_.push_back(entry);
+    Pump(s);
+  }
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
+    grpc::CallbackServerContext* context, Subscription subscription) {
+  absl::MutexLock lock(&mu_);
+  if (!started_ || finishing_all_ || stopping_) {
+    return FinishedStream(GatewayErrorStatus(absl::StatusCode::kUnavailable,
+                                             "GATEWAY_SHUTTING_DOWN",
+                                             "the gateway is shutting down; subscribe again", {}));
+  }
+  if (static_cast<int>(streams_.size()) >= options_.max_subscribers) {
+    return FinishedStream(
+        GatewayErrorStatus(absl::StatusCode::kResourceExhausted, "TOO_MANY_SUBSCRIBERS",
+                           absl::StrCat("the gateway serves at most ", options_.max_subscribers,
+                                        " subscriptions (subscriptions.max_subscribers)"),
+                           {}));
+  }
+  int64_t position = head_;
+  if (subscription.after_cursor.has_value()) {
+    position = *subscription.after_cursor;
+    if (position > head_) {
+      return FinishedStream(InvalidArgumentStatus(
+          {{"after_cursor", absl::StrCat("is after the newest event (", head_,
+                                         "): a cursor of another gateway's event store?")}}));
+    }
+  }
+  const int64_t id = next_id_++;
+  auto* s = new Stream(this, context, id, subscription.filter, position);
+  streams_[id] = s;
+  // The first message: a heartbeat with the start position. Then replay or live events.
+  v1::SubscribePaymentEventsResponse hello;
+  hello.mutable_heartbeat()->set_cursor(absl::StrCat(position));
+  *hello.mutable_heartbeat()->mutable_sent_at() =
+      google::protobuf::util::TimeUtil::GetCurrentTime();
+  s->out_ = Serialize(hello);
+  s->out_position_ = position;
+  s->writing_ = true;
+  s->write_started_ = absl::Now();
+  s->StartWrite(&s->out_);
+  return s;
+}
+
+// Makes progress on `s`: finish it, start its next write, or fetch more.
+void EventHub::Pump(Stream* s) {
+  if (s->finish_called_) return;
+  if (s->finishing_) {
+    if (!s->writing_) {
+      s->finish_called_ = true;
+      s->Finish(FinalStatus(*s));
+    }
+    return;
+  }
+  if (s->writing_) return;
+  if (s->queue_.empty() && !s->live_) Advance(s);
+  if (!s->queue_.empty()) StartWriteLocked(s);
+}
+
+void EventHub::StartWriteLocked(Stream* s) {
+  EntryPtr next = std::move(s->queue_.front());
+  s->queue_.pop_front();
+  s->out_ = next->bytes;  // shares the serialized bytes
+  s->out_position_ = next->cursor;
+  s->writing_ = true;
+  s->write_started_ = absl::Now();
+  s->StartWrite(&s->out_);
+}
+
+// Moves a catching-up stream forward: from the ring when it holds what comes next (and then
+// the stream is live), else by a store read on a reader thread.
+void EventHub::Advance(Stream* s) {
+  if (s->fetching_ || s->live_) return;
+  if (s->position_ >= ring_floor_) {
+    auto it = std::upper_bound(ring_.begin(), ring_.end(), s->position_,
+                               [](int64_t c, const EntryPtr& e) { return c < e->cursor; });
+    for (; it != ring_.end(); ++it) {
+      if (s->Matches(**it)) {
+        if (static_cast<int>(s->queue_.size()) >= options_.buffer_events) return;
+        s->queue_.push_back(*it);
+      }
+      s->position_ = (*it)->cursor;
+    }
+    s->position_ = std::max(s->position_, head_);
+    s->live_ = true;
+    return;
+  }
+  s->fetching_ = true;
+  const int limit = std::min(options_.read_batch, options_.buffer_events);
+  RunOnReader([this, id = s->id_, position = s->position_, head = head_, filter = s->filter_,
+               limit] { ReadTask(id, position, head, filter, limit); });
+}
+
+void EventHub::ReadTask(int64_t id, int64_t position, int64_t head,
+                        std::shared_ptr<const EventFilter> filter, int limit) {
+  absl::StatusOr<std::vector<v1::PaymentEvent>> events =
+      store_->ReadAfter(absl::StrCat(position), *filter, limit);
+  std::vector<EntryPtr> entries;
+  if (events.ok()) {
+    entries.reserve(events->size());
+    for (const v1::PaymentEvent& e : *events) entries.push_back(MakeEntry(e));
+  }
+  absl::MutexLock lock(&mu_);
+  auto found = streams_.find(id);
+  if (found == streams_.end()) return;  // the stream ended meanwhile
+  Stream* s = found->second;
+  s->fetching_ = false;
+  if (!events.ok()) {
+    LogError(absl::StrCat("event hub: store read failed: ", events.status().message()));
+    EndStream(s, absl::StatusCode::kUnavailable, "EVENT_STORE_UNAVAILABLE",
+              "the event store could not be read");
+    return;
+  }
+  for (EntryPtr& e : entries) {
+    s->position_ = e->cursor;
+    s->queue_.push_back(std::move(e));
+  }
+  // A short read reached the end of the log as it was when the read began.
+  if (static_cast<int>(entries.size()) < limit) s->position_ = std::max(s->position_, head);
+  Pump(s);
+}
+
+grpc::Status EventHub::FinalStatus(const Stream& s) const {
+  if (s.final_reason_.empty()) return grpc::Status(grpc::StatusCode::CANCELLED, s.final_why_);
+  return ToGrpcStatus(Resumable(s.final_code_, s.final_reason_, s.final_why_, s.written_));
+}
+
+void EventHub::EndStream(Stream* s, absl::StatusCode code, absl::string_view reason,
+                         absl::string_view why) {
+  if (s->finishing_ || s->finish_called_) return;
+  s->finishing_ = true;
+  s->final_code_ = code;
+  s->final_reason_ = std::string(reason);
+  s->final_why_ = std::string(why);
+  s->queue_.clear();
+  s->live_ = false;
+  Pump(s);
+}
+
+void EventHub::OnWriteDone(Stream* s, bool ok) {
+  absl::MutexLock lock(&mu_);
+  s->writing_ = false;
+  s->last_write_done_ = absl::Now();
+  if (!ok) {
+    // The client went away or the call was cancelled; OnCancel may or may not follow.
+    EndStream(s, absl::StatusCode::kCancelled, "", "the subscriber went away");
+    return;
+  }
+  s->written_ = s->out_position_;
+  Pump(s);
+}
+
+void EventHub::OnCancel(Stream* s) {
+  absl::MutexLock lock(&mu_);
+  EndStream(s, absl::StatusCode::kCancelled, "", "the subscriber cancelled");
+}
+
+void EventHub::OnDone(Stream* s) {
+  {
+    absl::MutexLock lock(&mu_);
+    streams_.erase(s->id_);
+  }
+  delete s;
+}
+
+void EventHub::FinishAll() {
+  absl::MutexLock lock(&mu_);
+  finishing_all_ = true;
+  for (auto& [id, s] : streams_) {
+    EndStream(s, absl::StatusCode::kUnavailable, "GATEWAY_SHUTTING_DOWN",
+              "the gateway is shutting down");
+  }
+}
+
+void EventHub::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  for (std::thread& t : readers_) t.join();
+  readers_.clear();
+  if (timer_.joinable()) timer_.join();
+}
+
+int EventHub::subscribers() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(streams_.size());
+}
+
+bool EventHub::HasTaskOrStopping() const { return stopping_ || !tasks_.empty(); }
+
+void EventHub::RunOnReader(std::function<void()> task) { tasks_.push_back(std::move(task)); }
+
+void EventHub::ReaderLoop() {
+  for (;;) {
+    std::function<void()> task;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(this, &EventHub::HasTaskOrStopping));
+      if (tasks_.empty()) return;  // stopping
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+    }
+    task();
+  }
+}
+
+// Heartbeats for idle streams; ends streams whose client stopped taking writes.
+void EventHub::TimerLoop() {
+  const absl::Duration tick =
+      std::clamp(std::min(options_.heartbeat_interval, options_.write_timeout) / 10,
+                 absl::Milliseconds(20), absl::Seconds(1));
+  absl::MutexLock lock(&mu_);
+  while (!stopping_) {
+    mu_.AwaitWithTimeout(absl::Condition(&stopping_), tick);
+    if (stopping_) return;
+    const absl::Time now = absl::Now();
+    for (auto& [id, s] : streams_) {
+      if (s->writing_ && now - s->write_started_ > options_.write_timeout) {
+        if (!s->finish_called_) {
+          // The client stopped reading. Finish now (the status follows the pending write, so
+          // the client sees it if it reads again) rather than after the write.
+          s->finishing_ = true;
+          s->finish_called_ = true;
+          s->queue_.clear();
+          s->live_ = false;
+          s->Finish(
+              ToGrpcStatus(Resumable(absl::StatusCode::kResourceExhausted, "SUBSCRIBER_TOO_SLOW",
+                                     absl::StrCat("the subscriber took no message for ",
+                                                  absl::FormatDuration(options_.write_timeout)),
+                                     s->written_)));
+        } else if (!s->cancel_sent_ && now - s->write_started_ > 2 * options_.write_timeout) {
+          // Still not reading: free the stream.
+          s->cancel_sent_ = true;
+          s->context_->TryCancel();
+        }
+        continue;
+      }
+      if (s->writing_ || s->finishing_ || s->finish_called_ || !s->queue_.empty()) continue;
+      if (now - s->last_write_done_ < options_.heartbeat_interval) continue;
+      v1::SubscribePaymentEventsResponse beat;
+      beat.mutable_heartbeat()->set_cursor(absl::StrCat(s->position_));
+      *beat.mutable_heartbeat()->mutable_sent_at() =
+          google::protobuf::util::TimeUtil::GetCurrentTime();
+      s->out_ = Serialize(beat);
+      s->out_position_ = s->position_;
+      s->writing_ = true;
+      s->write_started_ = now;
+      s->StartWrite(&s->out_);
+    }
+  }
+}
+
+absl::StatusOr<std::optional<v1::PaymentEvent>> PublishingEventStore::AppendIfChanged(
+    v1::PaymentEvent event) {
+  absl::MutexLock lock(&append_mu_);
+  absl::StatusOr<std::optional<v1::PaymentEvent>> appended =
+      inner_->AppendIfChanged(std::move(event));
+  if (appended.ok() && appended->has_value()) hub_->Publish(**appended);
+  return appended;
+}
+
+}  // namespace barion_gateway::server
