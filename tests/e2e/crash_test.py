@@ -3,8 +3,9 @@
 phase1 GRPC SANDBOX_HTTP: one payment whose event is delivered (prints its cursor), then Barion's
   PaymentState is made to fail so that five more payments' callbacks are acknowledged (200) but
   not yet processed; prints "CURSOR id1 id2 ..." once every callback got its 200.
-phase2 GRPC SANDBOX_HTTP CURSOR IDS...: after the restart, every event after CURSOR arrives,
-  in cursor order, each payment once, with the Succeeded state.
+phase2 GRPC SANDBOX_HTTP CURSOR IDS...: after the restart, a subscriber resuming after CURSOR
+  (SubscribePaymentEvents) receives every event after it, in cursor order, each payment once,
+  with the Succeeded state; ListPaymentEvents agrees.
 """
 import json
 import sys
@@ -87,9 +88,27 @@ def phase1(grpc_address, sandbox):
     print(cursor, *ids)
 
 
+def subscribe_after(events, cursor, count):
+    """The first `count` events of a subscription resumed after `cursor`."""
+    stream = events.SubscribePaymentEvents(ev.SubscribePaymentEventsRequest(after_cursor=cursor),
+                                           timeout=30)
+    got = []
+    for message in stream:
+        if message.HasField("event"):
+            got.append(message.event)
+            if len(got) == count:
+                stream.cancel()
+                return got
+    fail("the subscription ended after %d of %d events" % (len(got), count))
+
+
 def phase2(grpc_address, sandbox, cursor, ids):
     events = ev_grpc.PaymentEventServiceStub(grpc.insecure_channel(grpc_address))
-    got = await_events(events, cursor, len(ids))
+    got = subscribe_after(events, cursor, len(ids))
+    listed = await_events(events, cursor, len(ids))
+    if [e.cursor for e in listed] != [e.cursor for e in got]:
+        fail("the subscription and the listing differ: %s vs %s"
+             % ([e.cursor for e in got], [e.cursor for e in listed]))
     if sorted(e.payment_id for e in got) != sorted(ids):
         fail("events after the restart: %s, expected each of %s once"
              % ([e.payment_id for e in got], ids))
@@ -101,7 +120,8 @@ def phase2(grpc_address, sandbox, cursor, ids):
             fail("payment %s: %s" % (e.payment_id, e.snapshot.status_raw))
         if e.source != ev.EVENT_SOURCE_CALLBACK:
             fail("payment %s: source %s" % (e.payment_id, e.source))
-    print("crash test: %d acknowledged callbacks survived SIGKILL, each delivered once" % len(ids))
+    print("crash test: %d acknowledged callbacks survived SIGKILL; a resumed subscriber got each once"
+          % len(ids))
 
 
 if __name__ == "__main__":
