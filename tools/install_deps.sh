@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the build and the tests need, if it is missing: Debian packages and two npm
-# packages (google.rpc protos, buf) into third_party/npm. Idempotent; quiet when all is present.
+# Installs what the build and the tests need, if it is missing: Debian packages and the npm
+# packages of tools/package.json (google.rpc protos, buf, gRPC for Node) into third_party/npm.
+# Idempotent; quiet when all is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -20,7 +21,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ ! -f third_party/npm/node_modules/google-proto-files/google/rpc/error_details.proto ] ||
    [ ! -f third_party/npm/node_modules/grpc-health-check/proto/health/v1/health.proto ] ||
-   [ ! -x third_party/npm/node_modules/.bin/buf ]; then
+   [ ! -x third_party/npm/node_modules/.bin/buf ] ||
+   [ ! -f third_party/npm/node_modules/@grpc/grpc-js/package.json ]; then
   echo "install_deps: installing npm tools into third_party/npm" >&2
   mkdir -p third_party/npm
   cp tools/package.json third_party/npm/package.json
