@@ -2,33 +2,15 @@
 
 #include <utility>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "httplib.h"
+#include "server/callback_request.h"
 #include "server/log.h"
-#include "server/validation.h"
 
 namespace barion_gateway::server {
 namespace {
-
-// The payment id from the query, else from an urlencoded body; "" when absent.
-std::string PaymentIdOf(const httplib::Request& req) {
-  for (const auto& [name, value] : req.params) {
-    if (absl::EqualsIgnoreCase(name, "paymentId")) return value;
-  }
-  for (absl::string_view pair : absl::StrSplit(req.body, '&', absl::SkipEmpty())) {
-    std::vector<std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
-    if (kv.size() == 2 && absl::EqualsIgnoreCase(kv[0], "paymentId")) {
-      return httplib::detail::decode_url(kv[1], true);
-    }
-  }
-  return "";
-}
 
 void Answer(httplib::Response& res, int status, const char* text) {
   res.status = status;
@@ -59,10 +41,17 @@ absl::StatusOr<std::unique_ptr<CallbackListener>> CallbackListener::Start(
                     const httplib::Request& req, httplib::Response& res) {
     const std::string shop = req.matches[1];
     if (shops.count(shop) == 0) return Answer(res, 404, "unknown shop\n");
-    const std::string raw = PaymentIdOf(req);
-    if (raw.empty()) return Answer(res, 400, "paymentId is required\n");
-    if (!IsBarionGuid(raw)) return Answer(res, 400, "paymentId is not a Barion payment id\n");
-    const std::string payment_id = absl::AsciiStrToLower(absl::StrReplaceAll(raw, {{"-", ""}}));
+    const size_t question = req.target.find('?');
+    absl::StatusOr<std::string> parsed = CallbackPaymentId(
+        question == std::string::npos ? absl::string_view()
+                                      : absl::string_view(req.target).substr(question + 1),
+        req.body);
+    if (!parsed.ok()) {
+      res.status = 400;
+      res.set_content(absl::StrCat(parsed.status().message(), "\n"), "text/plain");
+      return;
+    }
+    const std::string& payment_id = *parsed;
     absl::StatusOr<int64_t> id = store->RecordCallback(shop, payment_id, absl::Now());
     if (!id.ok()) {
       LogError(absl::StrCat("callback shop=", shop, " payment_id=", payment_id,

@@ -184,24 +184,6 @@ absl::Status ValidateFinishLike(const Request& r) {
 
 }  // namespace
 
-bool IsBarionGuid(absl::string_view id) {
-  auto hex = [](char c) { return absl::ascii_isxdigit(static_cast<unsigned char>(c)); };
-  if (id.size() == 32) {
-    for (char c : id) {
-      if (!hex(c)) return false;
-    }
-    return true;
-  }
-  if (id.size() == 36) {
-    for (size_t i = 0; i < id.size(); ++i) {
-      const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-      if (dash ? id[i] != '-' : !hex(id[i])) return false;
-    }
-    return true;
-  }
-  return false;
-}
-
 absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
   Violations v;
   const int scale = BarionCurrencyScale(CurrencyCode(r.currency()));

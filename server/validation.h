@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "barion/v1/payment_service.pb.h"
+#include "server/callback_request.h"  // IsBarionGuid
 
 namespace barion_gateway::server {
 
@@ -24,9 +25,6 @@ absl::Status ValidateCapture(const barion::v1::CaptureRequest& request);
 absl::Status ValidateCancelAuthorization(const barion::v1::CancelAuthorizationRequest& request);
 absl::Status ValidateRefund(const barion::v1::RefundRequest& request);
 absl::Status ValidateComplete(const barion::v1::CompleteRequest& request);
-
-// True for a Barion GUID: 32 hex digits, or 36 with hyphens at 8-4-4-4-12.
-bool IsBarionGuid(absl::string_view id);
 
 }  // namespace barion_gateway::server
 
