@@ -28,6 +28,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "httplib.h"
+#include "tools/proc_stats.h"
 
 ABSL_FLAG(std::string, gateway, "", "gateway gRPC host:port");
 ABSL_FLAG(int, gateway_pid, 0, "gateway process id (for its CPU time)");
@@ -50,29 +51,6 @@ constexpr char kStartJson[] =
     R"("Transactions":[{"POSTransactionId":"t1","Payee":"demo-shop@sandbox.local","Total":1500,)"
     R"("Items":[{"Name":"Coffee","Description":"Flat white","Quantity":1,"Unit":"cup",)"
     R"("UnitPrice":1500,"ItemTotal":1500}]}],"Locale":"hu-HU","Currency":"HUF"})";
-
-// User and system CPU seconds of process `pid`.
-struct Cpu {
-  double user = 0, system = 0;
-  double total() const { return user + system; }
-};
-
-Cpu CpuOf(int pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
-  std::string line;
-  std::getline(in, line);
-  if (line.find(')') == std::string::npos) {
-    std::fprintf(stderr, "cannot read /proc/%d/stat: %s\n", pid, std::strerror(errno));
-    std::exit(1);
-  }
-  // Fields after the ")" of the command name; utime and stime are fields 14 and 15.
-  std::vector<std::string> f = absl::StrSplit(line.substr(line.rfind(')') + 2), ' ');
-  double ut = 0, st = 0;
-  absl::SimpleAtod(f[11], &ut);
-  absl::SimpleAtod(f[12], &st);
-  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-  return Cpu{ut / tick, st / tick};
-}
 
 int64_t Handshakes(const std::string& sandbox_http) {
   httplib::Client c(sandbox_http);
