@@ -100,6 +100,33 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* FinishedStream(const absl::Status& s
   return new RefusedStream(status);
 }
 
+// Holds the hub's lock; on release runs the gRPC operations decided meanwhile, unlocked.
+class EventHub::Locked {
+ public:
+  explicit Locked(EventHub* hub) ABSL_EXCLUSIVE_LOCK_FUNCTION(hub->mu_) : hub_(hub) {
+    hub_->mu_.Lock();
+  }
+  ~Locked() ABSL_UNLOCK_FUNCTION() {
+    std::vector<Op> ops;
+    ops.swap(hub_->ops_);
+    hub_->mu_.Unlock();
+    RunOps(ops);
+  }
+
+ private:
+  EventHub* const hub_;
+};
+
+void EventHub::RunOps(std::vector<Op>& ops) {
+  for (Op& op : ops) {
+    if (op.finish) {
+      op.stream->Finish(std::move(op.status));
+    } else {
+      op.stream->StartWrite(&op.stream->out_);
+    }
+  }
+}
+
 EventHub::EventHub(EventStore* store, Options options)
     : store_(store), options_(std::move(options)) {}
 
@@ -139,7 +166,7 @@ EventHub::EntryPtr EventHub::MakeEntry(const v1::PaymentEvent& event) {
 
 void EventHub::Publish(const v1::PaymentEvent& event) {
   EntryPtr entry = MakeEntry(event);
-  absl::MutexLock lock(&mu_);
+  Locked lock(this);
   if (entry->cursor <= head_) {
     LogError(absl::StrCat("event hub: event ", entry->cursor, " published out of order after ",
                           head_, "; streams will read it from the store"));
@@ -168,7 +195,7 @@ void EventHub::Publish(const v1::PaymentEvent& event) {
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
     grpc::CallbackServerContext* context, Subscription subscription) {
-  absl::MutexLock lock(&mu_);
+  Locked lock(this);
   if (!started_ || finishing_all_ || stopping_) {
     return FinishedStream(GatewayErrorStatus(absl::StatusCode::kUnavailable,
                                              "GATEWAY_SHUTTING_DOWN",
@@ -202,7 +229,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
   s->out_position_ = position;
   s->writing_ = true;
   s->write_started_ = absl::Now();
-  s->StartWrite(&s->out_);
+  ops_.push_back({s, false, {}});
   return s;
 }
 
@@ -212,7 +239,7 @@ void EventHub::Pump(Stream* s) {
   if (s->finishing_) {
     if (!s->writing_) {
       s->finish_called_ = true;
-      s->Finish(FinalStatus(*s));
+      ops_.push_back({s, true, FinalStatus(*s)});
     }
     return;
   }
@@ -228,7 +255,7 @@ void EventHub::StartWriteLocked(Stream* s) {
   s->out_position_ = next->cursor;
   s->writing_ = true;
   s->write_started_ = absl::Now();
-  s->StartWrite(&s->out_);
+  ops_.push_back({s, false, {}});
 }
 
 // Moves a catching-up stream forward: from the ring when it holds what comes next (and then
@@ -264,7 +291,7 @@ void EventHub::ReadTask(int64_t id, int64_t position, int64_t head,
     entries.reserve(events->size());
     for (const v1::PaymentEvent& e : *events) entries.push_back(MakeEntry(e));
   }
-  absl::MutexLock lock(&mu_);
+  Locked lock(this);
   auto found = streams_.find(id);
   if (found == streams_.end()) return;  // the stream ended meanwhile
   Stream* s = found->second;
@@ -302,7 +329,7 @@ void EventHub::EndStream(Stream* s, absl::StatusCode code, absl::string_view rea
 }
 
 void EventHub::OnWriteDone(Stream* s, bool ok) {
-  absl::MutexLock lock(&mu_);
+  Locked lock(this);
   s->writing_ = false;
   s->last_write_done_ = absl::Now();
   if (!ok) {
@@ -315,7 +342,7 @@ void EventHub::OnWriteDone(Stream* s, bool ok) {
 }
 
 void EventHub::OnCancel(Stream* s) {
-  absl::MutexLock lock(&mu_);
+  Locked lock(this);
   EndStream(s, absl::StatusCode::kCancelled, "", "the subscriber cancelled");
 }
 
@@ -328,7 +355,7 @@ void EventHub::OnDone(Stream* s) {
 }
 
 void EventHub::FinishAll() {
-  absl::MutexLock lock(&mu_);
+  Locked lock(this);
   finishing_all_ = true;
   for (auto& [id, s] : streams_) {
     EndStream(s, absl::StatusCode::kUnavailable, "GATEWAY_SHUTTING_DOWN",
@@ -389,13 +416,14 @@ void EventHub::TimerLoop() {
           s->finish_called_ = true;
           s->queue_.clear();
           s->live_ = false;
-          s->Finish(
-              ToGrpcStatus(Resumable(absl::StatusCode::kResourceExhausted, "SUBSCRIBER_TOO_SLOW",
-                                     absl::StrCat("the subscriber took no message for ",
-                                                  absl::FormatDuration(options_.write_timeout)),
-                                     s->written_)));
+          s->final_code_ = absl::StatusCode::kResourceExhausted;
+          s->final_reason_ = "SUBSCRIBER_TOO_SLOW";
+          s->final_why_ = absl::StrCat("the subscriber took no message for ",
+                                       absl::FormatDuration(options_.write_timeout));
+          ops_.push_back({s, true, FinalStatus(*s)});
         } else if (!s->cancel_sent_ && now - s->write_started_ > 2 * options_.write_timeout) {
-          // Still not reading: free the stream.
+          // Still not reading: free the stream. (Under the lock: the call may end any time
+          // after; TryCancel runs no reaction inline.)
           s->cancel_sent_ = true;
           s->context_->TryCancel();
         }
@@ -411,8 +439,13 @@ void EventHub::TimerLoop() {
       s->out_position_ = s->position_;
       s->writing_ = true;
       s->write_started_ = now;
-      s->StartWrite(&s->out_);
+      ops_.push_back({s, false, {}});
     }
+    std::vector<Op> ops;
+    ops.swap(ops_);
+    mu_.Unlock();
+    RunOps(ops);
+    mu_.Lock();
   }
 }
 

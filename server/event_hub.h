@@ -17,9 +17,12 @@
 // heartbeat every `heartbeat_interval`. FinishAll() ends every stream with UNAVAILABLE (reason
 // GATEWAY_SHUTTING_DOWN). Every finishing status carries `resume_after_cursor`.
 //
-// Locking: one mutex guards the ring and every stream's state. StartWrite and Finish are called
-// with it held; gRPC 1.51 never runs a server-streaming reaction inline from them (the write and
-// OnDone tags are not inlineable), so no reaction can re-enter the lock.
+// Locking: one mutex guards the ring and every stream's state. The gRPC operations decided under
+// it (StartWrite, Finish) are queued and run after it is released, so gRPC's threads completing
+// writes never wait for a fan-out in progress. This is safe because a stream is claimed under
+// the lock before its operation is queued: a write is started only by the thread that set
+// `writing`, and Finish only once `finish_called` is set, and gRPC cannot end the call (OnDone)
+// before both have run.
 #ifndef BARION_GATEWAY_SERVER_EVENT_HUB_H_
 #define BARION_GATEWAY_SERVER_EVENT_HUB_H_
 
@@ -91,6 +94,14 @@ class EventHub {
 
  private:
   class Stream;
+  class Locked;
+  // A gRPC operation on a stream, decided under the lock and run after it.
+  struct Op {
+    Stream* stream;
+    bool finish;  // Finish(status); else StartWrite of the stream's `out_`
+    grpc::Status status;
+  };
+  static void RunOps(std::vector<Op>& ops);
   // One event as the streams need it: the fields filters look at, and its bytes on the wire.
   struct Entry {
     int64_t cursor = 0;
@@ -134,6 +145,7 @@ class EventHub {
   int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   std::map<int64_t, Stream*> streams_ ABSL_GUARDED_BY(mu_);
   std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
+  std::vector<Op> ops_ ABSL_GUARDED_BY(mu_);
 
   std::vector<std::thread> readers_;
   std::thread timer_;

@@ -2,6 +2,7 @@
 # Benchmark: Barion callbacks to gRPC subscribers (tools/event_bench.cc), with the real gateway
 # and sandbox processes; docs/PERFORMANCE.md records the figures.
 # Usage: tools/event_bench.sh [seconds, default 5] [subscriber counts, default 1,100,1000]
+#        [more event_bench flags, e.g. --rate=50 --idle_streams=10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install_deps.sh
@@ -38,4 +39,4 @@ echo "build: -c opt; gateway, sandbox and the benchmark's clients share the mach
 echo "event store: SQLite WAL, synchronous=FULL, on $(df -h "$work" | awk 'NR==2{print $1}')"
 bazel-bin/tools/event_bench --gateway="$(sed -n 's/^grpc=//p' "$work/gw")" \
   --callback="$(sed -n 's/^callback=//p' "$work/gw")" --gateway_pid="$gw" \
-  --sandbox_http="$http" --seconds="${1:-5}" --subscribers="${2:-1,100,1000}"
+  --sandbox_http="$http" --seconds="${1:-5}" --subscribers="${2:-1,100,1000}" "${@:3}"
