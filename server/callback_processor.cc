@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
 #include "absl/time/clock.h"
 #include "server/log.h"
 #include "server/state_recorder.h"
@@ -19,7 +20,44 @@ CallbackProcessor::CallbackProcessor(EventStore* store, StateFetcher fetch, Opti
 CallbackProcessor::~CallbackProcessor() { Stop(); }
 
 void CallbackProcessor::Start() {
+  for (int i = 0; i < options_.fetch_concurrency; ++i) {
+    fetchers_.emplace_back([this] { FetcherLoop(); });
+  }
   thread_ = std::thread([this] { Loop(); });
+}
+
+void CallbackProcessor::FetcherLoop() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]()
+                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !jobs_.empty(); };
+      mu_.Await(absl::Condition(&ready));
+      if (jobs_.empty()) return;  // stopping
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job();
+  }
+}
+
+void CallbackProcessor::RunAll(std::vector<std::function<void()>>& jobs) {
+  if (fetchers_.empty()) {
+    for (auto& job : jobs) job();
+    return;
+  }
+  absl::BlockingCounter done(static_cast<int>(jobs.size()));
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& job : jobs) {
+      jobs_.push_back([&job, &done] {
+        job();
+        done.DecrementCount();
+      });
+    }
+  }
+  done.Wait();
 }
 
 void CallbackProcessor::Notify() {
@@ -33,6 +71,8 @@ void CallbackProcessor::Stop() {
     stopping_ = true;
   }
   if (thread_.joinable()) thread_.join();
+  for (std::thread& t : fetchers_) t.join();
+  fetchers_.clear();
 }
 
 void CallbackProcessor::Loop() {
@@ -69,51 +109,79 @@ void CallbackProcessor::RunOnce() {
     }
   }
 
-  for (const auto& [key, group] : groups) {
-    const auto& [shop, payment_id] = key;
+  // The payments due now (not waiting for a retry).
+  std::vector<size_t> due;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
     const absl::Time now = absl::Now();
+    for (size_t i = 0; i < groups.size(); ++i) {
+      auto it = retry_.find(groups[i].first);
+      if (it == retry_.end() || it->second.first <= now) due.push_back(i);
+    }
+  }
+  const size_t step = static_cast<size_t>(std::max(1, options_.fetch_concurrency));
+  for (size_t begin = 0; begin < due.size(); begin += step) {
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
-      auto it = retry_.find(key);
-      if (it != retry_.end() && it->second.first > now) continue;
     }
-    absl::StatusOr<v1::GetPaymentStateResponse> state =
-        fetch_(shop, payment_id, now + options_.fetch_timeout);
-    bool done = false;
-    if (state.ok()) {
-      absl::StatusOr<bool> recorded =
-          RecordObservedState(*store_, shop, payment_id, *std::move(state), group.source, now);
-      if (recorded.ok()) {
-        done = true;
-      } else {
-        LogError(absl::StrCat("event store: ", recorded.status().message()));
-      }
-    } else if (IsUnknownPayment(state.status())) {
-      LogWarning(absl::StrCat("callback for unknown payment dropped: shop=", shop,
-                              " payment_id=", payment_id, ": ", state.status().message()));
+    const size_t end = std::min(due.size(), begin + step);
+    const absl::Time now = absl::Now();
+    std::vector<absl::StatusOr<v1::GetPaymentStateResponse>> states(
+        end - begin, absl::UnknownError("not fetched"));
+    std::vector<std::function<void()>> jobs;
+    for (size_t k = begin; k < end; ++k) {
+      jobs.push_back([this, &states, &groups, &due, k, begin, now] {
+        const auto& [shop, payment_id] = groups[due[k]].first;
+        states[k - begin] = fetch_(shop, payment_id, now + options_.fetch_timeout);
+      });
+    }
+    RunAll(jobs);
+    for (size_t k = begin; k < end; ++k) {
+      const auto& [key, group] = groups[due[k]];
+      Record(key, group.ids, group.source, std::move(states[k - begin]), now);
+    }
+  }
+}
+
+void CallbackProcessor::Record(const std::pair<std::string, std::string>& key,
+                               const std::vector<int64_t>& ids, v1::EventSource source,
+                               absl::StatusOr<v1::GetPaymentStateResponse> state, absl::Time now) {
+  const auto& [shop, payment_id] = key;
+  bool done = false;
+  if (state.ok()) {
+    absl::StatusOr<bool> recorded =
+        RecordObservedState(*store_, shop, payment_id, *std::move(state), source, now);
+    if (recorded.ok()) {
       done = true;
     } else {
-      LogWarning(absl::StrCat("payment state of shop=", shop, " payment_id=", payment_id,
-                              " not fetched, will retry: ", state.status().message()));
+      LogError(absl::StrCat("event store: ", recorded.status().message()));
     }
+  } else if (IsUnknownPayment(state.status())) {
+    LogWarning(absl::StrCat("callback for unknown payment dropped: shop=", shop,
+                            " payment_id=", payment_id, ": ", state.status().message()));
+    done = true;
+  } else {
+    LogWarning(absl::StrCat("payment state of shop=", shop, " payment_id=", payment_id,
+                            " not fetched, will retry: ", state.status().message()));
+  }
 
-    if (done) {
-      for (int64_t id : group.ids) {
-        if (absl::Status s = store_->CompleteCallback(id); !s.ok()) {
-          LogError(absl::StrCat("event store: ", s.message()));
-        }
+  if (done) {
+    for (int64_t id : ids) {
+      if (absl::Status s = store_->CompleteCallback(id); !s.ok()) {
+        LogError(absl::StrCat("event store: ", s.message()));
       }
     }
-    absl::MutexLock lock(&mu_);
-    if (done) {
-      retry_.erase(key);
-    } else {
-      auto& [next, backoff] = retry_[key];
-      backoff = backoff == absl::ZeroDuration() ? options_.initial_backoff
-                                                : std::min(backoff * 2, options_.max_backoff);
-      next = absl::Now() + backoff;
-    }
+  }
+  absl::MutexLock lock(&mu_);
+  if (done) {
+    retry_.erase(key);
+  } else {
+    auto& [next, backoff] = retry_[key];
+    backoff = backoff == absl::ZeroDuration() ? options_.initial_backoff
+                                              : std::min(backoff * 2, options_.max_backoff);
+    next = absl::Now() + backoff;
   }
 }
 

@@ -2,7 +2,8 @@
 // into PaymentEvents. A background thread takes pending receipts from the EventStore, fetches
 // the payment's authoritative state from Barion, appends an event when the state changed, and
 // marks the receipts done. Several receipts for one payment are served by one fetch (Barion
-// serves 2 PaymentState calls per payment per 5 s).
+// serves 2 PaymentState calls per payment per 5 s); different payments are fetched
+// concurrently (Options::fetch_concurrency), their states recorded in receipt order.
 //
 // Failures: NOT_FOUND / INVALID_ARGUMENT (a payment Barion does not know: callbacks are unsigned
 // and may be forged) drop the receipt with a warning; anything else (Barion unreachable, rate
@@ -11,11 +12,13 @@
 #ifndef BARION_GATEWAY_SERVER_CALLBACK_PROCESSOR_H_
 #define BARION_GATEWAY_SERVER_CALLBACK_PROCESSOR_H_
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -33,7 +36,8 @@ class CallbackProcessor {
       const std::string& shop, const std::string& payment_id, absl::Time deadline)>;
 
   struct Options {
-    int batch = 256;                                     // receipts read per round
+    int batch = 256;            // receipts read per round
+    int fetch_concurrency = 8;  // payments whose state is fetched at the same time
     absl::Duration idle_poll = absl::Milliseconds(500);  // look again even without Notify()
     absl::Duration fetch_timeout = absl::Seconds(10);    // also bounds how long Stop() can wait
     absl::Duration initial_backoff = absl::Seconds(1);
@@ -44,27 +48,37 @@ class CallbackProcessor {
   CallbackProcessor(EventStore* store, StateFetcher fetch, Options options);
   ~CallbackProcessor();
 
-  // Starts the background thread; it first resumes receipts left from before a restart.
+  // Starts the background thread and the fetchers; it first resumes receipts left from before a
+  // restart.
   void Start();
   // Wakes the thread: a receipt was recorded. Thread-safe, cheap.
   void Notify();
   // Stops the thread (a fetch in progress finishes first). Idempotent.
   void Stop();
 
-  // One round, on the caller's thread: processes what is due now. For tests.
+  // One round: processes what is due now (fetching on the caller's thread before Start()).
   void RunOnce();
 
  private:
   void Loop();
+  void FetcherLoop();
+  // Records a fetched state (or the failure to fetch it) for the receipts `ids` of one payment.
+  void Record(const std::pair<std::string, std::string>& key, const std::vector<int64_t>& ids,
+              barion::v1::EventSource source,
+              absl::StatusOr<barion::v1::GetPaymentStateResponse> state, absl::Time now);
+  // Runs `jobs` on the fetchers (inline when there are none) and waits for all of them.
+  void RunAll(std::vector<std::function<void()>>& jobs);
 
   EventStore* const store_;
   const StateFetcher fetch_;
   const Options options_;
   std::thread thread_;
+  std::vector<std::thread> fetchers_;
 
   absl::Mutex mu_;
   bool notified_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::deque<std::function<void()>> jobs_ ABSL_GUARDED_BY(mu_);
   // Per payment (shop, id): when to try again, and the current backoff.
   std::map<std::pair<std::string, std::string>, std::pair<absl::Time, absl::Duration>> retry_
       ABSL_GUARDED_BY(mu_);

@@ -31,6 +31,10 @@ cat <<MSG
 
   Try it (in another terminal, from $(pwd)):
 
+  # 0. Watch payment events live (in a third terminal; Ctrl-C to stop)
+  $buf curl --protocol grpc --http2-prior-knowledge -d '{"shop":"demo"}' \\
+    http://127.0.0.1:50051/barion.v1.PaymentEventService/SubscribePaymentEvents
+
   # 1. Start a payment of 1500 HUF
   $buf curl --protocol grpc --http2-prior-knowledge \\
     -d '{"payment_type":"PAYMENT_TYPE_IMMEDIATE","funding_sources":["FUNDING_SOURCE_ALL"],"payment_request_id":"order-1","currency":"CURRENCY_HUF","transactions":[{"pos_transaction_id":"order-1-1","total":"1500","items":[{"name":"Coffee","description":"Flat white","quantity":"1","unit":"cup","unit_price":"1500","item_total":"1500"}]}]}' \\
@@ -43,7 +47,8 @@ cat <<MSG
   $buf curl --protocol grpc --http2-prior-knowledge -d '{"payment_id":"PAYMENT_ID"}' \\
     http://127.0.0.1:50051/barion.v1.PaymentService/GetPaymentState
 
-  # 4. The sandbox called the gateway back: the change is in the event log
+  # 4. The sandbox called the gateway back: the watcher of step 0 printed the Succeeded event,
+  #    and the change is in the event log
   $buf curl --protocol grpc --http2-prior-knowledge -d '{}' \\
     http://127.0.0.1:50051/barion.v1.PaymentEventService/ListPaymentEvents
 

@@ -137,3 +137,49 @@ TEST_F(CallbackProcessorTest, ResumesReceiptsLeftBeforeARestartAndWakesOnNotify)
 
 }  // namespace
 }  // namespace barion_gateway::server
+
+namespace barion_gateway::server {
+namespace {
+
+// Different payments are fetched at the same time: the fetcher waits until four fetches are in
+// flight together, which a one-at-a-time processor never reaches. Events keep receipt order.
+TEST(CallbackProcessorConcurrencyTest, FetchesDifferentPaymentsConcurrently) {
+  auto store = *SqliteEventStore::Open(testing::TempDir() + "/processor-concurrent.db");
+  absl::Mutex mu;
+  int in_flight = 0, most = 0;
+  auto fetch = [&](const std::string&, const std::string& payment_id, absl::Time) {
+    absl::MutexLock lock(&mu);
+    most = std::max(most, ++in_flight);
+    auto four = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return most >= 4; };
+    mu.AwaitWithTimeout(absl::Condition(&four), absl::Seconds(5));
+    --in_flight;
+    v1::GetPaymentStateResponse s = State(v1::PAYMENT_STATUS_SUCCEEDED);
+    s.set_payment_id(payment_id);
+    return absl::StatusOr<v1::GetPaymentStateResponse>(s);
+  };
+  CallbackProcessor::Options options;
+  options.fetch_concurrency = 4;
+  CallbackProcessor processor(store.get(), fetch, options);
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_TRUE(store->RecordCallback("web", "p" + std::to_string(i), absl::Now()).ok());
+  }
+  const absl::Time start = absl::Now();
+  processor.Start();
+  processor.Notify();
+  std::vector<v1::PaymentEvent> events;
+  while (events.size() < 8 && absl::Now() - start < absl::Seconds(20)) {
+    absl::SleepFor(absl::Milliseconds(10));
+    events = *store->ReadAfter("0", {}, 100);
+  }
+  processor.Stop();
+  {
+    absl::MutexLock lock(&mu);
+    EXPECT_EQ(most, 4);
+  }
+  EXPECT_LT(absl::Now() - start, absl::Seconds(4)) << "fetches waited for each other";
+  ASSERT_EQ(events.size(), 8u);
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(events[i].payment_id(), "p" + std::to_string(i));
+}
+
+}  // namespace
+}  // namespace barion_gateway::server
