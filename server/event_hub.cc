@@ -168,8 +168,9 @@ void EventHub::Publish(const v1::PaymentEvent& event) {
   EntryPtr entry = MakeEntry(event);
   Locked lock(this);
   if (entry->cursor <= head_) {
-    LogError(absl::StrCat("event hub: event ", entry->cursor, " published out of order after ",
-                          head_, "; streams will read it from the store"));
+    // Cannot happen while every append goes through PublishingEventStore.
+    LogError(absl::StrCat("event hub: event ", entry->cursor, " published after ", head_,
+                          "; live streams miss it (appends must go through PublishingEventStore)"));
     return;
   }
   head_ = entry->cursor;

@@ -7,7 +7,8 @@
 //     listener answers 200, and marked done once the state was fetched;
 //   - the last snapshot seen per payment, to tell a change from a duplicate;
 //   - the event log: PaymentEvents with a monotonically increasing cursor. Per payment, the
-//     order of events is the order in which the snapshots were appended.
+//     order of events is the order in which the snapshots were appended. Cursors are decimal
+//     text of positive integers (opaque to clients; the EventHub compares them as numbers).
 // Implementations: SqliteEventStore (embedded, the default). All implementations must pass
 // tests/server/event_store_conformance.h.
 #ifndef BARION_GATEWAY_SERVER_EVENT_STORE_H_

@@ -64,6 +64,10 @@ class Statement {
   void Bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int Step() { return sqlite3_step(stmt_); }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
   std::string Text(int column) {
     const void* data = sqlite3_column_blob(stmt_, column);
     const int size = sqlite3_column_bytes(stmt_, column);
@@ -120,21 +124,65 @@ absl::Status SqliteEventStore::Exec(const char* sql) {
   return absl::OkStatus();
 }
 
+// Group commit: callers that arrive while a commit is running queue up; the next one to run
+// writes every queued receipt in one transaction, so concurrent callbacks share one fsync.
+// Each caller still returns only after its own receipt is committed.
 absl::StatusOr<int64_t> SqliteEventStore::RecordCallback(const std::string& shop,
                                                          const std::string& payment_id,
                                                          absl::Time received_at,
                                                          v1::EventSource source) {
+  Receipt mine{shop, payment_id, received_at, source};
+  std::vector<Receipt*> batch;
+  {
+    absl::MutexLock lock(&group_mu_);
+    receipts_.push_back(&mine);
+    auto can_go = [this, &mine]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_) {
+      return mine.done || !committing_;
+    };
+    group_mu_.Await(absl::Condition(&can_go));
+    if (mine.done) return mine.result;
+    committing_ = true;
+    batch.swap(receipts_);
+  }
+  absl::Status failure = WriteReceipts(batch);
+  absl::MutexLock lock(&group_mu_);
+  for (Receipt* r : batch) {
+    if (!failure.ok()) r->result = failure;
+    r->done = true;
+  }
+  committing_ = false;
+  return mine.result;
+}
+
+absl::Status SqliteEventStore::WriteReceipts(const std::vector<Receipt*>& batch) {
   absl::MutexLock lock(&mu_);
+  if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   Statement st(db_,
                "INSERT INTO callbacks (shop, payment_id, received_at_us, source) "
                "VALUES (?1, ?2, ?3, ?4)");
-  if (!st.ok()) return Error(db_, "prepare");
-  st.Bind(1, shop);
-  st.Bind(2, payment_id);
-  st.Bind(3, absl::ToUnixMicros(received_at));
-  st.Bind(4, static_cast<int64_t>(source));
-  if (st.Step() != SQLITE_DONE) return Error(db_, "record callback");
-  return sqlite3_last_insert_rowid(db_);
+  if (!st.ok()) {
+    absl::Status error = Error(db_, "prepare");
+    Exec("ROLLBACK");
+    return error;
+  }
+  for (Receipt* r : batch) {
+    st.Reset();
+    st.Bind(1, r->shop);
+    st.Bind(2, r->payment_id);
+    st.Bind(3, absl::ToUnixMicros(r->received_at));
+    st.Bind(4, static_cast<int64_t>(r->source));
+    if (st.Step() != SQLITE_DONE) {
+      absl::Status error = Error(db_, "record callback");
+      Exec("ROLLBACK");
+      return error;
+    }
+    r->result = sqlite3_last_insert_rowid(db_);
+  }
+  if (absl::Status s = Exec("COMMIT"); !s.ok()) {
+    Exec("ROLLBACK");
+    return s;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<PendingCallback>> SqliteEventStore::PendingCallbacks(int limit) {

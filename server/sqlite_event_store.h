@@ -44,11 +44,27 @@ class SqliteEventStore final : public EventStore {
   absl::Status UnwatchPayment(const std::string& shop, const std::string& payment_id) override;
 
  private:
+  // A RecordCallback waiting for the group commit that writes it.
+  struct Receipt {
+    const std::string& shop;
+    const std::string& payment_id;
+    absl::Time received_at;
+    barion::v1::EventSource source;
+    absl::StatusOr<int64_t> result = absl::UnknownError("not written");
+    bool done = false;
+  };
+
   explicit SqliteEventStore(sqlite3* db) : db_(db) {}
   absl::Status Exec(const char* sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Writes `batch` in one transaction (all or none), filling each result with its id.
+  absl::Status WriteReceipts(const std::vector<Receipt*>& batch);
 
   absl::Mutex mu_;
   sqlite3* db_ ABSL_GUARDED_BY(mu_);
+
+  absl::Mutex group_mu_;  // never held with mu_
+  std::vector<Receipt*> receipts_ ABSL_GUARDED_BY(group_mu_);
+  bool committing_ ABSL_GUARDED_BY(group_mu_) = false;
 };
 
 }  // namespace barion_gateway::server

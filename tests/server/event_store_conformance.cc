@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -65,6 +66,39 @@ TEST_P(EventStoreConformanceTest, RecordedCallbacksArePendingUntilCompletedAndSu
   pending = store_->PendingCallbacks(10);
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_EQ((*pending)[0].id, *b);
+}
+
+// Many listener threads record at once (the SQLite store commits them in groups): every
+// receipt gets its own id, is pending once, and survives a reopen.
+TEST_P(EventStoreConformanceTest, ConcurrentRecordsAreEachDurableOnce) {
+  constexpr int kThreads = 16, kEach = 40;
+  std::vector<std::thread> threads;
+  std::vector<std::vector<int64_t>> ids(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto id = store_->RecordCallback("web", absl::StrCat("p", t, "-", i), absl::Now());
+        ASSERT_TRUE(id.ok()) << id.status();
+        ids[t].push_back(*id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<int64_t> unique;
+  for (const auto& v : ids) unique.insert(v.begin(), v.end());
+  EXPECT_EQ(unique.size(), static_cast<size_t>(kThreads * kEach));
+  store_ = Reopen();
+  auto pending = store_->PendingCallbacks(kThreads * kEach + 10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), static_cast<size_t>(kThreads * kEach));
+  std::set<std::string> payments;
+  for (const PendingCallback& p : *pending) {
+    EXPECT_EQ(unique.count(p.id), 1u);
+    payments.insert(p.payment_id);
+  }
+  EXPECT_EQ(payments.size(), static_cast<size_t>(kThreads * kEach));
+  // Each thread's receipts are in its call order.
+  for (const auto& v : ids) EXPECT_TRUE(std::is_sorted(v.begin(), v.end()));
 }
 
 TEST_P(EventStoreConformanceTest, AppendsOnlyWhenTheSnapshotChanged) {
