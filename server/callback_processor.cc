@@ -138,15 +138,26 @@ void CallbackProcessor::RunOnce() {
       });
     }
     RunAll(jobs);
+    std::vector<int64_t> completed;
+    std::vector<std::pair<std::string, std::string>> done_keys;
     for (size_t k = begin; k < end; ++k) {
       const auto& [key, group] = groups[due[k]];
-      Record(key, group.ids, group.source, std::move(states[k - begin]), now);
+      if (Record(key, group.source, std::move(states[k - begin]), now)) {
+        completed.insert(completed.end(), group.ids.begin(), group.ids.end());
+        done_keys.push_back(key);
+      }
     }
+    // One transaction marks the chunk's receipts done. If it fails they stay pending and are
+    // looked at again (their state is recorded, so that adds no event).
+    absl::Status s = store_->CompleteCallbacks(completed);
+    if (!s.ok()) LogError(absl::StrCat("event store: ", s.message()));
+    absl::MutexLock lock(&mu_);
+    for (const auto& key : done_keys) retry_.erase(key);
   }
 }
 
-void CallbackProcessor::Record(const std::pair<std::string, std::string>& key,
-                               const std::vector<int64_t>& ids, v1::EventSource source,
+bool CallbackProcessor::Record(const std::pair<std::string, std::string>& key,
+                               v1::EventSource source,
                                absl::StatusOr<v1::GetPaymentStateResponse> state, absl::Time now) {
   const auto& [shop, payment_id] = key;
   bool done = false;
@@ -166,23 +177,14 @@ void CallbackProcessor::Record(const std::pair<std::string, std::string>& key,
     LogWarning(absl::StrCat("payment state of shop=", shop, " payment_id=", payment_id,
                             " not fetched, will retry: ", state.status().message()));
   }
-
-  if (done) {
-    for (int64_t id : ids) {
-      if (absl::Status s = store_->CompleteCallback(id); !s.ok()) {
-        LogError(absl::StrCat("event store: ", s.message()));
-      }
-    }
-  }
-  absl::MutexLock lock(&mu_);
-  if (done) {
-    retry_.erase(key);
-  } else {
+  if (!done) {
+    absl::MutexLock lock(&mu_);
     auto& [next, backoff] = retry_[key];
     backoff = backoff == absl::ZeroDuration() ? options_.initial_backoff
                                               : std::min(backoff * 2, options_.max_backoff);
     next = absl::Now() + backoff;
   }
+  return done;
 }
 
 }  // namespace barion_gateway::server

@@ -62,9 +62,9 @@ class CallbackProcessor {
  private:
   void Loop();
   void FetcherLoop();
-  // Records a fetched state (or the failure to fetch it) for the receipts `ids` of one payment.
-  void Record(const std::pair<std::string, std::string>& key, const std::vector<int64_t>& ids,
-              barion::v1::EventSource source,
+  // Records a fetched state (or schedules a retry when it could not be fetched or recorded).
+  // Returns whether the payment's receipts are done.
+  bool Record(const std::pair<std::string, std::string>& key, barion::v1::EventSource source,
               absl::StatusOr<barion::v1::GetPaymentStateResponse> state, absl::Time now);
   // Runs `jobs` on the fetchers (inline when there are none) and waits for all of them.
   void RunAll(std::vector<std::function<void()>>& jobs);

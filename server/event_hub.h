@@ -169,7 +169,9 @@ class PublishingEventStore final : public EventStore {
   absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) override {
     return inner_->PendingCallbacks(limit);
   }
-  absl::Status CompleteCallback(int64_t id) override { return inner_->CompleteCallback(id); }
+  absl::Status CompleteCallbacks(const std::vector<int64_t>& ids) override {
+    return inner_->CompleteCallbacks(ids);
+  }
   absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
       barion::v1::PaymentEvent event) override;
   absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const std::string& after,

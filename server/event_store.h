@@ -76,8 +76,9 @@ class EventStore {
       barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK) = 0;
   // The oldest unprocessed callbacks, at most `limit`, oldest first.
   virtual absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) = 0;
-  // Marks a callback processed. OK if it already was; NOT_FOUND for an unknown id.
-  virtual absl::Status CompleteCallback(int64_t id) = 0;
+  // Marks callbacks processed, all or none (one transaction). OK for ids already processed;
+  // NOT_FOUND, and nothing marked, when an id is unknown.
+  virtual absl::Status CompleteCallbacks(const std::vector<int64_t>& ids) = 0;
 
   // Appends `event` unless its snapshot equals, field for field, the last snapshot appended for
   // the same (shop, payment id). On append the store assigns `cursor` and fills

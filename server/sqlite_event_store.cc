@@ -202,16 +202,24 @@ absl::StatusOr<std::vector<PendingCallback>> SqliteEventStore::PendingCallbacks(
   return out;
 }
 
-absl::Status SqliteEventStore::CompleteCallback(int64_t id) {
+absl::Status SqliteEventStore::CompleteCallbacks(const std::vector<int64_t>& ids) {
+  if (ids.empty()) return absl::OkStatus();
   absl::MutexLock lock(&mu_);
+  if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   Statement st(db_, "UPDATE callbacks SET done = 1 WHERE id = ?1");
-  if (!st.ok()) return Error(db_, "prepare");
-  st.Bind(1, id);
-  if (st.Step() != SQLITE_DONE) return Error(db_, "complete callback");
-  if (sqlite3_changes(db_) == 0) {
-    return absl::NotFoundError(absl::StrCat("event store: no callback ", id));
+  absl::Status result = st.ok() ? absl::OkStatus() : Error(db_, "prepare");
+  for (size_t i = 0; result.ok() && i < ids.size(); ++i) {
+    st.Reset();
+    st.Bind(1, ids[i]);
+    if (st.Step() != SQLITE_DONE) {
+      result = Error(db_, "complete callback");
+    } else if (sqlite3_changes(db_) == 0) {
+      result = absl::NotFoundError(absl::StrCat("event store: no callback ", ids[i]));
+    }
   }
-  return absl::OkStatus();
+  if (result.ok()) result = Exec("COMMIT");
+  if (!result.ok()) Exec("ROLLBACK");
+  return result;
 }
 
 absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::AppendIfChanged(

@@ -28,7 +28,7 @@ class SqliteEventStore final : public EventStore {
       const std::string& shop, const std::string& payment_id, absl::Time received_at,
       barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK) override;
   absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) override;
-  absl::Status CompleteCallback(int64_t id) override;
+  absl::Status CompleteCallbacks(const std::vector<int64_t>& ids) override;
   absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
       barion::v1::PaymentEvent event) override;
   absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const std::string& after,

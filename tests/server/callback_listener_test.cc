@@ -21,7 +21,7 @@ class BrokenStore final : public EventStore {
   absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int) override {
     return std::vector<PendingCallback>();
   }
-  absl::Status CompleteCallback(int64_t) override { return absl::OkStatus(); }
+  absl::Status CompleteCallbacks(const std::vector<int64_t>&) override { return absl::OkStatus(); }
   absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
       barion::v1::PaymentEvent) override {
     return std::nullopt;

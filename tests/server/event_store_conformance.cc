@@ -60,9 +60,12 @@ TEST_P(EventStoreConformanceTest, RecordedCallbacksArePendingUntilCompletedAndSu
   EXPECT_EQ((*pending)[0].received_at, t);
   EXPECT_EQ((*pending)[0].source, v1::EVENT_SOURCE_CALLBACK);
   EXPECT_EQ((*pending)[1].source, v1::EVENT_SOURCE_RPC);
-  ASSERT_TRUE(store_->CompleteCallback(*a).ok());
-  EXPECT_TRUE(store_->CompleteCallback(*a).ok()) << "completing twice is fine";
-  EXPECT_EQ(store_->CompleteCallback(424242).code(), absl::StatusCode::kNotFound);
+  // All or none: an unknown id marks nothing.
+  EXPECT_EQ(store_->CompleteCallbacks({*a, 424242}).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->PendingCallbacks(10)->size(), 2u);
+  ASSERT_TRUE(store_->CompleteCallbacks({*a}).ok());
+  EXPECT_TRUE(store_->CompleteCallbacks({*a}).ok()) << "completing twice is fine";
+  EXPECT_TRUE(store_->CompleteCallbacks({}).ok());
   pending = store_->PendingCallbacks(10);
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_EQ((*pending)[0].id, *b);
