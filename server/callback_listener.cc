@@ -1,5 +1,10 @@
 #include "server/callback_listener.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -35,7 +40,16 @@ absl::StatusOr<std::unique_ptr<CallbackListener>> CallbackListener::Start(
   server->set_keep_alive_timeout(5);
   server->set_payload_max_length(options.max_body_bytes);
   server->set_tcp_nodelay(true);
-  server->new_task_queue = [] { return new httplib::ThreadPool(16); };
+  server->new_task_queue = [] { return new httplib::ThreadPool(32); };
+  // Debian's cpp-httplib 0.11 listens with a backlog of 5 (compiled into the library): a burst
+  // of callbacks on new connections overflows it, and the dropped SYNs are retried a second
+  // later. Keep the listening socket (the options hook sees only it) to raise the backlog.
+  auto listen_fd = std::make_shared<int>(-1);
+  server->set_socket_options([listen_fd](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    *listen_fd = sock;
+  });
 
   auto handle = [shops = options.shops, store, on_recorded = std::move(on_recorded)](
                     const httplib::Request& req, httplib::Response& res) {
@@ -82,6 +96,10 @@ absl::StatusOr<std::unique_ptr<CallbackListener>> CallbackListener::Start(
   if (listener->port_ <= 0) {
     return absl::UnavailableError(
         absl::StrCat("callback_address: cannot listen on ", options.address));
+  }
+  if (*listen_fd >= 0 && ::listen(*listen_fd, options.listen_backlog) != 0) {
+    LogWarning(
+        absl::StrCat("callback listener: backlog stays at httplib's 5: ", std::strerror(errno)));
   }
   listener->address_ = absl::StrCat(host, ":", listener->port_);
   listener->server_ = std::move(server);

@@ -34,6 +34,7 @@ class CallbackListener {
     std::set<std::string> shops;          // the configured shop names
     size_t max_body_bytes = 4096;
     absl::Duration io_timeout = absl::Seconds(5);  // per read/write: slow clients are cut off
+    int listen_backlog = 1024;                     // connections waiting to be accepted
   };
 
   // Starts listening. `store` is not owned and must outlive the listener; `on_recorded` is

@@ -321,6 +321,7 @@ class Bench {
       if (due > now) absl::SleepFor(due - now);
       acked += PostCallback(client, steady, i) ? 1 : 0;
     }
+    client.stop();  // frees its listener thread for the burst
     AwaitDeliveries(subs, latency_callbacks);
     const Cpu cpu1 = CpuOf(pid);
     const Cpu self1 = CpuOf(getpid());
@@ -342,16 +343,25 @@ class Bench {
     burst_payments.Add(PaidPayments(burst));
     subs = Subscribe(n_subscribers, &burst_payments);
     std::atomic<int> next{0}, ok{0};
+    std::atomic<int64_t> slowest_us{0};
     const absl::Time t0 = absl::Now();
     std::vector<std::thread> posters;
     for (int p = 0; p < absl::GetFlag(FLAGS_posters); ++p) {
       posters.emplace_back([&] {
         httplib::Client c = CallbackClient();
-        for (int i = next++; i < burst; i = next++) ok += PostCallback(c, burst_payments, i);
+        for (int i = next++; i < burst; i = next++) {
+          const absl::Time t = absl::Now();
+          ok += PostCallback(c, burst_payments, i);
+          const int64_t us = absl::ToInt64Microseconds(absl::Now() - t);
+          int64_t prev = slowest_us.load();
+          while (us > prev && !slowest_us.compare_exchange_weak(prev, us)) {
+          }
+        }
       });
     }
     for (auto& t : posters) t.join();
     const double ack_s = absl::ToDoubleSeconds(absl::Now() - t0);
+    std::printf("  slowest acknowledgement in the burst: %.1f ms\n", slowest_us.load() / 1e3);
     AwaitDeliveries(subs, burst);
     const double all_s = absl::ToDoubleSeconds(absl::Now() - t0);
     int delivered = 0;

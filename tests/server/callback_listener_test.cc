@@ -1,6 +1,8 @@
 #include "server/callback_listener.h"
 
 #include <atomic>
+#include <thread>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "httplib.h"
@@ -75,6 +77,32 @@ class CallbackListenerTest : public testing::Test {
   std::unique_ptr<httplib::Client> client_;
   std::atomic<int> notified_{0};
 };
+
+// A burst of callbacks on new connections (Barion opens one per callback) is answered at
+// once: none waits for a dropped SYN to be retried a second later (httplib's own backlog is 5).
+TEST_F(CallbackListenerTest, AnswersABurstOfNewConnectionsWithoutStalling) {
+  constexpr int kClients = 128;
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0};
+  std::atomic<int64_t> slowest_ms{0};
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&] {
+      httplib::Client c("127.0.0.1", listener_->port());
+      c.set_connection_timeout(5);
+      const absl::Time start = absl::Now();
+      auto res = c.Post((std::string("/callback/web?paymentId=") + kId).c_str(), "", "");
+      const int64_t ms = absl::ToInt64Milliseconds(absl::Now() - start);
+      int64_t prev = slowest_ms.load();
+      while (ms > prev && !slowest_ms.compare_exchange_weak(prev, ms)) {
+      }
+      if (res && res->status == 200) ++ok;
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), kClients);
+  EXPECT_LT(slowest_ms.load(), 900) << "a connection waited for a SYN retransmission";
+  EXPECT_EQ(store_->PendingCallbacks(1000)->size(), static_cast<size_t>(kClients));
+}
 
 TEST_F(CallbackListenerTest, RecordsTheQueryPaymentIdBeforeAnswering200) {
   auto res = client_->Post((std::string("/callback/web?paymentId=") + kId).c_str(), "", "");

@@ -1,0 +1,33 @@
+# Sourced by the benchmark scripts. bench_setup TARGETS...: installs what is missing, builds
+# TARGETS with -c opt, makes $work (removed on exit, with the processes $gw and $sb killed) and
+# a random POSKey. bench_sandbox [FLAGS...]: starts the sandbox on free ports; sets sb, https,
+# http, ca. bench_gateway FLAGS...: starts the gateway with its log in $work/gateway.log; sets gw
+# and waits for its addresses file $work/gw.
+bench_setup() {
+  cd "$(dirname "${BASH_SOURCE[0]}")/.."
+  bash tools/install_deps.sh
+  bazel build -c opt "$@" >/dev/null 2>&1 || bazel build -c opt "$@"
+  work=$(mktemp -d)
+  export BARION_POS_KEY="$(openssl rand -hex 16)"
+  trap 'kill "${gw:-}" "${sb:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+  trap 'echo "bench failed; gateway log tail:" >&2; tail -20 "$work/gateway.log" >&2 || true' ERR
+}
+
+bench_sandbox() {
+  bazel-bin/sandbox/barion_sandbox --http_address=127.0.0.1:0 --https_address=127.0.0.1:0 \
+    --data_dir="$work/sandbox" --addresses_file="$work/sb" --rate_limit=false "$@" \
+    >/dev/null 2>&1 &
+  sb=$!
+  for _ in $(seq 100); do [ -s "$work/sb" ] && break; sleep 0.05; done
+  https=$(sed -n 's/^https=//p' "$work/sb")
+  http=$(sed -n 's/^http=//p' "$work/sb")
+  ca=$(sed -n 's/^ca=//p' "$work/sb")
+}
+
+bench_gateway() {
+  (cd "$work" && exec "$OLDPWD/bazel-bin/server/barion_gateway" --addresses_file="$work/gw" \
+    --log_calls=false "$@") >"$work/gateway.log" 2>&1 &
+  gw=$!
+  for _ in $(seq 100); do [ -s "$work/gw" ] && break; sleep 0.05; done
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+}
