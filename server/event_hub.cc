@@ -326,6 +326,10 @@ void EventHub::EndStream(Stream* s, absl::StatusCode code, absl::string_view rea
   s->final_why_ = std::string(why);
   s->queue_.clear();
   s->live_ = false;
+  if (code != absl::StatusCode::kCancelled && reason != "GATEWAY_SHUTTING_DOWN") {
+    LogWarning(absl::StrCat("subscription of ", s->context_->peer(), " ended (", reason, "): ", why,
+                            "; it may resume after cursor ", s->written_));
+  }
   Pump(s);
 }
 
@@ -421,6 +425,8 @@ void EventHub::TimerLoop() {
           s->final_reason_ = "SUBSCRIBER_TOO_SLOW";
           s->final_why_ = absl::StrCat("the subscriber took no message for ",
                                        absl::FormatDuration(options_.write_timeout));
+          LogWarning(absl::StrCat("subscription of ", s->context_->peer(),
+                                  " ended (SUBSCRIBER_TOO_SLOW): ", s->final_why_));
           ops_.push_back({s, true, FinalStatus(*s)});
         } else if (!s->cancel_sent_ && now - s->write_started_ > 2 * options_.write_timeout) {
           // Still not reading: free the stream. (Under the lock: the call may end any time
