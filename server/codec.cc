@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/time_util.h"
 #include "rapidjson/document.h"
+#include "rapidjson/memorystream.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "server/money.h"
@@ -479,11 +480,15 @@ class MemberCopier {
   }
 
  private:
+  // Only the first occurrence of the member is copied: a repeated key must not make the writer
+  // emit a second root value (found by tests/fuzz/codec_fuzzer.cc).
   template <typename F>
   bool Emit(F f) {
     if (copying_) return f();
     if (depth_ == 1 && selected_) {
       selected_ = false;
+      if (copied_) return true;
+      copied_ = true;
       return f();
     }
     return true;
@@ -492,9 +497,12 @@ class MemberCopier {
   bool Open(F f) {
     ++depth_;
     if (!copying_ && depth_ == 2 && selected_) {
-      copying_ = true;
-      copy_depth_ = depth_;
       selected_ = false;
+      if (!copied_) {
+        copying_ = true;
+        copied_ = true;
+        copy_depth_ = depth_;
+      }
     }
     return copying_ ? f() : true;
   }
@@ -515,15 +523,21 @@ class MemberCopier {
   int copy_depth_ = 0;
   bool selected_ = false;
   bool copying_ = false;
+  bool copied_ = false;
 };
+
+// Numbers keep their exact text (money). Text that is not UTF-8 fails the parse: protobuf strings
+// must be UTF-8, and a client would refuse the whole response.
+constexpr unsigned kParseFlags =
+    rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag;
 
 std::string CopyMemberVerbatim(const std::string& body, const char* name) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   MemberCopier copier(name, &w);
   rapidjson::Reader reader;
-  rapidjson::StringStream stream(body.c_str());
-  reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, copier);
+  rapidjson::MemoryStream stream(body.data(), body.size());
+  reader.Parse<kParseFlags>(stream, copier);
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
@@ -882,7 +896,7 @@ ParsedAnswer ParsedAnswer::Parse(absl::string_view body) {
   ParsedAnswer answer;
   answer.document_->body = std::string(body);
   rapidjson::Document& doc = answer.document_->doc;
-  doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(answer.document_->body.c_str());
+  doc.Parse<kParseFlags>(answer.document_->body.data(), answer.document_->body.size());
   ErrorEnvelope& env = answer.envelope_;
   if (doc.HasParseError() || !doc.IsObject()) return answer;
   env.is_json_object = true;

@@ -603,3 +603,48 @@ TEST(BarionTimeTest, AcceptsZeroToSevenFractionalDigitsWithOrWithoutZ) {
 
 }  // namespace
 }  // namespace barion_gateway::server
+
+namespace barion_gateway::server {
+namespace {
+
+// Found by tests/fuzz/codec_fuzzer.cc: text that is not UTF-8 used to reach the response, which a
+// client's protobuf runtime refuses to parse. Such an answer is malformed.
+TEST(ParsedAnswerTest, TextThatIsNotUtf8IsNotAnAnswer) {
+  const std::string body = "{\"PaymentId\":\"4f1d\xff\xfe\",\"Status\":\"Prepared\"}";
+  ParsedAnswer answer = ParsedAnswer::Parse(body);
+  EXPECT_FALSE(answer.envelope().is_json_object);
+  barion::v1::StartPaymentResponse r;
+  EXPECT_EQ(DecodeStartPayment(answer, &r).code(), absl::StatusCode::kInvalidArgument);
+  // Valid UTF-8 beyond ASCII still passes.
+  ParsedAnswer ok = ParsedAnswer::Parse("{\"PaymentId\":\"\xc3\xa1rv\xc3\xadz\"}");
+  EXPECT_TRUE(DecodeStartPayment(ok, &r).ok());
+  EXPECT_EQ(r.payment_id(), "\xc3\xa1rv\xc3\xadz");
+}
+
+}  // namespace
+}  // namespace barion_gateway::server
+
+namespace barion_gateway::server {
+namespace {
+
+// Found by tests/fuzz/codec_fuzzer.cc: a repeated ThreeDSAuthClientData key made the verbatim
+// copier write two root values (an assertion in RapidJSON's writer). The first one is kept.
+TEST(DecodeStartPaymentTest, ARepeatedOpaqueMemberIsCopiedOnce) {
+  barion::v1::StartPaymentResponse r;
+  ASSERT_TRUE(DecodeStartPayment(ParsedAnswer::Parse(R"json({"PaymentId": "x",
+      "ThreeDSAuthClientData": {"Url": "a"}, "threedsauthclientdata": null,
+      "ThreeDSAuthClientData": [1]})json"),
+                                 &r)
+                  .ok());
+  EXPECT_EQ(r.three_ds_auth_client_data(), R"({"Url":"a"})");
+  // The first occurrence is null, which means absent, whatever follows.
+  barion::v1::StartPaymentResponse nulls;
+  ASSERT_TRUE(DecodeStartPayment(ParsedAnswer::Parse(R"json({"ThreeDSAuthClientData": null,
+      "ThreeDSAuthClientData": null, "ThreeDSAuthClientData": 7})json"),
+                                 &nulls)
+                  .ok());
+  EXPECT_EQ(nulls.three_ds_auth_client_data(), "");
+}
+
+}  // namespace
+}  // namespace barion_gateway::server
