@@ -20,6 +20,9 @@ ABSL_FLAG(std::string, data_dir, "data/sandbox",
 ABSL_FLAG(std::string, shops, "demo:BARION_POS_KEY:demo-shop@sandbox.local",
           "Comma-separated shops as name:POSKEY_ENV_VAR:payee-email. The POSKey is read from the "
           "named environment variable, never from a flag.");
+ABSL_FLAG(std::string, wallets, "demo:BARION_WALLET_API_KEY:demo-wallet@sandbox.local",
+          "Comma-separated wallets (API-key endpoints) as name:APIKEY_ENV_VAR:email. A wallet "
+          "whose variable is not set is left out, with a notice.");
 ABSL_FLAG(double, time_scale, 1.0, "Multiplies callback retry delays (0.01 = 100x faster).");
 ABSL_FLAG(int, auth_failure_status, 400, "HTTP status of AuthenticationFailed answers.");
 ABSL_FLAG(bool, rate_limit, true, "Apply Barion's PaymentState limit (2 per payment per 5 s).");
@@ -57,6 +60,22 @@ int main(int argc, char** argv) {
       return 2;
     }
     options.shops.push_back({parts[0], key, parts[2], true});
+  }
+  for (absl::string_view spec :
+       absl::StrSplit(absl::GetFlag(FLAGS_wallets), ',', absl::SkipEmpty())) {
+    std::vector<std::string> parts = absl::StrSplit(spec, ':');
+    if (parts.size() != 3) {
+      std::fprintf(stderr, "--wallets: \"%s\" is not name:ENV_VAR:email\n",
+                   std::string(spec).c_str());
+      return 2;
+    }
+    const char* key = std::getenv(parts[1].c_str());
+    if (key == nullptr || *key == '\0') {
+      std::fprintf(stderr, "--wallets: wallet %s left out: environment variable %s is not set\n",
+                   parts[0].c_str(), parts[1].c_str());
+      continue;
+    }
+    options.wallets.push_back({parts[0], key, parts[2]});
   }
   absl::StatusOr<std::unique_ptr<sb::Sandbox>> sandbox = sb::Sandbox::Start(options);
   if (!sandbox.ok()) {

@@ -271,8 +271,21 @@ struct ShopState {
   bool closed = false;
 };
 
+struct WalletAccount {
+  std::string id;  // 32 lower-case hex digits
+  std::string currency;
+  Dec available;
+  Dec blocked;
+};
+
+struct ApiWallet {
+  SandboxWallet config;
+  std::vector<WalletAccount> accounts;
+};
+
 struct Fault {
-  std::string mode;  // status_500 | status_503_html | slow | reset | malformed | rate_limited
+  // status_404 | status_500 | status_503_html | slow | reset | malformed | rate_limited
+  std::string mode;
   std::string path_prefix;
   int remaining = 1;
   absl::Duration delay = absl::Seconds(2);
@@ -341,6 +354,11 @@ class Sandbox::Impl {
   void ControlToken(const httplib::Request& req, httplib::Response& res);
   void ControlShop(const httplib::Request& req, httplib::Response& res);
   void ControlWallet(const httplib::Request& req, httplib::Response& res);
+  void HandleAccounts(const httplib::Request& req, httplib::Response& res);
+  void HandleTransferEmail(const httplib::Request& req, httplib::Response& res);
+  // The wallet of the request's x-api-key, or nullptr after answering AuthenticationFailed.
+  ApiWallet* AuthenticateWallet(const httplib::Request& req, httplib::Response& res)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ControlFaults(const httplib::Request& req, httplib::Response& res);
   void ControlStats(const httplib::Request& req, httplib::Response& res);
   void ControlCallbacks(const httplib::Request& req, httplib::Response& res);
@@ -395,8 +413,9 @@ class Sandbox::Impl {
   absl::Notification stopped_;
 
   absl::Mutex mu_;
-  std::map<std::string, ShopState> shops_ ABSL_GUARDED_BY(mu_);  // by normalized POSKey
-  std::set<std::string> wallets_ ABSL_GUARDED_BY(mu_);           // lower-case e-mails
+  std::map<std::string, ShopState> shops_ ABSL_GUARDED_BY(mu_);        // by normalized POSKey
+  std::set<std::string> wallets_ ABSL_GUARDED_BY(mu_);                 // lower-case e-mails
+  std::map<std::string, ApiWallet> api_wallets_ ABSL_GUARDED_BY(mu_);  // by API key
   std::map<std::string, Payment> payments_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Token> tokens_ ABSL_GUARDED_BY(mu_);  // shop + '/' + recurrence id
   std::deque<Fault> faults_ ABSL_GUARDED_BY(mu_);
@@ -516,6 +535,19 @@ absl::Status Sandbox::Impl::Start() {
     }
   }
   if (options_.shops.empty()) return absl::InvalidArgumentError("the sandbox needs a shop");
+  {
+    absl::MutexLock lock(&mu_);
+    for (const SandboxWallet& w : options_.wallets) {
+      if (w.api_key.empty() || w.email.empty()) {
+        return absl::InvalidArgumentError("every sandbox wallet needs an API key and an e-mail");
+      }
+      ApiWallet wallet{w, {}};
+      wallet.accounts.push_back({RandomHex(16), "HUF", *Dec::Parse("1000000"), Dec{}});
+      wallet.accounts.push_back({RandomHex(16), "EUR", *Dec::Parse("5000"), Dec{}});
+      api_wallets_[absl::AsciiStrToLower(w.api_key)] = std::move(wallet);
+      wallets_.insert(absl::AsciiStrToLower(w.email));
+    }
+  }
 
   auto configure = [this](httplib::Server& server) {
     const int threads = options_.threads;
@@ -614,6 +646,10 @@ void Sandbox::Impl::Route(httplib::Server& server) {
               op([this](const auto& q, auto& r) { HandleCancelAuthorization(q, r); }));
   server.Post("/v2/Payment/Refund", op([this](const auto& q, auto& r) { HandleRefund(q, r); }));
   server.Post("/v2/Payment/Complete", op([this](const auto& q, auto& r) { HandleComplete(q, r); }));
+  server.Get("/v2/Accounts/Get", op([this](const auto& q, auto& r) { HandleAccounts(q, r); }));
+  server.Get("/v2/Accounts", op([this](const auto& q, auto& r) { HandleAccounts(q, r); }));
+  server.Post("/v2/Transfer/Email",
+              op([this](const auto& q, auto& r) { HandleTransferEmail(q, r); }));
   server.Get("/Pay", [this](const auto& q, auto& r) { HandlePayPage(q, r); });
 
   server.Post(R"(/_sandbox/payments/([0-9a-fA-F-]+)/(pay|start|cancel|expire))",
@@ -659,7 +695,11 @@ bool Sandbox::Impl::ApplyFault(const httplib::Request& req, httplib::Response& r
     stopped_.WaitForNotificationWithTimeout(fault.delay);
     return false;  // then answer normally, late
   }
-  if (fault.mode == "status_500") {
+  if (fault.mode == "status_404") {
+    Json(res, 404,
+         absl::StrCat("{\"Message\":\"No HTTP resource was found that matches the request URI '",
+                      Endpoint(req), "'.\"}"));
+  } else if (fault.mode == "status_500") {
     Json(res, 500, "{\"Message\":\"An error has occurred.\"}");
   } else if (fault.mode == "status_503_html") {
     res.status = 503;
@@ -1778,6 +1818,139 @@ void Sandbox::Impl::ControlShop(const httplib::Request& req, httplib::Response& 
   ControlAnswer(res, 404, "unknown shop");
 }
 
+ApiWallet* Sandbox::Impl::AuthenticateWallet(const httplib::Request& req, httplib::Response& res) {
+  auto it = api_wallets_.find(absl::AsciiStrToLower(req.get_header_value("x-api-key")));
+  if (it == api_wallets_.end()) {
+    SendErrors(res, options_.auth_failure_status,
+               {{"AuthenticationFailed", "User authentication failed.",
+                 "The login information provided is incorrect."}},
+               Endpoint(req), "");
+    return nullptr;
+  }
+  return &it->second;
+}
+
+void Sandbox::Impl::HandleAccounts(const httplib::Request& req, httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  const ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("Accounts");
+  w.StartArray();
+  for (const WalletAccount& a : wallet->accounts) {
+    w.StartObject();
+    w.Key("AccountId");
+    w.String(Hyphenated(a.id).c_str());
+    w.Key("Currency");
+    w.String(a.currency.c_str());
+    w.Key("Balance");
+    w.StartObject();
+    w.Key("Available");
+    w.RawValue(a.available.Format().c_str(), a.available.Format().size(), rapidjson::kNumberType);
+    w.Key("Blocked");
+    w.RawValue(a.blocked.Format().c_str(), a.blocked.Format().size(), rapidjson::kNumberType);
+    w.EndObject();
+    w.Key("TopUpInfo");
+    w.StartObject();
+    w.Key("BBANCountry");
+    w.String("HU");
+    w.Key("IBAN");
+    w.String(absl::StrCat("HU42", a.id.substr(0, 20)).c_str());
+    w.Key("Reference");
+    w.String(a.id.substr(0, 10).c_str());
+    w.Key("SwiftCode");
+    w.String("GIBAHUHB");
+    w.Key("Beneficiary");
+    w.StartObject();
+    w.Key("Name");
+    w.String("Barion Payment Zrt.");
+    w.Key("Country");
+    w.String("HU");
+    w.Key("City");
+    w.String("Budapest");
+    w.Key("Zip");
+    w.String("1117");
+    w.Key("Street");
+    w.String("Infopark setany 1.");
+    w.EndObject();
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  WriteErrors(w, {}, Endpoint(req), "");
+  w.EndObject();
+  Json(res, 200, b.GetString());
+}
+
+void Sandbox::Impl::HandleTransferEmail(const httplib::Request& req, httplib::Response& res) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  const std::string endpoint = Endpoint(req);
+  auto invalid = [&](const std::string& description) {
+    SendErrors(res, 400, {{"ModelValidationError", "Model validation error", description}},
+               endpoint, "");
+  };
+  if (!body.IsObject()) return invalid("The request body is not a JSON object.");
+  const std::string source = Str(body, "SourceAccountId");
+  if (NormalizeId(source).size() != 32) {
+    return invalid("The SourceAccountId field is not a valid GUID.");
+  }
+  const Value* amount = Get(body, "Amount");
+  const std::string currency = amount != nullptr ? Str(*amount, "Currency") : "";
+  absl::optional<Dec> value =
+      amount != nullptr ? Dec::Parse(Str(*amount, "Value")) : absl::optional<Dec>();
+  if (CurrencyScale(currency) < 0) return invalid("The Amount.Currency field is invalid.");
+  if (!value || value->units <= 0 || value->Scale() > std::max(CurrencyScale(currency), 0)) {
+    return invalid("The Amount.Value must be greater than 0.");
+  }
+  const std::string target = absl::AsciiStrToLower(Str(body, "TargetEmail"));
+  if (target.find('@') == std::string::npos) {
+    return invalid("The TargetEmail field is not a valid e-mail address.");
+  }
+  if (Str(body, "Comment").size() > 1000) {
+    return invalid("The field Comment must be a string with a maximum length of 1000.");
+  }
+  auto account = std::find_if(wallet->accounts.begin(), wallet->accounts.end(),
+                              [&](const WalletAccount& a) { return a.id == NormalizeId(source); });
+  if (account == wallet->accounts.end()) {
+    return invalid("The SourceAccountId is not an account of this wallet.");
+  }
+  if (account->currency != currency) {
+    SendErrors(res, 400,
+               {{"InvalidCurrency", "Invalid currency",
+                 "The currency of the amount differs from the source account's."}},
+               endpoint, "");
+    return;
+  }
+  if (target == absl::AsciiStrToLower(wallet->config.email)) {
+    SendErrors(res, 400,
+               {{"TheSourceAndDestinationAccountsAreMatched", "Same account",
+                 "The source and the destination accounts are the same."}},
+               endpoint, "");
+    return;
+  }
+  if (account->available < *value) {
+    SendErrors(res, 400,
+               {{"InsufficientFunds", "Insufficient funds",
+                 "The balance of the source account is not enough for the transfer."}},
+               endpoint, "");
+    return;
+  }
+  account->available = account->available - *value;
+  // The recipient's money: credited when it is one of the sandbox's API wallets.
+  for (auto& [key, other] : api_wallets_) {
+    if (absl::AsciiStrToLower(other.config.email) != target) continue;
+    for (WalletAccount& a : other.accounts) {
+      if (a.currency == currency) a.available = a.available + *value;
+    }
+  }
+  Json(res, 200, "{\"IsTransferSuccessful\":true,\"Errors\":[]}");
+}
+
 void Sandbox::Impl::ControlWallet(const httplib::Request& req, httplib::Response& res) {
   rapidjson::Document body = ControlBody(req);
   const std::string email = absl::AsciiStrToLower(Str(body, "email"));
@@ -1800,12 +1973,12 @@ void Sandbox::Impl::ControlFaults(const httplib::Request& req, httplib::Response
   rapidjson::Document body = ControlBody(req);
   Fault f;
   f.mode = Str(body, "mode");
-  static const std::set<std::string> kModes = {"status_500", "status_503_html", "slow",
-                                               "reset",      "malformed",       "rate_limited"};
+  static const std::set<std::string> kModes = {
+      "status_404", "status_500", "status_503_html", "slow", "reset", "malformed", "rate_limited"};
   if (!kModes.count(f.mode)) {
     ControlAnswer(res, 400,
-                  "mode must be status_500, status_503_html, slow, reset, malformed or "
-                  "rate_limited");
+                  "mode must be status_404, status_500, status_503_html, slow, reset, malformed "
+                  "or rate_limited");
     return;
   }
   f.path_prefix = Str(body, "path_prefix");

@@ -35,11 +35,20 @@ struct SandboxShop {
   bool recurring_allowed = true;
 };
 
+// A business wallet reachable with an API key (wallet endpoints, API.md §3.12). It gets a HUF
+// account with 1,000,000 and an EUR account with 5,000.00.
+struct SandboxWallet {
+  std::string name;     // for logs
+  std::string api_key;  // 32 hex digits
+  std::string email;    // the wallet's e-mail
+};
+
 struct SandboxOptions {
   std::string http_address = "127.0.0.1:0";   // "" disables plain HTTP
   std::string https_address = "127.0.0.1:0";  // "" disables HTTPS
   std::string tls_dir;  // where ca.pem / ca-key.pem live (generated); required for HTTPS
   std::vector<SandboxShop> shops;
+  std::vector<SandboxWallet> wallets;
   // Multiplies callback retry delays and the callback timeout (0.001 makes 2 s into 2 ms).
   double time_scale = 1.0;
   // HTTP status of AuthenticationFailed answers (400 as recorded in 2021; 401 per newer docs).

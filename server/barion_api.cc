@@ -26,29 +26,30 @@ std::string Shorten(absl::string_view text) {
 
 }  // namespace
 
-absl::StatusOr<ParsedAnswer> BarionApi::Get(const std::string& path, const std::string& pos_key,
-                                            absl::Time deadline) const {
+absl::StatusOr<ParsedAnswer> BarionApi::Get(const std::string& path, const std::string& key,
+                                            absl::Time deadline, KeyHeader header) const {
   HttpRequest request;
   request.method = "GET";
   request.path = path;
   request.deadline = deadline;
-  return Call(std::move(request), pos_key);
+  return Call(std::move(request), key, header);
 }
 
-absl::StatusOr<ParsedAnswer> BarionApi::Post(const std::string& path, const std::string& pos_key,
-                                             std::string body, absl::Time deadline) const {
+absl::StatusOr<ParsedAnswer> BarionApi::Post(const std::string& path, const std::string& key,
+                                             std::string body, absl::Time deadline,
+                                             KeyHeader header) const {
   HttpRequest request;
   request.method = "POST";
   request.path = path;
   request.body = std::move(body);
   request.deadline = deadline;
-  return Call(std::move(request), pos_key);
+  return Call(std::move(request), key, header);
 }
 
-absl::StatusOr<ParsedAnswer> BarionApi::Call(HttpRequest request,
-                                             const std::string& pos_key) const {
+absl::StatusOr<ParsedAnswer> BarionApi::Call(HttpRequest request, const std::string& key,
+                                             KeyHeader header) const {
   const bool mutation = request.method != "GET";
-  request.headers.emplace_back("x-pos-key", pos_key);
+  request.headers.emplace_back(header == KeyHeader::kApiKey ? "x-api-key" : "x-pos-key", key);
   absl::StatusOr<HttpResponse> response = transport_->Send(request);
   if (!response.ok()) {
     // The transport's message is its own secret-free text.

@@ -1,6 +1,6 @@
 // BarionApi: one Barion REST call, from an encoded body to a parsed answer or a mapped error.
 //
-// It adds the x-pos-key header (the only place the POSKey is used), sends through the
+// It adds the x-pos-key or x-api-key header (the only place the keys are used), sends through the
 // HttpTransport, parses the answer once, and decides: a 2xx JSON answer with an empty `Errors`
 // array is success; Barion's `Errors` become BarionErrorStatus (even on HTTP 200, as for a
 // failed synchronous token charge); everything else becomes UpstreamFailureStatus, telling
@@ -18,20 +18,27 @@
 
 namespace barion_gateway::server {
 
+// Which secret authenticates a call: a shop's POSKey (payment operations) or a wallet's API key
+// (wallet operations).
+enum class KeyHeader { kPosKey, kApiKey };
+
 class BarionApi {
  public:
   // `transport` is not owned and must outlive this object.
   explicit BarionApi(HttpTransport* transport) : transport_(transport) {}
 
   // GET `path` (PaymentState v4). Thread-safe.
-  absl::StatusOr<ParsedAnswer> Get(const std::string& path, const std::string& pos_key,
-                                   absl::Time deadline) const;
+  absl::StatusOr<ParsedAnswer> Get(const std::string& path, const std::string& key,
+                                   absl::Time deadline,
+                                   KeyHeader header = KeyHeader::kPosKey) const;
   // POST `body` to `path`. Thread-safe.
-  absl::StatusOr<ParsedAnswer> Post(const std::string& path, const std::string& pos_key,
-                                    std::string body, absl::Time deadline) const;
+  absl::StatusOr<ParsedAnswer> Post(const std::string& path, const std::string& key,
+                                    std::string body, absl::Time deadline,
+                                    KeyHeader header = KeyHeader::kPosKey) const;
 
  private:
-  absl::StatusOr<ParsedAnswer> Call(HttpRequest request, const std::string& pos_key) const;
+  absl::StatusOr<ParsedAnswer> Call(HttpRequest request, const std::string& key,
+                                    KeyHeader header) const;
 
   HttpTransport* transport_;
 };

@@ -732,6 +732,22 @@ std::string EncodeRefund(const v1::RefundRequest& r) {
   return Finish(buffer);
 }
 
+std::string EncodeSendMoneyByEmail(const v1::SendMoneyByEmailRequest& r) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  Str(w, "SourceAccountId", r.source_account_id());
+  Key(w, "Amount");
+  w.StartObject();
+  Str(w, "Currency", CurrencyCode(r.currency()));
+  Amount(w, "Value", r.amount());
+  w.EndObject();
+  Str(w, "TargetEmail", r.target_email());
+  Str(w, "Comment", r.comment());
+  w.EndObject();
+  return Finish(buffer);
+}
+
 std::string EncodeComplete(const v1::CompleteRequest& r) {
   return EncodePaymentIdOnly(r.payment_id());
 }
@@ -870,6 +886,50 @@ absl::Status DecodeRefund(const ParsedAnswer& answer, v1::RefundResponse* out) {
       r->set_status(Text(t, "Status"));
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status DecodeAccounts(const ParsedAnswer& answer, v1::GetAccountsResponse* out) {
+  if (!answer.envelope().is_json_object) return NotAnObject();
+  const rapidjson::Document& doc = DocumentOf(answer).doc;
+  const Value* accounts = Member(doc, "Accounts");
+  if (accounts == nullptr || !accounts->IsArray()) return absl::OkStatus();
+  for (const Value& a : accounts->GetArray()) {
+    v1::WalletAccount* account = out->add_accounts();
+    account->set_account_id(Text(a, "AccountId"));
+    account->set_currency(static_cast<v1::Currency>(
+        ReadEnum(a, "Currency", kCurrencies, account->mutable_currency_raw())));
+    const int scale = CurrencyScaleOf(account->currency_raw());
+    if (const Value* b = Member(a, "Balance"); b != nullptr && b->IsObject()) {
+      account->set_available_balance(CanonicalAmount(Text(*b, "Available"), scale));
+      account->set_blocked_balance(CanonicalAmount(Text(*b, "Blocked"), scale));
+    }
+    // Sources name the top-up details differently (API.md §3.12).
+    const Value* info = Member(a, "TopUpInfo");
+    if (info == nullptr) info = Member(a, "AccountInfo");
+    if (info != nullptr && info->IsObject()) {
+      v1::TopUpInformation* t = account->mutable_top_up_information();
+      t->set_bban_country(Text(*info, "BBANCountry"));
+      t->set_bban(Text(*info, "BBAN"));
+      t->set_iban(Text(*info, "IBAN"));
+      t->set_reference(Text(*info, "Reference"));
+      t->set_swift_code(Text(*info, "SwiftCode"));
+      if (const Value* b = Member(*info, "Beneficiary"); b != nullptr && b->IsObject()) {
+        v1::Beneficiary* ben = t->mutable_beneficiary();
+        ben->set_name(Text(*b, "Name"));
+        ben->set_country(Text(*b, "Country"));
+        ben->set_city(Text(*b, "City"));
+        ben->set_zip(Text(*b, "Zip"));
+        ben->set_street(Text(*b, "Street"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DecodeSendMoneyByEmail(const ParsedAnswer& answer, v1::SendMoneyByEmailResponse* out) {
+  if (!answer.envelope().is_json_object) return NotAnObject();
+  out->set_transfer_successful(Bool(DocumentOf(answer).doc, "IsTransferSuccessful"));
   return absl::OkStatus();
 }
 

@@ -23,6 +23,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "barion/v1/payment_service.pb.h"
+#include "barion/v1/wallet_service.pb.h"
 #include "server/errors.h"
 
 namespace barion_gateway::server {
@@ -33,6 +34,7 @@ std::string EncodeCapture(const barion::v1::CaptureRequest& request);
 std::string EncodeCancelAuthorization(const barion::v1::CancelAuthorizationRequest& request);
 std::string EncodeRefund(const barion::v1::RefundRequest& request);
 std::string EncodeComplete(const barion::v1::CompleteRequest& request);
+std::string EncodeSendMoneyByEmail(const barion::v1::SendMoneyByEmailRequest& request);
 
 // What an answer body says about errors.
 struct ErrorEnvelope {
@@ -73,6 +75,9 @@ absl::Status DecodeCancelAuthorization(const ParsedAnswer& answer,
                                        barion::v1::CancelAuthorizationResponse* out);
 absl::Status DecodeRefund(const ParsedAnswer& answer, barion::v1::RefundResponse* out);
 absl::Status DecodeComplete(const ParsedAnswer& answer, barion::v1::CompleteResponse* out);
+absl::Status DecodeAccounts(const ParsedAnswer& answer, barion::v1::GetAccountsResponse* out);
+absl::Status DecodeSendMoneyByEmail(const ParsedAnswer& answer,
+                                    barion::v1::SendMoneyByEmailResponse* out);
 
 // Barion's code of a currency ("HUF"), or "" for UNSPECIFIED and unknown values.
 std::string CurrencyCode(barion::v1::Currency currency);

@@ -1,5 +1,6 @@
 #include "server/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -74,6 +75,44 @@ absl::Status ValidateListenAddress(const std::string& address, const std::string
   return absl::OkStatus();
 }
 
+namespace {
+
+// A secret from the environment variable `env_name` or the file `file` (exactly one of them),
+// for the setting `{where}.{what}_env` / `_file`. Errors name the setting, never the secret.
+absl::StatusOr<std::string> ReadSecret(const std::string& source, const std::string& where,
+                                       const std::string& what, const std::string& env_name,
+                                       const std::string& file, const std::string& base_dir,
+                                       const EnvLookup& env) {
+  if (!env_name.empty() && !file.empty()) {
+    return Bad(source, where, absl::StrCat("set ", what, "_env or ", what, "_file, not both"));
+  }
+  if (!env_name.empty()) {
+    std::optional<std::string> key = env(env_name);
+    if (!key || key->empty()) {
+      return Bad(source, absl::StrCat(where, ".", what, "_env"),
+                 absl::StrCat("environment variable ", env_name, " is not set"));
+    }
+    return *key;
+  }
+  if (!file.empty()) {
+    const std::string path = Resolve(base_dir, file);
+    std::ifstream in(path);
+    if (!in)
+      return Bad(source, absl::StrCat(where, ".", what, "_file"),
+                 absl::StrCat("cannot read ", path));
+    std::stringstream content;
+    content << in.rdbuf();
+    std::string key(absl::StripAsciiWhitespace(content.str()));
+    if (key.empty()) {
+      return Bad(source, absl::StrCat(where, ".", what, "_file"), absl::StrCat(path, " is empty"));
+    }
+    return key;
+  }
+  return Bad(source, where, absl::StrCat(what, "_env or ", what, "_file is required"));
+}
+
+}  // namespace
+
 absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& source,
                                    const std::string& base_dir, const EnvLookup& env) {
   cfg::GatewayConfig file;
@@ -97,29 +136,10 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     if (!names.insert(s.name()).second) return Bad(source, where + ".name", "is used twice");
     ShopConfig shop;
     shop.name = s.name();
-    if (!s.pos_key_env().empty() && !s.pos_key_file().empty()) {
-      return Bad(source, where, "set pos_key_env or pos_key_file, not both");
-    }
-    if (!s.pos_key_env().empty()) {
-      std::optional<std::string> key = env(s.pos_key_env());
-      if (!key || key->empty()) {
-        return Bad(source, where + ".pos_key_env",
-                   absl::StrCat("environment variable ", s.pos_key_env(), " is not set"));
-      }
-      shop.pos_key = *key;
-    } else if (!s.pos_key_file().empty()) {
-      const std::string path = Resolve(base_dir, s.pos_key_file());
-      std::ifstream in(path);
-      if (!in) return Bad(source, where + ".pos_key_file", absl::StrCat("cannot read ", path));
-      std::stringstream content;
-      content << in.rdbuf();
-      shop.pos_key = std::string(absl::StripAsciiWhitespace(content.str()));
-      if (shop.pos_key.empty()) {
-        return Bad(source, where + ".pos_key_file", absl::StrCat(path, " is empty"));
-      }
-    } else {
-      return Bad(source, where, "pos_key_env or pos_key_file is required");
-    }
+    absl::StatusOr<std::string> key =
+        ReadSecret(source, where, "pos_key", s.pos_key_env(), s.pos_key_file(), base_dir, env);
+    if (!key.ok()) return key.status();
+    shop.pos_key = *std::move(key);
     for (char c : shop.pos_key) {
       if (!(absl::ascii_isxdigit(c) || c == '-')) {
         // Describe, never echo, the key.
@@ -141,6 +161,32 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
       return Bad(source, where + ".defaults.callback_url", "must be an absolute http(s) URL");
     }
     config.shops.push_back(std::move(shop));
+  }
+
+  std::set<std::string> wallet_names;
+  for (int i = 0; i < file.wallets_size(); ++i) {
+    const cfg::Wallet& w = file.wallets(i);
+    const std::string at = absl::StrCat("wallets[", i, "]");
+    if (!ValidShopName(w.name())) {
+      return Bad(source, at + ".name", "must be 1-64 characters of [a-z0-9_-]");
+    }
+    const std::string where = absl::StrCat(at, " (", w.name(), ")");
+    if (!wallet_names.insert(w.name()).second) {
+      return Bad(source, where + ".name", "is used twice");
+    }
+    WalletConfig wallet;
+    wallet.name = w.name();
+    absl::StatusOr<std::string> key =
+        ReadSecret(source, where, "api_key", w.api_key_env(), w.api_key_file(), base_dir, env);
+    if (!key.ok()) return key.status();
+    wallet.api_key = *std::move(key);
+    if (wallet.api_key.size() != 32 ||
+        !std::all_of(wallet.api_key.begin(), wallet.api_key.end(),
+                     [](char c) { return absl::ascii_isxdigit(c); })) {
+      // Describe, never echo, the key.
+      return Bad(source, where + ".api_key", "the API key must be 32 hex digits");
+    }
+    config.wallets.push_back(std::move(wallet));
   }
 
   const cfg::Barion& b = file.barion();
@@ -260,8 +306,8 @@ absl::StatusOr<Config> LoadConfigFile(const std::string& path, const EnvLookup& 
   return ParseConfig(content.str(), path, base_dir, env);
 }
 
-std::string DefaultConfigText() {
-  return R"pb(
+std::string DefaultConfigText(bool with_wallet) {
+  std::string text = R"pb(
     shops {
       name: "demo"
       pos_key_env: "BARION_POS_KEY"
@@ -273,6 +319,10 @@ std::string DefaultConfigText() {
     data_dir: "data"
     callback_public_base_url: "listener"
   )pb";
+  if (with_wallet) {
+    text += R"pb(wallets { name: "demo" api_key_env: "BARION_WALLET_API_KEY" })pb";
+  }
+  return text;
 }
 
 }  // namespace barion_gateway::server

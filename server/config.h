@@ -26,8 +26,15 @@ struct ShopConfig {
   std::string default_locale;
 };
 
+// A Barion wallet whose operations the gateway performs (WalletService).
+struct WalletConfig {
+  std::string name;
+  std::string api_key;  // secret: never logged
+};
+
 struct Config {
   std::vector<ShopConfig> shops;
+  std::vector<WalletConfig> wallets;
   std::string barion_base_url;
   std::string barion_ca_file;
   int max_connections = 32;
@@ -62,8 +69,9 @@ absl::StatusOr<Config> LoadConfigFile(const std::string& path, const EnvLookup& 
 // The embedded default configuration: one shop "demo" (POSKey from $BARION_POS_KEY, payee
 // demo-shop@sandbox.local) against the local sandbox at https://127.0.0.1:18443 with the CA
 // the sandbox writes to data/sandbox/ca.pem, callbacks on http://127.0.0.1:18090. Used when the
-// gateway runs without --config.
-std::string DefaultConfigText();
+// gateway runs without --config. With `with_wallet` (main: when $BARION_WALLET_API_KEY is set) it
+// also has the wallet "demo", whose API key is that variable's value.
+std::string DefaultConfigText(bool with_wallet = false);
 
 // Checks a host:port listen address (port 0-65535; host not empty). OK or INVALID_ARGUMENT.
 absl::Status ValidateListenAddress(const std::string& address, const std::string& setting);

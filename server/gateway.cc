@@ -128,6 +128,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   for (const ShopConfig& shop : config.shops) shop_names.insert(shop.name);
   gateway->event_service_ =
       std::make_unique<PaymentEventServiceImpl>(events, gateway->hub_.get(), std::move(shop_names));
+  gateway->wallet_service_ = std::make_unique<WalletServiceImpl>(
+      config.wallets, gateway->transport_.get(), config.default_timeout);
   gateway->processor_->Start();
   gateway->reconciler_->Start();
 
@@ -155,6 +157,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   builder.AddListeningPort(config.grpc_address, credentials, &gateway->grpc_port_);
   builder.RegisterService(gateway->payment_service_.get());
   builder.RegisterService(gateway->event_service_.get());
+  builder.RegisterService(gateway->wallet_service_.get());
   gateway->server_ = builder.BuildAndStart();
   if (gateway->server_ == nullptr || gateway->grpc_port_ == 0) {
     return absl::UnavailableError(
@@ -166,6 +169,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     health->SetServingStatus(true);
     health->SetServingStatus("barion.v1.PaymentService", true);
     health->SetServingStatus("barion.v1.PaymentEventService", true);
+    health->SetServingStatus("barion.v1.WalletService", true);
   }
   return gateway;
 }

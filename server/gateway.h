@@ -19,6 +19,7 @@
 #include "server/payment_event_service.h"
 #include "server/payment_service.h"
 #include "server/reconciler.h"
+#include "server/wallet_service.h"
 
 namespace barion_gateway::server {
 
@@ -54,6 +55,7 @@ class GatewayServer {
   std::unique_ptr<HttpTransport> transport_;
   std::unique_ptr<PaymentServiceImpl> payment_service_;
   std::unique_ptr<PaymentEventServiceImpl> event_service_;
+  std::unique_ptr<WalletServiceImpl> wallet_service_;
   std::unique_ptr<CallbackProcessor> processor_;
   std::unique_ptr<Reconciler> reconciler_;
   std::unique_ptr<CallbackListener> listener_;

@@ -63,7 +63,9 @@ int main(int argc, char** argv) {
   const std::string config_path = absl::GetFlag(FLAGS_config);
   absl::StatusOr<Config> config =
       config_path.empty()
-          ? srv::ParseConfig(srv::DefaultConfigText(), "embedded defaults", ".", srv::ProcessEnv())
+          ? srv::ParseConfig(
+                srv::DefaultConfigText(srv::ProcessEnv()("BARION_WALLET_API_KEY").has_value()),
+                "embedded defaults", ".", srv::ProcessEnv())
           : srv::LoadConfigFile(config_path, srv::ProcessEnv());
   if (!config.ok()) {
     srv::LogError(absl::StrCat("configuration rejected: ", config.status().message()));

@@ -3,11 +3,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "server/codec.h"
 #include "server/errors.h"
 #include "server/log.h"
+#include "server/rpc_support.h"
 #include "server/validation.h"
 
 namespace barion_gateway::server {
@@ -57,31 +57,16 @@ absl::StatusOr<const ShopConfig*> PaymentServiceImpl::ResolveShop(const std::str
 }
 
 absl::Time PaymentServiceImpl::DeadlineOf(const grpc::ServerContext* context) const {
-  const auto deadline = context->deadline();
-  const absl::Time fallback = absl::Now() + default_timeout_;
-  if (deadline == std::chrono::system_clock::time_point::max()) return fallback;
-  return std::min(absl::FromChrono(deadline), absl::Now() + absl::Minutes(10));
+  return RpcDeadline(*context, default_timeout_);
 }
 
 grpc::Status PaymentServiceImpl::Finish(const char* rpc, const std::string& shop,
                                         const std::string& payment_id, absl::Time start,
                                         const absl::Status& status) const {
-  if (CallLogging() || !status.ok()) {
-    std::string line = absl::StrFormat(
-        "rpc=%s shop=%s payment_id=%s code=%s latency_ms=%.2f", rpc, shop.empty() ? "-" : shop,
-        payment_id.empty() ? "-" : payment_id, absl::StatusCodeToString(status.code()),
-        absl::ToDoubleMilliseconds(absl::Now() - start));
-    const std::vector<std::string> reasons = ErrorReasons(status);
-    if (!reasons.empty()) absl::StrAppend(&line, " reason=", reasons.front());
-    if (status.ok() || status.code() == absl::StatusCode::kInvalidArgument ||
-        status.code() == absl::StatusCode::kNotFound ||
-        status.code() == absl::StatusCode::kFailedPrecondition) {
-      LogInfo(line);
-    } else {
-      LogWarning(line);
-    }
-  }
-  return ToGrpcStatus(status);
+  return FinishRpc(rpc,
+                   absl::StrCat("shop=", shop.empty() ? "-" : shop,
+                                " payment_id=", payment_id.empty() ? "-" : payment_id),
+                   start, status);
 }
 
 template <typename Request, typename Response>

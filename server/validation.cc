@@ -416,6 +416,25 @@ absl::Status ValidateRefund(const v1::RefundRequest& r) {
   return v.Result();
 }
 
+absl::Status ValidateSendMoneyByEmail(const v1::SendMoneyByEmailRequest& r) {
+  Violations v;
+  if (r.source_account_id().empty()) {
+    v.Add("source_account_id", "is required");
+  } else if (!IsBarionGuid(r.source_account_id())) {
+    v.Add("source_account_id", "must be Barion's account id: a GUID (GetAccounts' account_id)");
+  }
+  const int scale = BarionCurrencyScale(CurrencyCode(r.currency()));
+  if (r.currency() == v1::CURRENCY_UNSPECIFIED || scale < 0) {
+    v.Add("currency", "is required");
+  } else {
+    v.Check(ValidateAmount(r.amount(), scale, AmountSign::kPositive), "amount");
+  }
+  v.Required(r.target_email(), "target_email");
+  CheckEmail(v, r.target_email(), "target_email");
+  v.MaxLength(r.comment(), 1000, "comment");
+  return v.Result();
+}
+
 absl::Status ValidateComplete(const v1::CompleteRequest& r) {
   Violations v;
   CheckPaymentId(v, r.payment_id());

@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "barion/v1/payment_service.pb.h"
+#include "barion/v1/wallet_service.pb.h"
 #include "server/callback_request.h"  // IsBarionGuid
 
 namespace barion_gateway::server {
@@ -25,6 +26,7 @@ absl::Status ValidateCapture(const barion::v1::CaptureRequest& request);
 absl::Status ValidateCancelAuthorization(const barion::v1::CancelAuthorizationRequest& request);
 absl::Status ValidateRefund(const barion::v1::RefundRequest& request);
 absl::Status ValidateComplete(const barion::v1::CompleteRequest& request);
+absl::Status ValidateSendMoneyByEmail(const barion::v1::SendMoneyByEmailRequest& request);
 
 }  // namespace barion_gateway::server
 

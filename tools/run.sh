@@ -2,13 +2,15 @@
 # Installs what is missing, builds, starts the local Barion sandbox and the gateway on its
 # embedded defaults (shop "demo" against the sandbox), and prints what to try. Ctrl-C stops both.
 #
-# Environment: BARION_POS_KEY (the demo shop's key; generated if unset).
+# Environment: BARION_POS_KEY (the demo shop's key) and BARION_WALLET_API_KEY (the demo wallet's
+# API key); generated if unset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install_deps.sh
 bazel build -c opt //server:barion_gateway //sandbox:barion_sandbox
 mkdir -p data
 export BARION_POS_KEY="${BARION_POS_KEY:-$(openssl rand -hex 16)}"
+export BARION_WALLET_API_KEY="${BARION_WALLET_API_KEY:-$(openssl rand -hex 16)}"
 
 rm -f data/sandbox.addr
 bazel-bin/sandbox/barion_sandbox --data_dir=data/sandbox --addresses_file=data/sandbox.addr \
@@ -51,6 +53,13 @@ cat <<MSG
   #    and the change is in the event log
   $buf curl --protocol grpc --http2-prior-knowledge -d '{}' \\
     http://127.0.0.1:50051/barion.v1.PaymentEventService/ListPaymentEvents
+
+  # 5. The demo wallet: its accounts, then 1000 HUF to someone by e-mail (use the HUF account_id)
+  $buf curl --protocol grpc --http2-prior-knowledge -d '{}' \\
+    http://127.0.0.1:50051/barion.v1.WalletService/GetAccounts
+  $buf curl --protocol grpc --http2-prior-knowledge \\
+    -d '{"source_account_id":"ACCOUNT_ID","currency":"CURRENCY_HUF","amount":"1000","target_email":"anna@example.com"}' \\
+    http://127.0.0.1:50051/barion.v1.WalletService/SendMoneyByEmail
 
   # List the services through reflection
   $buf curl --protocol grpc --http2-prior-knowledge --list-methods http://127.0.0.1:50051

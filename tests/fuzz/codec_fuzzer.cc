@@ -42,5 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check<v1::CancelAuthorizationResponse>(&s::DecodeCancelAuthorization, answer);
   Check<v1::RefundResponse>(&s::DecodeRefund, answer);
   Check<v1::CompleteResponse>(&s::DecodeComplete, answer);
+  Check<v1::GetAccountsResponse>(&s::DecodeAccounts, answer);
+  Check<v1::SendMoneyByEmailResponse>(&s::DecodeSendMoneyByEmail, answer);
   return 0;
 }

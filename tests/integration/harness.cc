@@ -16,6 +16,7 @@ Harness::Harness(HarnessOptions options) {
   sandbox::SandboxOptions so;
   so.tls_dir = ::testing::TempDir() + "/sandbox-tls";
   so.shops = {{"demo", kPosKey, kPayee, true}};
+  so.wallets = {{"treasury", kWalletApiKey, kWalletEmail}};
   so.time_scale = 0.001;
   so.rate_limit = options.rate_limit;
   so.threads = 64;
@@ -28,6 +29,7 @@ Harness::Harness(HarnessOptions options) {
 
   server::Config config;
   config.shops = {{"demo", kPosKey, kPayee, "https://shop.example/return", "", "en-US"}};
+  config.wallets = {{"treasury", options.wallet_api_key}};
   config.barion_base_url = sandbox_->https_url();
   config.barion_ca_file = sandbox_->ca_file();
   config.max_connections = options.max_connections;
@@ -48,6 +50,7 @@ Harness::Harness(HarnessOptions options) {
   auto channel = grpc::CreateChannel(gateway_->grpc_address(), grpc::InsecureChannelCredentials());
   stub_ = barion::v1::PaymentService::NewStub(channel);
   events_ = barion::v1::PaymentEventService::NewStub(channel);
+  wallets_ = barion::v1::WalletService::NewStub(channel);
 }
 
 Harness::~Harness() {

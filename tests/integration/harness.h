@@ -9,6 +9,7 @@
 
 #include "barion/v1/payment_event.grpc.pb.h"
 #include "barion/v1/payment_service.grpc.pb.h"
+#include "barion/v1/wallet_service.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "sandbox/sandbox.h"
 #include "server/gateway.h"
@@ -18,11 +19,14 @@ namespace barion_gateway::testing_support {
 
 inline constexpr char kPosKey[] = "5e4f7a1c2b3d4e5f8091a2b3c4d5e6f7";
 inline constexpr char kPayee[] = "demo-shop@sandbox.local";
+inline constexpr char kWalletApiKey[] = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+inline constexpr char kWalletEmail[] = "treasury@sandbox.local";
 
 struct HarnessOptions {
   bool rate_limit = false;
   int max_connections = 8;
   absl::Duration reconcile_first_check = absl::Minutes(1);
+  std::string wallet_api_key = kWalletApiKey;  // the gateway's; the sandbox knows kWalletApiKey
 };
 
 class Harness {
@@ -32,6 +36,7 @@ class Harness {
 
   barion::v1::PaymentService::Stub& stub() { return *stub_; }
   barion::v1::PaymentEventService::Stub& events() { return *events_; }
+  barion::v1::WalletService::Stub& wallets() { return *wallets_; }
   sandbox::Sandbox& sandbox() { return *sandbox_; }
   server::GatewayServer& gateway() { return *gateway_; }
 
@@ -49,6 +54,7 @@ class Harness {
   std::unique_ptr<server::GatewayServer> gateway_;
   std::unique_ptr<barion::v1::PaymentService::Stub> stub_;
   std::unique_ptr<barion::v1::PaymentEventService::Stub> events_;
+  std::unique_ptr<barion::v1::WalletService::Stub> wallets_;
 };
 
 // A context with a deadline `seconds` from now.

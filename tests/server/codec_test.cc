@@ -648,3 +648,56 @@ TEST(DecodeStartPaymentTest, ARepeatedOpaqueMemberIsCopiedOnce) {
 
 }  // namespace
 }  // namespace barion_gateway::server
+
+namespace barion_gateway::server {
+namespace {
+
+TEST(WalletCodecTest, EncodesAnEmailTransferWithAnExactAmount) {
+  barion::v1::SendMoneyByEmailRequest r;
+  r.set_wallet("treasury");  // the gateway's name: never sent
+  r.set_source_account_id("bdf4a5a9-0c5e-4b9e-9d6f-1a2b3c4d5e6f");
+  r.set_currency(barion::v1::CURRENCY_EUR);
+  r.set_amount("12.30");
+  r.set_target_email("anna@example.com");
+  r.set_comment("Refund of order 7");
+  ExpectSameJson(EncodeSendMoneyByEmail(r), R"json({
+    "SourceAccountId": "bdf4a5a9-0c5e-4b9e-9d6f-1a2b3c4d5e6f",
+    "Amount": {"Currency": "EUR", "Value": 12.30},
+    "TargetEmail": "anna@example.com", "Comment": "Refund of order 7"})json");
+}
+
+TEST(WalletCodecTest, DecodesAccountsInBothDocumentedShapes) {
+  barion::v1::GetAccountsResponse r;
+  ASSERT_TRUE(DecodeAccounts(ParsedAnswer::Parse(R"json({"Accounts": [
+      {"AccountId": "a1", "Currency": "HUF", "Balance": {"Available": 125000.00, "Blocked": 0},
+       "TopUpInfo": {"BBANCountry": "HU", "BBAN": "123", "IBAN": "HU42123", "Reference": "R1",
+                     "SwiftCode": "GIBAHUHB", "Beneficiary": {"Name": "Barion", "Country": "HU",
+                     "City": "Budapest", "Zip": "1117", "Street": "Infopark"}}},
+      {"AccountId": "a2", "Currency": "XAU", "Balance": {"Available": 1.5, "Blocked": 0.25},
+       "AccountInfo": {"IBAN": "HU00"}}],
+    "Errors": []})json"),
+                             &r)
+                  .ok());
+  ASSERT_EQ(r.accounts_size(), 2);
+  EXPECT_EQ(r.accounts(0).account_id(), "a1");
+  EXPECT_EQ(r.accounts(0).currency(), barion::v1::CURRENCY_HUF);
+  EXPECT_EQ(r.accounts(0).available_balance(), "125000");
+  EXPECT_EQ(r.accounts(0).blocked_balance(), "0");
+  EXPECT_EQ(r.accounts(0).top_up_information().iban(), "HU42123");
+  EXPECT_EQ(r.accounts(0).top_up_information().beneficiary().zip(), "1117");
+  // A currency this version does not know passes through as text, amounts untouched.
+  EXPECT_EQ(r.accounts(1).currency(), barion::v1::CURRENCY_UNSPECIFIED);
+  EXPECT_EQ(r.accounts(1).currency_raw(), "XAU");
+  EXPECT_EQ(r.accounts(1).available_balance(), "1.5");
+  EXPECT_EQ(r.accounts(1).top_up_information().iban(), "HU00");
+
+  barion::v1::SendMoneyByEmailResponse t;
+  ASSERT_TRUE(
+      DecodeSendMoneyByEmail(
+          ParsedAnswer::Parse(R"json({"IsTransferSuccessful": true, "Errors": []})json"), &t)
+          .ok());
+  EXPECT_TRUE(t.transfer_successful());
+}
+
+}  // namespace
+}  // namespace barion_gateway::server

@@ -49,6 +49,32 @@ TEST(ParseConfigTest, AppliesDefaults) {
   EXPECT_EQ(c->subscriber_write_timeout, absl::Seconds(60));
 }
 
+TEST(ParseConfigTest, ReadsWalletsAndNamesTheBadOnes) {
+  absl::StatusOr<Config> c = Parse(R"pb(
+    shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" }
+    wallets { name: "treasury" api_key_env: "KEY" }
+  )pb");
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_EQ(c->wallets.size(), 1u);
+  EXPECT_EQ(c->wallets[0].name, "treasury");
+  EXPECT_EQ(c->wallets[0].api_key, kKey);
+  const std::string shop = "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } ";
+  ExpectRejected(shop + "wallets { name: \"Treasury\" api_key_env: \"KEY\" }", "wallets[0].name");
+  ExpectRejected(shop + "wallets { name: \"t\" }", "api_key_env or api_key_file is required");
+  ExpectRejected(shop + "wallets { name: \"t\" api_key_env: \"NOPE\" }",
+                 "wallets[0] (t).api_key_env: environment variable NOPE is not set");
+  ExpectRejected(shop +
+                     "wallets { name: \"t\" api_key_env: \"KEY\" } "
+                     "wallets { name: \"t\" api_key_env: \"KEY\" }",
+                 "wallets[1] (t).name: is used twice");
+  absl::StatusOr<Config> short_key =
+      ParseConfig(shop + "wallets { name: \"t\" api_key_env: \"SHORT\" }", "f", ".",
+                  Env({{"KEY", kKey}, {"SHORT", "abc-def"}}));
+  ASSERT_FALSE(short_key.ok());
+  EXPECT_NE(short_key.status().message().find("must be 32 hex digits"), std::string::npos);
+  EXPECT_EQ(short_key.status().message().find("abc-def"), std::string::npos) << "secret leaked";
+}
+
 TEST(ParseConfigTest, ReadsSubscriptionSettings) {
   absl::StatusOr<Config> c = Parse(R"pb(
     shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" }
@@ -147,9 +173,17 @@ TEST(ParseConfigTest, EmbeddedDefaultsAndExampleFileParse) {
   EXPECT_EQ(c->shops[0].name, "demo");
   EXPECT_EQ(c->barion_base_url, "https://127.0.0.1:18443");
   EXPECT_EQ(c->callback_public_base_url, "listener");
-  absl::StatusOr<Config> example = LoadConfigFile(
-      "server/gateway.example.textproto",
-      Env({{"BARION_POS_KEY_WEBSHOP", kKey}, {"BARION_POS_KEY_SUBSCRIPTIONS", kKey}}));
+  EXPECT_TRUE(c->wallets.empty());
+  absl::StatusOr<Config> with_wallet =
+      ParseConfig(DefaultConfigText(/*with_wallet=*/true), "defaults", ".",
+                  Env({{"BARION_POS_KEY", kKey}, {"BARION_WALLET_API_KEY", kKey}}));
+  ASSERT_TRUE(with_wallet.ok()) << with_wallet.status();
+  ASSERT_EQ(with_wallet->wallets.size(), 1u);
+  EXPECT_EQ(with_wallet->wallets[0].name, "demo");
+  absl::StatusOr<Config> example = LoadConfigFile("server/gateway.example.textproto",
+                                                  Env({{"BARION_POS_KEY_WEBSHOP", kKey},
+                                                       {"BARION_POS_KEY_SUBSCRIPTIONS", kKey},
+                                                       {"BARION_WALLET_API_KEY_TREASURY", kKey}}));
   ASSERT_TRUE(example.ok()) << example.status();
   EXPECT_EQ(example->shops.size(), 2u);
 }

@@ -1,0 +1,44 @@
+// WalletServiceImpl: barion.v1.WalletService (sync API, like PaymentService, ADR 0002). Each call
+// names a configured wallet; its API key goes to Barion as x-api-key and nowhere else.
+#ifndef BARION_GATEWAY_SERVER_WALLET_SERVICE_H_
+#define BARION_GATEWAY_SERVER_WALLET_SERVICE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "barion/v1/wallet_service.grpc.pb.h"
+#include "server/barion_api.h"
+#include "server/config.h"
+#include "server/http_transport.h"
+
+namespace barion_gateway::server {
+
+class WalletServiceImpl final : public barion::v1::WalletService::Service {
+ public:
+  // `transport` is not owned and must outlive the service.
+  WalletServiceImpl(std::vector<WalletConfig> wallets, HttpTransport* transport,
+                    absl::Duration default_timeout);
+
+  // GET /v2/Accounts/Get; when Barion answers 404 there, GET /v2/Accounts (API.md §12: sources
+  // disagree on the path).
+  grpc::Status GetAccounts(grpc::ServerContext* context,
+                           const barion::v1::GetAccountsRequest* request,
+                           barion::v1::GetAccountsResponse* response) override;
+  // POST /v2/Transfer/Email after validation; never retried.
+  grpc::Status SendMoneyByEmail(grpc::ServerContext* context,
+                                const barion::v1::SendMoneyByEmailRequest* request,
+                                barion::v1::SendMoneyByEmailResponse* response) override;
+
+ private:
+  absl::StatusOr<const WalletConfig*> ResolveWallet(const std::string& name) const;
+
+  const std::vector<WalletConfig> wallets_;
+  const BarionApi api_;
+  const absl::Duration default_timeout_;
+};
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_WALLET_SERVICE_H_

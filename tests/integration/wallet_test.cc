@@ -1,0 +1,135 @@
+// WalletService end to end: gateway -> sandbox over HTTPS with the wallet's API key.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/harness.h"
+
+namespace barion_gateway::testing_support {
+namespace {
+
+namespace v1 = ::barion::v1;
+
+class WalletTest : public testing::Test {
+ protected:
+  v1::GetAccountsResponse Accounts() {
+    v1::GetAccountsRequest request;
+    request.set_wallet("treasury");
+    v1::GetAccountsResponse response;
+    grpc::Status s = h_.wallets().GetAccounts(Deadline(10).get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
+  }
+  const v1::WalletAccount* Account(const v1::GetAccountsResponse& r, v1::Currency currency) {
+    for (const v1::WalletAccount& a : r.accounts()) {
+      if (a.currency() == currency) return &a;
+    }
+    ADD_FAILURE() << "no account in " << v1::Currency_Name(currency);
+    return nullptr;
+  }
+  v1::SendMoneyByEmailRequest Transfer(const std::string& account_id, const std::string& amount) {
+    v1::SendMoneyByEmailRequest r;
+    r.set_wallet("treasury");
+    r.set_source_account_id(account_id);
+    r.set_currency(v1::CURRENCY_EUR);
+    r.set_amount(amount);
+    r.set_target_email("anna@example.com");
+    r.set_comment("Refund of order 7");
+    return r;
+  }
+
+  Harness h_;
+};
+
+TEST_F(WalletTest, ListsAccountsWithExactBalancesAndTopUpDetails) {
+  v1::GetAccountsResponse r = Accounts();
+  ASSERT_EQ(r.accounts_size(), 2);
+  const v1::WalletAccount* huf = Account(r, v1::CURRENCY_HUF);
+  const v1::WalletAccount* eur = Account(r, v1::CURRENCY_EUR);
+  ASSERT_NE(huf, nullptr);
+  ASSERT_NE(eur, nullptr);
+  EXPECT_EQ(huf->available_balance(), "1000000");
+  EXPECT_EQ(eur->available_balance(), "5000.00");
+  EXPECT_EQ(eur->blocked_balance(), "0.00");
+  EXPECT_EQ(eur->account_id().size(), 36u);  // a GUID
+  EXPECT_EQ(eur->top_up_information().swift_code(), "GIBAHUHB");
+  EXPECT_EQ(eur->top_up_information().beneficiary().city(), "Budapest");
+}
+
+TEST_F(WalletTest, FallsBackToTheOtherAccountsPathWhenBarionAnswers404) {
+  ASSERT_EQ(h_.Control("faults", R"({"mode":"status_404","path_prefix":"/v2/Accounts/Get"})"), 200);
+  EXPECT_EQ(Accounts().accounts_size(), 2);
+}
+
+TEST_F(WalletTest, SendsMoneyByEmailAndTheBalanceFalls) {
+  const std::string eur = Account(Accounts(), v1::CURRENCY_EUR)->account_id();
+  v1::SendMoneyByEmailResponse sent;
+  grpc::Status s = h_.wallets().SendMoneyByEmail(Deadline(10).get(), Transfer(eur, "12.30"), &sent);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(sent.transfer_successful());
+  EXPECT_EQ(Account(Accounts(), v1::CURRENCY_EUR)->available_balance(), "4987.70");
+}
+
+TEST_F(WalletTest, BarionsRefusalsAreStructuredErrors) {
+  const std::string eur = Account(Accounts(), v1::CURRENCY_EUR)->account_id();
+  v1::SendMoneyByEmailResponse sent;
+  grpc::Status s =
+      h_.wallets().SendMoneyByEmail(Deadline(10).get(), Transfer(eur, "5000.01"), &sent);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reasons(s), std::vector<std::string>{"InsufficientFunds"});
+
+  v1::SendMoneyByEmailRequest own = Transfer(eur, "1");
+  own.set_target_email(kWalletEmail);
+  s = h_.wallets().SendMoneyByEmail(Deadline(10).get(), own, &sent);
+  EXPECT_EQ(Reasons(s), std::vector<std::string>{"TheSourceAndDestinationAccountsAreMatched"});
+
+  v1::SendMoneyByEmailRequest huf_from_eur = Transfer(eur, "100");
+  huf_from_eur.set_currency(v1::CURRENCY_HUF);
+  s = h_.wallets().SendMoneyByEmail(Deadline(10).get(), huf_from_eur, &sent);
+  EXPECT_EQ(Reasons(s), std::vector<std::string>{"InvalidCurrency"});
+  // Nothing moved.
+  EXPECT_EQ(Account(Accounts(), v1::CURRENCY_EUR)->available_balance(), "5000.00");
+}
+
+TEST_F(WalletTest, BadRequestsListEveryFieldAndReachNoOne) {
+  const std::string before = h_.ControlGet("stats");
+  v1::SendMoneyByEmailRequest r;
+  r.set_wallet("treasury");
+  r.set_source_account_id("not-a-guid");
+  r.set_currency(v1::CURRENCY_HUF);
+  r.set_amount("10.5");  // HUF has no decimals at Barion
+  r.set_target_email("nobody");
+  r.set_comment(std::string(1001, 'x'));
+  v1::SendMoneyByEmailResponse sent;
+  grpc::Status s = h_.wallets().SendMoneyByEmail(Deadline(10).get(), r, &sent);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(s),
+              testing::ElementsAre("source_account_id", "amount", "target_email", "comment"));
+  EXPECT_EQ(h_.ControlGet("stats"), before) << "an invalid request reached Barion";
+
+  v1::GetAccountsRequest unknown;
+  unknown.set_wallet("petty-cash");
+  v1::GetAccountsResponse accounts;
+  s = h_.wallets().GetAccounts(Deadline(10).get(), unknown, &accounts);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(BadFields(s), std::vector<std::string>{"wallet"});
+}
+
+// A wrong API key: Barion's AuthenticationFailed, and the key appears in no error.
+TEST(WalletAuthTest, AWrongApiKeyIsRefusedWithoutEchoingIt) {
+  HarnessOptions options;
+  options.wallet_api_key = "ffffffffffffffffffffffffffffffff";
+  Harness h(options);
+  v1::GetAccountsRequest request;
+  request.set_wallet("treasury");
+  v1::GetAccountsResponse response;
+  grpc::Status s = h.wallets().GetAccounts(Deadline(10).get(), request, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reasons(s), std::vector<std::string>{"AuthenticationFailed"});
+  EXPECT_EQ(s.error_message().find("ffffffff"), std::string::npos);
+  EXPECT_EQ(s.error_details().find("ffffffff"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace barion_gateway::testing_support
