@@ -356,6 +356,7 @@ class Sandbox::Impl {
   void ControlWallet(const httplib::Request& req, httplib::Response& res);
   void HandleAccounts(const httplib::Request& req, httplib::Response& res);
   void HandleTransferEmail(const httplib::Request& req, httplib::Response& res);
+  void HandleBankTransfer(const httplib::Request& req, httplib::Response& res);
   // The wallet of the request's x-api-key, or nullptr after answering AuthenticationFailed.
   ApiWallet* AuthenticateWallet(const httplib::Request& req, httplib::Response& res)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -650,6 +651,8 @@ void Sandbox::Impl::Route(httplib::Server& server) {
   server.Get("/v2/Accounts", op([this](const auto& q, auto& r) { HandleAccounts(q, r); }));
   server.Post("/v2/Transfer/Email",
               op([this](const auto& q, auto& r) { HandleTransferEmail(q, r); }));
+  server.Post("/v3/Withdraw/BankTransfer",
+              op([this](const auto& q, auto& r) { HandleBankTransfer(q, r); }));
   server.Get("/Pay", [this](const auto& q, auto& r) { HandlePayPage(q, r); });
 
   server.Post(R"(/_sandbox/payments/([0-9a-fA-F-]+)/(pay|start|cancel|expire))",
@@ -1949,6 +1952,108 @@ void Sandbox::Impl::HandleTransferEmail(const httplib::Request& req, httplib::Re
     }
   }
   Json(res, 200, "{\"IsTransferSuccessful\":true,\"Errors\":[]}");
+}
+
+void Sandbox::Impl::HandleBankTransfer(const httplib::Request& req, httplib::Response& res) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  const std::string endpoint = Endpoint(req);
+  std::vector<ApiError> errors;
+  auto invalid = [&](const std::string& description) {
+    errors.push_back({"ModelValidationError", "Model validation error", description});
+  };
+  auto alpha3 = [](const std::string& c) {
+    return c.size() == 3 &&
+           std::all_of(c.begin(), c.end(), [](char x) { return x >= 'A' && x <= 'Z'; });
+  };
+  static const std::set<std::string> kFormats = {"Unknown", "Giro", "IBAN", "Czech"};
+  const Value empty(rapidjson::kObjectType);
+  const Value* account = body.IsObject() ? Get(body, "BankAccount") : nullptr;
+  const Value* bank = body.IsObject() ? Get(body, "Bank") : nullptr;
+  const Value* recipient = body.IsObject() ? Get(body, "Recipient") : nullptr;
+  const Value& acc = account != nullptr && account->IsObject() ? *account : empty;
+  const Value& bnk = bank != nullptr && bank->IsObject() ? *bank : empty;
+  const Value& rec = recipient != nullptr && recipient->IsObject() ? *recipient : empty;
+  const Value* address = Get(rec, "Address");
+  const Value& addr = address != nullptr && address->IsObject() ? *address : empty;
+  const std::string currency = body.IsObject() ? Str(body, "Currency") : "";
+  absl::optional<Dec> amount =
+      body.IsObject() ? Dec::Parse(Str(body, "Amount")) : absl::optional<Dec>();
+  if (CurrencyScale(currency) < 0) invalid("The Currency field is invalid.");
+  if (!amount || amount->units <= 0 || amount->Scale() > std::max(CurrencyScale(currency), 0)) {
+    invalid("The Amount must be greater than 0.");
+  }
+  if (body.IsObject() && Str(body, "Comment").size() > 90) {
+    invalid("The field Comment must be a string with a maximum length of 90.");
+  }
+  if (!alpha3(Str(acc, "Country"))) invalid("The BankAccount.Country field is invalid.");
+  const std::string format = Str(acc, "Format");
+  if (!kFormats.count(format)) invalid("The BankAccount.Format field is invalid.");
+  const std::string number = Str(acc, "AccountNumber");
+  if (number.empty() || number.size() > 34) {
+    invalid("The BankAccount.AccountNumber field is required (at most 34 characters).");
+  }
+  const std::string swift = Str(bnk, "SwiftCode");
+  if ((format == "IBAN" || !swift.empty()) && swift.size() != 8 && swift.size() != 11) {
+    invalid("The Bank.SwiftCode must be 8 or 11 characters.");
+  }
+  const std::string name = Str(rec, "Name");
+  if (name.empty() || name.size() > 100) {
+    invalid("The Recipient.Name field is required (at most 100 characters).");
+  }
+  if (Str(addr, "Zip").size() > 16) invalid("The Recipient.Address.Zip is too long.");
+  if (!errors.empty()) {
+    SendErrors(res, 400, errors, endpoint, "");
+    return;
+  }
+  auto source = std::find_if(wallet->accounts.begin(), wallet->accounts.end(),
+                             [&](const WalletAccount& a) { return a.currency == currency; });
+  if (source == wallet->accounts.end()) {
+    SendErrors(
+        res, 400,
+        {{"InvalidCurrency", "Invalid currency", "The wallet has no account in the currency."}},
+        endpoint, "");
+    return;
+  }
+  if (source->available < *amount) {
+    SendErrors(res, 400,
+               {{"InsufficientFunds", "Insufficient funds",
+                 "The balance of the account is not enough for the transfer."}},
+               endpoint, "");
+    return;
+  }
+  source->available = source->available - *amount;
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("TransactionId");
+  w.String(Hyphenated(RandomHex(16)).c_str());
+  w.Key("Currency");
+  w.String(currency.c_str());
+  const std::string formatted = amount->Format(std::max(CurrencyScale(currency), 0));
+  w.Key("Amount");
+  w.RawValue(formatted.c_str(), formatted.size(), rapidjson::kNumberType);
+  w.Key("Comment");
+  w.String(Str(body, "Comment").c_str());
+  w.Key("BankAccount");
+  w.StartObject();
+  w.Key("Country");
+  w.String(Str(acc, "Country").c_str());
+  w.Key("Format");
+  w.String(format.c_str());
+  w.Key("AccountNumber");
+  w.String(number.c_str());
+  w.EndObject();
+  w.Key("Recipient");
+  w.StartObject();
+  w.Key("Name");
+  w.String(name.c_str());
+  w.EndObject();
+  WriteErrors(w, {}, endpoint, "");
+  w.EndObject();
+  Json(res, 200, b.GetString());
 }
 
 void Sandbox::Impl::ControlWallet(const httplib::Request& req, httplib::Response& res) {

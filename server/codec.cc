@@ -63,6 +63,12 @@ constexpr EnumName kCurrencies[] = {
     {v1::CURRENCY_HUF, "HUF"}, {v1::CURRENCY_EUR, "EUR"}, {v1::CURRENCY_USD, "USD"},
     {v1::CURRENCY_CZK, "CZK"}, {v1::CURRENCY_RON, "RON"}, {v1::CURRENCY_PLN, "PLN"},
 };
+constexpr EnumName kBankAccountFormats[] = {
+    {v1::BANK_ACCOUNT_FORMAT_UNKNOWN, "Unknown"},
+    {v1::BANK_ACCOUNT_FORMAT_GIRO, "Giro"},
+    {v1::BANK_ACCOUNT_FORMAT_IBAN, "IBAN"},
+    {v1::BANK_ACCOUNT_FORMAT_CZECH, "Czech"},
+};
 constexpr EnumName kRecurrenceTypes[] = {
     {v1::RECURRENCE_TYPE_MERCHANT_INITIATED_PAYMENT, "MerchantInitiatedPayment"},
     {v1::RECURRENCE_TYPE_ONE_CLICK_PAYMENT, "OneClickPayment"},
@@ -748,6 +754,43 @@ std::string EncodeSendMoneyByEmail(const v1::SendMoneyByEmailRequest& r) {
   return Finish(buffer);
 }
 
+std::string EncodeSendBankTransfer(const v1::SendBankTransferRequest& r) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  Str(w, "Currency", CurrencyCode(r.currency()));
+  Amount(w, "Amount", r.amount());
+  Str(w, "Comment", r.comment());
+  Key(w, "BankAccount");
+  w.StartObject();
+  Str(w, "Country", r.bank_account().country());
+  Enum(w, "Format", kBankAccountFormats, r.bank_account().format());
+  Str(w, "AccountNumber", r.bank_account().account_number());
+  w.EndObject();
+  if (!r.swift_code().empty()) {
+    Key(w, "Bank");
+    w.StartObject();
+    Str(w, "SwiftCode", r.swift_code());
+    w.EndObject();
+  }
+  Key(w, "Recipient");
+  w.StartObject();
+  Str(w, "Name", r.recipient().name());
+  if (r.recipient().has_address()) {
+    const v1::RecipientAddress& a = r.recipient().address();
+    Key(w, "Address");
+    w.StartObject();
+    Str(w, "Country", a.country());
+    Str(w, "Street", a.street());
+    Str(w, "City", a.city());
+    Str(w, "Zip", a.zip());
+    w.EndObject();
+  }
+  w.EndObject();
+  w.EndObject();
+  return Finish(buffer);
+}
+
 std::string EncodeComplete(const v1::CompleteRequest& r) {
   return EncodePaymentIdOnly(r.payment_id());
 }
@@ -930,6 +973,16 @@ absl::Status DecodeAccounts(const ParsedAnswer& answer, v1::GetAccountsResponse*
 absl::Status DecodeSendMoneyByEmail(const ParsedAnswer& answer, v1::SendMoneyByEmailResponse* out) {
   if (!answer.envelope().is_json_object) return NotAnObject();
   out->set_transfer_successful(Bool(DocumentOf(answer).doc, "IsTransferSuccessful"));
+  return absl::OkStatus();
+}
+
+absl::Status DecodeSendBankTransfer(const ParsedAnswer& answer, v1::SendBankTransferResponse* out) {
+  if (!answer.envelope().is_json_object) return NotAnObject();
+  const rapidjson::Document& doc = DocumentOf(answer).doc;
+  out->set_transaction_id(Text(doc, "TransactionId"));
+  out->set_currency(static_cast<v1::Currency>(
+      ReadEnum(doc, "Currency", kCurrencies, out->mutable_currency_raw())));
+  out->set_amount(CanonicalAmount(Text(doc, "Amount"), CurrencyScaleOf(out->currency_raw())));
   return absl::OkStatus();
 }
 

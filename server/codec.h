@@ -35,6 +35,7 @@ std::string EncodeCancelAuthorization(const barion::v1::CancelAuthorizationReque
 std::string EncodeRefund(const barion::v1::RefundRequest& request);
 std::string EncodeComplete(const barion::v1::CompleteRequest& request);
 std::string EncodeSendMoneyByEmail(const barion::v1::SendMoneyByEmailRequest& request);
+std::string EncodeSendBankTransfer(const barion::v1::SendBankTransferRequest& request);
 
 // What an answer body says about errors.
 struct ErrorEnvelope {
@@ -78,6 +79,8 @@ absl::Status DecodeComplete(const ParsedAnswer& answer, barion::v1::CompleteResp
 absl::Status DecodeAccounts(const ParsedAnswer& answer, barion::v1::GetAccountsResponse* out);
 absl::Status DecodeSendMoneyByEmail(const ParsedAnswer& answer,
                                     barion::v1::SendMoneyByEmailResponse* out);
+absl::Status DecodeSendBankTransfer(const ParsedAnswer& answer,
+                                    barion::v1::SendBankTransferResponse* out);
 
 // Barion's code of a currency ("HUF"), or "" for UNSPECIFIED and unknown values.
 std::string CurrencyCode(barion::v1::Currency currency);

@@ -1,5 +1,6 @@
 #include "server/validation.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -432,6 +433,51 @@ absl::Status ValidateSendMoneyByEmail(const v1::SendMoneyByEmailRequest& r) {
   v.Required(r.target_email(), "target_email");
   CheckEmail(v, r.target_email(), "target_email");
   v.MaxLength(r.comment(), 1000, "comment");
+  return v.Result();
+}
+
+namespace {
+
+bool IsAlpha3(absl::string_view country) {
+  return country.size() == 3 &&
+         std::all_of(country.begin(), country.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+}  // namespace
+
+absl::Status ValidateSendBankTransfer(const v1::SendBankTransferRequest& r) {
+  Violations v;
+  const int scale = BarionCurrencyScale(CurrencyCode(r.currency()));
+  if (r.currency() == v1::CURRENCY_UNSPECIFIED || scale < 0) {
+    v.Add("currency", "is required");
+  } else {
+    v.Check(ValidateAmount(r.amount(), scale, AmountSign::kPositive), "amount");
+  }
+  v.MaxLength(r.comment(), 90, "comment");
+  const v1::BankAccount& account = r.bank_account();
+  if (!IsAlpha3(account.country())) {
+    v.Add("bank_account.country", "must be an ISO 3166-1 alpha-3 country code (\"HUN\")");
+  }
+  if (account.format() == v1::BANK_ACCOUNT_FORMAT_UNSPECIFIED ||
+      !v1::BankAccountFormat_IsValid(account.format())) {
+    v.Add("bank_account.format", "is required");
+  }
+  v.RequiredMax(account.account_number(), 34, "bank_account.account_number");
+  if (r.swift_code().empty()) {
+    if (account.format() == v1::BANK_ACCOUNT_FORMAT_IBAN) {
+      v.Add("swift_code", "is required for an IBAN account");
+    }
+  } else if ((r.swift_code().size() != 8 && r.swift_code().size() != 11) ||
+             !std::all_of(r.swift_code().begin(), r.swift_code().end(),
+                          [](char c) { return absl::ascii_isalnum(c); })) {
+    v.Add("swift_code", "must be 8 or 11 letters and digits");
+  }
+  v.RequiredMax(r.recipient().name(), 100, "recipient.name");
+  const v1::RecipientAddress& address = r.recipient().address();
+  if (!address.country().empty() && !IsAlpha3(address.country())) {
+    v.Add("recipient.address.country", "must be an ISO 3166-1 alpha-3 country code (\"HUN\")");
+  }
+  v.MaxLength(address.zip(), 16, "recipient.address.zip");
   return v.Result();
 }
 

@@ -51,21 +51,44 @@ grpc::Status WalletServiceImpl::GetAccounts(grpc::ServerContext* context,
   return FinishRpc("GetAccounts", absl::StrCat("wallet=", request->wallet()), start, status);
 }
 
+template <typename Request, typename Response>
+absl::Status WalletServiceImpl::RunPost(const char* path, const grpc::ServerContext& context,
+                                        const Request& request,
+                                        absl::Status (*validate)(const Request&),
+                                        std::string (*encode)(const Request&),
+                                        absl::Status (*decode)(const ParsedAnswer&, Response*),
+                                        Response* response) const {
+  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet());
+  if (!wallet.ok()) return wallet.status();
+  if (absl::Status s = validate(request); !s.ok()) return s;
+  absl::StatusOr<ParsedAnswer> answer =
+      api_.Post(path, (*wallet)->api_key, encode(request), RpcDeadline(context, default_timeout_),
+                KeyHeader::kApiKey);
+  if (!answer.ok()) return answer.status();
+  return decode(*answer, response);
+}
+
 grpc::Status WalletServiceImpl::SendMoneyByEmail(grpc::ServerContext* context,
                                                  const v1::SendMoneyByEmailRequest* request,
                                                  v1::SendMoneyByEmailResponse* response) {
   const absl::Time start = absl::Now();
-  absl::Status status = [&]() -> absl::Status {
-    absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request->wallet());
-    if (!wallet.ok()) return wallet.status();
-    if (absl::Status s = ValidateSendMoneyByEmail(*request); !s.ok()) return s;
-    absl::StatusOr<ParsedAnswer> answer =
-        api_.Post("/v2/Transfer/Email", (*wallet)->api_key, EncodeSendMoneyByEmail(*request),
-                  RpcDeadline(*context, default_timeout_), KeyHeader::kApiKey);
-    if (!answer.ok()) return answer.status();
-    return DecodeSendMoneyByEmail(*answer, response);
-  }();
+  const absl::Status status =
+      RunPost("/v2/Transfer/Email", *context, *request, &ValidateSendMoneyByEmail,
+              &EncodeSendMoneyByEmail, &DecodeSendMoneyByEmail, response);
   return FinishRpc("SendMoneyByEmail", absl::StrCat("wallet=", request->wallet()), start, status);
+}
+
+grpc::Status WalletServiceImpl::SendBankTransfer(grpc::ServerContext* context,
+                                                 const v1::SendBankTransferRequest* request,
+                                                 v1::SendBankTransferResponse* response) {
+  const absl::Time start = absl::Now();
+  const absl::Status status =
+      RunPost("/v3/Withdraw/BankTransfer", *context, *request, &ValidateSendBankTransfer,
+              &EncodeSendBankTransfer, &DecodeSendBankTransfer, response);
+  return FinishRpc(
+      "SendBankTransfer",
+      absl::StrCat("wallet=", request->wallet(), " transaction_id=", response->transaction_id()),
+      start, status);
 }
 
 }  // namespace barion_gateway::server

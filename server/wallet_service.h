@@ -30,9 +30,20 @@ class WalletServiceImpl final : public barion::v1::WalletService::Service {
   grpc::Status SendMoneyByEmail(grpc::ServerContext* context,
                                 const barion::v1::SendMoneyByEmailRequest* request,
                                 barion::v1::SendMoneyByEmailResponse* response) override;
+  // POST /v3/Withdraw/BankTransfer after validation; never retried.
+  grpc::Status SendBankTransfer(grpc::ServerContext* context,
+                                const barion::v1::SendBankTransferRequest* request,
+                                barion::v1::SendBankTransferResponse* response) override;
 
  private:
   absl::StatusOr<const WalletConfig*> ResolveWallet(const std::string& name) const;
+  // Validates, encodes, POSTs to `path` with the wallet's API key, decodes.
+  template <typename Request, typename Response>
+  absl::Status RunPost(const char* path, const grpc::ServerContext& context, const Request& request,
+                       absl::Status (*validate)(const Request&),
+                       std::string (*encode)(const Request&),
+                       absl::Status (*decode)(const ParsedAnswer&, Response*),
+                       Response* response) const;
 
   const std::vector<WalletConfig> wallets_;
   const BarionApi api_;

@@ -44,5 +44,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check<v1::CompleteResponse>(&s::DecodeComplete, answer);
   Check<v1::GetAccountsResponse>(&s::DecodeAccounts, answer);
   Check<v1::SendMoneyByEmailResponse>(&s::DecodeSendMoneyByEmail, answer);
+  Check<v1::SendBankTransferResponse>(&s::DecodeSendBankTransfer, answer);
   return 0;
 }

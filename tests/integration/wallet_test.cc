@@ -116,6 +116,53 @@ TEST_F(WalletTest, BadRequestsListEveryFieldAndReachNoOne) {
   EXPECT_EQ(BadFields(s), std::vector<std::string>{"wallet"});
 }
 
+v1::SendBankTransferRequest BankTransfer(const std::string& amount) {
+  v1::SendBankTransferRequest r;
+  r.set_wallet("treasury");
+  r.set_currency(v1::CURRENCY_HUF);
+  r.set_amount(amount);
+  r.set_comment("Invoice 2026/118");
+  r.mutable_bank_account()->set_country("HUN");
+  r.mutable_bank_account()->set_format(v1::BANK_ACCOUNT_FORMAT_GIRO);
+  r.mutable_bank_account()->set_account_number("117730161111101800000000");
+  r.mutable_recipient()->set_name("Supplier Kft.");
+  r.mutable_recipient()->mutable_address()->set_country("HUN");
+  r.mutable_recipient()->mutable_address()->set_zip("1117");
+  return r;
+}
+
+TEST_F(WalletTest, SendsABankTransferFromTheAccountOfItsCurrency) {
+  v1::SendBankTransferResponse sent;
+  grpc::Status s = h_.wallets().SendBankTransfer(Deadline(10).get(), BankTransfer("25000"), &sent);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(sent.transaction_id().size(), 36u);
+  EXPECT_EQ(sent.currency(), v1::CURRENCY_HUF);
+  EXPECT_EQ(sent.amount(), "25000");
+  EXPECT_EQ(Account(Accounts(), v1::CURRENCY_HUF)->available_balance(), "975000");
+
+  s = h_.wallets().SendBankTransfer(Deadline(10).get(), BankTransfer("975001"), &sent);
+  EXPECT_EQ(Reasons(s), std::vector<std::string>{"InsufficientFunds"});
+  EXPECT_EQ(Account(Accounts(), v1::CURRENCY_HUF)->available_balance(), "975000");
+}
+
+TEST_F(WalletTest, ABadBankTransferListsEveryFieldAndReachesNoOne) {
+  const std::string before = h_.ControlGet("stats");
+  v1::SendBankTransferRequest r = BankTransfer("0");
+  r.set_comment(std::string(91, 'x'));
+  r.mutable_bank_account()->set_country("HU");
+  r.mutable_bank_account()->set_format(v1::BANK_ACCOUNT_FORMAT_IBAN);  // needs a SWIFT code
+  r.mutable_bank_account()->clear_account_number();
+  r.mutable_recipient()->clear_name();
+  r.mutable_recipient()->mutable_address()->set_zip(std::string(17, '1'));
+  v1::SendBankTransferResponse sent;
+  grpc::Status s = h_.wallets().SendBankTransfer(Deadline(10).get(), r, &sent);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(s), testing::ElementsAre("amount", "comment", "bank_account.country",
+                                                 "bank_account.account_number", "swift_code",
+                                                 "recipient.name", "recipient.address.zip"));
+  EXPECT_EQ(h_.ControlGet("stats"), before) << "an invalid request reached Barion";
+}
+
 // A wrong API key: Barion's AuthenticationFailed, and the key appears in no error.
 TEST(WalletAuthTest, AWrongApiKeyIsRefusedWithoutEchoingIt) {
   HarnessOptions options;

@@ -666,6 +666,28 @@ TEST(WalletCodecTest, EncodesAnEmailTransferWithAnExactAmount) {
     "TargetEmail": "anna@example.com", "Comment": "Refund of order 7"})json");
 }
 
+TEST(WalletCodecTest, EncodesABankTransferInTheV3Shape) {
+  barion::v1::SendBankTransferRequest r;
+  r.set_currency(barion::v1::CURRENCY_EUR);
+  r.set_amount("100.50");
+  r.mutable_bank_account()->set_country("DEU");
+  r.mutable_bank_account()->set_format(barion::v1::BANK_ACCOUNT_FORMAT_IBAN);
+  r.mutable_bank_account()->set_account_number("DE89370400440532013000");
+  r.set_swift_code("COBADEFFXXX");
+  r.mutable_recipient()->set_name("Lieferant GmbH");
+  ExpectSameJson(EncodeSendBankTransfer(r), R"json({
+    "Currency": "EUR", "Amount": 100.50,
+    "BankAccount": {"Country": "DEU", "Format": "IBAN", "AccountNumber": "DE89370400440532013000"},
+    "Bank": {"SwiftCode": "COBADEFFXXX"}, "Recipient": {"Name": "Lieferant GmbH"}})json");
+  barion::v1::SendBankTransferResponse out;
+  ASSERT_TRUE(DecodeSendBankTransfer(ParsedAnswer::Parse(R"json({"TransactionId": "t1",
+      "Currency": "EUR", "Amount": 100.5, "Errors": []})json"),
+                                     &out)
+                  .ok());
+  EXPECT_EQ(out.transaction_id(), "t1");
+  EXPECT_EQ(out.amount(), "100.50");
+}
+
 TEST(WalletCodecTest, DecodesAccountsInBothDocumentedShapes) {
   barion::v1::GetAccountsResponse r;
   ASSERT_TRUE(DecodeAccounts(ParsedAnswer::Parse(R"json({"Accounts": [
