@@ -357,6 +357,7 @@ class Sandbox::Impl {
   void HandleAccounts(const httplib::Request& req, httplib::Response& res);
   void HandleTransferEmail(const httplib::Request& req, httplib::Response& res);
   void HandleBankTransfer(const httplib::Request& req, httplib::Response& res);
+  void HandleStatement(const httplib::Request& req, httplib::Response& res);
   // The wallet of the request's x-api-key, or nullptr after answering AuthenticationFailed.
   ApiWallet* AuthenticateWallet(const httplib::Request& req, httplib::Response& res)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -651,6 +652,8 @@ void Sandbox::Impl::Route(httplib::Server& server) {
   server.Get("/v2/Accounts", op([this](const auto& q, auto& r) { HandleAccounts(q, r); }));
   server.Post("/v2/Transfer/Email",
               op([this](const auto& q, auto& r) { HandleTransferEmail(q, r); }));
+  server.Get("/v2/Statement/Download",
+             op([this](const auto& q, auto& r) { HandleStatement(q, r); }));
   server.Post("/v3/Withdraw/BankTransfer",
               op([this](const auto& q, auto& r) { HandleBankTransfer(q, r); }));
   server.Get("/Pay", [this](const auto& q, auto& r) { HandlePayPage(q, r); });
@@ -2054,6 +2057,75 @@ void Sandbox::Impl::HandleBankTransfer(const httplib::Request& req, httplib::Res
   WriteErrors(w, {}, endpoint, "");
   w.EndObject();
   Json(res, 200, b.GetString());
+}
+
+// The content of a simulated statement: a PDF (monthly) or an XLSX (daily) header and then
+// ~300 KB of deterministic text, so that clients see it arrive in many pieces.
+static std::string StatementText(const std::string& wallet, const std::string& currency,
+                                 const std::string& period, bool daily) {
+  std::string out = daily ? std::string("PK\x03\x04", 4) : "%PDF-1.4\n";
+  for (int line = 1; out.size() < 300 * 1024; ++line) {
+    absl::StrAppend(&out, "Barion statement of ", wallet, ", ", currency, " account, ", period,
+                    ", line ", line, "\n");
+  }
+  return out;
+}
+
+void Sandbox::Impl::HandleStatement(const httplib::Request& req, httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  const ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  const std::string endpoint = Endpoint(req);
+  int year = 0, month = 0, day = 0;
+  std::vector<ApiError> errors;
+  auto invalid = [&](const std::string& d) {
+    errors.push_back({"ModelValidationError", "Model validation error", d});
+  };
+  if (!absl::SimpleAtoi(req.get_param_value("Year"), &year) || year < 2000 || year > 9999) {
+    invalid("The Year field is required.");
+  }
+  if (!absl::SimpleAtoi(req.get_param_value("Month"), &month) || month < 1 || month > 12) {
+    invalid("The Month field must be between 1 and 12.");
+  }
+  if (req.has_param("Day") &&
+      (!absl::SimpleAtoi(req.get_param_value("Day"), &day) || day < 1 || day > 31)) {
+    invalid("The Day field must be between 1 and 31.");
+  }
+  const std::string currency = req.get_param_value("Currency");
+  const bool has_account =
+      std::any_of(wallet->accounts.begin(), wallet->accounts.end(),
+                  [&](const WalletAccount& a) { return a.currency == currency; });
+  if (!has_account) invalid("The wallet has no account in the Currency.");
+  if (!errors.empty()) {
+    SendErrors(res, 400, errors, endpoint, "");
+    return;
+  }
+  // A statement exists once its period is over.
+  const absl::CivilDay first_after = day != 0 ? absl::CivilDay(year, month, day) + 1
+                                              : absl::CivilDay(absl::CivilMonth(year, month) + 1);
+  if (absl::FromCivil(first_after, absl::UTCTimeZone()) > absl::Now()) {
+    SendErrors(res, 404,
+               {{"StatementNotFound", "Statement not found",
+                 "There is no statement for the given period."}},
+               endpoint, "");
+    return;
+  }
+  const std::string period = day != 0 ? absl::StrFormat("%04d-%02d-%02d", year, month, day)
+                                      : absl::StrFormat("%04d-%02d", year, month);
+  auto text =
+      std::make_shared<std::string>(StatementText(wallet->config.name, currency, period, day != 0));
+  res.status = 200;
+  res.set_chunked_content_provider(
+      day != 0 ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+               : "application/pdf",
+      [text](size_t offset, httplib::DataSink& sink) {
+        if (offset >= text->size()) {
+          sink.done();
+          return true;
+        }
+        const size_t n = std::min<size_t>(16 * 1024, text->size() - offset);
+        return sink.write(text->data() + offset, n);
+      });
 }
 
 void Sandbox::Impl::ControlWallet(const httplib::Request& req, httplib::Response& res) {

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/errors.h"
 
@@ -46,6 +47,31 @@ absl::StatusOr<ParsedAnswer> BarionApi::Post(const std::string& path, const std:
   return Call(std::move(request), key, header);
 }
 
+absl::Status BarionApi::GetFile(const std::string& path, const std::string& key,
+                                absl::Time deadline, KeyHeader header,
+                                const FileChunkSink& on_chunk, std::string* content_type) const {
+  HttpRequest request;
+  request.method = "GET";
+  request.path = path;
+  request.deadline = deadline;
+  request.on_file_chunk = on_chunk;
+  request.headers.emplace_back(header == KeyHeader::kApiKey ? "x-api-key" : "x-pos-key", key);
+  absl::StatusOr<HttpResponse> response = transport_->Send(request);
+  if (!response.ok()) {
+    return UpstreamFailureStatus(FailureOf(response.status()), /*mutation=*/false, 0,
+                                 response.status().message());
+  }
+  if (response->status >= 200 && response->status < 300 &&
+      !absl::StrContains(response->content_type, "json")) {
+    *content_type = response->content_type;
+    return absl::OkStatus();  // the file went to on_chunk
+  }
+  absl::StatusOr<ParsedAnswer> answer = Interpret(*std::move(response), /*mutation=*/false);
+  if (!answer.ok()) return answer.status();
+  return UpstreamFailureStatus(UpstreamFailure::kMalformedResponse, /*mutation=*/false, 200,
+                               "Barion answered JSON where a file was expected");
+}
+
 absl::StatusOr<ParsedAnswer> BarionApi::Call(HttpRequest request, const std::string& key,
                                              KeyHeader header) const {
   const bool mutation = request.method != "GET";
@@ -56,12 +82,16 @@ absl::StatusOr<ParsedAnswer> BarionApi::Call(HttpRequest request, const std::str
     return UpstreamFailureStatus(FailureOf(response.status()), mutation, 0,
                                  response.status().message());
   }
-  ParsedAnswer answer = ParsedAnswer::Parse(response->body);
+  return Interpret(*std::move(response), mutation);
+}
+
+absl::StatusOr<ParsedAnswer> BarionApi::Interpret(HttpResponse response, bool mutation) {
+  ParsedAnswer answer = ParsedAnswer::Parse(response.body);
   const ErrorEnvelope& env = answer.envelope();
   if (!env.errors.empty()) {
-    return BarionErrorStatus(env.errors, response->status, env.payment_id);
+    return BarionErrorStatus(env.errors, response.status, env.payment_id);
   }
-  const int http = response->status;
+  const int http = response.status;
   if (http == 429) {
     return UpstreamFailureStatus(UpstreamFailure::kRateLimited, mutation, http,
                                  "Barion's rate limit (2 PaymentState calls per payment per 5 s)");

@@ -9,6 +9,7 @@
 #ifndef BARION_GATEWAY_SERVER_BARION_API_H_
 #define BARION_GATEWAY_SERVER_BARION_API_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -35,10 +36,22 @@ class BarionApi {
   absl::StatusOr<ParsedAnswer> Post(const std::string& path, const std::string& key,
                                     std::string body, absl::Time deadline,
                                     KeyHeader header = KeyHeader::kPosKey) const;
+  // A piece of a file with the file's Content-Type; false abandons the download.
+  using FileChunkSink =
+      std::function<bool(const std::string& content_type, const char* data, size_t size)>;
+  // GETs a file (a statement): a 2xx answer that is not JSON goes to `on_chunk` piece by piece
+  // as it arrives, never buffered whole. Barion's error answers become statuses as for Get. A
+  // failure after some chunks were delivered is UPSTREAM_CONNECTION_RESET or UPSTREAM_TIMEOUT.
+  // `content_type` receives the file's type (also for an empty file). Thread-safe.
+  absl::Status GetFile(const std::string& path, const std::string& key, absl::Time deadline,
+                       KeyHeader header, const FileChunkSink& on_chunk,
+                       std::string* content_type) const;
 
  private:
   absl::StatusOr<ParsedAnswer> Call(HttpRequest request, const std::string& key,
                                     KeyHeader header) const;
+  // Maps an HTTP answer: Barion's errors, rate limit, other HTTP errors, malformed bodies.
+  static absl::StatusOr<ParsedAnswer> Interpret(HttpResponse response, bool mutation);
 
   HttpTransport* transport_;
 };

@@ -6,6 +6,7 @@
 #ifndef BARION_GATEWAY_SERVER_HTTP_TRANSPORT_H_
 #define BARION_GATEWAY_SERVER_HTTP_TRANSPORT_H_
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,10 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;                              // JSON for POST, empty for GET
   absl::Time deadline = absl::InfiniteFuture();  // the whole call, connect included
+  // Optional: receives the body of a 2xx answer that is not JSON (a file) piece by piece as it
+  // arrives, with the answer's Content-Type, instead of HttpResponse::body; returning false
+  // abandons the call (a reset). Other answers (errors, JSON) still land in HttpResponse::body.
+  std::function<bool(const std::string& content_type, const char* data, size_t size)> on_file_chunk;
 };
 
 struct HttpResponse {

@@ -124,6 +124,9 @@ void HttplibTransport::Release(Pooled pooled) {
   if (pooled.client != nullptr) idle_.push_back(std::move(pooled));
 }
 
+// The most of a non-file answer kept when the caller streams files (an error answer is small).
+constexpr size_t kMaxKeptBody = 1 << 20;
+
 absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) {
   const absl::Time start = absl::Now();
   if (request.deadline <= start) {
@@ -141,6 +144,7 @@ absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) 
   for (const auto& [name, value] : request.headers) headers.emplace(name, value);
   headers.emplace("Accept", "application/json");
 
+  std::string streamed_body;  // the kept body of a GET with on_file_chunk
   auto attempt = [&]() {
     httplib::Client& client = *pooled.client;
     const absl::Duration remaining = request.deadline - absl::Now();
@@ -148,9 +152,28 @@ absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) 
                std::min(remaining, options_.max_connect_timeout));
     SetTimeout(client, &httplib::Client::set_read_timeout, remaining);
     SetTimeout(client, &httplib::Client::set_write_timeout, remaining);
-    return request.method == "POST"
-               ? client.Post(request.path.c_str(), headers, request.body, "application/json")
-               : client.Get(request.path.c_str(), headers);
+    if (request.method == "POST") {
+      return client.Post(request.path.c_str(), headers, request.body, "application/json");
+    }
+    if (!request.on_file_chunk) return client.Get(request.path.c_str(), headers);
+    // A file is passed on as it arrives; anything else is kept for the caller to parse.
+    streamed_body.clear();
+    bool to_caller = false;
+    std::string content_type;
+    return client.Get(
+        request.path.c_str(), headers,
+        [&](const httplib::Response& head) {
+          content_type = head.get_header_value("Content-Type");
+          to_caller =
+              head.status >= 200 && head.status < 300 && !absl::StrContains(content_type, "json");
+          return true;
+        },
+        [&](const char* data, size_t size) {
+          if (to_caller) return request.on_file_chunk(content_type, data, size);
+          if (streamed_body.size() + size > kMaxKeptBody) return false;
+          streamed_body.append(data, size);
+          return true;
+        });
   };
   httplib::Result result = attempt();
   if (!result && reused && result.error() == httplib::Error::Write &&
@@ -198,7 +221,7 @@ absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) 
 
   HttpResponse response;
   response.status = result->status;
-  response.body = std::move(result->body);
+  response.body = request.on_file_chunk ? std::move(streamed_body) : std::move(result->body);
   response.content_type = result->get_header_value("Content-Type");
   const bool close = absl::EqualsIgnoreCase(result->get_header_value("Connection"), "close");
   pooled.last_used = absl::Now();

@@ -481,6 +481,18 @@ absl::Status ValidateSendBankTransfer(const v1::SendBankTransferRequest& r) {
   return v.Result();
 }
 
+absl::Status ValidateDownloadStatement(const v1::DownloadStatementRequest& r) {
+  Violations v;
+  v.Range(r.year(), 2000, 9999, "year");
+  v.Range(r.month(), 1, 12, "month");
+  if (r.day() != 0) v.Range(r.day(), 1, 31, "day");
+  if (r.currency() == v1::CURRENCY_UNSPECIFIED ||
+      BarionCurrencyScale(CurrencyCode(r.currency())) < 0) {
+    v.Add("currency", "is required");
+  }
+  return v.Result();
+}
+
 absl::Status ValidateComplete(const v1::CompleteRequest& r) {
   Violations v;
   CheckPaymentId(v, r.payment_id());

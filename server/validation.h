@@ -28,6 +28,7 @@ absl::Status ValidateRefund(const barion::v1::RefundRequest& request);
 absl::Status ValidateComplete(const barion::v1::CompleteRequest& request);
 absl::Status ValidateSendMoneyByEmail(const barion::v1::SendMoneyByEmailRequest& request);
 absl::Status ValidateSendBankTransfer(const barion::v1::SendBankTransferRequest& request);
+absl::Status ValidateDownloadStatement(const barion::v1::DownloadStatementRequest& request);
 
 }  // namespace barion_gateway::server
 

@@ -91,4 +91,52 @@ grpc::Status WalletServiceImpl::SendBankTransfer(grpc::ServerContext* context,
       start, status);
 }
 
+grpc::Status WalletServiceImpl::DownloadStatement(
+    grpc::ServerContext* context, const v1::DownloadStatementRequest* request,
+    grpc::ServerWriter<v1::DownloadStatementResponse>* writer) {
+  const absl::Time start = absl::Now();
+  int64_t bytes = 0;
+  absl::Status status = [&]() -> absl::Status {
+    absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request->wallet());
+    if (!wallet.ok()) return wallet.status();
+    if (absl::Status s = ValidateDownloadStatement(*request); !s.ok()) return s;
+    std::string path =
+        absl::StrCat("/v2/Statement/Download?Year=", request->year(), "&Month=", request->month());
+    if (request->day() != 0) absl::StrAppend(&path, "&Day=", request->day());
+    absl::StrAppend(&path, "&Currency=", CurrencyCode(request->currency()));
+    // Chunks are written as they come (each Write waits for the client's flow control); the
+    // first one also carries the content type.
+    std::string content_type;
+    bool first = true;
+    bool client_gone = false;
+    auto on_chunk = [&](const std::string& type, const char* data, size_t size) {
+      constexpr size_t kMaxMessage = 64 * 1024;
+      for (size_t at = 0; at < size; at += kMaxMessage) {
+        v1::DownloadStatementResponse message;
+        message.set_data(data + at, std::min(kMaxMessage, size - at));
+        if (first) message.set_content_type(type);
+        first = false;
+        if (!writer->Write(message)) {
+          client_gone = true;
+          return false;
+        }
+        bytes += static_cast<int64_t>(message.data().size());
+      }
+      return true;
+    };
+    absl::Status s = api_.GetFile(path, (*wallet)->api_key, RpcDeadline(*context, default_timeout_),
+                                  KeyHeader::kApiKey, on_chunk, &content_type);
+    if (client_gone) return absl::CancelledError("the client stopped reading the statement");
+    if (!s.ok()) return s;
+    if (first) {  // an empty file: still one message, with its type
+      v1::DownloadStatementResponse message;
+      message.set_content_type(content_type);
+      writer->Write(message);
+    }
+    return absl::OkStatus();
+  }();
+  return FinishRpc("DownloadStatement",
+                   absl::StrCat("wallet=", request->wallet(), " bytes=", bytes), start, status);
+}
+
 }  // namespace barion_gateway::server

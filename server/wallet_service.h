@@ -34,6 +34,11 @@ class WalletServiceImpl final : public barion::v1::WalletService::Service {
   grpc::Status SendBankTransfer(grpc::ServerContext* context,
                                 const barion::v1::SendBankTransferRequest* request,
                                 barion::v1::SendBankTransferResponse* response) override;
+  // GET /v2/Statement/Download, relayed chunk by chunk (at most 64 KiB per message) as it
+  // arrives; gRPC flow control slows the download down to what the client reads.
+  grpc::Status DownloadStatement(
+      grpc::ServerContext* context, const barion::v1::DownloadStatementRequest* request,
+      grpc::ServerWriter<barion::v1::DownloadStatementResponse>* writer) override;
 
  private:
   absl::StatusOr<const WalletConfig*> ResolveWallet(const std::string& name) const;

@@ -163,6 +163,59 @@ TEST_F(WalletTest, ABadBankTransferListsEveryFieldAndReachesNoOne) {
   EXPECT_EQ(h_.ControlGet("stats"), before) << "an invalid request reached Barion";
 }
 
+struct Download {
+  grpc::Status status;
+  std::string content_type;
+  std::string data;
+  int messages = 0;
+};
+
+Download DownloadStatement(Harness& h, int year, int month, int day) {
+  v1::DownloadStatementRequest r;
+  r.set_wallet("treasury");
+  r.set_year(year);
+  r.set_month(month);
+  r.set_day(day);
+  r.set_currency(v1::CURRENCY_HUF);
+  Download d;
+  auto context = Deadline(20);
+  auto reader = h.wallets().DownloadStatement(context.get(), r);
+  v1::DownloadStatementResponse message;
+  while (reader->Read(&message)) {
+    if (d.messages++ == 0) d.content_type = message.content_type();
+    d.data += message.data();
+  }
+  d.status = reader->Finish();
+  return d;
+}
+
+TEST_F(WalletTest, DownloadsAStatementAsAStreamOfChunks) {
+  Download monthly = DownloadStatement(h_, 2025, 12, 0);
+  ASSERT_TRUE(monthly.status.ok()) << monthly.status.error_message();
+  EXPECT_EQ(monthly.content_type, "application/pdf");
+  EXPECT_EQ(monthly.data.substr(0, 8), "%PDF-1.4");
+  EXPECT_GE(monthly.data.size(), 300u * 1024);
+  EXPECT_GT(monthly.messages, 1) << "the file came in one piece";
+  EXPECT_NE(monthly.data.find("treasury, HUF account, 2025-12, line 1\n"), std::string::npos);
+
+  Download daily = DownloadStatement(h_, 2026, 1, 31);
+  ASSERT_TRUE(daily.status.ok()) << daily.status.error_message();
+  EXPECT_EQ(daily.content_type,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(daily.data.substr(0, 2), "PK");
+}
+
+TEST_F(WalletTest, StatementErrorsAreStructured) {
+  Download future = DownloadStatement(h_, 2099, 1, 0);
+  EXPECT_EQ(future.status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Reasons(future.status), std::vector<std::string>{"StatementNotFound"});
+  EXPECT_EQ(future.messages, 0);
+
+  Download bad = DownloadStatement(h_, 1999, 13, 32);
+  EXPECT_EQ(bad.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(bad.status), testing::ElementsAre("year", "month", "day"));
+}
+
 // A wrong API key: Barion's AuthenticationFailed, and the key appears in no error.
 TEST(WalletAuthTest, AWrongApiKeyIsRefusedWithoutEchoingIt) {
   HarnessOptions options;
