@@ -278,9 +278,21 @@ struct WalletAccount {
   Dec blocked;
 };
 
+struct HistoryEntry {
+  std::string id;  // 32 lower-case hex digits
+  std::string type;
+  absl::Time at;
+  Dec amount;
+  std::string currency;
+  std::string description;
+  std::string balance_change;  // Credit | Debit
+  std::string counterpart;     // the other party's e-mail, or a bank account
+};
+
 struct ApiWallet {
   SandboxWallet config;
   std::vector<WalletAccount> accounts;
+  std::vector<HistoryEntry> history;  // oldest first
 };
 
 struct Fault {
@@ -358,6 +370,8 @@ class Sandbox::Impl {
   void HandleTransferEmail(const httplib::Request& req, httplib::Response& res);
   void HandleBankTransfer(const httplib::Request& req, httplib::Response& res);
   void HandleStatement(const httplib::Request& req, httplib::Response& res);
+  void HandleHistory(const httplib::Request& req, httplib::Response& res);
+  void HandleHistoryDetail(const httplib::Request& req, httplib::Response& res);
   // The wallet of the request's x-api-key, or nullptr after answering AuthenticationFailed.
   ApiWallet* AuthenticateWallet(const httplib::Request& req, httplib::Response& res)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -546,6 +560,10 @@ absl::Status Sandbox::Impl::Start() {
       ApiWallet wallet{w, {}};
       wallet.accounts.push_back({RandomHex(16), "HUF", *Dec::Parse("1000000"), Dec{}});
       wallet.accounts.push_back({RandomHex(16), "EUR", *Dec::Parse("5000"), Dec{}});
+      for (const WalletAccount& a : wallet.accounts) {
+        wallet.history.push_back({RandomHex(16), "CashTopUp", absl::Now(), a.available, a.currency,
+                                  "Opening balance", "Credit", "cashier"});
+      }
       api_wallets_[absl::AsciiStrToLower(w.api_key)] = std::move(wallet);
       wallets_.insert(absl::AsciiStrToLower(w.email));
     }
@@ -654,6 +672,10 @@ void Sandbox::Impl::Route(httplib::Server& server) {
               op([this](const auto& q, auto& r) { HandleTransferEmail(q, r); }));
   server.Get("/v2/Statement/Download",
              op([this](const auto& q, auto& r) { HandleStatement(q, r); }));
+  server.Get("/v3/UserHistory/GetHistory",
+             op([this](const auto& q, auto& r) { HandleHistory(q, r); }));
+  server.Get("/v3/TransactionHistory/GetDetail",
+             op([this](const auto& q, auto& r) { HandleHistoryDetail(q, r); }));
   server.Post("/v3/Withdraw/BankTransfer",
               op([this](const auto& q, auto& r) { HandleBankTransfer(q, r); }));
   server.Get("/Pay", [this](const auto& q, auto& r) { HandlePayPage(q, r); });
@@ -1947,12 +1969,17 @@ void Sandbox::Impl::HandleTransferEmail(const httplib::Request& req, httplib::Re
     return;
   }
   account->available = account->available - *value;
+  const std::string comment = Str(body, "Comment");
+  wallet->history.push_back(
+      {RandomHex(16), "InternalTransfer", absl::Now(), *value, currency, comment, "Debit", target});
   // The recipient's money: credited when it is one of the sandbox's API wallets.
   for (auto& [key, other] : api_wallets_) {
     if (absl::AsciiStrToLower(other.config.email) != target) continue;
     for (WalletAccount& a : other.accounts) {
       if (a.currency == currency) a.available = a.available + *value;
     }
+    other.history.push_back({RandomHex(16), "InternalTransfer", absl::Now(), *value, currency,
+                             comment, "Credit", absl::AsciiStrToLower(wallet->config.email)});
   }
   Json(res, 200, "{\"IsTransferSuccessful\":true,\"Errors\":[]}");
 }
@@ -2028,6 +2055,8 @@ void Sandbox::Impl::HandleBankTransfer(const httplib::Request& req, httplib::Res
     return;
   }
   source->available = source->available - *amount;
+  wallet->history.push_back({RandomHex(16), "Withdraw", absl::Now(), *amount, currency,
+                             Str(body, "Comment"), "Debit", number});
   rapidjson::StringBuffer b;
   Writer w(b);
   w.StartObject();
@@ -2055,6 +2084,118 @@ void Sandbox::Impl::HandleBankTransfer(const httplib::Request& req, httplib::Res
   w.String(name.c_str());
   w.EndObject();
   WriteErrors(w, {}, endpoint, "");
+  w.EndObject();
+  Json(res, 200, b.GetString());
+}
+
+// The common fields of a history item; `detail` uses GetDetail's names (HistoryId, HistoryType).
+static void WriteHistoryItem(Writer& w, const ApiWallet& wallet, const HistoryEntry& e,
+                             bool detail) {
+  const bool credit = e.balance_change == "Credit";
+  auto participant = [&](const std::string& login, const char* type) {
+    w.StartObject();
+    w.Key("UserAccountId");
+    w.String(Hyphenated(RandomHex(16)).c_str());
+    w.Key("Type");
+    w.String(type);
+    w.Key("LoginName");
+    w.String(login.c_str());
+    w.EndObject();
+  };
+  w.Key(detail ? "HistoryId" : "Id");
+  w.String(Hyphenated(e.id).c_str());
+  w.Key(detail ? "HistoryType" : "Type");
+  w.String(e.type.c_str());
+  w.Key("HappenedAtUtc");
+  w.String(TimeZ(e.at).c_str());
+  w.Key("SourceAccount");
+  participant(credit ? e.counterpart : wallet.config.email, credit ? "System" : "User");
+  w.Key("TargetAccount");
+  participant(credit ? wallet.config.email : e.counterpart, "User");
+  const std::string amount = e.amount.Format(std::max(CurrencyScale(e.currency), 0));
+  w.Key("Amount");
+  w.RawValue(amount.c_str(), amount.size(), rapidjson::kNumberType);
+  w.Key("Currency");
+  w.String(e.currency.c_str());
+  w.Key("Description");
+  w.String(e.description.c_str());
+  w.Key("IsInProgress");
+  w.Bool(false);
+  if (!detail) {
+    w.Key("BalanceChangeType");
+    w.String(e.balance_change.c_str());
+  }
+}
+
+void Sandbox::Impl::HandleHistory(const httplib::Request& req, httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  const ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  int limit = 20;
+  if (req.has_param("Limit") &&
+      (!absl::SimpleAtoi(req.get_param_value("Limit"), &limit) || limit < 1 || limit > 20)) {
+    SendErrors(res, 400,
+               {{"ModelValidationError", "Model validation error",
+                 "The Limit field must be between 1 and 20."}},
+               Endpoint(req), "");
+    return;
+  }
+  const std::string currency = req.get_param_value("Currency");
+  const std::string after = NormalizeId(req.get_param_value("LastVisibleItemId"));
+  // Newest first; a page continues after (older than) LastVisibleItemId.
+  int from = static_cast<int>(wallet->history.size()) - 1;
+  if (!after.empty()) {
+    for (int i = 0; i < static_cast<int>(wallet->history.size()); ++i) {
+      if (wallet->history[i].id == after) from = i - 1;
+    }
+  }
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("UserHistory");
+  w.StartArray();
+  for (int i = from, n = 0; i >= 0 && n < limit; --i) {
+    const HistoryEntry& e = wallet->history[i];
+    if (!currency.empty() && e.currency != currency) continue;
+    w.StartObject();
+    WriteHistoryItem(w, *wallet, e, /*detail=*/false);
+    w.Key("ConcurrencyOrder");
+    w.Int(i + 1);
+    w.EndObject();
+    ++n;
+  }
+  w.EndArray();
+  WriteErrors(w, {}, Endpoint(req), "");
+  w.EndObject();
+  Json(res, 200, b.GetString());
+}
+
+void Sandbox::Impl::HandleHistoryDetail(const httplib::Request& req, httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  const ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  const std::string id = NormalizeId(req.get_param_value("ItemId"));
+  auto it = std::find_if(wallet->history.begin(), wallet->history.end(),
+                         [&](const HistoryEntry& e) { return e.id == id; });
+  if (id.empty() || it == wallet->history.end()) {
+    SendErrors(res, 400,
+               {{"ModelValidationError", "Model validation error",
+                 "The ItemId is not an item of this wallet's history."}},
+               Endpoint(req), "");
+    return;
+  }
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("DetailInformation");
+  w.StartObject();
+  WriteHistoryItem(w, *wallet, *it, /*detail=*/true);
+  if (it->type == "Withdraw") {
+    w.Key("BankAccountNumber");
+    w.String(it->counterpart.c_str());
+  }
+  w.EndObject();
+  WriteErrors(w, {}, Endpoint(req), "");
   w.EndObject();
   Json(res, 200, b.GetString());
 }

@@ -69,6 +69,11 @@ constexpr EnumName kBankAccountFormats[] = {
     {v1::BANK_ACCOUNT_FORMAT_IBAN, "IBAN"},
     {v1::BANK_ACCOUNT_FORMAT_CZECH, "Czech"},
 };
+constexpr EnumName kBalanceChanges[] = {
+    {v1::BALANCE_CHANGE_NO_CHANGE, "NoChange"},
+    {v1::BALANCE_CHANGE_CREDIT, "Credit"},
+    {v1::BALANCE_CHANGE_DEBIT, "Debit"},
+};
 constexpr EnumName kRecurrenceTypes[] = {
     {v1::RECURRENCE_TYPE_MERCHANT_INITIATED_PAYMENT, "MerchantInitiatedPayment"},
     {v1::RECURRENCE_TYPE_ONE_CLICK_PAYMENT, "OneClickPayment"},
@@ -983,6 +988,63 @@ absl::Status DecodeSendBankTransfer(const ParsedAnswer& answer, v1::SendBankTran
   out->set_currency(static_cast<v1::Currency>(
       ReadEnum(doc, "Currency", kCurrencies, out->mutable_currency_raw())));
   out->set_amount(CanonicalAmount(Text(doc, "Amount"), CurrencyScaleOf(out->currency_raw())));
+  return absl::OkStatus();
+}
+
+namespace {
+
+void ReadHistoryParticipant(const Value& item, const char* name, v1::HistoryParticipant* out) {
+  const Value* p = Member(item, name);
+  if (p == nullptr || !p->IsObject()) return;
+  out->set_user_account_id(Text(*p, "UserAccountId"));
+  out->set_type(Text(*p, "Type"));
+  out->set_first_name(Text(*p, "FirstName"));
+  out->set_last_name(Text(*p, "LastName"));
+  out->set_login_name(Text(*p, "LoginName"));
+  out->set_organization_name(Text(*p, "OrganizationName"));
+  out->set_shop_id(Text(*p, "ShopId"));
+  out->set_shop_name(Text(*p, "ShopName"));
+}
+
+// A history item: GetHistory's names, or GetDetail's (HistoryId, HistoryType).
+void ReadHistoryItem(const Value& v, v1::HistoryItem* out) {
+  out->set_id(Text(v, Member(v, "Id") != nullptr ? "Id" : "HistoryId"));
+  out->set_type(Text(v, Member(v, "Type") != nullptr ? "Type" : "HistoryType"));
+  if (!ReadTime(v, "HappenedAtUtc", out->mutable_happened_at())) out->clear_happened_at();
+  int64_t order = 0;
+  if (absl::SimpleAtoi(Text(v, "ConcurrencyOrder"), &order)) out->set_concurrency_order(order);
+  ReadHistoryParticipant(v, "SourceAccount", out->mutable_source());
+  ReadHistoryParticipant(v, "TargetAccount", out->mutable_target());
+  if (!out->source().ByteSizeLong()) out->clear_source();
+  if (!out->target().ByteSizeLong()) out->clear_target();
+  out->set_currency(
+      static_cast<v1::Currency>(ReadEnum(v, "Currency", kCurrencies, out->mutable_currency_raw())));
+  out->set_amount(CanonicalAmount(Text(v, "Amount"), CurrencyScaleOf(out->currency_raw())));
+  out->set_description(Text(v, "Description"));
+  out->set_in_progress(Bool(v, "IsInProgress"));
+  out->set_balance_change(static_cast<v1::BalanceChange>(
+      ReadEnum(v, "BalanceChangeType", kBalanceChanges, out->mutable_balance_change_raw())));
+}
+
+}  // namespace
+
+absl::Status DecodeHistory(const ParsedAnswer& answer, v1::GetHistoryResponse* out) {
+  if (!answer.envelope().is_json_object) return NotAnObject();
+  const Value* items = Member(DocumentOf(answer).doc, "UserHistory");
+  if (items == nullptr || !items->IsArray()) return absl::OkStatus();
+  for (const Value& item : items->GetArray()) {
+    if (item.IsObject()) ReadHistoryItem(item, out->add_items());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DecodeHistoryItem(const ParsedAnswer& answer, v1::GetHistoryItemResponse* out) {
+  if (!answer.envelope().is_json_object) return NotAnObject();
+  const Value* detail = Member(DocumentOf(answer).doc, "DetailInformation");
+  if (detail == nullptr || !detail->IsObject()) return absl::OkStatus();
+  ReadHistoryItem(*detail, out->mutable_item());
+  out->set_payment_id(Text(*detail, "PaymentId"));
+  out->set_detail_json(CopyMemberVerbatim(DocumentOf(answer).body, "DetailInformation"));
   return absl::OkStatus();
 }
 

@@ -81,6 +81,8 @@ absl::Status DecodeSendMoneyByEmail(const ParsedAnswer& answer,
                                     barion::v1::SendMoneyByEmailResponse* out);
 absl::Status DecodeSendBankTransfer(const ParsedAnswer& answer,
                                     barion::v1::SendBankTransferResponse* out);
+absl::Status DecodeHistory(const ParsedAnswer& answer, barion::v1::GetHistoryResponse* out);
+absl::Status DecodeHistoryItem(const ParsedAnswer& answer, barion::v1::GetHistoryItemResponse* out);
 
 // Barion's code of a currency ("HUF"), or "" for UNSPECIFIED and unknown values.
 std::string CurrencyCode(barion::v1::Currency currency);

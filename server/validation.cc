@@ -493,6 +493,29 @@ absl::Status ValidateDownloadStatement(const v1::DownloadStatementRequest& r) {
   return v.Result();
 }
 
+absl::Status ValidateGetHistory(const v1::GetHistoryRequest& r) {
+  Violations v;
+  v.Range(r.limit(), 0, 20, "limit");
+  if (!r.last_visible_item_id().empty() && !IsBarionGuid(r.last_visible_item_id())) {
+    v.Add("last_visible_item_id", "must be a history item's id (a GUID)");
+  }
+  if (r.currency() != v1::CURRENCY_UNSPECIFIED &&
+      BarionCurrencyScale(CurrencyCode(r.currency())) < 0) {
+    v.Add("currency", "is not a currency Barion supports");
+  }
+  return v.Result();
+}
+
+absl::Status ValidateGetHistoryItem(const v1::GetHistoryItemRequest& r) {
+  Violations v;
+  if (r.item_id().empty()) {
+    v.Add("item_id", "is required");
+  } else if (!IsBarionGuid(r.item_id())) {
+    v.Add("item_id", "must be a history item's id (a GUID)");
+  }
+  return v.Result();
+}
+
 absl::Status ValidateComplete(const v1::CompleteRequest& r) {
   Violations v;
   CheckPaymentId(v, r.payment_id());

@@ -29,6 +29,8 @@ absl::Status ValidateComplete(const barion::v1::CompleteRequest& request);
 absl::Status ValidateSendMoneyByEmail(const barion::v1::SendMoneyByEmailRequest& request);
 absl::Status ValidateSendBankTransfer(const barion::v1::SendBankTransferRequest& request);
 absl::Status ValidateDownloadStatement(const barion::v1::DownloadStatementRequest& request);
+absl::Status ValidateGetHistory(const barion::v1::GetHistoryRequest& request);
+absl::Status ValidateGetHistoryItem(const barion::v1::GetHistoryItemRequest& request);
 
 }  // namespace barion_gateway::server
 

@@ -68,6 +68,67 @@ absl::Status WalletServiceImpl::RunPost(const char* path, const grpc::ServerCont
   return decode(*answer, response);
 }
 
+template <typename Request, typename Response>
+absl::Status WalletServiceImpl::RunGet(const grpc::ServerContext& context, const Request& request,
+                                       absl::Status (*validate)(const Request&),
+                                       std::string (*path)(const Request&),
+                                       absl::Status (*decode)(const ParsedAnswer&, Response*),
+                                       Response* response) const {
+  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet());
+  if (!wallet.ok()) return wallet.status();
+  if (absl::Status s = validate(request); !s.ok()) return s;
+  absl::StatusOr<ParsedAnswer> answer =
+      api_.Get(path(request), (*wallet)->api_key, RpcDeadline(context, default_timeout_),
+               KeyHeader::kApiKey);
+  if (!answer.ok()) return answer.status();
+  return decode(*answer, response);
+}
+
+namespace {
+
+std::string HistoryPath(const v1::GetHistoryRequest& r) {
+  std::string path =
+      absl::StrCat("/v3/UserHistory/GetHistory?Limit=", r.limit() == 0 ? 20 : r.limit());
+  if (!r.last_visible_item_id().empty()) {
+    absl::StrAppend(&path, "&LastVisibleItemId=", r.last_visible_item_id());
+  }
+  if (r.has_last_request_time()) {
+    absl::StrAppend(&path, "&LastRequestTime=",
+                    FormatBarionTime(absl::FromUnixSeconds(r.last_request_time().seconds()) +
+                                     absl::Nanoseconds(r.last_request_time().nanos())));
+  }
+  if (r.currency() != v1::CURRENCY_UNSPECIFIED) {
+    absl::StrAppend(&path, "&Currency=", CurrencyCode(r.currency()));
+  }
+  return path;
+}
+
+std::string HistoryItemPath(const v1::GetHistoryItemRequest& r) {
+  return absl::StrCat("/v3/TransactionHistory/GetDetail?ItemId=", r.item_id());
+}
+
+}  // namespace
+
+grpc::Status WalletServiceImpl::GetHistory(grpc::ServerContext* context,
+                                           const v1::GetHistoryRequest* request,
+                                           v1::GetHistoryResponse* response) {
+  const absl::Time start = absl::Now();
+  const absl::Status status =
+      RunGet(*context, *request, &ValidateGetHistory, &HistoryPath, &DecodeHistory, response);
+  return FinishRpc("GetHistory", absl::StrCat("wallet=", request->wallet()), start, status);
+}
+
+grpc::Status WalletServiceImpl::GetHistoryItem(grpc::ServerContext* context,
+                                               const v1::GetHistoryItemRequest* request,
+                                               v1::GetHistoryItemResponse* response) {
+  const absl::Time start = absl::Now();
+  const absl::Status status = RunGet(*context, *request, &ValidateGetHistoryItem, &HistoryItemPath,
+                                     &DecodeHistoryItem, response);
+  return FinishRpc("GetHistoryItem",
+                   absl::StrCat("wallet=", request->wallet(), " item_id=", request->item_id()),
+                   start, status);
+}
+
 grpc::Status WalletServiceImpl::SendMoneyByEmail(grpc::ServerContext* context,
                                                  const v1::SendMoneyByEmailRequest* request,
                                                  v1::SendMoneyByEmailResponse* response) {

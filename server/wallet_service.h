@@ -39,9 +39,23 @@ class WalletServiceImpl final : public barion::v1::WalletService::Service {
   grpc::Status DownloadStatement(
       grpc::ServerContext* context, const barion::v1::DownloadStatementRequest* request,
       grpc::ServerWriter<barion::v1::DownloadStatementResponse>* writer) override;
+  // GET /v3/UserHistory/GetHistory.
+  grpc::Status GetHistory(grpc::ServerContext* context,
+                          const barion::v1::GetHistoryRequest* request,
+                          barion::v1::GetHistoryResponse* response) override;
+  // GET /v3/TransactionHistory/GetDetail.
+  grpc::Status GetHistoryItem(grpc::ServerContext* context,
+                              const barion::v1::GetHistoryItemRequest* request,
+                              barion::v1::GetHistoryItemResponse* response) override;
 
  private:
   absl::StatusOr<const WalletConfig*> ResolveWallet(const std::string& name) const;
+  // Validates, GETs `path(request)` with the wallet's API key, decodes.
+  template <typename Request, typename Response>
+  absl::Status RunGet(const grpc::ServerContext& context, const Request& request,
+                      absl::Status (*validate)(const Request&), std::string (*path)(const Request&),
+                      absl::Status (*decode)(const ParsedAnswer&, Response*),
+                      Response* response) const;
   // Validates, encodes, POSTs to `path` with the wallet's API key, decodes.
   template <typename Request, typename Response>
   absl::Status RunPost(const char* path, const grpc::ServerContext& context, const Request& request,

@@ -216,6 +216,70 @@ TEST_F(WalletTest, StatementErrorsAreStructured) {
   EXPECT_THAT(BadFields(bad.status), testing::ElementsAre("year", "month", "day"));
 }
 
+TEST_F(WalletTest, HistoryListsTransfersNewestFirstPageByPageWithDetails) {
+  const std::string eur = Account(Accounts(), v1::CURRENCY_EUR)->account_id();
+  v1::SendMoneyByEmailResponse sent;
+  ASSERT_TRUE(h_.wallets().SendMoneyByEmail(Deadline(10).get(), Transfer(eur, "7.50"), &sent).ok());
+  v1::SendBankTransferResponse transferred;
+  ASSERT_TRUE(
+      h_.wallets().SendBankTransfer(Deadline(10).get(), BankTransfer("2500"), &transferred).ok());
+
+  v1::GetHistoryRequest request;
+  request.set_wallet("treasury");
+  request.set_limit(2);
+  v1::GetHistoryResponse page1, page2;
+  ASSERT_TRUE(h_.wallets().GetHistory(Deadline(10).get(), request, &page1).ok());
+  ASSERT_EQ(page1.items_size(), 2);
+  EXPECT_EQ(page1.items(0).type(), "Withdraw");
+  EXPECT_EQ(page1.items(0).amount(), "2500");
+  EXPECT_EQ(page1.items(0).currency(), v1::CURRENCY_HUF);
+  EXPECT_EQ(page1.items(0).balance_change(), v1::BALANCE_CHANGE_DEBIT);
+  EXPECT_EQ(page1.items(1).type(), "InternalTransfer");
+  EXPECT_EQ(page1.items(1).amount(), "7.50");
+  EXPECT_EQ(page1.items(1).target().login_name(), "anna@example.com");
+  EXPECT_TRUE(page1.items(1).has_happened_at());
+
+  request.set_last_visible_item_id(page1.items(1).id());
+  ASSERT_TRUE(h_.wallets().GetHistory(Deadline(10).get(), request, &page2).ok());
+  ASSERT_EQ(page2.items_size(), 2);  // the two opening balances
+  EXPECT_EQ(page2.items(0).type(), "CashTopUp");
+  EXPECT_EQ(page2.items(0).balance_change(), v1::BALANCE_CHANGE_CREDIT);
+
+  v1::GetHistoryRequest eur_only;
+  eur_only.set_wallet("treasury");
+  eur_only.set_currency(v1::CURRENCY_EUR);
+  v1::GetHistoryResponse eur_items;
+  ASSERT_TRUE(h_.wallets().GetHistory(Deadline(10).get(), eur_only, &eur_items).ok());
+  EXPECT_EQ(eur_items.items_size(), 2);  // the transfer and the EUR opening balance
+
+  v1::GetHistoryItemRequest item;
+  item.set_wallet("treasury");
+  item.set_item_id(page1.items(0).id());
+  v1::GetHistoryItemResponse detail;
+  ASSERT_TRUE(h_.wallets().GetHistoryItem(Deadline(10).get(), item, &detail).ok());
+  EXPECT_EQ(detail.item().id(), page1.items(0).id());
+  EXPECT_EQ(detail.item().type(), "Withdraw");
+  EXPECT_EQ(detail.item().amount(), "2500");
+  EXPECT_THAT(detail.detail_json(),
+              testing::HasSubstr("\"BankAccountNumber\":\"117730161111101800000000\""));
+}
+
+TEST_F(WalletTest, HistoryRequestsAreValidated) {
+  v1::GetHistoryRequest request;
+  request.set_wallet("treasury");
+  request.set_limit(21);
+  request.set_last_visible_item_id("last");
+  v1::GetHistoryResponse response;
+  grpc::Status s = h_.wallets().GetHistory(Deadline(10).get(), request, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(s), testing::ElementsAre("limit", "last_visible_item_id"));
+  v1::GetHistoryItemRequest item;
+  item.set_wallet("treasury");
+  v1::GetHistoryItemResponse detail;
+  s = h_.wallets().GetHistoryItem(Deadline(10).get(), item, &detail);
+  EXPECT_EQ(BadFields(s), std::vector<std::string>{"item_id"});
+}
+
 // A wrong API key: Barion's AuthenticationFailed, and the key appears in no error.
 TEST(WalletAuthTest, AWrongApiKeyIsRefusedWithoutEchoingIt) {
   HarnessOptions options;
