@@ -31,6 +31,7 @@
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "sandbox/tls.h"
+#include "zlib.h"
 
 namespace barion_gateway::sandbox {
 namespace {
@@ -370,6 +371,7 @@ class Sandbox::Impl {
   void HandleTransferEmail(const httplib::Request& req, httplib::Response& res);
   void HandleBankTransfer(const httplib::Request& req, httplib::Response& res);
   void HandleStatement(const httplib::Request& req, httplib::Response& res);
+  void HandleQrCode(const httplib::Request& req, httplib::Response& res);
   void HandleHistory(const httplib::Request& req, httplib::Response& res);
   void HandleHistoryDetail(const httplib::Request& req, httplib::Response& res);
   // The wallet of the request's x-api-key, or nullptr after answering AuthenticationFailed.
@@ -678,6 +680,7 @@ void Sandbox::Impl::Route(httplib::Server& server) {
              op([this](const auto& q, auto& r) { HandleHistoryDetail(q, r); }));
   server.Post("/v3/Withdraw/BankTransfer",
               op([this](const auto& q, auto& r) { HandleBankTransfer(q, r); }));
+  server.Get("/qr/generate", op([this](const auto& q, auto& r) { HandleQrCode(q, r); }));
   server.Get("/Pay", [this](const auto& q, auto& r) { HandlePayPage(q, r); });
 
   server.Post(R"(/_sandbox/payments/([0-9a-fA-F-]+)/(pay|start|cancel|expire))",
@@ -2198,6 +2201,62 @@ void Sandbox::Impl::HandleHistoryDetail(const httplib::Request& req, httplib::Re
   WriteErrors(w, {}, Endpoint(req), "");
   w.EndObject();
   Json(res, 200, b.GetString());
+}
+
+// A grayscale PNG of `side` x `side` pixels whose 25 x 25 modules are drawn from the bits of
+// `seed`: it looks like a QR code and is a valid image, but it does not encode anything.
+static std::string PatternPng(const std::string& seed, int side) {
+  auto be32 = [](std::string& out, uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+  };
+  auto chunk = [&](std::string& png, const char* type, const std::string& data) {
+    be32(png, static_cast<uint32_t>(data.size()));
+    std::string body = std::string(type, 4) + data;
+    png += body;
+    be32(png,
+         static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()), body.size())));
+  };
+  std::string raw;
+  const int module = std::max(1, side / 25);
+  for (int y = 0; y < side; ++y) {
+    raw.push_back('\0');  // filter: none
+    for (int x = 0; x < side; ++x) {
+      const size_t bit = static_cast<size_t>((y / module) * 25 + x / module);
+      const unsigned char c = static_cast<unsigned char>(seed[(bit / 8) % seed.size()]);
+      raw.push_back(((c >> (bit % 8)) & 1) ? '\0' : static_cast<char>(0xff));
+    }
+  }
+  uLongf size = compressBound(raw.size());
+  std::string compressed(size, '\0');
+  compress2(reinterpret_cast<Bytef*>(compressed.data()), &size,
+            reinterpret_cast<const Bytef*>(raw.data()), raw.size(), 6);
+  compressed.resize(size);
+  std::string header;
+  be32(header, static_cast<uint32_t>(side));
+  be32(header, static_cast<uint32_t>(side));
+  header += std::string("\x08\x00\x00\x00\x00", 5);  // 8-bit grayscale, no interlace
+  std::string png("\x89PNG\r\n\x1a\n", 8);
+  chunk(png, "IHDR", header);
+  chunk(png, "IDAT", compressed);
+  chunk(png, "IEND", "");
+  return png;
+}
+
+void Sandbox::Impl::HandleQrCode(const httplib::Request& req, httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  const std::string id = NormalizeId(req.get_param_value("paymentId"));
+  const Payment* p = FindPayment(id);
+  if (id.empty() || p == nullptr) {
+    SendErrors(res, 404,
+               {{"NotExistingPaymentId", "Payment does not exist.",
+                 "The paymentId does not name a payment."}},
+               Endpoint(req), "");
+    return;
+  }
+  const std::string size = req.get_param_value("size");
+  const int side = size == "Small" ? 125 : size == "Normal" ? 200 : 300;
+  res.status = 200;
+  res.set_content(PatternPng(p->id, side), "image/png");
 }
 
 // The content of a simulated statement: a PDF (monthly) or an XLSX (daily) header and then

@@ -25,6 +25,11 @@ std::string Shorten(absl::string_view text) {
   return std::string(text.size() > 200 ? text.substr(0, 200) : text);
 }
 
+void AddKey(HttpRequest& request, KeyHeader header, const std::string& key) {
+  if (header == KeyHeader::kNone) return;
+  request.headers.emplace_back(header == KeyHeader::kApiKey ? "x-api-key" : "x-pos-key", key);
+}
+
 }  // namespace
 
 absl::StatusOr<ParsedAnswer> BarionApi::Get(const std::string& path, const std::string& key,
@@ -55,7 +60,7 @@ absl::Status BarionApi::GetFile(const std::string& path, const std::string& key,
   request.path = path;
   request.deadline = deadline;
   request.on_file_chunk = on_chunk;
-  request.headers.emplace_back(header == KeyHeader::kApiKey ? "x-api-key" : "x-pos-key", key);
+  AddKey(request, header, key);
   absl::StatusOr<HttpResponse> response = transport_->Send(request);
   if (!response.ok()) {
     return UpstreamFailureStatus(FailureOf(response.status()), /*mutation=*/false, 0,
@@ -75,7 +80,7 @@ absl::Status BarionApi::GetFile(const std::string& path, const std::string& key,
 absl::StatusOr<ParsedAnswer> BarionApi::Call(HttpRequest request, const std::string& key,
                                              KeyHeader header) const {
   const bool mutation = request.method != "GET";
-  request.headers.emplace_back(header == KeyHeader::kApiKey ? "x-api-key" : "x-pos-key", key);
+  AddKey(request, header, key);
   absl::StatusOr<HttpResponse> response = transport_->Send(request);
   if (!response.ok()) {
     // The transport's message is its own secret-free text.

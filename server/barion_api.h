@@ -19,9 +19,9 @@
 
 namespace barion_gateway::server {
 
-// Which secret authenticates a call: a shop's POSKey (payment operations) or a wallet's API key
-// (wallet operations).
-enum class KeyHeader { kPosKey, kApiKey };
+// Which secret authenticates a call: a shop's POSKey (payment operations), a wallet's API key
+// (wallet operations), or none (the QR code image: no secret goes where none is needed).
+enum class KeyHeader { kPosKey, kApiKey, kNone };
 
 class BarionApi {
  public:

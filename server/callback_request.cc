@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
 namespace barion_gateway::server {
@@ -51,6 +52,16 @@ bool IsBarionGuid(absl::string_view id) {
     return true;
   }
   return false;
+}
+
+std::string HyphenatedGuid(absl::string_view id) {
+  std::string hex;
+  for (char c : id) {
+    if (c != '-') hex.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+  }
+  if (hex.size() != 32) return std::string(id);
+  return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
+                      hex.substr(16, 4), "-", hex.substr(20));
 }
 
 std::optional<std::string> FormParameter(absl::string_view form, absl::string_view name) {

@@ -13,6 +13,8 @@ namespace barion_gateway::server {
 
 // True for a Barion GUID: 32 hex digits, or 36 with hyphens at 8-4-4-4-12.
 bool IsBarionGuid(absl::string_view id);
+// A Barion GUID in its hyphenated lower-case form (8-4-4-4-12). Precondition: IsBarionGuid(id).
+std::string HyphenatedGuid(absl::string_view id);
 
 // The value of parameter `name` (matched case-insensitively, after decoding) in an
 // application/x-www-form-urlencoded text (a query string or a body): the first occurrence,

@@ -111,6 +111,35 @@ grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
   return Finish("StartPayment", request->shop(), response->payment_id(), start, status);
 }
 
+grpc::Status PaymentServiceImpl::GetPaymentQrCode(grpc::ServerContext* context,
+                                                  const v1::GetPaymentQrCodeRequest* request,
+                                                  v1::GetPaymentQrCodeResponse* response) {
+  const absl::Time start = absl::Now();
+  absl::Status status = [&]() -> absl::Status {
+    absl::StatusOr<const ShopConfig*> shop = ResolveShop(request->shop());
+    if (!shop.ok()) return shop.status();
+    if (absl::Status s = ValidateGetPaymentQrCode(*request); !s.ok()) return s;
+    const char* size = "Large";
+    if (request->size() == v1::QR_CODE_SIZE_SMALL) size = "Small";
+    if (request->size() == v1::QR_CODE_SIZE_NORMAL) size = "Normal";
+    constexpr size_t kMaxImage = 1 << 20;
+    std::string* image = response->mutable_image();
+    absl::Status s = api_.GetFile(
+        absl::StrCat("/qr/generate?paymentId=", HyphenatedGuid(request->payment_id()),
+                     "&size=", size),
+        "", DeadlineOf(context), KeyHeader::kNone,
+        [image](const std::string&, const char* data, size_t n) {
+          if (image->size() + n > kMaxImage) return false;
+          image->append(data, n);
+          return true;
+        },
+        response->mutable_content_type());
+    if (!s.ok()) response->Clear();
+    return s;
+  }();
+  return Finish("GetPaymentQrCode", request->shop(), request->payment_id(), start, status);
+}
+
 absl::StatusOr<v1::GetPaymentStateResponse> PaymentServiceImpl::GetPaymentStateUntil(
     const v1::GetPaymentStateRequest& request, absl::Time deadline) const {
   absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());

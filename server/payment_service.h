@@ -57,6 +57,10 @@ class PaymentServiceImpl final : public barion::v1::PaymentService::Service {
                       barion::v1::RefundResponse* response) override;
   grpc::Status Complete(grpc::ServerContext* context, const barion::v1::CompleteRequest* request,
                         barion::v1::CompleteResponse* response) override;
+  // GET /qr/generate (no key sent); the image, at most 1 MiB.
+  grpc::Status GetPaymentQrCode(grpc::ServerContext* context,
+                                const barion::v1::GetPaymentQrCodeRequest* request,
+                                barion::v1::GetPaymentQrCodeResponse* response) override;
 
   // The same operations with absl types, for in-process callers (the callback worker, tests).
   absl::StatusOr<barion::v1::GetPaymentStateResponse> GetPaymentStateUntil(

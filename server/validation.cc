@@ -516,6 +516,13 @@ absl::Status ValidateGetHistoryItem(const v1::GetHistoryItemRequest& r) {
   return v.Result();
 }
 
+absl::Status ValidateGetPaymentQrCode(const v1::GetPaymentQrCodeRequest& r) {
+  Violations v;
+  CheckPaymentId(v, r.payment_id());
+  if (!v1::QrCodeSize_IsValid(r.size())) v.Add("size", "is not a QrCodeSize");
+  return v.Result();
+}
+
 absl::Status ValidateComplete(const v1::CompleteRequest& r) {
   Violations v;
   CheckPaymentId(v, r.payment_id());

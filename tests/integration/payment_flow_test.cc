@@ -350,3 +350,47 @@ TEST(RateLimitTest, ThirdStateCallWithinFiveSecondsIsResourceExhausted) {
 
 }  // namespace
 }  // namespace barion_gateway::testing_support
+
+namespace barion_gateway::testing_support {
+namespace {
+
+// The QR code behind StartPayment's qr_url, fetched by the gateway (no key sent) and returned as
+// bytes: a PNG whose size follows the request.
+TEST(QrCodeTest, ReturnsThePaymentsQrImage) {
+  Harness h;
+  barion::v1::StartPaymentResponse started;
+  ASSERT_TRUE(h.stub()
+                  .StartPayment(Deadline(10).get(),
+                                Harness::CardPayment("1500", barion::v1::CURRENCY_HUF), &started)
+                  .ok());
+  EXPECT_NE(started.qr_url().find("/qr/generate?paymentId="), std::string::npos);
+  barion::v1::GetPaymentQrCodeRequest request;
+  request.set_payment_id(started.payment_id());
+  barion::v1::GetPaymentQrCodeResponse large, small;
+  grpc::Status s = h.stub().GetPaymentQrCode(Deadline(10).get(), request, &large);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(large.content_type(), "image/png");
+  ASSERT_GT(large.image().size(), 24u);
+  EXPECT_EQ(large.image().substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  auto width = [](const std::string& png) {  // IHDR's first field, big-endian
+    return (static_cast<unsigned char>(png[16]) << 24) |
+           (static_cast<unsigned char>(png[17]) << 16) |
+           (static_cast<unsigned char>(png[18]) << 8) | static_cast<unsigned char>(png[19]);
+  };
+  EXPECT_EQ(width(large.image()), 300);
+  request.set_size(barion::v1::QR_CODE_SIZE_SMALL);
+  ASSERT_TRUE(h.stub().GetPaymentQrCode(Deadline(10).get(), request, &small).ok());
+  EXPECT_EQ(width(small.image()), 125);
+
+  request.set_payment_id("0123456789abcdef0123456789abcdef");  // no such payment
+  barion::v1::GetPaymentQrCodeResponse none;
+  s = h.stub().GetPaymentQrCode(Deadline(10).get(), request, &none);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Reasons(s), std::vector<std::string>{"NotExistingPaymentId"});
+  request.set_payment_id("nope");
+  s = h.stub().GetPaymentQrCode(Deadline(10).get(), request, &none);
+  EXPECT_EQ(BadFields(s), std::vector<std::string>{"payment_id"});
+}
+
+}  // namespace
+}  // namespace barion_gateway::testing_support

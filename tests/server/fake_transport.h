@@ -17,6 +17,11 @@ class FakeTransport final : public HttpTransport {
     absl::MutexLock lock(&mu_);
     answers_.push_back(HttpResponse{status, std::move(body), "application/json"});
   }
+  // ...or a file (a non-JSON body), which reaches a request's on_file_chunk in two pieces...
+  void AnswerFile(int status, std::string body, std::string content_type) {
+    absl::MutexLock lock(&mu_);
+    answers_.push_back(HttpResponse{status, std::move(body), std::move(content_type)});
+  }
   // ...or a transport failure with its kind (kFailureConnect, ...).
   void Fail(absl::StatusCode code, const char* kind) {
     absl::Status s(code, "scripted failure");
@@ -31,6 +36,18 @@ class FakeTransport final : public HttpTransport {
     if (answers_.empty()) return absl::InternalError("FakeTransport: no answer scripted");
     absl::StatusOr<HttpResponse> next = answers_.front();
     answers_.pop_front();
+    if (next.ok() && request.on_file_chunk && next->status / 100 == 2 &&
+        next->content_type.find("json") == std::string::npos) {
+      const std::string body = std::move(next->body);
+      next->body.clear();
+      const size_t half = body.size() / 2;
+      if (!request.on_file_chunk(next->content_type, body.data(), half) ||
+          !request.on_file_chunk(next->content_type, body.data() + half, body.size() - half)) {
+        absl::Status reset(absl::StatusCode::kUnavailable, "abandoned by the caller");
+        reset.SetPayload(kTransportFailurePayloadUrl, absl::Cord(kFailureReset));
+        return reset;
+      }
+    }
     return next;
   }
 

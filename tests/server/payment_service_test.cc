@@ -102,6 +102,21 @@ TEST_F(PaymentServiceTest, GetPaymentStateUsesV4PathWithTheHeader) {
   EXPECT_EQ(response.total(), "84");
 }
 
+TEST_F(PaymentServiceTest, QrCodeIsFetchedWithoutAnyKeyAndReturnedWhole) {
+  transport_.AnswerFile(200, std::string("\x89PNG\r\n\x1a\nIMAGEDATA", 17), "image/png");
+  v1::GetPaymentQrCodeRequest r;
+  r.set_payment_id(kPaymentId);
+  r.set_size(v1::QR_CODE_SIZE_NORMAL);
+  v1::GetPaymentQrCodeResponse response;
+  ASSERT_TRUE(service_.GetPaymentQrCode(&context_, &r, &response).ok());
+  ASSERT_EQ(transport_.requests().size(), 1u);
+  EXPECT_EQ(transport_.requests()[0].path,
+            "/qr/generate?paymentId=4f1d2c3b-5a6e-47c8-b9d0-e1f2a3b4c5d6&size=Normal");
+  EXPECT_TRUE(transport_.requests()[0].headers.empty()) << "a key was sent where none is needed";
+  EXPECT_EQ(response.content_type(), "image/png");
+  EXPECT_EQ(response.image(), std::string("\x89PNG\r\n\x1a\nIMAGEDATA", 17));
+}
+
 TEST_F(PaymentServiceTest, BarionErrorsNeverLeakTheEchoedPosKey) {
   transport_.Answer(400, std::string(R"({"Errors":[{"Title":"Invalid payment id",
       "Description":"The given payment id is invalid","ErrorCode":"NotExistingPaymentId",
