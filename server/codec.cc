@@ -610,25 +610,28 @@ std::string FormatBarionTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E3S", t, absl::UTCTimeZone());
 }
 
-std::string EncodeStartPayment(const v1::StartPaymentRequest& r) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
+// The members of a Payment/Start request. A Google Pay start has its own instrument: no
+// funding choice and no guest checkout.
+void WriteStartMembers(Writer& w, const v1::StartPaymentRequest& r, bool google_pay) {
   Enum(w, "PaymentType", kPaymentTypes, r.payment_type());
   Span(w, "ReservationPeriod", r.reservation_period(), r.has_reservation_period());
   Span(w, "DelayedCapturePeriod", r.delayed_capture_period(), r.has_delayed_capture_period());
   Span(w, "PaymentWindow", r.payment_window(), r.has_payment_window());
-  Key(w, "GuestCheckOut");
-  w.Bool(r.guest_check_out());
+  if (!google_pay) {
+    Key(w, "GuestCheckOut");
+    w.Bool(r.guest_check_out());
+  }
   Key(w, "InitiateRecurrence");
   w.Bool(r.initiate_recurrence());
   Str(w, "RecurrenceId", r.recurrence_id());
-  Key(w, "FundingSources");
-  w.StartArray();
-  for (int fs : r.funding_sources()) {
-    if (const char* name = NameOf(kFundingSources, fs)) w.String(name);
+  if (!google_pay) {
+    Key(w, "FundingSources");
+    w.StartArray();
+    for (int fs : r.funding_sources()) {
+      if (const char* name = NameOf(kFundingSources, fs)) w.String(name);
+    }
+    w.EndArray();
   }
-  w.EndArray();
   Str(w, "PaymentRequestId", r.payment_request_id());
   Str(w, "PayerHint", r.payer_hint());
   Str(w, "CardHolderNameHint", r.card_holder_name_hint());
@@ -683,6 +686,24 @@ std::string EncodeStartPayment(const v1::StartPaymentRequest& r) {
   if (r.has_payer_account_information()) WritePayerAccount(w, r.payer_account_information());
   if (r.has_purchase_information()) WritePurchaseInformation(w, r.purchase_information());
   Enum(w, "ChallengePreference", kChallengePreferences, r.challenge_preference());
+}
+
+std::string EncodeStartPayment(const v1::StartPaymentRequest& r) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  WriteStartMembers(w, r, /*google_pay=*/false);
+  w.EndObject();
+  return Finish(buffer);
+}
+
+std::string EncodeStartGooglePayPayment(const v1::StartGooglePayPaymentRequest& r) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  WriteStartMembers(w, r.payment(), /*google_pay=*/true);
+  Str(w, "PayerEmailAddress", r.payer_email_address());
+  Str(w, "GooglePayToken", r.google_pay_token());
   w.EndObject();
   return Finish(buffer);
 }
@@ -818,6 +839,24 @@ absl::Status DecodeStartPayment(const ParsedAnswer& answer, v1::StartPaymentResp
   out->set_gateway_url(Text(doc, "GatewayUrl"));
   out->set_redirect_url(Text(doc, "RedirectUrl"));
   out->set_callback_url(Text(doc, "CallbackUrl"));
+  out->set_trace_id(Text(doc, "TraceId"));
+  return absl::OkStatus();
+}
+
+absl::Status DecodeStartGooglePayPayment(const ParsedAnswer& answer,
+                                         v1::StartGooglePayPaymentResponse* out) {
+  if (!answer.envelope().is_json_object) return NotAnObject();
+  const rapidjson::Document& doc = DocumentOf(answer).doc;
+  out->set_payment_id(Text(doc, "PaymentId"));
+  out->set_payment_request_id(Text(doc, "PaymentRequestId"));
+  // Sources name it PaymentStatus; Start's own name is Status.
+  const char* status = Member(doc, "PaymentStatus") != nullptr ? "PaymentStatus" : "Status";
+  out->set_status(static_cast<v1::PaymentStatus>(
+      ReadEnum(doc, status, kPaymentStatuses, out->mutable_status_raw())));
+  if (Member(doc, "ThreeDSAuthClientData") != nullptr) {
+    out->set_three_ds_auth_client_data(
+        CopyMemberVerbatim(DocumentOf(answer).body, "ThreeDSAuthClientData"));
+  }
   out->set_trace_id(Text(doc, "TraceId"));
   return absl::OkStatus();
 }

@@ -29,6 +29,7 @@
 namespace barion_gateway::server {
 
 std::string EncodeStartPayment(const barion::v1::StartPaymentRequest& request);
+std::string EncodeStartGooglePayPayment(const barion::v1::StartGooglePayPaymentRequest& request);
 std::string EncodeFinishReservation(const barion::v1::FinishReservationRequest& request);
 std::string EncodeCapture(const barion::v1::CaptureRequest& request);
 std::string EncodeCancelAuthorization(const barion::v1::CancelAuthorizationRequest& request);
@@ -67,6 +68,8 @@ class ParsedAnswer {
 
 // Each returns INVALID_ARGUMENT when the answer is not a JSON object, else OK.
 absl::Status DecodeStartPayment(const ParsedAnswer& answer, barion::v1::StartPaymentResponse* out);
+absl::Status DecodeStartGooglePayPayment(const ParsedAnswer& answer,
+                                         barion::v1::StartGooglePayPaymentResponse* out);
 absl::Status DecodePaymentState(const ParsedAnswer& answer,
                                 barion::v1::GetPaymentStateResponse* out);
 absl::Status DecodeFinishReservation(const ParsedAnswer& answer,

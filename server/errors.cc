@@ -243,15 +243,21 @@ std::vector<std::string> ErrorReasons(const absl::Status& status) {
   return out;
 }
 
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> out;
+std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
+  std::vector<FieldViolation> out;
   absl::optional<google::rpc::Status> details = Details(status);
   if (!details) return out;
   for (const auto& any : details->details()) {
     google::rpc::BadRequest bad;
     if (!any.UnpackTo(&bad)) continue;
-    for (const auto& fv : bad.field_violations()) out.push_back(fv.field());
+    for (const auto& fv : bad.field_violations()) out.push_back({fv.field(), fv.description()});
   }
+  return out;
+}
+
+std::vector<std::string> ViolatedFields(const absl::Status& status) {
+  std::vector<std::string> out;
+  for (FieldViolation& v : FieldViolationsOf(status)) out.push_back(std::move(v.field));
   return out;
 }
 

@@ -90,6 +90,8 @@ absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations
 // The ErrorInfo reasons and BadRequest fields carried by `status` (for tests and logging).
 std::vector<std::string> ErrorReasons(const absl::Status& status);
 std::vector<std::string> ViolatedFields(const absl::Status& status);
+// The BadRequest field violations carried by `status` (empty for other statuses).
+std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
 // The metadata value `key` of the first ErrorInfo, or "" (for tests and logging).
 std::string FirstErrorMetadata(const absl::Status& status, absl::string_view key);
 

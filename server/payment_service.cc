@@ -111,6 +111,31 @@ grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
   return Finish("StartPayment", request->shop(), response->payment_id(), start, status);
 }
 
+grpc::Status PaymentServiceImpl::StartGooglePayPayment(
+    grpc::ServerContext* context, const v1::StartGooglePayPaymentRequest* request,
+    v1::StartGooglePayPaymentResponse* response) {
+  const absl::Time start = absl::Now();
+  absl::Status status = [&]() -> absl::Status {
+    absl::StatusOr<const ShopConfig*> shop = ResolveShop(request->payment().shop());
+    if (!shop.ok()) return shop.status();
+    v1::StartGooglePayPaymentRequest effective = *request;
+    ApplyShopDefaults(**shop, callback_base_url_, effective.mutable_payment());
+    if (absl::Status s = ValidateStartGooglePayPayment(effective); !s.ok()) return s;
+    absl::StatusOr<ParsedAnswer> answer =
+        api_.Post("/v3/Payment/StartPaymentWithGoogleToken", (*shop)->pos_key,
+                  EncodeStartGooglePayPayment(effective), DeadlineOf(context));
+    if (!answer.ok()) return answer.status();
+    if (absl::Status s = DecodeStartGooglePayPayment(*answer, response); !s.ok()) return s;
+    Changed(**shop, response->payment_id(), PaymentChange::kStarted);
+    if (response->status() != v1::PAYMENT_STATUS_PREPARED) {
+      Changed(**shop, response->payment_id(), PaymentChange::kChanged);
+    }
+    return absl::OkStatus();
+  }();
+  return Finish("StartGooglePayPayment", request->payment().shop(), response->payment_id(), start,
+                status);
+}
+
 grpc::Status PaymentServiceImpl::GetPaymentQrCode(grpc::ServerContext* context,
                                                   const v1::GetPaymentQrCodeRequest* request,
                                                   v1::GetPaymentQrCodeResponse* response) {

@@ -57,6 +57,11 @@ class PaymentServiceImpl final : public barion::v1::PaymentService::Service {
                       barion::v1::RefundResponse* response) override;
   grpc::Status Complete(grpc::ServerContext* context, const barion::v1::CompleteRequest* request,
                         barion::v1::CompleteResponse* response) override;
+  // POST /v3/Payment/StartPaymentWithGoogleToken, with the shop's defaults applied as for
+  // StartPayment; the reconciler watches the payment and the charge becomes an event.
+  grpc::Status StartGooglePayPayment(grpc::ServerContext* context,
+                                     const barion::v1::StartGooglePayPaymentRequest* request,
+                                     barion::v1::StartGooglePayPaymentResponse* response) override;
   // GET /qr/generate (no key sent); the image, at most 1 MiB.
   grpc::Status GetPaymentQrCode(grpc::ServerContext* context,
                                 const barion::v1::GetPaymentQrCodeRequest* request,

@@ -43,6 +43,10 @@ class Violations {
   void Range(int64_t value, int64_t lo, int64_t hi, const std::string& field) {
     if (value < lo || value > hi) Add(field, absl::StrCat("must be between ", lo, " and ", hi));
   }
+  // The violations of a nested message's validation, under `prefix` ("payment.").
+  void Nested(const absl::Status& s, const std::string& prefix) {
+    for (const FieldViolation& fv : FieldViolationsOf(s)) Add(prefix + fv.field, fv.description);
+  }
   absl::Status Result() const {
     return list_.empty() ? absl::OkStatus() : InvalidArgumentStatus(list_);
   }
@@ -520,6 +524,19 @@ absl::Status ValidateGetPaymentQrCode(const v1::GetPaymentQrCodeRequest& r) {
   Violations v;
   CheckPaymentId(v, r.payment_id());
   if (!v1::QrCodeSize_IsValid(r.size())) v.Add("size", "is not a QrCodeSize");
+  return v.Result();
+}
+
+absl::Status ValidateStartGooglePayPayment(const v1::StartGooglePayPaymentRequest& r) {
+  Violations v;
+  // The payment's rules, except the funding choice, which Google Pay makes.
+  v1::StartPaymentRequest payment = r.payment();
+  payment.clear_funding_sources();
+  payment.add_funding_sources(v1::FUNDING_SOURCE_GOOGLE_PAY);
+  v.Nested(ValidateStartPayment(payment), "payment.");
+  v.RequiredMax(r.payer_email_address(), 256, "payer_email_address");
+  CheckEmail(v, r.payer_email_address(), "payer_email_address");
+  v.Required(r.google_pay_token(), "google_pay_token");
   return v.Result();
 }
 

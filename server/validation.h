@@ -27,6 +27,7 @@ absl::Status ValidateCancelAuthorization(const barion::v1::CancelAuthorizationRe
 absl::Status ValidateRefund(const barion::v1::RefundRequest& request);
 absl::Status ValidateComplete(const barion::v1::CompleteRequest& request);
 absl::Status ValidateGetPaymentQrCode(const barion::v1::GetPaymentQrCodeRequest& request);
+absl::Status ValidateStartGooglePayPayment(const barion::v1::StartGooglePayPaymentRequest& request);
 absl::Status ValidateSendMoneyByEmail(const barion::v1::SendMoneyByEmailRequest& request);
 absl::Status ValidateSendBankTransfer(const barion::v1::SendBankTransferRequest& request);
 absl::Status ValidateDownloadStatement(const barion::v1::DownloadStatementRequest& request);

@@ -36,6 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ParsedAnswer answer =
       ParsedAnswer::Parse(absl::string_view(reinterpret_cast<const char*>(data), size));
   Check<v1::StartPaymentResponse>(&s::DecodeStartPayment, answer);
+  Check<v1::StartGooglePayPaymentResponse>(&s::DecodeStartGooglePayPayment, answer);
   Check<v1::GetPaymentStateResponse>(&s::DecodePaymentState, answer);
   Check<v1::FinishReservationResponse>(&s::DecodeFinishReservation, answer);
   Check<v1::CaptureResponse>(&s::DecodeCapture, answer);

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
@@ -390,6 +391,66 @@ TEST(QrCodeTest, ReturnsThePaymentsQrImage) {
   request.set_payment_id("nope");
   s = h.stub().GetPaymentQrCode(Deadline(10).get(), request, &none);
   EXPECT_EQ(BadFields(s), std::vector<std::string>{"payment_id"});
+}
+
+}  // namespace
+}  // namespace barion_gateway::testing_support
+
+namespace barion_gateway::testing_support {
+namespace {
+
+barion::v1::StartGooglePayPaymentRequest GooglePay(const std::string& token) {
+  barion::v1::StartGooglePayPaymentRequest r;
+  *r.mutable_payment() = Harness::CardPayment("2990", barion::v1::CURRENCY_HUF);
+  r.mutable_payment()->clear_funding_sources();
+  r.set_payer_email_address("payer@example.com");
+  r.set_google_pay_token(token);
+  return r;
+}
+
+// Barion charges a Google Pay token at once; the charge is an event like any other change.
+TEST(GooglePayTest, TheTokenIsChargedAtOnceAndTheChargeIsAnEvent) {
+  Harness h;
+  barion::v1::StartGooglePayPaymentResponse paid;
+  grpc::Status s = h.stub().StartGooglePayPayment(
+      Deadline(10).get(), GooglePay(R"({"signature":"MEUCIQ","protocolVersion":"ECv2"})"), &paid);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(paid.status(), barion::v1::PAYMENT_STATUS_SUCCEEDED);
+  EXPECT_EQ(paid.payment_request_id(), "it-2990");  // CardPayment names it after the total
+  barion::v1::GetPaymentStateRequest state_request;
+  state_request.set_payment_id(paid.payment_id());
+  barion::v1::GetPaymentStateResponse state;
+  ASSERT_TRUE(h.stub().GetPaymentState(Deadline(10).get(), state_request, &state).ok());
+  EXPECT_EQ(state.total(), "2990");
+  EXPECT_EQ(state.funding_source(), barion::v1::FUNDING_SOURCE_GOOGLE_PAY);
+
+  barion::v1::ListPaymentEventsRequest list;
+  list.add_payment_ids(paid.payment_id());
+  barion::v1::ListPaymentEventsResponse events;
+  for (int i = 0; i < 300 && events.events_size() == 0; ++i) {
+    events.Clear();
+    ASSERT_TRUE(h.events().ListPaymentEvents(Deadline(5).get(), list, &events).ok());
+    if (events.events_size() == 0) absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(events.events_size(), 1);
+  EXPECT_EQ(events.events(0).snapshot().status(), barion::v1::PAYMENT_STATUS_SUCCEEDED);
+
+  barion::v1::StartGooglePayPaymentResponse declined;
+  ASSERT_TRUE(
+      h.stub().StartGooglePayPayment(Deadline(10).get(), GooglePay("decline-me"), &declined).ok());
+  EXPECT_EQ(declined.status(), barion::v1::PAYMENT_STATUS_FAILED);
+}
+
+TEST(GooglePayTest, BadRequestsNameNestedFields) {
+  Harness h;
+  barion::v1::StartGooglePayPaymentRequest r = GooglePay("");
+  r.set_payer_email_address("nobody");
+  r.mutable_payment()->mutable_transactions(0)->set_total("29.90");  // HUF: no decimals
+  barion::v1::StartGooglePayPaymentResponse response;
+  grpc::Status s = h.stub().StartGooglePayPayment(Deadline(10).get(), r, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(s), testing::IsSupersetOf({"payment.transactions[0].total",
+                                                   "payer_email_address", "google_pay_token"}));
 }
 
 }  // namespace
