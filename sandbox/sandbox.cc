@@ -354,8 +354,11 @@ class Sandbox::Impl {
   std::string Endpoint(const httplib::Request& req) const;
 
   // Barion operations.
-  // Payment/Start, or with `google_pay` StartPaymentWithGoogleToken (charged at once).
-  void HandleStart(const httplib::Request& req, httplib::Response& res, bool google_pay = false);
+  // How a payment is started: Payment/Start, or with a wallet token, charged at once.
+  enum class StartKind { kStart, kGooglePay, kApplePay };
+  void HandleStart(const httplib::Request& req, httplib::Response& res,
+                   StartKind kind = StartKind::kStart);
+  void HandleApplePaySession(const httplib::Request& req, httplib::Response& res);
   void HandleState(const httplib::Request& req, httplib::Response& res, bool v4);
   void HandleFinish(const httplib::Request& req, httplib::Response& res, bool capture);
   void HandleCancelAuthorization(const httplib::Request& req, httplib::Response& res);
@@ -658,7 +661,11 @@ void Sandbox::Impl::Route(httplib::Server& server) {
   };
   server.Post("/v2/Payment/Start", op([this](const auto& q, auto& r) { HandleStart(q, r); }));
   server.Post("/v3/Payment/StartPaymentWithGoogleToken",
-              op([this](const auto& q, auto& r) { HandleStart(q, r, /*google_pay=*/true); }));
+              op([this](const auto& q, auto& r) { HandleStart(q, r, StartKind::kGooglePay); }));
+  server.Post("/v2/ApplePay/StartPaymentWithAppleToken",
+              op([this](const auto& q, auto& r) { HandleStart(q, r, StartKind::kApplePay); }));
+  server.Post("/v2/ApplePay/ValidateSession",
+              op([this](const auto& q, auto& r) { HandleApplePaySession(q, r); }));
   server.Get("/v2/Payment/GetPaymentState",
              op([this](const auto& q, auto& r) { HandleState(q, r, false); }));
   server.Get(R"(/v4/Payment/([0-9a-fA-F-]+)/PaymentState)",
@@ -922,7 +929,8 @@ std::string Sandbox::Impl::StartJson(const Payment& p, const std::string& recurr
 }
 
 void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& res,
-                                bool google_pay) {
+                                StartKind kind) {
+  const bool token_start = kind != StartKind::kStart;
   const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
   const bool json_ok = !body.HasParseError() && body.IsObject();
@@ -975,13 +983,26 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
       }
     }
   }
-  if (google_pay) {
+  std::string token_text;  // what decides the simulated charge's outcome
+  if (kind == StartKind::kGooglePay) {
     p.funding_sources = {"GooglePay"};
     const std::string payer = Str(body, "PayerEmailAddress");
     if (payer.find('@') == std::string::npos || payer.size() > 256) {
       invalid("The PayerEmailAddress field is required.");
     }
-    if (Str(body, "GooglePayToken").empty()) invalid("The GooglePayToken field is required.");
+    token_text = Str(body, "GooglePayToken");
+    if (token_text.empty()) invalid("The GooglePayToken field is required.");
+  } else if (kind == StartKind::kApplePay) {
+    p.funding_sources = {"ApplePay"};
+    const Value* token = Get(body, "ApplePayToken");
+    const Value* data = token != nullptr ? Get(*token, "PaymentData") : nullptr;
+    token_text = data != nullptr ? Str(*data, "Data") : "";
+    if (token == nullptr || Str(*token, "TransactionIdentifier").empty() || token_text.empty() ||
+        Str(*data, "Signature").empty()) {
+      invalid(
+          "The ApplePayToken field is required (TransactionIdentifier, PaymentData.Data, "
+          "PaymentData.Signature).");
+    }
   }
   if (p.funding_sources.empty()) invalid("The FundingSources field is required.");
   const absl::Time now = absl::Now();
@@ -1098,15 +1119,17 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
     token.id = p.recurrence_id;
     token.registering_payment = p.id;
   }
-  if (google_pay) {
-    // Barion charges the Google Pay token at once; a token containing "decline" is refused.
+  if (token_start) {
+    // Barion charges a wallet token at once; a token containing "decline" is refused.
     rapidjson::Document pay(rapidjson::kObjectType);
     auto& alloc = pay.GetAllocator();
-    pay.AddMember("funding", "GooglePay", alloc);
-    pay.AddMember("outcome",
-                  absl::StrContains(Str(body, "GooglePayToken"), "decline") ? "decline" : "success",
+    pay.AddMember("funding",
+                  rapidjson::StringRef(kind == StartKind::kGooglePay ? "GooglePay" : "ApplePay"),
                   alloc);
-    pay.AddMember("payer", rapidjson::Value(Str(body, "PayerEmailAddress").c_str(), alloc), alloc);
+    pay.AddMember("outcome", absl::StrContains(token_text, "decline") ? "decline" : "success",
+                  alloc);
+    const std::string payer = Str(body, "PayerEmailAddress");
+    if (!payer.empty()) pay.AddMember("payer", rapidjson::Value(payer.c_str(), alloc), alloc);
     httplib::Response ignored;
     PayPayment(p, pay, ignored);
     rapidjson::StringBuffer b;
@@ -2372,6 +2395,48 @@ void Sandbox::Impl::HandleStatement(const httplib::Request& req, httplib::Respon
         const size_t n = std::min<size_t>(16 * 1024, text->size() - offset);
         return sink.write(text->data() + offset, n);
       });
+}
+
+void Sandbox::Impl::HandleApplePaySession(const httplib::Request& req, httplib::Response& res) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  const bool json_ok = !body.HasParseError() && body.IsObject();
+  const ShopState* shop = Authenticate(req, json_ok ? &body : nullptr, false, res);
+  if (shop == nullptr) return;
+  const std::string session_url = json_ok ? Str(body, "SessionRequestUrl") : "";
+  const std::string shop_url = json_ok ? Str(body, "ShopUrl") : "";
+  if (!absl::StartsWith(session_url, "https://") || !absl::StartsWith(shop_url, "https://")) {
+    SendErrors(res, 400,
+               {{"ModelValidationError", "Model validation error",
+                 "The SessionRequestUrl and ShopUrl fields must be https URLs."}},
+               Endpoint(req), NormalizeId(shop->config.pos_key));
+    return;
+  }
+  // Apple's merchant session object, as Apple Pay JS expects it.
+  const absl::Time now = absl::Now();
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("epochTimestamp");
+  w.Int64(absl::ToUnixMillis(now));
+  w.Key("expiresAt");
+  w.Int64(absl::ToUnixMillis(now + absl::Minutes(60)));
+  w.Key("merchantSessionIdentifier");
+  w.String(absl::StrCat("SSH", absl::AsciiStrToUpper(RandomHex(16))).c_str());
+  w.Key("nonce");
+  w.String(RandomHex(4).c_str());
+  w.Key("merchantIdentifier");
+  w.String(absl::AsciiStrToUpper(RandomHex(32)).c_str());
+  w.Key("domainName");
+  w.String(std::string(absl::StripPrefix(shop_url, "https://"))
+               .substr(0, std::string(absl::StripPrefix(shop_url, "https://")).find('/'))
+               .c_str());
+  w.Key("displayName");
+  w.String(shop->config.name.c_str());
+  w.Key("signature");
+  w.String(RandomHex(64).c_str());
+  w.EndObject();
+  Json(res, 200, b.GetString());
 }
 
 void Sandbox::Impl::ControlWallet(const httplib::Request& req, httplib::Response& res) {

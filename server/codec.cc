@@ -610,8 +610,8 @@ std::string FormatBarionTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E3S", t, absl::UTCTimeZone());
 }
 
-// The members of a Payment/Start request. A Google Pay start has its own instrument: no
-// funding choice and no guest checkout.
+// The members of a Payment/Start request. A wallet-token start (Google Pay, Apple Pay) has its
+// own instrument: no funding choice and no guest checkout.
 void WriteStartMembers(Writer& w, const v1::StartPaymentRequest& r, bool google_pay) {
   Enum(w, "PaymentType", kPaymentTypes, r.payment_type());
   Span(w, "ReservationPeriod", r.reservation_period(), r.has_reservation_period());
@@ -693,6 +693,42 @@ std::string EncodeStartPayment(const v1::StartPaymentRequest& r) {
   Writer w(buffer);
   w.StartObject();
   WriteStartMembers(w, r, /*google_pay=*/false);
+  w.EndObject();
+  return Finish(buffer);
+}
+
+std::string EncodeStartApplePayPayment(const v1::StartApplePayPaymentRequest& r) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  WriteStartMembers(w, r.payment(), /*google_pay=*/true);
+  Key(w, "ApplePayToken");
+  w.StartObject();
+  Str(w, "TransactionIdentifier", r.token().transaction_identifier());
+  Key(w, "PaymentData");
+  w.StartObject();
+  const v1::ApplePayPaymentData& d = r.token().payment_data();
+  Str(w, "Data", d.data());
+  Str(w, "Signature", d.signature());
+  Key(w, "Header");
+  w.StartObject();
+  Str(w, "EphemeralPublicKey", d.header().ephemeral_public_key());
+  Str(w, "PublicKeyHash", d.header().public_key_hash());
+  Str(w, "TransactionId", d.header().transaction_id());
+  w.EndObject();
+  Str(w, "Version", d.version());
+  w.EndObject();
+  w.EndObject();
+  w.EndObject();
+  return Finish(buffer);
+}
+
+std::string EncodeValidateApplePaySession(const v1::ValidateApplePaySessionRequest& r) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  Str(w, "SessionRequestUrl", r.session_request_url());
+  Str(w, "ShopUrl", r.shop_url());
   w.EndObject();
   return Finish(buffer);
 }
@@ -843,8 +879,11 @@ absl::Status DecodeStartPayment(const ParsedAnswer& answer, v1::StartPaymentResp
   return absl::OkStatus();
 }
 
-absl::Status DecodeStartGooglePayPayment(const ParsedAnswer& answer,
-                                         v1::StartGooglePayPaymentResponse* out) {
+namespace {
+
+// The answer of a wallet-token start (Google Pay, Apple Pay).
+template <typename Response>
+absl::Status DecodeTokenStart(const ParsedAnswer& answer, Response* out) {
   if (!answer.envelope().is_json_object) return NotAnObject();
   const rapidjson::Document& doc = DocumentOf(answer).doc;
   out->set_payment_id(Text(doc, "PaymentId"));
@@ -858,6 +897,25 @@ absl::Status DecodeStartGooglePayPayment(const ParsedAnswer& answer,
         CopyMemberVerbatim(DocumentOf(answer).body, "ThreeDSAuthClientData"));
   }
   out->set_trace_id(Text(doc, "TraceId"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status DecodeStartGooglePayPayment(const ParsedAnswer& answer,
+                                         v1::StartGooglePayPaymentResponse* out) {
+  return DecodeTokenStart(answer, out);
+}
+
+absl::Status DecodeStartApplePayPayment(const ParsedAnswer& answer,
+                                        v1::StartApplePayPaymentResponse* out) {
+  return DecodeTokenStart(answer, out);
+}
+
+absl::Status DecodeValidateApplePaySession(const ParsedAnswer& answer,
+                                           v1::ValidateApplePaySessionResponse* out) {
+  if (!answer.envelope().is_json_object) return NotAnObject();
+  out->set_merchant_session_json(DocumentOf(answer).body);
   return absl::OkStatus();
 }
 

@@ -30,6 +30,9 @@ namespace barion_gateway::server {
 
 std::string EncodeStartPayment(const barion::v1::StartPaymentRequest& request);
 std::string EncodeStartGooglePayPayment(const barion::v1::StartGooglePayPaymentRequest& request);
+std::string EncodeStartApplePayPayment(const barion::v1::StartApplePayPaymentRequest& request);
+std::string EncodeValidateApplePaySession(
+    const barion::v1::ValidateApplePaySessionRequest& request);
 std::string EncodeFinishReservation(const barion::v1::FinishReservationRequest& request);
 std::string EncodeCapture(const barion::v1::CaptureRequest& request);
 std::string EncodeCancelAuthorization(const barion::v1::CancelAuthorizationRequest& request);
@@ -70,6 +73,11 @@ class ParsedAnswer {
 absl::Status DecodeStartPayment(const ParsedAnswer& answer, barion::v1::StartPaymentResponse* out);
 absl::Status DecodeStartGooglePayPayment(const ParsedAnswer& answer,
                                          barion::v1::StartGooglePayPaymentResponse* out);
+absl::Status DecodeStartApplePayPayment(const ParsedAnswer& answer,
+                                        barion::v1::StartApplePayPaymentResponse* out);
+// The merchant session is the answer verbatim.
+absl::Status DecodeValidateApplePaySession(const ParsedAnswer& answer,
+                                           barion::v1::ValidateApplePaySessionResponse* out);
 absl::Status DecodePaymentState(const ParsedAnswer& answer,
                                 barion::v1::GetPaymentStateResponse* out);
 absl::Status DecodeFinishReservation(const ParsedAnswer& answer,

@@ -111,29 +111,65 @@ grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
   return Finish("StartPayment", request->shop(), response->payment_id(), start, status);
 }
 
+template <typename Request, typename Response>
+absl::Status PaymentServiceImpl::RunTokenStart(
+    const char* path, const grpc::ServerContext& context, const Request& request,
+    absl::Status (*validate)(const Request&), std::string (*encode)(const Request&),
+    absl::Status (*decode)(const ParsedAnswer&, Response*), Response* response) const {
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.payment().shop());
+  if (!shop.ok()) return shop.status();
+  Request effective = request;
+  ApplyShopDefaults(**shop, callback_base_url_, effective.mutable_payment());
+  if (absl::Status s = validate(effective); !s.ok()) return s;
+  absl::StatusOr<ParsedAnswer> answer =
+      api_.Post(path, (*shop)->pos_key, encode(effective), DeadlineOf(&context));
+  if (!answer.ok()) return answer.status();
+  if (absl::Status s = decode(*answer, response); !s.ok()) return s;
+  // Like StartPayment: watched until final, and the charge (settled in the call) is a change.
+  Changed(**shop, response->payment_id(), PaymentChange::kStarted);
+  if (response->status() != v1::PAYMENT_STATUS_PREPARED) {
+    Changed(**shop, response->payment_id(), PaymentChange::kChanged);
+  }
+  return absl::OkStatus();
+}
+
 grpc::Status PaymentServiceImpl::StartGooglePayPayment(
     grpc::ServerContext* context, const v1::StartGooglePayPaymentRequest* request,
     v1::StartGooglePayPaymentResponse* response) {
   const absl::Time start = absl::Now();
-  absl::Status status = [&]() -> absl::Status {
-    absl::StatusOr<const ShopConfig*> shop = ResolveShop(request->payment().shop());
-    if (!shop.ok()) return shop.status();
-    v1::StartGooglePayPaymentRequest effective = *request;
-    ApplyShopDefaults(**shop, callback_base_url_, effective.mutable_payment());
-    if (absl::Status s = ValidateStartGooglePayPayment(effective); !s.ok()) return s;
-    absl::StatusOr<ParsedAnswer> answer =
-        api_.Post("/v3/Payment/StartPaymentWithGoogleToken", (*shop)->pos_key,
-                  EncodeStartGooglePayPayment(effective), DeadlineOf(context));
-    if (!answer.ok()) return answer.status();
-    if (absl::Status s = DecodeStartGooglePayPayment(*answer, response); !s.ok()) return s;
-    Changed(**shop, response->payment_id(), PaymentChange::kStarted);
-    if (response->status() != v1::PAYMENT_STATUS_PREPARED) {
-      Changed(**shop, response->payment_id(), PaymentChange::kChanged);
-    }
-    return absl::OkStatus();
-  }();
+  const absl::Status status = RunTokenStart(
+      "/v3/Payment/StartPaymentWithGoogleToken", *context, *request, &ValidateStartGooglePayPayment,
+      &EncodeStartGooglePayPayment, &DecodeStartGooglePayPayment, response);
   return Finish("StartGooglePayPayment", request->payment().shop(), response->payment_id(), start,
                 status);
+}
+
+grpc::Status PaymentServiceImpl::StartApplePayPayment(
+    grpc::ServerContext* context, const v1::StartApplePayPaymentRequest* request,
+    v1::StartApplePayPaymentResponse* response) {
+  const absl::Time start = absl::Now();
+  const absl::Status status = RunTokenStart(
+      "/v2/ApplePay/StartPaymentWithAppleToken", *context, *request, &ValidateStartApplePayPayment,
+      &EncodeStartApplePayPayment, &DecodeStartApplePayPayment, response);
+  return Finish("StartApplePayPayment", request->payment().shop(), response->payment_id(), start,
+                status);
+}
+
+grpc::Status PaymentServiceImpl::ValidateApplePaySession(
+    grpc::ServerContext* context, const v1::ValidateApplePaySessionRequest* request,
+    v1::ValidateApplePaySessionResponse* response) {
+  const absl::Time start = absl::Now();
+  absl::Status status = [&]() -> absl::Status {
+    absl::StatusOr<const ShopConfig*> shop = ResolveShop(request->shop());
+    if (!shop.ok()) return shop.status();
+    if (absl::Status s = ValidateValidateApplePaySession(*request); !s.ok()) return s;
+    absl::StatusOr<ParsedAnswer> answer =
+        api_.Post("/v2/ApplePay/ValidateSession", (*shop)->pos_key,
+                  EncodeValidateApplePaySession(*request), DeadlineOf(context));
+    if (!answer.ok()) return answer.status();
+    return DecodeValidateApplePaySession(*answer, response);
+  }();
+  return Finish("ValidateApplePaySession", request->shop(), "", start, status);
 }
 
 grpc::Status PaymentServiceImpl::GetPaymentQrCode(grpc::ServerContext* context,

@@ -62,6 +62,14 @@ class PaymentServiceImpl final : public barion::v1::PaymentService::Service {
   grpc::Status StartGooglePayPayment(grpc::ServerContext* context,
                                      const barion::v1::StartGooglePayPaymentRequest* request,
                                      barion::v1::StartGooglePayPaymentResponse* response) override;
+  // POST /v2/ApplePay/StartPaymentWithAppleToken, like StartGooglePayPayment.
+  grpc::Status StartApplePayPayment(grpc::ServerContext* context,
+                                    const barion::v1::StartApplePayPaymentRequest* request,
+                                    barion::v1::StartApplePayPaymentResponse* response) override;
+  // POST /v2/ApplePay/ValidateSession; Barion's answer verbatim.
+  grpc::Status ValidateApplePaySession(
+      grpc::ServerContext* context, const barion::v1::ValidateApplePaySessionRequest* request,
+      barion::v1::ValidateApplePaySessionResponse* response) override;
   // GET /qr/generate (no key sent); the image, at most 1 MiB.
   grpc::Status GetPaymentQrCode(grpc::ServerContext* context,
                                 const barion::v1::GetPaymentQrCodeRequest* request,
@@ -82,6 +90,15 @@ class PaymentServiceImpl final : public barion::v1::PaymentService::Service {
                        std::string (*encode)(const Request&),
                        absl::Status (*decode)(const ParsedAnswer&, Response*),
                        Response* response) const;
+
+  // A payment started with a wallet token (Google Pay, Apple Pay): the shop's defaults,
+  // validation, the call, and the change notifications of StartPayment.
+  template <typename Request, typename Response>
+  absl::Status RunTokenStart(const char* path, const grpc::ServerContext& context,
+                             const Request& request, absl::Status (*validate)(const Request&),
+                             std::string (*encode)(const Request&),
+                             absl::Status (*decode)(const ParsedAnswer&, Response*),
+                             Response* response) const;
 
   grpc::Status Finish(const char* rpc, const std::string& shop, const std::string& payment_id,
                       absl::Time start, const absl::Status& status) const;

@@ -527,13 +527,43 @@ absl::Status ValidateGetPaymentQrCode(const v1::GetPaymentQrCodeRequest& r) {
   return v.Result();
 }
 
+namespace {
+
+// A wallet-token start's payment: StartPayment's rules, except the funding choice, which the
+// token makes.
+absl::Status ValidateTokenPayment(v1::StartPaymentRequest payment, v1::FundingSource source) {
+  payment.clear_funding_sources();
+  payment.add_funding_sources(source);
+  return ValidateStartPayment(payment);
+}
+
+}  // namespace
+
+absl::Status ValidateStartApplePayPayment(const v1::StartApplePayPaymentRequest& r) {
+  Violations v;
+  v.Nested(ValidateTokenPayment(r.payment(), v1::FUNDING_SOURCE_APPLE_PAY), "payment.");
+  v.Required(r.token().transaction_identifier(), "token.transaction_identifier");
+  v.Required(r.token().payment_data().data(), "token.payment_data.data");
+  v.Required(r.token().payment_data().signature(), "token.payment_data.signature");
+  return v.Result();
+}
+
+absl::Status ValidateValidateApplePaySession(const v1::ValidateApplePaySessionRequest& r) {
+  Violations v;
+  for (const auto& [url, field] : {std::pair(&r.session_request_url(), "session_request_url"),
+                                   std::pair(&r.shop_url(), "shop_url")}) {
+    v.Required(*url, field);
+    if (!url->empty() && !absl::StartsWith(*url, "https://")) {
+      v.Add(field, "must be an https URL");
+    }
+    v.MaxLength(*url, 2000, field);
+  }
+  return v.Result();
+}
+
 absl::Status ValidateStartGooglePayPayment(const v1::StartGooglePayPaymentRequest& r) {
   Violations v;
-  // The payment's rules, except the funding choice, which Google Pay makes.
-  v1::StartPaymentRequest payment = r.payment();
-  payment.clear_funding_sources();
-  payment.add_funding_sources(v1::FUNDING_SOURCE_GOOGLE_PAY);
-  v.Nested(ValidateStartPayment(payment), "payment.");
+  v.Nested(ValidateTokenPayment(r.payment(), v1::FUNDING_SOURCE_GOOGLE_PAY), "payment.");
   v.RequiredMax(r.payer_email_address(), 256, "payer_email_address");
   CheckEmail(v, r.payer_email_address(), "payer_email_address");
   v.Required(r.google_pay_token(), "google_pay_token");

@@ -28,6 +28,9 @@ absl::Status ValidateRefund(const barion::v1::RefundRequest& request);
 absl::Status ValidateComplete(const barion::v1::CompleteRequest& request);
 absl::Status ValidateGetPaymentQrCode(const barion::v1::GetPaymentQrCodeRequest& request);
 absl::Status ValidateStartGooglePayPayment(const barion::v1::StartGooglePayPaymentRequest& request);
+absl::Status ValidateStartApplePayPayment(const barion::v1::StartApplePayPaymentRequest& request);
+absl::Status ValidateValidateApplePaySession(
+    const barion::v1::ValidateApplePaySessionRequest& request);
 absl::Status ValidateSendMoneyByEmail(const barion::v1::SendMoneyByEmailRequest& request);
 absl::Status ValidateSendBankTransfer(const barion::v1::SendBankTransferRequest& request);
 absl::Status ValidateDownloadStatement(const barion::v1::DownloadStatementRequest& request);

@@ -37,6 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       ParsedAnswer::Parse(absl::string_view(reinterpret_cast<const char*>(data), size));
   Check<v1::StartPaymentResponse>(&s::DecodeStartPayment, answer);
   Check<v1::StartGooglePayPaymentResponse>(&s::DecodeStartGooglePayPayment, answer);
+  Check<v1::StartApplePayPaymentResponse>(&s::DecodeStartApplePayPayment, answer);
+  Check<v1::ValidateApplePaySessionResponse>(&s::DecodeValidateApplePaySession, answer);
   Check<v1::GetPaymentStateResponse>(&s::DecodePaymentState, answer);
   Check<v1::FinishReservationResponse>(&s::DecodeFinishReservation, answer);
   Check<v1::CaptureResponse>(&s::DecodeCapture, answer);

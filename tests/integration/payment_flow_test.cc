@@ -455,3 +455,71 @@ TEST(GooglePayTest, BadRequestsNameNestedFields) {
 
 }  // namespace
 }  // namespace barion_gateway::testing_support
+
+namespace barion_gateway::testing_support {
+namespace {
+
+barion::v1::StartApplePayPaymentRequest ApplePay(const std::string& data) {
+  barion::v1::StartApplePayPaymentRequest r;
+  *r.mutable_payment() = Harness::CardPayment("4100", barion::v1::CURRENCY_HUF);
+  r.mutable_payment()->clear_funding_sources();
+  r.mutable_token()->set_transaction_identifier("8D3C3A0C24E1F3");
+  auto* d = r.mutable_token()->mutable_payment_data();
+  d->set_data(data);
+  d->set_signature("MIAGCSqGSIb3DQEHAqCAMIACAQE");
+  d->mutable_header()->set_ephemeral_public_key("MFkwEwYHKoZIzj0CAQ");
+  d->mutable_header()->set_public_key_hash("LbsUwAT6w1JV9tFXocU813TCHks");
+  d->mutable_header()->set_transaction_id("8d3c3a0c24e1f3");
+  d->set_version("EC_v1");
+  return r;
+}
+
+TEST(ApplePayTest, SessionIsValidatedAndTheTokenCharged) {
+  Harness h;
+  barion::v1::ValidateApplePaySessionRequest session;
+  session.set_session_request_url(
+      "https://apple-pay-gateway.apple.com/paymentservices/startSession");
+  session.set_shop_url("https://shop.example/checkout");
+  barion::v1::ValidateApplePaySessionResponse merchant;
+  grpc::Status s = h.stub().ValidateApplePaySession(Deadline(10).get(), session, &merchant);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_THAT(merchant.merchant_session_json(),
+              testing::HasSubstr("\"merchantSessionIdentifier\""));
+  EXPECT_THAT(merchant.merchant_session_json(),
+              testing::HasSubstr("\"domainName\":\"shop.example\""));
+
+  barion::v1::StartApplePayPaymentResponse paid;
+  s = h.stub().StartApplePayPayment(Deadline(10).get(), ApplePay("bmV0d29ya0RhdGE="), &paid);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(paid.status(), barion::v1::PAYMENT_STATUS_SUCCEEDED);
+  barion::v1::GetPaymentStateRequest state_request;
+  state_request.set_payment_id(paid.payment_id());
+  barion::v1::GetPaymentStateResponse state;
+  ASSERT_TRUE(h.stub().GetPaymentState(Deadline(10).get(), state_request, &state).ok());
+  EXPECT_EQ(state.funding_source(), barion::v1::FUNDING_SOURCE_APPLE_PAY);
+
+  ASSERT_TRUE(h.stub().StartApplePayPayment(Deadline(10).get(), ApplePay("decline"), &paid).ok());
+  EXPECT_EQ(paid.status(), barion::v1::PAYMENT_STATUS_FAILED);
+}
+
+TEST(ApplePayTest, BadRequestsNameTheirFields) {
+  Harness h;
+  barion::v1::ValidateApplePaySessionRequest session;
+  session.set_session_request_url("http://apple-pay-gateway.apple.com/");
+  barion::v1::ValidateApplePaySessionResponse merchant;
+  grpc::Status s = h.stub().ValidateApplePaySession(Deadline(10).get(), session, &merchant);
+  EXPECT_THAT(BadFields(s), testing::ElementsAre("session_request_url", "shop_url"));
+
+  barion::v1::StartApplePayPaymentRequest r = ApplePay("");
+  r.mutable_token()->clear_transaction_identifier();
+  r.mutable_payment()->set_payment_request_id("");
+  barion::v1::StartApplePayPaymentResponse paid;
+  s = h.stub().StartApplePayPayment(Deadline(10).get(), r, &paid);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(s),
+              testing::IsSupersetOf({"payment.payment_request_id", "token.transaction_identifier",
+                                     "token.payment_data.data"}));
+}
+
+}  // namespace
+}  // namespace barion_gateway::testing_support
