@@ -542,6 +542,17 @@ class MemberCopier {
 constexpr unsigned kParseFlags =
     rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag;
 
+// The whole document re-written compactly, numbers as their raw text. Unlike the body itself it
+// holds nothing but the parsed JSON (a body may carry bytes after a NUL that ends the parse).
+std::string CopyDocument(const std::string& body) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream stream(body.data(), body.size());
+  if (reader.Parse<kParseFlags>(stream, w).IsError()) return "";
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 std::string CopyMemberVerbatim(const std::string& body, const char* name) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
@@ -915,7 +926,7 @@ absl::Status DecodeStartApplePayPayment(const ParsedAnswer& answer,
 absl::Status DecodeValidateApplePaySession(const ParsedAnswer& answer,
                                            v1::ValidateApplePaySessionResponse* out) {
   if (!answer.envelope().is_json_object) return NotAnObject();
-  out->set_merchant_session_json(DocumentOf(answer).body);
+  out->set_merchant_session_json(CopyDocument(DocumentOf(answer).body));
   return absl::OkStatus();
 }
 

@@ -762,3 +762,19 @@ TEST(GooglePayCodecTest, SendsTheTokenAndNoFundingChoice) {
 
 }  // namespace
 }  // namespace barion_gateway::server
+
+namespace barion_gateway::server {
+namespace {
+
+// Found by tests/fuzz/codec_fuzzer.cc: the merchant session was the answer's bytes, which may go
+// on after a NUL that ends the JSON (and need not be UTF-8 there). It is now the parsed object.
+TEST(ApplePayCodecTest, MerchantSessionIsThePassedObjectOnly) {
+  const std::string body = std::string(R"({"nonce":"ab","expiresAt":1700000000000})") +
+                           std::string("\0\xff\xfe garbage", 11);
+  barion::v1::ValidateApplePaySessionResponse out;
+  ASSERT_TRUE(DecodeValidateApplePaySession(ParsedAnswer::Parse(body), &out).ok());
+  EXPECT_EQ(out.merchant_session_json(), R"({"nonce":"ab","expiresAt":1700000000000})");
+}
+
+}  // namespace
+}  // namespace barion_gateway::server
