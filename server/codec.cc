@@ -545,8 +545,15 @@ constexpr unsigned kParseFlags =
 // The whole document re-written compactly, numbers as their raw text. Unlike the body itself it
 // holds nothing but the parsed JSON (a body may carry bytes after a NUL that ends the parse).
 std::string CopyDocument(const std::string& body) {
+  // RapidJSON 1.1's Writer::RawNumber would quote the number.
+  struct VerbatimWriter : Writer {
+    using Writer::Writer;
+    bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+      return RawValue(s, n, rapidjson::kNumberType);
+    }
+  };
   rapidjson::StringBuffer buffer;
-  Writer w(buffer);
+  VerbatimWriter w(buffer);
   rapidjson::Reader reader;
   rapidjson::MemoryStream stream(body.data(), body.size());
   if (reader.Parse<kParseFlags>(stream, w).IsError()) return "";
