@@ -290,8 +290,18 @@ struct HistoryEntry {
   std::string counterpart;     // the other party's e-mail, or a bank account
 };
 
+struct PosEntry {
+  std::string public_key;  // 32 lower-case hex digits
+  std::string name;
+  std::string url;
+  std::string description;
+  std::vector<std::string> categories;
+  std::string status = "NewUnderApproval";
+};
+
 struct ApiWallet {
   SandboxWallet config;
+  std::vector<PosEntry> shops;
   std::vector<WalletAccount> accounts;
   std::vector<HistoryEntry> history;  // oldest first
 };
@@ -376,6 +386,8 @@ class Sandbox::Impl {
   void HandleBankTransfer(const httplib::Request& req, httplib::Response& res);
   void HandleStatement(const httplib::Request& req, httplib::Response& res);
   void HandleQrCode(const httplib::Request& req, httplib::Response& res);
+  void HandleCreatePos(const httplib::Request& req, httplib::Response& res);
+  void HandleGetPos(const httplib::Request& req, httplib::Response& res);
   void HandleHistory(const httplib::Request& req, httplib::Response& res);
   void HandleHistoryDetail(const httplib::Request& req, httplib::Response& res);
   // The wallet of the request's x-api-key, or nullptr after answering AuthenticationFailed.
@@ -688,6 +700,9 @@ void Sandbox::Impl::Route(httplib::Server& server) {
              op([this](const auto& q, auto& r) { HandleHistory(q, r); }));
   server.Get("/v3/TransactionHistory/GetDetail",
              op([this](const auto& q, auto& r) { HandleHistoryDetail(q, r); }));
+  server.Post("/v1/Pos", op([this](const auto& q, auto& r) { HandleCreatePos(q, r); }));
+  server.Get(R"(/v1/Pos/([0-9a-fA-F-]+))",
+             op([this](const auto& q, auto& r) { HandleGetPos(q, r); }));
   server.Post("/v3/Withdraw/BankTransfer",
               op([this](const auto& q, auto& r) { HandleBankTransfer(q, r); }));
   server.Get("/qr/generate", op([this](const auto& q, auto& r) { HandleQrCode(q, r); }));
@@ -2437,6 +2452,93 @@ void Sandbox::Impl::HandleApplePaySession(const httplib::Request& req, httplib::
   w.String(RandomHex(64).c_str());
   w.EndObject();
   Json(res, 200, b.GetString());
+}
+
+static void WritePos(Writer& w, const PosEntry& pos) {
+  w.Key("PublicKey");
+  w.String(Hyphenated(pos.public_key).c_str());
+  w.Key("Name");
+  w.String(pos.name.c_str());
+  w.Key("Url");
+  w.String(pos.url.c_str());
+  w.Key("Description");
+  w.String(pos.description.c_str());
+  w.Key("Category");
+  w.StartArray();
+  for (const std::string& c : pos.categories) w.String(c.c_str());
+  w.EndArray();
+  w.Key("Status");
+  w.String(pos.status.c_str());
+}
+
+void Sandbox::Impl::HandleCreatePos(const httplib::Request& req, httplib::Response& res) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  std::vector<ApiError> errors;
+  auto invalid = [&](const std::string& d) {
+    errors.push_back({"ModelValidationError", "Model validation error", d});
+  };
+  const bool ok = !body.HasParseError() && body.IsObject();
+  PosEntry pos;
+  pos.name = ok ? Str(body, "Name") : "";
+  pos.url = ok ? Str(body, "Url") : "";
+  pos.description = ok ? Str(body, "Description") : "";
+  if (pos.name.empty() || pos.name.size() > 200) invalid("The Name field is required.");
+  if (!absl::StartsWith(pos.url, "https://")) invalid("The Url must be an https URL.");
+  if (pos.description.size() < 20 || pos.description.size() > 200) {
+    invalid("The Description must be 20 to 200 characters.");
+  }
+  if (const Value* c = ok ? Get(body, "Category") : nullptr; c != nullptr && c->IsArray()) {
+    for (const Value& v : c->GetArray()) {
+      if (v.IsString()) pos.categories.push_back(v.GetString());
+    }
+  }
+  if (pos.categories.empty()) invalid("The Category field is required.");
+  for (const char* contact : {"BusinessContact", "TechnicalContact", "CustomerServiceContact"}) {
+    const Value* c = ok ? Get(body, contact) : nullptr;
+    if (c == nullptr || !c->IsObject() || Str(*c, "Email").find('@') == std::string::npos) {
+      invalid(absl::StrCat("The ", contact, " field is required."));
+    }
+  }
+  int turnover = 0;
+  if (!ok || !absl::SimpleAtoi(Str(body, "ExpectedTurnover"), &turnover) || turnover < 1 ||
+      turnover > 6) {
+    invalid("The ExpectedTurnover must be between 1 and 6.");
+  }
+  if (!errors.empty()) {
+    SendErrors(res, 400, errors, Endpoint(req), "");
+    return;
+  }
+  pos.public_key = RandomHex(16);
+  wallet->shops.push_back(pos);
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  WritePos(w, pos);
+  WriteErrors(w, {}, Endpoint(req), "");
+  w.EndObject();
+  Json(res, 200, b.GetString());
+}
+
+void Sandbox::Impl::HandleGetPos(const httplib::Request& req, httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  const ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  const std::string key = NormalizeId(std::string(req.matches[1]));
+  for (const PosEntry& pos : wallet->shops) {
+    if (pos.public_key != key) continue;
+    rapidjson::StringBuffer b;
+    Writer w(b);
+    w.StartObject();
+    WritePos(w, pos);
+    WriteErrors(w, {}, Endpoint(req), "");
+    w.EndObject();
+    Json(res, 200, b.GetString());
+    return;
+  }
+  Json(res, 404, "{\"Message\":\"The requested shop was not found.\"}");
 }
 
 void Sandbox::Impl::ControlWallet(const httplib::Request& req, httplib::Response& res) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -751,6 +752,51 @@ std::string EncodeValidateApplePaySession(const v1::ValidateApplePaySessionReque
   return Finish(buffer);
 }
 
+std::string EncodeCreatePos(const v1::CreatePosRequest& r) {
+  auto contact = [](Writer& w, const char* key, const v1::PosContact& c) {
+    Key(w, key);
+    w.StartObject();
+    Str(w, "Name", c.name());
+    Str(w, "PhoneNumber", c.phone_number());
+    Str(w, "Email", c.email());
+    w.EndObject();
+  };
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  Str(w, "Name", r.name());
+  Str(w, "Url", r.url());
+  Str(w, "Description", r.description());
+  if (!r.logo().empty()) Str(w, "Logo", absl::Base64Escape(r.logo()));
+  Key(w, "Category");
+  w.StartArray();
+  for (const std::string& c : r.categories()) w.String(c.data(), c.size());
+  w.EndArray();
+  contact(w, "BusinessContact", r.business_contact());
+  contact(w, "TechnicalContact", r.technical_contact());
+  contact(w, "CustomerServiceContact", r.customer_service_contact());
+  Str(w, "PrimaryCurrency", CurrencyCode(r.primary_currency()));
+  Key(w, "ExpectedTurnover");
+  w.Int(r.expected_turnover());
+  if (r.average_basket_value() > 0) {
+    Key(w, "AverageBasketValue");
+    w.Int(r.average_basket_value());
+  }
+  Key(w, "PercentageOfB2BCustomers");
+  w.Int(r.percentage_of_b2b_customers());
+  Key(w, "PercentageOfNonEuCards");
+  w.Int(r.percentage_of_non_eu_cards());
+  Key(w, "FullPixelImplemented");
+  w.Bool(r.full_pixel_implemented());
+  Key(w, "UseForEInvoicing");
+  w.Bool(r.use_for_e_invoicing());
+  Str(w, "CallBackUrl", r.callback_url());  // sic: Barion spells it with a capital B
+  Str(w, "ReferenceId", r.reference_id());
+  Str(w, "NoteForApproval", r.note_for_approval());
+  w.EndObject();
+  return Finish(buffer);
+}
+
 std::string EncodeStartGooglePayPayment(const v1::StartGooglePayPaymentRequest& r) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
@@ -928,6 +974,25 @@ absl::Status DecodeStartGooglePayPayment(const ParsedAnswer& answer,
 absl::Status DecodeStartApplePayPayment(const ParsedAnswer& answer,
                                         v1::StartApplePayPaymentResponse* out) {
   return DecodeTokenStart(answer, out);
+}
+
+absl::Status DecodeCreatePos(const ParsedAnswer& answer, v1::CreatePosResponse* out) {
+  if (!answer.envelope().is_json_object) return NotAnObject();
+  const rapidjson::Document& doc = DocumentOf(answer).doc;
+  out->set_public_key(Text(doc, Member(doc, "PublicKey") != nullptr ? "PublicKey" : "PosId"));
+  out->set_pos_json(CopyDocument(DocumentOf(answer).body));
+  return absl::OkStatus();
+}
+
+absl::Status DecodeGetPos(const ParsedAnswer& answer, v1::GetPosResponse* out) {
+  if (!answer.envelope().is_json_object) return NotAnObject();
+  const rapidjson::Document& doc = DocumentOf(answer).doc;
+  out->set_public_key(Text(doc, Member(doc, "PublicKey") != nullptr ? "PublicKey" : "PosId"));
+  out->set_name(Text(doc, "Name"));
+  out->set_url(Text(doc, "Url"));
+  out->set_status(Text(doc, "Status"));
+  out->set_pos_json(CopyDocument(DocumentOf(answer).body));
+  return absl::OkStatus();
 }
 
 absl::Status DecodeValidateApplePaySession(const ParsedAnswer& answer,

@@ -30,6 +30,7 @@ namespace barion_gateway::server {
 
 std::string EncodeStartPayment(const barion::v1::StartPaymentRequest& request);
 std::string EncodeStartGooglePayPayment(const barion::v1::StartGooglePayPaymentRequest& request);
+std::string EncodeCreatePos(const barion::v1::CreatePosRequest& request);
 std::string EncodeStartApplePayPayment(const barion::v1::StartApplePayPaymentRequest& request);
 std::string EncodeValidateApplePaySession(
     const barion::v1::ValidateApplePaySessionRequest& request);
@@ -75,6 +76,8 @@ absl::Status DecodeStartGooglePayPayment(const ParsedAnswer& answer,
                                          barion::v1::StartGooglePayPaymentResponse* out);
 absl::Status DecodeStartApplePayPayment(const ParsedAnswer& answer,
                                         barion::v1::StartApplePayPaymentResponse* out);
+absl::Status DecodeCreatePos(const ParsedAnswer& answer, barion::v1::CreatePosResponse* out);
+absl::Status DecodeGetPos(const ParsedAnswer& answer, barion::v1::GetPosResponse* out);
 // The merchant session is the answer verbatim.
 absl::Status DecodeValidateApplePaySession(const ParsedAnswer& answer,
                                            barion::v1::ValidateApplePaySessionResponse* out);

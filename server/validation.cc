@@ -570,6 +570,91 @@ absl::Status ValidateStartGooglePayPayment(const v1::StartGooglePayPaymentReques
   return v.Result();
 }
 
+namespace {
+
+// Barion's ShopCategory (API.md §4.16).
+constexpr absl::string_view kShopCategories[] = {"Agriculture",
+                                                 "BookNewsPaper",
+                                                 "Ad",
+                                                 "BonusCoupon",
+                                                 "Dating",
+                                                 "Electronics",
+                                                 "FashionClothes",
+                                                 "FoodDrink",
+                                                 "FurnitureAntiquity",
+                                                 "GiftToyFlower",
+                                                 "BeautyHealth",
+                                                 "HomeDesignGarden",
+                                                 "JobEducation",
+                                                 "BuildingMaterialMachine",
+                                                 "Baby",
+                                                 "FilmMusic",
+                                                 "Other",
+                                                 "Pet",
+                                                 "Property",
+                                                 "Service",
+                                                 "SportLeisureTravel",
+                                                 "BettingGambling",
+                                                 "Tobacco",
+                                                 "Vehicle",
+                                                 "WatchJewelry"};
+
+void CheckContact(Violations& v, const v1::PosContact& c, const std::string& field,
+                  bool name_required) {
+  if (name_required) v.Required(c.name(), field + ".name");
+  v.Required(c.email(), field + ".email");
+  CheckEmail(v, c.email(), field + ".email");
+  v.MaxLength(c.phone_number(), 30, field + ".phone_number");
+}
+
+}  // namespace
+
+absl::Status ValidateCreatePos(const v1::CreatePosRequest& r) {
+  Violations v;
+  v.RequiredMax(r.name(), 200, "name");
+  v.Required(r.url(), "url");
+  if (!r.url().empty() && !absl::StartsWith(r.url(), "https://")) {
+    v.Add("url", "must be an https URL");
+  }
+  v.MaxLength(r.url(), 2000, "url");
+  if (r.description().size() < 20 || r.description().size() > 200) {
+    v.Add("description", "must be 20 to 200 characters");
+  }
+  if (r.categories().empty()) v.Add("categories", "must name at least one category");
+  for (int i = 0; i < r.categories_size(); ++i) {
+    if (std::find(std::begin(kShopCategories), std::end(kShopCategories), r.categories(i)) ==
+        std::end(kShopCategories)) {
+      v.Add(At("", "categories", i), "is not one of Barion's shop categories");
+    }
+  }
+  CheckContact(v, r.business_contact(), "business_contact", /*name_required=*/true);
+  CheckContact(v, r.technical_contact(), "technical_contact", /*name_required=*/true);
+  CheckContact(v, r.customer_service_contact(), "customer_service_contact",
+               /*name_required=*/false);
+  v.Required(r.customer_service_contact().phone_number(), "customer_service_contact.phone_number");
+  const std::string currency = CurrencyCode(r.primary_currency());
+  if (currency != "HUF" && currency != "CZK" && currency != "EUR" && currency != "USD") {
+    v.Add("primary_currency", "must be HUF, CZK, EUR or USD");
+  }
+  v.Range(r.expected_turnover(), 1, 6, "expected_turnover");
+  v.Range(r.average_basket_value(), 0, INT32_MAX, "average_basket_value");
+  v.Range(r.percentage_of_b2b_customers(), 0, 100, "percentage_of_b2b_customers");
+  v.Range(r.percentage_of_non_eu_cards(), 0, 100, "percentage_of_non_eu_cards");
+  CheckUrl(v, r.callback_url(), "callback_url", /*required=*/false);
+  v.MaxLength(r.callback_url(), 2000, "callback_url");
+  return v.Result();
+}
+
+absl::Status ValidateGetPos(const v1::GetPosRequest& r) {
+  Violations v;
+  if (r.public_key().empty()) {
+    v.Add("public_key", "is required");
+  } else if (!IsBarionGuid(r.public_key())) {
+    v.Add("public_key", "must be the shop's public key (a GUID)");
+  }
+  return v.Result();
+}
+
 absl::Status ValidateComplete(const v1::CompleteRequest& r) {
   Violations v;
   CheckPaymentId(v, r.payment_id());

@@ -35,6 +35,8 @@ absl::Status ValidateSendMoneyByEmail(const barion::v1::SendMoneyByEmailRequest&
 absl::Status ValidateSendBankTransfer(const barion::v1::SendBankTransferRequest& request);
 absl::Status ValidateDownloadStatement(const barion::v1::DownloadStatementRequest& request);
 absl::Status ValidateGetHistory(const barion::v1::GetHistoryRequest& request);
+absl::Status ValidateCreatePos(const barion::v1::CreatePosRequest& request);
+absl::Status ValidateGetPos(const barion::v1::GetPosRequest& request);
 absl::Status ValidateGetHistoryItem(const barion::v1::GetHistoryItemRequest& request);
 
 }  // namespace barion_gateway::server

@@ -103,11 +103,41 @@ std::string HistoryPath(const v1::GetHistoryRequest& r) {
   return path;
 }
 
+std::string PosPath(const v1::GetPosRequest& r) { return absl::StrCat("/v1/Pos/", r.public_key()); }
+
 std::string HistoryItemPath(const v1::GetHistoryItemRequest& r) {
   return absl::StrCat("/v3/TransactionHistory/GetDetail?ItemId=", r.item_id());
 }
 
 }  // namespace
+
+grpc::Status WalletServiceImpl::CreatePos(grpc::ServerContext* context,
+                                          const v1::CreatePosRequest* request,
+                                          v1::CreatePosResponse* response) {
+  const absl::Time start = absl::Now();
+  const absl::Status status = RunPost("/v1/Pos", *context, *request, &ValidateCreatePos,
+                                      &EncodeCreatePos, &DecodeCreatePos, response);
+  return FinishRpc(
+      "CreatePos",
+      absl::StrCat("wallet=", request->wallet(), " public_key=", response->public_key()), start,
+      status);
+}
+
+grpc::Status WalletServiceImpl::GetPos(grpc::ServerContext* context,
+                                       const v1::GetPosRequest* request,
+                                       v1::GetPosResponse* response) {
+  const absl::Time start = absl::Now();
+  absl::Status status =
+      RunGet(*context, *request, &ValidateGetPos, &PosPath, &DecodeGetPos, response);
+  if (!status.ok() && FirstErrorMetadata(status, "http_status") == "404") {
+    status =
+        GatewayErrorStatus(absl::StatusCode::kNotFound, "POS_NOT_FOUND",
+                           "Barion knows no shop with this public key", {{"http_status", "404"}});
+  }
+  return FinishRpc(
+      "GetPos", absl::StrCat("wallet=", request->wallet(), " public_key=", request->public_key()),
+      start, status);
+}
 
 grpc::Status WalletServiceImpl::GetHistory(grpc::ServerContext* context,
                                            const v1::GetHistoryRequest* request,

@@ -43,6 +43,12 @@ class WalletServiceImpl final : public barion::v1::WalletService::Service {
   grpc::Status GetHistory(grpc::ServerContext* context,
                           const barion::v1::GetHistoryRequest* request,
                           barion::v1::GetHistoryResponse* response) override;
+  // POST /v1/Pos after validation; never retried.
+  grpc::Status CreatePos(grpc::ServerContext* context, const barion::v1::CreatePosRequest* request,
+                         barion::v1::CreatePosResponse* response) override;
+  // GET /v1/Pos/{PublicKey}.
+  grpc::Status GetPos(grpc::ServerContext* context, const barion::v1::GetPosRequest* request,
+                      barion::v1::GetPosResponse* response) override;
   // GET /v3/TransactionHistory/GetDetail.
   grpc::Status GetHistoryItem(grpc::ServerContext* context,
                               const barion::v1::GetHistoryItemRequest* request,

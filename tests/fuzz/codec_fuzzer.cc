@@ -49,6 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check<v1::SendMoneyByEmailResponse>(&s::DecodeSendMoneyByEmail, answer);
   Check<v1::SendBankTransferResponse>(&s::DecodeSendBankTransfer, answer);
   Check<v1::GetHistoryResponse>(&s::DecodeHistory, answer);
+  Check<v1::CreatePosResponse>(&s::DecodeCreatePos, answer);
+  Check<v1::GetPosResponse>(&s::DecodeGetPos, answer);
   Check<v1::GetHistoryItemResponse>(&s::DecodeHistoryItem, answer);
   return 0;
 }

@@ -280,6 +280,69 @@ TEST_F(WalletTest, HistoryRequestsAreValidated) {
   EXPECT_EQ(BadFields(s), std::vector<std::string>{"item_id"});
 }
 
+v1::CreatePosRequest NewShop() {
+  v1::CreatePosRequest r;
+  r.set_wallet("treasury");
+  r.set_name("Tea Shop");
+  r.set_url("https://tea.example");
+  r.set_description("Loose leaf teas from small farms");
+  r.set_logo(std::string("\x89PNG\r\n", 6));
+  r.add_categories("FoodDrink");
+  r.mutable_business_contact()->set_name("Anna");
+  r.mutable_business_contact()->set_email("anna@tea.example");
+  r.mutable_technical_contact()->set_name("Bela");
+  r.mutable_technical_contact()->set_email("bela@tea.example");
+  r.mutable_customer_service_contact()->set_email("help@tea.example");
+  r.mutable_customer_service_contact()->set_phone_number("+36301234567");
+  r.set_primary_currency(v1::CURRENCY_HUF);
+  r.set_expected_turnover(2);
+  return r;
+}
+
+TEST_F(WalletTest, CreatesAShopAndReadsItBack) {
+  v1::CreatePosResponse created;
+  grpc::Status s = h_.wallets().CreatePos(Deadline(10).get(), NewShop(), &created);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(created.public_key().size(), 36u);
+  EXPECT_THAT(created.pos_json(), testing::HasSubstr("\"Status\":\"NewUnderApproval\""));
+
+  v1::GetPosRequest get;
+  get.set_wallet("treasury");
+  get.set_public_key(created.public_key());
+  v1::GetPosResponse pos;
+  s = h_.wallets().GetPos(Deadline(10).get(), get, &pos);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(pos.name(), "Tea Shop");
+  EXPECT_EQ(pos.url(), "https://tea.example");
+  EXPECT_EQ(pos.status(), "NewUnderApproval");
+  EXPECT_THAT(pos.pos_json(), testing::HasSubstr("\"Category\":[\"FoodDrink\"]"));
+
+  get.set_public_key("0123456789abcdef0123456789abcdef");
+  s = h_.wallets().GetPos(Deadline(10).get(), get, &pos);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Reasons(s), std::vector<std::string>{"POS_NOT_FOUND"});
+}
+
+TEST_F(WalletTest, ABadShopListsEveryFieldAndReachesNoOne) {
+  const std::string before = h_.ControlGet("stats");
+  v1::CreatePosRequest r = NewShop();
+  r.set_url("http://tea.example");
+  r.set_description("Tea");
+  r.set_categories(0, "Tea");
+  r.mutable_technical_contact()->clear_name();
+  r.set_primary_currency(v1::CURRENCY_UNSPECIFIED);
+  r.set_expected_turnover(7);
+  r.set_percentage_of_non_eu_cards(101);
+  v1::CreatePosResponse created;
+  grpc::Status s = h_.wallets().CreatePos(Deadline(10).get(), r, &created);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(
+      BadFields(s),
+      testing::ElementsAre("url", "description", "categories[0]", "technical_contact.name",
+                           "primary_currency", "expected_turnover", "percentage_of_non_eu_cards"));
+  EXPECT_EQ(h_.ControlGet("stats"), before) << "an invalid request reached Barion";
+}
+
 // A wrong API key: Barion's AuthenticationFailed, and the key appears in no error.
 TEST(WalletAuthTest, AWrongApiKeyIsRefusedWithoutEchoingIt) {
   HarnessOptions options;

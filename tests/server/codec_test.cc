@@ -778,3 +778,29 @@ TEST(ApplePayCodecTest, MerchantSessionIsThePassedObjectOnly) {
 
 }  // namespace
 }  // namespace barion_gateway::server
+
+namespace barion_gateway::server {
+namespace {
+
+TEST(PosCodecTest, EncodesBarionsSpellingAndABase64Logo) {
+  barion::v1::CreatePosRequest r;
+  r.set_name("Tea Shop");
+  r.set_logo("\x01\x02\x03");
+  r.add_categories("FoodDrink");
+  r.set_primary_currency(barion::v1::CURRENCY_EUR);
+  r.set_expected_turnover(3);
+  r.set_callback_url("https://tea.example/barion");
+  rapidjson::Document doc;
+  const std::string json = EncodeCreatePos(r);
+  doc.Parse(json.c_str());
+  ASSERT_TRUE(doc.IsObject()) << json;
+  EXPECT_STREQ(doc["Logo"].GetString(), "AQID");
+  EXPECT_STREQ(doc["CallBackUrl"].GetString(), "https://tea.example/barion");
+  EXPECT_FALSE(doc.HasMember("CallbackUrl"));
+  EXPECT_STREQ(doc["Category"][0].GetString(), "FoodDrink");
+  EXPECT_STREQ(doc["PrimaryCurrency"].GetString(), "EUR");
+  EXPECT_EQ(doc["ExpectedTurnover"].GetInt(), 3);
+}
+
+}  // namespace
+}  // namespace barion_gateway::server
