@@ -455,3 +455,94 @@ TEST_F(EventHubTest, FansOutToAThousandSubscribersDespiteAStalledOne) {
 
 }  // namespace
 }  // namespace barion_gateway::server
+
+namespace barion_gateway::server {
+namespace {
+
+// A store whose reads fail after `ok_reads`, as a disk error would.
+class FailingReads final : public EventStore {
+ public:
+  explicit FailingReads(EventStore* inner) : inner_(inner) {}
+  absl::StatusOr<int64_t> RecordCallback(const std::string& s, const std::string& p, absl::Time t,
+                                         barion::v1::EventSource src) override {
+    return inner_->RecordCallback(s, p, t, src);
+  }
+  absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) override {
+    return inner_->PendingCallbacks(limit);
+  }
+  absl::Status CompleteCallbacks(const std::vector<int64_t>& ids) override {
+    return inner_->CompleteCallbacks(ids);
+  }
+  absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
+      barion::v1::PaymentEvent e) override {
+    return inner_->AppendIfChanged(std::move(e));
+  }
+  absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const std::string&,
+                                                                  const EventFilter&,
+                                                                  int) override {
+    return absl::UnavailableError("disk error");
+  }
+  absl::StatusOr<std::string> LastCursor() override { return inner_->LastCursor(); }
+  absl::Status WatchPayment(const std::string& s, const std::string& p, absl::Time t,
+                            absl::Duration d) override {
+    return inner_->WatchPayment(s, p, t, d);
+  }
+  absl::StatusOr<std::vector<WatchedPayment>> DueWatchedPayments(absl::Time now,
+                                                                 int limit) override {
+    return inner_->DueWatchedPayments(now, limit);
+  }
+  absl::Status RescheduleWatch(const std::string& s, const std::string& p, absl::Time t,
+                               absl::Duration d) override {
+    return inner_->RescheduleWatch(s, p, t, d);
+  }
+  absl::Status UnwatchPayment(const std::string& s, const std::string& p) override {
+    return inner_->UnwatchPayment(s, p);
+  }
+
+ private:
+  EventStore* inner_;
+};
+
+// A replay that cannot read the store ends resumably instead of hanging or skipping events.
+TEST(EventHubStoreFailureTest, AReplayThatCannotReadEndsWithEventStoreUnavailable) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/hub-fail-", ::getpid());
+  ::mkdir(dir.c_str(), 0700);
+  auto sqlite = *SqliteEventStore::Open(dir + "/events.db");
+  for (int i = 0; i < 3; ++i) {
+    barion::v1::PaymentEvent e;
+    e.set_shop("web");
+    e.set_payment_id(absl::StrCat("p", i));
+    e.mutable_snapshot()->set_payment_id(absl::StrCat("p", i));
+    ASSERT_TRUE(sqlite->AppendIfChanged(e).ok());
+  }
+  FailingReads failing(sqlite.get());
+  EventHub hub(&failing, EventHub::Options());
+  ASSERT_TRUE(hub.Start().ok());
+  PaymentEventServiceImpl service(&failing, &hub, {"web"});
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  auto stub = barion::v1::PaymentEventService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  barion::v1::SubscribePaymentEventsRequest request;
+  request.set_start(barion::v1::SUBSCRIPTION_START_BEGINNING);
+  auto reader = stub->SubscribePaymentEvents(&context, request);
+  barion::v1::SubscribePaymentEventsResponse message;
+  int events = 0;
+  while (reader->Read(&message)) events += message.has_event() ? 1 : 0;
+  grpc::Status end = reader->Finish();
+  EXPECT_EQ(events, 0);
+  EXPECT_EQ(end.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Reasons(end), std::vector<std::string>{"EVENT_STORE_UNAVAILABLE"});
+  EXPECT_EQ(Metadata(end, "resume_after_cursor"), "0");
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  server->Wait();
+  hub.Stop();
+}
+
+}  // namespace
+}  // namespace barion_gateway::server
