@@ -523,3 +523,29 @@ TEST(ApplePayTest, BadRequestsNameTheirFields) {
 
 }  // namespace
 }  // namespace barion_gateway::testing_support
+
+namespace barion_gateway::testing_support {
+namespace {
+
+// Barion's refusals reach the wallet-token starts and the QR code as structured errors.
+TEST(TokenStartErrorTest, AClosedShopRefusesGooglePayAndApplePay) {
+  Harness h;
+  ASSERT_EQ(h.Control("shops/demo", R"({"closed":true})"), 200);
+  barion::v1::StartGooglePayPaymentResponse google;
+  grpc::Status s = h.stub().StartGooglePayPayment(Deadline(10).get(), GooglePay("token"), &google);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reasons(s), std::vector<std::string>{"ShopIsClosed"});
+  barion::v1::StartApplePayPaymentResponse apple;
+  s = h.stub().StartApplePayPayment(Deadline(10).get(), ApplePay("data"), &apple);
+  EXPECT_EQ(Reasons(s), std::vector<std::string>{"ShopIsClosed"});
+  barion::v1::ValidateApplePaySessionRequest session;
+  session.set_session_request_url(
+      "https://apple-pay-gateway.apple.com/paymentservices/startSession");
+  session.set_shop_url("https://shop.example/checkout");
+  barion::v1::ValidateApplePaySessionResponse merchant;
+  s = h.stub().ValidateApplePaySession(Deadline(10).get(), session, &merchant);
+  EXPECT_EQ(Reasons(s), std::vector<std::string>{"ShopIsClosed"});
+}
+
+}  // namespace
+}  // namespace barion_gateway::testing_support

@@ -125,3 +125,117 @@ INSTANTIATE_TEST_SUITE_P(EveryRule, ValidationParityTest, testing::Range<size_t>
 
 }  // namespace
 }  // namespace barion_gateway::testing_support
+
+namespace barion_gateway::testing_support {
+namespace {
+
+// The same parity for the wallet transfers: the gateway's rule and the sandbox's.
+struct WalletCase {
+  const char* name;
+  const char* field;
+  const char* path;                   // the sandbox endpoint
+  std::function<std::string()> json;  // the broken request, encoded
+  std::function<absl::Status()> gateway;
+};
+
+v1::SendBankTransferRequest ValidBank() {
+  v1::SendBankTransferRequest r;
+  r.set_currency(v1::CURRENCY_HUF);
+  r.set_amount("1000");
+  r.mutable_bank_account()->set_country("HUN");
+  r.mutable_bank_account()->set_format(v1::BANK_ACCOUNT_FORMAT_IBAN);
+  r.mutable_bank_account()->set_account_number("HU42117730161111101800000000");
+  r.set_swift_code("OTPVHUHB");
+  r.mutable_recipient()->set_name("Supplier Kft.");
+  return r;
+}
+
+template <typename Request>
+WalletCase MakeCase(const char* name, const char* field, const char* path, Request valid,
+                    std::function<void(Request&)> mutate, absl::Status (*validate)(const Request&),
+                    std::string (*encode)(const Request&)) {
+  Request broken = valid;
+  mutate(broken);
+  return {name, field, path, [=] { return encode(broken); }, [=] { return validate(broken); }};
+}
+
+const std::vector<WalletCase>& WalletCases() {
+  using BT = v1::SendBankTransferRequest;
+  static const auto* cases = new std::vector<WalletCase>{
+      MakeCase<BT>(
+          "bank country not alpha 3", "bank_account.country", "/v3/Withdraw/BankTransfer",
+          ValidBank(), [](BT& r) { r.mutable_bank_account()->set_country("HU"); },
+          &server::ValidateSendBankTransfer, &server::EncodeSendBankTransfer),
+      MakeCase<BT>(
+          "bank no format", "bank_account.format", "/v3/Withdraw/BankTransfer", ValidBank(),
+          [](BT& r) { r.mutable_bank_account()->clear_format(); },
+          &server::ValidateSendBankTransfer, &server::EncodeSendBankTransfer),
+      MakeCase<BT>(
+          "bank IBAN without SWIFT", "swift_code", "/v3/Withdraw/BankTransfer", ValidBank(),
+          [](BT& r) { r.clear_swift_code(); }, &server::ValidateSendBankTransfer,
+          &server::EncodeSendBankTransfer),
+      MakeCase<BT>(
+          "bank comment over 90", "comment", "/v3/Withdraw/BankTransfer", ValidBank(),
+          [](BT& r) { r.set_comment(std::string(91, 'x')); }, &server::ValidateSendBankTransfer,
+          &server::EncodeSendBankTransfer),
+      MakeCase<BT>(
+          "bank no recipient", "recipient.name", "/v3/Withdraw/BankTransfer", ValidBank(),
+          [](BT& r) { r.mutable_recipient()->clear_name(); }, &server::ValidateSendBankTransfer,
+          &server::EncodeSendBankTransfer),
+      MakeCase<BT>(
+          "bank zero amount", "amount", "/v3/Withdraw/BankTransfer", ValidBank(),
+          [](BT& r) { r.set_amount("0"); }, &server::ValidateSendBankTransfer,
+          &server::EncodeSendBankTransfer),
+  };
+  return *cases;
+}
+
+class WalletParityTest : public testing::TestWithParam<size_t> {
+ protected:
+  static void SetUpTestSuite() { harness_ = new Harness(); }
+  static void TearDownTestSuite() {
+    delete harness_;
+    harness_ = nullptr;
+  }
+  static Harness* harness_;
+};
+
+Harness* WalletParityTest::harness_ = nullptr;
+
+TEST_P(WalletParityTest, BothRefuseTheBrokenRule) {
+  const WalletCase& c = WalletCases()[GetParam()];
+  EXPECT_THAT(server::ViolatedFields(c.gateway()), testing::ElementsAre(c.field)) << c.name;
+  httplib::SSLClient client("127.0.0.1", harness_->sandbox().https_port());
+  client.set_ca_cert_path(harness_->sandbox().ca_file().c_str());
+  client.enable_server_certificate_verification(true);
+  httplib::Result res =
+      client.Post(c.path, {{"x-api-key", kWalletApiKey}}, c.json(), "application/json");
+  ASSERT_TRUE(res) << c.name;
+  EXPECT_EQ(res->status, 400) << c.name << ": the sandbox accepted what the gateway refuses";
+  EXPECT_THAT(res->body, testing::HasSubstr("ModelValidationError")) << c.name;
+}
+
+TEST_F(WalletParityTest, TheValidTransferPassesBoth) {
+  EXPECT_TRUE(server::ValidateSendBankTransfer(ValidBank()).ok());
+  httplib::SSLClient client("127.0.0.1", harness_->sandbox().https_port());
+  client.set_ca_cert_path(harness_->sandbox().ca_file().c_str());
+  client.enable_server_certificate_verification(true);
+  httplib::Result res =
+      client.Post("/v3/Withdraw/BankTransfer", {{"x-api-key", kWalletApiKey}},
+                  server::EncodeSendBankTransfer(ValidBank()), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryRule, WalletParityTest,
+                         testing::Range<size_t>(0, WalletCases().size()),
+                         [](const testing::TestParamInfo<size_t>& info) {
+                           std::string name = WalletCases()[info.param].name;
+                           for (char& ch : name) {
+                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace barion_gateway::testing_support
