@@ -99,6 +99,23 @@ Dec operator+(Dec a, Dec b) { return Dec{a.units + b.units}; }
 Dec operator-(Dec a, Dec b) { return Dec{a.units - b.units}; }
 bool operator<(Dec a, Dec b) { return a.units < b.units; }
 
+// Card payments' minimum totals (API.md §7.1); zero where none is known.
+Dec CardMinimum(const std::string& currency) {
+  if (currency == "HUF") return *Dec::Parse("10");
+  if (currency == "EUR" || currency == "USD") return *Dec::Parse("0.1");
+  if (currency == "CZK") return *Dec::Parse("1");
+  return Dec{};
+}
+
+// Whether only cards may pay (card minimums then apply).
+bool CardOnly(const std::vector<std::string>& funding_sources) {
+  if (funding_sources.empty()) return false;
+  for (const std::string& f : funding_sources) {
+    if (f != "BankCard" && f != "GooglePay" && f != "ApplePay") return false;
+  }
+  return true;
+}
+
 int CurrencyScale(const std::string& c) {
   if (c == "HUF") return 0;
   if (c == "EUR" || c == "USD" || c == "CZK" || c == "RON" || c == "PLN") return 2;
@@ -1070,6 +1087,8 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
         invalid("The Total field must be greater than 0.");
       } else if (scale >= 0 && total->Scale() > scale) {
         invalid(absl::StrCat("The Total field has too many decimals for ", p.currency, "."));
+      } else if (CardOnly(p.funding_sources) && *total < CardMinimum(p.currency)) {
+        invalid(absl::StrCat("The Total is below the minimum card payment in ", p.currency, "."));
       } else {
         tx.original = tx.total = *total;
       }

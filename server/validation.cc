@@ -189,6 +189,30 @@ absl::Status ValidateFinishLike(const Request& r) {
 
 }  // namespace
 
+namespace {
+
+// Whether every allowed instrument is a card (Barion's card minimums then apply).
+bool CardOnly(const v1::StartPaymentRequest& r) {
+  if (r.funding_sources().empty()) return false;
+  for (int fs : r.funding_sources()) {
+    if (fs != v1::FUNDING_SOURCE_BANK_CARD && fs != v1::FUNDING_SOURCE_GOOGLE_PAY &&
+        fs != v1::FUNDING_SOURCE_APPLE_PAY) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The smallest card payment Barion takes in `currency` (API.md §7.1), or "" when none is known.
+std::string CardMinimum(const std::string& currency) {
+  if (currency == "HUF") return "10";
+  if (currency == "EUR" || currency == "USD") return "0.1";
+  if (currency == "CZK") return "1";
+  return "";
+}
+
+}  // namespace
+
 absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
   Violations v;
   const int scale = BarionCurrencyScale(CurrencyCode(r.currency()));
@@ -356,6 +380,8 @@ absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
 
   if (r.transactions().empty()) v.Add("transactions", "must have at least one transaction");
   const int money_scale = scale < 0 ? kMaxScale : scale;
+  // Card payments have minimums (API.md §7.1); they bind when only cards can pay.
+  const std::string card_minimum = CardOnly(r) ? CardMinimum(CurrencyCode(r.currency())) : "";
   for (int i = 0; i < r.transactions().size(); ++i) {
     const v1::PaymentTransaction& t = r.transactions(i);
     const std::string p = At("", "transactions", i) + ".";
@@ -364,7 +390,13 @@ absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
       v.Add(p + "payee", "is required (set it here or as the shop's payee)");
     }
     CheckEmail(v, t.payee(), p + "payee");
-    v.Check(ValidateAmount(t.total(), money_scale, AmountSign::kPositive), p + "total");
+    const absl::Status total = ValidateAmount(t.total(), money_scale, AmountSign::kPositive);
+    v.Check(total, p + "total");
+    if (total.ok() && !card_minimum.empty() && CompareDecimal(t.total(), card_minimum) < 0) {
+      v.Add(p + "total", absl::StrCat("is below the card minimum of ", card_minimum, " ",
+                                      CurrencyCode(r.currency()),
+                                      " (only cards may pay: allow BALANCE or ALL for less)"));
+    }
     v.MaxLength(t.comment(), 640, p + "comment");
     for (int j = 0; j < t.payee_transactions().size(); ++j) {
       const v1::PayeeTransaction& pt = t.payee_transactions(j);

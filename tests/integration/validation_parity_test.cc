@@ -64,6 +64,14 @@ const std::vector<Case>& Cases() {
        [](v1::StartPaymentRequest& r) { r.mutable_payment_window()->set_seconds(8 * 24 * 3600); }},
       {"payment window under a minute", "payment_window",
        [](v1::StartPaymentRequest& r) { r.mutable_payment_window()->set_seconds(30); }},
+      {"card only under the card minimum", "transactions[0].total",
+       [](v1::StartPaymentRequest& r) {
+         r.clear_funding_sources();
+         r.add_funding_sources(v1::FUNDING_SOURCE_BANK_CARD);
+         r.mutable_transactions(0)->set_total("5");
+         r.mutable_transactions(0)->mutable_items(0)->set_unit_price("5");
+         r.mutable_transactions(0)->mutable_items(0)->set_item_total("5");
+       }},
       {"no transaction id of the shop", "transactions[0].pos_transaction_id",
        [](v1::StartPaymentRequest& r) { r.mutable_transactions(0)->clear_pos_transaction_id(); }},
   };

@@ -143,6 +143,13 @@ const std::vector<Rule>& Rules() {
       {"total at the currency's scale", "transactions[0].total",
        Broken<SP>(&ValidateStartPayment, Start(),
                   [](SP& r) { r.mutable_transactions(0)->set_total("1500.5"); })},
+      {"card-only payment under the card minimum", "transactions[0].total",
+       Broken<SP>(&ValidateStartPayment, Start(),
+                  [](SP& r) {
+                    r.clear_funding_sources();
+                    r.add_funding_sources(v1::FUNDING_SOURCE_BANK_CARD);
+                    r.mutable_transactions(0)->set_total("5");
+                  })},
       {"pos transaction id required", "transactions[0].pos_transaction_id",
        Broken<SP>(&ValidateStartPayment, Start(),
                   [](SP& r) { r.mutable_transactions(0)->clear_pos_transaction_id(); })},
@@ -227,6 +234,17 @@ const std::vector<Rule>& Rules() {
                                     })},
   };
   return *rules;
+}
+
+// Card minimums bind only when nothing but cards may pay: the Barion balance has none.
+TEST(ValidationRulesTest, SmallAmountsPassWhenTheBalanceMayPay) {
+  v1::StartPaymentRequest r = Start();
+  r.mutable_transactions(0)->set_total("5");
+  EXPECT_TRUE(ValidateStartPayment(r).ok());  // funding ALL
+  r.clear_funding_sources();
+  r.add_funding_sources(v1::FUNDING_SOURCE_BANK_CARD);
+  r.mutable_transactions(0)->set_total("10");
+  EXPECT_TRUE(ValidateStartPayment(r).ok());  // exactly the HUF minimum
 }
 
 TEST(ValidationRulesTest, TheValidRequestsPass) {
