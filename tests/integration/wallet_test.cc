@@ -343,19 +343,58 @@ TEST_F(WalletTest, ABadShopListsEveryFieldAndReachesNoOne) {
   EXPECT_EQ(h_.ControlGet("stats"), before) << "an invalid request reached Barion";
 }
 
-// A wrong API key: Barion's AuthenticationFailed, and the key appears in no error.
-TEST(WalletAuthTest, AWrongApiKeyIsRefusedWithoutEchoingIt) {
+// A wrong API key: every wallet operation gets Barion's AuthenticationFailed, and the key
+// appears in no error.
+TEST(WalletAuthTest, AWrongApiKeyIsRefusedEverywhereWithoutEchoingIt) {
   HarnessOptions options;
   options.wallet_api_key = "ffffffffffffffffffffffffffffffff";
   Harness h(options);
-  v1::GetAccountsRequest request;
-  request.set_wallet("treasury");
-  v1::GetAccountsResponse response;
-  grpc::Status s = h.wallets().GetAccounts(Deadline(10).get(), request, &response);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reasons(s), std::vector<std::string>{"AuthenticationFailed"});
-  EXPECT_EQ(s.error_message().find("ffffffff"), std::string::npos);
-  EXPECT_EQ(s.error_details().find("ffffffff"), std::string::npos);
+  auto expect_refused = [](const grpc::Status& s, const char* rpc) {
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << rpc;
+    EXPECT_EQ(Reasons(s), std::vector<std::string>{"AuthenticationFailed"}) << rpc;
+    EXPECT_EQ(s.error_message().find("ffffffff"), std::string::npos) << rpc;
+    EXPECT_EQ(s.error_details().find("ffffffff"), std::string::npos) << rpc;
+  };
+  v1::GetAccountsRequest accounts;
+  v1::GetAccountsResponse accounts_out;
+  expect_refused(h.wallets().GetAccounts(Deadline(10).get(), accounts, &accounts_out),
+                 "GetAccounts");
+  v1::SendMoneyByEmailRequest email;
+  email.set_source_account_id("0123456789abcdef0123456789abcdef");
+  email.set_currency(v1::CURRENCY_EUR);
+  email.set_amount("1");
+  email.set_target_email("anna@example.com");
+  v1::SendMoneyByEmailResponse email_out;
+  expect_refused(h.wallets().SendMoneyByEmail(Deadline(10).get(), email, &email_out),
+                 "SendMoneyByEmail");
+  v1::SendBankTransferResponse bank_out;
+  expect_refused(h.wallets().SendBankTransfer(Deadline(10).get(), BankTransfer("1"), &bank_out),
+                 "SendBankTransfer");
+  expect_refused(DownloadStatement(h, 2025, 12, 0).status, "DownloadStatement");
+  v1::GetHistoryRequest history;
+  v1::GetHistoryResponse history_out;
+  expect_refused(h.wallets().GetHistory(Deadline(10).get(), history, &history_out), "GetHistory");
+  v1::GetHistoryItemRequest item;
+  item.set_item_id("0123456789abcdef0123456789abcdef");
+  v1::GetHistoryItemResponse item_out;
+  expect_refused(h.wallets().GetHistoryItem(Deadline(10).get(), item, &item_out), "GetHistoryItem");
+  v1::CreatePosResponse pos_out;
+  expect_refused(h.wallets().CreatePos(Deadline(10).get(), NewShop(), &pos_out), "CreatePos");
+  v1::GetPosRequest pos;
+  pos.set_public_key("0123456789abcdef0123456789abcdef");
+  v1::GetPosResponse get_out;
+  expect_refused(h.wallets().GetPos(Deadline(10).get(), pos, &get_out), "GetPos");
+}
+
+// Barion's refusal of an unknown history item reaches the client as it is.
+TEST_F(WalletTest, AnUnknownHistoryItemIsBarionsModelValidationError) {
+  v1::GetHistoryItemRequest item;
+  item.set_wallet("treasury");
+  item.set_item_id("0123456789abcdef0123456789abcdef");
+  v1::GetHistoryItemResponse detail;
+  grpc::Status s = h_.wallets().GetHistoryItem(Deadline(10).get(), item, &detail);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Reasons(s), std::vector<std::string>{"ModelValidationError"});
 }
 
 }  // namespace
