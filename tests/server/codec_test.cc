@@ -804,3 +804,33 @@ TEST(PosCodecTest, EncodesBarionsSpellingAndABase64Logo) {
 
 }  // namespace
 }  // namespace barion_gateway::server
+
+namespace barion_gateway::server {
+namespace {
+
+// Values Barion adds later decode without error; the client sees Barion's text beside the
+// UNSPECIFIED enum.
+TEST(ForwardCompatibilityTest, UnknownEnumTextsInPaymentStatePassThrough) {
+  barion::v1::GetPaymentStateResponse r;
+  ASSERT_TRUE(DecodePaymentState(ParsedAnswer::Parse(R"json({
+      "PaymentId": "p", "Status": "OnHold", "PaymentType": "Installment",
+      "FundingSource": "Crypto", "PaymentMethod": "Wero", "Currency": "PLN", "Total": 12.34,
+      "AllowedFundingSources": ["All", "Crypto"], "RecurrenceType": "Subscription",
+      "Transactions": [], "Errors": []})json"),
+                                 &r)
+                  .ok());
+  EXPECT_EQ(r.status(), barion::v1::PAYMENT_STATUS_UNSPECIFIED);
+  EXPECT_EQ(r.status_raw(), "OnHold");
+  EXPECT_EQ(r.payment_type_raw(), "Installment");
+  EXPECT_EQ(r.funding_source(), barion::v1::FUNDING_SOURCE_UNSPECIFIED);
+  EXPECT_EQ(r.funding_source_raw(), "Crypto");
+  EXPECT_EQ(r.payment_method_raw(), "Wero");
+  EXPECT_EQ(r.currency_raw(), "PLN");
+  EXPECT_EQ(r.total(), "12.34");
+  ASSERT_EQ(r.allowed_funding_sources_raw_size(), 2);
+  EXPECT_EQ(r.allowed_funding_sources_raw(1), "Crypto");
+  EXPECT_EQ(r.recurrence_type_raw(), "Subscription");
+}
+
+}  // namespace
+}  // namespace barion_gateway::server
