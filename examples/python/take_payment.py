@@ -1,0 +1,72 @@
+"""Take a payment through barion-grpc-gateway, from Python (Debian's python3-grpcio).
+
+Starts a payment, plays the payer through the local sandbox's control API, and waits on the
+payment-event stream until the payment has Succeeded. Stubs are generated from proto/:
+
+    python3 -m grpc_tools.protoc -Iproto -I<folder with google/rpc> --python_out=gen \\
+        --grpc_python_out=gen proto/barion/v1/*.proto
+
+Usage: take_payment.py GRPC_ADDRESS SANDBOX_HTTP_URL GENERATED_DIR
+"""
+import json
+import sys
+import threading
+import urllib.request
+
+sys.path.insert(0, sys.argv[3])
+
+import grpc  # noqa: E402
+from barion.v1 import payment_event_pb2 as ev  # noqa: E402
+from barion.v1 import payment_event_pb2_grpc as ev_grpc  # noqa: E402
+from barion.v1 import payment_service_pb2 as pb  # noqa: E402
+from barion.v1 import payment_service_pb2_grpc as pb_grpc  # noqa: E402
+from barion.v1 import types_pb2 as types  # noqa: E402
+
+
+def main():
+    address, sandbox, _ = sys.argv[1:4]
+    channel = grpc.insecure_channel(address)
+    payments = pb_grpc.PaymentServiceStub(channel)
+    events = ev_grpc.PaymentEventServiceStub(channel)
+
+    # 1. Subscribe first, so that no event is missed; the first message confirms the stream.
+    stream = events.SubscribePaymentEvents(ev.SubscribePaymentEventsRequest(), timeout=60)
+    first = next(stream)
+    assert first.HasField("heartbeat"), first
+
+    # 2. Start a payment of 1500 HUF.
+    started = payments.StartPayment(pb.StartPaymentRequest(
+        payment_type=types.PAYMENT_TYPE_IMMEDIATE,
+        funding_sources=[types.FUNDING_SOURCE_ALL],
+        payment_request_id="example-python-1",
+        currency=types.CURRENCY_HUF,
+        transactions=[types.PaymentTransaction(
+            pos_transaction_id="example-python-1-1", total="1500",
+            items=[types.Item(name="Coffee", description="Flat white", quantity="1", unit="cup",
+                              unit_price="1500", item_total="1500")])]), timeout=10)
+    print("started", started.payment_id, "pay at", started.gateway_url)
+
+    # 3. The payer pays (in real life: in the browser, at gateway_url).
+    urllib.request.urlopen(urllib.request.Request(
+        "%s/_sandbox/payments/%s/pay" % (sandbox, started.payment_id), data=b"{}",
+        headers={"Content-Type": "application/json"}, method="POST"))
+
+    # 4. Wait for the Succeeded event of this payment.
+    done = threading.Timer(30, stream.cancel)
+    done.start()
+    for message in stream:
+        if not message.HasField("event") or message.event.payment_id != started.payment_id:
+            continue
+        snapshot = message.event.snapshot
+        print("event", message.event.cursor, types.PaymentStatus.Name(snapshot.status),
+              snapshot.total, snapshot.currency_raw)
+        if snapshot.status == types.PAYMENT_STATUS_SUCCEEDED:
+            done.cancel()
+            stream.cancel()
+            print("python example: payment succeeded")
+            return
+    sys.exit("python example: no Succeeded event")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs examples/python and examples/node against the real gateway and sandbox binaries: each
+# starts a payment, pays it through the sandbox and waits for the Succeeded event on the stream.
+set -euo pipefail
+source tests/polyglot/gen_python.sh
+gateway="$1"; sandbox="$2"
+google_protos="$(dirname "$(dirname "$(runfile "$3")")")"
+health_proto="$(runfile "$4")"
+grpc_js="$(runfile "$5")"
+node_modules="$(cd "$(dirname "$grpc_js")/../.." && pwd)"
+work="${TEST_TMPDIR:-$(mktemp -d)}"
+gen_python "$work/gen"
+
+export BARION_POS_KEY="$(openssl rand -hex 16)"
+cleanup() { kill "${gw_pid:-}" "${sb_pid:-}" 2>/dev/null || true; }
+trap cleanup EXIT
+start_sandbox "$sandbox" "$work"
+mkdir -p "$work/gateway"
+(cd "$work/gateway" && exec "$OLDPWD/$gateway" --grpc_address=127.0.0.1:0 \
+   --callback_address=127.0.0.1:0 --addresses_file="$work/gateway.addr" \
+   --barion_base_url="$https" --barion_ca_file="$ca") \
+  >"$work/gateway.out" 2>"$work/gateway.log" &
+gw_pid=$!
+await_file "$work/gateway.addr"
+grpc=$(sed -n 's/^grpc=//p' "$work/gateway.addr")
+
+/usr/bin/python3 examples/python/take_payment.py "$grpc" "$http" "$work/gen" | tee "$work/py.out"
+grep -q "python example: payment succeeded" "$work/py.out"
+NODE_PATH="$node_modules" node examples/node/take_payment.js "$grpc" "$http" proto | tee "$work/node.out"
+grep -q "node example: payment succeeded" "$work/node.out"
