@@ -1,0 +1,253 @@
+#include "client/payment_client.h"
+
+#include <algorithm>
+#include <random>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/client_context.h"
+
+namespace barion_gateway::client {
+namespace {
+
+// The google.rpc.Status of a gRPC error travels with the absl::Status under this URL.
+constexpr char kDetailsUrl[] = "type.googleapis.com/google.rpc.Status";
+
+absl::Status ToAbsl(const grpc::Status& s) {
+  if (s.ok()) return absl::OkStatus();
+  absl::Status status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+  if (!s.error_details().empty()) status.SetPayload(kDetailsUrl, absl::Cord(s.error_details()));
+  return status;
+}
+
+std::unique_ptr<grpc::ClientContext> ContextUntil(absl::Time deadline) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(deadline));
+  return context;
+}
+
+template <typename Response, typename Request, typename Method>
+absl::StatusOr<Response> Unary(Method method, const Request& request, absl::Time deadline) {
+  auto context = ContextUntil(deadline);
+  Response response;
+  grpc::Status s = method(context.get(), request, &response);
+  if (!s.ok()) return ToAbsl(s);
+  return response;
+}
+
+class GrpcEventStream final : public Connection::EventStream {
+ public:
+  GrpcEventStream(v1::PaymentEventService::Stub* stub,
+                  const v1::SubscribePaymentEventsRequest& request)
+      : reader_(stub->SubscribePaymentEvents(&context_, request)) {}
+  bool Read(v1::SubscribePaymentEventsResponse* message) override { return reader_->Read(message); }
+  absl::Status Finish() override { return ToAbsl(reader_->Finish()); }
+  void Cancel() override { context_.TryCancel(); }
+
+ private:
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<v1::SubscribePaymentEventsResponse>> reader_;
+};
+
+class GrpcConnection final : public Connection {
+ public:
+  explicit GrpcConnection(std::shared_ptr<grpc::Channel> channel)
+      : payments_(v1::PaymentService::NewStub(channel)),
+        events_(v1::PaymentEventService::NewStub(channel)) {}
+
+#define BARION_UNARY(Service, Method, Request, Response)                                          \
+  absl::StatusOr<v1::Response> Method(const v1::Request& request, absl::Time deadline) override { \
+    return Unary<v1::Response>([this](grpc::ClientContext* c, const v1::Request& r,               \
+                                      v1::Response* out) { return Service->Method(c, r, out); },  \
+                               request, deadline);                                                \
+  }
+  BARION_UNARY(payments_, StartPayment, StartPaymentRequest, StartPaymentResponse)
+  BARION_UNARY(payments_, GetPaymentState, GetPaymentStateRequest, GetPaymentStateResponse)
+  BARION_UNARY(payments_, FinishReservation, FinishReservationRequest, FinishReservationResponse)
+  BARION_UNARY(payments_, Capture, CaptureRequest, CaptureResponse)
+  BARION_UNARY(payments_, CancelAuthorization, CancelAuthorizationRequest,
+               CancelAuthorizationResponse)
+  BARION_UNARY(payments_, Refund, RefundRequest, RefundResponse)
+  BARION_UNARY(payments_, Complete, CompleteRequest, CompleteResponse)
+  BARION_UNARY(events_, ListPaymentEvents, ListPaymentEventsRequest, ListPaymentEventsResponse)
+#undef BARION_UNARY
+
+  std::unique_ptr<EventStream> SubscribePaymentEvents(
+      const v1::SubscribePaymentEventsRequest& request) override {
+    return std::make_unique<GrpcEventStream>(events_.get(), request);
+  }
+
+ private:
+  std::unique_ptr<v1::PaymentService::Stub> payments_;
+  std::unique_ptr<v1::PaymentEventService::Stub> events_;
+};
+
+bool Transient(absl::StatusCode code) {
+  return code == absl::StatusCode::kUnavailable || code == absl::StatusCode::kDeadlineExceeded ||
+         code == absl::StatusCode::kResourceExhausted || code == absl::StatusCode::kAborted;
+}
+
+// Exponential backoff with full jitter: a random wait in [0, min(max, initial * 2^attempt)].
+absl::Duration Backoff(const ClientOptions& options, int attempt) {
+  static thread_local std::mt19937_64 random(std::random_device{}());
+  absl::Duration cap = options.initial_backoff;
+  for (int i = 0; i < attempt && cap < options.max_backoff; ++i) cap *= 2;
+  cap = std::min(cap, options.max_backoff);
+  std::uniform_int_distribution<int64_t> pick(0, absl::ToInt64Microseconds(cap));
+  return absl::Microseconds(pick(random));
+}
+
+}  // namespace
+
+std::string ErrorDetails::metadata(const std::string& key) const {
+  for (const ErrorInfo& e : errors) {
+    auto it = e.metadata.find(key);
+    if (it != e.metadata.end()) return it->second;
+  }
+  return "";
+}
+
+ErrorDetails DetailsOf(const absl::Status& status) {
+  ErrorDetails out;
+  absl::optional<absl::Cord> payload = status.GetPayload(kDetailsUrl);
+  if (!payload.has_value()) return out;
+  google::rpc::Status details;
+  if (!details.ParseFromString(std::string(*payload))) return out;
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    google::rpc::BadRequest bad;
+    if (any.UnpackTo(&info)) {
+      ErrorInfo e{info.domain(), info.reason(), {}};
+      for (const auto& [k, v] : info.metadata()) e.metadata[k] = v;
+      out.errors.push_back(std::move(e));
+    } else if (any.UnpackTo(&bad)) {
+      for (const auto& fv : bad.field_violations()) {
+        out.violations.push_back({fv.field(), fv.description()});
+      }
+    }
+  }
+  return out;
+}
+
+bool NotSent(const absl::Status& status) {
+  return DetailsOf(status).metadata("outcome") == "not_sent";
+}
+
+std::shared_ptr<Connection> MakeGrpcConnection(std::shared_ptr<grpc::Channel> channel) {
+  return std::make_shared<GrpcConnection>(std::move(channel));
+}
+
+PaymentClient::PaymentClient(std::shared_ptr<Connection> connection, ClientOptions options)
+    : connection_(std::move(connection)), options_(std::move(options)) {}
+
+template <typename Response>
+absl::StatusOr<Response> PaymentClient::Retry(
+    bool read, const std::function<absl::StatusOr<Response>(absl::Time)>& call) {
+  for (int attempt = 0;; ++attempt) {
+    absl::StatusOr<Response> result = call(absl::Now() + options_.timeout);
+    if (result.ok() || attempt + 1 >= options_.max_attempts) return result;
+    const bool safe = read ? Transient(result.status().code()) : NotSent(result.status());
+    if (!safe) return result;
+    options_.sleep(Backoff(options_, attempt));
+  }
+}
+
+#define BARION_CALL(Method, Request, Response, read)                                        \
+  absl::StatusOr<v1::Response> PaymentClient::Method(const v1::Request& request) {          \
+    return Retry<v1::Response>(                                                             \
+        read, [&](absl::Time deadline) { return connection_->Method(request, deadline); }); \
+  }
+BARION_CALL(StartPayment, StartPaymentRequest, StartPaymentResponse, false)
+BARION_CALL(GetPaymentState, GetPaymentStateRequest, GetPaymentStateResponse, true)
+BARION_CALL(FinishReservation, FinishReservationRequest, FinishReservationResponse, false)
+BARION_CALL(Capture, CaptureRequest, CaptureResponse, false)
+BARION_CALL(CancelAuthorization, CancelAuthorizationRequest, CancelAuthorizationResponse, false)
+BARION_CALL(Refund, RefundRequest, RefundResponse, false)
+BARION_CALL(Complete, CompleteRequest, CompleteResponse, false)
+BARION_CALL(ListPaymentEvents, ListPaymentEventsRequest, ListPaymentEventsResponse, true)
+#undef BARION_CALL
+
+EventSubscription::EventSubscription(std::shared_ptr<Connection> connection,
+                                     v1::SubscribePaymentEventsRequest request,
+                                     ClientOptions options)
+    : connection_(std::move(connection)),
+      request_(std::move(request)),
+      options_(std::move(options)),
+      cursor_(request_.after_cursor()) {
+  absl::SimpleAtoi(cursor_, &last_event_);
+  if (!cursor_.empty() || request_.start() == v1::SUBSCRIPTION_START_BEGINNING) return;
+  // "Now" means now: open the stream at once and pin the position its first heartbeat reports,
+  // so that a reconnection later resumes from here rather than from a later "now".
+  std::unique_ptr<Connection::EventStream> stream = connection_->SubscribePaymentEvents(request_);
+  ++streams_opened_;
+  v1::SubscribePaymentEventsResponse hello;
+  if (stream->Read(&hello) && hello.has_heartbeat()) {
+    cursor_ = hello.heartbeat().cursor();
+    absl::SimpleAtoi(cursor_, &last_event_);
+  }
+  absl::MutexLock lock(&mu_);
+  stream_ = std::move(stream);
+}
+
+EventSubscription::~EventSubscription() { Stop(); }
+
+void EventSubscription::Stop() {
+  stopped_ = true;
+  absl::MutexLock lock(&mu_);
+  if (stream_ != nullptr) stream_->Cancel();
+}
+
+absl::StatusOr<v1::PaymentEvent> EventSubscription::Next() {
+  while (!stopped_) {
+    Connection::EventStream* stream = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      if (stream_ == nullptr) {
+        v1::SubscribePaymentEventsRequest request = request_;
+        if (!cursor_.empty()) request.set_after_cursor(cursor_);
+        stream_ = connection_->SubscribePaymentEvents(request);
+        ++streams_opened_;
+      }
+      stream = stream_.get();
+    }
+    v1::SubscribePaymentEventsResponse message;
+    if (stream->Read(&message)) {
+      failures_ = 0;
+      const std::string& c =
+          message.has_event() ? message.event().cursor() : message.heartbeat().cursor();
+      int64_t position = -1;
+      absl::SimpleAtoi(c, &position);
+      if (message.has_event()) {
+        if (position >= 0 && position <= last_event_) continue;  // already handed out
+        last_event_ = std::max(last_event_, position);
+        cursor_ = c;
+        return message.event();
+      }
+      if (position >= last_event_) cursor_ = c;
+      continue;
+    }
+    const absl::Status end = stream->Finish();
+    {
+      absl::MutexLock lock(&mu_);
+      stream_.reset();
+    }
+    if (stopped_) break;
+    if (end.code() == absl::StatusCode::kInvalidArgument ||
+        end.code() == absl::StatusCode::kFailedPrecondition ||
+        end.code() == absl::StatusCode::kPermissionDenied ||
+        end.code() == absl::StatusCode::kUnauthenticated) {
+      return end;  // the subscription itself is refused
+    }
+    // Resume after our own cursor (the stream's resume_after_cursor is only a fallback).
+    if (cursor_.empty()) {
+      const std::string fallback = DetailsOf(end).metadata("resume_after_cursor");
+      if (!fallback.empty()) cursor_ = fallback;
+    }
+    options_.sleep(Backoff(options_, failures_++));
+  }
+  return absl::CancelledError("the subscription was stopped");
+}
+
+}  // namespace barion_gateway::client

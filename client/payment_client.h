@@ -1,0 +1,176 @@
+// A C++ client library for barion-grpc-gateway (issue 5, first part): a thin PaymentClient over a
+// Connection over the generated stub (the google-cloud-cpp shape). Every call returns
+// absl::StatusOr<Response>; Barion's and the gateway's error details are decoded into
+// ErrorDetails that callers can switch on; calls carry a deadline; retries happen only where they
+// are safe; EventSubscription resumes a payment-event stream after any error without handing an
+// event out twice. Tests and users replace the Connection with a mock (mock_connection.h).
+#ifndef BARION_GATEWAY_CLIENT_PAYMENT_CLIENT_H_
+#define BARION_GATEWAY_CLIENT_PAYMENT_CLIENT_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "barion/v1/payment_event.grpc.pb.h"
+#include "barion/v1/payment_service.grpc.pb.h"
+#include "grpcpp/channel.h"
+
+namespace barion_gateway::client {
+
+namespace v1 = ::barion::v1;
+
+// One google.rpc.ErrorInfo: Barion's error (domain "barion.com", reason = Barion's ErrorCode) or
+// the gateway's (domain "barion-grpc-gateway", e.g. UPSTREAM_TIMEOUT with metadata "outcome").
+struct ErrorInfo {
+  std::string domain;
+  std::string reason;
+  std::map<std::string, std::string> metadata;
+};
+
+// One google.rpc.BadRequest field violation, in proto terms ("transactions[0].total").
+struct FieldViolation {
+  std::string field;
+  std::string description;
+};
+
+// What a failed call carries besides its code and message.
+struct ErrorDetails {
+  std::vector<ErrorInfo> errors;
+  std::vector<FieldViolation> violations;
+  // The first ErrorInfo's reason, or "".
+  std::string reason() const { return errors.empty() ? "" : errors.front().reason; }
+  // The first ErrorInfo's metadata `key`, or "".
+  std::string metadata(const std::string& key) const;
+};
+
+// The details of a status returned by this library (empty for other statuses).
+ErrorDetails DetailsOf(const absl::Status& status);
+
+// Whether a failed mutation certainly did not reach Barion (the gateway said outcome
+// "not_sent"), so that sending it again cannot apply it twice.
+bool NotSent(const absl::Status& status);
+
+// The seam between PaymentClient and gRPC. Each call is one attempt with `deadline`.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual absl::StatusOr<v1::StartPaymentResponse> StartPayment(const v1::StartPaymentRequest&,
+                                                                absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::GetPaymentStateResponse> GetPaymentState(
+      const v1::GetPaymentStateRequest&, absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::FinishReservationResponse> FinishReservation(
+      const v1::FinishReservationRequest&, absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::CaptureResponse> Capture(const v1::CaptureRequest&,
+                                                      absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::CancelAuthorizationResponse> CancelAuthorization(
+      const v1::CancelAuthorizationRequest&, absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::RefundResponse> Refund(const v1::RefundRequest&,
+                                                    absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::CompleteResponse> Complete(const v1::CompleteRequest&,
+                                                        absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::ListPaymentEventsResponse> ListPaymentEvents(
+      const v1::ListPaymentEventsRequest&, absl::Time deadline) = 0;
+
+  // A server stream of SubscribePaymentEvents. Read() blocks for the next message; false at the
+  // end, when Finish() tells why. Cancel() may be called from any thread.
+  class EventStream {
+   public:
+    virtual ~EventStream() = default;
+    virtual bool Read(v1::SubscribePaymentEventsResponse* message) = 0;
+    virtual absl::Status Finish() = 0;
+    virtual void Cancel() = 0;
+  };
+  virtual std::unique_ptr<EventStream> SubscribePaymentEvents(
+      const v1::SubscribePaymentEventsRequest&) = 0;
+};
+
+// The Connection over a gRPC channel to the gateway.
+std::shared_ptr<Connection> MakeGrpcConnection(std::shared_ptr<grpc::Channel> channel);
+
+struct ClientOptions {
+  absl::Duration timeout = absl::Seconds(30);  // deadline of each attempt
+  int max_attempts = 4;                        // of a call that may be retried
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(5);
+  // Waits between attempts (tests replace it).
+  std::function<void(absl::Duration)> sleep = [](absl::Duration d) { absl::SleepFor(d); };
+};
+
+// Retries: reads (GetPaymentState, ListPaymentEvents) on UNAVAILABLE, DEADLINE_EXCEEDED,
+// RESOURCE_EXHAUSTED and ABORTED, with exponential backoff and full jitter. Mutations
+// (StartPayment, FinishReservation, Capture, CancelAuthorization, Refund, Complete) only when
+// the gateway reports outcome "not_sent": Barion does not deduplicate them, so a mutation whose
+// outcome is unknown is returned to the caller, who must check GetPaymentState first.
+class PaymentClient {
+ public:
+  explicit PaymentClient(std::shared_ptr<Connection> connection, ClientOptions options = {});
+
+  absl::StatusOr<v1::StartPaymentResponse> StartPayment(const v1::StartPaymentRequest& request);
+  absl::StatusOr<v1::GetPaymentStateResponse> GetPaymentState(
+      const v1::GetPaymentStateRequest& request);
+  absl::StatusOr<v1::FinishReservationResponse> FinishReservation(
+      const v1::FinishReservationRequest& request);
+  absl::StatusOr<v1::CaptureResponse> Capture(const v1::CaptureRequest& request);
+  absl::StatusOr<v1::CancelAuthorizationResponse> CancelAuthorization(
+      const v1::CancelAuthorizationRequest& request);
+  absl::StatusOr<v1::RefundResponse> Refund(const v1::RefundRequest& request);
+  absl::StatusOr<v1::CompleteResponse> Complete(const v1::CompleteRequest& request);
+  absl::StatusOr<v1::ListPaymentEventsResponse> ListPaymentEvents(
+      const v1::ListPaymentEventsRequest& request);
+
+ private:
+  template <typename Response>
+  absl::StatusOr<Response> Retry(bool read,
+                                 const std::function<absl::StatusOr<Response>(absl::Time)>& call);
+
+  std::shared_ptr<Connection> connection_;
+  ClientOptions options_;
+};
+
+// Payment events that survive disconnects: Next() returns the next event after the last one it
+// returned, reconnecting with backoff after any stream error and resuming after the last cursor
+// it saw (of an event or a heartbeat). No event is returned twice, even when the gateway
+// re-sends after a resumption. Not thread-safe, except Stop().
+class EventSubscription {
+ public:
+  // `request.after_cursor` / `start` say where the first stream starts. With neither (NOW), the
+  // constructor opens the stream and waits for its first heartbeat, so that every event recorded
+  // after construction is delivered.
+  EventSubscription(std::shared_ptr<Connection> connection,
+                    v1::SubscribePaymentEventsRequest request, ClientOptions options = {});
+  ~EventSubscription();
+
+  // The next event; CANCELLED after Stop(), or INVALID_ARGUMENT/FAILED_PRECONDITION when the
+  // gateway refuses the subscription itself (retrying would not help).
+  absl::StatusOr<v1::PaymentEvent> Next();
+  // The cursor to resume after: the last event or heartbeat seen.
+  const std::string& cursor() const { return cursor_; }
+  // Ends Next() from any thread.
+  void Stop();
+  // How many streams were opened (1 + reconnections), for monitoring.
+  int streams_opened() const { return streams_opened_; }
+
+ private:
+  std::shared_ptr<Connection> connection_;
+  v1::SubscribePaymentEventsRequest request_;
+  ClientOptions options_;
+  std::string cursor_;
+  int64_t last_event_ = -1;
+  absl::Mutex mu_;  // guards stream_ against Stop()
+  std::unique_ptr<Connection::EventStream> stream_ ABSL_GUARDED_BY(mu_);
+  int streams_opened_ = 0;
+  int failures_ = 0;
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace barion_gateway::client
+
+#endif  // BARION_GATEWAY_CLIENT_PAYMENT_CLIENT_H_
