@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install_deps.sh
-bazel build -c opt //server:barion_gateway //sandbox:barion_sandbox
+bazel build -c opt //server:barion_gateway //sandbox:barion_sandbox //client:barionctl
 mkdir -p data
 export BARION_POS_KEY="${BARION_POS_KEY:-$(openssl rand -hex 16)}"
 export BARION_WALLET_API_KEY="${BARION_WALLET_API_KEY:-$(openssl rand -hex 16)}"
@@ -31,7 +31,15 @@ cat <<MSG
   gRPC gateway:    127.0.0.1:50051 (reflection and grpc.health.v1 on), shop "demo"
   Callbacks:       http://127.0.0.1:18090/callback/demo (events in data/events.db)
 
-  Try it (in another terminal, from $(pwd)):
+  Try it with barionctl (in other terminals, from $(pwd)):
+
+  bazel-bin/client/barionctl watch                                  # follow events live
+  bazel-bin/client/barionctl start --amount 1500                    # note the payment id
+  curl -s -X POST -d '{}' $sandbox_http/_sandbox/payments/PAYMENT_ID/pay   # the payer pays
+  bazel-bin/client/barionctl state --payment PAYMENT_ID             # PAYMENT_STATUS_SUCCEEDED
+  bazel-bin/client/barionctl events                                 # the event log
+
+  Or with buf curl (in another terminal, from $(pwd)):
 
   # 0. Watch payment events live (in a third terminal; Ctrl-C to stop)
   $buf curl --protocol grpc --http2-prior-knowledge -d '{"shop":"demo"}' \\
