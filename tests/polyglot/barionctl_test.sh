@@ -11,14 +11,7 @@ cleanup() { kill "${gw_pid:-}" "${sb_pid:-}" 2>/dev/null || true; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 start_sandbox "$sandbox" "$work"
-mkdir -p "$work/gateway"
-(cd "$work/gateway" && exec "$OLDPWD/$gateway" --grpc_address=127.0.0.1:0 \
-   --callback_address=127.0.0.1:0 --addresses_file="$work/gateway.addr" \
-   --barion_base_url="$https" --barion_ca_file="$ca") \
-  >"$work/gateway.out" 2>"$work/gateway.log" &
-gw_pid=$!
-await_file "$work/gateway.addr"
-grpc=$(sed -n 's/^grpc=//p' "$work/gateway.addr")
+start_gateway "$gateway" "$work"
 ctl() { "$ctl" --gateway "$grpc" "$@"; }
 code() { set +e; "$@" >"$work/out" 2>"$work/err"; local c=$?; set -e; echo "$c"; }
 

@@ -15,14 +15,7 @@ export BARION_POS_KEY="$(openssl rand -hex 16)"
 cleanup() { kill "${gw_pid:-}" "${sb_pid:-}" 2>/dev/null || true; }
 trap cleanup EXIT
 start_sandbox "$sandbox" "$work"
-mkdir -p "$work/gateway"
-(cd "$work/gateway" && exec "$OLDPWD/$gateway" --grpc_address=127.0.0.1:0 \
-   --callback_address=127.0.0.1:0 --addresses_file="$work/gateway.addr" \
-   --barion_base_url="$https" --barion_ca_file="$ca") \
-  >"$work/gateway.out" 2>"$work/gateway.log" &
-gw_pid=$!
-await_file "$work/gateway.addr"
-grpc=$(sed -n 's/^grpc=//p' "$work/gateway.addr")
+start_gateway "$gateway" "$work"
 
 /usr/bin/python3 examples/python/take_payment.py "$grpc" "$http" "$work/gen" | tee "$work/py.out"
 grep -q "python example: payment succeeded" "$work/py.out"

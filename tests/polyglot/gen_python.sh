@@ -1,5 +1,5 @@
-# Sourced by end-to-end tests. gen_python: Python stubs for the gateway's protos into $1 with
-# Debian's protoc and grpc_python_plugin. Needs $google_protos (folder holding google/rpc) and
+# Sourced by end-to-end tests (helpers below). gen_python: Python stubs for the gateway's protos
+# into $1 with Debian's protoc and grpc_python_plugin. Needs $google_protos (folder holding google/rpc) and
 # $health_proto (grpc-health-check's health.proto).
 gen_python() {
   local gen="$1"
@@ -33,4 +33,18 @@ start_sandbox() {
   https=$(sed -n 's/^https=//p' "$dir/sandbox.addr")
   http=$(sed -n 's/^http=//p' "$dir/sandbox.addr")
   ca=$(sed -n 's/^ca=//p' "$dir/sandbox.addr")
+}
+
+# Starts the gateway binary $1 on free ports against the sandbox started above (https, ca), with
+# its data in $2/gateway; sets gw_pid and grpc.
+start_gateway() {
+  local binary="$1" dir="$2"
+  mkdir -p "$dir/gateway"
+  (cd "$dir/gateway" && exec "$OLDPWD/$binary" --grpc_address=127.0.0.1:0 \
+     --callback_address=127.0.0.1:0 --addresses_file="$dir/gateway.addr" \
+     --barion_base_url="$https" --barion_ca_file="$ca") \
+    >"$dir/gateway.out" 2>"$dir/gateway.log" &
+  gw_pid=$!
+  await_file "$dir/gateway.addr"
+  grpc=$(sed -n 's/^grpc=//p' "$dir/gateway.addr")
 }
