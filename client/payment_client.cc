@@ -144,29 +144,37 @@ PaymentClient::PaymentClient(std::shared_ptr<Connection> connection, ClientOptio
 
 template <typename Response>
 absl::StatusOr<Response> PaymentClient::Retry(
-    bool read, const std::function<absl::StatusOr<Response>(absl::Time)>& call) {
+    Safety safety, const std::function<absl::StatusOr<Response>(absl::Time)>& call) {
   for (int attempt = 0;; ++attempt) {
     absl::StatusOr<Response> result = call(absl::Now() + options_.timeout);
     if (result.ok() || attempt + 1 >= options_.max_attempts) return result;
-    const bool safe = read ? Transient(result.status().code()) : NotSent(result.status());
+    const absl::StatusCode code = result.status().code();
+    bool safe = NotSent(result.status());
+    if (safety == Safety::kRead) safe = Transient(code);
+    // ABORTED from StartPayment means "in flight or unknown": retrying cannot tell more.
+    if (safety == Safety::kDeduplicated) {
+      safe = safe || (Transient(code) && code != absl::StatusCode::kAborted);
+    }
     if (!safe) return result;
     options_.sleep(Backoff(options_, attempt));
   }
 }
 
-#define BARION_CALL(Method, Request, Response, read)                                        \
-  absl::StatusOr<v1::Response> PaymentClient::Method(const v1::Request& request) {          \
-    return Retry<v1::Response>(                                                             \
-        read, [&](absl::Time deadline) { return connection_->Method(request, deadline); }); \
+#define BARION_CALL(Method, Request, Response, safety)                                        \
+  absl::StatusOr<v1::Response> PaymentClient::Method(const v1::Request& request) {            \
+    return Retry<v1::Response>(                                                               \
+        safety, [&](absl::Time deadline) { return connection_->Method(request, deadline); }); \
   }
-BARION_CALL(StartPayment, StartPaymentRequest, StartPaymentResponse, false)
-BARION_CALL(GetPaymentState, GetPaymentStateRequest, GetPaymentStateResponse, true)
-BARION_CALL(FinishReservation, FinishReservationRequest, FinishReservationResponse, false)
-BARION_CALL(Capture, CaptureRequest, CaptureResponse, false)
-BARION_CALL(CancelAuthorization, CancelAuthorizationRequest, CancelAuthorizationResponse, false)
-BARION_CALL(Refund, RefundRequest, RefundResponse, false)
-BARION_CALL(Complete, CompleteRequest, CompleteResponse, false)
-BARION_CALL(ListPaymentEvents, ListPaymentEventsRequest, ListPaymentEventsResponse, true)
+BARION_CALL(StartPayment, StartPaymentRequest, StartPaymentResponse, Safety::kDeduplicated)
+BARION_CALL(GetPaymentState, GetPaymentStateRequest, GetPaymentStateResponse, Safety::kRead)
+BARION_CALL(FinishReservation, FinishReservationRequest, FinishReservationResponse,
+            Safety::kMutation)
+BARION_CALL(Capture, CaptureRequest, CaptureResponse, Safety::kMutation)
+BARION_CALL(CancelAuthorization, CancelAuthorizationRequest, CancelAuthorizationResponse,
+            Safety::kMutation)
+BARION_CALL(Refund, RefundRequest, RefundResponse, Safety::kMutation)
+BARION_CALL(Complete, CompleteRequest, CompleteResponse, Safety::kMutation)
+BARION_CALL(ListPaymentEvents, ListPaymentEventsRequest, ListPaymentEventsResponse, Safety::kRead)
 #undef BARION_CALL
 
 EventSubscription::EventSubscription(std::shared_ptr<Connection> connection,

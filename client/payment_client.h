@@ -105,8 +105,10 @@ struct ClientOptions {
 };
 
 // Retries: reads (GetPaymentState, ListPaymentEvents) on UNAVAILABLE, DEADLINE_EXCEEDED,
-// RESOURCE_EXHAUSTED and ABORTED, with exponential backoff and full jitter. Mutations
-// (StartPayment, FinishReservation, Capture, CancelAuthorization, Refund, Complete) only when
+// RESOURCE_EXHAUSTED and ABORTED, with exponential backoff and full jitter. StartPayment on
+// UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED too, with the same payment_request_id:
+// the gateway deduplicates it, so a retry returns the first answer instead of a second payment.
+// Other mutations (FinishReservation, Capture, CancelAuthorization, Refund, Complete) only when
 // the gateway reports outcome "not_sent": Barion does not deduplicate them, so a mutation whose
 // outcome is unknown is returned to the caller, who must check GetPaymentState first.
 class PaymentClient {
@@ -127,8 +129,9 @@ class PaymentClient {
       const v1::ListPaymentEventsRequest& request);
 
  private:
+  enum class Safety { kRead, kDeduplicated, kMutation };
   template <typename Response>
-  absl::StatusOr<Response> Retry(bool read,
+  absl::StatusOr<Response> Retry(Safety safety,
                                  const std::function<absl::StatusOr<Response>(absl::Time)>& call);
 
   std::shared_ptr<Connection> connection_;

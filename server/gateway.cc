@@ -55,6 +55,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   absl::StatusOr<std::unique_ptr<SqliteEventStore>> store =
       SqliteEventStore::Open(config.data_dir + "/events.db");
   if (!store.ok()) return store.status();
+  SqliteEventStore* const sqlite = store->get();
   gateway->store_ = *std::move(store);
   EventHub::Options hub_options;
   hub_options.heartbeat_interval = config.heartbeat_interval;
@@ -128,6 +129,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   for (const ShopConfig& shop : config.shops) shop_names.insert(shop.name);
   gateway->event_service_ =
       std::make_unique<PaymentEventServiceImpl>(events, gateway->hub_.get(), std::move(shop_names));
+  gateway->payment_service_->set_start_ledger(sqlite);
   gateway->wallet_service_ = std::make_unique<WalletServiceImpl>(
       config.wallets, gateway->transport_.get(), config.default_timeout);
   gateway->processor_->Start();

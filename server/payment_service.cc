@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "server/codec.h"
 #include "server/errors.h"
 #include "server/log.h"
@@ -26,6 +28,18 @@ void ApplyShopDefaults(const ShopConfig& shop, const std::string& callback_base_
     r->set_callback_url(absl::StrCat(callback_base_url, "/callback/", shop.name));
   }
   if (r->locale().empty()) r->set_locale(shop.default_locale);
+}
+
+// A message's deterministic serialization (stable field order), to compare requests.
+std::string Deterministic(const google::protobuf::Message& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&out);
+  }
+  return bytes;
 }
 
 }  // namespace
@@ -97,10 +111,55 @@ grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
     v1::StartPaymentRequest effective = *request;
     ApplyShopDefaults(**shop, callback_base_url_, &effective);
     if (absl::Status s = ValidateStartPayment(effective); !s.ok()) return s;
+    const std::string& request_id = effective.payment_request_id();
+    if (ledger_ != nullptr) {
+      absl::StatusOr<StartLedger::ClaimResult> claim =
+          ledger_->ClaimStart((*shop)->name, request_id, Deterministic(effective));
+      if (!claim.ok()) return claim.status();
+      switch (claim->claim) {
+        case StartLedger::Claim::kDone:
+          // A retry of a start that succeeded: the same answer, no second payment.
+          if (!response->ParseFromString(claim->response)) {
+            return absl::InternalError("the recorded StartPayment answer cannot be read");
+          }
+          return absl::OkStatus();
+        case StartLedger::Claim::kConflict:
+          return GatewayErrorStatus(
+              absl::StatusCode::kAlreadyExists, "PAYMENT_REQUEST_ID_REUSED",
+              "this shop already started a different payment with this payment_request_id",
+              {{"payment_request_id", request_id}});
+        case StartLedger::Claim::kPending:
+          return GatewayErrorStatus(
+              absl::StatusCode::kAborted, "START_OUTCOME_UNKNOWN",
+              "a StartPayment with this payment_request_id is in progress, or its outcome is "
+              "unknown (Barion may have created the payment): look for it (ListPaymentEvents, "
+              "the payer's return) before starting again under a new payment_request_id",
+              {{"payment_request_id", request_id}});
+        case StartLedger::Claim::kNew:
+          break;
+      }
+    }
     absl::StatusOr<ParsedAnswer> answer = api_.Post(
         "/v2/Payment/Start", (*shop)->pos_key, EncodeStartPayment(effective), DeadlineOf(context));
-    if (!answer.ok()) return answer.status();
+    if (!answer.ok()) {
+      // Nothing happened at Barion (not sent, refused): a retry may start it.
+      const std::string outcome = FirstErrorMetadata(answer.status(), "outcome");
+      if (ledger_ != nullptr && (outcome == "not_sent" || outcome == "rejected" ||
+                                 (outcome.empty() && !ErrorReasons(answer.status()).empty()))) {
+        if (absl::Status s = ledger_->ReleaseStart((*shop)->name, request_id); !s.ok()) {
+          LogError(absl::StrCat("start ledger: ", s.message()));
+        }
+      }
+      return answer.status();
+    }
     if (absl::Status s = DecodeStartPayment(*answer, response); !s.ok()) return s;
+    if (ledger_ != nullptr) {
+      if (absl::Status s =
+              ledger_->CompleteStart((*shop)->name, request_id, Deterministic(*response));
+          !s.ok()) {
+        LogError(absl::StrCat("start ledger: ", s.message()));
+      }
+    }
     // A synchronous token charge settles within the call: that is a change to report.
     Changed(**shop, response->payment_id(), PaymentChange::kStarted);
     if (response->status() != v1::PAYMENT_STATUS_PREPARED) {

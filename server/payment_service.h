@@ -17,6 +17,7 @@
 #include "server/barion_api.h"
 #include "server/config.h"
 #include "server/http_transport.h"
+#include "server/start_ledger.h"
 
 namespace barion_gateway::server {
 
@@ -75,6 +76,10 @@ class PaymentServiceImpl final : public barion::v1::PaymentService::Service {
                                 const barion::v1::GetPaymentQrCodeRequest* request,
                                 barion::v1::GetPaymentQrCodeResponse* response) override;
 
+  // Makes StartPayment idempotent per (shop, payment_request_id) with `ledger` (not owned; must
+  // outlive the service). Without one, every StartPayment goes to Barion.
+  void set_start_ledger(StartLedger* ledger) { ledger_ = ledger; }
+
   // The same operations with absl types, for in-process callers (the callback worker, tests).
   absl::StatusOr<barion::v1::GetPaymentStateResponse> GetPaymentStateUntil(
       const barion::v1::GetPaymentStateRequest& request, absl::Time deadline) const;
@@ -106,6 +111,7 @@ class PaymentServiceImpl final : public barion::v1::PaymentService::Service {
   void Changed(const ShopConfig& shop, const std::string& payment_id, PaymentChange change) const;
 
   const std::vector<ShopConfig> shops_;
+  StartLedger* ledger_ = nullptr;
   const BarionApi api_;
   const absl::Duration default_timeout_;
   const std::string callback_base_url_;

@@ -36,6 +36,12 @@ constexpr char kSchema[] = R"sql(
     interval_us INTEGER NOT NULL,
     PRIMARY KEY (shop, payment_id));
   CREATE INDEX IF NOT EXISTS watched_due ON watched (next_check_us);
+  CREATE TABLE IF NOT EXISTS starts (
+    shop TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    request BLOB NOT NULL,
+    response BLOB,
+    PRIMARY KEY (shop, request_id));
   CREATE TABLE IF NOT EXISTS payments (
     shop TEXT NOT NULL,
     payment_id TEXT NOT NULL,
@@ -399,6 +405,85 @@ absl::Status SqliteEventStore::UnwatchPayment(const std::string& shop,
   st.Bind(1, shop);
   st.Bind(2, payment_id);
   if (st.Step() != SQLITE_DONE) return Error(db_, "unwatch");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StartLedger::ClaimResult> SqliteEventStore::ClaimStart(const std::string& shop,
+                                                                      const std::string& request_id,
+                                                                      const std::string& request) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  ClaimResult result;
+  {
+    Statement find(db_, "SELECT request, response FROM starts WHERE shop = ?1 AND request_id = ?2");
+    if (!find.ok()) {
+      absl::Status e = Error(db_, "prepare");
+      Exec("ROLLBACK");
+      return e;
+    }
+    find.Bind(1, shop);
+    find.Bind(2, request_id);
+    const int rc = find.Step();
+    if (rc == SQLITE_ROW) {
+      const bool done = sqlite3_column_type(find.get(), 1) != SQLITE_NULL;
+      if (find.Text(0) != request) {
+        result.claim = Claim::kConflict;
+      } else if (done) {
+        result.claim = Claim::kDone;
+        result.response = find.Text(1);
+      } else {
+        result.claim = Claim::kPending;
+      }
+      Exec("COMMIT");
+      return result;
+    }
+    if (rc != SQLITE_DONE) {
+      absl::Status e = Error(db_, "read starts");
+      Exec("ROLLBACK");
+      return e;
+    }
+  }
+  Statement insert(db_, "INSERT INTO starts (shop, request_id, request) VALUES (?1, ?2, ?3)");
+  if (!insert.ok()) {
+    absl::Status e = Error(db_, "prepare");
+    Exec("ROLLBACK");
+    return e;
+  }
+  insert.Bind(1, shop);
+  insert.Bind(2, request_id);
+  insert.BindBlob(3, request);
+  if (insert.Step() != SQLITE_DONE) {
+    absl::Status e = Error(db_, "claim start");
+    Exec("ROLLBACK");
+    return e;
+  }
+  if (absl::Status s = Exec("COMMIT"); !s.ok()) {
+    Exec("ROLLBACK");
+    return s;
+  }
+  return result;
+}
+
+absl::Status SqliteEventStore::CompleteStart(const std::string& shop, const std::string& request_id,
+                                             const std::string& response) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, "UPDATE starts SET response = ?3 WHERE shop = ?1 AND request_id = ?2");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, shop);
+  st.Bind(2, request_id);
+  st.BindBlob(3, response);
+  if (st.Step() != SQLITE_DONE) return Error(db_, "complete start");
+  return absl::OkStatus();
+}
+
+absl::Status SqliteEventStore::ReleaseStart(const std::string& shop,
+                                            const std::string& request_id) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, "DELETE FROM starts WHERE shop = ?1 AND request_id = ?2 AND response IS NULL");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, shop);
+  st.Bind(2, request_id);
+  if (st.Step() != SQLITE_DONE) return Error(db_, "release start");
   return absl::OkStatus();
 }
 

@@ -11,12 +11,13 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "server/event_store.h"
+#include "server/start_ledger.h"
 
 struct sqlite3;
 
 namespace barion_gateway::server {
 
-class SqliteEventStore final : public EventStore {
+class SqliteEventStore final : public EventStore, public StartLedger {
  public:
   // Opens (creating if needed) the database file at `path` and its schema.
   // UNAVAILABLE when the file cannot be opened or written.
@@ -42,6 +43,12 @@ class SqliteEventStore final : public EventStore {
   absl::Status RescheduleWatch(const std::string& shop, const std::string& payment_id,
                                absl::Time next_check, absl::Duration interval) override;
   absl::Status UnwatchPayment(const std::string& shop, const std::string& payment_id) override;
+
+  absl::StatusOr<ClaimResult> ClaimStart(const std::string& shop, const std::string& request_id,
+                                         const std::string& request) override;
+  absl::Status CompleteStart(const std::string& shop, const std::string& request_id,
+                             const std::string& response) override;
+  absl::Status ReleaseStart(const std::string& shop, const std::string& request_id) override;
 
  private:
   // A RecordCallback waiting for the group commit that writes it.

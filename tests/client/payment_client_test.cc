@@ -114,6 +114,24 @@ TEST(PaymentClientTest, MutationsAreRetriedOnlyWhenNothingWasSent) {
   EXPECT_EQ(client.Capture({}).status().code(), absl::StatusCode::kUnavailable);
 }
 
+// The gateway deduplicates StartPayment by payment_request_id, so a transport failure may be
+// retried; its "in flight or unknown" answer (ABORTED) may not.
+TEST(PaymentClientTest, StartPaymentIsRetriedOnTransportFailuresButNotWhenAborted) {
+  auto connection = std::make_shared<MockConnection>();
+  v1::StartPaymentResponse started;
+  started.set_payment_id("p1");
+  EXPECT_CALL(*connection, StartPayment(_, _))
+      .WillOnce(Return(absl::UnavailableError("connection reset")))
+      .WillOnce(Return(started))
+      .WillOnce(Return(GatewayStatus(absl::StatusCode::kAborted, "START_OUTCOME_UNKNOWN")));
+  std::vector<absl::Duration> sleeps;
+  PaymentClient client(connection, Options(&sleeps));
+  ASSERT_TRUE(client.StartPayment({}).ok());
+  absl::Status aborted = client.StartPayment({}).status();
+  EXPECT_EQ(DetailsOf(aborted).reason(), "START_OUTCOME_UNKNOWN");
+  EXPECT_EQ(sleeps.size(), 1u);
+}
+
 TEST(PaymentClientTest, EachAttemptCarriesTheConfiguredDeadline) {
   auto connection = std::make_shared<MockConnection>();
   std::vector<absl::Time> deadlines;

@@ -76,7 +76,9 @@ barion::v1::StartPaymentRequest Harness::CardPayment(const std::string& total,
   barion::v1::StartPaymentRequest r;
   r.set_payment_type(barion::v1::PAYMENT_TYPE_IMMEDIATE);
   r.add_funding_sources(barion::v1::FUNDING_SOURCE_ALL);
-  r.set_payment_request_id("it-" + total);
+  // Unique per call, as a client's must be: the gateway deduplicates a repeated one.
+  static std::atomic<int> next{0};
+  r.set_payment_request_id(absl::StrCat("it-", total, "-", next++));
   r.set_currency(currency);
   auto* t = r.add_transactions();
   t->set_pos_transaction_id("tx-1");

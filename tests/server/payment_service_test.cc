@@ -5,6 +5,7 @@
 #include "grpcpp/server_context.h"
 #include "gtest/gtest.h"
 #include "server/errors.h"
+#include "server/sqlite_event_store.h"
 #include "tests/server/fake_transport.h"
 
 namespace barion_gateway::server {
@@ -214,6 +215,98 @@ TEST(PaymentServiceShopsTest, SeveralShopsRequireTheShopField) {
   r.set_shop("b");
   ASSERT_TRUE(service.GetPaymentState(&context, &r, &response).ok());
   EXPECT_EQ(transport.requests()[0].headers[0].second, "11111111111111111111111111111111");
+}
+
+}  // namespace
+}  // namespace barion_gateway::server
+
+namespace barion_gateway::server {
+namespace {
+
+constexpr char kStarted[] =
+    R"({"PaymentId":"4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6","PaymentRequestId":"req-1",)"
+    R"("Status":"Prepared","Transactions":[],"Errors":[]})";
+
+// The gateway deduplicates a retried StartPayment (same shop and payment_request_id).
+class StartDedupeTest : public testing::Test {
+ protected:
+  StartDedupeTest()
+      : ledger_(*SqliteEventStore::Open(testing::TempDir() + "/dedupe-" +
+                                        std::to_string(counter_++) + ".db")),
+        service_({ShopConfig{"web", "0123456789abcdef0123456789abcdef", "shop@example.com",
+                             "https://shop.example/return", "", "hu-HU"}},
+                 &transport_, absl::Seconds(30)) {
+    service_.set_start_ledger(ledger_.get());
+  }
+  static v1::StartPaymentRequest Request(const std::string& total = "1500") {
+    v1::StartPaymentRequest r;
+    r.set_payment_type(v1::PAYMENT_TYPE_IMMEDIATE);
+    r.add_funding_sources(v1::FUNDING_SOURCE_ALL);
+    r.set_payment_request_id("req-1");
+    r.set_currency(v1::CURRENCY_HUF);
+    r.add_transactions()->set_pos_transaction_id("t1");
+    r.mutable_transactions(0)->set_total(total);
+    return r;
+  }
+  grpc::Status Start(const v1::StartPaymentRequest& r, v1::StartPaymentResponse* out) {
+    grpc::ServerContext context;
+    return service_.StartPayment(&context, &r, out);
+  }
+
+  static inline int counter_ = 0;
+  FakeTransport transport_;
+  std::unique_ptr<SqliteEventStore> ledger_;
+  PaymentServiceImpl service_;
+};
+
+TEST_F(StartDedupeTest, ARetryGetsTheFirstAnswerAndNoSecondPayment) {
+  transport_.Answer(200, kStarted);
+  v1::StartPaymentResponse first, second;
+  ASSERT_TRUE(Start(Request(), &first).ok());
+  ASSERT_TRUE(Start(Request(), &second).ok());
+  EXPECT_EQ(transport_.requests().size(), 1u) << "Barion saw the start twice";
+  EXPECT_EQ(second.payment_id(), first.payment_id());
+  EXPECT_EQ(second.SerializeAsString(), first.SerializeAsString());
+}
+
+TEST_F(StartDedupeTest, ADifferentRequestUnderAUsedIdIsAConflict) {
+  transport_.Answer(200, kStarted);
+  v1::StartPaymentResponse out;
+  ASSERT_TRUE(Start(Request("1500"), &out).ok());
+  grpc::Status s = Start(Request("2500"), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(transport_.requests().size(), 1u);
+}
+
+TEST_F(StartDedupeTest, AnUnknownOutcomeBlocksRetriesAndNothingSentAllowsThem) {
+  // A timeout after sending: Barion may have created the payment. A retry must not start
+  // another one.
+  transport_.Fail(absl::StatusCode::kDeadlineExceeded, kFailureTimeout);
+  v1::StartPaymentResponse out;
+  EXPECT_FALSE(Start(Request(), &out).ok());
+  grpc::Status s = Start(Request(), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_NE(s.error_details().find("START_OUTCOME_UNKNOWN"), std::string::npos);
+  EXPECT_EQ(transport_.requests().size(), 1u);
+
+  // Nothing sent (connection refused) on another id: the retry goes to Barion.
+  v1::StartPaymentRequest other = Request();
+  other.set_payment_request_id("req-2");
+  transport_.Fail(absl::StatusCode::kUnavailable, kFailureConnect);
+  transport_.Answer(200, kStarted);
+  EXPECT_FALSE(Start(other, &out).ok());
+  EXPECT_TRUE(Start(other, &out).ok());
+  EXPECT_EQ(transport_.requests().size(), 3u);
+}
+
+TEST_F(StartDedupeTest, BarionsRefusalFreesTheIdForACorrectedRetry) {
+  transport_.Answer(400, R"({"Errors":[{"ErrorCode":"ModelValidationError","Title":"t",)"
+                         R"("Description":"d"}]})");
+  transport_.Answer(200, kStarted);
+  v1::StartPaymentResponse out;
+  EXPECT_EQ(Start(Request(), &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(Start(Request(), &out).ok());
+  EXPECT_EQ(transport_.requests().size(), 2u);
 }
 
 }  // namespace
