@@ -344,9 +344,26 @@ absl::StatusOr<std::string> SqliteEventStore::LastCursor() {
   return absl::StrCat(st.Int(0));
 }
 
+// Writes that need not wait for the disk: they survive a crash of the gateway (WAL), and a power
+// loss that drops one is safe. A dropped start completion or release leaves the claim pending,
+// so a retry is refused (ABORTED) rather than repeated; a dropped watch only means the reconciler
+// does not poll that payment (its callbacks still count). Claims, callbacks and events are
+// synced on commit.
+class SqliteEventStore::RelaxedSync {
+ public:
+  explicit RelaxedSync(SqliteEventStore* store) : store_(store) {
+    store_->Exec("PRAGMA synchronous=NORMAL").IgnoreError();
+  }
+  ~RelaxedSync() { store_->Exec("PRAGMA synchronous=FULL").IgnoreError(); }
+
+ private:
+  SqliteEventStore* store_;
+};
+
 absl::Status SqliteEventStore::WatchPayment(const std::string& shop, const std::string& payment_id,
                                             absl::Time first_check, absl::Duration interval) {
   absl::MutexLock lock(&mu_);
+  RelaxedSync relaxed(this);
   Statement st(db_,
                "INSERT INTO watched (shop, payment_id, next_check_us, interval_us) "
                "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (shop, payment_id) DO NOTHING");
@@ -467,6 +484,7 @@ absl::StatusOr<StartLedger::ClaimResult> SqliteEventStore::ClaimStart(const std:
 absl::Status SqliteEventStore::CompleteStart(const std::string& shop, const std::string& request_id,
                                              const std::string& response) {
   absl::MutexLock lock(&mu_);
+  RelaxedSync relaxed(this);
   Statement st(db_, "UPDATE starts SET response = ?3 WHERE shop = ?1 AND request_id = ?2");
   if (!st.ok()) return Error(db_, "prepare");
   st.Bind(1, shop);
@@ -479,6 +497,7 @@ absl::Status SqliteEventStore::CompleteStart(const std::string& shop, const std:
 absl::Status SqliteEventStore::ReleaseStart(const std::string& shop,
                                             const std::string& request_id) {
   absl::MutexLock lock(&mu_);
+  RelaxedSync relaxed(this);
   Statement st(db_, "DELETE FROM starts WHERE shop = ?1 AND request_id = ?2 AND response IS NULL");
   if (!st.ok()) return Error(db_, "prepare");
   st.Bind(1, shop);

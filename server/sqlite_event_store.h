@@ -61,6 +61,7 @@ class SqliteEventStore final : public EventStore, public StartLedger {
     bool done = false;
   };
 
+  class RelaxedSync;
   explicit SqliteEventStore(sqlite3* db) : db_(db) {}
   absl::Status Exec(const char* sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Writes `batch` in one transaction (all or none), filling each result with its id.
