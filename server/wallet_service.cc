@@ -32,23 +32,20 @@ absl::StatusOr<const WalletConfig*> WalletServiceImpl::ResolveWallet(
       {{"wallet", absl::StrCat("no wallet named \"", name, "\" is configured in the gateway")}});
 }
 
-grpc::Status WalletServiceImpl::GetAccounts(grpc::ServerContext* context,
-                                            const v1::GetAccountsRequest* request,
-                                            v1::GetAccountsResponse* response) {
-  const absl::Time start = absl::Now();
-  absl::Status status = [&]() -> absl::Status {
-    absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request->wallet());
-    if (!wallet.ok()) return wallet.status();
-    const absl::Time deadline = RpcDeadline(*context, default_timeout_);
-    absl::StatusOr<ParsedAnswer> answer =
-        api_.Get("/v2/Accounts/Get", (*wallet)->api_key, deadline, KeyHeader::kApiKey);
-    if (!answer.ok() && FirstErrorMetadata(answer.status(), "http_status") == "404") {
-      answer = api_.Get("/v2/Accounts", (*wallet)->api_key, deadline, KeyHeader::kApiKey);
-    }
-    if (!answer.ok()) return answer.status();
-    return DecodeAccounts(*answer, response);
-  }();
-  return FinishRpc("GetAccounts", absl::StrCat("wallet=", request->wallet()), start, status);
+template <typename Request, typename Response>
+absl::Status WalletServiceImpl::Call(const grpc::ServerContext& context, const Request& request,
+                                     absl::Status (*validate)(const Request&), const Send& send,
+                                     absl::Status (*decode)(const ParsedAnswer&, Response*),
+                                     Response* response) const {
+  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet());
+  if (!wallet.ok()) return wallet.status();
+  if (validate != nullptr) {
+    if (absl::Status s = validate(request); !s.ok()) return s;
+  }
+  absl::StatusOr<ParsedAnswer> answer =
+      send((*wallet)->api_key, RpcDeadline(context, default_timeout_));
+  if (!answer.ok()) return answer.status();
+  return decode(*answer, response);
 }
 
 template <typename Request, typename Response>
@@ -58,14 +55,12 @@ absl::Status WalletServiceImpl::RunPost(const char* path, const grpc::ServerCont
                                         std::string (*encode)(const Request&),
                                         absl::Status (*decode)(const ParsedAnswer&, Response*),
                                         Response* response) const {
-  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet());
-  if (!wallet.ok()) return wallet.status();
-  if (absl::Status s = validate(request); !s.ok()) return s;
-  absl::StatusOr<ParsedAnswer> answer =
-      api_.Post(path, (*wallet)->api_key, encode(request), RpcDeadline(context, default_timeout_),
-                KeyHeader::kApiKey);
-  if (!answer.ok()) return answer.status();
-  return decode(*answer, response);
+  return Call(
+      context, request, validate,
+      [&](const std::string& key, absl::Time deadline) {
+        return api_.Post(path, key, encode(request), deadline, KeyHeader::kApiKey);
+      },
+      decode, response);
 }
 
 template <typename Request, typename Response>
@@ -74,14 +69,30 @@ absl::Status WalletServiceImpl::RunGet(const grpc::ServerContext& context, const
                                        std::string (*path)(const Request&),
                                        absl::Status (*decode)(const ParsedAnswer&, Response*),
                                        Response* response) const {
-  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet());
-  if (!wallet.ok()) return wallet.status();
-  if (absl::Status s = validate(request); !s.ok()) return s;
-  absl::StatusOr<ParsedAnswer> answer =
-      api_.Get(path(request), (*wallet)->api_key, RpcDeadline(context, default_timeout_),
-               KeyHeader::kApiKey);
-  if (!answer.ok()) return answer.status();
-  return decode(*answer, response);
+  return Call(
+      context, request, validate,
+      [&](const std::string& key, absl::Time deadline) {
+        return api_.Get(path(request), key, deadline, KeyHeader::kApiKey);
+      },
+      decode, response);
+}
+
+grpc::Status WalletServiceImpl::GetAccounts(grpc::ServerContext* context,
+                                            const v1::GetAccountsRequest* request,
+                                            v1::GetAccountsResponse* response) {
+  const absl::Time start = absl::Now();
+  const absl::Status status = Call<v1::GetAccountsRequest>(
+      *context, *request, nullptr,
+      [&](const std::string& key, absl::Time deadline) {
+        absl::StatusOr<ParsedAnswer> answer =
+            api_.Get("/v2/Accounts/Get", key, deadline, KeyHeader::kApiKey);
+        if (!answer.ok() && FirstErrorMetadata(answer.status(), "http_status") == "404") {
+          answer = api_.Get("/v2/Accounts", key, deadline, KeyHeader::kApiKey);
+        }
+        return answer;
+      },
+      &DecodeAccounts, response);
+  return FinishRpc("GetAccounts", absl::StrCat("wallet=", request->wallet()), start, status);
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #ifndef BARION_GATEWAY_SERVER_WALLET_SERVICE_H_
 #define BARION_GATEWAY_SERVER_WALLET_SERVICE_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,15 @@ class WalletServiceImpl final : public barion::v1::WalletService::Service {
 
  private:
   absl::StatusOr<const WalletConfig*> ResolveWallet(const std::string& name) const;
+  // One call of Barion with the wallet's key: resolve the wallet, validate (when `validate` is
+  // not null), `send`, decode.
+  using Send =
+      std::function<absl::StatusOr<ParsedAnswer>(const std::string& api_key, absl::Time deadline)>;
+  template <typename Request, typename Response>
+  absl::Status Call(const grpc::ServerContext& context, const Request& request,
+                    absl::Status (*validate)(const Request&), const Send& send,
+                    absl::Status (*decode)(const ParsedAnswer&, Response*),
+                    Response* response) const;
   // Validates, GETs `path(request)` with the wallet's API key, decodes.
   template <typename Request, typename Response>
   absl::Status RunGet(const grpc::ServerContext& context, const Request& request,
