@@ -1,6 +1,6 @@
-// MockConnection: a gMock Connection for tests of code that uses PaymentClient or
-// EventSubscription, and ScriptedEventStream, a stream that plays given messages then ends with a
-// given status.
+// MockConnection and MockWalletConnection: gMock connections for tests of code that uses
+// PaymentClient, EventSubscription or WalletClient; ScriptedStream, a server stream that plays
+// given messages then ends with a given status (ScriptedEventStream for payment events).
 #ifndef BARION_GATEWAY_CLIENT_MOCK_CONNECTION_H_
 #define BARION_GATEWAY_CLIENT_MOCK_CONNECTION_H_
 
@@ -35,23 +35,52 @@ class MockConnection : public Connection {
               (const v1::SubscribePaymentEventsRequest&), (override));
 };
 
-class ScriptedEventStream final : public Connection::EventStream {
+class MockWalletConnection : public WalletConnection {
  public:
-  ScriptedEventStream(std::deque<v1::SubscribePaymentEventsResponse> messages, absl::Status end)
+  MOCK_METHOD(absl::StatusOr<v1::GetAccountsResponse>, GetAccounts,
+              (const v1::GetAccountsRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<v1::SendMoneyByEmailResponse>, SendMoneyByEmail,
+              (const v1::SendMoneyByEmailRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<v1::SendBankTransferResponse>, SendBankTransfer,
+              (const v1::SendBankTransferRequest&, absl::Time), (override));
+  MOCK_METHOD(std::unique_ptr<StatementStream>, DownloadStatement,
+              (const v1::DownloadStatementRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<v1::GetHistoryResponse>, GetHistory,
+              (const v1::GetHistoryRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<v1::GetHistoryItemResponse>, GetHistoryItem,
+              (const v1::GetHistoryItemRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<v1::CreatePosResponse>, CreatePos,
+              (const v1::CreatePosRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<v1::GetPosResponse>, GetPos, (const v1::GetPosRequest&, absl::Time),
+              (override));
+};
+
+template <typename Message>
+class ScriptedStream final : public ServerStream<Message> {
+ public:
+  ScriptedStream(std::deque<Message> messages, absl::Status end)
       : messages_(std::move(messages)), end_(std::move(end)) {}
-  bool Read(v1::SubscribePaymentEventsResponse* message) override {
+  bool Read(Message* message) override {
     if (messages_.empty()) return false;
     *message = std::move(messages_.front());
     messages_.pop_front();
     return true;
   }
-  absl::Status Finish() override { return end_; }
-  void Cancel() override { messages_.clear(); }
+  absl::Status Finish() override { return cancelled_ ? absl::CancelledError("cancelled") : end_; }
+  void Cancel() override {
+    messages_.clear();
+    cancelled_ = true;
+  }
+  bool cancelled() const { return cancelled_; }
 
  private:
-  std::deque<v1::SubscribePaymentEventsResponse> messages_;
+  std::deque<Message> messages_;
   absl::Status end_;
+  bool cancelled_ = false;
 };
+
+using ScriptedEventStream = ScriptedStream<v1::SubscribePaymentEventsResponse>;
+using ScriptedStatementStream = ScriptedStream<v1::DownloadStatementResponse>;
 
 }  // namespace barion_gateway::client
 

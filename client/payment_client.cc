@@ -37,18 +37,22 @@ absl::StatusOr<Response> Unary(Method method, const Request& request, absl::Time
   return response;
 }
 
-class GrpcEventStream final : public Connection::EventStream {
+// A gRPC server stream behind ServerStream; `open` starts the call on the stream's own context.
+template <typename Message>
+class GrpcServerStream final : public ServerStream<Message> {
  public:
-  GrpcEventStream(v1::PaymentEventService::Stub* stub,
-                  const v1::SubscribePaymentEventsRequest& request)
-      : reader_(stub->SubscribePaymentEvents(&context_, request)) {}
-  bool Read(v1::SubscribePaymentEventsResponse* message) override { return reader_->Read(message); }
+  template <typename Open>
+  GrpcServerStream(absl::Time deadline, Open open) {
+    if (deadline != absl::InfiniteFuture()) context_.set_deadline(absl::ToChronoTime(deadline));
+    reader_ = open(&context_);
+  }
+  bool Read(Message* message) override { return reader_->Read(message); }
   absl::Status Finish() override { return ToAbsl(reader_->Finish()); }
   void Cancel() override { context_.TryCancel(); }
 
  private:
   grpc::ClientContext context_;
-  std::unique_ptr<grpc::ClientReader<v1::SubscribePaymentEventsResponse>> reader_;
+  std::unique_ptr<grpc::ClientReader<Message>> reader_;
 };
 
 class GrpcConnection final : public Connection {
@@ -72,17 +76,45 @@ class GrpcConnection final : public Connection {
   BARION_UNARY(payments_, Refund, RefundRequest, RefundResponse)
   BARION_UNARY(payments_, Complete, CompleteRequest, CompleteResponse)
   BARION_UNARY(events_, ListPaymentEvents, ListPaymentEventsRequest, ListPaymentEventsResponse)
-#undef BARION_UNARY
 
   std::unique_ptr<EventStream> SubscribePaymentEvents(
       const v1::SubscribePaymentEventsRequest& request) override {
-    return std::make_unique<GrpcEventStream>(events_.get(), request);
+    return std::make_unique<GrpcServerStream<v1::SubscribePaymentEventsResponse>>(
+        absl::InfiniteFuture(), [&](grpc::ClientContext* context) {
+          return events_->SubscribePaymentEvents(context, request);
+        });
   }
 
  private:
   std::unique_ptr<v1::PaymentService::Stub> payments_;
   std::unique_ptr<v1::PaymentEventService::Stub> events_;
 };
+
+class GrpcWalletConnection final : public WalletConnection {
+ public:
+  explicit GrpcWalletConnection(std::shared_ptr<grpc::Channel> channel)
+      : wallets_(v1::WalletService::NewStub(channel)) {}
+
+  BARION_UNARY(wallets_, GetAccounts, GetAccountsRequest, GetAccountsResponse)
+  BARION_UNARY(wallets_, SendMoneyByEmail, SendMoneyByEmailRequest, SendMoneyByEmailResponse)
+  BARION_UNARY(wallets_, SendBankTransfer, SendBankTransferRequest, SendBankTransferResponse)
+  BARION_UNARY(wallets_, GetHistory, GetHistoryRequest, GetHistoryResponse)
+  BARION_UNARY(wallets_, GetHistoryItem, GetHistoryItemRequest, GetHistoryItemResponse)
+  BARION_UNARY(wallets_, CreatePos, CreatePosRequest, CreatePosResponse)
+  BARION_UNARY(wallets_, GetPos, GetPosRequest, GetPosResponse)
+
+  std::unique_ptr<StatementStream> DownloadStatement(const v1::DownloadStatementRequest& request,
+                                                     absl::Time deadline) override {
+    return std::make_unique<GrpcServerStream<v1::DownloadStatementResponse>>(
+        deadline, [&](grpc::ClientContext* context) {
+          return wallets_->DownloadStatement(context, request);
+        });
+  }
+
+ private:
+  std::unique_ptr<v1::WalletService::Stub> wallets_;
+};
+#undef BARION_UNARY
 
 bool Transient(absl::StatusCode code) {
   return code == absl::StatusCode::kUnavailable || code == absl::StatusCode::kDeadlineExceeded ||
@@ -97,6 +129,35 @@ absl::Duration Backoff(const ClientOptions& options, int attempt) {
   cap = std::min(cap, options.max_backoff);
   std::uniform_int_distribution<int64_t> pick(0, absl::ToInt64Microseconds(cap));
   return absl::Microseconds(pick(random));
+}
+
+// What may be sent again after a failure: reads on transient codes; StartPayment (deduplicated by
+// the gateway) on transient codes but ABORTED; everything when the gateway says "not_sent".
+enum class Safety { kRead, kDeduplicated, kMutation };
+
+bool SafeToRetry(Safety safety, const absl::Status& status) {
+  const absl::StatusCode code = status.code();
+  switch (safety) {
+    case Safety::kRead:
+      return Transient(code);
+    case Safety::kDeduplicated:
+      // ABORTED from StartPayment means "in flight or unknown": retrying cannot tell more.
+      return NotSent(status) || (Transient(code) && code != absl::StatusCode::kAborted);
+    case Safety::kMutation:
+      return NotSent(status);
+  }
+  return false;
+}
+
+template <typename Response>
+absl::StatusOr<Response> Retry(const ClientOptions& options, Safety safety,
+                               const std::function<absl::StatusOr<Response>(absl::Time)>& call) {
+  for (int attempt = 0;; ++attempt) {
+    absl::StatusOr<Response> result = call(absl::Now() + options.timeout);
+    if (result.ok() || attempt + 1 >= options.max_attempts) return result;
+    if (!SafeToRetry(safety, result.status())) return result;
+    options.sleep(Backoff(options, attempt));
+  }
 }
 
 }  // namespace
@@ -139,43 +200,79 @@ std::shared_ptr<Connection> MakeGrpcConnection(std::shared_ptr<grpc::Channel> ch
   return std::make_shared<GrpcConnection>(std::move(channel));
 }
 
+std::shared_ptr<WalletConnection> MakeGrpcWalletConnection(std::shared_ptr<grpc::Channel> channel) {
+  return std::make_shared<GrpcWalletConnection>(std::move(channel));
+}
+
 PaymentClient::PaymentClient(std::shared_ptr<Connection> connection, ClientOptions options)
     : connection_(std::move(connection)), options_(std::move(options)) {}
 
-template <typename Response>
-absl::StatusOr<Response> PaymentClient::Retry(
-    Safety safety, const std::function<absl::StatusOr<Response>(absl::Time)>& call) {
+#define BARION_CALL(Client, Method, Request, Response, safety)              \
+  absl::StatusOr<v1::Response> Client::Method(const v1::Request& request) { \
+    return Retry<v1::Response>(options_, safety, [&](absl::Time deadline) { \
+      return connection_->Method(request, deadline);                        \
+    });                                                                     \
+  }
+BARION_CALL(PaymentClient, StartPayment, StartPaymentRequest, StartPaymentResponse,
+            Safety::kDeduplicated)
+BARION_CALL(PaymentClient, GetPaymentState, GetPaymentStateRequest, GetPaymentStateResponse,
+            Safety::kRead)
+BARION_CALL(PaymentClient, FinishReservation, FinishReservationRequest, FinishReservationResponse,
+            Safety::kMutation)
+BARION_CALL(PaymentClient, Capture, CaptureRequest, CaptureResponse, Safety::kMutation)
+BARION_CALL(PaymentClient, CancelAuthorization, CancelAuthorizationRequest,
+            CancelAuthorizationResponse, Safety::kMutation)
+BARION_CALL(PaymentClient, Refund, RefundRequest, RefundResponse, Safety::kMutation)
+BARION_CALL(PaymentClient, Complete, CompleteRequest, CompleteResponse, Safety::kMutation)
+BARION_CALL(PaymentClient, ListPaymentEvents, ListPaymentEventsRequest, ListPaymentEventsResponse,
+            Safety::kRead)
+
+WalletClient::WalletClient(std::shared_ptr<WalletConnection> connection, ClientOptions options)
+    : connection_(std::move(connection)), options_(std::move(options)) {}
+
+BARION_CALL(WalletClient, GetAccounts, GetAccountsRequest, GetAccountsResponse, Safety::kRead)
+BARION_CALL(WalletClient, SendMoneyByEmail, SendMoneyByEmailRequest, SendMoneyByEmailResponse,
+            Safety::kMutation)
+BARION_CALL(WalletClient, SendBankTransfer, SendBankTransferRequest, SendBankTransferResponse,
+            Safety::kMutation)
+BARION_CALL(WalletClient, GetHistory, GetHistoryRequest, GetHistoryResponse, Safety::kRead)
+BARION_CALL(WalletClient, GetHistoryItem, GetHistoryItemRequest, GetHistoryItemResponse,
+            Safety::kRead)
+BARION_CALL(WalletClient, CreatePos, CreatePosRequest, CreatePosResponse, Safety::kMutation)
+BARION_CALL(WalletClient, GetPos, GetPosRequest, GetPosResponse, Safety::kRead)
+#undef BARION_CALL
+
+absl::StatusOr<std::string> WalletClient::DownloadStatement(
+    const v1::DownloadStatementRequest& request,
+    const std::function<absl::Status(absl::string_view data)>& sink) {
   for (int attempt = 0;; ++attempt) {
-    absl::StatusOr<Response> result = call(absl::Now() + options_.timeout);
-    if (result.ok() || attempt + 1 >= options_.max_attempts) return result;
-    const absl::StatusCode code = result.status().code();
-    bool safe = NotSent(result.status());
-    if (safety == Safety::kRead) safe = Transient(code);
-    // ABORTED from StartPayment means "in flight or unknown": retrying cannot tell more.
-    if (safety == Safety::kDeduplicated) {
-      safe = safe || (Transient(code) && code != absl::StatusCode::kAborted);
+    std::unique_ptr<WalletConnection::StatementStream> stream =
+        connection_->DownloadStatement(request, absl::Now() + options_.timeout);
+    std::string content_type;
+    bool delivered = false;
+    absl::Status sink_status;
+    v1::DownloadStatementResponse chunk;
+    while (stream->Read(&chunk)) {
+      if (content_type.empty()) content_type = chunk.content_type();
+      if (chunk.data().empty()) continue;
+      delivered = true;
+      sink_status = sink(chunk.data());
+      if (!sink_status.ok()) {
+        stream->Cancel();
+        while (stream->Read(&chunk)) {
+        }
+        break;
+      }
     }
-    if (!safe) return result;
+    const absl::Status end = stream->Finish();
+    if (!sink_status.ok()) return sink_status;
+    if (end.ok()) return content_type;
+    if (delivered || attempt + 1 >= options_.max_attempts || !SafeToRetry(Safety::kRead, end)) {
+      return end;
+    }
     options_.sleep(Backoff(options_, attempt));
   }
 }
-
-#define BARION_CALL(Method, Request, Response, safety)                                        \
-  absl::StatusOr<v1::Response> PaymentClient::Method(const v1::Request& request) {            \
-    return Retry<v1::Response>(                                                               \
-        safety, [&](absl::Time deadline) { return connection_->Method(request, deadline); }); \
-  }
-BARION_CALL(StartPayment, StartPaymentRequest, StartPaymentResponse, Safety::kDeduplicated)
-BARION_CALL(GetPaymentState, GetPaymentStateRequest, GetPaymentStateResponse, Safety::kRead)
-BARION_CALL(FinishReservation, FinishReservationRequest, FinishReservationResponse,
-            Safety::kMutation)
-BARION_CALL(Capture, CaptureRequest, CaptureResponse, Safety::kMutation)
-BARION_CALL(CancelAuthorization, CancelAuthorizationRequest, CancelAuthorizationResponse,
-            Safety::kMutation)
-BARION_CALL(Refund, RefundRequest, RefundResponse, Safety::kMutation)
-BARION_CALL(Complete, CompleteRequest, CompleteResponse, Safety::kMutation)
-BARION_CALL(ListPaymentEvents, ListPaymentEventsRequest, ListPaymentEventsResponse, Safety::kRead)
-#undef BARION_CALL
 
 EventSubscription::EventSubscription(std::shared_ptr<Connection> connection,
                                      v1::SubscribePaymentEventsRequest request,

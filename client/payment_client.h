@@ -1,6 +1,6 @@
-// A C++ client library for barion-grpc-gateway (issue 5, first part): a thin PaymentClient over a
-// Connection over the generated stub (the google-cloud-cpp shape). Every call returns
-// absl::StatusOr<Response>; Barion's and the gateway's error details are decoded into
+// A C++ client library for barion-grpc-gateway: a thin PaymentClient (and WalletClient) over a
+// Connection (WalletConnection) over the generated stub (the google-cloud-cpp shape). Every call
+// returns absl::StatusOr<Response>; Barion's and the gateway's error details are decoded into
 // ErrorDetails that callers can switch on; calls carry a deadline; retries happen only where they
 // are safe; EventSubscription resumes a payment-event stream after any error without handing an
 // event out twice. Tests and users replace the Connection with a mock (mock_connection.h).
@@ -17,10 +17,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "barion/v1/payment_event.grpc.pb.h"
 #include "barion/v1/payment_service.grpc.pb.h"
+#include "barion/v1/wallet_service.grpc.pb.h"
 #include "grpcpp/channel.h"
 
 namespace barion_gateway::client {
@@ -58,6 +60,17 @@ ErrorDetails DetailsOf(const absl::Status& status);
 // "not_sent"), so that sending it again cannot apply it twice.
 bool NotSent(const absl::Status& status);
 
+// A server stream. Read() blocks for the next message; false at the end, when Finish() tells
+// why. Cancel() may be called from any thread.
+template <typename Message>
+class ServerStream {
+ public:
+  virtual ~ServerStream() = default;
+  virtual bool Read(Message* message) = 0;
+  virtual absl::Status Finish() = 0;
+  virtual void Cancel() = 0;
+};
+
 // The seam between PaymentClient and gRPC. Each call is one attempt with `deadline`.
 class Connection {
  public:
@@ -79,15 +92,8 @@ class Connection {
   virtual absl::StatusOr<v1::ListPaymentEventsResponse> ListPaymentEvents(
       const v1::ListPaymentEventsRequest&, absl::Time deadline) = 0;
 
-  // A server stream of SubscribePaymentEvents. Read() blocks for the next message; false at the
-  // end, when Finish() tells why. Cancel() may be called from any thread.
-  class EventStream {
-   public:
-    virtual ~EventStream() = default;
-    virtual bool Read(v1::SubscribePaymentEventsResponse* message) = 0;
-    virtual absl::Status Finish() = 0;
-    virtual void Cancel() = 0;
-  };
+  // A server stream of SubscribePaymentEvents.
+  using EventStream = ServerStream<v1::SubscribePaymentEventsResponse>;
   virtual std::unique_ptr<EventStream> SubscribePaymentEvents(
       const v1::SubscribePaymentEventsRequest&) = 0;
 };
@@ -129,12 +135,68 @@ class PaymentClient {
       const v1::ListPaymentEventsRequest& request);
 
  private:
-  enum class Safety { kRead, kDeduplicated, kMutation };
-  template <typename Response>
-  absl::StatusOr<Response> Retry(Safety safety,
-                                 const std::function<absl::StatusOr<Response>(absl::Time)>& call);
-
   std::shared_ptr<Connection> connection_;
+  ClientOptions options_;
+};
+
+// The seam between WalletClient and gRPC (WalletService). Each call is one attempt with
+// `deadline`; for DownloadStatement the deadline bounds the whole download.
+class WalletConnection {
+ public:
+  virtual ~WalletConnection() = default;
+  virtual absl::StatusOr<v1::GetAccountsResponse> GetAccounts(const v1::GetAccountsRequest&,
+                                                              absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::SendMoneyByEmailResponse> SendMoneyByEmail(
+      const v1::SendMoneyByEmailRequest&, absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::SendBankTransferResponse> SendBankTransfer(
+      const v1::SendBankTransferRequest&, absl::Time deadline) = 0;
+  using StatementStream = ServerStream<v1::DownloadStatementResponse>;
+  virtual std::unique_ptr<StatementStream> DownloadStatement(const v1::DownloadStatementRequest&,
+                                                             absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::GetHistoryResponse> GetHistory(const v1::GetHistoryRequest&,
+                                                            absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::GetHistoryItemResponse> GetHistoryItem(
+      const v1::GetHistoryItemRequest&, absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::CreatePosResponse> CreatePos(const v1::CreatePosRequest&,
+                                                          absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::GetPosResponse> GetPos(const v1::GetPosRequest&,
+                                                    absl::Time deadline) = 0;
+};
+
+// The WalletConnection over a gRPC channel to the gateway.
+std::shared_ptr<WalletConnection> MakeGrpcWalletConnection(std::shared_ptr<grpc::Channel> channel);
+
+// Wallet operations (WalletService). Retries: reads (GetAccounts, GetHistory, GetHistoryItem,
+// GetPos, DownloadStatement) on UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED and ABORTED,
+// with the backoff of PaymentClient. Money transfers and CreatePos are not idempotent at Barion
+// and the gateway does not deduplicate them, so they are sent again only when the gateway reports
+// outcome "not_sent"; an error with outcome "unknown" means the transfer or shop may exist: look
+// at GetHistory or GetPos before trying again.
+class WalletClient {
+ public:
+  explicit WalletClient(std::shared_ptr<WalletConnection> connection, ClientOptions options = {});
+
+  absl::StatusOr<v1::GetAccountsResponse> GetAccounts(const v1::GetAccountsRequest& request);
+  absl::StatusOr<v1::SendMoneyByEmailResponse> SendMoneyByEmail(
+      const v1::SendMoneyByEmailRequest& request);
+  absl::StatusOr<v1::SendBankTransferResponse> SendBankTransfer(
+      const v1::SendBankTransferRequest& request);
+  absl::StatusOr<v1::GetHistoryResponse> GetHistory(const v1::GetHistoryRequest& request);
+  absl::StatusOr<v1::GetHistoryItemResponse> GetHistoryItem(
+      const v1::GetHistoryItemRequest& request);
+  absl::StatusOr<v1::CreatePosResponse> CreatePos(const v1::CreatePosRequest& request);
+  absl::StatusOr<v1::GetPosResponse> GetPos(const v1::GetPosRequest& request);
+
+  // Downloads a statement, handing its bytes to `sink` in order as they arrive (the file is never
+  // held whole); returns its content type. A failure before the first byte reached `sink` is
+  // retried like a read; after that it is returned, and what `sink` received must be discarded.
+  // An error from `sink` cancels the download and is returned as is.
+  absl::StatusOr<std::string> DownloadStatement(
+      const v1::DownloadStatementRequest& request,
+      const std::function<absl::Status(absl::string_view data)>& sink);
+
+ private:
+  std::shared_ptr<WalletConnection> connection_;
   ClientOptions options_;
 };
 

@@ -1,5 +1,5 @@
-// PaymentClient and EventSubscription against a mock connection: retries only where safe,
-// per-attempt deadlines, error decoding, resumption without duplicates.
+// PaymentClient, WalletClient and EventSubscription against mock connections: retries only where
+// safe, per-attempt deadlines, error decoding, statement downloads, resumption without duplicates.
 #include "client/payment_client.h"
 
 #include <deque>
@@ -152,6 +152,180 @@ TEST(PaymentClientTest, EachAttemptCarriesTheConfiguredDeadline) {
     EXPECT_GE(d, before + absl::Seconds(7));
     EXPECT_LE(d, absl::Now() + absl::Seconds(7));
   }
+}
+
+TEST(WalletClientTest, ReadsAreRetriedOnTransientFailures) {
+  auto connection = std::make_shared<MockWalletConnection>();
+  v1::GetAccountsResponse accounts;
+  accounts.add_accounts()->set_available_balance("1000000");
+  EXPECT_CALL(*connection, GetAccounts(_, _))
+      .WillOnce(Return(absl::UnavailableError("down")))
+      .WillOnce(Return(accounts));
+  v1::GetHistoryResponse history;
+  history.add_items()->set_id("h1");
+  EXPECT_CALL(*connection, GetHistory(_, _))
+      .WillOnce(Return(absl::ResourceExhaustedError("busy")))
+      .WillOnce(Return(history));
+  EXPECT_CALL(*connection, GetHistoryItem(_, _))
+      .Times(3)
+      .WillRepeatedly(Return(absl::DeadlineExceededError("slow")));
+  // NOT_FOUND is an answer, not a failure to get one.
+  EXPECT_CALL(*connection, GetPos(_, _))
+      .Times(1)
+      .WillOnce(Return(GatewayStatus(absl::StatusCode::kNotFound, "POS_NOT_FOUND")));
+  std::vector<absl::Duration> sleeps;
+  WalletClient client(connection, Options(&sleeps));
+  absl::StatusOr<v1::GetAccountsResponse> a = client.GetAccounts({});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->accounts(0).available_balance(), "1000000");
+  absl::StatusOr<v1::GetHistoryResponse> h = client.GetHistory({});
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ(h->items(0).id(), "h1");
+  EXPECT_EQ(client.GetHistoryItem({}).status().code(), absl::StatusCode::kDeadlineExceeded);
+  absl::Status pos = client.GetPos({}).status();
+  EXPECT_EQ(DetailsOf(pos).reason(), "POS_NOT_FOUND");
+  EXPECT_EQ(sleeps.size(), 4u);  // 1 + 1 + 2
+}
+
+// Transfers and new shops are not deduplicated by anyone: sent again only when nothing was sent.
+TEST(WalletClientTest, TransfersAndNewShopsAreRetriedOnlyWhenNothingWasSent) {
+  auto connection = std::make_shared<MockWalletConnection>();
+  v1::SendMoneyByEmailResponse sent;
+  sent.set_transfer_successful(true);
+  EXPECT_CALL(*connection, SendMoneyByEmail(_, _))
+      .WillOnce(Return(GatewayStatus(absl::StatusCode::kUnavailable, "UPSTREAM_UNREACHABLE",
+                                     {{"outcome", "not_sent"}})))
+      .WillOnce(Return(sent))
+      .WillOnce(Return(GatewayStatus(absl::StatusCode::kDeadlineExceeded, "UPSTREAM_TIMEOUT",
+                                     {{"outcome", "unknown"}})));
+  EXPECT_CALL(*connection, SendBankTransfer(_, _))
+      .Times(1)
+      .WillOnce(Return(absl::UnavailableError("connection reset")));
+  EXPECT_CALL(*connection, CreatePos(_, _))
+      .Times(1)
+      .WillOnce(Return(absl::DeadlineExceededError("slow")));
+  std::vector<absl::Duration> sleeps;
+  WalletClient client(connection, Options(&sleeps));
+  absl::StatusOr<v1::SendMoneyByEmailResponse> first = client.SendMoneyByEmail({});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(first->transfer_successful());
+  absl::Status unknown = client.SendMoneyByEmail({}).status();
+  EXPECT_EQ(DetailsOf(unknown).metadata("outcome"), "unknown");
+  EXPECT_EQ(client.SendBankTransfer({}).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(client.CreatePos({}).status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(sleeps.size(), 1u);
+}
+
+TEST(WalletClientTest, WalletCallsCarryTheConfiguredDeadline) {
+  auto connection = std::make_shared<MockWalletConnection>();
+  absl::Time unary = absl::InfinitePast(), stream = absl::InfinitePast();
+  EXPECT_CALL(*connection, SendBankTransfer(_, _))
+      .WillOnce([&](const v1::SendBankTransferRequest&, absl::Time deadline) {
+        unary = deadline;
+        return v1::SendBankTransferResponse();
+      });
+  EXPECT_CALL(*connection, DownloadStatement(_, _))
+      .WillOnce([&](const v1::DownloadStatementRequest&, absl::Time deadline) {
+        stream = deadline;
+        return std::make_unique<ScriptedStatementStream>(
+            std::deque<v1::DownloadStatementResponse>{}, absl::OkStatus());
+      });
+  std::vector<absl::Duration> sleeps;
+  WalletClient client(connection, Options(&sleeps));
+  const absl::Time before = absl::Now();
+  ASSERT_TRUE(client.SendBankTransfer({}).ok());
+  ASSERT_TRUE(
+      client.DownloadStatement({}, [](absl::string_view) { return absl::OkStatus(); }).ok());
+  for (absl::Time d : {unary, stream}) {
+    EXPECT_GE(d, before + absl::Seconds(7));
+    EXPECT_LE(d, absl::Now() + absl::Seconds(7));
+  }
+}
+
+v1::DownloadStatementResponse Chunk(const std::string& data, const std::string& type = "") {
+  v1::DownloadStatementResponse c;
+  c.set_content_type(type);
+  c.set_data(data);
+  return c;
+}
+
+TEST(WalletClientTest, StatementBytesReachTheSinkInOrderAndEarlyFailuresAreRetried) {
+  auto connection = std::make_shared<MockWalletConnection>();
+  EXPECT_CALL(*connection, DownloadStatement(_, _))
+      .WillOnce([](const v1::DownloadStatementRequest&, absl::Time) {
+        // The header came but no byte of the file: nothing reached the sink, safe to retry.
+        return std::make_unique<ScriptedStatementStream>(std::deque{Chunk("", "application/pdf")},
+                                                         absl::UnavailableError("reset"));
+      })
+      .WillOnce([](const v1::DownloadStatementRequest& r, absl::Time) {
+        EXPECT_EQ(r.month(), 3);
+        return std::make_unique<ScriptedStatementStream>(
+            std::deque{Chunk("%PDF-", "application/pdf"), Chunk("1.4 "), Chunk("body")},
+            absl::OkStatus());
+      });
+  std::vector<absl::Duration> sleeps;
+  WalletClient client(connection, Options(&sleeps));
+  v1::DownloadStatementRequest request;
+  request.set_month(3);
+  std::string file;
+  absl::StatusOr<std::string> type = client.DownloadStatement(request, [&](absl::string_view d) {
+    file.append(d.data(), d.size());
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(type.ok()) << type.status();
+  EXPECT_EQ(*type, "application/pdf");
+  EXPECT_EQ(file, "%PDF-1.4 body");
+  EXPECT_EQ(sleeps.size(), 1u);
+}
+
+TEST(WalletClientTest, AStatementFailingMidwayOrRefusedIsNotRetried) {
+  auto connection = std::make_shared<MockWalletConnection>();
+  EXPECT_CALL(*connection, DownloadStatement(_, _))
+      .WillOnce([](const v1::DownloadStatementRequest&, absl::Time) {
+        return std::make_unique<ScriptedStatementStream>(
+            std::deque{Chunk("%PDF-", "application/pdf")}, absl::UnavailableError("reset"));
+      })
+      .WillOnce([](const v1::DownloadStatementRequest&, absl::Time) {
+        return std::make_unique<ScriptedStatementStream>(
+            std::deque<v1::DownloadStatementResponse>{},
+            GatewayStatus(absl::StatusCode::kNotFound, "StatementNotFound"));
+      });
+  std::vector<absl::Duration> sleeps;
+  WalletClient client(connection, Options(&sleeps));
+  std::string file;
+  auto keep = [&](absl::string_view d) {
+    file.append(d.data(), d.size());
+    return absl::OkStatus();
+  };
+  EXPECT_EQ(client.DownloadStatement({}, keep).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(file, "%PDF-");  // the caller discards it, as documented
+  absl::Status missing = client.DownloadStatement({}, keep).status();
+  EXPECT_EQ(DetailsOf(missing).reason(), "StatementNotFound");
+  EXPECT_TRUE(sleeps.empty());
+}
+
+TEST(WalletClientTest, ASinkErrorCancelsTheDownloadAndIsReturned) {
+  auto connection = std::make_shared<MockWalletConnection>();
+  EXPECT_CALL(*connection, DownloadStatement(_, _))
+      .Times(1)
+      .WillOnce([](const v1::DownloadStatementRequest&, absl::Time) {
+        return std::make_unique<ScriptedStatementStream>(
+            std::deque{Chunk("a", "application/pdf"), Chunk("b"), Chunk("c")}, absl::OkStatus());
+      });
+  std::vector<absl::Duration> sleeps;
+  WalletClient client(connection, Options(&sleeps));
+  int calls = 0;
+  absl::Status full = client
+                          .DownloadStatement({},
+                                             [&](absl::string_view) {
+                                               ++calls;
+                                               return absl::ResourceExhaustedError("disk full");
+                                             })
+                          .status();
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(full.message(), "disk full");
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(sleeps.empty());
 }
 
 v1::SubscribePaymentEventsResponse Event(int cursor) {
