@@ -1,6 +1,9 @@
-// barionctl: drive and watch payments through barion-grpc-gateway from a terminal.
+// barionctl: drive and watch payments, and operate wallets, through barion-grpc-gateway from a
+// terminal.
 // Run `barionctl --help` or `barionctl SUBCOMMAND --help`.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -10,11 +13,14 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "client/payment_client.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/create_channel.h"
@@ -25,8 +31,9 @@ namespace {
 namespace v1 = ::barion::v1;
 namespace bc = ::barion_gateway::client;
 
-// Exit codes: usage errors, refusals (by Barion or the gateway's validation), unavailability.
-constexpr int kOk = 0, kUsage = 2, kRefused = 3, kUnavailable = 4;
+// Exit codes: local failures (a file), usage errors, refusals (by Barion or the gateway's
+// validation), unavailability.
+constexpr int kOk = 0, kLocal = 1, kUsage = 2, kRefused = 3, kUnavailable = 4;
 
 constexpr char kUsageText[] = R"(barionctl: payments through barion-grpc-gateway
 
@@ -39,9 +46,17 @@ Commands:
   complete  complete a payment         events    page through payment events
   watch     follow payment events live
 
+Wallet commands (barionctl wallet --help):
+  wallet accounts       balances         wallet send-email     send e-money to an e-mail
+  wallet bank-transfer  pay to a bank    wallet statement      download a statement file
+  wallet history        recent items     wallet history-item   one item's details
+  wallet pos-create     create a shop    wallet pos-get        a shop by its public key
+
 Global flags: --gateway (default 127.0.0.1:50051), --output (human), --timeout (30).
-Every command takes --help, and --json FILE|- for a full request in proto JSON (not watch).
-Exit codes: 0 ok, 2 usage error, 3 refused (by Barion or the gateway's checks), 4 unavailable.
+Every command takes --help, and --json FILE|- for a full request in proto JSON (not watch,
+events, wallet statement).
+Exit codes: 0 ok, 1 local failure (a file could not be written), 2 usage error,
+3 refused (by Barion or the gateway's checks), 4 unavailable.
 )";
 
 const std::map<std::string, std::string>& CommandHelp() {
@@ -69,8 +84,64 @@ const std::map<std::string, std::string>& CommandHelp() {
        "barionctl watch [--shop S] [--payment ID] [--from CURSOR] [--count N]\n"
        "Prints events as they happen, resuming after disconnects; --from 0 replays all;\n"
        "--count stops after N events.\n"},
+      {"wallet",
+       "barionctl wallet COMMAND [--wallet NAME] [FLAGS]\n"
+       "Operations on a business wallet named in the gateway's configuration (`wallets`);\n"
+       "--wallet may be left out when the gateway has only one wallet (the embedded\n"
+       "configuration's is demo).\n"
+       "  accounts       the wallet's accounts and balances\n"
+       "  send-email     send e-money to an e-mail address\n"
+       "  bank-transfer  send money to a bank account\n"
+       "  statement      download a monthly (or daily) statement into a file\n"
+       "  history        the newest history items, a page at a time\n"
+       "  history-item   one history item with its details\n"
+       "  pos-create     create a shop (POS) under the wallet\n"
+       "  pos-get        a shop by its public key\n"
+       "Transfers and pos-create are never retried once sent: after an error whose outcome is\n"
+       "unknown, look at `wallet history` or `wallet pos-get` before trying again.\n"},
+      {"wallet accounts",
+       "barionctl wallet accounts [--wallet NAME]\n"
+       "Lists the wallet's accounts: currency, available and blocked balance, account id.\n"},
+      {"wallet send-email",
+       "barionctl wallet send-email --to EMAIL --amount AMOUNT [--currency HUF|EUR|USD|CZK]\n"
+       "    [--account ACCOUNT_ID] [--comment TEXT] [--wallet NAME] [--json FILE|-]\n"
+       "Sends e-money from the account of the currency (or --account) to an e-mail address.\n"},
+      {"wallet bank-transfer",
+       "barionctl wallet bank-transfer --amount AMOUNT --currency C --account-number N\n"
+       "    --recipient NAME [--country HUN] [--format giro|iban|czech|unknown] [--swift BIC]\n"
+       "    [--comment TEXT] [--wallet NAME] [--json FILE|-]\n"
+       "Sends money from the wallet's account in C to a bank account (--swift for IBAN).\n"},
+      {"wallet statement",
+       "barionctl wallet statement --year Y --month M [--day D] [--currency HUF] --out FILE|-\n"
+       "    [--wallet NAME]\n"
+       "Downloads a statement (monthly PDF, or daily XLSX with --day) into FILE, streamed;\n"
+       "FILE appears only when the download is complete. - writes the file to stdout.\n"},
+      {"wallet history",
+       "barionctl wallet history [--limit N] [--after ITEM_ID] [--currency C] [--wallet NAME]\n"
+       "Lists history items, newest first; --after continues after an item of a page.\n"},
+      {"wallet history-item",
+       "barionctl wallet history-item --item ITEM_ID [--wallet NAME]\n"
+       "Prints one history item and Barion's details of its type.\n"},
+      {"wallet pos-create",
+       "barionctl wallet pos-create --name NAME --url HTTPS_URL --description TEXT\n"
+       "    --category C[,C...] --contact-name NAME --contact-email EMAIL --contact-phone PHONE\n"
+       "    [--currency HUF] [--turnover 1-6] [--callback-url URL] [--wallet NAME]\n"
+       "    [--json FILE|-]\n"
+       "Creates a shop; the contact serves as business, technical and customer-service contact\n"
+       "(use --json for different ones). Barion reviews the shop before it opens.\n"},
+      {"wallet pos-get",
+       "barionctl wallet pos-get --public-key KEY [--wallet NAME]\n"
+       "Prints a shop of the wallet.\n"},
   };
   return *help;
+}
+
+// The help of `command`; of `wallet` for an unknown wallet command; nullptr for other unknowns.
+const std::string* HelpFor(const std::string& command) {
+  auto it = CommandHelp().find(command);
+  if (it == CommandHelp().end() && command.rfind("wallet ", 0) == 0)
+    it = CommandHelp().find("wallet");
+  return it == CommandHelp().end() ? nullptr : &it->second;
 }
 
 struct Args {
@@ -102,6 +173,10 @@ absl::StatusOr<Args> Parse(int argc, char** argv, std::map<std::string, std::str
       (args.command.empty() ? *global : args.flags)[name] = value;
       continue;
     }
+    if (args.command == "wallet") {
+      args.command += " " + a;  // "wallet accounts"
+      continue;
+    }
     if (!args.command.empty()) return absl::InvalidArgumentError("unexpected argument " + a);
     args.command = a;
   }
@@ -117,9 +192,11 @@ class Cli {
     absl::SimpleAtod(Global("timeout", "30"), &seconds);
     bc::ClientOptions options;
     options.timeout = absl::Seconds(seconds);
-    connection_ = bc::MakeGrpcConnection(grpc::CreateChannel(Global("gateway", "127.0.0.1:50051"),
-                                                             grpc::InsecureChannelCredentials()));
+    auto channel = grpc::CreateChannel(Global("gateway", "127.0.0.1:50051"),
+                                       grpc::InsecureChannelCredentials());
+    connection_ = bc::MakeGrpcConnection(channel);
     client_ = std::make_unique<bc::PaymentClient>(connection_, options);
+    wallets_ = std::make_unique<bc::WalletClient>(bc::MakeGrpcWalletConnection(channel), options);
     options_ = options;
   }
 
@@ -134,6 +211,15 @@ class Cli {
     if (c == "complete") return Complete();
     if (c == "events") return Events();
     if (c == "watch") return Watch();
+    if (c == "wallet") return Usage("which wallet command?");
+    if (c == "wallet accounts") return WalletAccounts();
+    if (c == "wallet send-email") return SendEmail();
+    if (c == "wallet bank-transfer") return BankTransfer();
+    if (c == "wallet statement") return Statement();
+    if (c == "wallet history") return History();
+    if (c == "wallet history-item") return HistoryItem();
+    if (c == "wallet pos-create") return PosCreate();
+    if (c == "wallet pos-get") return PosGet();
     return Usage("unknown command " + c);
   }
 
@@ -148,8 +234,8 @@ class Cli {
   }
   int Usage(const std::string& problem) {
     std::fprintf(stderr, "barionctl: %s\n", problem.c_str());
-    auto it = CommandHelp().find(args_.command);
-    std::fputs(it != CommandHelp().end() ? it->second.c_str() : kUsageText, stderr);
+    const std::string* help = HelpFor(args_.command);
+    std::fputs(help != nullptr ? help->c_str() : kUsageText, stderr);
     return kUsage;
   }
   // Fills `request` from --json FILE|- when given. False (after a message) when it cannot.
@@ -201,6 +287,8 @@ class Cli {
       case absl::StatusCode::kPermissionDenied:
       case absl::StatusCode::kOutOfRange:
         return kRefused;
+      case absl::StatusCode::kDataLoss:  // ours: a file could not be written
+        return kLocal;
       default:
         return kUnavailable;
     }
@@ -228,9 +316,7 @@ class Cli {
       const std::string amount = Flag("amount");
       if (amount.empty()) return Usage("--amount is required");
       v1::Currency currency;
-      if (!v1::Currency_Parse("CURRENCY_" + Flag("currency", "HUF"), &currency)) {
-        return Usage("--currency must be HUF, EUR, USD or CZK");
-      }
+      if (!CurrencyFlag("HUF", &currency)) return Usage("--currency must be HUF, EUR, USD or CZK");
       const std::string type = Flag("type", "immediate");
       if (type == "immediate") {
         r.set_payment_type(v1::PAYMENT_TYPE_IMMEDIATE);
@@ -424,12 +510,280 @@ class Cli {
     return kOk;
   }
 
+  // --currency (or `fallback`) as a Currency; false when it is not one.
+  bool CurrencyFlag(const std::string& fallback, v1::Currency* currency) const {
+    return v1::Currency_Parse("CURRENCY_" + absl::AsciiStrToUpper(Flag("currency", fallback)),
+                              currency) &&
+           *currency != v1::CURRENCY_UNSPECIFIED;
+  }
+  // "1500.00 EUR": an exact decimal with its currency.
+  static std::string Money(const std::string& amount, const std::string& currency) {
+    return absl::StrCat(amount.empty() ? "0" : amount, " ", currency);
+  }
+  static std::string Time(const google::protobuf::Timestamp& t) {
+    return google::protobuf::util::TimeUtil::ToString(t).substr(0, 19);
+  }
+  std::string WalletName() const { return Flag("wallet"); }
+
+  int WalletAccounts() {
+    v1::GetAccountsRequest r;
+    r.set_wallet(WalletName());
+    auto res = wallets_->GetAccounts(r);
+    if (!res.ok()) return Fail(res.status());
+    std::string human =
+        absl::StrFormat("%-8s %20s %20s  %s\n", "CURRENCY", "AVAILABLE", "BLOCKED", "ACCOUNT");
+    for (const v1::WalletAccount& a : res->accounts()) {
+      absl::StrAppend(
+          &human, absl::StrFormat("%-8s %20s %20s  %s\n", a.currency_raw(),
+                                  Money(a.available_balance(), a.currency_raw()),
+                                  Money(a.blocked_balance(), a.currency_raw()), a.account_id()));
+    }
+    return Print(*res, human);
+  }
+
+  int SendEmail() {
+    v1::SendMoneyByEmailRequest r;
+    int code = kOk;
+    if (!FromJson(&r, &code)) return code;
+    if (Flag("json").empty()) {
+      v1::Currency currency;
+      if (!CurrencyFlag("HUF", &currency)) return Usage("--currency must be HUF, EUR, USD or CZK");
+      if (Flag("to").empty() || Flag("amount").empty()) {
+        return Usage("--to and --amount are required");
+      }
+      r.set_wallet(WalletName());
+      r.set_currency(currency);
+      r.set_amount(Flag("amount"));
+      r.set_target_email(Flag("to"));
+      r.set_comment(Flag("comment"));
+      r.set_source_account_id(Flag("account"));
+      if (r.source_account_id().empty()) {
+        // The wallet's account in the currency: one read before the transfer.
+        v1::GetAccountsRequest a;
+        a.set_wallet(r.wallet());
+        auto accounts = wallets_->GetAccounts(a);
+        if (!accounts.ok()) return Fail(accounts.status());
+        for (const v1::WalletAccount& account : accounts->accounts()) {
+          if (account.currency() == currency) r.set_source_account_id(account.account_id());
+        }
+        if (r.source_account_id().empty()) {
+          return Fail(absl::FailedPreconditionError(
+              absl::StrCat("the wallet has no ", Flag("currency", "HUF"), " account")));
+        }
+      }
+    }
+    auto res = wallets_->SendMoneyByEmail(r);
+    if (!res.ok()) return Fail(res.status());
+    return Print(*res, Row("sent", Money(r.amount(), v1::Currency_Name(r.currency()).substr(9))) +
+                           Row("to", r.target_email()) +
+                           Row("successful", res->transfer_successful() ? "yes" : "no"));
+  }
+
+  int BankTransfer() {
+    v1::SendBankTransferRequest r;
+    int code = kOk;
+    if (!FromJson(&r, &code)) return code;
+    if (Flag("json").empty()) {
+      v1::Currency currency;
+      if (!CurrencyFlag("", &currency)) return Usage("--currency must be HUF, EUR, USD or CZK");
+      if (Flag("amount").empty() || Flag("account-number").empty() || Flag("recipient").empty()) {
+        return Usage("--amount, --account-number and --recipient are required");
+      }
+      v1::BankAccountFormat format;
+      std::string name = absl::AsciiStrToUpper(Flag("format", "giro"));
+      if (!v1::BankAccountFormat_Parse("BANK_ACCOUNT_FORMAT_" + name, &format) ||
+          format == v1::BANK_ACCOUNT_FORMAT_UNSPECIFIED) {
+        return Usage("--format must be giro, iban, czech or unknown");
+      }
+      r.set_wallet(WalletName());
+      r.set_currency(currency);
+      r.set_amount(Flag("amount"));
+      r.set_comment(Flag("comment"));
+      r.set_swift_code(Flag("swift"));
+      r.mutable_bank_account()->set_country(Flag("country", "HUN"));
+      r.mutable_bank_account()->set_format(format);
+      r.mutable_bank_account()->set_account_number(Flag("account-number"));
+      r.mutable_recipient()->set_name(Flag("recipient"));
+    }
+    auto res = wallets_->SendBankTransfer(r);
+    if (!res.ok()) return Fail(res.status());
+    return Print(*res, Row("transaction", res->transaction_id()) +
+                           Row("amount", Money(res->amount(), res->currency_raw())) +
+                           Row("to", absl::StrCat(r.recipient().name(), ", ",
+                                                  r.bank_account().account_number())));
+  }
+
+  int Statement() {
+    v1::DownloadStatementRequest r;
+    r.set_wallet(WalletName());
+    int year = 0, month = 0, day = 0;
+    if (!absl::SimpleAtoi(Flag("year"), &year) || !absl::SimpleAtoi(Flag("month"), &month) ||
+        (!Flag("day").empty() && !absl::SimpleAtoi(Flag("day"), &day))) {
+      return Usage("--year and --month (and --day, when given) must be numbers");
+    }
+    v1::Currency currency;
+    if (!CurrencyFlag("HUF", &currency)) return Usage("--currency must be HUF, EUR, USD or CZK");
+    const std::string out = Flag("out");
+    if (out.empty()) return Usage("--out FILE (or - for stdout) is required");
+    r.set_year(year);
+    r.set_month(month);
+    r.set_day(day);
+    r.set_currency(currency);
+    // Into FILE.partial, renamed when complete: a failed download leaves no file behind.
+    const bool to_stdout = out == "-";
+    const std::string partial = out + ".partial";
+    std::FILE* file = to_stdout ? stdout : std::fopen(partial.c_str(), "wb");
+    if (file == nullptr) return Usage("cannot write " + partial);
+    int64_t bytes = 0;
+    absl::StatusOr<std::string> type = wallets_->DownloadStatement(r, [&](absl::string_view data) {
+      if (std::fwrite(data.data(), 1, data.size(), file) != data.size()) {
+        return absl::DataLossError(absl::StrCat("writing ", to_stdout ? "stdout" : partial,
+                                                " failed: ", std::strerror(errno)));
+      }
+      bytes += data.size();
+      return absl::OkStatus();
+    });
+    const bool closed = to_stdout ? std::fflush(stdout) == 0 : std::fclose(file) == 0;
+    if (type.ok() && !closed) type = absl::DataLossError("closing " + partial + " failed");
+    if (type.ok() && !to_stdout && std::rename(partial.c_str(), out.c_str()) != 0) {
+      type = absl::DataLossError(absl::StrCat("renaming ", partial, " to ", out, " failed"));
+    }
+    if (!type.ok()) {
+      if (!to_stdout) std::remove(partial.c_str());
+      return Fail(type.status());
+    }
+    google::protobuf::Struct summary;
+    auto& fields = *summary.mutable_fields();
+    fields["file"].set_string_value(out);
+    fields["bytes"].set_number_value(static_cast<double>(bytes));
+    fields["contentType"].set_string_value(*type);
+    if (to_stdout) {  // the file is stdout: the summary goes to stderr
+      std::fprintf(stderr, "wrote %lld bytes (%s)\n", static_cast<long long>(bytes), type->c_str());
+      return kOk;
+    }
+    return Print(summary, Row("wrote", out) + Row("bytes", absl::StrCat(bytes)) +
+                              Row("content type", *type));
+  }
+
+  static std::string HistoryLine(const v1::HistoryItem& i) {
+    const char* sign = i.balance_change() == v1::BALANCE_CHANGE_DEBIT    ? "-"
+                       : i.balance_change() == v1::BALANCE_CHANGE_CREDIT ? "+"
+                                                                         : " ";
+    std::string line =
+        absl::StrFormat("%s  %-22s %20s  %s", Time(i.happened_at()), i.type(),
+                        absl::StrCat(sign, Money(i.amount(), i.currency_raw())), i.id());
+    if (i.in_progress()) absl::StrAppend(&line, " (in progress)");
+    if (!i.description().empty()) absl::StrAppend(&line, "  ", i.description());
+    return line + "\n";
+  }
+
+  int History() {
+    v1::GetHistoryRequest r;
+    r.set_wallet(WalletName());
+    r.set_last_visible_item_id(Flag("after"));
+    if (!Flag("currency").empty()) {
+      v1::Currency currency;
+      if (!CurrencyFlag("", &currency)) return Usage("--currency must be HUF, EUR, USD or CZK");
+      r.set_currency(currency);
+    }
+    int limit = 20;
+    if (!Flag("limit").empty() && (!absl::SimpleAtoi(Flag("limit"), &limit) || limit < 1)) {
+      return Usage("--limit must be a positive number");
+    }
+    int printed = 0;
+    while (printed < limit) {
+      r.set_limit(std::min(limit - printed, 20));  // Barion's page holds at most 20
+      auto res = wallets_->GetHistory(r);
+      if (!res.ok()) return Fail(res.status());
+      for (const v1::HistoryItem& i : res->items()) {
+        Print(i, HistoryLine(i));
+        ++printed;
+      }
+      if (res->items_size() < r.limit()) break;  // the last page
+      r.set_last_visible_item_id(res->items(res->items_size() - 1).id());
+    }
+    return kOk;
+  }
+
+  int HistoryItem() {
+    v1::GetHistoryItemRequest r;
+    r.set_wallet(WalletName());
+    r.set_item_id(Flag("item"));
+    if (r.item_id().empty()) return Usage("--item is required");
+    auto res = wallets_->GetHistoryItem(r);
+    if (!res.ok()) return Fail(res.status());
+    const v1::HistoryItem& i = res->item();
+    std::string human = Row("item", i.id()) + Row("type", i.type()) +
+                        Row("time", Time(i.happened_at())) +
+                        Row("amount", Money(i.amount(), i.currency_raw()));
+    if (!i.balance_change_raw().empty()) human += Row("balance", i.balance_change_raw());
+    if (!i.description().empty()) human += Row("description", i.description());
+    if (!res->payment_id().empty()) human += Row("payment", res->payment_id());
+    if (!res->detail_json().empty()) human += Row("details", res->detail_json());
+    return Print(*res, human);
+  }
+
+  int PosCreate() {
+    v1::CreatePosRequest r;
+    int code = kOk;
+    if (!FromJson(&r, &code)) return code;
+    if (Flag("json").empty()) {
+      for (const char* required : {"name", "url", "description", "category", "contact-name",
+                                   "contact-email", "contact-phone"}) {
+        if (Flag(required).empty()) {
+          return Usage(
+              "--name, --url, --description, --category, --contact-name, "
+              "--contact-email and --contact-phone are required");
+        }
+      }
+      v1::Currency currency;
+      if (!CurrencyFlag("HUF", &currency)) return Usage("--currency must be HUF, EUR, USD or CZK");
+      int turnover = 1;
+      if (!absl::SimpleAtoi(Flag("turnover", "1"), &turnover)) {
+        return Usage("--turnover must be a number (1-6)");
+      }
+      r.set_wallet(WalletName());
+      r.set_name(Flag("name"));
+      r.set_url(Flag("url"));
+      r.set_description(Flag("description"));
+      for (absl::string_view c : absl::StrSplit(Flag("category"), ',', absl::SkipEmpty())) {
+        r.add_categories(std::string(c));
+      }
+      v1::PosContact contact;
+      contact.set_name(Flag("contact-name"));
+      contact.set_email(Flag("contact-email"));
+      contact.set_phone_number(Flag("contact-phone"));
+      *r.mutable_business_contact() = contact;
+      *r.mutable_technical_contact() = contact;
+      *r.mutable_customer_service_contact() = contact;
+      r.set_primary_currency(currency);
+      r.set_expected_turnover(turnover);
+      r.set_callback_url(Flag("callback-url"));
+    }
+    auto res = wallets_->CreatePos(r);
+    if (!res.ok()) return Fail(res.status());
+    return Print(*res, Row("public key", res->public_key()) +
+                           Row("note", "Barion reviews the shop before it opens"));
+  }
+
+  int PosGet() {
+    v1::GetPosRequest r;
+    r.set_wallet(WalletName());
+    r.set_public_key(Flag("public-key"));
+    if (r.public_key().empty()) return Usage("--public-key is required");
+    auto res = wallets_->GetPos(r);
+    if (!res.ok()) return Fail(res.status());
+    return Print(*res, Row("public key", res->public_key()) + Row("name", res->name()) +
+                           Row("url", res->url()) + Row("status", res->status()));
+  }
+
   std::map<std::string, std::string> global_;
   Args args_;
   bool json_ = false;
   bc::ClientOptions options_;
   std::shared_ptr<bc::Connection> connection_;
   std::unique_ptr<bc::PaymentClient> client_;
+  std::unique_ptr<bc::WalletClient> wallets_;
 };
 
 }  // namespace
@@ -447,9 +801,11 @@ int main(int argc, char** argv) {
     return args->help ? kOk : kUsage;
   }
   if (args->help) {
-    auto it = CommandHelp().find(args->command);
+    const auto it = CommandHelp().find(args->command);
     if (it == CommandHelp().end()) {
-      std::fprintf(stderr, "barionctl: unknown command %s\n%s", args->command.c_str(), kUsageText);
+      const std::string* help = HelpFor(args->command);
+      std::fprintf(stderr, "barionctl: unknown command %s\n%s", args->command.c_str(),
+                   help != nullptr ? help->c_str() : kUsageText);
       return kUsage;
     }
     std::fputs(it->second.c_str(), stdout);

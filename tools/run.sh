@@ -38,6 +38,10 @@ cat <<MSG
   curl -s -X POST -d '{}' $sandbox_http/_sandbox/payments/PAYMENT_ID/pay   # the payer pays
   bazel-bin/client/barionctl state --payment PAYMENT_ID             # PAYMENT_STATUS_SUCCEEDED
   bazel-bin/client/barionctl events                                 # the event log
+  bazel-bin/client/barionctl wallet accounts                        # the demo wallet's balances
+  bazel-bin/client/barionctl wallet send-email --to anna@example.com --amount 1000
+  bazel-bin/client/barionctl wallet history                         # the transfer, newest first
+  bazel-bin/client/barionctl wallet statement --year 2025 --month 12 --out statement.pdf
 
   Or with buf curl (in another terminal, from $(pwd)):
 

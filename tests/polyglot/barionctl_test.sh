@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # barionctl against the real gateway and sandbox binaries: a payment from start to a Succeeded
-# event, human and JSON output, errors with Barion's reason, and the exit codes
-# (0 ok, 2 usage, 3 refused, 4 unavailable).
+# event, every wallet command, human and JSON output, errors with Barion's reason and the fields at
+# fault, the exit codes (0 ok, 1 local failure, 2 usage, 3 refused, 4 unavailable), and no key in
+# any output.
 set -euo pipefail
 source tests/polyglot/gen_python.sh
 gateway="$1"; sandbox="$2"; ctl="$3"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
-export BARION_POS_KEY="$(openssl rand -hex 16)"
+export BARION_POS_KEY="$(openssl rand -hex 16)" BARION_WALLET_API_KEY="$(openssl rand -hex 16)"
 cleanup() { kill "${gw_pid:-}" "${sb_pid:-}" 2>/dev/null || true; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 start_sandbox "$sandbox" "$work"
 start_gateway "$gateway" "$work"
 ctl() { "$ctl" --gateway "$grpc" "$@"; }
-code() { set +e; "$@" >"$work/out" 2>"$work/err"; local c=$?; set -e; echo "$c"; }
+# Runs a command with its output in out/err (also kept in all.log); prints its exit code.
+code() {
+  set +e; "$@" >"$work/out" 2>"$work/err"; local c=$?; set -e
+  cat "$work/out" "$work/err" >>"$work/all.log"; echo "$c"
+}
 
 # Help and usage errors.
 ctl --help | grep -q "Commands:" || fail "no help"
@@ -47,4 +52,110 @@ grep -q "reason: NotExistingPaymentId" "$work/err" || fail "reason not shown: $(
 grep -q "field transactions\[0\].total" "$work/err" || fail "field not shown: $(cat "$work/err")"
 [ "$(code "$ctl" --gateway 127.0.0.1:1 --timeout 2 state --payment "$payment")" = 4 ] \
   || fail "unreachable gateway must exit 4"
+# Wallet commands, against the embedded configuration's demo wallet.
+ctl wallet --help | grep -q "bank-transfer" || fail "no wallet help"
+for c in accounts send-email bank-transfer statement history history-item pos-create pos-get; do
+  ctl wallet "$c" --help | grep -q "barionctl wallet $c" || fail "no help for wallet $c"
+done
+[ "$(code ctl wallet)" = 2 ] || fail "wallet without a command must exit 2"
+[ "$(code ctl wallet frobnicate)" = 2 ] || fail "unknown wallet command must exit 2"
+grep -q "pos-create" "$work/err" || fail "unknown wallet command must show the wallet help"
+[ "$(code ctl wallet accounts)" = 0 ] || fail "accounts: $(cat "$work/err")"
+grep -Eq "^EUR +5000.00 EUR +0.00 EUR +[0-9a-f-]{36}$" "$work/out" || fail "accounts: $(cat "$work/out")"
+grep -Eq "^HUF +1000000 HUF +0 HUF " "$work/out" || fail "accounts: $(cat "$work/out")"
+[ "$(code ctl wallet send-email --to anna@example.com --amount 12.30 --currency eur)" = 0 ] \
+  || fail "send-email: $(cat "$work/err")"
+grep -Eq "^sent +12.30 EUR$" "$work/out" || fail "send-email: $(cat "$work/out")"
+[ "$(code ctl --output json wallet accounts)" = 0 ] || fail "accounts json"
+python3 -c '
+import json, sys
+eur = [a for a in json.load(open(sys.argv[1]))["accounts"] if a["currencyRaw"] == "EUR"][0]
+assert eur["availableBalance"] == "4987.70", eur' "$work/out" || fail "the balance did not fall"
+[ "$(code ctl wallet send-email --to anna@example.com --amount 900000000)" = 3 ] \
+  || fail "insufficient funds must exit 3"
+grep -q "reason: InsufficientFunds (barion.com)" "$work/err" || fail "reason: $(cat "$work/err")"
+[ "$(code ctl wallet send-email --amount 1)" = 2 ] || fail "send-email without --to must exit 2"
+[ "$(code ctl wallet bank-transfer --amount 2500 --currency HUF --account-number \
+      1177301020000000 --recipient "Kiss Anna" --comment "invoice 12")" = 0 ] \
+  || fail "bank-transfer: $(cat "$work/err")"
+grep -Eq "^transaction +[0-9a-f-]{36}$" "$work/out" || fail "bank-transfer: $(cat "$work/out")"
+grep -Eq "^amount +2500 HUF$" "$work/out" || fail "bank-transfer amount: $(cat "$work/out")"
+[ "$(code ctl wallet bank-transfer --amount 10.5 --currency HUF --account-number DE89370400440532013000 \
+      --format iban --recipient "Kiss Anna")" = 3 ] || fail "a bad transfer must exit 3"
+grep -q "field amount:" "$work/err" || fail "amount not named: $(cat "$work/err")"
+grep -q "field swift_code:" "$work/err" || fail "swift_code not named: $(cat "$work/err")"
+[ "$(code ctl wallet bank-transfer --amount 1 --currency HUF --account-number 1 --recipient X \
+      --format octal)" = 2 ] || fail "a bad --format must exit 2"
+echo '{"wallet":"demo","currency":"CURRENCY_EUR","amount":"1.00","target_email":"b@example.com",
+  "source_account_id":"0123456789abcdef0123456789abcdef"}' >"$work/transfer.json"
+[ "$(code ctl wallet send-email --json "$work/transfer.json")" = 3 ] \
+  || fail "a foreign account from --json must be refused: $(cat "$work/err")"
+
+# Statements: streamed into a file that appears only when complete.
+[ "$(code ctl wallet statement --year 2025 --month 12 --out "$work/2025-12.pdf")" = 0 ] \
+  || fail "statement: $(cat "$work/err")"
+[ "$(head -c 8 "$work/2025-12.pdf")" = "%PDF-1.4" ] || fail "not a PDF"
+grep -Eq "^bytes +$(stat -c %s "$work/2025-12.pdf")$" "$work/out" || fail "size: $(cat "$work/out")"
+ctl wallet statement --year 2026 --month 1 --day 31 --out - >"$work/daily.xlsx" 2>"$work/err"
+[ "$(head -c 2 "$work/daily.xlsx")" = "PK" ] || fail "daily statement to stdout"
+grep -q "^wrote $(stat -c %s "$work/daily.xlsx") bytes" "$work/err" || fail "stdout summary"
+[ "$(code ctl wallet statement --year 2099 --month 1 --out "$work/none.pdf")" = 3 ] \
+  || fail "a missing statement must exit 3"
+grep -q "reason: StatementNotFound" "$work/err" || fail "reason: $(cat "$work/err")"
+! ls "$work"/none.pdf* 2>/dev/null || fail "a failed download left a file"
+[ "$(code ctl wallet statement --year 2025 --month 13 --out "$work/bad.pdf")" = 3 ] \
+  || fail "month 13 must exit 3"
+grep -q "field month:" "$work/err" || fail "month not named: $(cat "$work/err")"
+[ "$(code ctl wallet statement --year 2025 --month 12 --out "$work/no/such/dir.pdf")" = 2 ] \
+  || fail "an unwritable --out must exit 2"
+[ "$(code ctl wallet statement --year 2025 --out "$work/x.pdf")" = 2 ] || fail "no --month"
+if [ -e /dev/full ]; then  # a file that cannot be written: exit 1
+  set +e; ctl wallet statement --year 2025 --month 12 --out - >/dev/full 2>"$work/err"; c=$?; set -e
+  [ "$c" = 1 ] || fail "a full disk must exit 1, not $c: $(cat "$work/err")"
+  grep -q "DATA_LOSS" "$work/err" || fail "the write failure is not explained: $(cat "$work/err")"
+fi
+
+# History: the transfers above, newest first; one item's details.
+[ "$(code ctl wallet history --limit 2)" = 0 ] || fail "history: $(cat "$work/err")"
+[ "$(wc -l <"$work/out")" = 2 ] || fail "history --limit 2: $(cat "$work/out")"
+head -1 "$work/out" | grep -Eq " -2500 HUF " || fail "newest first: $(cat "$work/out")"
+sed -n 2p "$work/out" | grep -Eq " -12.30 EUR " || fail "second item: $(cat "$work/out")"
+[ "$(code ctl --output json wallet history --limit 25)" = 0 ] || fail "history json"
+item=$(python3 -c '
+import json, sys
+items = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert len(items) == 4, items  # 2 transfers and 2 opening balances: across pages of 20 at most
+print(items[0]["id"])' "$work/out") || fail "history json: $(cat "$work/out")"
+[ "$(code ctl wallet history --limit 1 --after "$item")" = 0 ] || fail "history --after"
+grep -q " -12.30 EUR " "$work/out" || fail "--after must continue: $(cat "$work/out")"
+[ "$(code ctl wallet history-item --item "$item")" = 0 ] || fail "history-item: $(cat "$work/err")"
+grep -Eq "^amount +2500 HUF$" "$work/out" || fail "history-item: $(cat "$work/out")"
+grep -Eq "^details +\{" "$work/out" || fail "history-item details: $(cat "$work/out")"
+[ "$(code ctl wallet history --limit 0)" = 2 ] || fail "--limit 0 must exit 2"
+
+# Shops.
+pos_flags=(--name "Tea Shop" --url https://tea.example --description "Teas and cups from all over the world"
+  --category FoodDrink --contact-name "Kiss Anna" --contact-email anna@tea.example --contact-phone 36301234567)
+[ "$(code ctl --output json wallet pos-create "${pos_flags[@]}")" = 0 ] || fail "pos-create: $(cat "$work/err")"
+key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["publicKey"])' "$work/out")
+[ "$(code ctl wallet pos-get --public-key "$key")" = 0 ] || fail "pos-get: $(cat "$work/err")"
+grep -Eq "^name +Tea Shop$" "$work/out" && grep -Eq "^status +NewUnderApproval$" "$work/out" \
+  || fail "pos-get: $(cat "$work/out")"
+[ "$(code ctl wallet pos-get --public-key 0123456789abcdef0123456789abcdef)" = 3 ] || fail "unknown shop"
+grep -q "reason: POS_NOT_FOUND" "$work/err" || fail "reason: $(cat "$work/err")"
+[ "$(code ctl wallet pos-create "${pos_flags[@]}" --url http://tea.example --description short)" = 3 ] \
+  || fail "a bad shop must exit 3"
+grep -q "field url:" "$work/err" && grep -q "field description:" "$work/err" \
+  || fail "fields not named: $(cat "$work/err")"
+[ "$(code ctl wallet pos-create --name X)" = 2 ] || fail "pos-create without flags must exit 2"
+
+# A wallet the gateway does not know; an unreachable gateway.
+[ "$(code ctl wallet accounts --wallet demo)" = 0 ] || fail "--wallet demo: $(cat "$work/err")"
+[ "$(code ctl wallet accounts --wallet nope)" = 3 ] || fail "unknown wallet must exit 3"
+grep -q "field wallet:" "$work/err" || fail "wallet not named: $(cat "$work/err")"
+[ "$(code "$ctl" --gateway 127.0.0.1:1 --timeout 2 wallet accounts)" = 4 ] \
+  || fail "unreachable gateway must exit 4"
+
+# No key in anything barionctl printed.
+! grep -qF -e "$BARION_WALLET_API_KEY" -e "$BARION_POS_KEY" "$work/all.log" || fail "a key was printed"
 echo "barionctl: ok"
