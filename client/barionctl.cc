@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -40,11 +41,13 @@ constexpr char kUsageText[] = R"(barionctl: payments through barion-grpc-gateway
 Usage: barionctl [--gateway HOST:PORT] [--output human|json] [--timeout SECONDS] COMMAND [FLAGS]
 
 Commands:
-  start     start a payment            state     a payment's state
-  finish    finish a reservation       capture   capture an authorization
-  cancel    cancel an authorization    refund    refund a transaction
-  complete  complete a payment         events    page through payment events
-  watch     follow payment events live
+  start       start a payment              state       a payment's state
+  finish      finish a reservation         capture     capture an authorization
+  cancel      cancel an authorization      refund      refund a transaction
+  complete    complete a payment           qr          save a payment's QR code
+  events      page through payment events  watch       follow payment events live
+  google-pay  charge a Google Pay token    apple-pay   charge an Apple Pay token
+  apple-pay-session  validate an Apple Pay merchant session
 
 Wallet commands (barionctl wallet --help):
   wallet accounts       balances         wallet send-email     send e-money to an e-mail
@@ -53,8 +56,8 @@ Wallet commands (barionctl wallet --help):
   wallet pos-create     create a shop    wallet pos-get        a shop by its public key
 
 Global flags: --gateway (default 127.0.0.1:50051), --output (human), --timeout (30).
-Every command takes --help, and --json FILE|- for a full request in proto JSON (not watch,
-events, wallet statement).
+Every command takes --help; those that send a request also take --json FILE|- for the full
+request in proto JSON (see each command's --help).
 Exit codes: 0 ok, 1 local failure (a file could not be written), 2 usage error,
 3 refused (by Barion or the gateway's checks), 4 unavailable.
 )";
@@ -84,6 +87,22 @@ const std::map<std::string, std::string>& CommandHelp() {
        "barionctl watch [--shop S] [--payment ID] [--from CURSOR] [--count N]\n"
        "Prints events as they happen, resuming after disconnects; --from 0 replays all;\n"
        "--count stops after N events.\n"},
+      {"qr",
+       "barionctl qr --payment ID [--size small|normal|large] [--shop S] --out FILE|-\n"
+       "Saves the payment's QR code (PNG) for the payer's Barion app; - writes it to stdout.\n"},
+      {"google-pay",
+       "barionctl google-pay --amount AMOUNT --email PAYER_EMAIL --token GOOGLE_PAY_TOKEN\n"
+       "    [--currency HUF] [--request-id ID] [--shop S] [--json FILE|-]\n"
+       "Starts a payment charged at once with a token from Google Pay's JavaScript API.\n"
+       "Not retried once sent: after an unknown outcome, check `events` or `state` first.\n"},
+      {"apple-pay",
+       "barionctl apple-pay --json FILE|-\n"
+       "Starts a payment charged at once with an Apple Pay token: a StartApplePayPaymentRequest\n"
+       "in proto JSON. Not retried once sent, like google-pay.\n"},
+      {"apple-pay-session",
+       "barionctl apple-pay-session --validation-url URL --shop-url URL [--shop S] "
+       "[--json FILE|-]\n"
+       "Prints the merchant session (JSON) for Apple Pay JS's completeMerchantValidation.\n"},
       {"wallet",
        "barionctl wallet COMMAND [--wallet NAME] [FLAGS]\n"
        "Operations on a business wallet named in the gateway's configuration (`wallets`);\n"
@@ -183,6 +202,69 @@ absl::StatusOr<Args> Parse(int argc, char** argv, std::map<std::string, std::str
   return args;
 }
 
+// A file written under PATH.partial and renamed to PATH when complete, so that a failed download
+// leaves nothing behind; "-" is stdout. Write errors are DATA_LOSS (exit code 1).
+class OutputFile {
+ public:
+  ~OutputFile() { Abandon(); }
+  // INVALID_ARGUMENT when `path` is empty or cannot be created.
+  absl::Status Open(const std::string& path) {
+    if (path.empty()) return absl::InvalidArgumentError("--out FILE (or - for stdout) is required");
+    path_ = path;
+    if (to_stdout()) {
+      file_ = stdout;
+      return absl::OkStatus();
+    }
+    file_ = std::fopen(Partial().c_str(), "wb");
+    if (file_ == nullptr) return absl::InvalidArgumentError("cannot write " + Partial());
+    return absl::OkStatus();
+  }
+  absl::Status Write(absl::string_view data) {
+    if (std::fwrite(data.data(), 1, data.size(), file_) != data.size()) {
+      return absl::DataLossError(absl::StrCat("writing ", to_stdout() ? "stdout" : Partial(),
+                                              " failed: ", std::strerror(errno)));
+    }
+    bytes_ += data.size();
+    return absl::OkStatus();
+  }
+  // Flushes and closes; renames PATH.partial to PATH.
+  absl::Status Commit() {
+    std::FILE* file = std::exchange(file_, nullptr);
+    if (to_stdout()) {
+      if (std::fflush(file) != 0) {
+        return absl::DataLossError(absl::StrCat("writing stdout failed: ", std::strerror(errno)));
+      }
+      return absl::OkStatus();
+    }
+    if (std::fclose(file) != 0) {
+      std::remove(Partial().c_str());
+      return absl::DataLossError(
+          absl::StrCat("writing ", Partial(), " failed: ", std::strerror(errno)));
+    }
+    if (std::rename(Partial().c_str(), path_.c_str()) != 0) {
+      std::remove(Partial().c_str());
+      return absl::DataLossError(
+          absl::StrCat("renaming ", Partial(), " to ", path_, " failed: ", std::strerror(errno)));
+    }
+    return absl::OkStatus();
+  }
+  // Drops what was written (nothing after Commit()).
+  void Abandon() {
+    if (file_ == nullptr || to_stdout()) return;
+    std::fclose(std::exchange(file_, nullptr));
+    std::remove(Partial().c_str());
+  }
+  bool to_stdout() const { return path_ == "-"; }
+  const std::string& path() const { return path_; }
+  int64_t bytes() const { return bytes_; }
+
+ private:
+  std::string Partial() const { return path_ + ".partial"; }
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  int64_t bytes_ = 0;
+};
+
 class Cli {
  public:
   Cli(std::map<std::string, std::string> global, Args args)
@@ -211,6 +293,10 @@ class Cli {
     if (c == "complete") return Complete();
     if (c == "events") return Events();
     if (c == "watch") return Watch();
+    if (c == "qr") return Qr();
+    if (c == "google-pay") return GooglePay();
+    if (c == "apple-pay") return ApplePay();
+    if (c == "apple-pay-session") return ApplePaySession();
     if (c == "wallet") return Usage("which wallet command?");
     if (c == "wallet accounts") return WalletAccounts();
     if (c == "wallet send-email") return SendEmail();
@@ -308,43 +394,57 @@ class Cli {
     return absl::StrFormat("%-16s %s\n", label, value);
   }
 
+  // A one-transaction, one-item payment from --amount, --currency, --type, --request-id, --item
+  // and --shop. False (after a usage message in *code) when a flag is wrong.
+  bool PaymentFromFlags(v1::StartPaymentRequest* r, int* code) {
+    const std::string amount = Flag("amount");
+    if (amount.empty()) {
+      *code = Usage("--amount is required");
+      return false;
+    }
+    v1::Currency currency;
+    if (!CurrencyFlag("HUF", &currency)) {
+      *code = Usage("--currency must be HUF, EUR, USD or CZK");
+      return false;
+    }
+    const std::string type = Flag("type", "immediate");
+    if (type == "immediate") {
+      r->set_payment_type(v1::PAYMENT_TYPE_IMMEDIATE);
+    } else if (type == "reservation") {
+      r->set_payment_type(v1::PAYMENT_TYPE_RESERVATION);
+      r->mutable_reservation_period()->set_seconds(7 * 24 * 3600);
+    } else if (type == "delayed-capture") {
+      r->set_payment_type(v1::PAYMENT_TYPE_DELAYED_CAPTURE);
+      r->mutable_delayed_capture_period()->set_seconds(7 * 24 * 3600);
+    } else {
+      *code = Usage("--type must be immediate, reservation or delayed-capture");
+      return false;
+    }
+    r->set_shop(Flag("shop"));
+    r->set_currency(currency);
+    const std::string id =
+        Flag("request-id", absl::StrCat("barionctl-", absl::ToUnixMillis(absl::Now())));
+    r->set_payment_request_id(id);
+    v1::PaymentTransaction* t = r->add_transactions();
+    t->set_pos_transaction_id(id + "-1");
+    t->set_total(amount);
+    v1::Item* item = t->add_items();
+    item->set_name(Flag("item", "Payment"));
+    item->set_description(Flag("item", "Payment"));
+    item->set_quantity("1");
+    item->set_unit("piece");
+    item->set_unit_price(amount);
+    item->set_item_total(amount);
+    return true;
+  }
+
   int Start() {
     v1::StartPaymentRequest r;
     int code = kOk;
     if (!FromJson(&r, &code)) return code;
     if (Flag("json").empty()) {
-      const std::string amount = Flag("amount");
-      if (amount.empty()) return Usage("--amount is required");
-      v1::Currency currency;
-      if (!CurrencyFlag("HUF", &currency)) return Usage("--currency must be HUF, EUR, USD or CZK");
-      const std::string type = Flag("type", "immediate");
-      if (type == "immediate") {
-        r.set_payment_type(v1::PAYMENT_TYPE_IMMEDIATE);
-      } else if (type == "reservation") {
-        r.set_payment_type(v1::PAYMENT_TYPE_RESERVATION);
-        r.mutable_reservation_period()->set_seconds(7 * 24 * 3600);
-      } else if (type == "delayed-capture") {
-        r.set_payment_type(v1::PAYMENT_TYPE_DELAYED_CAPTURE);
-        r.mutable_delayed_capture_period()->set_seconds(7 * 24 * 3600);
-      } else {
-        return Usage("--type must be immediate, reservation or delayed-capture");
-      }
-      r.set_shop(Flag("shop"));
+      if (!PaymentFromFlags(&r, &code)) return code;
       r.add_funding_sources(v1::FUNDING_SOURCE_ALL);
-      r.set_currency(currency);
-      const std::string id =
-          Flag("request-id", absl::StrCat("barionctl-", absl::ToUnixMillis(absl::Now())));
-      r.set_payment_request_id(id);
-      v1::PaymentTransaction* t = r.add_transactions();
-      t->set_pos_transaction_id(id + "-1");
-      t->set_total(amount);
-      v1::Item* item = t->add_items();
-      item->set_name(Flag("item", "Payment"));
-      item->set_description(Flag("item", "Payment"));
-      item->set_quantity("1");
-      item->set_unit("piece");
-      item->set_unit_price(amount);
-      item->set_item_total(amount);
     }
     absl::StatusOr<v1::StartPaymentResponse> res = client_->StartPayment(r);
     if (!res.ok()) return Fail(res.status());
@@ -353,6 +453,86 @@ class Cli {
                         Row("pay at", res->gateway_url());
     for (const auto& t : res->transactions()) human += Row("transaction", t.transaction_id());
     return Print(*res, human);
+  }
+
+  // The answer of a Google Pay or Apple Pay start.
+  template <typename Response>
+  int PrintCharge(const Response& res) {
+    std::string human =
+        Row("payment", res.payment_id()) + Row("status", v1::PaymentStatus_Name(res.status()));
+    if (!res.trace_id().empty()) human += Row("trace id", res.trace_id());
+    if (!res.three_ds_auth_client_data().empty()) {
+      human += Row("3-D Secure", res.three_ds_auth_client_data());
+    }
+    return Print(res, human);
+  }
+
+  int GooglePay() {
+    v1::StartGooglePayPaymentRequest r;
+    int code = kOk;
+    if (!FromJson(&r, &code)) return code;
+    if (Flag("json").empty()) {
+      if (Flag("email").empty() || Flag("token").empty()) {
+        return Usage("--email and --token are required (or --json)");
+      }
+      if (!PaymentFromFlags(r.mutable_payment(), &code)) return code;
+      r.set_payer_email_address(Flag("email"));
+      r.set_google_pay_token(Flag("token"));
+    }
+    auto res = client_->StartGooglePayPayment(r);
+    if (!res.ok()) return Fail(res.status());
+    return PrintCharge(*res);
+  }
+
+  int ApplePay() {
+    v1::StartApplePayPaymentRequest r;
+    int code = kOk;
+    if (Flag("json").empty()) return Usage("--json FILE|- is required: the token is a structure");
+    if (!FromJson(&r, &code)) return code;
+    auto res = client_->StartApplePayPayment(r);
+    if (!res.ok()) return Fail(res.status());
+    return PrintCharge(*res);
+  }
+
+  int ApplePaySession() {
+    v1::ValidateApplePaySessionRequest r;
+    int code = kOk;
+    if (!FromJson(&r, &code)) return code;
+    if (Flag("json").empty()) {
+      r.set_shop(Flag("shop"));
+      r.set_session_request_url(Flag("validation-url"));
+      r.set_shop_url(Flag("shop-url"));
+      if (r.session_request_url().empty() || r.shop_url().empty()) {
+        return Usage("--validation-url and --shop-url are required");
+      }
+    }
+    auto res = client_->ValidateApplePaySession(r);
+    if (!res.ok()) return Fail(res.status());
+    return Print(*res, res->merchant_session_json() + "\n");
+  }
+
+  int Qr() {
+    v1::GetPaymentQrCodeRequest r;
+    r.set_shop(Flag("shop"));
+    r.set_payment_id(Flag("payment"));
+    if (r.payment_id().empty()) return Usage("--payment is required");
+    const std::string size = absl::AsciiStrToUpper(Flag("size", "large"));
+    v1::QrCodeSize parsed;
+    if (!v1::QrCodeSize_Parse("QR_CODE_SIZE_" + size, &parsed) ||
+        parsed == v1::QR_CODE_SIZE_UNSPECIFIED) {
+      return Usage("--size must be small, normal or large");
+    }
+    r.set_size(parsed);
+    OutputFile out;
+    if (absl::Status s = out.Open(Flag("out")); !s.ok()) return Usage(std::string(s.message()));
+    auto res = client_->GetPaymentQrCode(r);
+    absl::Status written = res.ok() ? out.Write(res->image()) : res.status();
+    if (written.ok()) written = out.Commit();
+    if (!written.ok()) {
+      out.Abandon();
+      return Fail(written);
+    }
+    return Wrote(out, res->content_type());
   }
 
   int State() {
@@ -623,46 +803,37 @@ class Cli {
     }
     v1::Currency currency;
     if (!CurrencyFlag("HUF", &currency)) return Usage("--currency must be HUF, EUR, USD or CZK");
-    const std::string out = Flag("out");
-    if (out.empty()) return Usage("--out FILE (or - for stdout) is required");
     r.set_year(year);
     r.set_month(month);
     r.set_day(day);
     r.set_currency(currency);
-    // Into FILE.partial, renamed when complete: a failed download leaves no file behind.
-    const bool to_stdout = out == "-";
-    const std::string partial = out + ".partial";
-    std::FILE* file = to_stdout ? stdout : std::fopen(partial.c_str(), "wb");
-    if (file == nullptr) return Usage("cannot write " + partial);
-    int64_t bytes = 0;
-    absl::StatusOr<std::string> type = wallets_->DownloadStatement(r, [&](absl::string_view data) {
-      if (std::fwrite(data.data(), 1, data.size(), file) != data.size()) {
-        return absl::DataLossError(absl::StrCat("writing ", to_stdout ? "stdout" : partial,
-                                                " failed: ", std::strerror(errno)));
-      }
-      bytes += data.size();
-      return absl::OkStatus();
-    });
-    const bool closed = to_stdout ? std::fflush(stdout) == 0 : std::fclose(file) == 0;
-    if (type.ok() && !closed) type = absl::DataLossError("closing " + partial + " failed");
-    if (type.ok() && !to_stdout && std::rename(partial.c_str(), out.c_str()) != 0) {
-      type = absl::DataLossError(absl::StrCat("renaming ", partial, " to ", out, " failed"));
+    OutputFile file;
+    if (absl::Status s = file.Open(Flag("out")); !s.ok()) return Usage(std::string(s.message()));
+    absl::StatusOr<std::string> type =
+        wallets_->DownloadStatement(r, [&](absl::string_view data) { return file.Write(data); });
+    absl::Status written = type.ok() ? file.Commit() : type.status();
+    if (!written.ok()) {
+      file.Abandon();
+      return Fail(written);
     }
-    if (!type.ok()) {
-      if (!to_stdout) std::remove(partial.c_str());
-      return Fail(type.status());
+    return Wrote(file, *type);
+  }
+
+  // Says where a file went: a summary row set (or JSON), or, when the file was stdout, one line
+  // on stderr.
+  int Wrote(const OutputFile& file, const std::string& content_type) {
+    if (file.to_stdout()) {
+      std::fprintf(stderr, "wrote %lld bytes (%s)\n", static_cast<long long>(file.bytes()),
+                   content_type.c_str());
+      return kOk;
     }
     google::protobuf::Struct summary;
     auto& fields = *summary.mutable_fields();
-    fields["file"].set_string_value(out);
-    fields["bytes"].set_number_value(static_cast<double>(bytes));
-    fields["contentType"].set_string_value(*type);
-    if (to_stdout) {  // the file is stdout: the summary goes to stderr
-      std::fprintf(stderr, "wrote %lld bytes (%s)\n", static_cast<long long>(bytes), type->c_str());
-      return kOk;
-    }
-    return Print(summary, Row("wrote", out) + Row("bytes", absl::StrCat(bytes)) +
-                              Row("content type", *type));
+    fields["file"].set_string_value(file.path());
+    fields["bytes"].set_number_value(static_cast<double>(file.bytes()));
+    fields["contentType"].set_string_value(content_type);
+    return Print(summary, Row("wrote", file.path()) + Row("bytes", absl::StrCat(file.bytes())) +
+                              Row("content type", content_type));
   }
 
   static std::string HistoryLine(const v1::HistoryItem& i) {

@@ -29,6 +29,14 @@ class MockConnection : public Connection {
               (override));
   MOCK_METHOD(absl::StatusOr<v1::CompleteResponse>, Complete,
               (const v1::CompleteRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<v1::GetPaymentQrCodeResponse>, GetPaymentQrCode,
+              (const v1::GetPaymentQrCodeRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<v1::StartGooglePayPaymentResponse>, StartGooglePayPayment,
+              (const v1::StartGooglePayPaymentRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<v1::ValidateApplePaySessionResponse>, ValidateApplePaySession,
+              (const v1::ValidateApplePaySessionRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<v1::StartApplePayPaymentResponse>, StartApplePayPayment,
+              (const v1::StartApplePayPaymentRequest&, absl::Time), (override));
   MOCK_METHOD(absl::StatusOr<v1::ListPaymentEventsResponse>, ListPaymentEvents,
               (const v1::ListPaymentEventsRequest&, absl::Time), (override));
   MOCK_METHOD(std::unique_ptr<EventStream>, SubscribePaymentEvents,

@@ -75,6 +75,13 @@ class GrpcConnection final : public Connection {
                CancelAuthorizationResponse)
   BARION_UNARY(payments_, Refund, RefundRequest, RefundResponse)
   BARION_UNARY(payments_, Complete, CompleteRequest, CompleteResponse)
+  BARION_UNARY(payments_, GetPaymentQrCode, GetPaymentQrCodeRequest, GetPaymentQrCodeResponse)
+  BARION_UNARY(payments_, StartGooglePayPayment, StartGooglePayPaymentRequest,
+               StartGooglePayPaymentResponse)
+  BARION_UNARY(payments_, ValidateApplePaySession, ValidateApplePaySessionRequest,
+               ValidateApplePaySessionResponse)
+  BARION_UNARY(payments_, StartApplePayPayment, StartApplePayPaymentRequest,
+               StartApplePayPaymentResponse)
   BARION_UNARY(events_, ListPaymentEvents, ListPaymentEventsRequest, ListPaymentEventsResponse)
 
   std::unique_ptr<EventStream> SubscribePaymentEvents(
@@ -224,6 +231,14 @@ BARION_CALL(PaymentClient, CancelAuthorization, CancelAuthorizationRequest,
             CancelAuthorizationResponse, Safety::kMutation)
 BARION_CALL(PaymentClient, Refund, RefundRequest, RefundResponse, Safety::kMutation)
 BARION_CALL(PaymentClient, Complete, CompleteRequest, CompleteResponse, Safety::kMutation)
+BARION_CALL(PaymentClient, GetPaymentQrCode, GetPaymentQrCodeRequest, GetPaymentQrCodeResponse,
+            Safety::kRead)
+BARION_CALL(PaymentClient, StartGooglePayPayment, StartGooglePayPaymentRequest,
+            StartGooglePayPaymentResponse, Safety::kMutation)
+BARION_CALL(PaymentClient, ValidateApplePaySession, ValidateApplePaySessionRequest,
+            ValidateApplePaySessionResponse, Safety::kRead)
+BARION_CALL(PaymentClient, StartApplePayPayment, StartApplePayPaymentRequest,
+            StartApplePayPaymentResponse, Safety::kMutation)
 BARION_CALL(PaymentClient, ListPaymentEvents, ListPaymentEventsRequest, ListPaymentEventsResponse,
             Safety::kRead)
 

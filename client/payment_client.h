@@ -89,6 +89,14 @@ class Connection {
                                                     absl::Time deadline) = 0;
   virtual absl::StatusOr<v1::CompleteResponse> Complete(const v1::CompleteRequest&,
                                                         absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::GetPaymentQrCodeResponse> GetPaymentQrCode(
+      const v1::GetPaymentQrCodeRequest&, absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::StartGooglePayPaymentResponse> StartGooglePayPayment(
+      const v1::StartGooglePayPaymentRequest&, absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::ValidateApplePaySessionResponse> ValidateApplePaySession(
+      const v1::ValidateApplePaySessionRequest&, absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::StartApplePayPaymentResponse> StartApplePayPayment(
+      const v1::StartApplePayPaymentRequest&, absl::Time deadline) = 0;
   virtual absl::StatusOr<v1::ListPaymentEventsResponse> ListPaymentEvents(
       const v1::ListPaymentEventsRequest&, absl::Time deadline) = 0;
 
@@ -110,13 +118,15 @@ struct ClientOptions {
   std::function<void(absl::Duration)> sleep = [](absl::Duration d) { absl::SleepFor(d); };
 };
 
-// Retries: reads (GetPaymentState, ListPaymentEvents) on UNAVAILABLE, DEADLINE_EXCEEDED,
+// Retries: reads (GetPaymentState, ListPaymentEvents, GetPaymentQrCode, and
+// ValidateApplePaySession, which moves no money) on UNAVAILABLE, DEADLINE_EXCEEDED,
 // RESOURCE_EXHAUSTED and ABORTED, with exponential backoff and full jitter. StartPayment on
 // UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED too, with the same payment_request_id:
 // the gateway deduplicates it, so a retry returns the first answer instead of a second payment.
-// Other mutations (FinishReservation, Capture, CancelAuthorization, Refund, Complete) only when
-// the gateway reports outcome "not_sent": Barion does not deduplicate them, so a mutation whose
-// outcome is unknown is returned to the caller, who must check GetPaymentState first.
+// Other mutations (FinishReservation, Capture, CancelAuthorization, Refund, Complete, and the
+// Google Pay and Apple Pay starts, which charge at once and are not deduplicated) only when the
+// gateway reports outcome "not_sent": a mutation whose outcome is unknown is returned to the
+// caller, who must check GetPaymentState (or the event log) first.
 class PaymentClient {
  public:
   explicit PaymentClient(std::shared_ptr<Connection> connection, ClientOptions options = {});
@@ -131,6 +141,14 @@ class PaymentClient {
       const v1::CancelAuthorizationRequest& request);
   absl::StatusOr<v1::RefundResponse> Refund(const v1::RefundRequest& request);
   absl::StatusOr<v1::CompleteResponse> Complete(const v1::CompleteRequest& request);
+  absl::StatusOr<v1::GetPaymentQrCodeResponse> GetPaymentQrCode(
+      const v1::GetPaymentQrCodeRequest& request);
+  absl::StatusOr<v1::StartGooglePayPaymentResponse> StartGooglePayPayment(
+      const v1::StartGooglePayPaymentRequest& request);
+  absl::StatusOr<v1::ValidateApplePaySessionResponse> ValidateApplePaySession(
+      const v1::ValidateApplePaySessionRequest& request);
+  absl::StatusOr<v1::StartApplePayPaymentResponse> StartApplePayPayment(
+      const v1::StartApplePayPaymentRequest& request);
   absl::StatusOr<v1::ListPaymentEventsResponse> ListPaymentEvents(
       const v1::ListPaymentEventsRequest& request);
 

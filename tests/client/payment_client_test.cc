@@ -132,6 +132,43 @@ TEST(PaymentClientTest, StartPaymentIsRetriedOnTransportFailuresButNotWhenAborte
   EXPECT_EQ(sleeps.size(), 1u);
 }
 
+// Google Pay and Apple Pay starts charge at once and nobody deduplicates them: unlike StartPayment
+// they are sent again only when nothing was sent. The QR code and the Apple Pay session move no
+// money and are retried like reads.
+TEST(PaymentClientTest, WalletPayStartsAreMutationsAndQrAndSessionsAreReads) {
+  auto connection = std::make_shared<MockConnection>();
+  EXPECT_CALL(*connection, StartGooglePayPayment(_, _))
+      .Times(1)
+      .WillOnce(Return(absl::UnavailableError("connection reset")));
+  v1::StartApplePayPaymentResponse paid;
+  paid.set_status(v1::PAYMENT_STATUS_SUCCEEDED);
+  EXPECT_CALL(*connection, StartApplePayPayment(_, _))
+      .WillOnce(Return(GatewayStatus(absl::StatusCode::kUnavailable, "UPSTREAM_UNREACHABLE",
+                                     {{"outcome", "not_sent"}})))
+      .WillOnce(Return(paid));
+  v1::GetPaymentQrCodeResponse qr;
+  qr.set_image("\x89PNG");
+  EXPECT_CALL(*connection, GetPaymentQrCode(_, _))
+      .WillOnce(Return(absl::UnavailableError("down")))
+      .WillOnce(Return(qr));
+  v1::ValidateApplePaySessionResponse session;
+  session.set_merchant_session_json("{}");
+  EXPECT_CALL(*connection, ValidateApplePaySession(_, _))
+      .WillOnce(Return(absl::DeadlineExceededError("slow")))
+      .WillOnce(Return(session));
+  std::vector<absl::Duration> sleeps;
+  PaymentClient client(connection, Options(&sleeps));
+  EXPECT_EQ(client.StartGooglePayPayment({}).status().code(), absl::StatusCode::kUnavailable);
+  absl::StatusOr<v1::StartApplePayPaymentResponse> apple = client.StartApplePayPayment({});
+  ASSERT_TRUE(apple.ok()) << apple.status();
+  EXPECT_EQ(apple->status(), v1::PAYMENT_STATUS_SUCCEEDED);
+  absl::StatusOr<v1::GetPaymentQrCodeResponse> image = client.GetPaymentQrCode({});
+  ASSERT_TRUE(image.ok()) << image.status();
+  EXPECT_EQ(image->image(), "\x89PNG");
+  ASSERT_TRUE(client.ValidateApplePaySession({}).ok());
+  EXPECT_EQ(sleeps.size(), 3u);
+}
+
 TEST(PaymentClientTest, EachAttemptCarriesTheConfiguredDeadline) {
   auto connection = std::make_shared<MockConnection>();
   std::vector<absl::Time> deadlines;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # barionctl against the real gateway and sandbox binaries: a payment from start to a Succeeded
-# event, every wallet command, human and JSON output, errors with Barion's reason and the fields at
+# event, its QR code, Google Pay and Apple Pay, every wallet command, human and JSON output, errors with Barion's reason and the fields at
 # fault, the exit codes (0 ok, 1 local failure, 2 usage, 3 refused, 4 unavailable), and no key in
 # any output.
 set -euo pipefail
@@ -52,6 +52,49 @@ grep -q "reason: NotExistingPaymentId" "$work/err" || fail "reason not shown: $(
 grep -q "field transactions\[0\].total" "$work/err" || fail "field not shown: $(cat "$work/err")"
 [ "$(code "$ctl" --gateway 127.0.0.1:1 --timeout 2 state --payment "$payment")" = 4 ] \
   || fail "unreachable gateway must exit 4"
+# The QR code, saved as a file that appears only when complete.
+[ "$(code ctl qr --payment "$payment" --out "$work/qr.png")" = 0 ] || fail "qr: $(cat "$work/err")"
+[ "$(head -c 4 "$work/qr.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ] || fail "not a PNG"
+grep -Eq "^content type +image/png$" "$work/out" || fail "qr: $(cat "$work/out")"
+[ "$(code ctl qr --payment "$payment" --size small --out "$work/small.png")" = 0 ] || fail "qr small"
+[ "$(stat -c %s "$work/small.png")" -lt "$(stat -c %s "$work/qr.png")" ] || fail "small is not smaller"
+[ "$(code ctl qr --payment 0123456789abcdef0123456789abcdef --out "$work/none.png")" = 3 ] \
+  || fail "an unknown payment's QR must exit 3"
+! ls "$work"/none.png* 2>/dev/null || fail "a failed QR left a file"
+[ "$(code ctl qr --payment "$payment" --size huge --out "$work/x.png")" = 2 ] || fail "--size huge"
+
+# Google Pay and Apple Pay: charged at once.
+[ "$(code ctl google-pay --amount 2990 --email payer@example.com \
+      --token '{"signature":"MEUCIQ","protocolVersion":"ECv2"}')" = 0 ] \
+  || fail "google-pay: $(cat "$work/err")"
+grep -Eq "^status +PAYMENT_STATUS_SUCCEEDED$" "$work/out" || fail "google-pay: $(cat "$work/out")"
+[ "$(code ctl google-pay --amount 2990 --email payer@example.com --token decline-me)" = 0 ] \
+  || fail "declined google-pay: $(cat "$work/err")"
+grep -Eq "^status +PAYMENT_STATUS_FAILED$" "$work/out" || fail "declined: $(cat "$work/out")"
+[ "$(code ctl google-pay --amount 29.90 --email nobody --token t)" = 3 ] || fail "bad google-pay"
+grep -q "field payment.transactions\[0\].total:" "$work/err" && grep -q "field payer_email_address:" \
+  "$work/err" || fail "fields not named: $(cat "$work/err")"
+[ "$(code ctl google-pay --amount 1)" = 2 ] || fail "google-pay without a token must exit 2"
+[ "$(code ctl apple-pay-session --validation-url \
+      https://apple-pay-gateway.apple.com/paymentservices/startSession \
+      --shop-url https://shop.example/checkout)" = 0 ] || fail "apple-pay-session: $(cat "$work/err")"
+grep -q '"merchantSessionIdentifier"' "$work/out" || fail "session: $(cat "$work/out")"
+cat >"$work/apple.json" <<'JSON'
+{"payment": {"paymentType": "PAYMENT_TYPE_IMMEDIATE", "paymentRequestId": "ctl-apple-1",
+  "currency": "CURRENCY_HUF", "transactions": [{"posTransactionId": "ctl-apple-1-1", "total": "4100",
+  "items": [{"name": "Tea", "description": "Tea", "quantity": "1", "unit": "box",
+             "unitPrice": "4100", "itemTotal": "4100"}]}]},
+ "token": {"transactionIdentifier": "8D3C3A0C24E1F3", "paymentData": {"data": "bmV0d29ya0RhdGE=",
+  "signature": "MIAGCSqGSIb3DQEHAqCAMIACAQE", "version": "EC_v1", "header": {
+  "ephemeralPublicKey": "MFkwEwYHKoZIzj0CAQ", "publicKeyHash": "LbsUwAT6w1JV9tFXocU813TCHks",
+  "transactionId": "8d3c3a0c24e1f3"}}}}
+JSON
+[ "$(code ctl --output json apple-pay --json "$work/apple.json")" = 0 ] \
+  || fail "apple-pay: $(cat "$work/err")"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["status"] == "PAYMENT_STATUS_SUCCEEDED"' \
+  "$work/out" || fail "apple-pay: $(cat "$work/out")"
+[ "$(code ctl apple-pay)" = 2 ] || fail "apple-pay without --json must exit 2"
+
 # Wallet commands, against the embedded configuration's demo wallet.
 ctl wallet --help | grep -q "bank-transfer" || fail "no wallet help"
 for c in accounts send-email bank-transfer statement history history-item pos-create pos-get; do
