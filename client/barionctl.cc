@@ -585,15 +585,24 @@ class Cli {
     return Print(*res, Row("status", v1::PaymentStatus_Name(res->status())));
   }
 
+  // A request that names only a payment: from --json, or --payment and --shop.
+  template <typename Request>
+  bool PaymentIdFields(Request* r, int* code) {
+    if (!FromJson(r, code)) return false;
+    if (!Flag("json").empty()) return true;
+    r->set_shop(Flag("shop"));
+    r->set_payment_id(Flag("payment"));
+    if (r->payment_id().empty()) {
+      *code = Usage("--payment is required");
+      return false;
+    }
+    return true;
+  }
+
   int Cancel() {
     v1::CancelAuthorizationRequest r;
     int code = kOk;
-    if (!FromJson(&r, &code)) return code;
-    if (Flag("json").empty()) {
-      r.set_shop(Flag("shop"));
-      r.set_payment_id(Flag("payment"));
-      if (r.payment_id().empty()) return Usage("--payment is required");
-    }
+    if (!PaymentIdFields(&r, &code)) return code;
     auto res = client_->CancelAuthorization(r);
     if (!res.ok()) return Fail(res.status());
     return Print(*res, Row("status", v1::PaymentStatus_Name(res->status())));
@@ -627,12 +636,7 @@ class Cli {
   int Complete() {
     v1::CompleteRequest r;
     int code = kOk;
-    if (!FromJson(&r, &code)) return code;
-    if (Flag("json").empty()) {
-      r.set_shop(Flag("shop"));
-      r.set_payment_id(Flag("payment"));
-      if (r.payment_id().empty()) return Usage("--payment is required");
-    }
+    if (!PaymentIdFields(&r, &code)) return code;
     auto res = client_->Complete(r);
     if (!res.ok()) return Fail(res.status());
     return Print(*res, Row("status", v1::PaymentStatus_Name(res->payment_status())) +

@@ -52,6 +52,40 @@ grep -q "reason: NotExistingPaymentId" "$work/err" || fail "reason not shown: $(
 grep -q "field transactions\[0\].total" "$work/err" || fail "field not shown: $(cat "$work/err")"
 [ "$(code "$ctl" --gateway 127.0.0.1:1 --timeout 2 state --payment "$payment")" = 4 ] \
   || fail "unreachable gateway must exit 4"
+# The other payment commands: refund, reservation finish, delayed capture and cancel, complete.
+# (No `state` right after these: Barion, and the sandbox, serve 2 state reads per payment in 5 s,
+# and the gateway's reconciler reads after every callback.)
+tx_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["transactions"][0]["transactionId"])' "$1"; }
+pay() { curl -fsS -X POST -d '{}' "$http/_sandbox/payments/$1/pay" >/dev/null; }
+[ "$(code ctl refund --payment "$payment" --transaction "$(tx_of "$work/start.json")" \
+      --amount 500 --refund-id ctl-r1)" = 0 ] || fail "refund: $(cat "$work/err")"
+grep -Eq "^refunded +[0-9a-f]+ +500(\.00)? +Succeeded$" "$work/out" || fail "refund: $(cat "$work/out")"
+[ "$(code ctl refund --payment "$payment" --transaction "$(tx_of "$work/start.json")" \
+      --amount 5000)" = 3 ] || fail "an over-refund must exit 3: $(cat "$work/err")"
+ctl --output json start --amount 3000 --type reservation --request-id ctl-res >"$work/res.json"
+reserved=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["paymentId"])' "$work/res.json")
+pay "$reserved"
+[ "$(code ctl finish --payment "$reserved" --transaction "$(tx_of "$work/res.json")" --amount 2500)" = 0 ] \
+  || fail "finish: $(cat "$work/err")"
+grep -Eq "^status +PAYMENT_STATUS_SUCCEEDED$" "$work/out" || fail "finish: $(cat "$work/out")"
+[ "$(code ctl finish --payment "$reserved" --transaction "$(tx_of "$work/res.json")" --amount 2500)" = 3 ] \
+  || fail "a second finish must exit 3"
+grep -q "reason: PaymentStatusNotValid" "$work/err" || fail "reason: $(cat "$work/err")"
+for id in ctl-dc1 ctl-dc2; do
+  ctl --output json start --amount 4000 --type delayed-capture --request-id "$id" >"$work/$id.json"
+  pay "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["paymentId"])' "$work/$id.json")"
+done
+dc1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["paymentId"])' "$work/ctl-dc1.json")
+dc2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["paymentId"])' "$work/ctl-dc2.json")
+[ "$(code ctl capture --payment "$dc1" --transaction "$(tx_of "$work/ctl-dc1.json")" --amount 3500)" = 0 ] \
+  || fail "capture: $(cat "$work/err")"
+grep -Eq "^status +PAYMENT_STATUS_SUCCEEDED$" "$work/out" || fail "capture: $(cat "$work/out")"
+[ "$(code ctl cancel --payment "$dc2")" = 0 ] || fail "cancel: $(cat "$work/err")"
+grep -Eq "^status +PAYMENT_STATUS_CANCELED$" "$work/out" || fail "cancel: $(cat "$work/out")"
+[ "$(code ctl cancel)" = 2 ] || fail "cancel without --payment must exit 2"
+[ "$(code ctl complete --payment "$dc1")" = 3 ] || fail "completing a card payment must exit 3"
+[ "$(code ctl complete)" = 2 ] || fail "complete without --payment must exit 2"
+
 # The QR code, saved as a file that appears only when complete.
 [ "$(code ctl qr --payment "$payment" --out "$work/qr.png")" = 0 ] || fail "qr: $(cat "$work/err")"
 [ "$(head -c 4 "$work/qr.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ] || fail "not a PNG"
