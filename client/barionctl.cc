@@ -8,6 +8,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <random>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -67,7 +68,9 @@ const std::map<std::string, std::string>& CommandHelp() {
       {"start",
        "barionctl start --amount AMOUNT [--currency HUF|EUR|USD|CZK] [--request-id ID]\n"
        "    [--type immediate|reservation|delayed-capture] [--shop S] [--json FILE|-]\n"
-       "Starts a payment with one transaction and one item; prints its id and gateway URL.\n"},
+       "Starts a payment with one transaction and one item; prints its id and gateway URL.\n"
+       "Without --request-id a fresh id is made; run again with the same --request-id after\n"
+       "an error, and the gateway answers with the first start instead of a second payment.\n"},
       {"state", "barionctl state --payment ID [--shop S]\nPrints the payment's state.\n"},
       {"finish",
        "barionctl finish --payment ID --transaction TID --amount AMOUNT [--shop S] "
@@ -161,6 +164,14 @@ const std::string* HelpFor(const std::string& command) {
   if (it == CommandHelp().end() && command.rfind("wallet ", 0) == 0)
     it = CommandHelp().find("wallet");
   return it == CommandHelp().end() ? nullptr : &it->second;
+}
+
+// "PREFIX-<unix ms>-<8 random hex digits>": a default id that two people starting payments in the
+// same millisecond do not share (the gateway would answer the second with the first's payment).
+std::string UniqueId(const std::string& prefix) {
+  std::random_device random;
+  return absl::StrFormat("%s-%d-%08x", prefix, absl::ToUnixMillis(absl::Now()),
+                         static_cast<uint32_t>(random()));
 }
 
 struct Args {
@@ -422,8 +433,7 @@ class Cli {
     }
     r->set_shop(Flag("shop"));
     r->set_currency(currency);
-    const std::string id =
-        Flag("request-id", absl::StrCat("barionctl-", absl::ToUnixMillis(absl::Now())));
+    const std::string id = Flag("request-id", UniqueId("barionctl"));
     r->set_payment_request_id(id);
     v1::PaymentTransaction* t = r->add_transactions();
     t->set_pos_transaction_id(id + "-1");
@@ -620,8 +630,7 @@ class Cli {
       }
       auto* t = r.add_transactions_to_refund();
       t->set_transaction_id(Flag("transaction"));
-      t->set_pos_transaction_id(
-          Flag("refund-id", absl::StrCat("refund-", absl::ToUnixMillis(absl::Now()))));
+      t->set_pos_transaction_id(Flag("refund-id", UniqueId("refund")));
       t->set_amount_to_refund(Flag("amount"));
     }
     auto res = client_->Refund(r);

@@ -52,6 +52,16 @@ grep -q "reason: NotExistingPaymentId" "$work/err" || fail "reason not shown: $(
 grep -q "field transactions\[0\].total" "$work/err" || fail "field not shown: $(cat "$work/err")"
 [ "$(code "$ctl" --gateway 127.0.0.1:1 --timeout 2 state --payment "$payment")" = 4 ] \
   || fail "unreachable gateway must exit 4"
+# Without --request-id, two starts at once are two payments (the default id has a random part).
+ctl --output json start --amount 100 >"$work/a.json" & ctl --output json start --amount 100 >"$work/b.json"
+wait $!
+python3 -c '
+import json, re, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+assert a["paymentId"] != b["paymentId"], (a, b)
+assert re.fullmatch(r"barionctl-[0-9]+-[0-9a-f]{8}", a["paymentRequestId"]), a' "$work/a.json" "$work/b.json" \
+  || fail "default request ids"
+
 # The other payment commands: refund, reservation finish, delayed capture and cancel, complete.
 # (No `state` right after these: Barion, and the sandbox, serve 2 state reads per payment in 5 s,
 # and the gateway's reconciler reads after every callback.)
