@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "client/payment_client.h"
 #include "google/protobuf/struct.pb.h"
@@ -259,7 +260,7 @@ class OutputFile {
     }
     return absl::OkStatus();
   }
-  // Drops what was written (nothing after Commit()).
+  // Drops what was written (nothing after Commit()); also on destruction.
   void Abandon() {
     if (file_ == nullptr || to_stdout()) return;
     std::fclose(std::exchange(file_, nullptr));
@@ -538,10 +539,7 @@ class Cli {
     auto res = client_->GetPaymentQrCode(r);
     absl::Status written = res.ok() ? out.Write(res->image()) : res.status();
     if (written.ok()) written = out.Commit();
-    if (!written.ok()) {
-      out.Abandon();
-      return Fail(written);
-    }
+    if (!written.ok()) return Fail(written);  // ~OutputFile drops the partial file
     return Wrote(out, res->content_type());
   }
 
@@ -709,6 +707,10 @@ class Cli {
                               currency) &&
            *currency != v1::CURRENCY_UNSPECIFIED;
   }
+  // "HUF" for CURRENCY_HUF.
+  static std::string CurrencyCode(v1::Currency currency) {
+    return std::string(absl::StripPrefix(v1::Currency_Name(currency), "CURRENCY_"));
+  }
   // "1500.00 EUR": an exact decimal with its currency.
   static std::string Money(const std::string& amount, const std::string& currency) {
     return absl::StrCat(amount.empty() ? "0" : amount, " ", currency);
@@ -767,7 +769,7 @@ class Cli {
     }
     auto res = wallets_->SendMoneyByEmail(r);
     if (!res.ok()) return Fail(res.status());
-    return Print(*res, Row("sent", Money(r.amount(), v1::Currency_Name(r.currency()).substr(9))) +
+    return Print(*res, Row("sent", Money(r.amount(), CurrencyCode(r.currency()))) +
                            Row("to", r.target_email()) +
                            Row("successful", res->transfer_successful() ? "yes" : "no"));
   }
@@ -825,10 +827,7 @@ class Cli {
     absl::StatusOr<std::string> type =
         wallets_->DownloadStatement(r, [&](absl::string_view data) { return file.Write(data); });
     absl::Status written = type.ok() ? file.Commit() : type.status();
-    if (!written.ok()) {
-      file.Abandon();
-      return Fail(written);
-    }
+    if (!written.ok()) return Fail(written);  // ~OutputFile drops the partial file
     return Wrote(file, *type);
   }
 
