@@ -69,16 +69,26 @@ absl::Status ValidateListenAddress(const std::string& address, const std::string
   int port;
   if (colon == std::string::npos || colon == 0 ||
       !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    // The value is not echoed: a secret pasted here must not reach a log.
     return absl::InvalidArgumentError(
-        absl::StrCat(setting, ": \"", address, "\" is not host:port (port 0 picks a free one)"));
+        absl::StrCat(setting, ": is not host:port (port 0 picks a free one)"));
   }
   return absl::OkStatus();
 }
 
 namespace {
 
+// Whether `name` can be an environment variable's name: [A-Za-z_][A-Za-z0-9_]*, at most 128.
+bool ValidEnvName(const std::string& name) {
+  if (name.empty() || name.size() > 128 || absl::ascii_isdigit(name[0])) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return absl::ascii_isalnum(c) || c == '_'; });
+}
+
 // A secret from the environment variable `env_name` or the file `file` (exactly one of them),
-// for the setting `{where}.{what}_env` / `_file`. Errors name the setting, never the secret.
+// for the setting `{where}.{what}_env` / `_file`. Errors name the setting and say why, but never
+// print the variable's name or the file's path: an operator may have pasted the secret itself
+// there.
 absl::StatusOr<std::string> ReadSecret(const std::string& source, const std::string& where,
                                        const std::string& what, const std::string& env_name,
                                        const std::string& file, const std::string& base_dir,
@@ -87,25 +97,30 @@ absl::StatusOr<std::string> ReadSecret(const std::string& source, const std::str
     return Bad(source, where, absl::StrCat("set ", what, "_env or ", what, "_file, not both"));
   }
   if (!env_name.empty()) {
+    const std::string setting = absl::StrCat(where, ".", what, "_env");
+    if (!ValidEnvName(env_name)) {
+      return Bad(source, setting,
+                 "is not an environment variable name (letters, digits and _, not starting "
+                 "with a digit): name the variable that holds the secret, not the secret");
+    }
     std::optional<std::string> key = env(env_name);
     if (!key || key->empty()) {
-      return Bad(source, absl::StrCat(where, ".", what, "_env"),
-                 absl::StrCat("environment variable ", env_name, " is not set"));
+      return Bad(source, setting, "the environment variable it names is not set");
     }
     return *key;
   }
   if (!file.empty()) {
-    const std::string path = Resolve(base_dir, file);
-    std::ifstream in(path);
-    if (!in)
-      return Bad(source, absl::StrCat(where, ".", what, "_file"),
-                 absl::StrCat("cannot read ", path));
+    const std::string setting = absl::StrCat(where, ".", what, "_file");
+    std::ifstream in(Resolve(base_dir, file));
+    if (!in) {
+      return Bad(source, setting,
+                 "the file it names cannot be read (name the file that holds the secret, not "
+                 "the secret)");
+    }
     std::stringstream content;
     content << in.rdbuf();
     std::string key(absl::StripAsciiWhitespace(content.str()));
-    if (key.empty()) {
-      return Bad(source, absl::StrCat(where, ".", what, "_file"), absl::StrCat(path, " is empty"));
-    }
+    if (key.empty()) return Bad(source, setting, "the file it names is empty");
     return key;
   }
   return Bad(source, where, absl::StrCat(what, "_env or ", what, "_file is required"));

@@ -62,7 +62,7 @@ TEST(ParseConfigTest, ReadsWalletsAndNamesTheBadOnes) {
   ExpectRejected(shop + "wallets { name: \"Treasury\" api_key_env: \"KEY\" }", "wallets[0].name");
   ExpectRejected(shop + "wallets { name: \"t\" }", "api_key_env or api_key_file is required");
   ExpectRejected(shop + "wallets { name: \"t\" api_key_env: \"NOPE\" }",
-                 "wallets[0] (t).api_key_env: environment variable NOPE is not set");
+                 "wallets[0] (t).api_key_env: the environment variable it names is not set");
   ExpectRejected(shop +
                      "wallets { name: \"t\" api_key_env: \"KEY\" } "
                      "wallets { name: \"t\" api_key_env: \"KEY\" }",
@@ -115,7 +115,7 @@ TEST(ParseConfigTest, NamesTheBadSetting) {
   ExpectRejected("shops { name: \"Web Shop\" pos_key_env: \"KEY\" payee: \"a@b.c\" }",
                  "shops[0].name");
   ExpectRejected("shops { name: \"web\" pos_key_env: \"MISSING\" payee: \"a@b.c\" }",
-                 "environment variable MISSING is not set");
+                 "shops[0] (web).pos_key_env: the environment variable it names is not set");
   ExpectRejected("shops { name: \"web\" payee: \"a@b.c\" }", "pos_key_env or pos_key_file");
   ExpectRejected("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"nobody\" }", ".payee");
   ExpectRejected(
@@ -164,6 +164,42 @@ TEST(ParseConfigTest, DescribesButNeverEchoesAMalformedKey) {
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("must be a GUID"), absl::string_view::npos);
   EXPECT_EQ(c.status().message().find("secret"), absl::string_view::npos);
+}
+
+// An operator who pastes the secret itself where its variable's name or file's path belongs
+// must not see it printed back: not for an unset variable, a name that is no variable name, an
+// unreadable file, or an address.
+TEST(ParseConfigTest, NeverEchoesASecretPastedIntoTheWrongSetting) {
+  const std::string guid = "fc12c36f-3c1d-4b1e-9d7a-5f0e8b2a6c44";
+  const std::string hex = "fc12c36f3c1d4b1e9d7a5f0e8b2a6c44";  // a valid variable name, too
+  const std::string shop = "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } ";
+  struct Case {
+    std::string text;
+    std::string secret;
+    std::string setting;
+  };
+  const Case cases[] = {
+      {"shops { name: \"web\" pos_key_env: \"" + guid + "\" payee: \"a@b.c\" }", guid,
+       "shops[0] (web).pos_key_env: is not an environment variable name"},
+      {"shops { name: \"web\" pos_key_env: \"" + hex + "\" payee: \"a@b.c\" }", hex,
+       "shops[0] (web).pos_key_env: the environment variable it names is not set"},
+      {"shops { name: \"web\" pos_key_file: \"" + guid + "\" payee: \"a@b.c\" }", guid,
+       "shops[0] (web).pos_key_file: the file it names cannot be read"},
+      {shop + "wallets { name: \"t\" api_key_env: \"" + hex + "\" }", hex,
+       "wallets[0] (t).api_key_env: the environment variable it names is not set"},
+      {shop + "wallets { name: \"t\" api_key_file: \"" + hex + "\" }", hex,
+       "wallets[0] (t).api_key_file: the file it names cannot be read"},
+      {shop + "listen { grpc_address: \"" + guid + "\" }", guid, "listen.grpc_address"},
+      {shop + "listen { callback_address: \"" + hex + "\" }", hex, "listen.callback_address"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<Config> parsed = ParseConfig(c.text, "f", ".", Env({{"KEY", kKey}}));
+    ASSERT_FALSE(parsed.ok()) << c.setting;
+    EXPECT_NE(parsed.status().message().find(c.setting), absl::string_view::npos)
+        << parsed.status().message();
+    EXPECT_EQ(parsed.status().message().find(c.secret.substr(0, 8)), absl::string_view::npos)
+        << "secret echoed: " << c.setting;
+  }
 }
 
 TEST(ParseConfigTest, EmbeddedDefaultsAndExampleFileParse) {
