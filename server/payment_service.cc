@@ -114,7 +114,9 @@ grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
     const std::string& request_id = effective.payment_request_id();
     if (ledger_ != nullptr) {
       absl::StatusOr<StartLedger::ClaimResult> claim =
-          ledger_->ClaimStart((*shop)->name, request_id, Deterministic(effective));
+          // What the caller sent, not `effective`: a retry after the shop's defaults or the
+          // callback URL changed is still the same request.
+          ledger_->ClaimStart((*shop)->name, request_id, Deterministic(*request));
       if (!claim.ok()) return claim.status();
       switch (claim->claim) {
         case StartLedger::Claim::kDone:

@@ -309,5 +309,25 @@ TEST_F(StartDedupeTest, BarionsRefusalFreesTheIdForACorrectedRetry) {
   EXPECT_EQ(transport_.requests().size(), 2u);
 }
 
+// The ledger compares what the caller sent, not the request after the shop's defaults: a retry
+// after the operator changed a default (or a restart moved the callback listener) is the same
+// request and gets the first answer.
+TEST_F(StartDedupeTest, ARetryAfterAConfigurationChangeGetsTheFirstAnswer) {
+  transport_.Answer(200, kStarted);
+  v1::StartPaymentResponse first, second;
+  ASSERT_TRUE(Start(Request(), &first).ok());
+  PaymentServiceImpl changed({ShopConfig{"web", "0123456789abcdef0123456789abcdef",
+                                         "other-shop@example.com", "https://new.example/return",
+                                         "", "en-US"}},
+                             &transport_, absl::Seconds(30), "https://new.example/barion");
+  changed.set_start_ledger(ledger_.get());
+  grpc::ServerContext context;
+  const v1::StartPaymentRequest retry = Request();
+  grpc::Status s = changed.StartPayment(&context, &retry, &second);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(second.payment_id(), first.payment_id());
+  EXPECT_EQ(transport_.requests().size(), 1u) << "Barion saw the start twice";
+}
+
 }  // namespace
 }  // namespace barion_gateway::server
