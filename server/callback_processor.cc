@@ -170,7 +170,9 @@ bool CallbackProcessor::Record(const std::pair<std::string, std::string>& key,
       LogError(absl::StrCat("event store: ", recorded.status().message()));
     }
   } else if (IsUnknownPayment(state.status())) {
-    LogWarning(absl::StrCat("callback for unknown payment dropped: shop=", shop,
+    // Forged callbacks make these at will: limited.
+    LogLimited("WARN", "callback for unknown payment",
+               absl::StrCat("callback for unknown payment dropped: shop=", shop,
                             " payment_id=", payment_id, ": ", state.status().message()));
     done = true;
   } else {

@@ -8,6 +8,7 @@
 #include "absl/types/optional.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "server/safe_text.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -115,15 +116,17 @@ absl::StatusCode CodeForBarionErrorCode(absl::string_view error_code) {
 absl::Status BarionErrorStatus(const std::vector<BarionError>& errors, int http_status,
                                absl::string_view payment_id) {
   google::rpc::Status details;
-  for (const BarionError& e : errors) {
+  // Barion's texts are bounded too: the whole error must fit gRPC's metadata limit.
+  for (size_t i = 0; i < errors.size() && i < kMaxBarionErrorsReported; ++i) {
+    const BarionError& e = errors[i];
     google::rpc::ErrorInfo info;
-    info.set_reason(e.error_code.empty() ? "Unspecified" : e.error_code);
+    info.set_reason(e.error_code.empty() ? "Unspecified" : SafeText(e.error_code, 64));
     info.set_domain(std::string(kBarionDomain));
     auto& md = *info.mutable_metadata();
-    if (!e.title.empty()) md["title"] = e.title;
-    if (!e.description.empty()) md["description"] = e.description;
-    if (!e.endpoint.empty()) md["endpoint"] = SafeEndpoint(e.endpoint);
-    if (!e.happened_at.empty()) md["happened_at"] = e.happened_at;
+    if (!e.title.empty()) md["title"] = SafeText(e.title, kMaxBarionText);
+    if (!e.description.empty()) md["description"] = SafeText(e.description, kMaxBarionText);
+    if (!e.endpoint.empty()) md["endpoint"] = SafeText(SafeEndpoint(e.endpoint), kMaxBarionText);
+    if (!e.happened_at.empty()) md["happened_at"] = SafeText(e.happened_at, 64);
     md["http_status"] = absl::StrCat(http_status);
     const std::string& pid = e.payment_id.empty() ? std::string(payment_id) : e.payment_id;
     if (!pid.empty()) md["payment_id"] = pid;
@@ -132,10 +135,10 @@ absl::Status BarionErrorStatus(const std::vector<BarionError>& errors, int http_
   const BarionError& first = errors.front();
   absl::StatusCode code = http_status >= 500 ? absl::StatusCode::kUnavailable
                                              : CodeForBarionErrorCode(first.error_code);
-  std::string message = absl::StrCat("Barion error ", first.error_code);
-  if (!first.title.empty()) absl::StrAppend(&message, ": ", first.title);
+  std::string message = absl::StrCat("Barion error ", SafeText(first.error_code, 64));
+  if (!first.title.empty()) absl::StrAppend(&message, ": ", SafeText(first.title, kMaxBarionText));
   if (!first.description.empty() && first.description != first.title) {
-    absl::StrAppend(&message, " (", first.description, ")");
+    absl::StrAppend(&message, " (", SafeText(first.description, kMaxBarionText), ")");
   }
   if (errors.size() > 1) absl::StrAppend(&message, " and ", errors.size() - 1, " more");
   return WithDetails(code, message, std::move(details));
@@ -215,19 +218,30 @@ absl::Status GatewayErrorStatus(absl::StatusCode code, absl::string_view reason,
   return WithDetails(code, message, std::move(details));
 }
 
-absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations) {
+absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations,
+                                   size_t more) {
   google::rpc::BadRequest bad;
+  size_t bytes = 0;
+  size_t listed = 0;
   for (const FieldViolation& v : violations) {
+    std::string field = SafeText(v.field, kMaxViolationFieldBytes);
+    std::string description = SafeText(v.description, kMaxViolationDescriptionBytes);
+    bytes += field.size() + description.size() + 8;  // with the encoding's overhead
+    if (listed > 0 && bytes > kMaxBadRequestBytes) break;
     auto* fv = bad.add_field_violations();
-    fv->set_field(v.field);
-    fv->set_description(v.description);
+    fv->set_field(std::move(field));
+    fv->set_description(std::move(description));
+    ++listed;
   }
+  const size_t unlisted = violations.size() - listed + more;
   google::rpc::Status details;
   details.add_details()->PackFrom(bad);
-  std::string message =
-      absl::StrCat("invalid ", violations.front().field, ": ", violations.front().description);
-  if (violations.size() > 1) {
-    absl::StrAppend(&message, " (and ", violations.size() - 1, " more invalid fields)");
+  std::string message = absl::StrCat("invalid ", bad.field_violations(0).field(), ": ",
+                                     bad.field_violations(0).description());
+  if (listed > 1) absl::StrAppend(&message, " (and ", listed - 1, " more invalid fields)");
+  if (unlisted > 0) {
+    absl::StrAppend(&message, "; ", unlisted, more > 0 ? " or more" : "",
+                    " further violations not listed");
   }
   return WithDetails(absl::StatusCode::kInvalidArgument, message, std::move(details));
 }
@@ -276,9 +290,16 @@ std::string FirstErrorMetadata(const absl::Status& status, absl::string_view key
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   google::rpc::Status details = Details(status).value_or(google::rpc::Status());
+  // The last guard of the size budget: the message and details travel as trailers, which a
+  // client refuses past its metadata limit (8 KiB by default), losing the real error.
+  const std::string message = SafeText(status.message(), kMaxErrorMessageBytes);
+  while (details.details_size() > 1 && details.ByteSizeLong() > kMaxErrorDetailsBytes) {
+    details.mutable_details()->RemoveLast();
+  }
+  if (details.ByteSizeLong() > kMaxErrorDetailsBytes) details.clear_details();
   details.set_code(static_cast<int>(status.code()));
-  details.set_message(std::string(status.message()));
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
+  details.set_message(message);
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message,
                       details.SerializeAsString());
 }
 

@@ -83,9 +83,23 @@ struct FieldViolation {
   std::string description;  // "must have at most 2 decimals in this currency"
 };
 
-// INVALID_ARGUMENT with a google.rpc.BadRequest holding `violations` (precondition: non-empty).
-// The message names the first field.
-absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations);
+// Size budget of an error (docs/ERRORS.md): message and details travel as gRPC trailers (the
+// details base64-encoded), which clients refuse beyond 8 KiB by default. Every error the gateway
+// sends stays far below: values are cut (SafeText), violations and Barion errors are bounded.
+inline constexpr size_t kMaxErrorMessageBytes = 1024;
+inline constexpr size_t kMaxErrorDetailsBytes = 3072;
+inline constexpr size_t kMaxBadRequestBytes = 2048;
+inline constexpr size_t kMaxViolationFieldBytes = 128;
+inline constexpr size_t kMaxViolationDescriptionBytes = 256;
+inline constexpr size_t kMaxBarionText = 256;
+inline constexpr size_t kMaxBarionErrorsReported = 8;
+
+// INVALID_ARGUMENT with a google.rpc.BadRequest holding `violations` (precondition: non-empty),
+// as many as kMaxBadRequestBytes allows, in order; field and description escaped and cut.
+// `more` counts violations the caller found but did not collect. The message names the first
+// field and how many violations are not listed.
+absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations,
+                                   size_t more = 0);
 
 // The ErrorInfo reasons and BadRequest fields carried by `status` (for tests and logging).
 std::vector<std::string> ErrorReasons(const absl::Status& status);

@@ -10,6 +10,7 @@
 #include "server/errors.h"
 #include "server/log.h"
 #include "server/rpc_support.h"
+#include "server/safe_text.h"
 #include "server/validation.h"
 
 namespace barion_gateway::server {
@@ -67,7 +68,7 @@ absl::StatusOr<const ShopConfig*> PaymentServiceImpl::ResolveShop(const std::str
     if (shop.name == name) return &shop;
   }
   return InvalidArgumentStatus(
-      {{"shop", absl::StrCat("no shop named \"", name, "\" is configured in the gateway")}});
+      {{"shop", absl::StrCat("no shop named \"", SafeText(name, 64), "\" is configured in the gateway")}});
 }
 
 absl::Time PaymentServiceImpl::DeadlineOf(const grpc::ServerContext* context) const {
@@ -78,8 +79,8 @@ grpc::Status PaymentServiceImpl::Finish(const char* rpc, const std::string& shop
                                         const std::string& payment_id, absl::Time start,
                                         const absl::Status& status) const {
   return FinishRpc(rpc,
-                   absl::StrCat("shop=", shop.empty() ? "-" : shop,
-                                " payment_id=", payment_id.empty() ? "-" : payment_id),
+                   absl::StrCat("shop=", shop.empty() ? "-" : SafeText(shop, 64),
+                                " payment_id=", payment_id.empty() ? "-" : SafeText(payment_id, 64)),
                    start, status);
 }
 
@@ -111,6 +112,7 @@ grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
     v1::StartPaymentRequest effective = *request;
     ApplyShopDefaults(**shop, callback_base_url_, &effective);
     if (absl::Status s = ValidateStartPayment(effective); !s.ok()) return s;
+    if (absl::Status s = CallStillWanted(*context); !s.ok()) return s;
     const std::string& request_id = effective.payment_request_id();
     if (ledger_ != nullptr) {
       absl::StatusOr<StartLedger::ClaimResult> claim =
@@ -182,6 +184,7 @@ absl::Status PaymentServiceImpl::RunTokenStart(
   Request effective = request;
   ApplyShopDefaults(**shop, callback_base_url_, effective.mutable_payment());
   if (absl::Status s = validate(effective); !s.ok()) return s;
+  if (absl::Status s = CallStillWanted(context); !s.ok()) return s;
   absl::StatusOr<ParsedAnswer> answer =
       api_.Post(path, (*shop)->pos_key, encode(effective), DeadlineOf(&context));
   if (!answer.ok()) return answer.status();

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "server/errors.h"
 #include "server/log.h"
+#include "server/safe_text.h"
 
 namespace barion_gateway::server {
 
@@ -20,6 +21,20 @@ absl::Time RpcDeadline(const grpc::ServerContext& context, absl::Duration defaul
   return std::min(absl::FromChrono(deadline), absl::Now() + absl::Minutes(10));
 }
 
+absl::Status CallStillWanted(const grpc::ServerContext& context) {
+  if (context.IsCancelled()) {
+    return GatewayErrorStatus(absl::StatusCode::kCancelled, "CALL_CANCELLED",
+                              "the call was cancelled before Barion was called",
+                              {{"outcome", "not_sent"}});
+  }
+  if (absl::FromChrono(context.deadline()) <= absl::Now()) {
+    return GatewayErrorStatus(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",
+                              "the call's deadline passed before Barion was called",
+                              {{"outcome", "not_sent"}});
+  }
+  return absl::OkStatus();
+}
+
 grpc::Status FinishRpc(absl::string_view rpc, absl::string_view subject, absl::Time start,
                        const absl::Status& status) {
   if (CallLogging() || !status.ok()) {
@@ -27,13 +42,17 @@ grpc::Status FinishRpc(absl::string_view rpc, absl::string_view subject, absl::T
                                        absl::StatusCodeToString(status.code()),
                                        absl::ToDoubleMilliseconds(absl::Now() - start));
     const std::vector<std::string> reasons = ErrorReasons(status);
-    if (!reasons.empty()) absl::StrAppend(&line, " reason=", reasons.front());
-    if (status.ok() || status.code() == absl::StatusCode::kInvalidArgument ||
-        status.code() == absl::StatusCode::kNotFound ||
-        status.code() == absl::StatusCode::kFailedPrecondition) {
+    if (!reasons.empty()) absl::StrAppend(&line, " reason=", SafeText(reasons.front(), 64));
+    const bool info = status.ok() || status.code() == absl::StatusCode::kInvalidArgument ||
+                      status.code() == absl::StatusCode::kNotFound ||
+                      status.code() == absl::StatusCode::kFailedPrecondition;
+    if (status.ok()) {
       LogInfo(line);
     } else {
-      LogWarning(line);
+      // Refused calls are a client's to cause at will: limited per RPC and code.
+      LogLimited(info ? "INFO" : "WARN",
+                 absl::StrCat("rpc=", rpc, " code=", absl::StatusCodeToString(status.code())),
+                 line);
     }
   }
   return ToGrpcStatus(status);

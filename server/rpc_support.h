@@ -14,6 +14,11 @@ namespace barion_gateway::server {
 // The call's gRPC deadline, or now + `default_timeout` without one; at most 10 minutes away.
 absl::Time RpcDeadline(const grpc::ServerContext& context, absl::Duration default_timeout);
 
+// OK while the caller still wants the answer; CANCELLED when it cancelled, DEADLINE_EXCEEDED
+// when its deadline passed (both with outcome "not_sent": checked before Barion is called, so
+// work a caller gave up on never becomes a Barion call).
+absl::Status CallStillWanted(const grpc::ServerContext& context);
+
 // Logs one line for the call (always for failures, for successes when CallLogging() is on):
 // "rpc=NAME SUBJECT code=... latency_ms=... [reason=...]", where `subject` names what the call
 // was about ("shop=web payment_id=..."), then converts `status` for gRPC.

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -18,13 +19,17 @@ namespace {
 
 namespace v1 = ::barion::v1;
 
-// Collects violations; one per field at most (the first broken rule).
+// Collects violations; one per field at most (the first broken rule), and at most
+// kMaxViolations of them: past that, further ones are only counted. Constant time per Add, so
+// validating a request is linear in its size.
 class Violations {
  public:
   void Add(std::string field, std::string description) {
-    for (const FieldViolation& v : list_) {
-      if (v.field == field) return;
+    if (list_.size() >= kMaxViolations) {
+      ++more_;
+      return;
     }
+    if (!fields_.insert(field).second) return;
     list_.push_back({std::move(field), std::move(description)});
   }
   void Check(const absl::Status& s, const std::string& field) {
@@ -48,12 +53,38 @@ class Violations {
     for (const FieldViolation& fv : FieldViolationsOf(s)) Add(prefix + fv.field, fv.description);
   }
   absl::Status Result() const {
-    return list_.empty() ? absl::OkStatus() : InvalidArgumentStatus(list_);
+    return list_.empty() ? absl::OkStatus() : InvalidArgumentStatus(list_, more_);
   }
+  bool empty() const { return list_.empty(); }
 
  private:
   std::vector<FieldViolation> list_;
+  absl::flat_hash_set<std::string> fields_;
+  size_t more_ = 0;
 };
+
+// Checks a repeated field's size against its limit; the limits are checked before anything
+// else, so an oversized request costs no more than counting.
+template <typename Repeated>
+void MaxCount(Violations& v, const Repeated& list, int max, const std::string& field) {
+  if (list.size() > max) {
+    v.Add(field, absl::StrCat("must have at most ", max, " elements (has ", list.size(), ")"));
+  }
+}
+
+// The count limits of a payment's transactions, payee transactions and items (kMax*).
+template <typename Transactions>
+void CheckTransactionCounts(Violations& v, const Transactions& transactions,
+                            const std::string& base) {
+  MaxCount(v, transactions, kMaxTransactions, base + "transactions");
+  if (!v.empty()) return;
+  for (int i = 0; i < transactions.size(); ++i) {
+    const std::string p = absl::StrCat(base, "transactions[", i, "].");
+    MaxCount(v, transactions[i].payee_transactions(), kMaxPayeeTransactions,
+             p + "payee_transactions");
+    MaxCount(v, transactions[i].items(), kMaxItems, p + "items");
+  }
+}
 
 std::string At(absl::string_view base, absl::string_view field, int index) {
   return absl::StrCat(base, field, "[", index, "]");
@@ -167,6 +198,8 @@ constexpr int kMaxScale = 2;
 template <typename Request>
 absl::Status ValidateFinishLike(const Request& r) {
   Violations v;
+  CheckTransactionCounts(v, r.transactions(), "");
+  if (!v.empty()) return v.Result();
   CheckPaymentId(v, r.payment_id());
   if (r.transactions().empty()) v.Add("transactions", "must have at least one transaction");
   for (int i = 0; i < r.transactions().size(); ++i) {
@@ -215,6 +248,9 @@ std::string CardMinimum(const std::string& currency) {
 
 absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
   Violations v;
+  CheckTransactionCounts(v, r.transactions(), "");
+  MaxCount(v, r.funding_sources(), kMaxFundingSources, "funding_sources");
+  if (!v.empty()) return v.Result();
   const int scale = BarionCurrencyScale(CurrencyCode(r.currency()));
   if (r.currency() == v1::CURRENCY_UNSPECIFIED || scale < 0) {
     v.Add("currency", "is required");
@@ -437,6 +473,8 @@ absl::Status ValidateCancelAuthorization(const v1::CancelAuthorizationRequest& r
 
 absl::Status ValidateRefund(const v1::RefundRequest& r) {
   Violations v;
+  MaxCount(v, r.transactions_to_refund(), kMaxTransactions, "transactions_to_refund");
+  if (!v.empty()) return v.Result();
   CheckPaymentId(v, r.payment_id());
   if (r.transactions_to_refund().empty()) {
     v.Add("transactions_to_refund", "must have at least one transaction");

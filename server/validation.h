@@ -19,6 +19,16 @@
 
 namespace barion_gateway::server {
 
+// Count limits, checked before anything else. Barion documents none; these are far above any
+// real payment (a marketplace order with 100 payees, a basket of 1,000 lines) and keep the work
+// per request small. docs/ERRORS.md lists them.
+inline constexpr int kMaxTransactions = 100;       // per payment
+inline constexpr int kMaxPayeeTransactions = 100;  // per transaction
+inline constexpr int kMaxItems = 1000;             // per transaction
+inline constexpr int kMaxFundingSources = 16;
+// Violations reported per request; further ones are counted, not listed.
+inline constexpr size_t kMaxViolations = 100;
+
 absl::Status ValidateStartPayment(const barion::v1::StartPaymentRequest& request);
 absl::Status ValidateGetPaymentState(const barion::v1::GetPaymentStateRequest& request);
 absl::Status ValidateFinishReservation(const barion::v1::FinishReservationRequest& request);

@@ -7,6 +7,7 @@
 #include "server/codec.h"
 #include "server/errors.h"
 #include "server/rpc_support.h"
+#include "server/safe_text.h"
 #include "server/validation.h"
 
 namespace barion_gateway::server {
@@ -29,7 +30,7 @@ absl::StatusOr<const WalletConfig*> WalletServiceImpl::ResolveWallet(
     if (wallet.name == name) return &wallet;
   }
   return InvalidArgumentStatus(
-      {{"wallet", absl::StrCat("no wallet named \"", name, "\" is configured in the gateway")}});
+      {{"wallet", absl::StrCat("no wallet named \"", SafeText(name, 64), "\" is configured in the gateway")}});
 }
 
 template <typename Request, typename Response>
@@ -92,7 +93,7 @@ grpc::Status WalletServiceImpl::GetAccounts(grpc::ServerContext* context,
         return answer;
       },
       &DecodeAccounts, response);
-  return FinishRpc("GetAccounts", absl::StrCat("wallet=", request->wallet()), start, status);
+  return FinishRpc("GetAccounts", absl::StrCat("wallet=", SafeText(request->wallet(), 64)), start, status);
 }
 
 namespace {
@@ -130,7 +131,7 @@ grpc::Status WalletServiceImpl::CreatePos(grpc::ServerContext* context,
                                       &EncodeCreatePos, &DecodeCreatePos, response);
   return FinishRpc(
       "CreatePos",
-      absl::StrCat("wallet=", request->wallet(), " public_key=", response->public_key()), start,
+      absl::StrCat("wallet=", SafeText(request->wallet(), 64), " public_key=", response->public_key()), start,
       status);
 }
 
@@ -146,7 +147,7 @@ grpc::Status WalletServiceImpl::GetPos(grpc::ServerContext* context,
                            "Barion knows no shop with this public key", {{"http_status", "404"}});
   }
   return FinishRpc(
-      "GetPos", absl::StrCat("wallet=", request->wallet(), " public_key=", request->public_key()),
+      "GetPos", absl::StrCat("wallet=", SafeText(request->wallet(), 64), " public_key=", SafeText(request->public_key(), 64)),
       start, status);
 }
 
@@ -156,7 +157,7 @@ grpc::Status WalletServiceImpl::GetHistory(grpc::ServerContext* context,
   const absl::Time start = absl::Now();
   const absl::Status status =
       RunGet(*context, *request, &ValidateGetHistory, &HistoryPath, &DecodeHistory, response);
-  return FinishRpc("GetHistory", absl::StrCat("wallet=", request->wallet()), start, status);
+  return FinishRpc("GetHistory", absl::StrCat("wallet=", SafeText(request->wallet(), 64)), start, status);
 }
 
 grpc::Status WalletServiceImpl::GetHistoryItem(grpc::ServerContext* context,
@@ -166,7 +167,7 @@ grpc::Status WalletServiceImpl::GetHistoryItem(grpc::ServerContext* context,
   const absl::Status status = RunGet(*context, *request, &ValidateGetHistoryItem, &HistoryItemPath,
                                      &DecodeHistoryItem, response);
   return FinishRpc("GetHistoryItem",
-                   absl::StrCat("wallet=", request->wallet(), " item_id=", request->item_id()),
+                   absl::StrCat("wallet=", SafeText(request->wallet(), 64), " item_id=", SafeText(request->item_id(), 64)),
                    start, status);
 }
 
@@ -177,7 +178,7 @@ grpc::Status WalletServiceImpl::SendMoneyByEmail(grpc::ServerContext* context,
   const absl::Status status =
       RunPost("/v2/Transfer/Email", *context, *request, &ValidateSendMoneyByEmail,
               &EncodeSendMoneyByEmail, &DecodeSendMoneyByEmail, response);
-  return FinishRpc("SendMoneyByEmail", absl::StrCat("wallet=", request->wallet()), start, status);
+  return FinishRpc("SendMoneyByEmail", absl::StrCat("wallet=", SafeText(request->wallet(), 64)), start, status);
 }
 
 grpc::Status WalletServiceImpl::SendBankTransfer(grpc::ServerContext* context,
@@ -189,7 +190,7 @@ grpc::Status WalletServiceImpl::SendBankTransfer(grpc::ServerContext* context,
               &EncodeSendBankTransfer, &DecodeSendBankTransfer, response);
   return FinishRpc(
       "SendBankTransfer",
-      absl::StrCat("wallet=", request->wallet(), " transaction_id=", response->transaction_id()),
+      absl::StrCat("wallet=", SafeText(request->wallet(), 64), " transaction_id=", response->transaction_id()),
       start, status);
 }
 
@@ -238,7 +239,7 @@ grpc::Status WalletServiceImpl::DownloadStatement(
     return absl::OkStatus();
   }();
   return FinishRpc("DownloadStatement",
-                   absl::StrCat("wallet=", request->wallet(), " bytes=", bytes), start, status);
+                   absl::StrCat("wallet=", SafeText(request->wallet(), 64), " bytes=", bytes), start, status);
 }
 
 }  // namespace barion_gateway::server

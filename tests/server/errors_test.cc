@@ -160,5 +160,32 @@ TEST(ToGrpcStatusTest, PlainStatusesKeepCodeAndMessage) {
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
 }
 
+// Every error fits in a client's default metadata limit (8 KiB; base64 makes details 4/3 as
+// large): hostile values are escaped and cut, and lists are bounded.
+TEST(ErrorBudgetTest, HostileViolationsAndBarionTextsStayWithinTheBudget) {
+  std::vector<FieldViolation> many;
+  for (int i = 0; i < 1000; ++i) {
+    many.push_back({std::string(5000, 'f') + std::to_string(i), std::string(5000, '\n')});
+  }
+  const grpc::Status bad = ToGrpcStatus(InvalidArgumentStatus(many, 5000));
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_LT(bad.error_message().size() + bad.error_details().size() * 4 / 3, 6000u);
+  EXPECT_EQ(bad.error_message().find('\n'), std::string::npos);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(bad.error_details()));
+  google::rpc::BadRequest request;
+  ASSERT_TRUE(details.details(0).UnpackTo(&request));
+  EXPECT_GE(request.field_violations_size(), 1);
+  EXPECT_NE(bad.error_message().find("further violations not listed"), std::string::npos);
+
+  std::vector<BarionError> barion(200, BarionError{std::string(9000, 'E'), std::string(9000, 't'),
+                                                   std::string(9000, 'd'), "", "", ""});
+  const grpc::Status upstream = ToGrpcStatus(BarionErrorStatus(barion, 400, ""));
+  EXPECT_LT(upstream.error_message().size() + upstream.error_details().size() * 4 / 3, 6000u);
+
+  const grpc::Status plain = ToGrpcStatus(absl::InternalError(std::string(100000, 'm')));
+  EXPECT_LE(plain.error_message().size(), kMaxErrorMessageBytes + 24);
+}
+
 }  // namespace
 }  // namespace barion_gateway::server

@@ -1,5 +1,6 @@
 #include "server/validation.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
@@ -161,6 +162,58 @@ TEST(ValidateRefundTest, RequiresPositiveAmounts) {
   EXPECT_THAT(ViolatedFields(ValidateRefund(r)),
               ElementsAre("transactions_to_refund[0].pos_transaction_id",
                           "transactions_to_refund[0].amount_to_refund"));
+}
+
+}  // namespace
+}  // namespace barion_gateway::server
+
+namespace barion_gateway::server {
+namespace {
+
+// Count limits come first and alone: an oversized request is refused for its size, at the cost
+// of counting, whatever else is wrong with it.
+TEST(ValidationLimitsTest, CountLimitsAreCheckedFirstAndAlone) {
+  v1::StartPaymentRequest r = Valid();
+  r.set_locale("bad");
+  for (int i = 0; i < kMaxTransactions; ++i) *r.add_transactions() = r.transactions(0);
+  EXPECT_THAT(ViolatedFields(ValidateStartPayment(r)), ElementsAre("transactions"));
+
+  v1::StartPaymentRequest items = Valid();
+  for (int i = 0; i < kMaxItems; ++i) {
+    *items.mutable_transactions(0)->add_items() = items.transactions(0).items(0);
+  }
+  EXPECT_THAT(ViolatedFields(ValidateStartPayment(items)), ElementsAre("transactions[0].items"));
+
+  v1::StartPaymentRequest at_limit = Valid();
+  for (int i = 1; i < kMaxTransactions; ++i) {
+    *at_limit.add_transactions() = at_limit.transactions(0);
+    at_limit.mutable_transactions(i)->set_pos_transaction_id(absl::StrCat("t", i + 1));
+  }
+  EXPECT_TRUE(ValidateStartPayment(at_limit).ok()) << ValidateStartPayment(at_limit);
+
+  v1::RefundRequest refund;
+  refund.set_payment_id("4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6");
+  for (int i = 0; i <= kMaxTransactions; ++i) refund.add_transactions_to_refund();
+  EXPECT_THAT(ViolatedFields(ValidateRefund(refund)), ElementsAre("transactions_to_refund"));
+}
+
+// At most kMaxViolations are collected; the rest are counted and the message says so.
+TEST(ValidationLimitsTest, CollectsABoundedNumberOfViolationsAndCountsTheRest) {
+  v1::StartPaymentRequest r = Valid();
+  r.clear_transactions();
+  for (int i = 0; i < kMaxTransactions; ++i) {
+    auto* t = r.add_transactions();
+    t->set_total("x");
+    t->set_comment(std::string(700, 'c'));
+  }
+  const absl::Status s = ValidateStartPayment(r);
+  ASSERT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  const std::vector<std::string> fields = ViolatedFields(s);
+  EXPECT_GE(fields.size(), 10u);
+  EXPECT_LE(fields.size(), kMaxViolations);
+  EXPECT_EQ(fields.front(), "transactions[0].pos_transaction_id");
+  EXPECT_NE(s.message().find("further violations not listed"), absl::string_view::npos)
+      << s.message();
 }
 
 }  // namespace

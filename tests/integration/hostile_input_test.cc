@@ -1,0 +1,84 @@
+// Requests an attacker or a careless client would send, through real gRPC: the answer must be
+// the right code with its BadRequest, fit in gRPC's default metadata limit (8 KiB, which the
+// client enforces), and arrive within the caller's deadline.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "tests/integration/harness.h"
+
+namespace barion_gateway::testing_support {
+namespace {
+
+namespace v1 = ::barion::v1;
+
+// What a client receives of an error: message plus details (the trailers' size, before base64).
+size_t ErrorBytes(const grpc::Status& s) {
+  return s.error_message().size() + s.error_details().size();
+}
+
+// 100,000 transactions whose totals are all invalid: the validation is linear, stops at a
+// bounded number of violations, and the error the client gets is INVALID_ARGUMENT with a
+// BadRequest (not RESOURCE_EXHAUSTED for trailers over the metadata limit), well within the
+// deadline.
+TEST(HostileInputTest, HugeInvalidRequestIsRefusedQuicklyWithABadRequestThatFits) {
+  Harness h;
+  for (const int n : {100, 100000}) {
+    v1::StartPaymentRequest r = Harness::CardPayment("1000", v1::CURRENCY_HUF);
+    r.clear_transactions();
+    for (int i = 0; i < n; ++i) {
+      auto* t = r.add_transactions();
+      t->set_pos_transaction_id(absl::StrCat("t", i));
+      t->set_total("x");
+    }
+    v1::StartPaymentResponse out;
+    auto context = Deadline(10);
+    const absl::Time start = absl::Now();
+    grpc::Status s = h.stub().StartPayment(context.get(), r, &out);
+    const absl::Duration took = absl::Now() - start;
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << n << ": " << s.error_message();
+    EXPECT_FALSE(BadFields(s).empty()) << n;
+    EXPECT_LT(ErrorBytes(s), 4096u) << n;
+    EXPECT_LT(took, absl::Seconds(2)) << n;
+  }
+}
+
+// Every field wrong at once, each at its longest: still a BadRequest that fits.
+TEST(HostileInputTest, ManyViolationsWithLongValuesFit) {
+  Harness h;
+  v1::StartPaymentRequest r;
+  r.set_payment_request_id(std::string(5000, 'r'));
+  r.set_redirect_url(std::string(5000, 'u'));
+  r.set_locale(std::string(5000, 'l'));
+  r.set_payer_hint(std::string(5000, 'p'));
+  for (int i = 0; i < 90; ++i) {
+    auto* t = r.add_transactions();
+    t->set_pos_transaction_id(std::string(3000, 'x'));
+    t->set_total(std::string(3000, '9'));
+    t->set_payee(std::string(3000, 'e'));
+    t->set_comment(std::string(3000, 'c'));
+  }
+  v1::StartPaymentResponse out;
+  auto context = Deadline(10);
+  grpc::Status s = h.stub().StartPayment(context.get(), r, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_FALSE(BadFields(s).empty());
+  EXPECT_LT(ErrorBytes(s), 4096u);
+}
+
+// A shop name of any length is named in the error only truncated and escaped.
+TEST(HostileInputTest, LongUnknownShopNameIsTruncatedInTheError) {
+  Harness h;
+  v1::StartPaymentRequest r = Harness::CardPayment("1000", v1::CURRENCY_HUF);
+  r.set_shop(std::string(1 << 20, 's') + "\n2026-01-01T00:00:00Z INFO forged");
+  v1::StartPaymentResponse out;
+  auto context = Deadline(10);
+  grpc::Status s = h.stub().StartPayment(context.get(), r, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message().size();
+  ASSERT_EQ(BadFields(s), std::vector<std::string>{"shop"});
+  EXPECT_LT(ErrorBytes(s), 1024u);
+  EXPECT_EQ(s.error_message().find('\n'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace barion_gateway::testing_support
