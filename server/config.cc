@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -13,6 +14,8 @@
 #include "barion/gateway/config/v1/config.pb.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "openssl/evp.h"
+#include "openssl/hmac.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -128,6 +131,58 @@ absl::StatusOr<std::string> ReadSecret(const std::string& source, const std::str
 
 }  // namespace
 
+std::string DerivedCallbackSecret(const std::string& pos_key, const std::string& shop) {
+  const std::string message = "barion-grpc-gateway callback secret for " + shop;
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), pos_key.data(), static_cast<int>(pos_key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &length);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i)
+    absl::StrAppend(&hex, absl::Hex(mac[i], absl::kZeroPad2));
+  return hex;
+}
+
+namespace {
+
+bool ValidCallbackSecret(const std::string& secret) {
+  return secret.size() >= 32 && secret.size() <= 128 &&
+         std::all_of(secret.begin(), secret.end(),
+                     [](char c) { return absl::ascii_isalnum(c) || c == '_' || c == '-'; });
+}
+
+// The shop's callback secrets (current first, then previous), or an error naming the setting.
+absl::Status ReadCallbackSecrets(const std::string& source, const std::string& where,
+                                 const cfg::Shop& s, const std::string& base_dir,
+                                 const EnvLookup& env, ShopConfig* shop) {
+  if (s.callback_secret_env().empty() && s.callback_secret_file().empty()) {
+    if (!s.previous_callback_secret_env().empty() || !s.previous_callback_secret_file().empty()) {
+      return Bad(source, where + ".previous_callback_secret_env",
+                 "needs callback_secret_env or callback_secret_file (the new secret)");
+    }
+    shop->callback_secrets.push_back(DerivedCallbackSecret(shop->pos_key, shop->name));
+    return absl::OkStatus();
+  }
+  for (const auto& [what, env_name, file] :
+       {std::make_tuple("callback_secret", s.callback_secret_env(), s.callback_secret_file()),
+        std::make_tuple("previous_callback_secret", s.previous_callback_secret_env(),
+                        s.previous_callback_secret_file())}) {
+    if (env_name.empty() && file.empty()) continue;
+    absl::StatusOr<std::string> secret =
+        ReadSecret(source, where, what, env_name, file, base_dir, env);
+    if (!secret.ok()) return secret.status();
+    if (!ValidCallbackSecret(*secret)) {
+      // Describe, never echo, the secret.
+      return Bad(source, absl::StrCat(where, ".", what),
+                 "must be 32-128 characters of [A-Za-z0-9_-] (it becomes part of a URL)");
+    }
+    shop->callback_secrets.push_back(*std::move(secret));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& source,
                                    const std::string& base_dir, const EnvLookup& env) {
   cfg::GatewayConfig file;
@@ -174,6 +229,9 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     }
     if (!shop.default_callback_url.empty() && !ValidUrl(shop.default_callback_url)) {
       return Bad(source, where + ".defaults.callback_url", "must be an absolute http(s) URL");
+    }
+    if (absl::Status st = ReadCallbackSecrets(source, where, s, base_dir, env, &shop); !st.ok()) {
+      return st;
     }
     config.shops.push_back(std::move(shop));
   }

@@ -24,7 +24,14 @@ struct ShopConfig {
   std::string default_redirect_url;
   std::string default_callback_url;
   std::string default_locale;
+  // The callback secrets this shop's callback URL may carry: the current one first (put into
+  // new payments' CallbackUrl), then the previous one during a rotation. Secret: never logged.
+  std::vector<std::string> callback_secrets;
 };
+
+// The callback secret derived from a POSKey when none is configured: HMAC-SHA256(POSKey,
+// "barion-grpc-gateway callback secret for " + shop), 64 lower-case hex digits.
+std::string DerivedCallbackSecret(const std::string& pos_key, const std::string& shop);
 
 // A Barion wallet whose operations the gateway performs (WalletService).
 struct WalletConfig {

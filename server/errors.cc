@@ -218,8 +218,7 @@ absl::Status GatewayErrorStatus(absl::StatusCode code, absl::string_view reason,
   return WithDetails(code, message, std::move(details));
 }
 
-absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations,
-                                   size_t more) {
+absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations, size_t more) {
   google::rpc::BadRequest bad;
   size_t bytes = 0;
   size_t listed = 0;

@@ -98,8 +98,7 @@ inline constexpr size_t kMaxBarionErrorsReported = 8;
 // as many as kMaxBadRequestBytes allows, in order; field and description escaped and cut.
 // `more` counts violations the caller found but did not collect. The message names the first
 // field and how many violations are not listed.
-absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations,
-                                   size_t more = 0);
+absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations, size_t more = 0);
 
 // The ErrorInfo reasons and BadRequest fields carried by `status` (for tests and logging).
 std::vector<std::string> ErrorReasons(const absl::Status& status);

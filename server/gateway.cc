@@ -96,9 +96,16 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   reconcile.max_interval = config.reconcile_max_interval;
   reconcile.tick = std::min(absl::Seconds(1), config.reconcile_first_check);
   gateway->reconciler_ = std::make_unique<Reconciler>(events, fetch, reconcile);
+  // Every shop has a callback secret: configured, or derived from its POSKey.
+  std::vector<ShopConfig> shops = config.shops;
+  for (ShopConfig& shop : shops) {
+    if (shop.callback_secrets.empty()) {
+      shop.callback_secrets.push_back(DerivedCallbackSecret(shop.pos_key, shop.name));
+    }
+  }
   CallbackListener::Options listen;
   listen.address = config.callback_address;
-  for (const ShopConfig& shop : config.shops) listen.shops.insert(shop.name);
+  for (const ShopConfig& shop : shops) listen.shop_secrets[shop.name] = shop.callback_secrets;
   absl::StatusOr<std::unique_ptr<CallbackListener>> listener =
       CallbackListener::Start(listen, events, [self] { self->processor_->Notify(); });
   if (!listener.ok()) return listener.status();
@@ -109,7 +116,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   // A payment started through the gateway is watched by the reconciler; a change made through an
   // RPC is recorded like a callback, so it becomes an event too.
   gateway->payment_service_ = std::make_unique<PaymentServiceImpl>(
-      config.shops, gateway->transport_.get(), config.default_timeout, callback_base,
+      shops, gateway->transport_.get(), config.default_timeout, callback_base,
       [self](const std::string& shop, const std::string& payment_id,
              PaymentServiceImpl::PaymentChange change) {
         if (change == PaymentServiceImpl::PaymentChange::kStarted) {

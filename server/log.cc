@@ -31,9 +31,8 @@ std::map<std::string, Window, std::less<>>* limits ABSL_GUARDED_BY(limits_mu) = 
 }  // namespace
 
 void Log(absl::string_view level, absl::string_view message) {
-  std::string line =
-      absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()), " ",
-                   level, " ");
+  std::string line = absl::StrCat(
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()), " ", level, " ");
   const size_t limit = line.size() + kMaxLogLineBytes;
   for (size_t i = 0; i < message.size(); ++i) {
     if (line.size() >= limit) {

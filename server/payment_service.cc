@@ -26,9 +26,25 @@ void ApplyShopDefaults(const ShopConfig& shop, const std::string& callback_base_
   if (r->redirect_url().empty()) r->set_redirect_url(shop.default_redirect_url);
   if (r->callback_url().empty()) r->set_callback_url(shop.default_callback_url);
   if (r->callback_url().empty() && !callback_base_url.empty()) {
-    r->set_callback_url(absl::StrCat(callback_base_url, "/callback/", shop.name));
+    // The secret segment is what the callback listener checks (docs/EVENTS.md).
+    r->set_callback_url(absl::StrCat(callback_base_url, "/callback/", shop.name, "/",
+                                     shop.callback_secrets.empty()
+                                         ? DerivedCallbackSecret(shop.pos_key, shop.name)
+                                         : shop.callback_secrets.front()));
   }
   if (r->locale().empty()) r->set_locale(shop.default_locale);
+}
+
+// Barion echoes the callback URL (with its secret) in its answers; callers of the gateway
+// never see the secret, nor do event subscribers (snapshots come from GetPaymentState).
+void RedactCallbackSecret(const ShopConfig& shop, std::string* url) {
+  std::vector<std::string> secrets = shop.callback_secrets;
+  if (secrets.empty()) secrets.push_back(DerivedCallbackSecret(shop.pos_key, shop.name));
+  for (const std::string& secret : secrets) {
+    for (size_t at = url->find(secret); at != std::string::npos; at = url->find(secret, at)) {
+      url->replace(at, secret.size(), "REDACTED");
+    }
+  }
 }
 
 // A message's deterministic serialization (stable field order), to compare requests.
@@ -67,8 +83,8 @@ absl::StatusOr<const ShopConfig*> PaymentServiceImpl::ResolveShop(const std::str
   for (const ShopConfig& shop : shops_) {
     if (shop.name == name) return &shop;
   }
-  return InvalidArgumentStatus(
-      {{"shop", absl::StrCat("no shop named \"", SafeText(name, 64), "\" is configured in the gateway")}});
+  return InvalidArgumentStatus({{"shop", absl::StrCat("no shop named \"", SafeText(name, 64),
+                                                      "\" is configured in the gateway")}});
 }
 
 absl::Time PaymentServiceImpl::DeadlineOf(const grpc::ServerContext* context) const {
@@ -79,8 +95,8 @@ grpc::Status PaymentServiceImpl::Finish(const char* rpc, const std::string& shop
                                         const std::string& payment_id, absl::Time start,
                                         const absl::Status& status) const {
   return FinishRpc(rpc,
-                   absl::StrCat("shop=", shop.empty() ? "-" : SafeText(shop, 64),
-                                " payment_id=", payment_id.empty() ? "-" : SafeText(payment_id, 64)),
+                   absl::StrCat("shop=", shop.empty() ? "-" : SafeText(shop, 64), " payment_id=",
+                                payment_id.empty() ? "-" : SafeText(payment_id, 64)),
                    start, status);
 }
 
@@ -157,6 +173,7 @@ grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
       return answer.status();
     }
     if (absl::Status s = DecodeStartPayment(*answer, response); !s.ok()) return s;
+    RedactCallbackSecret(**shop, response->mutable_callback_url());
     if (ledger_ != nullptr) {
       if (absl::Status s =
               ledger_->CompleteStart((*shop)->name, request_id, Deterministic(*response));
@@ -276,6 +293,7 @@ absl::StatusOr<v1::GetPaymentStateResponse> PaymentServiceImpl::GetPaymentStateU
   if (!answer.ok()) return answer.status();
   v1::GetPaymentStateResponse response;
   if (absl::Status s = DecodePaymentState(*answer, &response); !s.ok()) return s;
+  RedactCallbackSecret(**shop, response.mutable_callback_url());
   return response;
 }
 

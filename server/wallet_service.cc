@@ -29,8 +29,8 @@ absl::StatusOr<const WalletConfig*> WalletServiceImpl::ResolveWallet(
   for (const WalletConfig& wallet : wallets_) {
     if (wallet.name == name) return &wallet;
   }
-  return InvalidArgumentStatus(
-      {{"wallet", absl::StrCat("no wallet named \"", SafeText(name, 64), "\" is configured in the gateway")}});
+  return InvalidArgumentStatus({{"wallet", absl::StrCat("no wallet named \"", SafeText(name, 64),
+                                                        "\" is configured in the gateway")}});
 }
 
 template <typename Request, typename Response>
@@ -93,7 +93,8 @@ grpc::Status WalletServiceImpl::GetAccounts(grpc::ServerContext* context,
         return answer;
       },
       &DecodeAccounts, response);
-  return FinishRpc("GetAccounts", absl::StrCat("wallet=", SafeText(request->wallet(), 64)), start, status);
+  return FinishRpc("GetAccounts", absl::StrCat("wallet=", SafeText(request->wallet(), 64)), start,
+                   status);
 }
 
 namespace {
@@ -129,10 +130,10 @@ grpc::Status WalletServiceImpl::CreatePos(grpc::ServerContext* context,
   const absl::Time start = absl::Now();
   const absl::Status status = RunPost("/v1/Pos", *context, *request, &ValidateCreatePos,
                                       &EncodeCreatePos, &DecodeCreatePos, response);
-  return FinishRpc(
-      "CreatePos",
-      absl::StrCat("wallet=", SafeText(request->wallet(), 64), " public_key=", response->public_key()), start,
-      status);
+  return FinishRpc("CreatePos",
+                   absl::StrCat("wallet=", SafeText(request->wallet(), 64),
+                                " public_key=", response->public_key()),
+                   start, status);
 }
 
 grpc::Status WalletServiceImpl::GetPos(grpc::ServerContext* context,
@@ -146,9 +147,10 @@ grpc::Status WalletServiceImpl::GetPos(grpc::ServerContext* context,
         GatewayErrorStatus(absl::StatusCode::kNotFound, "POS_NOT_FOUND",
                            "Barion knows no shop with this public key", {{"http_status", "404"}});
   }
-  return FinishRpc(
-      "GetPos", absl::StrCat("wallet=", SafeText(request->wallet(), 64), " public_key=", SafeText(request->public_key(), 64)),
-      start, status);
+  return FinishRpc("GetPos",
+                   absl::StrCat("wallet=", SafeText(request->wallet(), 64),
+                                " public_key=", SafeText(request->public_key(), 64)),
+                   start, status);
 }
 
 grpc::Status WalletServiceImpl::GetHistory(grpc::ServerContext* context,
@@ -157,7 +159,8 @@ grpc::Status WalletServiceImpl::GetHistory(grpc::ServerContext* context,
   const absl::Time start = absl::Now();
   const absl::Status status =
       RunGet(*context, *request, &ValidateGetHistory, &HistoryPath, &DecodeHistory, response);
-  return FinishRpc("GetHistory", absl::StrCat("wallet=", SafeText(request->wallet(), 64)), start, status);
+  return FinishRpc("GetHistory", absl::StrCat("wallet=", SafeText(request->wallet(), 64)), start,
+                   status);
 }
 
 grpc::Status WalletServiceImpl::GetHistoryItem(grpc::ServerContext* context,
@@ -167,7 +170,8 @@ grpc::Status WalletServiceImpl::GetHistoryItem(grpc::ServerContext* context,
   const absl::Status status = RunGet(*context, *request, &ValidateGetHistoryItem, &HistoryItemPath,
                                      &DecodeHistoryItem, response);
   return FinishRpc("GetHistoryItem",
-                   absl::StrCat("wallet=", SafeText(request->wallet(), 64), " item_id=", SafeText(request->item_id(), 64)),
+                   absl::StrCat("wallet=", SafeText(request->wallet(), 64),
+                                " item_id=", SafeText(request->item_id(), 64)),
                    start, status);
 }
 
@@ -178,7 +182,8 @@ grpc::Status WalletServiceImpl::SendMoneyByEmail(grpc::ServerContext* context,
   const absl::Status status =
       RunPost("/v2/Transfer/Email", *context, *request, &ValidateSendMoneyByEmail,
               &EncodeSendMoneyByEmail, &DecodeSendMoneyByEmail, response);
-  return FinishRpc("SendMoneyByEmail", absl::StrCat("wallet=", SafeText(request->wallet(), 64)), start, status);
+  return FinishRpc("SendMoneyByEmail", absl::StrCat("wallet=", SafeText(request->wallet(), 64)),
+                   start, status);
 }
 
 grpc::Status WalletServiceImpl::SendBankTransfer(grpc::ServerContext* context,
@@ -188,10 +193,10 @@ grpc::Status WalletServiceImpl::SendBankTransfer(grpc::ServerContext* context,
   const absl::Status status =
       RunPost("/v3/Withdraw/BankTransfer", *context, *request, &ValidateSendBankTransfer,
               &EncodeSendBankTransfer, &DecodeSendBankTransfer, response);
-  return FinishRpc(
-      "SendBankTransfer",
-      absl::StrCat("wallet=", SafeText(request->wallet(), 64), " transaction_id=", response->transaction_id()),
-      start, status);
+  return FinishRpc("SendBankTransfer",
+                   absl::StrCat("wallet=", SafeText(request->wallet(), 64),
+                                " transaction_id=", response->transaction_id()),
+                   start, status);
 }
 
 grpc::Status WalletServiceImpl::DownloadStatement(
@@ -239,7 +244,8 @@ grpc::Status WalletServiceImpl::DownloadStatement(
     return absl::OkStatus();
   }();
   return FinishRpc("DownloadStatement",
-                   absl::StrCat("wallet=", SafeText(request->wallet(), 64), " bytes=", bytes), start, status);
+                   absl::StrCat("wallet=", SafeText(request->wallet(), 64), " bytes=", bytes),
+                   start, status);
 }
 
 }  // namespace barion_gateway::server

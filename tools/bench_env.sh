@@ -6,7 +6,8 @@
 bench_setup() {
   cd "$(dirname "${BASH_SOURCE[0]}")/.."
   bash tools/install_deps.sh
-  bazel build -c opt "$@" >/dev/null 2>&1 || bazel build -c opt "$@"
+  # BENCH_MODE=fastbuild: the smoke run in tools/test.sh reuses the test build.
+  bazel build -c "${BENCH_MODE:-opt}" "$@" >/dev/null 2>&1 || bazel build -c "${BENCH_MODE:-opt}" "$@"
   work=$(mktemp -d)
   export BARION_POS_KEY="$(openssl rand -hex 16)"
   trap 'kill "${gw:-}" "${sb:-}" 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -10,7 +10,7 @@ bench_sandbox
 bench_gateway --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
   --barion_base_url="$https" --barion_ca_file="$ca"
 grpc=$(sed -n 's/^grpc=//p' "$work/gw")
-echo "build: -c opt; gateway, sandbox and barionctl share the machine"
+echo "build: -c ${BENCH_MODE:-opt}; gateway, sandbox and barionctl share the machine"
 python3 - "${1:-31}" bazel-bin/client/barionctl "$grpc" "$work" <<'PY'
 import statistics, subprocess, sys, time
 runs, ctl, grpc, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]

@@ -37,9 +37,15 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "httplib.h"
+#include "server/config.h"
 #include "tools/proc_stats.h"
 
 ABSL_FLAG(std::string, gateway, "", "gateway gRPC host:port");
+
+namespace {
+// StartPayment request ids handed out so far, in every phase.
+std::atomic<int64_t> request_ids{0};
+}  // namespace
 ABSL_FLAG(std::string, callback, "", "gateway callback listener host:port");
 ABSL_FLAG(int, gateway_pid, 0, "gateway process id (memory and CPU)");
 ABSL_FLAG(std::string, sandbox_http, "", "sandbox http://host:port (control API)");
@@ -200,7 +206,8 @@ class Bench {
           v1::StartPaymentRequest r;
           r.set_payment_type(v1::PAYMENT_TYPE_IMMEDIATE);
           r.add_funding_sources(v1::FUNDING_SOURCE_ALL);
-          r.set_payment_request_id(absl::StrCat("bench-", i));
+          // Unique across phases: the gateway answers a repeated id with the first payment.
+          r.set_payment_request_id(absl::StrCat("bench-", request_ids++));
           r.set_currency(v1::CURRENCY_HUF);
           r.set_callback_url("http://127.0.0.1:9/nowhere");
           r.set_redirect_url("https://shop.example/return");
@@ -265,10 +272,21 @@ class Bench {
     for (auto& s : subs) s->CancelAndWait();
   }
 
+  // The demo shop's callback path with its secret (derived from $BARION_POS_KEY, as the gateway
+  // does when none is configured).
+  static const std::string& CallbackPath() {
+    static const std::string path = [] {
+      const char* key = std::getenv("BARION_POS_KEY");
+      return "/callback/demo/" + barion_gateway::server::DerivedCallbackSecret(
+                                     key == nullptr ? "" : key, "demo");
+    }();
+    return path;
+  }
+
   // Posts the callback of payment `i` with `client`; true on 200.
   static bool PostCallback(httplib::Client& client, Payments& payments, int i) {
     payments.MarkSent(i);
-    auto res = client.Post(absl::StrCat("/callback/demo?paymentId=", payments.id(i)).c_str(), "",
+    auto res = client.Post(absl::StrCat(CallbackPath(), "?paymentId=", payments.id(i)).c_str(), "",
                            "text/plain");
     return res && res->status == 200;
   }

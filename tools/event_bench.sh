@@ -17,7 +17,7 @@ callback_public_base_url: "listener"
 reconciliation { first_check { seconds: 3600 } max_interval { seconds: 3600 } }
 CONFIG
 bench_gateway --config="$work/gateway.textproto"
-echo "build: -c opt; gateway, sandbox and the benchmark's clients share the machine;"
+echo "build: -c ${BENCH_MODE:-opt}; gateway, sandbox and the benchmark's clients share the machine;"
 echo "event store: SQLite WAL, synchronous=FULL, on $(df -h "$work" | awk 'NR==2{print $1}')"
 bazel-bin/tools/event_bench --gateway="$(sed -n 's/^grpc=//p' "$work/gw")" \
   --callback="$(sed -n 's/^callback=//p' "$work/gw")" --gateway_pid="$gw" \

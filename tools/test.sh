@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every test (unit, integration, sandbox, polyglot, lint)
-# with Bazel, offline. The last line is "N passed, N failed" (one per test case).
+# with Bazel, offline, and a short smoke run of every benchmark (tools/bench_smoke.sh). The last line is "N passed, N failed" (one per test case).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install_deps.sh || { echo "0 passed, 1 failed"; exit 1; }
@@ -8,12 +8,17 @@ bash tools/install_deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 rc=0
 bazel test //... "$@" || rc=$?
 targets=$(bazel query 'tests(//...)' 2>/dev/null)
+# Every benchmark runs for about a second, so none can rot (each counts as one test case).
+smoke=$(bash tools/bench_smoke.sh 2>&1) || rc=1
+echo "$smoke"
+smoke_counts=$(echo "$smoke" | sed -n 's/^bench_smoke: passed=\([0-9]*\) failed=\([0-9]*\)$/\1 \2/p')
+[ -n "$smoke_counts" ] || smoke_counts="0 1"
 [ "${CI:-}" = "true" ] && bazel shutdown  # the Bazel server would otherwise idle for hours
 
 # Bazel's own summary is not a line CI reads; count test cases from each target's test.xml.
-/usr/bin/python3 - "$targets" <<'PY'
+/usr/bin/python3 - "$targets" $smoke_counts <<'PY'
 import os, sys, xml.etree.ElementTree as ET
-passed = failed = 0
+passed, failed = int(sys.argv[2]), int(sys.argv[3])
 for label in sys.argv[1].split():
     pkg, name = label.lstrip("/").split(":")
     xml = os.path.join("bazel-testlogs", pkg, name, "test.xml")

@@ -53,8 +53,10 @@ class EventsTest : public testing::Test {
 TEST_F(EventsTest, BarionsCallbackBecomesASucceededEventWithTheFullSnapshot) {
   v1::StartPaymentResponse started = Start(Harness::CardPayment("1500", v1::CURRENCY_HUF));
   // The gateway filled in its own callback URL.
+  // Its secret segment reaches Barion (the callback below arrives) but never the caller.
   EXPECT_THAT(started.callback_url(),
-              testing::StartsWith("http://" + h_.gateway().callback_address() + "/callback/demo"));
+              testing::StartsWith("http://" + h_.gateway().callback_address() +
+                                  "/callback/demo/REDACTED?paymentId="));
   ASSERT_EQ(h_.Control(absl::StrCat("payments/", started.payment_id(), "/pay"), "{}"), 200);
 
   std::vector<v1::PaymentEvent> events = AwaitEvents(started.payment_id(), 1);
@@ -68,6 +70,9 @@ TEST_F(EventsTest, BarionsCallbackBecomesASucceededEventWithTheFullSnapshot) {
   EXPECT_EQ(e.snapshot().total(), "1500");
   EXPECT_EQ(e.snapshot().funding_information().bank_card().masked_pan(), "5559");
   EXPECT_FALSE(e.cursor().empty());
+  EXPECT_THAT(e.snapshot().callback_url(), testing::HasSubstr("/callback/demo/REDACTED?"));
+  EXPECT_THAT(e.snapshot().callback_url(),
+              testing::Not(testing::HasSubstr(Harness::CallbackPath())));
   // The sandbox saw its callback answered 200 by the gateway.
   EXPECT_THAT(h_.ControlGet("callbacks?paymentId=" + started.payment_id()),
               testing::HasSubstr("\"attempt\":0,\"http_status\":200"));
@@ -124,7 +129,8 @@ TEST_F(EventsTest, SubscriberGetsLiveEventsAndOutOfOrderCallbacksAddNothing) {
   // Stale and repeated callbacks for both payments, B's after A's: nothing changed at Barion.
   httplib::Client barion("http://" + h_.gateway().callback_address());
   for (const std::string& id : {a.payment_id(), b.payment_id(), a.payment_id()}) {
-    auto res = barion.Post(("/callback/demo?paymentId=" + id).c_str(), "", "text/plain");
+    auto res =
+        barion.Post((Harness::CallbackPath() + "?paymentId=" + id).c_str(), "", "text/plain");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200);
   }
@@ -190,7 +196,7 @@ TEST_F(EventsTest, DuplicateCallbacksMakeNoDuplicateEvents) {
   httplib::Client barion("http://" + h_.gateway().callback_address());
   for (int i = 0; i < 3; ++i) {
     auto res =
-        barion.Post(("/callback/demo?paymentId=" + started.payment_id()).c_str(),
+        barion.Post((Harness::CallbackPath() + "?paymentId=" + started.payment_id()).c_str(),
                     "paymentId=" + started.payment_id(), "application/x-www-form-urlencoded");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200);

@@ -71,6 +71,10 @@ std::string Harness::ControlGet(const std::string& path) {
   return res ? res->body : "";
 }
 
+std::string Harness::CallbackPath() {
+  return "/callback/demo/" + server::DerivedCallbackSecret(kPosKey, "demo");
+}
+
 barion::v1::StartPaymentRequest Harness::CardPayment(const std::string& total,
                                                      barion::v1::Currency currency) {
   barion::v1::StartPaymentRequest r;

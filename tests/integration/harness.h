@@ -45,6 +45,9 @@ class Harness {
   // GETs a control API path; returns the body.
   std::string ControlGet(const std::string& path);
 
+  // The demo shop's callback path, secret included, as the gateway gives it to Barion.
+  static std::string CallbackPath();
+
   // A valid immediate HUF payment request for the demo shop.
   static barion::v1::StartPaymentRequest CardPayment(const std::string& total,
                                                      barion::v1::Currency currency);

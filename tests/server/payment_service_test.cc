@@ -316,10 +316,10 @@ TEST_F(StartDedupeTest, ARetryAfterAConfigurationChangeGetsTheFirstAnswer) {
   transport_.Answer(200, kStarted);
   v1::StartPaymentResponse first, second;
   ASSERT_TRUE(Start(Request(), &first).ok());
-  PaymentServiceImpl changed({ShopConfig{"web", "0123456789abcdef0123456789abcdef",
-                                         "other-shop@example.com", "https://new.example/return",
-                                         "", "en-US"}},
-                             &transport_, absl::Seconds(30), "https://new.example/barion");
+  PaymentServiceImpl changed(
+      {ShopConfig{"web", "0123456789abcdef0123456789abcdef", "other-shop@example.com",
+                  "https://new.example/return", "", "en-US"}},
+      &transport_, absl::Seconds(30), "https://new.example/barion");
   changed.set_start_ledger(ledger_.get());
   grpc::ServerContext context;
   const v1::StartPaymentRequest retry = Request();

@@ -14,9 +14,11 @@ TEST(SafeTextTest, EscapesWhatCouldForgeALine) {
 
 TEST(SafeTextTest, KeepsUtf8AndEscapesBytesThatAreNot) {
   EXPECT_EQ(SafeText("Árvíztűrő"), "Árvíztűrő");
-  EXPECT_EQ(SafeText("a\xff" "b\xc3"), "a\\xffb\\xc3");
+  EXPECT_EQ(SafeText("a\xff"
+                     "b\xc3"),
+            "a\\xffb\\xc3");
   EXPECT_EQ(SafeText("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
-  EXPECT_EQ(SafeText("\xc0\xaf"), "\\xc0\\xaf");          // an overlong '/'
+  EXPECT_EQ(SafeText("\xc0\xaf"), "\\xc0\\xaf");           // an overlong '/'
 }
 
 TEST(SafeTextTest, CutsLongValuesOnACharacterBoundaryAndSaysHowLong) {

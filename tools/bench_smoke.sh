@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# A short run of every benchmark, so that none can rot unnoticed: each must finish, exit 0 and
+# print its figures. Built like the tests (BENCH_MODE=fastbuild), so the figures mean nothing;
+# docs/PERFORMANCE.md has the real ones. Prints one line per benchmark and, last,
+# "bench_smoke: passed=N failed=N".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export BENCH_MODE=fastbuild
+passed=0
+failed=0
+# run NAME PATTERN COMMAND...: runs COMMAND (at most 120 s); passes when it exits 0 and its
+# output has a line matching PATTERN.
+run() {
+  local name=$1 pattern=$2
+  shift 2
+  local log
+  log=$(mktemp)
+  if timeout 120 "$@" >"$log" 2>&1 && grep -qE "$pattern" "$log"; then
+    echo "bench_smoke: $name ok"
+    passed=$((passed + 1))
+  else
+    echo "bench_smoke: $name FAILED; its output:"
+    tail -30 "$log"
+    failed=$((failed + 1))
+  fi
+  rm -f "$log"
+}
+run bench 'gateway/direct' bash tools/bench.sh 1 1,4
+run event_bench 'acknowledgements: .* durable callbacks/s' \
+  bash tools/event_bench.sh 1 1,10 --rate=20 --burst=50 --idle_streams=20
+run ctl_bench 'median' bash tools/ctl_bench.sh 3
+bazel build -c fastbuild //tools:grpc_floor_experiment >/dev/null 2>&1
+run grpc_floor_experiment '[0-9]' bazel-bin/tools/grpc_floor_experiment sync 1
+echo "bench_smoke: passed=$passed failed=$failed"
+[ "$failed" -eq 0 ]
