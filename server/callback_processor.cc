@@ -87,6 +87,7 @@ void CallbackProcessor::Loop() {
 }
 
 void CallbackProcessor::RunOnce() {
+  PruneIfDue(absl::Now());
   absl::StatusOr<std::vector<PendingCallback>> pending = store_->PendingCallbacks(options_.batch);
   if (!pending.ok()) {
     LogError(absl::StrCat("callback processor: ", pending.status().message()));
@@ -119,6 +120,33 @@ void CallbackProcessor::RunOnce() {
       auto it = retry_.find(groups[i].first);
       if (it == retry_.end() || it->second.first <= now) due.push_back(i);
     }
+  }
+  // Callbacks for payments never seen here: fetched within the shop's budget, else dropped.
+  std::vector<int64_t> dropped;
+  {
+    const absl::Time now = absl::Now();
+    std::vector<size_t> kept;
+    for (size_t i : due) {
+      const auto& [key, group] = groups[i];
+      if (group.source != v1::EVENT_SOURCE_CALLBACK) {
+        kept.push_back(i);
+        continue;
+      }
+      absl::StatusOr<bool> known = store_->KnowsPayment(key.first, key.second);
+      if (!known.ok() || *known || TakeUnknownFetch(key.first, now)) {
+        kept.push_back(i);  // a store error: fetch as before rather than lose a callback
+        continue;
+      }
+      LogLimited(
+          "WARN", "unknown-payment callback over budget",
+          absl::StrCat("callback for unseen payment dropped, shop=", key.first,
+                       " over its budget of unknown-payment fetches: payment_id=", key.second));
+      dropped.insert(dropped.end(), group.ids.begin(), group.ids.end());
+    }
+    due.swap(kept);
+  }
+  if (absl::Status s = store_->CompleteCallbacks(dropped); !s.ok()) {
+    LogError(absl::StrCat("event store: ", s.message()));
   }
   const size_t step = static_cast<size_t>(std::max(1, options_.fetch_concurrency));
   for (size_t begin = 0; begin < due.size(); begin += step) {
@@ -153,6 +181,30 @@ void CallbackProcessor::RunOnce() {
     if (!s.ok()) LogError(absl::StrCat("event store: ", s.message()));
     absl::MutexLock lock(&mu_);
     for (const auto& key : done_keys) retry_.erase(key);
+  }
+}
+
+bool CallbackProcessor::TakeUnknownFetch(const std::string& shop, absl::Time now) {
+  const double burst = std::max(1, options_.unknown_fetch_burst);
+  auto [it, inserted] = unknown_budget_.try_emplace(shop, burst, now);
+  auto& [tokens, refilled] = it->second;
+  tokens = std::min(
+      burst, tokens + absl::ToDoubleSeconds(now - refilled) * options_.unknown_fetches_per_second);
+  refilled = now;
+  if (tokens < 1) return false;
+  tokens -= 1;
+  return true;
+}
+
+void CallbackProcessor::PruneIfDue(absl::Time now) {
+  if (now - last_prune_ < options_.prune_interval) return;
+  last_prune_ = now;
+  absl::StatusOr<int64_t> pruned = store_->PruneCallbacks(now - options_.inbox_retention);
+  if (!pruned.ok()) {
+    LogError(absl::StrCat("event store: pruning the callback inbox: ", pruned.status().message()));
+  } else if (*pruned > 0 && CallLogging()) {
+    LogInfo(
+        absl::StrCat("callback inbox: ", *pruned, " processed receipts past retention deleted"));
   }
 }
 

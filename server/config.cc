@@ -366,6 +366,21 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     }
     config.max_subscribers = subs.max_subscribers();
   }
+  const cfg::Callbacks& cb = file.callbacks();
+  if (cb.unknown_payment_fetches_per_second() != 0) {
+    if (!(cb.unknown_payment_fetches_per_second() >= 0.1 &&
+          cb.unknown_payment_fetches_per_second() <= 100)) {
+      return Bad(source, "callbacks.unknown_payment_fetches_per_second",
+                 "must be between 0.1 and 100");
+    }
+    config.unknown_payment_fetches_per_second = cb.unknown_payment_fetches_per_second();
+  }
+  if (cb.has_inbox_retention()) {
+    config.inbox_retention = duration(cb.inbox_retention());
+    if (config.inbox_retention < absl::Hours(1) || config.inbox_retention > absl::Hours(24 * 365)) {
+      return Bad(source, "callbacks.inbox_retention", "must be between 1h and 365 days");
+    }
+  }
   return config;
 }
 

@@ -59,6 +59,8 @@ struct Config {
   int subscriber_buffer_events = 1024;
   int max_subscribers = 10000;
   absl::Duration subscriber_write_timeout = absl::Seconds(60);
+  double unknown_payment_fetches_per_second = 2;
+  absl::Duration inbox_retention = absl::Hours(24 * 7);
 };
 
 // Looks up an environment variable; nullopt when unset. Injected so that tests set no globals.

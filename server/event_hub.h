@@ -172,6 +172,13 @@ class PublishingEventStore final : public EventStore {
   absl::Status CompleteCallbacks(const std::vector<int64_t>& ids) override {
     return inner_->CompleteCallbacks(ids);
   }
+  absl::StatusOr<int64_t> PruneCallbacks(absl::Time before) override {
+    return inner_->PruneCallbacks(before);
+  }
+  absl::StatusOr<bool> KnowsPayment(const std::string& shop,
+                                    const std::string& payment_id) override {
+    return inner_->KnowsPayment(shop, payment_id);
+  }
   absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
       barion::v1::PaymentEvent event) override;
   absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const std::string& after,

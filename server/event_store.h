@@ -79,6 +79,13 @@ class EventStore {
   // Marks callbacks processed, all or none (one transaction). OK for ids already processed;
   // NOT_FOUND, and nothing marked, when an id is unknown.
   virtual absl::Status CompleteCallbacks(const std::vector<int64_t>& ids) = 0;
+  // Deletes processed callbacks received before `before` (the inbox's retention); returns how
+  // many. Unprocessed ones are never deleted.
+  virtual absl::StatusOr<int64_t> PruneCallbacks(absl::Time before) = 0;
+  // Whether the gateway has seen this payment: it has an event for it, or watches it (it started
+  // it). Callbacks for other payments are rate-limited before they cost a Barion call.
+  virtual absl::StatusOr<bool> KnowsPayment(const std::string& shop,
+                                            const std::string& payment_id) = 0;
 
   // Appends `event` unless its snapshot equals, field for field, the last snapshot appended for
   // the same (shop, payment id). On append the store assigns `cursor` and fills

@@ -89,8 +89,12 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     request.set_payment_id(payment_id);
     return self->payment_service_->GetPaymentStateUntil(request, deadline);
   };
-  gateway->processor_ =
-      std::make_unique<CallbackProcessor>(events, fetch, CallbackProcessor::Options());
+  CallbackProcessor::Options processing;
+  processing.unknown_fetches_per_second = config.unknown_payment_fetches_per_second;
+  processing.unknown_fetch_burst =
+      std::max(1, static_cast<int>(config.unknown_payment_fetches_per_second * 5));
+  processing.inbox_retention = config.inbox_retention;
+  gateway->processor_ = std::make_unique<CallbackProcessor>(events, fetch, processing);
   Reconciler::Options reconcile;
   reconcile.first_check = config.reconcile_first_check;
   reconcile.max_interval = config.reconcile_max_interval;

@@ -228,6 +228,28 @@ absl::Status SqliteEventStore::CompleteCallbacks(const std::vector<int64_t>& ids
   return result;
 }
 
+absl::StatusOr<int64_t> SqliteEventStore::PruneCallbacks(absl::Time before) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, "DELETE FROM callbacks WHERE done = 1 AND received_at_us < ?1");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, absl::ToUnixMicros(before));
+  if (st.Step() != SQLITE_DONE) return Error(db_, "prune callbacks");
+  return static_cast<int64_t>(sqlite3_changes(db_));
+}
+
+absl::StatusOr<bool> SqliteEventStore::KnowsPayment(const std::string& shop,
+                                                    const std::string& payment_id) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_,
+               "SELECT EXISTS (SELECT 1 FROM payments WHERE shop = ?1 AND payment_id = ?2) OR "
+               "EXISTS (SELECT 1 FROM watched WHERE shop = ?1 AND payment_id = ?2)");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, shop);
+  st.Bind(2, payment_id);
+  if (st.Step() != SQLITE_ROW) return Error(db_, "read payments");
+  return st.Int(0) != 0;
+}
+
 absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::AppendIfChanged(
     v1::PaymentEvent event) {
   if (event.shop().empty() || event.payment_id().empty() || !event.has_snapshot()) {

@@ -30,6 +30,9 @@ class SqliteEventStore final : public EventStore, public StartLedger {
       barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK) override;
   absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) override;
   absl::Status CompleteCallbacks(const std::vector<int64_t>& ids) override;
+  absl::StatusOr<int64_t> PruneCallbacks(absl::Time before) override;
+  absl::StatusOr<bool> KnowsPayment(const std::string& shop,
+                                    const std::string& payment_id) override;
   absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
       barion::v1::PaymentEvent event) override;
   absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const std::string& after,

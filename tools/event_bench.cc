@@ -277,8 +277,8 @@ class Bench {
   static const std::string& CallbackPath() {
     static const std::string path = [] {
       const char* key = std::getenv("BARION_POS_KEY");
-      return "/callback/demo/" + barion_gateway::server::DerivedCallbackSecret(
-                                     key == nullptr ? "" : key, "demo");
+      return "/callback/demo/" +
+             barion_gateway::server::DerivedCallbackSecret(key == nullptr ? "" : key, "demo");
     }();
     return path;
   }

@@ -1,10 +1,13 @@
 // Requests an attacker or a careless client would send, through real gRPC: the answer must be
 // the right code with its BadRequest, fit in gRPC's default metadata limit (8 KiB, which the
 // client enforces), and arrive within the caller's deadline.
+#include <random>
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "httplib.h"
 #include "tests/integration/harness.h"
 
 namespace barion_gateway::testing_support {
@@ -78,6 +81,54 @@ TEST(HostileInputTest, LongUnknownShopNameIsTruncatedInTheError) {
   ASSERT_EQ(BadFields(s), std::vector<std::string>{"shop"});
   EXPECT_LT(ErrorBytes(s), 1024u);
   EXPECT_EQ(s.error_message().find('\n'), std::string::npos);
+}
+
+// Requests the sandbox (Barion) has served so far.
+int64_t BarionRequests(Harness& h) {
+  const std::string stats = h.ControlGet("stats");
+  const size_t at = stats.find("\"requests\":") + 11;
+  int64_t n = -1;
+  EXPECT_TRUE(absl::SimpleAtoi(stats.substr(at, stats.find(',', at) - at), &n)) << stats;
+  return n;
+}
+
+std::string RandomPaymentId(std::mt19937_64& rng) {
+  return absl::StrCat(absl::Hex(rng(), absl::kZeroPad16), absl::Hex(rng(), absl::kZeroPad16));
+}
+
+// Forged callbacks: without the shop's secret nothing is recorded and Barion is never called;
+// with it (a leaked URL), a burst for payments never seen costs Barion calls only within the
+// shop's budget (2/s, bursts of 10), however many arrive.
+TEST(HostileInputTest, ForgedCallbackBurstsDoNotBecomeBarionCallBursts) {
+  Harness h;
+  std::mt19937_64 rng(42);
+  httplib::Client listener("http://" + h.gateway().callback_address());
+  const int64_t before = BarionRequests(h);
+  for (int i = 0; i < 300; ++i) {
+    auto res = listener.Post(("/callback/demo/guess?paymentId=" + RandomPaymentId(rng)).c_str(), "",
+                             "text/plain");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404);
+  }
+  EXPECT_TRUE(h.gateway().event_store()->PendingCallbacks(10)->empty()) << "nothing recorded";
+
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < 300; ++i) {
+    auto res = listener.Post(
+        (Harness::CallbackPath() + "?paymentId=" + RandomPaymentId(rng)).c_str(), "", "text/plain");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << "a callback with the secret is acknowledged";
+  }
+  // Wait until the processor has dealt with all of them.
+  for (int i = 0; i < 200 && !h.gateway().event_store()->PendingCallbacks(1)->empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_TRUE(h.gateway().event_store()->PendingCallbacks(1)->empty());
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  const int64_t calls = BarionRequests(h) - before;
+  EXPECT_LE(calls, 10 + static_cast<int64_t>(2 * seconds) + 1)
+      << calls << " Barion calls for 300 forged callbacks in " << seconds << " s";
+  EXPECT_GE(calls, 10) << "the budget's burst is used";
 }
 
 }  // namespace

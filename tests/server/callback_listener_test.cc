@@ -36,6 +36,10 @@ class BrokenStore final : public EventStore {
     return std::vector<PendingCallback>();
   }
   absl::Status CompleteCallbacks(const std::vector<int64_t>&) override { return absl::OkStatus(); }
+  absl::StatusOr<int64_t> PruneCallbacks(absl::Time) override { return 0; }
+  absl::StatusOr<bool> KnowsPayment(const std::string&, const std::string&) override {
+    return false;
+  }
   absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
       barion::v1::PaymentEvent) override {
     return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include <deque>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "server/sqlite_event_store.h"
@@ -179,6 +180,51 @@ TEST(CallbackProcessorConcurrencyTest, FetchesDifferentPaymentsConcurrently) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(4)) << "fetches waited for each other";
   ASSERT_EQ(events.size(), 8u);
   for (int i = 0; i < 8; ++i) EXPECT_EQ(events[i].payment_id(), "p" + std::to_string(i));
+}
+
+// Callbacks for payments never seen here cost a Barion call each: within the shop's budget they
+// are fetched, beyond it dropped; payments the gateway knows are always fetched.
+TEST(CallbackProcessorBudgetTest, UnknownPaymentsAreFetchedOnlyWithinTheShopsBudget) {
+  auto store = *SqliteEventStore::Open(testing::TempDir() + "/processor-budget.db");
+  ScriptedBarion barion;
+  CallbackProcessor::Options options;
+  options.unknown_fetches_per_second = 0.001;  // no refill during the test
+  options.unknown_fetch_burst = 3;
+  CallbackProcessor processor(store.get(), barion.Fetcher(), options);
+  ASSERT_TRUE(
+      store->WatchPayment("web", "known", absl::Now() + absl::Hours(1), absl::Hours(1)).ok());
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(store->RecordCallback("web", absl::StrCat("forged", i), absl::Now()).ok());
+  }
+  ASSERT_TRUE(store->RecordCallback("web", "known", absl::Now()).ok());
+  ASSERT_TRUE(store->RecordCallback("other", "forged-elsewhere", absl::Now()).ok());
+  for (int i = 0; i < 60; ++i) barion.Next(absl::NotFoundError("unknown payment"));
+  processor.RunOnce();
+  // 3 for shop web, 1 for shop other (its own budget), and the known payment.
+  EXPECT_EQ(barion.fetches(), 5);
+  EXPECT_TRUE(store->PendingCallbacks(100)->empty()) << "dropped receipts are done";
+}
+
+// Processed receipts past the retention are deleted; unprocessed ones never are.
+TEST(CallbackProcessorBudgetTest, PrunesProcessedReceiptsPastTheRetention) {
+  auto store = *SqliteEventStore::Open(testing::TempDir() + "/processor-prune.db");
+  ScriptedBarion barion;
+  CallbackProcessor::Options options;
+  options.inbox_retention = absl::Hours(1);
+  const absl::Time old = absl::Now() - absl::Hours(2);
+  auto done = store->RecordCallback("web", "p1", old);
+  auto pending = store->RecordCallback("web", "p2", old);
+  ASSERT_TRUE(done.ok() && pending.ok());
+  ASSERT_TRUE(store->CompleteCallbacks({*done}).ok());
+  EXPECT_EQ(*store->PruneCallbacks(absl::Now() - absl::Hours(1)), 1);
+  EXPECT_EQ(*store->PruneCallbacks(absl::Now() - absl::Hours(1)), 0);
+  ASSERT_EQ(store->PendingCallbacks(10)->size(), 1u);
+  // The processor prunes by itself.
+  auto later = store->RecordCallback("web", "p3", old);
+  ASSERT_TRUE(store->CompleteCallbacks({*later}).ok());
+  CallbackProcessor processor(store.get(), barion.Fetcher(), options);
+  processor.RunOnce();
+  EXPECT_EQ(*store->PruneCallbacks(absl::Now() - absl::Hours(1)), 0) << "already pruned";
 }
 
 }  // namespace

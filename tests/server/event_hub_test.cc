@@ -473,6 +473,12 @@ class FailingReads final : public EventStore {
   absl::Status CompleteCallbacks(const std::vector<int64_t>& ids) override {
     return inner_->CompleteCallbacks(ids);
   }
+  absl::StatusOr<int64_t> PruneCallbacks(absl::Time before) override {
+    return inner_->PruneCallbacks(before);
+  }
+  absl::StatusOr<bool> KnowsPayment(const std::string& shop, const std::string& id) override {
+    return inner_->KnowsPayment(shop, id);
+  }
   absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
       barion::v1::PaymentEvent e) override {
     return inner_->AppendIfChanged(std::move(e));

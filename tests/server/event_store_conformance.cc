@@ -71,6 +71,30 @@ TEST_P(EventStoreConformanceTest, RecordedCallbacksArePendingUntilCompletedAndSu
   EXPECT_EQ((*pending)[0].id, *b);
 }
 
+TEST_P(EventStoreConformanceTest, PrunesOnlyProcessedCallbacksBeforeTheCutoff) {
+  const absl::Time t = absl::FromUnixSeconds(1700000000);
+  auto a = store_->RecordCallback("web", "p1", t);
+  auto b = store_->RecordCallback("web", "p2", t);
+  auto c = store_->RecordCallback("web", "p3", t + absl::Hours(2));
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  ASSERT_TRUE(store_->CompleteCallbacks({*a, *c}).ok());
+  auto pruned = store_->PruneCallbacks(t + absl::Hours(1));
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(*pruned, 1);
+  auto pending = store_->PendingCallbacks(10);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].id, *b);
+}
+
+TEST_P(EventStoreConformanceTest, KnowsPaymentsWithEventsOrAWatch) {
+  EXPECT_FALSE(*store_->KnowsPayment("web", "p1"));
+  ASSERT_TRUE(store_->AppendIfChanged(Event("web", "p1", v1::PAYMENT_STATUS_PREPARED)).ok());
+  ASSERT_TRUE(store_->WatchPayment("web", "p2", absl::Now(), absl::Minutes(1)).ok());
+  EXPECT_TRUE(*store_->KnowsPayment("web", "p1"));
+  EXPECT_TRUE(*store_->KnowsPayment("web", "p2"));
+  EXPECT_FALSE(*store_->KnowsPayment("other", "p1")) << "per shop";
+}
+
 // Many listener threads record at once (the SQLite store commits them in groups): every
 // receipt gets its own id, is pending once, and survives a reopen.
 TEST_P(EventStoreConformanceTest, ConcurrentRecordsAreEachDurableOnce) {
