@@ -59,6 +59,9 @@ struct Config {
   int subscriber_buffer_events = 1024;
   int max_subscribers = 10000;
   absl::Duration subscriber_write_timeout = absl::Seconds(60);
+  // Set by --new_event_store only: start with a new, empty event store although data_dir held
+  // one that is now missing or different (its subscribers' cursors are then refused).
+  bool new_event_store = false;
   double unknown_payment_fetches_per_second = 2;
   absl::Duration inbox_retention = absl::Hours(24 * 7);
 };

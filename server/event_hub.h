@@ -187,6 +187,7 @@ class PublishingEventStore final : public EventStore {
     return inner_->ReadAfter(after, filter, limit);
   }
   absl::StatusOr<std::string> LastCursor() override { return inner_->LastCursor(); }
+  bool OwnsCursor(int64_t cursor) const override { return inner_->OwnsCursor(cursor); }
   absl::Status WatchPayment(const std::string& shop, const std::string& payment_id,
                             absl::Time first_check, absl::Duration interval) override {
     return inner_->WatchPayment(shop, payment_id, first_check, interval);

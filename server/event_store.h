@@ -105,6 +105,11 @@ class EventStore {
   // The cursor of the newest event, or "0" when the log is empty ("start at now").
   virtual absl::StatusOr<std::string> LastCursor() = 0;
 
+  // Whether `cursor` (> 0) was handed out by this store: every store has an identity, created
+  // with it and carried in each of its cursors, so a cursor from a replaced or recreated store
+  // is refused instead of silently skipping events. "0" (the beginning) belongs to every store.
+  virtual bool OwnsCursor(int64_t cursor) const = 0;
+
   // The reconciler's schedule, durable like the rest.
   // Starts watching a payment (first check at `first_check`); a payment already watched keeps
   // its schedule.

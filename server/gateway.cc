@@ -3,11 +3,14 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -26,7 +29,7 @@ absl::Status MakeDirs(const std::string& path) {
   for (size_t i = 0; i <= path.size(); ++i) {
     if (i == path.size() || (path[i] == '/' && i > 0)) {
       partial = path.substr(0, i);
-      if (::mkdir(partial.c_str(), 0750) != 0 && errno != EEXIST) {
+      if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
         return absl::InvalidArgumentError(
             absl::StrCat("data_dir: cannot create ", partial, ": ", std::strerror(errno)));
       }
@@ -43,6 +46,50 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string&
   return content.str();
 }
 
+// Opens data_dir/events.db, refusing a store that is not the one this data folder had: the
+// folder keeps the store's identity in STORE_IDENTITY (docs/EVENTS.md, "The store's identity").
+// A missing or different store would start the log over, so that a retried StartPayment could
+// create a second payment and resuming subscribers would silently miss events.
+absl::StatusOr<std::unique_ptr<SqliteEventStore>> OpenEventStore(const Config& config) {
+  const std::string db = config.data_dir + "/events.db";
+  const std::string marker = config.data_dir + "/STORE_IDENTITY";
+  struct stat info;
+  const bool had_store = ::stat(marker.c_str(), &info) == 0;
+  const bool has_db = ::stat(db.c_str(), &info) == 0;
+  if (had_store && !has_db && !config.new_event_store) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data_dir: ", db, " is missing, but this folder held an event store (", marker,
+        "): restore it from a backup, or start with --new_event_store to begin an empty one "
+        "(StartPayment retries of earlier payments are then not recognised, and subscribers' "
+        "cursors are refused)"));
+  }
+  absl::StatusOr<std::unique_ptr<SqliteEventStore>> store = SqliteEventStore::Open(db);
+  if (!store.ok()) return store.status();
+  const std::string identity = absl::StrCat((*store)->identity());
+  if (had_store && !config.new_event_store) {
+    absl::StatusOr<std::string> recorded = ReadFile(marker, "data_dir");
+    if (!recorded.ok()) return recorded.status();
+    if (absl::StripAsciiWhitespace(*recorded) != identity) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data_dir: ", db, " is not the event store this folder had (", marker,
+          "): put the right one back, or start with --new_event_store to adopt this one"));
+    }
+    return store;
+  }
+  const std::string tmp = marker + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << identity << "\n";
+    if (!out.flush()) {
+      return absl::UnavailableError(absl::StrCat("data_dir: cannot write ", marker));
+    }
+  }
+  if (std::rename(tmp.c_str(), marker.c_str()) != 0) {
+    return absl::UnavailableError(absl::StrCat("data_dir: cannot write ", marker));
+  }
+  return store;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
@@ -52,8 +99,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     return s;
   }
   if (absl::Status s = MakeDirs(config.data_dir); !s.ok()) return s;
-  absl::StatusOr<std::unique_ptr<SqliteEventStore>> store =
-      SqliteEventStore::Open(config.data_dir + "/events.db");
+  absl::StatusOr<std::unique_ptr<SqliteEventStore>> store = OpenEventStore(config);
   if (!store.ok()) return store.status();
   SqliteEventStore* const sqlite = store->get();
   gateway->store_ = *std::move(store);

@@ -29,6 +29,9 @@ ABSL_FLAG(std::string, addresses_file, "",
 ABSL_FLAG(std::string, barion_base_url, "", "Overrides barion.base_url.");
 ABSL_FLAG(std::string, barion_ca_file, "", "Overrides barion.ca_file.");
 ABSL_FLAG(bool, log_calls, true, "Log one line per RPC (failures are always logged).");
+ABSL_FLAG(bool, new_event_store, false,
+          "Start with a new, empty event store although data_dir held one that is now missing "
+          "or different. Subscribers' cursors of the old store are then refused.");
 
 namespace {
 
@@ -84,6 +87,7 @@ int main(int argc, char** argv) {
     config->barion_ca_file = absl::GetFlag(FLAGS_barion_ca_file);
   }
 
+  config->new_event_store = absl::GetFlag(FLAGS_new_event_store);
   absl::StatusOr<std::unique_ptr<srv::GatewayServer>> gateway = srv::GatewayServer::Start(*config);
   if (!gateway.ok()) {
     srv::LogError(absl::StrCat("cannot start: ", gateway.status().message()));

@@ -29,13 +29,22 @@ void ParseFilter(const Request& request, EventFilter& filter,
   }
 }
 
-// A cursor of this gateway: empty (nullopt) or a non-negative integer.
-std::optional<int64_t> ParseCursor(const std::string& text,
+// A cursor of this gateway's store: empty (nullopt) or a non-negative integer that `store`
+// handed out.
+std::optional<int64_t> ParseCursor(const std::string& text, const EventStore& store,
                                    std::vector<FieldViolation>& violations) {
   if (text.empty()) return std::nullopt;
   int64_t cursor = 0;
   if (!absl::SimpleAtoi(text, &cursor) || cursor < 0) {
     violations.push_back({"after_cursor", "is not a cursor of this gateway"});
+    return std::nullopt;
+  }
+  if (!store.OwnsCursor(cursor)) {
+    violations.push_back(
+        {"after_cursor",
+         "is a cursor of another event store (this gateway's store was replaced or created "
+         "anew): events after it cannot be told apart; subscribe again deliberately, with "
+         "start BEGINNING or NOW"});
     return std::nullopt;
   }
   return cursor;
@@ -47,7 +56,7 @@ grpc::Status PaymentEventServiceImpl::ListPaymentEvents(grpc::ServerContext*,
                                                         const v1::ListPaymentEventsRequest* request,
                                                         v1::ListPaymentEventsResponse* response) {
   std::vector<FieldViolation> violations;
-  ParseCursor(request->after_cursor(), violations);
+  ParseCursor(request->after_cursor(), *store_, violations);
   if (request->page_size() < 0 || request->page_size() > 1000) {
     violations.push_back({"page_size", "must be between 0 and 1000"});
   }
@@ -81,7 +90,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
   if (!request.shop().empty() && shops_.count(request.shop()) == 0) {
     violations.push_back({"shop", "is not a shop of this gateway's configuration"});
   }
-  subscription.after_cursor = ParseCursor(request.after_cursor(), violations);
+  subscription.after_cursor = ParseCursor(request.after_cursor(), *store_, violations);
   if (!v1::SubscriptionStart_IsValid(request.start())) {
     violations.push_back({"start", "is not a SubscriptionStart"});
   }

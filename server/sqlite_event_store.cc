@@ -1,7 +1,13 @@
 #include "server/sqlite_event_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <random>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -42,6 +48,9 @@ constexpr char kSchema[] = R"sql(
     request BLOB NOT NULL,
     response BLOB,
     PRIMARY KEY (shop, request_id));
+  CREATE TABLE IF NOT EXISTS store_info (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS payments (
     shop TEXT NOT NULL,
     payment_id TEXT NOT NULL,
@@ -92,7 +101,18 @@ absl::Status Error(sqlite3* db, absl::string_view what) {
 
 }  // namespace
 
+constexpr int kIdentityShift = 40;  // cursors: identity * 2^40 + sequence
+
 absl::StatusOr<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::string& path) {
+  // Created (or tightened) to 0600 before SQLite opens it: SQLite gives the -wal and -shm files
+  // the database file's mode. The store holds payers' data and payment states.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+    const std::string why = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    return absl::UnavailableError(absl::StrCat("event store: cannot create ", path, ": ", why));
+  }
+  ::close(fd);
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -111,7 +131,55 @@ absl::StatusOr<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const s
     if (absl::Status s = store->Exec(pragma); !s.ok()) return s;
   }
   if (absl::Status s = store->Exec(kSchema); !s.ok()) return s;
+  if (absl::Status s = store->InitIdentity(); !s.ok()) return s;
   return store;
+}
+
+absl::Status SqliteEventStore::InitIdentity() {
+  {
+    Statement read(db_, "SELECT value FROM store_info WHERE key = 'identity'");
+    if (!read.ok()) return Error(db_, "prepare");
+    const int rc = read.Step();
+    if (rc == SQLITE_ROW) {
+      identity_ = read.Int(0);
+      return absl::OkStatus();
+    }
+    if (rc != SQLITE_DONE) return Error(db_, "read the store's identity");
+  }
+  // A store from before identities that already has events keeps identity 0 (its cursors are
+  // small numbers); a new one draws an identity and starts its cursors above identity * 2^40.
+  int64_t events = 0;
+  {
+    Statement count(db_, "SELECT COUNT(*) FROM events");
+    if (!count.ok() || count.Step() != SQLITE_ROW) return Error(db_, "count events");
+    events = count.Int(0);
+  }
+  if (events == 0) {
+    std::random_device random;
+    identity_ = 1 + static_cast<int64_t>(random() % ((int64_t{1} << 22) - 1));
+  }
+  if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Statement put(db_, "INSERT INTO store_info (key, value) VALUES ('identity', ?1)");
+  Statement seq(db_,
+                "INSERT INTO sqlite_sequence (name, seq) SELECT 'events', ?1 "
+                "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events')");
+  if (!put.ok() || !seq.ok()) {
+    absl::Status e = Error(db_, "prepare");
+    Exec("ROLLBACK");
+    return e;
+  }
+  put.Bind(1, identity_);
+  seq.Bind(1, identity_ << kIdentityShift);
+  if (put.Step() != SQLITE_DONE || (identity_ != 0 && seq.Step() != SQLITE_DONE)) {
+    absl::Status e = Error(db_, "write the store's identity");
+    Exec("ROLLBACK");
+    return e;
+  }
+  return Exec("COMMIT");
+}
+
+bool SqliteEventStore::OwnsCursor(int64_t cursor) const {
+  return cursor == 0 || (cursor >> kIdentityShift) == identity_;
 }
 
 SqliteEventStore::~SqliteEventStore() {
@@ -322,6 +390,9 @@ absl::StatusOr<std::vector<v1::PaymentEvent>> SqliteEventStore::ReadAfter(const 
   int64_t after_cursor = 0;
   if (!after.empty() && (!absl::SimpleAtoi(after, &after_cursor) || after_cursor < 0)) {
     return absl::InvalidArgumentError("event store: not a cursor of this gateway");
+  }
+  if (!OwnsCursor(after_cursor)) {
+    return absl::InvalidArgumentError("event store: a cursor of another event store");
   }
   // Placeholders only: every value is bound, never spliced into the SQL text.
   std::string sql = "SELECT cursor, event FROM events WHERE cursor > ?1";

@@ -1,5 +1,6 @@
 // SqliteEventStore: EventStore in an embedded SQLite database (WAL journal, synchronous=FULL,
 // so a committed append or callback receipt survives a crash of the process or the machine).
+// The database file (and with it SQLite's -wal and -shm files) is created mode 0600.
 // One connection serialised by a mutex: SQLite allows one writer at a time anyway, and the
 // gateway's event rate is Barion's callback rate.
 #ifndef BARION_GATEWAY_SERVER_SQLITE_EVENT_STORE_H_
@@ -39,6 +40,10 @@ class SqliteEventStore final : public EventStore, public StartLedger {
                                                                   const EventFilter& filter,
                                                                   int limit) override;
   absl::StatusOr<std::string> LastCursor() override;
+  bool OwnsCursor(int64_t cursor) const override;
+  // The store's identity: a number drawn when the store was created, 1 to 2^22-1 (0 for a store
+  // created before stores had one). Every cursor is identity * 2^40 + its event's sequence.
+  int64_t identity() const { return identity_; }
   absl::Status WatchPayment(const std::string& shop, const std::string& payment_id,
                             absl::Time first_check, absl::Duration interval) override;
   absl::StatusOr<std::vector<WatchedPayment>> DueWatchedPayments(absl::Time now,
@@ -66,12 +71,15 @@ class SqliteEventStore final : public EventStore, public StartLedger {
 
   class RelaxedSync;
   explicit SqliteEventStore(sqlite3* db) : db_(db) {}
+  // Reads the store's identity, drawing one for a new store. mu_ held.
+  absl::Status InitIdentity() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Exec(const char* sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Writes `batch` in one transaction (all or none), filling each result with its id.
   absl::Status WriteReceipts(const std::vector<Receipt*>& batch);
 
   absl::Mutex mu_;
   sqlite3* db_ ABSL_GUARDED_BY(mu_);
+  int64_t identity_ = 0;  // set once in Open
 
   absl::Mutex group_mu_;  // never held with mu_
   std::vector<Receipt*> receipts_ ABSL_GUARDED_BY(group_mu_);

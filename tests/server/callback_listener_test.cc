@@ -50,6 +50,7 @@ class BrokenStore final : public EventStore {
     return std::vector<barion::v1::PaymentEvent>();
   }
   absl::StatusOr<std::string> LastCursor() override { return std::string("0"); }
+  bool OwnsCursor(int64_t) const override { return true; }
   absl::Status WatchPayment(const std::string&, const std::string&, absl::Time,
                             absl::Duration) override {
     return absl::UnavailableError("disk full");

@@ -489,6 +489,7 @@ class FailingReads final : public EventStore {
     return absl::UnavailableError("disk error");
   }
   absl::StatusOr<std::string> LastCursor() override { return inner_->LastCursor(); }
+  bool OwnsCursor(int64_t cursor) const override { return inner_->OwnsCursor(cursor); }
   absl::Status WatchPayment(const std::string& s, const std::string& p, absl::Time t,
                             absl::Duration d) override {
     return inner_->WatchPayment(s, p, t, d);

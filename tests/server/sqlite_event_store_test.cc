@@ -1,5 +1,8 @@
 #include "server/sqlite_event_store.h"
 
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <fstream>
 
 #include "gtest/gtest.h"
@@ -7,6 +10,8 @@
 
 namespace barion_gateway::server {
 namespace {
+
+namespace v1 = ::barion::v1;
 
 std::unique_ptr<EventStore> OpenSqlite(const std::string& dir) {
   auto store = SqliteEventStore::Open(dir + "/events.db");
@@ -23,6 +28,64 @@ TEST(SqliteEventStoreTest, UsesWriteAheadLogging) {
   ASSERT_TRUE(store.ok());
   ASSERT_TRUE((*store)->RecordCallback("web", "p", absl::Now()).ok());
   EXPECT_TRUE(std::ifstream(path + "-wal").good());
+}
+
+int Mode(const std::string& path) {
+  struct stat info;
+  return ::stat(path.c_str(), &info) == 0 ? static_cast<int>(info.st_mode & 0777) : -1;
+}
+
+// Payers' data and payment states: readable by the gateway's user only, whatever the umask,
+// including SQLite's -wal and -shm files and a file that existed with wider rights.
+TEST(SqliteEventStoreTest, DataFilesAreCreatedReadableByTheOwnerOnly) {
+  const std::string path = testing::TempDir() + "/mode.db";
+  std::ofstream(path).close();
+  ::chmod(path.c_str(), 0644);
+  auto store = SqliteEventStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->RecordCallback("web", "p", absl::Now()).ok());
+  EXPECT_EQ(Mode(path), 0600);
+  EXPECT_EQ(Mode(path + "-wal"), 0600);
+  EXPECT_EQ(Mode(path + "-shm"), 0600);
+}
+
+v1::PaymentEvent Prepared(const std::string& payment_id) {
+  v1::PaymentEvent e;
+  e.set_shop("web");
+  e.set_payment_id(payment_id);
+  e.mutable_snapshot()->set_status(v1::PAYMENT_STATUS_PREPARED);
+  return e;
+}
+
+// Every store has an identity, kept across reopening and carried in its cursors: a cursor of a
+// store created anew in the same place is not this store's.
+TEST(SqliteEventStoreTest, CursorsCarryTheStoresIdentity) {
+  const std::string path = testing::TempDir() + "/identity.db";
+  std::remove(path.c_str());
+  int64_t first_cursor = 0;
+  int64_t identity = 0;
+  {
+    auto store = *SqliteEventStore::Open(path);
+    identity = store->identity();
+    EXPECT_GT(identity, 0);
+    first_cursor = std::stoll((*store->AppendIfChanged(Prepared("p1")))->cursor());
+    EXPECT_TRUE(store->OwnsCursor(first_cursor));
+    EXPECT_TRUE(store->OwnsCursor(0));
+  }
+  {
+    auto reopened = *SqliteEventStore::Open(path);
+    EXPECT_EQ(reopened->identity(), identity);
+    EXPECT_TRUE(reopened->OwnsCursor(first_cursor));
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  auto anew = *SqliteEventStore::Open(path);
+  EXPECT_NE(anew->identity(), identity);
+  EXPECT_FALSE(anew->OwnsCursor(first_cursor));
+  const int64_t new_cursor = std::stoll((*anew->AppendIfChanged(Prepared("p1")))->cursor());
+  EXPECT_TRUE(anew->OwnsCursor(new_cursor));
+  EXPECT_NE(new_cursor, first_cursor) << "the new store's first event has another cursor";
+  EXPECT_EQ(anew->ReadAfter(std::to_string(first_cursor), {}, 10).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(SqliteEventStoreTest, UnwritableLocationIsUnavailable) {
