@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/errors.h"
+#include "server/limited_transport.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -12,6 +13,7 @@ namespace {
 UpstreamFailure FailureOf(const absl::Status& status) {
   absl::optional<absl::Cord> kind = status.GetPayload(kTransportFailurePayloadUrl);
   const std::string k = kind ? std::string(*kind) : "";
+  if (k == kFailureBusy) return UpstreamFailure::kGatewayBusy;
   if (k == kFailureConnect) return UpstreamFailure::kUnreachable;
   if (k == kFailureTls) return UpstreamFailure::kTlsFailure;
   if (k == kFailureTimeoutNotSent) return UpstreamFailure::kTimeoutNotSent;

@@ -360,6 +360,13 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     }
     config.subscriber_buffer_events = subs.buffer_events();
   }
+  if (subs.max_subscribers_per_client() != 0) {
+    if (subs.max_subscribers_per_client() < 1 || subs.max_subscribers_per_client() > 100000) {
+      return Bad(source, "subscriptions.max_subscribers_per_client",
+                 "must be between 1 and 100000");
+    }
+    config.max_subscribers_per_client = subs.max_subscribers_per_client();
+  }
   if (subs.max_subscribers() != 0) {
     if (subs.max_subscribers() < 1 || subs.max_subscribers() > 100000) {
       return Bad(source, "subscriptions.max_subscribers", "must be between 1 and 100000");

@@ -58,6 +58,7 @@ struct Config {
   absl::Duration heartbeat_interval = absl::Seconds(15);
   int subscriber_buffer_events = 1024;
   int max_subscribers = 10000;
+  int max_subscribers_per_client = 2500;
   absl::Duration subscriber_write_timeout = absl::Seconds(60);
   // Set by --new_event_store only: start with a new, empty event store although data_dir held
   // one that is now missing or different (its subscribers' cursors are then refused).

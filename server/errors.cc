@@ -103,6 +103,8 @@ const char* ReasonName(UpstreamFailure failure) {
       return "UPSTREAM_RATE_LIMITED";
     case UpstreamFailure::kMalformedResponse:
       return "UPSTREAM_MALFORMED_RESPONSE";
+    case UpstreamFailure::kGatewayBusy:
+      return "UPSTREAM_CALLS_EXHAUSTED";
   }
   return "UPSTREAM_UNKNOWN";
 }
@@ -179,6 +181,10 @@ absl::Status UpstreamFailureStatus(UpstreamFailure failure, bool mutation, int h
     case UpstreamFailure::kRateLimited:
       code = absl::StatusCode::kResourceExhausted;
       outcome = "rejected";
+      break;
+    case UpstreamFailure::kGatewayBusy:
+      code = absl::StatusCode::kResourceExhausted;
+      outcome = "not_sent";
       break;
     case UpstreamFailure::kMalformedResponse:
       code = mutation ? absl::StatusCode::kUnknown : absl::StatusCode::kUnavailable;

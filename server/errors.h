@@ -9,7 +9,8 @@
 //     when Barion names one). Barion's AuthData (the POSKey) is never copied.
 //   - or one ErrorInfo in the domain kGatewayDomain for a transport failure (reason
 //     UPSTREAM_UNREACHABLE, UPSTREAM_TLS_FAILURE, UPSTREAM_TIMEOUT, UPSTREAM_CONNECTION_RESET,
-//     UPSTREAM_HTTP_ERROR, UPSTREAM_RATE_LIMITED, UPSTREAM_MALFORMED_RESPONSE) with metadata
+//     UPSTREAM_HTTP_ERROR, UPSTREAM_RATE_LIMITED, UPSTREAM_MALFORMED_RESPONSE,
+//     UPSTREAM_CALLS_EXHAUSTED) with metadata
 //     `outcome`: "not_sent" (safe to retry), "unknown" (a mutation may have happened: check with
 //     GetPaymentState before retrying) or "rejected".
 //   - or a google.rpc.BadRequest with one field violation per invalid request field, in proto
@@ -62,6 +63,7 @@ enum class UpstreamFailure {
   kHttpError,          // an HTTP error status without a Barion `Errors` body (5xx, 404, 405)
   kRateLimited,        // HTTP 429
   kMalformedResponse,  // a 2xx/4xx body that is not the JSON Barion documents
+  kGatewayBusy,        // the gateway's own limit of calls waiting on Barion: nothing was sent
 };
 
 // A status for an upstream failure. `mutation` says whether the call could have changed money

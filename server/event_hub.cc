@@ -16,6 +16,15 @@ namespace v1 = ::barion::v1;
 
 namespace {
 
+// The client of a gRPC peer ("ipv4:10.0.0.1:5432", "ipv6:[::1]:5432"): its address without the
+// port, so that one client's many connections count together.
+std::string ClientOf(const std::string& peer) {
+  const size_t colon = peer.rfind(':');
+  const size_t first = peer.find(':');
+  if (colon == std::string::npos || colon == first) return peer;
+  return peer.substr(0, colon);
+}
+
 grpc::ByteBuffer Serialize(const v1::SubscribePaymentEventsResponse& message) {
   grpc::ByteBuffer bytes;
   bool own_buffer = false;
@@ -209,6 +218,14 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
                                         " subscriptions (subscriptions.max_subscribers)"),
                            {}));
   }
+  const std::string client = ClientOf(context->peer());
+  if (per_client_[client] >= options_.max_subscribers_per_client) {
+    return FinishedStream(GatewayErrorStatus(
+        absl::StatusCode::kResourceExhausted, "TOO_MANY_SUBSCRIBERS_FROM_CLIENT",
+        absl::StrCat("one client may hold at most ", options_.max_subscribers_per_client,
+                     " subscriptions (subscriptions.max_subscribers_per_client)"),
+        {}));
+  }
   int64_t position = head_;
   if (subscription.after_cursor.has_value()) {
     position = *subscription.after_cursor;
@@ -221,6 +238,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
   const int64_t id = next_id_++;
   auto* s = new Stream(this, context, id, subscription.filter, position);
   streams_[id] = s;
+  ++per_client_[client];
+  client_of_[id] = client;
   // The first message: a heartbeat with the start position. Then replay or live events.
   v1::SubscribePaymentEventsResponse hello;
   hello.mutable_heartbeat()->set_cursor(absl::StrCat(position));
@@ -355,6 +374,11 @@ void EventHub::OnDone(Stream* s) {
   {
     absl::MutexLock lock(&mu_);
     streams_.erase(s->id_);
+    auto client = client_of_.find(s->id_);
+    if (client != client_of_.end()) {
+      if (--per_client_[client->second] <= 0) per_client_.erase(client->second);
+      client_of_.erase(client);
+    }
   }
   delete s;
 }

@@ -55,6 +55,8 @@ class EventHub {
     absl::Duration heartbeat_interval = absl::Seconds(15);
     int buffer_events = 1024;  // events waiting for one live stream
     int max_subscribers = 10000;
+    // Streams one client (its IP address, until callers are authenticated) may hold at once.
+    int max_subscribers_per_client = 2500;
     absl::Duration write_timeout = absl::Seconds(60);
     int ring_events = 4096;  // recent events kept in memory for streams joining live
     int read_batch = 256;    // events per store read while catching up
@@ -144,6 +146,9 @@ class EventHub {
   std::deque<EntryPtr> ring_ ABSL_GUARDED_BY(mu_);
   int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   std::map<int64_t, Stream*> streams_ ABSL_GUARDED_BY(mu_);
+  // Open streams per client (the peer's address without its port), and each stream's client.
+  std::map<std::string, int> per_client_ ABSL_GUARDED_BY(mu_);
+  std::map<int64_t, std::string> client_of_ ABSL_GUARDED_BY(mu_);
   std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
   std::vector<Op> ops_ ABSL_GUARDED_BY(mu_);
 

@@ -18,6 +18,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/httplib_transport.h"
+#include "server/limited_transport.h"
 #include "server/log.h"
 #include "server/sqlite_event_store.h"
 
@@ -107,6 +108,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   hub_options.heartbeat_interval = config.heartbeat_interval;
   hub_options.buffer_events = config.subscriber_buffer_events;
   hub_options.max_subscribers = config.max_subscribers;
+  hub_options.max_subscribers_per_client = config.max_subscribers_per_client;
   hub_options.write_timeout = config.subscriber_write_timeout;
   gateway->hub_ = std::make_unique<EventHub>(gateway->store_.get(), hub_options);
   if (absl::Status s = gateway->hub_->Start(); !s.ok()) return s;
@@ -125,6 +127,12 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     transport = *std::move(created);
   }
   gateway->transport_ = std::move(transport);
+  // Calls waiting on Barion may take all but an eighth (at least 8, which also covers gRPC's own
+  // polling threads) of the gRPC threads; the
+  // rest stay free for calls that never reach Barion.
+  const int reserved = std::max(8, config.max_concurrent_calls / 8);
+  gateway->limited_transport_ = std::make_unique<LimitedTransport>(
+      gateway->transport_.get(), std::max(1, config.max_concurrent_calls - reserved));
 
   // Callbacks: the processor fetches states through the payment service; the listener records
   // receipts and wakes the processor.
@@ -166,7 +174,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   // A payment started through the gateway is watched by the reconciler; a change made through an
   // RPC is recorded like a callback, so it becomes an event too.
   gateway->payment_service_ = std::make_unique<PaymentServiceImpl>(
-      shops, gateway->transport_.get(), config.default_timeout, callback_base,
+      shops, gateway->limited_transport_.get(), config.default_timeout, callback_base,
       [self](const std::string& shop, const std::string& payment_id,
              PaymentServiceImpl::PaymentChange change) {
         if (change == PaymentServiceImpl::PaymentChange::kStarted) {
@@ -188,7 +196,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
       std::make_unique<PaymentEventServiceImpl>(events, gateway->hub_.get(), std::move(shop_names));
   gateway->payment_service_->set_start_ledger(sqlite);
   gateway->wallet_service_ = std::make_unique<WalletServiceImpl>(
-      config.wallets, gateway->transport_.get(), config.default_timeout);
+      config.wallets, gateway->limited_transport_.get(), config.default_timeout);
   gateway->processor_->Start();
   gateway->reconciler_->Start();
 

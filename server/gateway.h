@@ -53,6 +53,7 @@ class GatewayServer {
   std::unique_ptr<EventHub> hub_;
   std::unique_ptr<PublishingEventStore> publishing_store_;
   std::unique_ptr<HttpTransport> transport_;
+  std::unique_ptr<HttpTransport> limited_transport_;  // transport_ within the upstream limit
   std::unique_ptr<PaymentServiceImpl> payment_service_;
   std::unique_ptr<PaymentEventServiceImpl> event_service_;
   std::unique_ptr<WalletServiceImpl> wallet_service_;

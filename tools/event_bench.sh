@@ -15,6 +15,8 @@ listen { grpc_address: "127.0.0.1:0" callback_address: "127.0.0.1:0" }
 data_dir: "$work/gateway-data"
 callback_public_base_url: "listener"
 reconciliation { first_check { seconds: 3600 } max_interval { seconds: 3600 } }
+# Every stream of the benchmark comes from 127.0.0.1: one client as the gateway counts them.
+subscriptions { max_subscribers_per_client: 100000 max_subscribers: 100000 }
 CONFIG
 bench_gateway --config="$work/gateway.textproto"
 echo "build: -c ${BENCH_MODE:-opt}; gateway, sandbox and the benchmark's clients share the machine;"

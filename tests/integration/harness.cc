@@ -33,6 +33,8 @@ Harness::Harness(HarnessOptions options) {
   config.barion_base_url = sandbox_->https_url();
   config.barion_ca_file = sandbox_->ca_file();
   config.max_connections = options.max_connections;
+  config.max_concurrent_calls = options.max_concurrent_calls;
+  config.max_subscribers_per_client = options.max_subscribers_per_client;
   config.reconcile_first_check = options.reconcile_first_check;
   config.reconcile_max_interval = std::max(options.reconcile_first_check, absl::Seconds(1));
   config.grpc_address = "127.0.0.1:0";
@@ -48,6 +50,7 @@ Harness::Harness(HarnessOptions options) {
   }
   gateway_ = *std::move(gw);
   auto channel = grpc::CreateChannel(gateway_->grpc_address(), grpc::InsecureChannelCredentials());
+  channel_ = channel;
   stub_ = barion::v1::PaymentService::NewStub(channel);
   events_ = barion::v1::PaymentEventService::NewStub(channel);
   wallets_ = barion::v1::WalletService::NewStub(channel);

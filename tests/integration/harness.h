@@ -27,6 +27,8 @@ struct HarnessOptions {
   int max_connections = 8;
   absl::Duration reconcile_first_check = absl::Minutes(1);
   std::string wallet_api_key = kWalletApiKey;  // the gateway's; the sandbox knows kWalletApiKey
+  int max_concurrent_calls = 256;
+  int max_subscribers_per_client = 2500;
 };
 
 class Harness {
@@ -37,6 +39,7 @@ class Harness {
   barion::v1::PaymentService::Stub& stub() { return *stub_; }
   barion::v1::PaymentEventService::Stub& events() { return *events_; }
   barion::v1::WalletService::Stub& wallets() { return *wallets_; }
+  std::shared_ptr<grpc::Channel> channel() { return channel_; }
   sandbox::Sandbox& sandbox() { return *sandbox_; }
   server::GatewayServer& gateway() { return *gateway_; }
 
@@ -58,6 +61,7 @@ class Harness {
   std::unique_ptr<barion::v1::PaymentService::Stub> stub_;
   std::unique_ptr<barion::v1::PaymentEventService::Stub> events_;
   std::unique_ptr<barion::v1::WalletService::Stub> wallets_;
+  std::shared_ptr<grpc::Channel> channel_;
 };
 
 // A context with a deadline `seconds` from now.

@@ -1,12 +1,18 @@
 // Requests an attacker or a careless client would send, through real gRPC: the answer must be
 // the right code with its BadRequest, fit in gRPC's default metadata limit (8 KiB, which the
 // client enforces), and arrive within the caller's deadline.
+#include <atomic>
+#include <future>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "httplib.h"
 #include "tests/integration/harness.h"
 
@@ -129,6 +135,108 @@ TEST(HostileInputTest, ForgedCallbackBurstsDoNotBecomeBarionCallBursts) {
   EXPECT_LE(calls, 10 + static_cast<int64_t>(2 * seconds) + 1)
       << calls << " Barion calls for 300 forged callbacks in " << seconds << " s";
   EXPECT_GE(calls, 10) << "the budget's burst is used";
+}
+
+// grpc.health.v1.Health/Check for the whole server, called without generated stubs; returns the
+// serialized HealthCheckResponse ("\x08\x01" is SERVING), or the error.
+std::string HealthCheck(Harness& h) {
+  grpc::GenericStub stub(h.channel());
+  auto context = Deadline(2);
+  grpc::ByteBuffer request;  // an empty HealthCheckRequest
+  grpc::Slice empty("");
+  request = grpc::ByteBuffer(&empty, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(context.get(), "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
+                 &response, [&done](grpc::Status s) { done.set_value(s); });
+  const grpc::Status s = done.get_future().get();
+  if (!s.ok()) return "error: " + s.error_message();
+  std::vector<grpc::Slice> slices;
+  response.Dump(&slices);
+  std::string bytes;
+  for (const grpc::Slice& slice : slices)
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  return bytes;
+}
+
+// A hung Barion: calls waiting on it take at most their share of the gRPC threads; the rest stay
+// for calls that never reach Barion, so events can still be read and health still answers.
+TEST(HostileInputTest, CallsStuckOnAHungBarionDoNotStarveLocalCalls) {
+  HarnessOptions options;
+  options.max_concurrent_calls = 16;  // 8 may wait on Barion
+  Harness h(options);
+  ASSERT_EQ(h.Control("faults", R"({"mode":"slow","path_prefix":"/v2/Payment/Start",)"
+                                R"("delay_ms":4000,"count":1000})"),
+            200);
+  // Beyond the threads, gRPC itself refuses (RESOURCE_EXHAUSTED without details); beyond the
+  // upstream share, the gateway does (UPSTREAM_CALLS_EXHAUSTED, outcome not_sent).
+  std::atomic<int> limited{0};
+  std::vector<std::thread> stuck;
+  for (int i = 0; i < 40; ++i) {
+    stuck.emplace_back([&h, &limited] {
+      v1::StartPaymentResponse out;
+      grpc::Status s = h.stub().StartPayment(Deadline(8).get(),
+                                             Harness::CardPayment("1000", v1::CURRENCY_HUF), &out);
+      if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED &&
+          Reasons(s) == std::vector<std::string>{"UPSTREAM_CALLS_EXHAUSTED"} &&
+          Metadata(s, "outcome") == "not_sent") {
+        ++limited;
+      }
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(500));  // all 40 are either waiting on Barion or refused
+  for (int i = 0; i < 5; ++i) {
+    v1::ListPaymentEventsResponse page;
+    const absl::Time start = absl::Now();
+    grpc::Status list =
+        h.events().ListPaymentEvents(Deadline(2).get(), v1::ListPaymentEventsRequest(), &page);
+    EXPECT_TRUE(list.ok()) << list.error_code() << " " << list.error_message();
+    EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+    EXPECT_EQ(HealthCheck(h), "\x08\x01") << "grpc.health.v1 answers SERVING";
+  }
+  for (auto& t : stuck) t.join();
+  EXPECT_GT(limited.load(), 0) << "calls beyond the upstream share fail fast, not sent";
+}
+
+// One client cannot take every stream: past its own cap it is refused, and another client
+// still gets one.
+TEST(HostileInputTest, OneClientCannotHoldEverySubscriberStream) {
+  HarnessOptions options;
+  options.max_subscribers_per_client = 5;
+  Harness h(options);
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<v1::SubscribePaymentEventsResponse>>> streams;
+  for (int i = 0; i < 5; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    streams.push_back(h.events().SubscribePaymentEvents(contexts.back().get(),
+                                                        v1::SubscribePaymentEventsRequest()));
+    v1::SubscribePaymentEventsResponse hello;
+    ASSERT_TRUE(streams.back()->Read(&hello)) << i;
+  }
+  grpc::ClientContext extra;
+  auto refused = h.events().SubscribePaymentEvents(&extra, v1::SubscribePaymentEventsRequest());
+  v1::SubscribePaymentEventsResponse message;
+  EXPECT_FALSE(refused->Read(&message));
+  grpc::Status s = refused->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(Reasons(s), std::vector<std::string>{"TOO_MANY_SUBSCRIBERS_FROM_CLIENT"});
+  // A stream that ends frees its place.
+  contexts[0]->TryCancel();
+  streams[0]->Finish();
+  bool admitted = false;
+  for (int i = 0; i < 50 && !admitted; ++i) {
+    grpc::ClientContext again;
+    auto stream = h.events().SubscribePaymentEvents(&again, v1::SubscribePaymentEventsRequest());
+    admitted = stream->Read(&message);
+    again.TryCancel();
+    stream->Finish();
+    if (!admitted) absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_TRUE(admitted);
+  for (size_t i = 1; i < contexts.size(); ++i) {
+    contexts[i]->TryCancel();
+    streams[i]->Finish();
+  }
 }
 
 }  // namespace
