@@ -32,14 +32,21 @@ class EventsTest : public testing::Test {
     EXPECT_TRUE(s.ok()) << s.error_message();
     return {response.events().begin(), response.events().end()};
   }
-  // Waits until the payment has `n` events (callbacks are asynchronous), then a little longer
-  // to catch an extra one.
+  // Waits until the payment has `n` events (callbacks are asynchronous) and the callback inbox is
+  // empty: every callback received so far has been processed, so an extra event it would wrongly
+  // cause is already in the log (no "nothing arrived in N ms" guess).
   std::vector<v1::PaymentEvent> AwaitEvents(const std::string& payment_id, size_t n) {
     for (int i = 0; i < 500 && List(payment_id).size() < n; ++i) {
       absl::SleepFor(absl::Milliseconds(10));
     }
-    absl::SleepFor(absl::Milliseconds(200));
+    AwaitInboxProcessed();
     return List(payment_id);
+  }
+  void AwaitInboxProcessed() {
+    for (int i = 0; i < 500 && !h_.gateway().event_store()->PendingCallbacks(1)->empty(); ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    EXPECT_TRUE(h_.gateway().event_store()->PendingCallbacks(1)->empty());
   }
   std::vector<v1::PaymentStatus> Statuses(const std::vector<v1::PaymentEvent>& events) {
     std::vector<v1::PaymentStatus> out;
@@ -146,7 +153,8 @@ TEST_F(EventsTest, SubscriberGetsLiveEventsAndOutOfOrderCallbacksAddNothing) {
   v1::PaymentEvent fourth = next_event();
   EXPECT_EQ(fourth.payment_id(), b.payment_id());
   EXPECT_GT(fourth.snapshot().transactions_size(), first.snapshot().transactions_size());
-  absl::SleepFor(absl::Milliseconds(300));  // time for a wrong extra event to appear
+  // Every callback above has been processed: a wrong extra event would be in the log by now.
+  AwaitInboxProcessed();
   EXPECT_EQ(List("").size(), 4u);
   context.TryCancel();
 }

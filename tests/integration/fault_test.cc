@@ -1,4 +1,5 @@
 // Upstream faults -> documented gRPC codes; nothing hangs past the deadline; keep-alive works.
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -97,14 +98,19 @@ TEST_F(FaultTest, KeepAliveReusesTlsConnectionsAndNagleIsOff) {
   };
   ASSERT_TRUE(StartOnce().ok());
   const int64_t before = handshakes();
-  const absl::Time start = absl::Now();
-  for (int i = 0; i < 100; ++i) ASSERT_TRUE(StartOnce().ok());
-  const absl::Duration took = absl::Now() - start;
+  std::vector<absl::Duration> took;
+  for (int i = 0; i < 101; ++i) {
+    const absl::Time start = absl::Now();
+    ASSERT_TRUE(StartOnce().ok());
+    took.push_back(absl::Now() - start);
+  }
   // Sequential calls reuse one pooled connection: no new handshake.
   EXPECT_EQ(handshakes(), before);
-  // With Nagle on, each keep-alive POST stalls ~40 ms (4 s for 100); with TCP_NODELAY the
-  // whole loop takes well under a second on loopback.
-  EXPECT_LT(took, absl::Seconds(2)) << took;
+  // With Nagle on, each keep-alive POST stalls ~40 ms (delayed ACK); with TCP_NODELAY a call
+  // takes a few ms on loopback. The median is robust to a loaded machine's outliers, and the
+  // bound is 5x below the stall.
+  std::sort(took.begin(), took.end());
+  EXPECT_LT(took[took.size() / 2], absl::Milliseconds(8)) << took[took.size() / 2];
   auto* transport = static_cast<server::HttplibTransport*>(h_.gateway().transport());
   EXPECT_EQ(transport->tls_handshakes(), before);
 }

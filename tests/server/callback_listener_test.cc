@@ -98,32 +98,6 @@ class CallbackListenerTest : public testing::Test {
   std::atomic<int> notified_{0};
 };
 
-// A burst of callbacks on new connections (Barion opens one per callback) is answered at
-// once: none waits for a dropped SYN to be retried a second later (httplib's own backlog is 5).
-TEST_F(CallbackListenerTest, AnswersABurstOfNewConnectionsWithoutStalling) {
-  constexpr int kClients = 128;
-  std::vector<std::thread> clients;
-  std::atomic<int> ok{0};
-  std::atomic<int64_t> slowest_ms{0};
-  for (int i = 0; i < kClients; ++i) {
-    clients.emplace_back([&] {
-      httplib::Client c("127.0.0.1", listener_->port());
-      c.set_connection_timeout(5);
-      const absl::Time start = absl::Now();
-      auto res = c.Post((kPath + "?paymentId=" + kId).c_str(), "", "");
-      const int64_t ms = absl::ToInt64Milliseconds(absl::Now() - start);
-      int64_t prev = slowest_ms.load();
-      while (ms > prev && !slowest_ms.compare_exchange_weak(prev, ms)) {
-      }
-      if (res && res->status == 200) ++ok;
-    });
-  }
-  for (auto& t : clients) t.join();
-  EXPECT_EQ(ok.load(), kClients);
-  EXPECT_LT(slowest_ms.load(), 900) << "a connection waited for a SYN retransmission";
-  EXPECT_EQ(store_->PendingCallbacks(1000)->size(), static_cast<size_t>(kClients));
-}
-
 TEST_F(CallbackListenerTest, RecordsTheQueryPaymentIdBeforeAnswering200) {
   auto res = client_->Post((kPath + "?paymentId=" + kId).c_str(), "", "");
   ASSERT_TRUE(res);
@@ -227,6 +201,35 @@ TEST_F(CallbackListenerTest, CutsOffSlowClients) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(5)) << "cut off at request_timeout (1 s)";
   EXPECT_EQ(answer.rfind("HTTP/1.1 408", 0), 0u) << answer;
   EXPECT_TRUE(Pending().empty());
+}
+
+// A burst of callbacks on new connections (Barion opens one per callback) is accepted at once:
+// no connection waits for a dropped SYN to be retried a second later (the backlog is 1,024, not
+// the 5 of Debian's cpp-httplib). The connect time is what a dropped SYN shows in (>= 1 s); a
+// connect into the backlog takes well under 10 ms even on a loaded machine, so 900 ms is a wide
+// margin both ways.
+TEST_F(CallbackListenerTest, AnswersABurstOfNewConnectionsWithoutStalling) {
+  constexpr int kClients = 128;
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0};
+  std::atomic<int64_t> slowest_connect_ms{0};
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&] {
+      const absl::Time start = absl::Now();
+      RawConnection c(listener_->port());
+      const int64_t ms = absl::ToInt64Milliseconds(absl::Now() - start);
+      int64_t prev = slowest_connect_ms.load();
+      while (ms > prev && !slowest_connect_ms.compare_exchange_weak(prev, ms)) {
+      }
+      c.Send(absl::StrCat("POST ", kPath, "?paymentId=", kId,
+                          " HTTP/1.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"));
+      if (c.ReadAll().rfind("HTTP/1.1 200", 0) == 0) ++ok;
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), kClients);
+  EXPECT_LT(slowest_connect_ms.load(), 900) << "a connection waited for a SYN retransmission";
+  EXPECT_EQ(store_->PendingCallbacks(1000)->size(), static_cast<size_t>(kClients));
 }
 
 // The body limit holds while a chunked body is read: a gigabyte of chunks is refused after the
