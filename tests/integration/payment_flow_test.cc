@@ -103,6 +103,26 @@ TEST_F(PaymentFlowTest, FifteenDigitHufAmountStaysExact) {
   EXPECT_EQ(state.transactions(0).items(0).unit_price(), "123456789012345");
 }
 
+// The largest amounts validation accepts (18 integer digits), far beyond 2^53 where a binary
+// double loses whole units: through gRPC, Barion's JSON and back, digit for digit. A double
+// anywhere on the way turns 999999999999999999 into 1000000000000000000.
+TEST_F(PaymentFlowTest, EighteenDigitAmountsStayExactBeyondDoublePrecision) {
+  for (const auto& [total, currency] :
+       {std::make_pair(std::string("999999999999999999"), v1::CURRENCY_HUF),
+        std::make_pair(std::string("987654321098765432.19"), v1::CURRENCY_EUR)}) {
+    v1::StartPaymentRequest r = Harness::CardPayment(total, currency);
+    v1::StartPaymentResponse started = Start(r);
+    ASSERT_FALSE(started.payment_id().empty()) << total;
+    Pay(started.payment_id(), R"({"funding":"Balance"})");
+    v1::GetPaymentStateResponse state = State(started.payment_id());
+    EXPECT_EQ(state.total(), total);
+    ASSERT_GT(state.transactions_size(), 0);
+    EXPECT_EQ(state.transactions(0).total(), total);
+    EXPECT_EQ(state.transactions(0).items(0).unit_price(), total);
+    EXPECT_EQ(state.transactions(0).items(0).item_total(), total);
+  }
+}
+
 TEST_F(PaymentFlowTest, HufWithDecimalsIsRejectedBeforeBarion) {
   const std::string before = h_.ControlGet("stats");
   v1::StartPaymentResponse response;

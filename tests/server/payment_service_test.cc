@@ -61,7 +61,10 @@ TEST_F(PaymentServiceTest, StartPaymentSendsExactAmountsWithTheShopsKeyAndDefaul
   EXPECT_EQ(out.method, "POST");
   EXPECT_EQ(out.path, "/v2/Payment/Start");
   EXPECT_EQ(out.headers, (decltype(out.headers){{"x-pos-key", kKey}}));
-  EXPECT_NE(out.body.find("\"Total\":123456789012345"), std::string::npos) << out.body;
+  // The whole JSON number token, up to its terminator: "123456789012345.00" must not pass.
+  EXPECT_TRUE(out.body.find("\"Total\":123456789012345,") != std::string::npos ||
+              out.body.find("\"Total\":123456789012345}") != std::string::npos)
+      << out.body;
   EXPECT_NE(out.body.find("\"Payee\":\"shop@example.com\""), std::string::npos);
   EXPECT_NE(out.body.find("\"RedirectUrl\":\"https://shop.example/return\""), std::string::npos);
   EXPECT_NE(out.body.find("\"Locale\":\"hu-HU\""), std::string::npos);
