@@ -29,7 +29,7 @@ cat <<MSG
 
   Barion sandbox:  $(sed -n 's/^https=//p' data/sandbox.addr) (CA data/sandbox/ca.pem), control API $sandbox_http/_sandbox/
   gRPC gateway:    127.0.0.1:50051 (reflection and grpc.health.v1 on), shop "demo"
-  Callbacks:       http://127.0.0.1:18090/callback/demo (events in data/events.db)
+  Callbacks:       http://127.0.0.1:18090/callback/demo/SECRET (SECRET derived from the POSKey, docs/EVENTS.md; events in data/events.db)
 
   Try it with barionctl (in other terminals, from $(pwd)):
 

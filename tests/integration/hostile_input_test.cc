@@ -2,8 +2,8 @@
 // the right code with its BadRequest, fit in gRPC's default metadata limit (8 KiB, which the
 // client enforces), and arrive within the caller's deadline.
 #include <atomic>
-#include <iostream>
 #include <future>
+#include <iostream>
 #include <random>
 #include <string>
 #include <thread>
@@ -138,8 +138,8 @@ TEST(HostileInputTest, ForgedCallbackBurstsDoNotBecomeBarionCallBursts) {
   EXPECT_LE(calls, 10 + static_cast<int64_t>(2 * seconds) + 1)
       << calls << " Barion calls for 300 forged callbacks in " << seconds << " s";
   EXPECT_GE(calls, 10) << "the budget's burst is used";
-  std::cout << "measured: 300 forged callbacks with the secret -> " << calls
-            << " Barion calls in " << seconds << " s; 300 without it -> 0\n";
+  std::cout << "measured: 300 forged callbacks with the secret -> " << calls << " Barion calls in "
+            << seconds << " s; 300 without it -> 0\n";
 }
 
 // grpc.health.v1.Health/Check for the whole server, called without generated stubs; returns the
