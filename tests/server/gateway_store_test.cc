@@ -38,19 +38,25 @@ void RemoveStore(const std::string& dir) {
   }
 }
 
+// Appends a Prepared event for `payment_id` of shop web; returns its cursor ("" on failure).
+std::string AppendPrepared(GatewayServer& gateway, const std::string& payment_id) {
+  v1::PaymentEvent e;
+  e.set_shop("web");
+  e.set_payment_id(payment_id);
+  e.mutable_snapshot()->set_status(v1::PAYMENT_STATUS_PREPARED);
+  auto appended = gateway.event_store()->AppendIfChanged(e);
+  EXPECT_TRUE(appended.ok() && appended->has_value());
+  return appended.ok() && appended->has_value() ? (**appended).cursor() : "";
+}
+
 TEST(GatewayStoreTest, AVanishedStoreIsNotStartedOverUnlessAskedAndOldCursorsAreRefused) {
   const std::string dir = testing::TempDir() + "/gateway-store";
   std::string old_cursor;
   {
     auto gateway = Start(TestConfig(dir));
     ASSERT_TRUE(gateway.ok()) << gateway.status();
-    v1::PaymentEvent e;
-    e.set_shop("web");
-    e.set_payment_id("p1");
-    e.mutable_snapshot()->set_status(v1::PAYMENT_STATUS_PREPARED);
-    auto appended = (*gateway)->event_store()->AppendIfChanged(e);
-    ASSERT_TRUE(appended.ok() && appended->has_value());
-    old_cursor = (**appended).cursor();
+    old_cursor = AppendPrepared(**gateway, "p1");
+    ASSERT_FALSE(old_cursor.empty());
   }
   // Restarting on the same store is fine.
   ASSERT_TRUE(Start(TestConfig(dir)).ok());
@@ -67,13 +73,7 @@ TEST(GatewayStoreTest, AVanishedStoreIsNotStartedOverUnlessAskedAndOldCursorsAre
   auto gateway = Start(anew);
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   // The new store's first event does not reuse the old one's cursor.
-  v1::PaymentEvent e;
-  e.set_shop("web");
-  e.set_payment_id("p2");
-  e.mutable_snapshot()->set_status(v1::PAYMENT_STATUS_PREPARED);
-  auto appended = (*gateway)->event_store()->AppendIfChanged(e);
-  ASSERT_TRUE(appended.ok() && appended->has_value());
-  EXPECT_NE((**appended).cursor(), old_cursor);
+  EXPECT_NE(AppendPrepared(**gateway, "p2"), old_cursor);
 
   auto channel =
       grpc::CreateChannel((*gateway)->grpc_address(), grpc::InsecureChannelCredentials());

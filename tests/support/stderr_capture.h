@@ -16,8 +16,9 @@ namespace barion_gateway::testing_support {
 
 class StderrCapture {
  public:
-  StderrCapture() : path_(::testing::TempDir() + "/stderr-" + std::to_string(::getpid()) + "-" +
-                          std::to_string(counter_++)) {
+  StderrCapture()
+      : path_(::testing::TempDir() + "/stderr-" + std::to_string(::getpid()) + "-" +
+              std::to_string(counter_++)) {
     std::fflush(stderr);
     saved_ = ::dup(STDERR_FILENO);
     const int fd = ::open(path_.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0600);
