@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "server/bounded_http_server.h"
 #include "server/callback_request.h"
 #include "server/log.h"
 #include "server/safe_text.h"
@@ -104,18 +103,9 @@ absl::StatusOr<std::unique_ptr<CallbackListener>> CallbackListener::Start(
   }
   auto impl = std::make_unique<Impl>(std::move(options), store, std::move(on_recorded));
   const Options& o = impl->options_;
-  BoundedHttpServer::Options http;
+  BoundedHttpServer::Options http = o.http;
   http.host = o.address.substr(0, colon);
   http.port = port;
-  http.limits.max_body_bytes = o.max_body_bytes;
-  http.limits.max_header_bytes = o.max_header_bytes;
-  http.limits.max_headers = o.max_headers;
-  http.request_timeout = o.request_timeout;
-  http.idle_timeout = o.idle_timeout;
-  http.write_timeout = o.write_timeout;
-  http.max_connections = o.max_connections;
-  http.workers = o.workers;
-  http.listen_backlog = o.listen_backlog;
   Impl* raw = impl.get();
   absl::StatusOr<std::unique_ptr<BoundedHttpServer>> server = BoundedHttpServer::Start(
       std::move(http), [raw](const ServedRequest& req) { return raw->Handle(req); });

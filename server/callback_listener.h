@@ -29,6 +29,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/bounded_http_server.h"
 #include "server/event_store.h"
 
 namespace barion_gateway::server {
@@ -40,15 +41,10 @@ class CallbackListener {
     // The configured shops and the callback secrets each accepts (current, and the previous one
     // during a rotation). A shop with no secret accepts no callback.
     std::map<std::string, std::vector<std::string>> shop_secrets;
-    size_t max_body_bytes = 4096;
-    size_t max_header_bytes = 8192;
-    size_t max_headers = 64;
-    absl::Duration request_timeout = absl::Seconds(10);  // a whole request, headers and body
-    absl::Duration idle_timeout = absl::Seconds(5);      // a kept-alive connection between requests
-    absl::Duration write_timeout = absl::Seconds(5);     // an answer the client does not read
-    int max_connections = 1024;
-    int workers = 16;           // threads that record receipts (the store's group commit)
-    int listen_backlog = 1024;  // connections waiting to be accepted
+    // Limits of the HTTP server; its host and port come from `address`. A callback's body is
+    // small (a payment id): the limits default to 4 KiB bodies, 8 KiB of headers, 10 s per
+    // request, 1,024 connections, 16 workers.
+    BoundedHttpServer::Options http;
   };
 
   // Starts listening. `store` is not owned and must outlive the listener; `on_recorded` is

@@ -81,11 +81,11 @@ class CallbackListenerTest : public testing::Test {
   void Start(EventStore* store) {
     CallbackListener::Options options;
     options.shop_secrets = {{"web", {kSecret, kOldSecret}}};
-    options.max_body_bytes = 256;
-    options.request_timeout = absl::Seconds(1);
-    options.idle_timeout = absl::Seconds(1);
-    options.workers = 4;
-    options.max_connections = 256;
+    options.http.limits.max_body_bytes = 256;
+    options.http.request_timeout = absl::Seconds(1);
+    options.http.idle_timeout = absl::Seconds(1);
+    options.http.workers = 4;
+    options.http.max_connections = 256;
     auto listener = CallbackListener::Start(options, store, [this] { ++notified_; });
     ASSERT_TRUE(listener.ok()) << listener.status();
     listener_ = *std::move(listener);
@@ -300,9 +300,9 @@ TEST(CallbackListenerLimitsTest, ConnectionCapClosesTheSlowestToAdmitANewOne) {
   ASSERT_TRUE(store.ok());
   CallbackListener::Options options;
   options.shop_secrets = {{"web", {kSecret}}};
-  options.max_connections = 8;
-  options.request_timeout = absl::Seconds(30);
-  options.idle_timeout = absl::Seconds(30);
+  options.http.max_connections = 8;
+  options.http.request_timeout = absl::Seconds(30);
+  options.http.idle_timeout = absl::Seconds(30);
   auto listener = CallbackListener::Start(options, store->get(), nullptr);
   ASSERT_TRUE(listener.ok());
   std::vector<std::unique_ptr<RawConnection>> idle;
