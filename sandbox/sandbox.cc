@@ -2604,13 +2604,16 @@ void Sandbox::Impl::ControlFaults(const httplib::Request& req, httplib::Response
 
 void Sandbox::Impl::ControlStats(const httplib::Request&, httplib::Response& res) {
   size_t payments;
+  size_t scheduled;
   {
     absl::MutexLock lock(&mu_);
     payments = payments_.size();
+    scheduled = callbacks_.size();
   }
   Json(res, 200,
        absl::StrCat("{\"tls_handshakes\":", tls_handshakes_.load(),
-                    ",\"requests\":", requests_.load(), ",\"payments\":", payments, "}"));
+                    ",\"requests\":", requests_.load(), ",\"payments\":", payments,
+                    ",\"callbacks_scheduled\":", scheduled, "}"));
 }
 
 void Sandbox::Impl::ControlCallbacks(const httplib::Request& req, httplib::Response& res) {
