@@ -202,6 +202,54 @@ TEST(ParseConfigTest, NeverEchoesASecretPastedIntoTheWrongSetting) {
   }
 }
 
+TEST(ParseConfigTest, CallbackSecretsAreDerivedOrReadAndValidated) {
+  const std::string secret = "fresh-secret-0123456789abcdef0123456789";
+  const std::string old = "older-secret-0123456789abcdef0123456789";
+  auto env = Env({{"KEY", kKey}, {"NEW", secret}, {"OLD", old}, {"SHORT", "abc"}});
+  absl::StatusOr<Config> derived =
+      ParseConfig(R"pb(shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" })pb", "f", ".", env);
+  ASSERT_TRUE(derived.ok()) << derived.status();
+  EXPECT_EQ(derived->shops[0].callback_secrets,
+            std::vector<std::string>{DerivedCallbackSecret(kKey, "web")});
+  EXPECT_EQ(DerivedCallbackSecret(kKey, "web").size(), 64u);
+  EXPECT_NE(DerivedCallbackSecret(kKey, "web"), DerivedCallbackSecret(kKey, "kiosk"));
+
+  absl::StatusOr<Config> rotated = ParseConfig(
+      R"pb(shops {
+             name: "web"
+             pos_key_env: "KEY"
+             payee: "a@b.c"
+             callback_secret_env: "NEW"
+             previous_callback_secret_env: "OLD"
+           })pb",
+      "f", ".", env);
+  ASSERT_TRUE(rotated.ok()) << rotated.status();
+  EXPECT_EQ(rotated->shops[0].callback_secrets, (std::vector<std::string>{secret, old}));
+
+  absl::StatusOr<Config> short_secret = ParseConfig(
+      R"pb(shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" callback_secret_env: "SHORT" })pb",
+      "f", ".", env);
+  ASSERT_FALSE(short_secret.ok());
+  EXPECT_NE(short_secret.status().message().find("callback_secret: must be 32-128"),
+            absl::string_view::npos);
+  EXPECT_EQ(short_secret.status().message().find("abc"), absl::string_view::npos);
+
+  ExpectRejected(R"pb(shops {
+                        name: "web"
+                        pos_key_env: "KEY"
+                        payee: "a@b.c"
+                        previous_callback_secret_env: "KEY"
+                      })pb",
+                 "needs callback_secret_env or callback_secret_file");
+  const std::string shop = "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } ";
+  ExpectRejected(shop + "callbacks { unknown_payment_fetches_per_second: 1000 }",
+                 "callbacks.unknown_payment_fetches_per_second");
+  ExpectRejected(shop + "callbacks { inbox_retention { seconds: 60 } }",
+                 "callbacks.inbox_retention");
+  ExpectRejected(shop + "subscriptions { max_subscribers_per_client: -1 }",
+                 "subscriptions.max_subscribers_per_client");
+}
+
 TEST(ParseConfigTest, EmbeddedDefaultsAndExampleFileParse) {
   absl::StatusOr<Config> c =
       ParseConfig(DefaultConfigText(), "defaults", ".", Env({{"BARION_POS_KEY", kKey}}));
