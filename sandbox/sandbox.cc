@@ -99,7 +99,7 @@ Dec operator+(Dec a, Dec b) { return Dec{a.units + b.units}; }
 Dec operator-(Dec a, Dec b) { return Dec{a.units - b.units}; }
 bool operator<(Dec a, Dec b) { return a.units < b.units; }
 
-// Card payments' minimum totals (API.md §7.1); zero where none is known.
+// Card payments' minimum totals (docs/BARION.md §5); zero where none is known.
 Dec CardMinimum(const std::string& currency) {
   if (currency == "HUF") return *Dec::Parse("10");
   if (currency == "EUR" || currency == "USD") return *Dec::Parse("0.1");

@@ -1,7 +1,7 @@
 // Sandbox: a local Barion simulator (like stripe-mock) that users and tests run with no Barion
 // account and no network. See docs/SANDBOX.md for every endpoint and the control API.
 //
-// What it simulates (API.md §3, §6, §7, §11):
+// What it simulates (docs/BARION.md §3, §5, §6; docs/SANDBOX.md):
 // - Payment/Start, PaymentState v4 (and v2), FinishReservation, Capture, CancelAuthorization,
 //   Refund, Complete, over HTTP and HTTPS (a self-signed CA it generates).
 // - The state machines of Immediate, Reservation and DelayedCapture payments; token
@@ -15,7 +15,7 @@
 //   retried after 2, 6, 18, 54 and 162 s (times `time_scale`) until an HTTP 200.
 // - A control API under /_sandbox/ that plays the payer and injects faults.
 //
-// It is a simulator: where Barion's behaviour is unconfirmed (API.md §12) it makes the choice
+// It is a simulator: where Barion's behaviour is unconfirmed (docs/BARION.md §9) it makes the choice
 // documented in docs/SANDBOX.md.
 #ifndef BARION_GATEWAY_SANDBOX_SANDBOX_H_
 #define BARION_GATEWAY_SANDBOX_SANDBOX_H_
@@ -35,7 +35,7 @@ struct SandboxShop {
   bool recurring_allowed = true;
 };
 
-// A business wallet reachable with an API key (wallet endpoints, API.md §3.12). It gets a HUF
+// A business wallet reachable with an API key (wallet endpoints, docs/BARION.md §3). It gets a HUF
 // account with 1,000,000 and an EUR account with 5,000.00.
 struct SandboxWallet {
   std::string name;     // for logs

@@ -1132,7 +1132,7 @@ absl::Status DecodeAccounts(const ParsedAnswer& answer, v1::GetAccountsResponse*
       account->set_available_balance(CanonicalAmount(Text(*b, "Available"), scale));
       account->set_blocked_balance(CanonicalAmount(Text(*b, "Blocked"), scale));
     }
-    // Sources name the top-up details differently (API.md §3.12).
+    // Sources name the top-up details differently (docs/BARION.md §3).
     const Value* info = Member(a, "TopUpInfo");
     if (info == nullptr) info = Member(a, "AccountInfo");
     if (info != nullptr && info->IsObject()) {

@@ -1,4 +1,4 @@
-// EventHub: the live side of SubscribePaymentEvents (DESIGN.md decision 10).
+// EventHub: the live side of SubscribePaymentEvents (docs/EVENTS.md).
 //
 // The EventStore is the source of truth. Every stream keeps its own position in the log (all
 // events up to it were considered for this stream) and moves it forward in one of two modes:

@@ -1,6 +1,6 @@
-// EventStore: the durable log behind callbacks and payment-event subscriptions (DESIGN.md
-// decision 9). This is the storage seam only; the callback listener, the state fetcher, the
-// streams and the reconciler (issue 3) are built on it.
+// EventStore: the durable log behind callbacks and payment-event subscriptions
+// (docs/EVENTS.md). This is the storage seam only; the callback listener, the state fetcher, the
+// streams and the reconciler are built on it.
 //
 // It holds three things, each durable when a call returns OK:
 //   - callback receipts: "Barion said payment X of shop S changed", recorded before the

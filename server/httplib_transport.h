@@ -1,8 +1,9 @@
 // HttplibTransport: HttpTransport over cpp-httplib, for Barion's HTTPS API.
 //
 // - Keeps a bounded pool of keep-alive clients to one base URL, so a call reuses a connection
-//   and its TLS session instead of handshaking (research/PEERS.md §D.2: ~10x the CPU).
-//   A cpp-httplib client serialises its requests, so each in-flight call holds its own client.
+//   and its TLS session instead of handshaking (a TLS handshake costs about 10x the CPU of a call
+//   on a kept connection, docs/PERFORMANCE.md). A cpp-httplib client serialises its requests, so
+//   each in-flight call holds its own client.
 // - Sets TCP_NODELAY: with Nagle on, cpp-httplib's separate header and body writes stall each
 //   keep-alive POST ~40 ms behind the peer's delayed ACK.
 // - Verifies the server certificate (system CA bundle, or the configured CA file); there is no

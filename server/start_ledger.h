@@ -1,4 +1,4 @@
-// StartLedger: what makes a retried StartPayment safe (issue 5). Barion does not deduplicate
+// StartLedger: what makes a retried StartPayment safe. Barion does not deduplicate
 // PaymentRequestId, so the gateway records each (shop, payment_request_id) before calling
 // Barion:
 //   - a first request claims the key, then completes it with Barion's answer, or releases it

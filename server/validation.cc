@@ -169,7 +169,7 @@ bool CardOnly(const v1::StartPaymentRequest& r) {
   return true;
 }
 
-// The smallest card payment Barion takes in `currency` (API.md §7.1), or "" when none is known.
+// The smallest card payment Barion takes in `currency` (docs/BARION.md §5), or "" when none is known.
 std::string CardMinimum(const std::string& currency) {
   if (currency == "HUF") return "10";
   if (currency == "EUR" || currency == "USD") return "0.1";
@@ -349,7 +349,7 @@ absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
 
   if (r.transactions().empty()) v.Add("transactions", "must have at least one transaction");
   const int money_scale = scale < 0 ? kMaxScale : scale;
-  // Card payments have minimums (API.md §7.1); they bind when only cards can pay.
+  // Card payments have minimums (docs/BARION.md §5); they bind when only cards can pay.
   const std::string card_minimum = CardOnly(r) ? CardMinimum(CurrencyCode(r.currency())) : "";
   for (int i = 0; i < r.transactions().size(); ++i) {
     const v1::PaymentTransaction& t = r.transactions(i);
@@ -575,7 +575,7 @@ absl::Status ValidateStartGooglePayPayment(const v1::StartGooglePayPaymentReques
 
 namespace {
 
-// Barion's ShopCategory (API.md §4.16).
+// Barion's ShopCategory (docs/BARION.md §3).
 constexpr absl::string_view kShopCategories[] = {"Agriculture",
                                                  "BookNewsPaper",
                                                  "Ad",

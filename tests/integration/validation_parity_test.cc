@@ -1,4 +1,4 @@
-// The gateway's validation and the sandbox's must not drift apart (issue 4): every case below is
+// The gateway's validation and the sandbox's must not drift apart: every case below is
 // one broken rule of a StartPayment request; the gateway's ValidateStartPayment must name the
 // field, and the same request encoded as Barion JSON, sent straight to the sandbox (bypassing the
 // gateway), must be refused with ModelValidationError. A rule added to one side only fails here.
@@ -58,7 +58,7 @@ const std::vector<Case>& Cases() {
        [](v1::StartPaymentRequest& r) { r.clear_payment_type(); }},
       {"reservation without a period", "reservation_period",
        [](v1::StartPaymentRequest& r) { r.set_payment_type(v1::PAYMENT_TYPE_RESERVATION); },
-       "Barion reserves for 30 minutes by default (API.md §3.1.1); the gateway asks for an "
+       "Barion reserves for 30 minutes by default (docs/BARION.md §3); the gateway asks for an "
        "explicit period so that no reservation silently auto-finishes after 30 minutes"},
       {"payment window over 7 days", "payment_window",
        [](v1::StartPaymentRequest& r) { r.mutable_payment_window()->set_seconds(8 * 24 * 3600); }},

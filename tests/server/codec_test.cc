@@ -1,4 +1,5 @@
-// The codec against the test vectors of shared/barion/API.md §10, field by field, both ways.
+// The codec against test vectors built from Barion's documented fields (docs/BARION.md), field by
+// field, both ways.
 #include "server/codec.h"
 
 #include <string>
@@ -32,7 +33,8 @@ void ExpectSameJson(const std::string& actual, const std::string& expected) {
 
 std::string Ts(const google::protobuf::Timestamp& t) { return TimeUtil::ToString(t); }
 
-// §10.1, as the gateway sends it (empty strings such as Street3 are omitted).
+// Test vector: an immediate card payment request, as the gateway sends it (empty strings such as
+// Street3 are omitted).
 constexpr char kStartRequestText[] = R"pb(
   payment_type: PAYMENT_TYPE_IMMEDIATE
   payment_window { seconds: 1800 }
@@ -286,7 +288,7 @@ TEST(EncodeSimpleOperationsTest, SendOnlyThePaymentId) {
   EXPECT_EQ(EncodeComplete(d), R"({"PaymentId":"4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6"})");
 }
 
-// §10.2
+// Test vector: Barion's answer to that Start.
 constexpr char kStartResponse[] = R"json({
   "PaymentId": "4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6", "PaymentRequestId": "WEB-20240514-000731",
   "Status": "Prepared",
@@ -365,7 +367,7 @@ TEST(DecodeStartPaymentTest, KeepsUnknownEnumTextsAndIgnoresUnknownFields) {
   EXPECT_FALSE(r.transactions(0).has_transaction_time());  // Barion's placeholder
 }
 
-// §10.7
+// Test vector: the v4 PaymentState of a succeeded card payment.
 constexpr char kPaymentStateV4[] = R"json({
   "PaymentId": "4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6", "PaymentRequestId": "WEB-20240514-000731",
   "OrderNumber": "SO-000731", "POSId": "9e8d7c6b5a4f43e2d1c0b9a8f7e6d5c4",
