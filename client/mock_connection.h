@@ -15,52 +15,53 @@ namespace barion_gateway::client {
 
 class MockConnection : public Connection {
  public:
-  MOCK_METHOD(absl::StatusOr<v1::StartPaymentResponse>, StartPayment,
-              (const v1::StartPaymentRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::GetPaymentStateResponse>, GetPaymentState,
-              (const v1::GetPaymentStateRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::FinishReservationResponse>, FinishReservation,
-              (const v1::FinishReservationRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::CaptureResponse>, Capture, (const v1::CaptureRequest&, absl::Time),
-              (override));
-  MOCK_METHOD(absl::StatusOr<v1::CancelAuthorizationResponse>, CancelAuthorization,
-              (const v1::CancelAuthorizationRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::RefundResponse>, Refund, (const v1::RefundRequest&, absl::Time),
-              (override));
-  MOCK_METHOD(absl::StatusOr<v1::CompleteResponse>, Complete,
-              (const v1::CompleteRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::GetPaymentQrCodeResponse>, GetPaymentQrCode,
-              (const v1::GetPaymentQrCodeRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::StartGooglePayPaymentResponse>, StartGooglePayPayment,
-              (const v1::StartGooglePayPaymentRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::ValidateApplePaySessionResponse>, ValidateApplePaySession,
-              (const v1::ValidateApplePaySessionRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::StartApplePayPaymentResponse>, StartApplePayPayment,
-              (const v1::StartApplePayPaymentRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::ListPaymentEventsResponse>, ListPaymentEvents,
-              (const v1::ListPaymentEventsRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::StartPaymentResponse>, StartPayment,
+              (const ::barion::v1::StartPaymentRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::GetPaymentStateResponse>, GetPaymentState,
+              (const ::barion::v1::GetPaymentStateRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::FinishReservationResponse>, FinishReservation,
+              (const ::barion::v1::FinishReservationRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::CaptureResponse>, Capture,
+              (const ::barion::v1::CaptureRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::CancelAuthorizationResponse>, CancelAuthorization,
+              (const ::barion::v1::CancelAuthorizationRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::RefundResponse>, Refund,
+              (const ::barion::v1::RefundRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::CompleteResponse>, Complete,
+              (const ::barion::v1::CompleteRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::GetPaymentQrCodeResponse>, GetPaymentQrCode,
+              (const ::barion::v1::GetPaymentQrCodeRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::StartGooglePayPaymentResponse>, StartGooglePayPayment,
+              (const ::barion::v1::StartGooglePayPaymentRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::ValidateApplePaySessionResponse>,
+              ValidateApplePaySession,
+              (const ::barion::v1::ValidateApplePaySessionRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::StartApplePayPaymentResponse>, StartApplePayPayment,
+              (const ::barion::v1::StartApplePayPaymentRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::ListPaymentEventsResponse>, ListPaymentEvents,
+              (const ::barion::v1::ListPaymentEventsRequest&, absl::Time), (override));
   MOCK_METHOD(std::unique_ptr<EventStream>, SubscribePaymentEvents,
-              (const v1::SubscribePaymentEventsRequest&), (override));
+              (const ::barion::v1::SubscribePaymentEventsRequest&), (override));
 };
 
 class MockWalletConnection : public WalletConnection {
  public:
-  MOCK_METHOD(absl::StatusOr<v1::GetAccountsResponse>, GetAccounts,
-              (const v1::GetAccountsRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::SendMoneyByEmailResponse>, SendMoneyByEmail,
-              (const v1::SendMoneyByEmailRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::SendBankTransferResponse>, SendBankTransfer,
-              (const v1::SendBankTransferRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::GetAccountsResponse>, GetAccounts,
+              (const ::barion::v1::GetAccountsRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::SendMoneyByEmailResponse>, SendMoneyByEmail,
+              (const ::barion::v1::SendMoneyByEmailRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::SendBankTransferResponse>, SendBankTransfer,
+              (const ::barion::v1::SendBankTransferRequest&, absl::Time), (override));
   MOCK_METHOD(std::unique_ptr<StatementStream>, DownloadStatement,
-              (const v1::DownloadStatementRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::GetHistoryResponse>, GetHistory,
-              (const v1::GetHistoryRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::GetHistoryItemResponse>, GetHistoryItem,
-              (const v1::GetHistoryItemRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::CreatePosResponse>, CreatePos,
-              (const v1::CreatePosRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<v1::GetPosResponse>, GetPos, (const v1::GetPosRequest&, absl::Time),
-              (override));
+              (const ::barion::v1::DownloadStatementRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::GetHistoryResponse>, GetHistory,
+              (const ::barion::v1::GetHistoryRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::GetHistoryItemResponse>, GetHistoryItem,
+              (const ::barion::v1::GetHistoryItemRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::CreatePosResponse>, CreatePos,
+              (const ::barion::v1::CreatePosRequest&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<::barion::v1::GetPosResponse>, GetPos,
+              (const ::barion::v1::GetPosRequest&, absl::Time), (override));
 };
 
 template <typename Message>
@@ -87,8 +88,8 @@ class ScriptedStream final : public ServerStream<Message> {
   bool cancelled_ = false;
 };
 
-using ScriptedEventStream = ScriptedStream<v1::SubscribePaymentEventsResponse>;
-using ScriptedStatementStream = ScriptedStream<v1::DownloadStatementResponse>;
+using ScriptedEventStream = ScriptedStream<::barion::v1::SubscribePaymentEventsResponse>;
+using ScriptedStatementStream = ScriptedStream<::barion::v1::DownloadStatementResponse>;
 
 }  // namespace barion_gateway::client
 

@@ -10,6 +10,13 @@
 #include "grpcpp/client_context.h"
 
 namespace barion_gateway::client {
+
+namespace v1 = ::barion::v1;
+
+absl::Status UnimplementedRpc(absl::string_view rpc) {
+  return absl::UnimplementedError(
+      absl::StrCat(rpc, " is not implemented by this Connection (it does not override it)"));
+}
 namespace {
 
 // The google.rpc.Status of a gRPC error travels with the absl::Status under this URL.

@@ -27,8 +27,6 @@
 
 namespace barion_gateway::client {
 
-namespace v1 = ::barion::v1;
-
 // One google.rpc.ErrorInfo: Barion's error (domain "barion.com", reason = Barion's ErrorCode) or
 // the gateway's (domain "barion-grpc-gateway", e.g. UPSTREAM_TIMEOUT with metadata "outcome").
 struct ErrorInfo {
@@ -71,39 +69,83 @@ class ServerStream {
   virtual void Cancel() = 0;
 };
 
+// The UNIMPLEMENTED status of a Connection method that a Connection does not override: new RPCs
+// get default implementations, so adding one breaks no user's Connection or mock.
+absl::Status UnimplementedRpc(absl::string_view rpc);
+
+// A stream that ends at once with `status` (what an unimplemented streaming method returns).
+template <typename Message>
+class FailedStream final : public ServerStream<Message> {
+ public:
+  explicit FailedStream(absl::Status status) : status_(std::move(status)) {}
+  bool Read(Message*) override { return false; }
+  absl::Status Finish() override { return status_; }
+  void Cancel() override {}
+
+ private:
+  absl::Status status_;
+};
+
 // The seam between PaymentClient and gRPC. Each call is one attempt with `deadline`.
 class Connection {
  public:
   virtual ~Connection() = default;
-  virtual absl::StatusOr<v1::StartPaymentResponse> StartPayment(const v1::StartPaymentRequest&,
-                                                                absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::GetPaymentStateResponse> GetPaymentState(
-      const v1::GetPaymentStateRequest&, absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::FinishReservationResponse> FinishReservation(
-      const v1::FinishReservationRequest&, absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::CaptureResponse> Capture(const v1::CaptureRequest&,
-                                                      absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::CancelAuthorizationResponse> CancelAuthorization(
-      const v1::CancelAuthorizationRequest&, absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::RefundResponse> Refund(const v1::RefundRequest&,
-                                                    absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::CompleteResponse> Complete(const v1::CompleteRequest&,
-                                                        absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::GetPaymentQrCodeResponse> GetPaymentQrCode(
-      const v1::GetPaymentQrCodeRequest&, absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::StartGooglePayPaymentResponse> StartGooglePayPayment(
-      const v1::StartGooglePayPaymentRequest&, absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::ValidateApplePaySessionResponse> ValidateApplePaySession(
-      const v1::ValidateApplePaySessionRequest&, absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::StartApplePayPaymentResponse> StartApplePayPayment(
-      const v1::StartApplePayPaymentRequest&, absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::ListPaymentEventsResponse> ListPaymentEvents(
-      const v1::ListPaymentEventsRequest&, absl::Time deadline) = 0;
+  virtual absl::StatusOr<::barion::v1::StartPaymentResponse> StartPayment(
+      const ::barion::v1::StartPaymentRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("StartPayment");
+  }
+  virtual absl::StatusOr<::barion::v1::GetPaymentStateResponse> GetPaymentState(
+      const ::barion::v1::GetPaymentStateRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("GetPaymentState");
+  }
+  virtual absl::StatusOr<::barion::v1::FinishReservationResponse> FinishReservation(
+      const ::barion::v1::FinishReservationRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("FinishReservation");
+  }
+  virtual absl::StatusOr<::barion::v1::CaptureResponse> Capture(const ::barion::v1::CaptureRequest&,
+                                                                absl::Time /*deadline*/) {
+    return UnimplementedRpc("Capture");
+  }
+  virtual absl::StatusOr<::barion::v1::CancelAuthorizationResponse> CancelAuthorization(
+      const ::barion::v1::CancelAuthorizationRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("CancelAuthorization");
+  }
+  virtual absl::StatusOr<::barion::v1::RefundResponse> Refund(const ::barion::v1::RefundRequest&,
+                                                              absl::Time /*deadline*/) {
+    return UnimplementedRpc("Refund");
+  }
+  virtual absl::StatusOr<::barion::v1::CompleteResponse> Complete(
+      const ::barion::v1::CompleteRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("Complete");
+  }
+  virtual absl::StatusOr<::barion::v1::GetPaymentQrCodeResponse> GetPaymentQrCode(
+      const ::barion::v1::GetPaymentQrCodeRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("GetPaymentQrCode");
+  }
+  virtual absl::StatusOr<::barion::v1::StartGooglePayPaymentResponse> StartGooglePayPayment(
+      const ::barion::v1::StartGooglePayPaymentRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("StartGooglePayPayment");
+  }
+  virtual absl::StatusOr<::barion::v1::ValidateApplePaySessionResponse> ValidateApplePaySession(
+      const ::barion::v1::ValidateApplePaySessionRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("ValidateApplePaySession");
+  }
+  virtual absl::StatusOr<::barion::v1::StartApplePayPaymentResponse> StartApplePayPayment(
+      const ::barion::v1::StartApplePayPaymentRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("StartApplePayPayment");
+  }
+  virtual absl::StatusOr<::barion::v1::ListPaymentEventsResponse> ListPaymentEvents(
+      const ::barion::v1::ListPaymentEventsRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("ListPaymentEvents");
+  }
 
   // A server stream of SubscribePaymentEvents.
-  using EventStream = ServerStream<v1::SubscribePaymentEventsResponse>;
+  using EventStream = ServerStream<::barion::v1::SubscribePaymentEventsResponse>;
   virtual std::unique_ptr<EventStream> SubscribePaymentEvents(
-      const v1::SubscribePaymentEventsRequest&) = 0;
+      const ::barion::v1::SubscribePaymentEventsRequest&) {
+    return std::make_unique<FailedStream<::barion::v1::SubscribePaymentEventsResponse>>(
+        UnimplementedRpc("SubscribePaymentEvents"));
+  }
 };
 
 // The Connection over a gRPC channel to the gateway.
@@ -131,26 +173,29 @@ class PaymentClient {
  public:
   explicit PaymentClient(std::shared_ptr<Connection> connection, ClientOptions options = {});
 
-  absl::StatusOr<v1::StartPaymentResponse> StartPayment(const v1::StartPaymentRequest& request);
-  absl::StatusOr<v1::GetPaymentStateResponse> GetPaymentState(
-      const v1::GetPaymentStateRequest& request);
-  absl::StatusOr<v1::FinishReservationResponse> FinishReservation(
-      const v1::FinishReservationRequest& request);
-  absl::StatusOr<v1::CaptureResponse> Capture(const v1::CaptureRequest& request);
-  absl::StatusOr<v1::CancelAuthorizationResponse> CancelAuthorization(
-      const v1::CancelAuthorizationRequest& request);
-  absl::StatusOr<v1::RefundResponse> Refund(const v1::RefundRequest& request);
-  absl::StatusOr<v1::CompleteResponse> Complete(const v1::CompleteRequest& request);
-  absl::StatusOr<v1::GetPaymentQrCodeResponse> GetPaymentQrCode(
-      const v1::GetPaymentQrCodeRequest& request);
-  absl::StatusOr<v1::StartGooglePayPaymentResponse> StartGooglePayPayment(
-      const v1::StartGooglePayPaymentRequest& request);
-  absl::StatusOr<v1::ValidateApplePaySessionResponse> ValidateApplePaySession(
-      const v1::ValidateApplePaySessionRequest& request);
-  absl::StatusOr<v1::StartApplePayPaymentResponse> StartApplePayPayment(
-      const v1::StartApplePayPaymentRequest& request);
-  absl::StatusOr<v1::ListPaymentEventsResponse> ListPaymentEvents(
-      const v1::ListPaymentEventsRequest& request);
+  absl::StatusOr<::barion::v1::StartPaymentResponse> StartPayment(
+      const ::barion::v1::StartPaymentRequest& request);
+  absl::StatusOr<::barion::v1::GetPaymentStateResponse> GetPaymentState(
+      const ::barion::v1::GetPaymentStateRequest& request);
+  absl::StatusOr<::barion::v1::FinishReservationResponse> FinishReservation(
+      const ::barion::v1::FinishReservationRequest& request);
+  absl::StatusOr<::barion::v1::CaptureResponse> Capture(
+      const ::barion::v1::CaptureRequest& request);
+  absl::StatusOr<::barion::v1::CancelAuthorizationResponse> CancelAuthorization(
+      const ::barion::v1::CancelAuthorizationRequest& request);
+  absl::StatusOr<::barion::v1::RefundResponse> Refund(const ::barion::v1::RefundRequest& request);
+  absl::StatusOr<::barion::v1::CompleteResponse> Complete(
+      const ::barion::v1::CompleteRequest& request);
+  absl::StatusOr<::barion::v1::GetPaymentQrCodeResponse> GetPaymentQrCode(
+      const ::barion::v1::GetPaymentQrCodeRequest& request);
+  absl::StatusOr<::barion::v1::StartGooglePayPaymentResponse> StartGooglePayPayment(
+      const ::barion::v1::StartGooglePayPaymentRequest& request);
+  absl::StatusOr<::barion::v1::ValidateApplePaySessionResponse> ValidateApplePaySession(
+      const ::barion::v1::ValidateApplePaySessionRequest& request);
+  absl::StatusOr<::barion::v1::StartApplePayPaymentResponse> StartApplePayPayment(
+      const ::barion::v1::StartApplePayPaymentRequest& request);
+  absl::StatusOr<::barion::v1::ListPaymentEventsResponse> ListPaymentEvents(
+      const ::barion::v1::ListPaymentEventsRequest& request);
 
  private:
   std::shared_ptr<Connection> connection_;
@@ -162,23 +207,40 @@ class PaymentClient {
 class WalletConnection {
  public:
   virtual ~WalletConnection() = default;
-  virtual absl::StatusOr<v1::GetAccountsResponse> GetAccounts(const v1::GetAccountsRequest&,
-                                                              absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::SendMoneyByEmailResponse> SendMoneyByEmail(
-      const v1::SendMoneyByEmailRequest&, absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::SendBankTransferResponse> SendBankTransfer(
-      const v1::SendBankTransferRequest&, absl::Time deadline) = 0;
-  using StatementStream = ServerStream<v1::DownloadStatementResponse>;
-  virtual std::unique_ptr<StatementStream> DownloadStatement(const v1::DownloadStatementRequest&,
-                                                             absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::GetHistoryResponse> GetHistory(const v1::GetHistoryRequest&,
-                                                            absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::GetHistoryItemResponse> GetHistoryItem(
-      const v1::GetHistoryItemRequest&, absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::CreatePosResponse> CreatePos(const v1::CreatePosRequest&,
-                                                          absl::Time deadline) = 0;
-  virtual absl::StatusOr<v1::GetPosResponse> GetPos(const v1::GetPosRequest&,
-                                                    absl::Time deadline) = 0;
+  virtual absl::StatusOr<::barion::v1::GetAccountsResponse> GetAccounts(
+      const ::barion::v1::GetAccountsRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("GetAccounts");
+  }
+  virtual absl::StatusOr<::barion::v1::SendMoneyByEmailResponse> SendMoneyByEmail(
+      const ::barion::v1::SendMoneyByEmailRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("SendMoneyByEmail");
+  }
+  virtual absl::StatusOr<::barion::v1::SendBankTransferResponse> SendBankTransfer(
+      const ::barion::v1::SendBankTransferRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("SendBankTransfer");
+  }
+  using StatementStream = ServerStream<::barion::v1::DownloadStatementResponse>;
+  virtual std::unique_ptr<StatementStream> DownloadStatement(
+      const ::barion::v1::DownloadStatementRequest&, absl::Time deadline) {
+    return std::make_unique<FailedStream<::barion::v1::DownloadStatementResponse>>(
+        UnimplementedRpc("DownloadStatement"));
+  }
+  virtual absl::StatusOr<::barion::v1::GetHistoryResponse> GetHistory(
+      const ::barion::v1::GetHistoryRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("GetHistory");
+  }
+  virtual absl::StatusOr<::barion::v1::GetHistoryItemResponse> GetHistoryItem(
+      const ::barion::v1::GetHistoryItemRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("GetHistoryItem");
+  }
+  virtual absl::StatusOr<::barion::v1::CreatePosResponse> CreatePos(
+      const ::barion::v1::CreatePosRequest&, absl::Time /*deadline*/) {
+    return UnimplementedRpc("CreatePos");
+  }
+  virtual absl::StatusOr<::barion::v1::GetPosResponse> GetPos(const ::barion::v1::GetPosRequest&,
+                                                              absl::Time /*deadline*/) {
+    return UnimplementedRpc("GetPos");
+  }
 };
 
 // The WalletConnection over a gRPC channel to the gateway.
@@ -194,23 +256,26 @@ class WalletClient {
  public:
   explicit WalletClient(std::shared_ptr<WalletConnection> connection, ClientOptions options = {});
 
-  absl::StatusOr<v1::GetAccountsResponse> GetAccounts(const v1::GetAccountsRequest& request);
-  absl::StatusOr<v1::SendMoneyByEmailResponse> SendMoneyByEmail(
-      const v1::SendMoneyByEmailRequest& request);
-  absl::StatusOr<v1::SendBankTransferResponse> SendBankTransfer(
-      const v1::SendBankTransferRequest& request);
-  absl::StatusOr<v1::GetHistoryResponse> GetHistory(const v1::GetHistoryRequest& request);
-  absl::StatusOr<v1::GetHistoryItemResponse> GetHistoryItem(
-      const v1::GetHistoryItemRequest& request);
-  absl::StatusOr<v1::CreatePosResponse> CreatePos(const v1::CreatePosRequest& request);
-  absl::StatusOr<v1::GetPosResponse> GetPos(const v1::GetPosRequest& request);
+  absl::StatusOr<::barion::v1::GetAccountsResponse> GetAccounts(
+      const ::barion::v1::GetAccountsRequest& request);
+  absl::StatusOr<::barion::v1::SendMoneyByEmailResponse> SendMoneyByEmail(
+      const ::barion::v1::SendMoneyByEmailRequest& request);
+  absl::StatusOr<::barion::v1::SendBankTransferResponse> SendBankTransfer(
+      const ::barion::v1::SendBankTransferRequest& request);
+  absl::StatusOr<::barion::v1::GetHistoryResponse> GetHistory(
+      const ::barion::v1::GetHistoryRequest& request);
+  absl::StatusOr<::barion::v1::GetHistoryItemResponse> GetHistoryItem(
+      const ::barion::v1::GetHistoryItemRequest& request);
+  absl::StatusOr<::barion::v1::CreatePosResponse> CreatePos(
+      const ::barion::v1::CreatePosRequest& request);
+  absl::StatusOr<::barion::v1::GetPosResponse> GetPos(const ::barion::v1::GetPosRequest& request);
 
   // Downloads a statement, handing its bytes to `sink` in order as they arrive (the file is never
   // held whole); returns its content type. A failure before the first byte reached `sink` is
   // retried like a read; after that it is returned, and what `sink` received must be discarded.
   // An error from `sink` cancels the download and is returned as is.
   absl::StatusOr<std::string> DownloadStatement(
-      const v1::DownloadStatementRequest& request,
+      const ::barion::v1::DownloadStatementRequest& request,
       const std::function<absl::Status(absl::string_view data)>& sink);
 
  private:
@@ -228,12 +293,13 @@ class EventSubscription {
   // constructor opens the stream and waits for its first heartbeat, so that every event recorded
   // after construction is delivered.
   EventSubscription(std::shared_ptr<Connection> connection,
-                    v1::SubscribePaymentEventsRequest request, ClientOptions options = {});
+                    ::barion::v1::SubscribePaymentEventsRequest request,
+                    ClientOptions options = {});
   ~EventSubscription();
 
   // The next event; CANCELLED after Stop(), or INVALID_ARGUMENT/FAILED_PRECONDITION when the
   // gateway refuses the subscription itself (retrying would not help).
-  absl::StatusOr<v1::PaymentEvent> Next();
+  absl::StatusOr<::barion::v1::PaymentEvent> Next();
   // The cursor to resume after: the last event or heartbeat seen.
   const std::string& cursor() const { return cursor_; }
   // Ends Next() from any thread.
@@ -243,7 +309,7 @@ class EventSubscription {
 
  private:
   std::shared_ptr<Connection> connection_;
-  v1::SubscribePaymentEventsRequest request_;
+  ::barion::v1::SubscribePaymentEventsRequest request_;
   ClientOptions options_;
   std::string cursor_;
   int64_t last_event_ = -1;

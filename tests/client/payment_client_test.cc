@@ -14,6 +14,8 @@
 namespace barion_gateway::client {
 namespace {
 
+namespace v1 = ::barion::v1;
+
 using testing::_;
 using testing::Return;
 
@@ -461,6 +463,35 @@ TEST(EventSubscriptionTest, NowIsPinnedWhenTheSubscriptionIsCreated) {
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(e->cursor(), "42");
   EXPECT_EQ(after, (std::vector<std::string>{"", "41"}));
+}
+
+// A Connection written before an RPC existed still compiles and answers UNIMPLEMENTED for it:
+// every method has a default, so adding one breaks no user's Connection or mock.
+TEST(ConnectionDefaultsTest, MethodsNotOverriddenAreUnimplemented) {
+  class OnlyState final : public Connection {
+   public:
+    absl::StatusOr<v1::GetPaymentStateResponse> GetPaymentState(
+        const v1::GetPaymentStateRequest&, absl::Time) override {
+      return v1::GetPaymentStateResponse();
+    }
+  } connection;
+  const absl::Time deadline = absl::Now() + absl::Seconds(1);
+  EXPECT_TRUE(connection.GetPaymentState({}, deadline).ok());
+  EXPECT_EQ(connection.StartPayment({}, deadline).status().code(),
+            absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(connection.Refund({}, deadline).status().code(), absl::StatusCode::kUnimplemented);
+  auto stream = connection.SubscribePaymentEvents({});
+  v1::SubscribePaymentEventsResponse message;
+  EXPECT_FALSE(stream->Read(&message));
+  EXPECT_EQ(stream->Finish().code(), absl::StatusCode::kUnimplemented);
+
+  class NoWallet final : public WalletConnection {
+  } wallet;
+  EXPECT_EQ(wallet.GetAccounts({}, deadline).status().code(), absl::StatusCode::kUnimplemented);
+  auto statement = wallet.DownloadStatement({}, deadline);
+  v1::DownloadStatementResponse chunk;
+  EXPECT_FALSE(statement->Read(&chunk));
+  EXPECT_EQ(statement->Finish().code(), absl::StatusCode::kUnimplemented);
 }
 
 }  // namespace
