@@ -15,8 +15,8 @@
 //   retried after 2, 6, 18, 54 and 162 s (times `time_scale`) until an HTTP 200.
 // - A control API under /_sandbox/ that plays the payer and injects faults.
 //
-// It is a simulator: where Barion's behaviour is unconfirmed (docs/BARION.md §9) it makes the choice
-// documented in docs/SANDBOX.md.
+// It is a simulator: where Barion's behaviour is unconfirmed (docs/BARION.md §9) it makes the
+// choice documented in docs/SANDBOX.md.
 #ifndef BARION_GATEWAY_SANDBOX_SANDBOX_H_
 #define BARION_GATEWAY_SANDBOX_SANDBOX_H_
 

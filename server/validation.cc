@@ -169,7 +169,8 @@ bool CardOnly(const v1::StartPaymentRequest& r) {
   return true;
 }
 
-// The smallest card payment Barion takes in `currency` (docs/BARION.md §5), or "" when none is known.
+// The smallest card payment Barion takes in `currency` (docs/BARION.md §5), or "" when none is
+// known.
 std::string CardMinimum(const std::string& currency) {
   if (currency == "HUF") return "10";
   if (currency == "EUR" || currency == "USD") return "0.1";

@@ -2,8 +2,8 @@
 //
 // Each function returns OK or INVALID_ARGUMENT carrying a google.rpc.BadRequest with one field
 // violation per broken rule, in proto field paths ("transactions[0].items[1].unit_price"). The
-// rules are Barion's documented ones (docs/BARION.md §4), so that the caller learns the field at fault
-// instead of Barion's ModelValidationError, which often does not name it. Money is checked
+// rules are Barion's documented ones (docs/BARION.md §4), so that the caller learns the field at
+// fault instead of Barion's ModelValidationError, which often does not name it. Money is checked
 // against the currency's scale (HUF whole, others 2 decimals) where the request names the
 // currency; where it does not (finish, capture, refund), against the largest scale (2), and
 // Barion checks the rest.

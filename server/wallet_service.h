@@ -22,8 +22,8 @@ class WalletServiceImpl final : public barion::v1::WalletService::Service {
   WalletServiceImpl(std::vector<WalletConfig> wallets, HttpTransport* transport,
                     absl::Duration default_timeout);
 
-  // GET /v2/Accounts/Get; when Barion answers 404 there, GET /v2/Accounts (docs/BARION.md §9: sources
-  // disagree on the path).
+  // GET /v2/Accounts/Get; when Barion answers 404 there, GET /v2/Accounts (docs/BARION.md §9:
+  // sources disagree on the path).
   grpc::Status GetAccounts(grpc::ServerContext* context,
                            const barion::v1::GetAccountsRequest* request,
                            barion::v1::GetAccountsResponse* response) override;

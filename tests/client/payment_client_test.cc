@@ -470,8 +470,8 @@ TEST(EventSubscriptionTest, NowIsPinnedWhenTheSubscriptionIsCreated) {
 TEST(ConnectionDefaultsTest, MethodsNotOverriddenAreUnimplemented) {
   class OnlyState final : public Connection {
    public:
-    absl::StatusOr<v1::GetPaymentStateResponse> GetPaymentState(
-        const v1::GetPaymentStateRequest&, absl::Time) override {
+    absl::StatusOr<v1::GetPaymentStateResponse> GetPaymentState(const v1::GetPaymentStateRequest&,
+                                                                absl::Time) override {
       return v1::GetPaymentStateResponse();
     }
   } connection;
