@@ -32,13 +32,13 @@ void CheckUrl(Violations& v, absl::string_view url, const std::string& field, bo
     if (required) v.Add(field, "is required (set it here or as the shop's default)");
     return;
   }
-  v.MaxLength(url, 2000, field);
+  v.MaxLength(url, kMaxUrlLength, field);
   if (!IsAbsoluteUrl(url)) v.Add(field, "must be an absolute http(s) URL");
 }
 
 void CheckPhone(Violations& v, absl::string_view phone, const std::string& field) {
   if (phone.empty()) return;
-  v.MaxLength(phone, 30, field);
+  v.MaxLength(phone, kMaxPhoneLength, field);
   for (char c : phone) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) {
       v.Add(field, "must be digits only with the country code, no '+' or spaces (36701231234)");
@@ -50,7 +50,7 @@ void CheckPhone(Violations& v, absl::string_view phone, const std::string& field
 
 void CheckEmail(Violations& v, absl::string_view email, const std::string& field) {
   if (email.empty()) return;
-  v.MaxLength(email, 256, field);
+  v.MaxLength(email, kMaxEmailLength, field);
   if (email.find('@') == absl::string_view::npos) v.Add(field, "must be an e-mail address");
 }
 
@@ -77,11 +77,11 @@ void CheckAddressCommon(Violations& v, const Address& a, const std::string& base
   if (!a.region().empty() && a.city().empty()) {
     v.Add(base + ".city", "is required when region is set");
   }
-  v.MaxLength(a.city(), 50, base + ".city");
-  v.MaxLength(a.zip(), 16, base + ".zip");
-  v.MaxLength(a.street(), 50, base + ".street");
-  v.MaxLength(a.street2(), 50, base + ".street2");
-  v.MaxLength(a.street3(), 50, base + ".street3");
+  v.MaxLength(a.city(), kMaxShortTextLength, base + ".city");
+  v.MaxLength(a.zip(), kMaxZipLength, base + ".zip");
+  v.MaxLength(a.street(), kMaxShortTextLength, base + ".street");
+  v.MaxLength(a.street2(), kMaxShortTextLength, base + ".street2");
+  v.MaxLength(a.street3(), kMaxShortTextLength, base + ".street3");
 }
 
 void CheckIndicator(Violations& v, v1::AgeIndicator value,
@@ -98,14 +98,14 @@ void CheckItems(Violations& v, const google::protobuf::RepeatedPtrField<v1::Item
   for (int i = 0; i < items.size(); ++i) {
     const v1::Item& item = items[i];
     const std::string p = At(base, "items", i) + ".";
-    v.RequiredMax(item.name(), 250, p + "name");
-    v.RequiredMax(item.description(), 500, p + "description");
+    v.RequiredMax(item.name(), kMaxItemNameLength, p + "name");
+    v.RequiredMax(item.description(), kMaxItemDescriptionLength, p + "description");
     v.Check(ValidateQuantity(item.quantity()), p + "quantity");
-    v.RequiredMax(item.unit(), 50, p + "unit");
+    v.RequiredMax(item.unit(), kMaxShortTextLength, p + "unit");
     v.Check(ValidateAmount(item.unit_price(), scale, AmountSign::kAny), p + "unit_price");
     v.Check(ValidateAmount(item.item_total(), scale, AmountSign::kAny), p + "item_total");
-    v.MaxLength(item.sku(), 100, p + "sku");
-    v.MaxLength(item.image_url(), 2000, p + "image_url");
+    v.MaxLength(item.sku(), kMaxIdLength, p + "sku");
+    v.MaxLength(item.image_url(), kMaxUrlLength, p + "image_url");
   }
 }
 
@@ -140,13 +140,13 @@ absl::Status ValidateFinishLike(const Request& r) {
     const std::string p = At("", "transactions", i) + ".";
     CheckTransactionId(v, t.transaction_id(), p + "transaction_id");
     v.Check(ValidateAmount(t.total(), kMaxScale, AmountSign::kNonNegative), p + "total");
-    v.MaxLength(t.comment(), 640, p + "comment");
+    v.MaxLength(t.comment(), kMaxCommentLength, p + "comment");
     for (int j = 0; j < t.payee_transactions().size(); ++j) {
       const v1::PayeeTransactionToFinish& pt = t.payee_transactions(j);
       const std::string pp = At(p, "payee_transactions", j) + ".";
       CheckTransactionId(v, pt.transaction_id(), pp + "transaction_id");
       v.Check(ValidateAmount(pt.total(), kMaxScale, AmountSign::kNonNegative), pp + "total");
-      v.MaxLength(pt.comment(), 640, pp + "comment");
+      v.MaxLength(pt.comment(), kMaxCommentLength, pp + "comment");
     }
     CheckItems(v, t.items(), kMaxScale, p);
   }
@@ -232,7 +232,7 @@ absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
     }
   }
 
-  v.RequiredMax(r.payment_request_id(), 100, "payment_request_id");
+  v.RequiredMax(r.payment_request_id(), kMaxIdLength, "payment_request_id");
   CheckEmail(v, r.payer_hint(), "payer_hint");
   if (!r.card_holder_name_hint().empty() &&
       (r.card_holder_name_hint().size() < 2 || r.card_holder_name_hint().size() > 45)) {
@@ -240,8 +240,8 @@ absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
   }
 
   // Token payments.
-  v.MaxLength(r.recurrence_id(), 100, "recurrence_id");
-  v.MaxLength(r.trace_id(), 100, "trace_id");
+  v.MaxLength(r.recurrence_id(), kMaxIdLength, "recurrence_id");
+  v.MaxLength(r.trace_id(), kMaxIdLength, "trace_id");
   if (r.initiate_recurrence() && r.recurrence_id().empty()) {
     v.Add("recurrence_id", "is required when initiate_recurrence is set");
   }
@@ -274,7 +274,7 @@ absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
 
   CheckUrl(v, r.redirect_url(), "redirect_url", /*required=*/true);
   CheckUrl(v, r.callback_url(), "callback_url", /*required=*/false);
-  v.MaxLength(r.order_number(), 100, "order_number");
+  v.MaxLength(r.order_number(), kMaxIdLength, "order_number");
 
   if (r.locale().empty()) {
     v.Add("locale", "is required (set it here or as the shop's default)");
@@ -293,14 +293,15 @@ absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
 
   if (r.has_shipping_address()) {
     CheckAddressCommon(v, r.shipping_address(), "shipping_address");
-    v.MaxLength(r.shipping_address().full_name(), 45, "shipping_address.full_name");
+    v.MaxLength(r.shipping_address().full_name(), kMaxShippingNameLength,
+                "shipping_address.full_name");
   }
   if (r.has_billing_address()) CheckAddressCommon(v, r.billing_address(), "billing_address");
 
   if (r.has_payer_account_information()) {
     const v1::PayerAccountInformation& p = r.payer_account_information();
     const std::string b = "payer_account_information.";
-    v.MaxLength(p.account_id(), 64, b + "account_id");
+    v.MaxLength(p.account_id(), kMaxPayerAccountIdLength, b + "account_id");
     using A = v1::AgeIndicator;
     const A kAge[] = {v1::AGE_INDICATOR_LESS_THAN_30_DAYS, v1::AGE_INDICATOR_BETWEEN_30_AND_60_DAYS,
                       v1::AGE_INDICATOR_MORE_THAN_60_DAYS};
@@ -355,7 +356,7 @@ absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
   for (int i = 0; i < r.transactions().size(); ++i) {
     const v1::PaymentTransaction& t = r.transactions(i);
     const std::string p = At("", "transactions", i) + ".";
-    v.RequiredMax(t.pos_transaction_id(), 100, p + "pos_transaction_id");
+    v.RequiredMax(t.pos_transaction_id(), kMaxIdLength, p + "pos_transaction_id");
     if (t.payee().empty()) {
       v.Add(p + "payee", "is required (set it here or as the shop's payee)");
     }
@@ -367,11 +368,11 @@ absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
                                       CurrencyCode(r.currency()),
                                       " (only cards may pay: allow BALANCE or ALL for less)"));
     }
-    v.MaxLength(t.comment(), 640, p + "comment");
+    v.MaxLength(t.comment(), kMaxCommentLength, p + "comment");
     for (int j = 0; j < t.payee_transactions().size(); ++j) {
       const v1::PayeeTransaction& pt = t.payee_transactions(j);
       const std::string pp = At(p, "payee_transactions", j) + ".";
-      v.RequiredMax(pt.pos_transaction_id(), 100, pp + "pos_transaction_id");
+      v.RequiredMax(pt.pos_transaction_id(), kMaxIdLength, pp + "pos_transaction_id");
       v.Required(pt.payee(), pp + "payee");
       CheckEmail(v, pt.payee(), pp + "payee");
       absl::Status amount = ValidateAmount(pt.total(), money_scale, AmountSign::kPositive);
@@ -380,7 +381,7 @@ absl::Status ValidateStartPayment(const v1::StartPaymentRequest& r) {
           CompareDecimal(pt.total(), t.total()) > 0) {
         v.Add(pp + "total", "must not exceed the transaction's total");
       }
-      v.MaxLength(pt.comment(), 640, pp + "comment");
+      v.MaxLength(pt.comment(), kMaxCommentLength, pp + "comment");
     }
     CheckItems(v, t.items(), money_scale, p);
   }
@@ -417,10 +418,10 @@ absl::Status ValidateRefund(const v1::RefundRequest& r) {
     const v1::TransactionToRefund& t = r.transactions_to_refund(i);
     const std::string p = At("", "transactions_to_refund", i) + ".";
     CheckTransactionId(v, t.transaction_id(), p + "transaction_id");
-    v.RequiredMax(t.pos_transaction_id(), 100, p + "pos_transaction_id");
+    v.RequiredMax(t.pos_transaction_id(), kMaxIdLength, p + "pos_transaction_id");
     v.Check(ValidateAmount(t.amount_to_refund(), kMaxScale, AmountSign::kPositive),
             p + "amount_to_refund");
-    v.MaxLength(t.comment(), 640, p + "comment");
+    v.MaxLength(t.comment(), kMaxCommentLength, p + "comment");
   }
   return v.Result();
 }
@@ -440,7 +441,7 @@ absl::Status ValidateSendMoneyByEmail(const v1::SendMoneyByEmailRequest& r) {
   }
   v.Required(r.target_email(), "target_email");
   CheckEmail(v, r.target_email(), "target_email");
-  v.MaxLength(r.comment(), 1000, "comment");
+  v.MaxLength(r.comment(), kMaxTransferCommentLength, "comment");
   return v.Result();
 }
 
@@ -461,7 +462,7 @@ absl::Status ValidateSendBankTransfer(const v1::SendBankTransferRequest& r) {
   } else {
     v.Check(ValidateAmount(r.amount(), scale, AmountSign::kPositive), "amount");
   }
-  v.MaxLength(r.comment(), 90, "comment");
+  v.MaxLength(r.comment(), kMaxBankTransferCommentLength, "comment");
   const v1::BankAccount& account = r.bank_account();
   if (!IsAlpha3(account.country())) {
     v.Add("bank_account.country", "must be an ISO 3166-1 alpha-3 country code (\"HUN\")");
@@ -470,7 +471,8 @@ absl::Status ValidateSendBankTransfer(const v1::SendBankTransferRequest& r) {
       !v1::BankAccountFormat_IsValid(account.format())) {
     v.Add("bank_account.format", "is required");
   }
-  v.RequiredMax(account.account_number(), 34, "bank_account.account_number");
+  v.RequiredMax(account.account_number(), kMaxBankAccountNumberLength,
+                "bank_account.account_number");
   if (r.swift_code().empty()) {
     if (account.format() == v1::BANK_ACCOUNT_FORMAT_IBAN) {
       v.Add("swift_code", "is required for an IBAN account");
@@ -480,12 +482,12 @@ absl::Status ValidateSendBankTransfer(const v1::SendBankTransferRequest& r) {
                           [](char c) { return absl::ascii_isalnum(c); })) {
     v.Add("swift_code", "must be 8 or 11 letters and digits");
   }
-  v.RequiredMax(r.recipient().name(), 100, "recipient.name");
+  v.RequiredMax(r.recipient().name(), kMaxIdLength, "recipient.name");
   const v1::RecipientAddress& address = r.recipient().address();
   if (!address.country().empty() && !IsAlpha3(address.country())) {
     v.Add("recipient.address.country", "must be an ISO 3166-1 alpha-3 country code (\"HUN\")");
   }
-  v.MaxLength(address.zip(), 16, "recipient.address.zip");
+  v.MaxLength(address.zip(), kMaxZipLength, "recipient.address.zip");
   return v.Result();
 }
 
@@ -560,7 +562,7 @@ absl::Status ValidateValidateApplePaySession(const v1::ValidateApplePaySessionRe
     if (!url->empty() && !absl::StartsWith(*url, "https://")) {
       v.Add(field, "must be an https URL");
     }
-    v.MaxLength(*url, 2000, field);
+    v.MaxLength(*url, kMaxUrlLength, field);
   }
   return v.Result();
 }
@@ -568,7 +570,7 @@ absl::Status ValidateValidateApplePaySession(const v1::ValidateApplePaySessionRe
 absl::Status ValidateStartGooglePayPayment(const v1::StartGooglePayPaymentRequest& r) {
   Violations v;
   v.Nested(ValidateTokenPayment(r.payment(), v1::FUNDING_SOURCE_GOOGLE_PAY), "payment.");
-  v.RequiredMax(r.payer_email_address(), 256, "payer_email_address");
+  v.RequiredMax(r.payer_email_address(), kMaxEmailLength, "payer_email_address");
   CheckEmail(v, r.payer_email_address(), "payer_email_address");
   v.Required(r.google_pay_token(), "google_pay_token");
   return v.Result();
@@ -608,19 +610,19 @@ void CheckContact(Violations& v, const v1::PosContact& c, const std::string& fie
   if (name_required) v.Required(c.name(), field + ".name");
   v.Required(c.email(), field + ".email");
   CheckEmail(v, c.email(), field + ".email");
-  v.MaxLength(c.phone_number(), 30, field + ".phone_number");
+  v.MaxLength(c.phone_number(), kMaxPhoneLength, field + ".phone_number");
 }
 
 }  // namespace
 
 absl::Status ValidateCreatePos(const v1::CreatePosRequest& r) {
   Violations v;
-  v.RequiredMax(r.name(), 200, "name");
+  v.RequiredMax(r.name(), kMaxShopNameLength, "name");
   v.Required(r.url(), "url");
   if (!r.url().empty() && !absl::StartsWith(r.url(), "https://")) {
     v.Add("url", "must be an https URL");
   }
-  v.MaxLength(r.url(), 2000, "url");
+  v.MaxLength(r.url(), kMaxUrlLength, "url");
   if (r.description().size() < 20 || r.description().size() > 200) {
     v.Add("description", "must be 20 to 200 characters");
   }
@@ -645,7 +647,7 @@ absl::Status ValidateCreatePos(const v1::CreatePosRequest& r) {
   v.Range(r.percentage_of_b2b_customers(), 0, 100, "percentage_of_b2b_customers");
   v.Range(r.percentage_of_non_eu_cards(), 0, 100, "percentage_of_non_eu_cards");
   CheckUrl(v, r.callback_url(), "callback_url", /*required=*/false);
-  v.MaxLength(r.callback_url(), 2000, "callback_url");
+  v.MaxLength(r.callback_url(), kMaxUrlLength, "callback_url");
   return v.Result();
 }
 

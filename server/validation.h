@@ -26,6 +26,24 @@ inline constexpr int kMaxTransactions = 100;       // per payment
 inline constexpr int kMaxPayeeTransactions = 100;  // per transaction
 inline constexpr int kMaxItems = 1000;             // per transaction
 inline constexpr int kMaxFundingSources = 16;
+// Field lengths Barion documents (characters), docs/BARION.md §4.
+inline constexpr size_t kMaxUrlLength = 2000;     // redirect, callback, image, shop URLs
+inline constexpr size_t kMaxIdLength = 100;       // request, transaction, recurrence, trace ids,
+                                                  // order number, SKU, recipient name
+inline constexpr size_t kMaxCommentLength = 640;  // transaction and payee comments
+inline constexpr size_t kMaxItemNameLength = 250;
+inline constexpr size_t kMaxItemDescriptionLength = 500;
+inline constexpr size_t kMaxShortTextLength = 50;  // item unit, city, street lines
+inline constexpr size_t kMaxZipLength = 16;
+inline constexpr size_t kMaxPhoneLength = 30;
+inline constexpr size_t kMaxEmailLength = 256;
+inline constexpr size_t kMaxShippingNameLength = 45;
+inline constexpr size_t kMaxPayerAccountIdLength = 64;
+inline constexpr size_t kMaxTransferCommentLength = 1000;    // e-mail transfers
+inline constexpr size_t kMaxBankTransferCommentLength = 90;  // bank transfers
+inline constexpr size_t kMaxBankAccountNumberLength = 34;    // an IBAN's maximum
+inline constexpr size_t kMaxShopNameLength = 200;            // CreatePos
+
 // Violations reported per request; further ones are counted, not listed.
 inline constexpr size_t kMaxViolations = 100;
 
