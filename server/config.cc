@@ -143,6 +143,15 @@ std::string DerivedCallbackSecret(const std::string& pos_key, const std::string&
   return hex;
 }
 
+std::vector<ShopConfig> WithCallbackSecrets(std::vector<ShopConfig> shops) {
+  for (ShopConfig& shop : shops) {
+    if (shop.callback_secrets.empty()) {
+      shop.callback_secrets.push_back(DerivedCallbackSecret(shop.pos_key, shop.name));
+    }
+  }
+  return shops;
+}
+
 namespace {
 
 bool ValidCallbackSecret(const std::string& secret) {

@@ -33,6 +33,10 @@ struct ShopConfig {
 // "barion-grpc-gateway callback secret for " + shop), 64 lower-case hex digits.
 std::string DerivedCallbackSecret(const std::string& pos_key, const std::string& shop);
 
+// `shops` with every shop's callback_secrets filled: a shop built without one (in code, not by
+// ParseConfig) gets its derived secret. So the secrets are computed once, never per call.
+std::vector<ShopConfig> WithCallbackSecrets(std::vector<ShopConfig> shops);
+
 // A Barion wallet whose operations the gateway performs (WalletService).
 struct WalletConfig {
   std::string name;

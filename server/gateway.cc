@@ -128,8 +128,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   }
   gateway->transport_ = std::move(transport);
   // Calls waiting on Barion may take all but an eighth (at least 8, which also covers gRPC's own
-  // polling threads) of the gRPC threads; the
-  // rest stay free for calls that never reach Barion.
+  // polling threads) of the gRPC threads; the rest stay free for calls that never reach Barion.
   const int reserved = std::max(8, config.max_concurrent_calls / 8);
   gateway->limited_transport_ = std::make_unique<LimitedTransport>(
       gateway->transport_.get(), std::max(1, config.max_concurrent_calls - reserved));
@@ -155,12 +154,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   reconcile.tick = std::min(absl::Seconds(1), config.reconcile_first_check);
   gateway->reconciler_ = std::make_unique<Reconciler>(events, fetch, reconcile);
   // Every shop has a callback secret: configured, or derived from its POSKey.
-  std::vector<ShopConfig> shops = config.shops;
-  for (ShopConfig& shop : shops) {
-    if (shop.callback_secrets.empty()) {
-      shop.callback_secrets.push_back(DerivedCallbackSecret(shop.pos_key, shop.name));
-    }
-  }
+  const std::vector<ShopConfig> shops = WithCallbackSecrets(config.shops);
   CallbackListener::Options listen;
   listen.address = config.callback_address;
   for (const ShopConfig& shop : shops) listen.shop_secrets[shop.name] = shop.callback_secrets;

@@ -39,6 +39,14 @@ HttpRequestReader::State HttpRequestReader::Fail(int status, std::string reason)
   return State::kError;
 }
 
+bool HttpRequestReader::TakeBody(absl::string_view& data) {
+  const size_t take = std::min(remaining_, data.size());
+  request_.body.append(data.data(), take);
+  data.remove_prefix(take);
+  remaining_ -= take;
+  return remaining_ == 0;
+}
+
 bool HttpRequestReader::TakeLine(absl::string_view& data, size_t max, bool* too_long) {
   const size_t newline = data.find('\n');
   const size_t take = newline == absl::string_view::npos ? data.size() : newline + 1;
@@ -89,15 +97,10 @@ HttpRequestReader::State HttpRequestReader::Feed(absl::string_view& data) {
         if (State s = ParseHead(); s != State::kNeedMore) return s;
         break;
       }
-      case Phase::kBody: {
-        const size_t take = std::min(remaining_, data.size());
-        request_.body.append(data.data(), take);
-        data.remove_prefix(take);
-        remaining_ -= take;
-        if (remaining_ > 0) return State::kNeedMore;
+      case Phase::kBody:
+        if (!TakeBody(data)) return State::kNeedMore;
         phase_ = Phase::kDone;
         return State::kComplete;
-      }
       case Phase::kChunkSize: {
         bool too_long = false;
         if (!TakeLine(data, 256, &too_long)) {
@@ -125,15 +128,10 @@ HttpRequestReader::State HttpRequestReader::Feed(absl::string_view& data) {
         phase_ = Phase::kChunkData;
         break;
       }
-      case Phase::kChunkData: {
-        const size_t take = std::min(remaining_, data.size());
-        request_.body.append(data.data(), take);
-        data.remove_prefix(take);
-        remaining_ -= take;
-        if (remaining_ > 0) return State::kNeedMore;
+      case Phase::kChunkData:
+        if (!TakeBody(data)) return State::kNeedMore;
         phase_ = Phase::kChunkDataEnd;
         break;
-      }
       case Phase::kChunkDataEnd: {
         bool too_long = false;
         if (!TakeLine(data, 2, &too_long)) {

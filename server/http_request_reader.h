@@ -58,6 +58,8 @@ class HttpRequestReader {
   enum class Phase { kHead, kBody, kChunkSize, kChunkData, kChunkDataEnd, kTrailers, kDone };
   State Fail(int status, std::string reason);
   State ParseHead();
+  // Moves up to remaining_ body bytes from `data` into the body; true when none remain.
+  bool TakeBody(absl::string_view& data);
   // A line of up to `max` bytes ending in CRLF (or LF) from `data` into `line_`; true when whole.
   bool TakeLine(absl::string_view& data, size_t max, bool* too_long);
 

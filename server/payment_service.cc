@@ -28,9 +28,7 @@ void ApplyShopDefaults(const ShopConfig& shop, const std::string& callback_base_
   if (r->callback_url().empty() && !callback_base_url.empty()) {
     // The secret segment is what the callback listener checks (docs/EVENTS.md).
     r->set_callback_url(absl::StrCat(callback_base_url, "/callback/", shop.name, "/",
-                                     shop.callback_secrets.empty()
-                                         ? DerivedCallbackSecret(shop.pos_key, shop.name)
-                                         : shop.callback_secrets.front()));
+                                     shop.callback_secrets.front()));
   }
   if (r->locale().empty()) r->set_locale(shop.default_locale);
 }
@@ -38,9 +36,7 @@ void ApplyShopDefaults(const ShopConfig& shop, const std::string& callback_base_
 // Barion echoes the callback URL (with its secret) in its answers; callers of the gateway
 // never see the secret, nor do event subscribers (snapshots come from GetPaymentState).
 void RedactCallbackSecret(const ShopConfig& shop, std::string* url) {
-  std::vector<std::string> secrets = shop.callback_secrets;
-  if (secrets.empty()) secrets.push_back(DerivedCallbackSecret(shop.pos_key, shop.name));
-  for (const std::string& secret : secrets) {
+  for (const std::string& secret : shop.callback_secrets) {
     for (size_t at = url->find(secret); at != std::string::npos; at = url->find(secret, at)) {
       url->replace(at, secret.size(), "REDACTED");
     }
@@ -64,7 +60,7 @@ std::string Deterministic(const google::protobuf::Message& message) {
 PaymentServiceImpl::PaymentServiceImpl(std::vector<ShopConfig> shops, HttpTransport* transport,
                                        absl::Duration default_timeout,
                                        std::string callback_base_url, ChangeListener on_change)
-    : shops_(std::move(shops)),
+    : shops_(WithCallbackSecrets(std::move(shops))),
       api_(transport),
       default_timeout_(default_timeout),
       callback_base_url_(std::move(callback_base_url)),
