@@ -17,10 +17,10 @@
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
-#include "server/httplib_transport.h"
-#include "server/limited_transport.h"
-#include "server/log.h"
-#include "server/sqlite_event_store.h"
+#include "server/barion/httplib_transport.h"
+#include "server/barion/limited_transport.h"
+#include "server/common/log.h"
+#include "server/events/sqlite/sqlite_event_store.h"
 
 namespace barion_gateway::server {
 namespace {

@@ -12,9 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "server/common/log.h"
 #include "server/config.h"
 #include "server/gateway.h"
-#include "server/log.h"
 
 ABSL_FLAG(std::string, config, "",
           "Configuration file (text-format GatewayConfig). Empty: the embedded defaults, which "

@@ -1,4 +1,4 @@
-// Fuzz target for the callback parser (server/callback_request.h): the input is split at its
+// Fuzz target for the callback parser (server/barion/callback_request.h): the input is split at its
 // first newline into the query string and the body of a callback request. Whatever the input,
 // the parser must not crash, and an id it accepts must be 32 lowercase hex digits that parse back
 // to itself.
@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "server/callback_request.h"
+#include "server/barion/callback_request.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);

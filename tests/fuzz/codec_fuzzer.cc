@@ -1,7 +1,7 @@
-// Fuzz target for the JSON codec's answer side (server/codec.h): the input is a Barion answer
-// body. Parsing it and decoding it as every operation's response must not crash, and whatever a
-// decoder accepts must be a valid protobuf message: it serializes and parses back equal (this
-// catches text that is not UTF-8, which a client's protobuf runtime would refuse to parse).
+// Fuzz target for the JSON codec's answer side (server/barion/codec.h): the input is a Barion
+// answer body. Parsing it and decoding it as every operation's response must not crash, and
+// whatever a decoder accepts must be a valid protobuf message: it serializes and parses back equal
+// (this catches text that is not UTF-8, which a client's protobuf runtime would refuse to parse).
 //
 // Built like callback_fuzzer.cc: with libFuzzer by tests/fuzz/libfuzzer_test.sh and as a Bazel
 // replay test.
@@ -11,7 +11,7 @@
 #include <string>
 
 #include "google/protobuf/util/message_differencer.h"
-#include "server/codec.h"
+#include "server/barion/codec.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
-// Fuzz target for the callback listener's HTTP reader (server/http_request_reader.h): the input
-// is fed as the bytes of one connection, in pieces whose sizes come from the input's first byte,
-// and every request read from it is checked: whatever arrives, no crash, memory within the
+// Fuzz target for the callback listener's HTTP reader (server/http/http_request_reader.h): the
+// input is fed as the bytes of one connection, in pieces whose sizes come from the input's first
+// byte, and every request read from it is checked: whatever arrives, no crash, memory within the
 // limits (a body never over max_body_bytes, headers never over their limits), and only the
 // documented error statuses.
 //
@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "server/http_request_reader.h"
+#include "server/http/http_request_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

@@ -10,7 +10,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
-#include "server/httplib_transport.h"
+#include "server/barion/httplib_transport.h"
 #include "tests/integration/harness.h"
 
 namespace barion_gateway::testing_support {

@@ -8,7 +8,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "httplib.h"
-#include "server/log.h"
+#include "server/common/log.h"
 
 namespace barion_gateway::testing_support {
 

@@ -9,9 +9,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
-#include "server/codec.h"
-#include "server/errors.h"
-#include "server/validation.h"
+#include "server/barion/codec.h"
+#include "server/common/errors.h"
+#include "server/operations/validation.h"
 #include "tests/integration/harness.h"
 
 namespace barion_gateway::testing_support {

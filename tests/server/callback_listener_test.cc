@@ -1,4 +1,4 @@
-#include "server/callback_listener.h"
+#include "server/events/callback_listener.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,7 +15,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
-#include "server/sqlite_event_store.h"
+#include "server/events/sqlite/sqlite_event_store.h"
 
 namespace barion_gateway::server {
 namespace {

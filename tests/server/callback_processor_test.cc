@@ -1,11 +1,11 @@
-#include "server/callback_processor.h"
+#include "server/events/callback_processor.h"
 
 #include <deque>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
-#include "server/sqlite_event_store.h"
+#include "server/events/sqlite/sqlite_event_store.h"
 
 namespace barion_gateway::server {
 namespace {

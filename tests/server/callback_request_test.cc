@@ -1,4 +1,4 @@
-#include "server/callback_request.h"
+#include "server/barion/callback_request.h"
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"

@@ -1,6 +1,6 @@
 // The codec against test vectors built from Barion's documented fields (docs/BARION.md), field by
 // field, both ways.
-#include "server/codec.h"
+#include "server/barion/codec.h"
 
 #include <string>
 

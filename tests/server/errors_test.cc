@@ -1,12 +1,13 @@
 // The error mapping table of docs/ERRORS.md: one test row per Barion ErrorCode and per
 // transport outcome, and the details that reach the client.
-#include "server/errors.h"
+#include "server/common/errors.h"
 
 #include <tuple>
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
+#include "server/rpc/grpc_status.h"
 
 namespace barion_gateway::server {
 namespace {

@@ -1,7 +1,7 @@
 // SubscribePaymentEvents over a real gRPC server, a real SQLite store and the EventHub: replay
 // then live without gap or duplicate, start points, filters, heartbeats, slow and stalled
 // subscribers, fan-out to 1,000 streams, shutdown.
-#include "server/event_hub.h"
+#include "server/events/event_hub.h"
 
 #include <sys/stat.h>
 
@@ -21,8 +21,8 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
-#include "server/payment_event_service.h"
-#include "server/sqlite_event_store.h"
+#include "server/events/sqlite/sqlite_event_store.h"
+#include "server/rpc/payment_event_service.h"
 #include "tests/support/status_details.h"
 
 namespace barion_gateway::server {

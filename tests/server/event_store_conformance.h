@@ -14,7 +14,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "server/event_store.h"
+#include "server/events/event_store.h"
 
 namespace barion_gateway::server {
 

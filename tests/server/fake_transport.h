@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "server/http_transport.h"
+#include "server/barion/http_transport.h"
 
 namespace barion_gateway::server {
 

@@ -8,8 +8,8 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "server/events/sqlite/sqlite_event_store.h"
 #include "server/gateway.h"
-#include "server/sqlite_event_store.h"
 #include "tests/server/fake_transport.h"
 #include "tests/support/status_details.h"
 

@@ -1,4 +1,4 @@
-#include "server/http_request_reader.h"
+#include "server/http/http_request_reader.h"
 
 #include <string>
 

@@ -1,5 +1,5 @@
 // HttplibTransport against a real HTTPS server on loopback.
-#include "server/httplib_transport.h"
+#include "server/barion/httplib_transport.h"
 
 #include <signal.h>
 

@@ -1,4 +1,4 @@
-#include "server/limited_transport.h"
+#include "server/barion/limited_transport.h"
 
 #include <thread>
 #include <vector>
@@ -6,8 +6,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
-#include "server/barion_api.h"
-#include "server/errors.h"
+#include "server/barion/barion_api.h"
+#include "server/common/errors.h"
 
 namespace barion_gateway::server {
 namespace {

@@ -1,12 +1,12 @@
 // The log cannot be forged or flooded by what clients send.
-#include "server/log.h"
+#include "server/common/log.h"
 
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "server/rpc_support.h"
+#include "server/rpc/rpc_support.h"
 #include "tests/support/stderr_capture.h"
 
 namespace barion_gateway::server {

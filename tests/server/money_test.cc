@@ -1,4 +1,4 @@
-#include "server/money.h"
+#include "server/barion/money.h"
 
 #include "gtest/gtest.h"
 

@@ -1,11 +1,11 @@
 // PaymentServiceImpl with a FakeTransport: what goes out to Barion and what comes back.
-#include "server/payment_service.h"
+#include "server/rpc/payment_service.h"
 
 #include "google/protobuf/text_format.h"
 #include "grpcpp/server_context.h"
 #include "gtest/gtest.h"
-#include "server/errors.h"
-#include "server/sqlite_event_store.h"
+#include "server/common/errors.h"
+#include "server/events/sqlite/sqlite_event_store.h"
 #include "tests/server/fake_transport.h"
 
 namespace barion_gateway::server {

@@ -1,7 +1,7 @@
-#include "server/reconciler.h"
+#include "server/events/reconciler.h"
 
 #include "gtest/gtest.h"
-#include "server/sqlite_event_store.h"
+#include "server/events/sqlite/sqlite_event_store.h"
 
 namespace barion_gateway::server {
 namespace {

@@ -1,4 +1,4 @@
-#include "server/safe_text.h"
+#include "server/common/safe_text.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "server/sqlite_event_store.h"
+#include "server/events/sqlite/sqlite_event_store.h"
 
 #include <sys/stat.h>
 

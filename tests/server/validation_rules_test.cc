@@ -1,14 +1,14 @@
-// One row per validation rule (server/validation.cc): a valid request broken in exactly one way
-// must be refused with INVALID_ARGUMENT naming exactly that field (proto path), and the valid
-// request must pass. Rows are grouped by request type.
+// One row per validation rule (server/operations/validation.cc): a valid request broken in exactly
+// one way must be refused with INVALID_ARGUMENT naming exactly that field (proto path), and the
+// valid request must pass. Rows are grouped by request type.
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/errors.h"
-#include "server/validation.h"
+#include "server/common/errors.h"
+#include "server/operations/validation.h"
 
 namespace barion_gateway::server {
 namespace {

@@ -1,10 +1,10 @@
-#include "server/validation.h"
+#include "server/operations/validation.h"
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
-#include "server/errors.h"
+#include "server/common/errors.h"
 
 namespace barion_gateway::server {
 namespace {

@@ -1,0 +1,61 @@
+// HttpTransport: the one seam through which the gateway talks HTTP to Barion.
+//
+// Tests replace it with a fake (tests/fake_transport.h) to capture outbound requests; production
+// uses HttplibTransport. A transport does no JSON and no error mapping: any HTTP answer, whatever
+// its status, is an OK HttpResponse; only a failure to get an answer is a non-OK status.
+#ifndef BARION_GATEWAY_SERVER_BARION_HTTP_TRANSPORT_H_
+#define BARION_GATEWAY_SERVER_BARION_HTTP_TRANSPORT_H_
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace barion_gateway::server {
+
+struct HttpRequest {
+  std::string method;  // "GET" or "POST"
+  std::string path;    // "/v2/Payment/Start", path and query, relative to the base URL
+  // Request headers. May hold secrets (x-pos-key): a transport never logs or echoes them.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;                              // JSON for POST, empty for GET
+  absl::Time deadline = absl::InfiniteFuture();  // the whole call, connect included
+  // Optional: receives the body of a 2xx answer that is not JSON (a file) piece by piece as it
+  // arrives, with the answer's Content-Type, instead of HttpResponse::body; returning false
+  // abandons the call (a reset). Other answers (errors, JSON) still land in HttpResponse::body.
+  std::function<bool(const std::string& content_type, const char* data, size_t size)> on_file_chunk;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  std::string content_type;
+};
+
+// Where a transport failure happened. Carried by the non-OK statuses of Send() as a payload
+// under kTransportFailurePayloadUrl with one of these names, so that the caller can tell a
+// refused connection (nothing sent) from a timeout (maybe applied).
+inline constexpr char kTransportFailurePayloadUrl[] = "barion-gateway/transport-failure";
+inline constexpr char kFailureConnect[] = "connect";  // refused, unreachable, DNS
+inline constexpr char kFailureTls[] = "tls";          // handshake or certificate verification
+inline constexpr char kFailureTimeout[] = "timeout";  // deadline reached after sending
+// Deadline reached before the request was sent (no free connection, connect too slow).
+inline constexpr char kFailureTimeoutNotSent[] = "timeout_not_sent";
+inline constexpr char kFailureReset[] = "reset";  // connection broke mid-call
+
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+
+  // Sends `request` and waits for the whole answer, at most until request.deadline.
+  // Returns the answer (any HTTP status) or UNAVAILABLE / DEADLINE_EXCEEDED with the failure
+  // payload above. Thread-safe: many calls may run at once.
+  virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
+};
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_BARION_HTTP_TRANSPORT_H_

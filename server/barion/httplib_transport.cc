@@ -1,0 +1,233 @@
+#include "server/barion/httplib_transport.h"
+
+#include <openssl/ssl.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <fstream>
+#include <mutex>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "httplib.h"
+
+namespace barion_gateway::server {
+namespace {
+
+absl::Status Failure(absl::StatusCode code, const char* kind, absl::string_view message) {
+  absl::Status status(code, message);
+  status.SetPayload(kTransportFailurePayloadUrl, absl::Cord(kind));
+  return status;
+}
+
+// SSL_CTX ex_data slot holding the transport's handshake counter.
+int HandshakeCounterIndex() {
+  static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+void CountHandshakes(const SSL* ssl, int where, int /*ret*/) {
+  if ((where & SSL_CB_HANDSHAKE_DONE) == 0) return;
+  auto* counter = static_cast<std::atomic<int64_t>*>(
+      SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), HandshakeCounterIndex()));
+  if (counter != nullptr) counter->fetch_add(1);
+}
+
+void SetTimeout(httplib::Client& client, void (httplib::Client::*setter)(time_t, time_t),
+                absl::Duration d) {
+  int64_t usec = std::max<int64_t>(absl::ToInt64Microseconds(d), 1000);
+  (client.*setter)(static_cast<time_t>(usec / 1000000), static_cast<time_t>(usec % 1000000));
+}
+
+// OpenSSL writes with write(2), not send(MSG_NOSIGNAL): a peer that closed a pooled keep-alive
+// connection would kill the whole process with SIGPIPE. Ignore it; the write then fails with
+// EPIPE, which Send() handles.
+void IgnoreSigpipe() {
+  static std::once_flag once;
+  std::call_once(once, [] { ::signal(SIGPIPE, SIG_IGN); });
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HttplibTransport>> HttplibTransport::Create(Options options) {
+  IgnoreSigpipe();
+  const std::string& url = options.base_url;
+  if (!absl::StartsWith(url, "https://") && !absl::StartsWith(url, "http://")) {
+    return absl::InvalidArgumentError("barion.base_url: must start with https:// or http://");
+  }
+  absl::string_view rest = absl::StripPrefix(absl::StripPrefix(url, "https://"), "http://");
+  if (rest.empty() || rest[0] == '/' || rest[0] == ':') {
+    return absl::InvalidArgumentError("barion.base_url: has no host");
+  }
+  if (rest.find('/') != absl::string_view::npos && rest.substr(rest.find('/')) != "/") {
+    return absl::InvalidArgumentError("barion.base_url: must not have a path");
+  }
+  if (!options.ca_file.empty() && !std::ifstream(options.ca_file).good()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("barion.ca_file: cannot read ", options.ca_file));
+  }
+  if (options.max_connections < 1) {
+    return absl::InvalidArgumentError("barion.max_connections: must be at least 1");
+  }
+  if (absl::EndsWith(options.base_url, "/")) options.base_url.pop_back();
+  return std::unique_ptr<HttplibTransport>(new HttplibTransport(std::move(options)));
+}
+
+HttplibTransport::HttplibTransport(Options options)
+    : options_(std::move(options)), tls_handshakes_(std::make_shared<std::atomic<int64_t>>(0)) {}
+
+HttplibTransport::~HttplibTransport() = default;
+
+std::unique_ptr<httplib::Client> HttplibTransport::NewClient() {
+  auto client = std::make_unique<httplib::Client>(options_.base_url);
+  client->set_keep_alive(true);
+  client->set_tcp_nodelay(true);
+  client->set_follow_location(false);
+  client->set_compress(false);
+  if (absl::StartsWith(options_.base_url, "https://")) {
+    client->enable_server_certificate_verification(true);
+    if (!options_.ca_file.empty()) client->set_ca_cert_path(options_.ca_file);
+    if (SSL_CTX* ctx = client->ssl_context(); ctx != nullptr) {
+      SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+      SSL_CTX_set_ex_data(ctx, HandshakeCounterIndex(), tls_handshakes_.get());
+      SSL_CTX_set_info_callback(ctx, CountHandshakes);
+    }
+  }
+  return client;
+}
+
+absl::StatusOr<HttplibTransport::Pooled> HttplibTransport::Acquire(absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !idle_.empty() || in_use_ < options_.max_connections;
+  };
+  if (!mu_.AwaitWithDeadline(absl::Condition(&available), deadline)) {
+    return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent,
+                   "no upstream connection became free before the deadline");
+  }
+  ++in_use_;
+  const absl::Time now = absl::Now();
+  while (!idle_.empty()) {
+    Pooled pooled = std::move(idle_.back());
+    idle_.pop_back();
+    if (now - pooled.last_used < options_.idle_keep_alive) return pooled;
+    // Idle too long: the peer has probably closed it; let it go.
+  }
+  return Pooled{nullptr, now};
+}
+
+void HttplibTransport::Release(Pooled pooled) {
+  absl::MutexLock lock(&mu_);
+  --in_use_;
+  if (pooled.client != nullptr) idle_.push_back(std::move(pooled));
+}
+
+// The most of a non-file answer kept when the caller streams files (an error answer is small).
+constexpr size_t kMaxKeptBody = 1 << 20;
+
+absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) {
+  const absl::Time start = absl::Now();
+  if (request.deadline <= start) {
+    return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent,
+                   "deadline already passed before the call");
+  }
+  absl::StatusOr<Pooled> acquired = Acquire(request.deadline);
+  if (!acquired.ok()) return acquired.status();
+  Pooled pooled = *std::move(acquired);
+  // The mutex is not held here: network I/O never runs under a lock.
+  const bool reused = pooled.client != nullptr;
+  if (!reused) pooled.client = NewClient();
+
+  httplib::Headers headers;
+  for (const auto& [name, value] : request.headers) headers.emplace(name, value);
+  headers.emplace("Accept", "application/json");
+
+  std::string streamed_body;  // the kept body of a GET with on_file_chunk
+  auto attempt = [&]() {
+    httplib::Client& client = *pooled.client;
+    const absl::Duration remaining = request.deadline - absl::Now();
+    SetTimeout(client, &httplib::Client::set_connection_timeout,
+               std::min(remaining, options_.max_connect_timeout));
+    SetTimeout(client, &httplib::Client::set_read_timeout, remaining);
+    SetTimeout(client, &httplib::Client::set_write_timeout, remaining);
+    if (request.method == "POST") {
+      return client.Post(request.path.c_str(), headers, request.body, "application/json");
+    }
+    if (!request.on_file_chunk) return client.Get(request.path.c_str(), headers);
+    // A file is passed on as it arrives; anything else is kept for the caller to parse.
+    streamed_body.clear();
+    bool to_caller = false;
+    std::string content_type;
+    return client.Get(
+        request.path.c_str(), headers,
+        [&](const httplib::Response& head) {
+          content_type = head.get_header_value("Content-Type");
+          to_caller =
+              head.status >= 200 && head.status < 300 && !absl::StrContains(content_type, "json");
+          return true;
+        },
+        [&](const char* data, size_t size) {
+          if (to_caller) return request.on_file_chunk(content_type, data, size);
+          if (streamed_body.size() + size > kMaxKeptBody) return false;
+          streamed_body.append(data, size);
+          return true;
+        });
+  };
+  httplib::Result result = attempt();
+  if (!result && reused && result.error() == httplib::Error::Write &&
+      absl::Now() < request.deadline) {
+    // The server closed this idle keep-alive connection as we reused it, and the request could
+    // not be written: no complete request reached Barion, so one retry on a fresh connection
+    // cannot apply anything twice. (A failure after the request was written is never retried.)
+    pooled.client = NewClient();
+    result = attempt();
+  }
+
+  if (!result) {
+    const httplib::Error error = result.error();
+    // A failed client is not reused: its connection state is unknown.
+    pooled.client.reset();
+    Release(std::move(pooled));
+    const bool past_deadline = absl::Now() >= request.deadline - absl::Milliseconds(5);
+    switch (error) {
+      case httplib::Error::Connection:
+        return past_deadline ? Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent,
+                                       "connect timed out")
+                             : Failure(absl::StatusCode::kUnavailable, kFailureConnect,
+                                       "connection refused or host unreachable");
+      case httplib::Error::ConnectionTimeout:
+        return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent,
+                       "connect timed out");
+      case httplib::Error::SSLConnection:
+      case httplib::Error::SSLServerVerification:
+      case httplib::Error::SSLLoadingCerts:
+        return Failure(absl::StatusCode::kUnavailable, kFailureTls,
+                       error == httplib::Error::SSLServerVerification
+                           ? "server certificate verification failed"
+                           : "TLS handshake failed");
+      case httplib::Error::Read:
+      case httplib::Error::Write:
+      default:
+        if (past_deadline) {
+          return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeout,
+                         "no answer before the deadline");
+        }
+        return Failure(absl::StatusCode::kUnavailable, kFailureReset,
+                       "connection closed or reset before a complete answer");
+    }
+  }
+
+  HttpResponse response;
+  response.status = result->status;
+  response.body = request.on_file_chunk ? std::move(streamed_body) : std::move(result->body);
+  response.content_type = result->get_header_value("Content-Type");
+  const bool close = absl::EqualsIgnoreCase(result->get_header_value("Connection"), "close");
+  pooled.last_used = absl::Now();
+  if (close) pooled.client.reset();
+  Release(std::move(pooled));
+  return response;
+}
+
+}  // namespace barion_gateway::server

@@ -1,0 +1,129 @@
+#include "server/events/callback_listener.h"
+
+#include <openssl/crypto.h>
+
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "server/barion/callback_request.h"
+#include "server/common/log.h"
+#include "server/common/safe_text.h"
+
+namespace barion_gateway::server {
+namespace {
+
+ServedResponse Answer(int status, std::string text) {
+  return ServedResponse{status, std::move(text)};
+}
+
+// Constant-time comparison: the time a wrong secret takes tells nothing about the right one.
+bool SecretMatches(absl::string_view given, const std::vector<std::string>& secrets) {
+  bool match = false;
+  for (const std::string& secret : secrets) {
+    if (given.size() == secret.size() && !secret.empty() &&
+        CRYPTO_memcmp(given.data(), secret.data(), secret.size()) == 0) {
+      match = true;
+    }
+  }
+  return match;
+}
+
+}  // namespace
+
+class CallbackListener::Impl {
+ public:
+  Impl(Options options, EventStore* store, std::function<void()> on_recorded)
+      : options_(std::move(options)), store_(store), on_recorded_(std::move(on_recorded)) {}
+
+  ServedResponse Handle(const ServedRequest& req) const;
+
+  Options options_;
+  EventStore* const store_;
+  const std::function<void()> on_recorded_;
+  std::unique_ptr<BoundedHttpServer> server_;
+  std::string address_;
+};
+
+ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
+  const size_t question = req.target.find('?');
+  const absl::string_view path = absl::string_view(req.target).substr(0, question);
+  const absl::string_view query = question == std::string::npos
+                                      ? absl::string_view()
+                                      : absl::string_view(req.target).substr(question + 1);
+  // /callback/{shop}/{secret}
+  const std::vector<absl::string_view> parts = absl::StrSplit(path, '/');
+  if (parts.size() != 4 || !parts[0].empty() || parts[1] != "callback") {
+    return Answer(404, "not found\n");
+  }
+  const auto shop = options_.shop_secrets.find(std::string(parts[2]));
+  if (shop == options_.shop_secrets.end() || !SecretMatches(parts[3], shop->second)) {
+    // The same answer for an unknown shop and a wrong secret: nothing to learn by probing.
+    LogLimited("WARN", "callback refused",
+               absl::StrCat("callback refused (unknown shop or wrong secret): path=",
+                            SafeText(parts[2], 64), "/..."));
+    return Answer(404, "not found\n");
+  }
+  if (req.method != "POST" && req.method != "GET") {
+    ServedResponse r = Answer(405, "method not allowed\n");
+    r.headers.emplace_back("Allow", "GET, POST");
+    return r;
+  }
+  absl::StatusOr<std::string> parsed = CallbackPaymentId(query, req.body);
+  if (!parsed.ok()) {
+    LogLimited(
+        "WARN", "callback without payment id",
+        absl::StrCat("callback shop=", shop->first, " refused: ", parsed.status().message()));
+    return Answer(400, absl::StrCat(parsed.status().message(), "\n"));
+  }
+  const std::string& payment_id = *parsed;
+  absl::StatusOr<int64_t> id = store_->RecordCallback(shop->first, payment_id, absl::Now());
+  if (!id.ok()) {
+    LogError(absl::StrCat("callback shop=", shop->first, " payment_id=", payment_id,
+                          " NOT recorded (Barion will retry): ", id.status().message()));
+    return Answer(503, "try again\n");
+  }
+  if (CallLogging()) {
+    LogInfo(absl::StrCat("callback shop=", shop->first, " payment_id=", payment_id,
+                         " recorded id=", *id));
+  }
+  if (on_recorded_) on_recorded_();
+  return Answer(200, "OK\n");
+}
+
+absl::StatusOr<std::unique_ptr<CallbackListener>> CallbackListener::Start(
+    Options options, EventStore* store, std::function<void()> on_recorded) {
+  const size_t colon = options.address.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || !absl::SimpleAtoi(options.address.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError("callback_address: must be host:port");
+  }
+  auto impl = std::make_unique<Impl>(std::move(options), store, std::move(on_recorded));
+  const Options& o = impl->options_;
+  BoundedHttpServer::Options http = o.http;
+  http.host = o.address.substr(0, colon);
+  http.port = port;
+  Impl* raw = impl.get();
+  absl::StatusOr<std::unique_ptr<BoundedHttpServer>> server = BoundedHttpServer::Start(
+      std::move(http), [raw](const ServedRequest& req) { return raw->Handle(req); });
+  if (!server.ok()) {
+    return absl::UnavailableError(absl::StrCat("callback_address: cannot listen on ", o.address,
+                                               ": ", server.status().message()));
+  }
+  impl->server_ = *std::move(server);
+  impl->address_ = absl::StrCat(o.address.substr(0, colon), ":", impl->server_->port());
+  return std::unique_ptr<CallbackListener>(new CallbackListener(std::move(impl)));
+}
+
+CallbackListener::CallbackListener(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CallbackListener::~CallbackListener() { Stop(); }
+int CallbackListener::port() const { return impl_->server_->port(); }
+const std::string& CallbackListener::address() const { return impl_->address_; }
+void CallbackListener::Stop() {
+  if (impl_ != nullptr && impl_->server_ != nullptr) impl_->server_->Stop();
+}
+
+}  // namespace barion_gateway::server

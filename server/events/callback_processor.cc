@@ -1,0 +1,244 @@
+#include "server/events/callback_processor.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
+#include "absl/time/clock.h"
+#include "server/common/log.h"
+#include "server/events/state_recorder.h"
+
+namespace barion_gateway::server {
+namespace {
+namespace v1 = ::barion::v1;
+}  // namespace
+
+CallbackProcessor::CallbackProcessor(EventStore* store, StateFetcher fetch, Options options)
+    : store_(store), fetch_(std::move(fetch)), options_(options) {}
+
+CallbackProcessor::~CallbackProcessor() { Stop(); }
+
+void CallbackProcessor::Start() {
+  for (int i = 0; i < options_.fetch_concurrency; ++i) {
+    fetchers_.emplace_back([this] { FetcherLoop(); });
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void CallbackProcessor::FetcherLoop() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]()
+                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !jobs_.empty(); };
+      mu_.Await(absl::Condition(&ready));
+      if (jobs_.empty()) return;  // stopping
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job();
+  }
+}
+
+void CallbackProcessor::RunAll(std::vector<std::function<void()>>& jobs) {
+  if (fetchers_.empty()) {
+    for (auto& job : jobs) job();
+    return;
+  }
+  absl::BlockingCounter done(static_cast<int>(jobs.size()));
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& job : jobs) {
+      jobs_.push_back([&job, &done] {
+        job();
+        done.DecrementCount();
+      });
+    }
+  }
+  done.Wait();
+}
+
+void CallbackProcessor::Notify() {
+  absl::MutexLock lock(&mu_);
+  notified_ = true;
+}
+
+void CallbackProcessor::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+  for (std::thread& t : fetchers_) t.join();
+  fetchers_.clear();
+}
+
+void CallbackProcessor::Loop() {
+  while (true) {
+    RunOnce();
+    absl::MutexLock lock(&mu_);
+    auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return notified_ || stopping_; };
+    mu_.AwaitWithTimeout(absl::Condition(&wake), options_.idle_poll);
+    if (stopping_) return;
+    notified_ = false;
+  }
+}
+
+void CallbackProcessor::RunOnce() {
+  PruneIfDue(absl::Now());
+  absl::StatusOr<std::vector<PendingCallback>> pending = store_->PendingCallbacks(options_.batch);
+  if (!pending.ok()) {
+    LogError(absl::StrCat("callback processor: ", pending.status().message()));
+    return;
+  }
+  // Group receipts by payment, oldest first; one fetch serves them all.
+  struct Group {
+    std::vector<int64_t> ids;
+    v1::EventSource source;
+  };
+  std::vector<std::pair<std::pair<std::string, std::string>, Group>> groups;
+  for (const PendingCallback& p : *pending) {
+    auto key = std::make_pair(p.shop, p.payment_id);
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == key; });
+    if (it == groups.end()) {
+      groups.push_back({key, Group{{p.id}, p.source}});
+    } else {
+      it->second.ids.push_back(p.id);
+    }
+  }
+
+  // The payments due now (not waiting for a retry).
+  std::vector<size_t> due;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    const absl::Time now = absl::Now();
+    for (size_t i = 0; i < groups.size(); ++i) {
+      auto it = retry_.find(groups[i].first);
+      if (it == retry_.end() || it->second.first <= now) due.push_back(i);
+    }
+  }
+  // Callbacks for payments never seen here: fetched within the shop's budget, else dropped.
+  std::vector<int64_t> dropped;
+  {
+    const absl::Time now = absl::Now();
+    std::vector<size_t> kept;
+    for (size_t i : due) {
+      const auto& [key, group] = groups[i];
+      if (group.source != v1::EVENT_SOURCE_CALLBACK) {
+        kept.push_back(i);
+        continue;
+      }
+      absl::StatusOr<bool> known = store_->KnowsPayment(key.first, key.second);
+      if (!known.ok() || *known || TakeUnknownFetch(key.first, now)) {
+        kept.push_back(i);  // a store error: fetch as before rather than lose a callback
+        continue;
+      }
+      LogLimited(
+          "WARN", "unknown-payment callback over budget",
+          absl::StrCat("callback for unseen payment dropped, shop=", key.first,
+                       " over its budget of unknown-payment fetches: payment_id=", key.second));
+      dropped.insert(dropped.end(), group.ids.begin(), group.ids.end());
+    }
+    due.swap(kept);
+  }
+  if (absl::Status s = store_->CompleteCallbacks(dropped); !s.ok()) {
+    LogError(absl::StrCat("event store: ", s.message()));
+  }
+  const size_t step = static_cast<size_t>(std::max(1, options_.fetch_concurrency));
+  for (size_t begin = 0; begin < due.size(); begin += step) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    const size_t end = std::min(due.size(), begin + step);
+    const absl::Time now = absl::Now();
+    std::vector<absl::StatusOr<v1::GetPaymentStateResponse>> states(
+        end - begin, absl::UnknownError("not fetched"));
+    std::vector<std::function<void()>> jobs;
+    for (size_t k = begin; k < end; ++k) {
+      jobs.push_back([this, &states, &groups, &due, k, begin, now] {
+        const auto& [shop, payment_id] = groups[due[k]].first;
+        states[k - begin] = fetch_(shop, payment_id, now + options_.fetch_timeout);
+      });
+    }
+    RunAll(jobs);
+    std::vector<int64_t> completed;
+    std::vector<std::pair<std::string, std::string>> done_keys;
+    for (size_t k = begin; k < end; ++k) {
+      const auto& [key, group] = groups[due[k]];
+      if (Record(key, group.source, std::move(states[k - begin]), now)) {
+        completed.insert(completed.end(), group.ids.begin(), group.ids.end());
+        done_keys.push_back(key);
+      }
+    }
+    // One transaction marks the chunk's receipts done. If it fails they stay pending and are
+    // looked at again (their state is recorded, so that adds no event).
+    absl::Status s = store_->CompleteCallbacks(completed);
+    if (!s.ok()) LogError(absl::StrCat("event store: ", s.message()));
+    absl::MutexLock lock(&mu_);
+    for (const auto& key : done_keys) retry_.erase(key);
+  }
+}
+
+bool CallbackProcessor::TakeUnknownFetch(const std::string& shop, absl::Time now) {
+  const double burst = std::max(1, options_.unknown_fetch_burst);
+  auto [it, inserted] = unknown_budget_.try_emplace(shop, burst, now);
+  auto& [tokens, refilled] = it->second;
+  tokens = std::min(
+      burst, tokens + absl::ToDoubleSeconds(now - refilled) * options_.unknown_fetches_per_second);
+  refilled = now;
+  if (tokens < 1) return false;
+  tokens -= 1;
+  return true;
+}
+
+void CallbackProcessor::PruneIfDue(absl::Time now) {
+  if (now - last_prune_ < options_.prune_interval) return;
+  last_prune_ = now;
+  absl::StatusOr<int64_t> pruned = store_->PruneCallbacks(now - options_.inbox_retention);
+  if (!pruned.ok()) {
+    LogError(absl::StrCat("event store: pruning the callback inbox: ", pruned.status().message()));
+  } else if (*pruned > 0 && CallLogging()) {
+    LogInfo(
+        absl::StrCat("callback inbox: ", *pruned, " processed receipts past retention deleted"));
+  }
+}
+
+bool CallbackProcessor::Record(const std::pair<std::string, std::string>& key,
+                               v1::EventSource source,
+                               absl::StatusOr<v1::GetPaymentStateResponse> state, absl::Time now) {
+  const auto& [shop, payment_id] = key;
+  bool done = false;
+  if (state.ok()) {
+    absl::StatusOr<bool> recorded =
+        RecordObservedState(*store_, shop, payment_id, *std::move(state), source, now);
+    if (recorded.ok()) {
+      done = true;
+    } else {
+      LogError(absl::StrCat("event store: ", recorded.status().message()));
+    }
+  } else if (IsUnknownPayment(state.status())) {
+    // Forged callbacks make these at will: limited.
+    LogLimited("WARN", "callback for unknown payment",
+               absl::StrCat("callback for unknown payment dropped: shop=", shop,
+                            " payment_id=", payment_id, ": ", state.status().message()));
+    done = true;
+  } else {
+    LogWarning(absl::StrCat("payment state of shop=", shop, " payment_id=", payment_id,
+                            " not fetched, will retry: ", state.status().message()));
+  }
+  if (!done) {
+    absl::MutexLock lock(&mu_);
+    auto& [next, backoff] = retry_[key];
+    backoff = backoff == absl::ZeroDuration() ? options_.initial_backoff
+                                              : std::min(backoff * 2, options_.max_backoff);
+    next = absl::Now() + backoff;
+  }
+  return done;
+}
+
+}  // namespace barion_gateway::server

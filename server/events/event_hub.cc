@@ -1,0 +1,493 @@
+#include "server/events/event_hub.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "server/common/errors.h"
+#include "server/common/log.h"
+#include "server/rpc/grpc_status.h"
+
+namespace barion_gateway::server {
+
+namespace v1 = ::barion::v1;
+
+namespace {
+
+// The client of a gRPC peer ("ipv4:10.0.0.1:5432", "ipv6:[::1]:5432"): its address without the
+// port, so that one client's many connections count together.
+std::string ClientOf(const std::string& peer) {
+  const size_t colon = peer.rfind(':');
+  const size_t first = peer.find(':');
+  if (colon == std::string::npos || colon == first) return peer;
+  return peer.substr(0, colon);
+}
+
+grpc::ByteBuffer Serialize(const v1::SubscribePaymentEventsResponse& message) {
+  grpc::ByteBuffer bytes;
+  bool own_buffer = false;
+  // Serialization of a message we built cannot fail.
+  (void)grpc::SerializationTraits<v1::SubscribePaymentEventsResponse>::Serialize(message, &bytes,
+                                                                                 &own_buffer);
+  return bytes;
+}
+
+absl::Status Resumable(absl::StatusCode code, absl::string_view reason, absl::string_view why,
+                       int64_t cursor) {
+  const std::string c = absl::StrCat(cursor);
+  return GatewayErrorStatus(code, reason,
+                            absl::StrCat(why, "; subscribe again with after_cursor = ", c),
+                            {{"resume_after_cursor", c}});
+}
+
+}  // namespace
+
+// One SubscribePaymentEvents call. Everything below is guarded by the hub's mutex.
+class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  Stream(EventHub* hub, grpc::CallbackServerContext* context, int64_t id, const EventFilter& filter,
+         int64_t position)
+      : hub_(hub),
+        context_(context),
+        id_(id),
+        filter_(std::make_shared<EventFilter>(filter)),
+        position_(position),
+        written_(position) {
+    payment_ids_.insert(filter.payment_ids.begin(), filter.payment_ids.end());
+    statuses_.insert(filter.statuses.begin(), filter.statuses.end());
+  }
+
+  void OnWriteDone(bool ok) override { hub_->OnWriteDone(this, ok); }
+  void OnCancel() override { hub_->OnCancel(this); }
+  void OnDone() override { hub_->OnDone(this); }
+
+  bool Matches(const Entry& e) const {
+    return (filter_->shop.empty() || filter_->shop == e.shop) &&
+           (payment_ids_.empty() || payment_ids_.contains(e.payment_id)) &&
+           (statuses_.empty() || statuses_.contains(e.status));
+  }
+
+  EventHub* const hub_;
+  grpc::CallbackServerContext* const context_;
+  const int64_t id_;
+  const std::shared_ptr<const EventFilter> filter_;
+  absl::flat_hash_set<std::string> payment_ids_;
+  absl::flat_hash_set<int> statuses_;
+
+  int64_t position_;       // every event up to here was considered (queued if it matched)
+  int64_t written_;        // the position that the last completed write confirmed
+  bool live_ = false;      // Publish hands it new events
+  bool fetching_ = false;  // a store read is running for it
+  std::deque<EntryPtr> queue_;
+  bool writing_ = false;
+  grpc::ByteBuffer out_;      // the message being written
+  int64_t out_position_ = 0;  // the position `out_` confirms once written
+  absl::Time write_started_;
+  absl::Time last_write_done_;
+  bool finishing_ = false;  // end it once the write in flight is done
+  // How it ends; the status is made when Finish is called, with the position written by then.
+  absl::StatusCode final_code_ = absl::StatusCode::kOk;
+  std::string final_reason_;  // empty: not resumable (the client went away)
+  std::string final_why_;
+  bool finish_called_ = false;
+  bool cancel_sent_ = false;
+};
+
+namespace {
+
+class RefusedStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  explicit RefusedStream(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* FinishedStream(const absl::Status& status) {
+  return new RefusedStream(status);
+}
+
+// Holds the hub's lock; on release runs the gRPC operations decided meanwhile, unlocked.
+class EventHub::Locked {
+ public:
+  explicit Locked(EventHub* hub) ABSL_EXCLUSIVE_LOCK_FUNCTION(hub->mu_) : hub_(hub) {
+    hub_->mu_.Lock();
+  }
+  ~Locked() ABSL_UNLOCK_FUNCTION() {
+    std::vector<Op> ops;
+    ops.swap(hub_->ops_);
+    hub_->mu_.Unlock();
+    RunOps(ops);
+  }
+
+ private:
+  EventHub* const hub_;
+};
+
+void EventHub::RunOps(std::vector<Op>& ops) {
+  for (Op& op : ops) {
+    if (op.finish) {
+      op.stream->Finish(std::move(op.status));
+    } else {
+      op.stream->StartWrite(&op.stream->out_);
+    }
+  }
+}
+
+EventHub::EventHub(EventStore* store, Options options)
+    : store_(store), options_(std::move(options)) {}
+
+EventHub::~EventHub() { Stop(); }
+
+absl::Status EventHub::Start() {
+  absl::StatusOr<std::string> last = store_->LastCursor();
+  if (!last.ok()) return last.status();
+  int64_t head = 0;
+  if (!absl::SimpleAtoi(*last, &head)) {
+    return absl::InternalError(absl::StrCat("event store: malformed cursor ", *last));
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    head_ = head;
+    ring_floor_ = head;
+    started_ = true;
+  }
+  for (int i = 0; i < options_.reader_threads; ++i) readers_.emplace_back([this] { ReaderLoop(); });
+  timer_ = std::thread([this] { TimerLoop(); });
+  return absl::OkStatus();
+}
+
+EventHub::EntryPtr EventHub::MakeEntry(const v1::PaymentEvent& event) {
+  auto entry = std::make_shared<Entry>();
+  absl::SimpleAtoi(event.cursor(), &entry->cursor);
+  entry->shop = event.shop();
+  entry->payment_id = event.payment_id();
+  entry->status = event.snapshot().status();
+  v1::SubscribePaymentEventsResponse message;
+  // The event is only borrowed for serialization.
+  message.unsafe_arena_set_allocated_event(const_cast<v1::PaymentEvent*>(&event));
+  entry->bytes = Serialize(message);
+  message.unsafe_arena_release_event();
+  return entry;
+}
+
+void EventHub::Publish(const v1::PaymentEvent& event) {
+  EntryPtr entry = MakeEntry(event);
+  Locked lock(this);
+  if (entry->cursor <= head_) {
+    // Cannot happen while every append goes through PublishingEventStore.
+    LogError(absl::StrCat("event hub: event ", entry->cursor, " published after ", head_,
+                          "; live streams miss it (appends must go through PublishingEventStore)"));
+    return;
+  }
+  head_ = entry->cursor;
+  ring_.push_back(entry);
+  while (static_cast<int>(ring_.size()) > options_.ring_events) {
+    ring_floor_ = ring_.front()->cursor;
+    ring_.pop_front();
+  }
+  for (auto& [id, s] : streams_) {
+    if (!s->live_ || s->finishing_ || s->finish_called_) continue;
+    s->position_ = entry->cursor;
+    if (!s->Matches(*entry)) continue;
+    if (static_cast<int>(s->queue_.size()) >= options_.buffer_events) {
+      EndStream(s, absl::StatusCode::kResourceExhausted, "SUBSCRIBER_TOO_SLOW",
+                absl::StrCat("more than ", options_.buffer_events,
+                             " events were waiting for this subscriber"));
+      continue;
+    }
+    s->queue_.push_back(entry);
+    Pump(s);
+  }
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
+    grpc::CallbackServerContext* context, Subscription subscription) {
+  Locked lock(this);
+  if (!started_ || finishing_all_ || stopping_) {
+    return FinishedStream(GatewayErrorStatus(absl::StatusCode::kUnavailable,
+                                             "GATEWAY_SHUTTING_DOWN",
+                                             "the gateway is shutting down; subscribe again", {}));
+  }
+  if (static_cast<int>(streams_.size()) >= options_.max_subscribers) {
+    return FinishedStream(
+        GatewayErrorStatus(absl::StatusCode::kResourceExhausted, "TOO_MANY_SUBSCRIBERS",
+                           absl::StrCat("the gateway serves at most ", options_.max_subscribers,
+                                        " subscriptions (subscriptions.max_subscribers)"),
+                           {}));
+  }
+  const std::string client = ClientOf(context->peer());
+  if (per_client_[client] >= options_.max_subscribers_per_client) {
+    return FinishedStream(GatewayErrorStatus(
+        absl::StatusCode::kResourceExhausted, "TOO_MANY_SUBSCRIBERS_FROM_CLIENT",
+        absl::StrCat("one client may hold at most ", options_.max_subscribers_per_client,
+                     " subscriptions (subscriptions.max_subscribers_per_client)"),
+        {}));
+  }
+  int64_t position = head_;
+  if (subscription.after_cursor.has_value()) {
+    position = *subscription.after_cursor;
+    if (position > head_) {
+      return FinishedStream(InvalidArgumentStatus(
+          {{"after_cursor", absl::StrCat("is after the newest event (", head_,
+                                         "): a cursor of another gateway's event store?")}}));
+    }
+  }
+  const int64_t id = next_id_++;
+  auto* s = new Stream(this, context, id, subscription.filter, position);
+  streams_[id] = s;
+  ++per_client_[client];
+  client_of_[id] = client;
+  // The first message: a heartbeat with the start position. Then replay or live events.
+  v1::SubscribePaymentEventsResponse hello;
+  hello.mutable_heartbeat()->set_cursor(absl::StrCat(position));
+  *hello.mutable_heartbeat()->mutable_sent_at() =
+      google::protobuf::util::TimeUtil::GetCurrentTime();
+  s->out_ = Serialize(hello);
+  s->out_position_ = position;
+  s->writing_ = true;
+  s->write_started_ = absl::Now();
+  ops_.push_back({s, false, {}});
+  return s;
+}
+
+// Makes progress on `s`: finish it, start its next write, or fetch more.
+void EventHub::Pump(Stream* s) {
+  if (s->finish_called_) return;
+  if (s->finishing_) {
+    if (!s->writing_) {
+      s->finish_called_ = true;
+      ops_.push_back({s, true, FinalStatus(*s)});
+    }
+    return;
+  }
+  if (s->writing_) return;
+  if (s->queue_.empty() && !s->live_) Advance(s);
+  if (!s->queue_.empty()) StartWriteLocked(s);
+}
+
+void EventHub::StartWriteLocked(Stream* s) {
+  EntryPtr next = std::move(s->queue_.front());
+  s->queue_.pop_front();
+  s->out_ = next->bytes;  // shares the serialized bytes
+  s->out_position_ = next->cursor;
+  s->writing_ = true;
+  s->write_started_ = absl::Now();
+  ops_.push_back({s, false, {}});
+}
+
+// Moves a catching-up stream forward: from the ring when it holds what comes next (and then
+// the stream is live), else by a store read on a reader thread.
+void EventHub::Advance(Stream* s) {
+  if (s->fetching_ || s->live_) return;
+  if (s->position_ >= ring_floor_) {
+    auto it = std::upper_bound(ring_.begin(), ring_.end(), s->position_,
+                               [](int64_t c, const EntryPtr& e) { return c < e->cursor; });
+    for (; it != ring_.end(); ++it) {
+      if (s->Matches(**it)) {
+        if (static_cast<int>(s->queue_.size()) >= options_.buffer_events) return;
+        s->queue_.push_back(*it);
+      }
+      s->position_ = (*it)->cursor;
+    }
+    s->position_ = std::max(s->position_, head_);
+    s->live_ = true;
+    return;
+  }
+  s->fetching_ = true;
+  const int limit = std::min(options_.read_batch, options_.buffer_events);
+  RunOnReader([this, id = s->id_, position = s->position_, head = head_, filter = s->filter_,
+               limit] { ReadTask(id, position, head, filter, limit); });
+}
+
+void EventHub::ReadTask(int64_t id, int64_t position, int64_t head,
+                        std::shared_ptr<const EventFilter> filter, int limit) {
+  absl::StatusOr<std::vector<v1::PaymentEvent>> events =
+      store_->ReadAfter(absl::StrCat(position), *filter, limit);
+  std::vector<EntryPtr> entries;
+  if (events.ok()) {
+    entries.reserve(events->size());
+    for (const v1::PaymentEvent& e : *events) entries.push_back(MakeEntry(e));
+  }
+  Locked lock(this);
+  auto found = streams_.find(id);
+  if (found == streams_.end()) return;  // the stream ended meanwhile
+  Stream* s = found->second;
+  s->fetching_ = false;
+  if (!events.ok()) {
+    LogError(absl::StrCat("event hub: store read failed: ", events.status().message()));
+    EndStream(s, absl::StatusCode::kUnavailable, "EVENT_STORE_UNAVAILABLE",
+              "the event store could not be read");
+    return;
+  }
+  for (EntryPtr& e : entries) {
+    s->position_ = e->cursor;
+    s->queue_.push_back(std::move(e));
+  }
+  // A short read reached the end of the log as it was when the read began.
+  if (static_cast<int>(entries.size()) < limit) s->position_ = std::max(s->position_, head);
+  Pump(s);
+}
+
+grpc::Status EventHub::FinalStatus(const Stream& s) const {
+  if (s.final_reason_.empty()) return grpc::Status(grpc::StatusCode::CANCELLED, s.final_why_);
+  return ToGrpcStatus(Resumable(s.final_code_, s.final_reason_, s.final_why_, s.written_));
+}
+
+void EventHub::EndStream(Stream* s, absl::StatusCode code, absl::string_view reason,
+                         absl::string_view why) {
+  if (s->finishing_ || s->finish_called_) return;
+  s->finishing_ = true;
+  s->final_code_ = code;
+  s->final_reason_ = std::string(reason);
+  s->final_why_ = std::string(why);
+  s->queue_.clear();
+  s->live_ = false;
+  if (code != absl::StatusCode::kCancelled && reason != "GATEWAY_SHUTTING_DOWN") {
+    LogWarning(absl::StrCat("subscription of ", s->context_->peer(), " ended (", reason, "): ", why,
+                            "; it may resume after cursor ", s->written_));
+  }
+  Pump(s);
+}
+
+void EventHub::OnWriteDone(Stream* s, bool ok) {
+  Locked lock(this);
+  s->writing_ = false;
+  s->last_write_done_ = absl::Now();
+  if (!ok) {
+    // The client went away or the call was cancelled; OnCancel may or may not follow.
+    EndStream(s, absl::StatusCode::kCancelled, "", "the subscriber went away");
+    return;
+  }
+  s->written_ = s->out_position_;
+  Pump(s);
+}
+
+void EventHub::OnCancel(Stream* s) {
+  Locked lock(this);
+  EndStream(s, absl::StatusCode::kCancelled, "", "the subscriber cancelled");
+}
+
+void EventHub::OnDone(Stream* s) {
+  {
+    absl::MutexLock lock(&mu_);
+    streams_.erase(s->id_);
+    auto client = client_of_.find(s->id_);
+    if (client != client_of_.end()) {
+      if (--per_client_[client->second] <= 0) per_client_.erase(client->second);
+      client_of_.erase(client);
+    }
+  }
+  delete s;
+}
+
+void EventHub::FinishAll() {
+  Locked lock(this);
+  finishing_all_ = true;
+  for (auto& [id, s] : streams_) {
+    EndStream(s, absl::StatusCode::kUnavailable, "GATEWAY_SHUTTING_DOWN",
+              "the gateway is shutting down");
+  }
+}
+
+void EventHub::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  for (std::thread& t : readers_) t.join();
+  readers_.clear();
+  if (timer_.joinable()) timer_.join();
+}
+
+int EventHub::subscribers() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(streams_.size());
+}
+
+bool EventHub::HasTaskOrStopping() const { return stopping_ || !tasks_.empty(); }
+
+void EventHub::RunOnReader(std::function<void()> task) { tasks_.push_back(std::move(task)); }
+
+void EventHub::ReaderLoop() {
+  for (;;) {
+    std::function<void()> task;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(this, &EventHub::HasTaskOrStopping));
+      if (tasks_.empty()) return;  // stopping
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+    }
+    task();
+  }
+}
+
+// Heartbeats for idle streams; ends streams whose client stopped taking writes.
+void EventHub::TimerLoop() {
+  const absl::Duration tick =
+      std::clamp(std::min(options_.heartbeat_interval, options_.write_timeout) / 10,
+                 absl::Milliseconds(20), absl::Seconds(1));
+  absl::MutexLock lock(&mu_);
+  while (!stopping_) {
+    mu_.AwaitWithTimeout(absl::Condition(&stopping_), tick);
+    if (stopping_) return;
+    const absl::Time now = absl::Now();
+    for (auto& [id, s] : streams_) {
+      if (s->writing_ && now - s->write_started_ > options_.write_timeout) {
+        if (!s->finish_called_) {
+          // The client stopped reading. Finish now (the status follows the pending write, so
+          // the client sees it if it reads again) rather than after the write.
+          s->finishing_ = true;
+          s->finish_called_ = true;
+          s->queue_.clear();
+          s->live_ = false;
+          s->final_code_ = absl::StatusCode::kResourceExhausted;
+          s->final_reason_ = "SUBSCRIBER_TOO_SLOW";
+          s->final_why_ = absl::StrCat("the subscriber took no message for ",
+                                       absl::FormatDuration(options_.write_timeout));
+          LogWarning(absl::StrCat("subscription of ", s->context_->peer(),
+                                  " ended (SUBSCRIBER_TOO_SLOW): ", s->final_why_));
+          ops_.push_back({s, true, FinalStatus(*s)});
+        } else if (!s->cancel_sent_ && now - s->write_started_ > 2 * options_.write_timeout) {
+          // Still not reading: free the stream. (Under the lock: the call may end any time
+          // after; TryCancel runs no reaction inline.)
+          s->cancel_sent_ = true;
+          s->context_->TryCancel();
+        }
+        continue;
+      }
+      if (s->writing_ || s->finishing_ || s->finish_called_ || !s->queue_.empty()) continue;
+      if (now - s->last_write_done_ < options_.heartbeat_interval) continue;
+      v1::SubscribePaymentEventsResponse beat;
+      beat.mutable_heartbeat()->set_cursor(absl::StrCat(s->position_));
+      *beat.mutable_heartbeat()->mutable_sent_at() =
+          google::protobuf::util::TimeUtil::GetCurrentTime();
+      s->out_ = Serialize(beat);
+      s->out_position_ = s->position_;
+      s->writing_ = true;
+      s->write_started_ = now;
+      ops_.push_back({s, false, {}});
+    }
+    std::vector<Op> ops;
+    ops.swap(ops_);
+    mu_.Unlock();
+    RunOps(ops);
+    mu_.Lock();
+  }
+}
+
+absl::StatusOr<std::optional<v1::PaymentEvent>> PublishingEventStore::AppendIfChanged(
+    v1::PaymentEvent event) {
+  absl::MutexLock lock(&append_mu_);
+  absl::StatusOr<std::optional<v1::PaymentEvent>> appended =
+      inner_->AppendIfChanged(std::move(event));
+  if (appended.ok() && appended->has_value()) hub_->Publish(**appended);
+  return appended;
+}
+
+}  // namespace barion_gateway::server

@@ -1,0 +1,220 @@
+// EventHub: the live side of SubscribePaymentEvents (docs/EVENTS.md).
+//
+// The EventStore is the source of truth. Every stream keeps its own position in the log (all
+// events up to it were considered for this stream) and moves it forward in one of two modes:
+//   - catching up: its position is older than what the hub keeps in memory, so it reads the
+//     store after its position, a batch at a time, on the hub's reader threads (never on a gRPC
+//     thread);
+//   - live: it has reached the newest event; Publish hands it each new matching event.
+// A stream switches from catching up to live under the hub's lock, after taking what remains in
+// the hub's ring of recent events, so the switch has no gap and no duplicate.
+//
+// Each event is serialized once and the same bytes are written to every stream (a raw callback
+// method, ServerWriteReactor<ByteBuffer>); one write is in flight per stream. A live stream holds
+// at most `buffer_events` waiting events: one more finishes it with RESOURCE_EXHAUSTED (reason
+// SUBSCRIBER_TOO_SLOW), and so does a write its client has not taken within `write_timeout`, so
+// one slow subscriber costs bounded memory and never delays the others. Idle streams get a
+// heartbeat every `heartbeat_interval`. FinishAll() ends every stream with UNAVAILABLE (reason
+// GATEWAY_SHUTTING_DOWN). Every finishing status carries `resume_after_cursor`.
+//
+// Locking: one mutex guards the ring and every stream's state. The gRPC operations decided under
+// it (StartWrite, Finish) are queued and run after it is released, so gRPC's threads completing
+// writes never wait for a fan-out in progress. This is safe because a stream is claimed under
+// the lock before its operation is queued: a write is started only by the thread that set
+// `writing`, and Finish only once `finish_called` is set, and gRPC cannot end the call (OnDone)
+// before both have run.
+#ifndef BARION_GATEWAY_SERVER_EVENTS_EVENT_HUB_H_
+#define BARION_GATEWAY_SERVER_EVENTS_EVENT_HUB_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "barion/v1/payment_event.pb.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/server_callback.h"
+#include "server/events/event_store.h"
+
+namespace barion_gateway::server {
+
+class EventHub {
+ public:
+  struct Options {
+    absl::Duration heartbeat_interval = absl::Seconds(15);
+    int buffer_events = 1024;  // events waiting for one live stream
+    int max_subscribers = 10000;
+    // Streams one client (its IP address, until callers are authenticated) may hold at once.
+    int max_subscribers_per_client = 2500;
+    absl::Duration write_timeout = absl::Seconds(60);
+    int ring_events = 4096;  // recent events kept in memory for streams joining live
+    int read_batch = 256;    // events per store read while catching up
+    int reader_threads = 2;
+  };
+
+  // Where a new stream starts: after `after_cursor` when set, else at the newest event.
+  struct Subscription {
+    EventFilter filter;
+    std::optional<int64_t> after_cursor;
+  };
+
+  // `store` (the inner store, for catch-up reads) is not owned and must outlive the hub.
+  EventHub(EventStore* store, Options options);
+  ~EventHub();
+
+  // Reads the newest cursor and starts the timer and reader threads. UNAVAILABLE if the store
+  // cannot be read.
+  absl::Status Start();
+
+  // An event was durably appended. Calls must come in cursor order (PublishingEventStore).
+  void Publish(const barion::v1::PaymentEvent& event);
+
+  // The reactor for one SubscribePaymentEvents call. A refused subscription (OUT_OF_RANGE for a
+  // cursor after the newest event, RESOURCE_EXHAUSTED above max_subscribers, UNAVAILABLE while
+  // shutting down) gets a reactor that finishes at once with that status.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(grpc::CallbackServerContext* context,
+                                                        Subscription subscription);
+
+  // Finishes every stream with UNAVAILABLE / GATEWAY_SHUTTING_DOWN and refuses new ones.
+  void FinishAll();
+  // Stops the threads. Call after the gRPC server has stopped.
+  void Stop();
+
+  // Streams currently open (for tests and the benchmark).
+  int subscribers() const;
+
+ private:
+  class Stream;
+  class Locked;
+  // A gRPC operation on a stream, decided under the lock and run after it.
+  struct Op {
+    Stream* stream;
+    bool finish;  // Finish(status); else StartWrite of the stream's `out_`
+    grpc::Status status;
+  };
+  static void RunOps(std::vector<Op>& ops);
+  // One event as the streams need it: the fields filters look at, and its bytes on the wire.
+  struct Entry {
+    int64_t cursor = 0;
+    std::string shop;
+    std::string payment_id;
+    barion::v1::PaymentStatus status = barion::v1::PAYMENT_STATUS_UNSPECIFIED;
+    grpc::ByteBuffer bytes;  // a serialized SubscribePaymentEventsResponse
+  };
+  using EntryPtr = std::shared_ptr<const Entry>;
+
+  static EntryPtr MakeEntry(const barion::v1::PaymentEvent& event);
+
+  void Pump(Stream* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Advance(Stream* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void StartWriteLocked(Stream* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Ends `s` once its write in flight is done: with `code`, ErrorInfo `reason` and the
+  // position to resume after; an empty reason means CANCELLED (the client went away).
+  void EndStream(Stream* s, absl::StatusCode code, absl::string_view reason, absl::string_view why)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  grpc::Status FinalStatus(const Stream& s) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void OnWriteDone(Stream* s, bool ok);
+  void OnCancel(Stream* s);
+  void OnDone(Stream* s);
+  void ReadTask(int64_t id, int64_t position, int64_t head,
+                std::shared_ptr<const EventFilter> filter, int limit);
+  void TimerLoop();
+  void ReaderLoop();
+  void RunOnReader(std::function<void()> task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool HasTaskOrStopping() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  EventStore* const store_;
+  const Options options_;
+
+  mutable absl::Mutex mu_;
+  bool started_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool finishing_all_ ABSL_GUARDED_BY(mu_) = false;
+  int64_t head_ ABSL_GUARDED_BY(mu_) = 0;        // newest published cursor
+  int64_t ring_floor_ ABSL_GUARDED_BY(mu_) = 0;  // every event after it is in ring_
+  std::deque<EntryPtr> ring_ ABSL_GUARDED_BY(mu_);
+  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  std::map<int64_t, Stream*> streams_ ABSL_GUARDED_BY(mu_);
+  // Open streams per client (the peer's address without its port), and each stream's client.
+  std::map<std::string, int> per_client_ ABSL_GUARDED_BY(mu_);
+  std::map<int64_t, std::string> client_of_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
+  std::vector<Op> ops_ ABSL_GUARDED_BY(mu_);
+
+  std::vector<std::thread> readers_;
+  std::thread timer_;
+};
+
+// A server-streaming reactor that finishes at once with `status` (a refused call).
+grpc::ServerWriteReactor<grpc::ByteBuffer>* FinishedStream(const absl::Status& status);
+
+// An EventStore that passes everything to `inner` and tells `hub` about each appended event.
+// Appends are serialized here, so the hub sees them in cursor order.
+class PublishingEventStore final : public EventStore {
+ public:
+  // Neither is owned; both must outlive this store.
+  PublishingEventStore(EventStore* inner, EventHub* hub) : inner_(inner), hub_(hub) {}
+
+  absl::StatusOr<int64_t> RecordCallback(const std::string& shop, const std::string& payment_id,
+                                         absl::Time received_at,
+                                         barion::v1::EventSource source) override {
+    return inner_->RecordCallback(shop, payment_id, received_at, source);
+  }
+  absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) override {
+    return inner_->PendingCallbacks(limit);
+  }
+  absl::Status CompleteCallbacks(const std::vector<int64_t>& ids) override {
+    return inner_->CompleteCallbacks(ids);
+  }
+  absl::StatusOr<int64_t> PruneCallbacks(absl::Time before) override {
+    return inner_->PruneCallbacks(before);
+  }
+  absl::StatusOr<bool> KnowsPayment(const std::string& shop,
+                                    const std::string& payment_id) override {
+    return inner_->KnowsPayment(shop, payment_id);
+  }
+  absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
+      barion::v1::PaymentEvent event) override;
+  absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const std::string& after,
+                                                                  const EventFilter& filter,
+                                                                  int limit) override {
+    return inner_->ReadAfter(after, filter, limit);
+  }
+  absl::StatusOr<std::string> LastCursor() override { return inner_->LastCursor(); }
+  bool OwnsCursor(int64_t cursor) const override { return inner_->OwnsCursor(cursor); }
+  absl::Status WatchPayment(const std::string& shop, const std::string& payment_id,
+                            absl::Time first_check, absl::Duration interval) override {
+    return inner_->WatchPayment(shop, payment_id, first_check, interval);
+  }
+  absl::StatusOr<std::vector<WatchedPayment>> DueWatchedPayments(absl::Time now,
+                                                                 int limit) override {
+    return inner_->DueWatchedPayments(now, limit);
+  }
+  absl::Status RescheduleWatch(const std::string& shop, const std::string& payment_id,
+                               absl::Time next_check, absl::Duration interval) override {
+    return inner_->RescheduleWatch(shop, payment_id, next_check, interval);
+  }
+  absl::Status UnwatchPayment(const std::string& shop, const std::string& payment_id) override {
+    return inner_->UnwatchPayment(shop, payment_id);
+  }
+
+ private:
+  EventStore* const inner_;
+  EventHub* const hub_;
+  absl::Mutex append_mu_;
+};
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_EVENTS_EVENT_HUB_H_

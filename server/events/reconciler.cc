@@ -1,0 +1,85 @@
+#include "server/events/reconciler.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/common/log.h"
+#include "server/events/state_recorder.h"
+
+namespace barion_gateway::server {
+namespace {
+namespace v1 = ::barion::v1;
+}  // namespace
+
+Reconciler::Reconciler(EventStore* store, CallbackProcessor::StateFetcher fetch, Options options)
+    : store_(store), fetch_(std::move(fetch)), options_(options) {}
+
+Reconciler::~Reconciler() { Stop(); }
+
+void Reconciler::Watch(const std::string& shop, const std::string& payment_id) {
+  if (absl::Status s = store_->WatchPayment(shop, payment_id, absl::Now() + options_.first_check,
+                                            options_.first_check);
+      !s.ok()) {
+    LogError(absl::StrCat("reconciler: cannot watch ", payment_id, ": ", s.message()));
+  }
+}
+
+void Reconciler::Start() {
+  thread_ = std::thread([this] {
+    while (true) {
+      RunOnce(absl::Now());
+      absl::MutexLock lock(&mu_);
+      mu_.AwaitWithTimeout(absl::Condition(&stopping_), options_.tick);
+      if (stopping_) return;
+    }
+  });
+}
+
+void Reconciler::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void Reconciler::RunOnce(absl::Time now) {
+  absl::StatusOr<std::vector<WatchedPayment>> due = store_->DueWatchedPayments(now, options_.batch);
+  if (!due.ok()) {
+    LogError(absl::StrCat("reconciler: ", due.status().message()));
+    return;
+  }
+  for (const WatchedPayment& w : *due) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    absl::StatusOr<v1::GetPaymentStateResponse> state =
+        fetch_(w.shop, w.payment_id, absl::Now() + options_.fetch_timeout);
+    if (!state.ok() && IsUnknownPayment(state.status())) {
+      LogWarning(
+          absl::StrCat("reconciler: Barion does not know ", w.payment_id, "; no longer watched"));
+      store_->UnwatchPayment(w.shop, w.payment_id).IgnoreError();
+      continue;
+    }
+    if (state.ok()) {
+      absl::StatusOr<bool> final_state =
+          RecordObservedState(*store_, w.shop, w.payment_id, *std::move(state),
+                              v1::EVENT_SOURCE_RECONCILIATION, absl::Now());
+      if (!final_state.ok()) {
+        LogError(absl::StrCat("event store: ", final_state.status().message()));
+      } else if (*final_state) {
+        continue;  // no longer watched
+      }
+    } else {
+      LogWarning(absl::StrCat("reconciler: state of ", w.payment_id,
+                              " not fetched: ", state.status().message()));
+    }
+    const absl::Duration next = std::min(w.interval * 2, options_.max_interval);
+    store_->RescheduleWatch(w.shop, w.payment_id, absl::Now() + next, next).IgnoreError();
+  }
+}
+
+}  // namespace barion_gateway::server

@@ -1,0 +1,602 @@
+#include "server/events/sqlite/sqlite_event_store.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace barion_gateway::server {
+namespace {
+
+namespace v1 = ::barion::v1;
+
+constexpr char kSchema[] = R"sql(
+  CREATE TABLE IF NOT EXISTS callbacks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    shop TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    received_at_us INTEGER NOT NULL,
+    source INTEGER NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0);
+  CREATE INDEX IF NOT EXISTS callbacks_pending ON callbacks (done, id);
+  CREATE TABLE IF NOT EXISTS events (
+    cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+    shop TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    event BLOB NOT NULL);
+  CREATE INDEX IF NOT EXISTS events_by_payment ON events (shop, payment_id, cursor);
+  CREATE TABLE IF NOT EXISTS watched (
+    shop TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    next_check_us INTEGER NOT NULL,
+    interval_us INTEGER NOT NULL,
+    PRIMARY KEY (shop, payment_id));
+  CREATE INDEX IF NOT EXISTS watched_due ON watched (next_check_us);
+  CREATE TABLE IF NOT EXISTS starts (
+    shop TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    request BLOB NOT NULL,
+    response BLOB,
+    PRIMARY KEY (shop, request_id));
+  CREATE TABLE IF NOT EXISTS store_info (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS payments (
+    shop TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    snapshot BLOB NOT NULL,
+    PRIMARY KEY (shop, payment_id));
+)sql";
+
+// A prepared statement, finalized on scope exit.
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::string& sql) {
+    rc_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr);
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  bool ok() const { return rc_ == SQLITE_OK; }
+  sqlite3_stmt* get() { return stmt_; }
+  void Bind(int i, const std::string& text) {
+    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  }
+  void BindBlob(int i, const std::string& bytes) {
+    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  }
+  void Bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(stmt_); }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string Text(int column) {
+    const void* data = sqlite3_column_blob(stmt_, column);
+    const int size = sqlite3_column_bytes(stmt_, column);
+    return data == nullptr ? std::string() : std::string(static_cast<const char*>(data), size);
+  }
+  int64_t Int(int column) { return sqlite3_column_int64(stmt_, column); }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_;
+};
+
+absl::Status Error(sqlite3* db, absl::string_view what) {
+  return absl::UnavailableError(absl::StrCat("event store: ", what, ": ", sqlite3_errmsg(db)));
+}
+
+}  // namespace
+
+constexpr int kIdentityShift = 40;  // cursors: identity * 2^40 + sequence
+
+absl::StatusOr<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::string& path) {
+  // Created (or tightened) to 0600 before SQLite opens it: SQLite gives the -wal and -shm files
+  // the database file's mode. The store holds payers' data and payment states.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+    const std::string why = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    return absl::UnavailableError(absl::StrCat("event store: cannot create ", path, ": ", why));
+  }
+  ::close(fd);
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    absl::Status s = absl::UnavailableError(
+        absl::StrCat("event store: cannot open ", path, ": ", db ? sqlite3_errmsg(db) : "?"));
+    sqlite3_close(db);
+    return s;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  std::unique_ptr<SqliteEventStore> store(new SqliteEventStore(db));
+  absl::MutexLock lock(&store->mu_);
+  // WAL: readers never block the writer. synchronous=FULL: a commit is on disk when it returns.
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+    if (absl::Status s = store->Exec(pragma); !s.ok()) return s;
+  }
+  if (absl::Status s = store->Exec(kSchema); !s.ok()) return s;
+  if (absl::Status s = store->InitIdentity(); !s.ok()) return s;
+  return store;
+}
+
+absl::Status SqliteEventStore::InitIdentity() {
+  {
+    Statement read(db_, "SELECT value FROM store_info WHERE key = 'identity'");
+    if (!read.ok()) return Error(db_, "prepare");
+    const int rc = read.Step();
+    if (rc == SQLITE_ROW) {
+      identity_ = read.Int(0);
+      return absl::OkStatus();
+    }
+    if (rc != SQLITE_DONE) return Error(db_, "read the store's identity");
+  }
+  // A store from before identities that already has events keeps identity 0 (its cursors are
+  // small numbers); a new one draws an identity and starts its cursors above identity * 2^40.
+  int64_t events = 0;
+  {
+    Statement count(db_, "SELECT COUNT(*) FROM events");
+    if (!count.ok() || count.Step() != SQLITE_ROW) return Error(db_, "count events");
+    events = count.Int(0);
+  }
+  if (events == 0) {
+    std::random_device random;
+    identity_ = 1 + static_cast<int64_t>(random() % ((int64_t{1} << 22) - 1));
+  }
+  if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Statement put(db_, "INSERT INTO store_info (key, value) VALUES ('identity', ?1)");
+  Statement seq(db_,
+                "INSERT INTO sqlite_sequence (name, seq) SELECT 'events', ?1 "
+                "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events')");
+  if (!put.ok() || !seq.ok()) {
+    absl::Status e = Error(db_, "prepare");
+    Exec("ROLLBACK");
+    return e;
+  }
+  put.Bind(1, identity_);
+  seq.Bind(1, identity_ << kIdentityShift);
+  if (put.Step() != SQLITE_DONE || (identity_ != 0 && seq.Step() != SQLITE_DONE)) {
+    absl::Status e = Error(db_, "write the store's identity");
+    Exec("ROLLBACK");
+    return e;
+  }
+  return Exec("COMMIT");
+}
+
+bool SqliteEventStore::OwnsCursor(int64_t cursor) const {
+  return cursor == 0 || (cursor >> kIdentityShift) == identity_;
+}
+
+SqliteEventStore::~SqliteEventStore() {
+  absl::MutexLock lock(&mu_);
+  sqlite3_close(db_);
+}
+
+absl::Status SqliteEventStore::Exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    absl::Status s = absl::UnavailableError(
+        absl::StrCat("event store: ", message != nullptr ? message : "exec failed"));
+    sqlite3_free(message);
+    return s;
+  }
+  return absl::OkStatus();
+}
+
+// Group commit: callers that arrive while a commit is running queue up; the next one to run
+// writes every queued receipt in one transaction, so concurrent callbacks share one fsync.
+// Each caller still returns only after its own receipt is committed.
+absl::StatusOr<int64_t> SqliteEventStore::RecordCallback(const std::string& shop,
+                                                         const std::string& payment_id,
+                                                         absl::Time received_at,
+                                                         v1::EventSource source) {
+  Receipt mine{shop, payment_id, received_at, source};
+  std::vector<Receipt*> batch;
+  {
+    absl::MutexLock lock(&group_mu_);
+    receipts_.push_back(&mine);
+    auto can_go = [this, &mine]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_) {
+      return mine.done || !committing_;
+    };
+    group_mu_.Await(absl::Condition(&can_go));
+    if (mine.done) return mine.result;
+    committing_ = true;
+    batch.swap(receipts_);
+  }
+  absl::Status failure = WriteReceipts(batch);
+  absl::MutexLock lock(&group_mu_);
+  for (Receipt* r : batch) {
+    if (!failure.ok()) r->result = failure;
+    r->done = true;
+  }
+  committing_ = false;
+  return mine.result;
+}
+
+absl::Status SqliteEventStore::WriteReceipts(const std::vector<Receipt*>& batch) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Statement st(db_,
+               "INSERT INTO callbacks (shop, payment_id, received_at_us, source) "
+               "VALUES (?1, ?2, ?3, ?4)");
+  if (!st.ok()) {
+    absl::Status error = Error(db_, "prepare");
+    Exec("ROLLBACK");
+    return error;
+  }
+  for (Receipt* r : batch) {
+    st.Reset();
+    st.Bind(1, r->shop);
+    st.Bind(2, r->payment_id);
+    st.Bind(3, absl::ToUnixMicros(r->received_at));
+    st.Bind(4, static_cast<int64_t>(r->source));
+    if (st.Step() != SQLITE_DONE) {
+      absl::Status error = Error(db_, "record callback");
+      Exec("ROLLBACK");
+      return error;
+    }
+    r->result = sqlite3_last_insert_rowid(db_);
+  }
+  if (absl::Status s = Exec("COMMIT"); !s.ok()) {
+    Exec("ROLLBACK");
+    return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<PendingCallback>> SqliteEventStore::PendingCallbacks(int limit) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_,
+               "SELECT id, shop, payment_id, received_at_us, source FROM callbacks "
+               "WHERE done = 0 ORDER BY id LIMIT ?1");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, static_cast<int64_t>(limit));
+  std::vector<PendingCallback> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    out.push_back({st.Int(0), st.Text(1), st.Text(2), absl::FromUnixMicros(st.Int(3)),
+                   static_cast<v1::EventSource>(st.Int(4))});
+  }
+  if (rc != SQLITE_DONE) return Error(db_, "read callbacks");
+  return out;
+}
+
+absl::Status SqliteEventStore::CompleteCallbacks(const std::vector<int64_t>& ids) {
+  if (ids.empty()) return absl::OkStatus();
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Statement st(db_, "UPDATE callbacks SET done = 1 WHERE id = ?1");
+  absl::Status result = st.ok() ? absl::OkStatus() : Error(db_, "prepare");
+  for (size_t i = 0; result.ok() && i < ids.size(); ++i) {
+    st.Reset();
+    st.Bind(1, ids[i]);
+    if (st.Step() != SQLITE_DONE) {
+      result = Error(db_, "complete callback");
+    } else if (sqlite3_changes(db_) == 0) {
+      result = absl::NotFoundError(absl::StrCat("event store: no callback ", ids[i]));
+    }
+  }
+  if (result.ok()) result = Exec("COMMIT");
+  if (!result.ok()) Exec("ROLLBACK");
+  return result;
+}
+
+absl::StatusOr<int64_t> SqliteEventStore::PruneCallbacks(absl::Time before) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, "DELETE FROM callbacks WHERE done = 1 AND received_at_us < ?1");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, absl::ToUnixMicros(before));
+  if (st.Step() != SQLITE_DONE) return Error(db_, "prune callbacks");
+  return static_cast<int64_t>(sqlite3_changes(db_));
+}
+
+absl::StatusOr<bool> SqliteEventStore::KnowsPayment(const std::string& shop,
+                                                    const std::string& payment_id) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_,
+               "SELECT EXISTS (SELECT 1 FROM payments WHERE shop = ?1 AND payment_id = ?2) OR "
+               "EXISTS (SELECT 1 FROM watched WHERE shop = ?1 AND payment_id = ?2)");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, shop);
+  st.Bind(2, payment_id);
+  if (st.Step() != SQLITE_ROW) return Error(db_, "read payments");
+  return st.Int(0) != 0;
+}
+
+absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::AppendIfChanged(
+    v1::PaymentEvent event) {
+  if (event.shop().empty() || event.payment_id().empty() || !event.has_snapshot()) {
+    return absl::InvalidArgumentError("event store: an event needs shop, payment id and snapshot");
+  }
+  const std::string snapshot = event.snapshot().SerializeAsString();
+  absl::MutexLock lock(&mu_);
+  // IMMEDIATE: take the write lock before reading the last snapshot, so that two appends for
+  // one payment (even from two processes sharing the file) cannot both see the same "last".
+  if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  auto fail = [this](absl::string_view what) {
+    absl::Status s = Error(db_, what);
+    Exec("ROLLBACK");
+    return s;
+  };
+  {
+    Statement last(db_, "SELECT snapshot FROM payments WHERE shop = ?1 AND payment_id = ?2");
+    if (!last.ok()) return fail("prepare");
+    last.Bind(1, event.shop());
+    last.Bind(2, event.payment_id());
+    const int rc = last.Step();
+    if (rc == SQLITE_ROW) {
+      const std::string previous = last.Text(0);
+      if (previous == snapshot) {
+        Exec("ROLLBACK");
+        return std::optional<v1::PaymentEvent>();
+      }
+      v1::GetPaymentStateResponse before;
+      if (before.ParseFromString(previous)) {
+        event.set_previous_status(before.status());
+        event.set_previous_status_raw(before.status_raw());
+      }
+    } else if (rc != SQLITE_DONE) {
+      return fail("read last snapshot");
+    }
+  }
+  event.clear_cursor();
+  {
+    Statement insert(
+        db_, "INSERT INTO events (shop, payment_id, status, event) VALUES (?1, ?2, ?3, ?4)");
+    if (!insert.ok()) return fail("prepare");
+    insert.Bind(1, event.shop());
+    insert.Bind(2, event.payment_id());
+    insert.Bind(3, static_cast<int64_t>(event.snapshot().status()));
+    insert.BindBlob(4, event.SerializeAsString());
+    if (insert.Step() != SQLITE_DONE) return fail("append event");
+  }
+  const int64_t cursor = sqlite3_last_insert_rowid(db_);
+  {
+    Statement upsert(db_,
+                     "INSERT INTO payments (shop, payment_id, snapshot) VALUES (?1, ?2, ?3) "
+                     "ON CONFLICT (shop, payment_id) DO UPDATE SET snapshot = excluded.snapshot");
+    if (!upsert.ok()) return fail("prepare");
+    upsert.Bind(1, event.shop());
+    upsert.Bind(2, event.payment_id());
+    upsert.BindBlob(3, snapshot);
+    if (upsert.Step() != SQLITE_DONE) return fail("store snapshot");
+  }
+  if (absl::Status s = Exec("COMMIT"); !s.ok()) {
+    Exec("ROLLBACK");
+    return s;
+  }
+  event.set_cursor(absl::StrCat(cursor));
+  return std::optional<v1::PaymentEvent>(std::move(event));
+}
+
+absl::StatusOr<std::vector<v1::PaymentEvent>> SqliteEventStore::ReadAfter(const std::string& after,
+                                                                          const EventFilter& filter,
+                                                                          int limit) {
+  int64_t after_cursor = 0;
+  if (!after.empty() && (!absl::SimpleAtoi(after, &after_cursor) || after_cursor < 0)) {
+    return absl::InvalidArgumentError("event store: not a cursor of this gateway");
+  }
+  if (!OwnsCursor(after_cursor)) {
+    return absl::InvalidArgumentError("event store: a cursor of another event store");
+  }
+  // Placeholders only: every value is bound, never spliced into the SQL text.
+  std::string sql = "SELECT cursor, event FROM events WHERE cursor > ?1";
+  int next = 2;
+  if (!filter.shop.empty()) absl::StrAppend(&sql, " AND shop = ?", next++);
+  auto in_list = [&](absl::string_view column, size_t n) {
+    std::vector<std::string> marks;
+    for (size_t i = 0; i < n; ++i) marks.push_back(absl::StrCat("?", next++));
+    absl::StrAppend(&sql, " AND ", column, " IN (", absl::StrJoin(marks, ","), ")");
+  };
+  if (!filter.payment_ids.empty()) in_list("payment_id", filter.payment_ids.size());
+  if (!filter.statuses.empty()) in_list("status", filter.statuses.size());
+  absl::StrAppend(&sql, " ORDER BY cursor LIMIT ?", next);
+
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, sql);
+  if (!st.ok()) return Error(db_, "prepare");
+  int i = 1;
+  st.Bind(i++, after_cursor);
+  if (!filter.shop.empty()) st.Bind(i++, filter.shop);
+  for (const std::string& id : filter.payment_ids) st.Bind(i++, id);
+  for (v1::PaymentStatus status : filter.statuses) st.Bind(i++, static_cast<int64_t>(status));
+  st.Bind(i, static_cast<int64_t>(limit));
+  std::vector<v1::PaymentEvent> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    v1::PaymentEvent event;
+    if (!event.ParseFromString(st.Text(1))) {
+      return absl::DataLossError(absl::StrCat("event store: event ", st.Int(0), " is corrupt"));
+    }
+    event.set_cursor(absl::StrCat(st.Int(0)));
+    out.push_back(std::move(event));
+  }
+  if (rc != SQLITE_DONE) return Error(db_, "read events");
+  return out;
+}
+
+absl::StatusOr<std::string> SqliteEventStore::LastCursor() {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, "SELECT COALESCE(MAX(cursor), 0) FROM events");
+  if (!st.ok() || st.Step() != SQLITE_ROW) return Error(db_, "read last cursor");
+  return absl::StrCat(st.Int(0));
+}
+
+// Writes that need not wait for the disk: they survive a crash of the gateway (WAL), and a power
+// loss that drops one is safe. A dropped start completion or release leaves the claim pending,
+// so a retry is refused (ABORTED) rather than repeated; a dropped watch only means the reconciler
+// does not poll that payment (its callbacks still count). Claims, callbacks and events are
+// synced on commit.
+class SqliteEventStore::RelaxedSync {
+ public:
+  explicit RelaxedSync(SqliteEventStore* store) : store_(store) {
+    store_->Exec("PRAGMA synchronous=NORMAL").IgnoreError();
+  }
+  ~RelaxedSync() { store_->Exec("PRAGMA synchronous=FULL").IgnoreError(); }
+
+ private:
+  SqliteEventStore* store_;
+};
+
+absl::Status SqliteEventStore::WatchPayment(const std::string& shop, const std::string& payment_id,
+                                            absl::Time first_check, absl::Duration interval) {
+  absl::MutexLock lock(&mu_);
+  RelaxedSync relaxed(this);
+  Statement st(db_,
+               "INSERT INTO watched (shop, payment_id, next_check_us, interval_us) "
+               "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (shop, payment_id) DO NOTHING");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, shop);
+  st.Bind(2, payment_id);
+  st.Bind(3, absl::ToUnixMicros(first_check));
+  st.Bind(4, absl::ToInt64Microseconds(interval));
+  if (st.Step() != SQLITE_DONE) return Error(db_, "watch payment");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<WatchedPayment>> SqliteEventStore::DueWatchedPayments(absl::Time now,
+                                                                                 int limit) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_,
+               "SELECT shop, payment_id, next_check_us, interval_us FROM watched "
+               "WHERE next_check_us <= ?1 ORDER BY next_check_us LIMIT ?2");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, absl::ToUnixMicros(now));
+  st.Bind(2, static_cast<int64_t>(limit));
+  std::vector<WatchedPayment> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    out.push_back(
+        {st.Text(0), st.Text(1), absl::FromUnixMicros(st.Int(2)), absl::Microseconds(st.Int(3))});
+  }
+  if (rc != SQLITE_DONE) return Error(db_, "read watched payments");
+  return out;
+}
+
+absl::Status SqliteEventStore::RescheduleWatch(const std::string& shop,
+                                               const std::string& payment_id, absl::Time next_check,
+                                               absl::Duration interval) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_,
+               "UPDATE watched SET next_check_us = ?3, interval_us = ?4 "
+               "WHERE shop = ?1 AND payment_id = ?2");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, shop);
+  st.Bind(2, payment_id);
+  st.Bind(3, absl::ToUnixMicros(next_check));
+  st.Bind(4, absl::ToInt64Microseconds(interval));
+  if (st.Step() != SQLITE_DONE) return Error(db_, "reschedule");
+  if (sqlite3_changes(db_) == 0) {
+    return absl::NotFoundError(absl::StrCat("event store: ", payment_id, " is not watched"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteEventStore::UnwatchPayment(const std::string& shop,
+                                              const std::string& payment_id) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, "DELETE FROM watched WHERE shop = ?1 AND payment_id = ?2");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, shop);
+  st.Bind(2, payment_id);
+  if (st.Step() != SQLITE_DONE) return Error(db_, "unwatch");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StartLedger::ClaimResult> SqliteEventStore::ClaimStart(const std::string& shop,
+                                                                      const std::string& request_id,
+                                                                      const std::string& request) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  ClaimResult result;
+  {
+    Statement find(db_, "SELECT request, response FROM starts WHERE shop = ?1 AND request_id = ?2");
+    if (!find.ok()) {
+      absl::Status e = Error(db_, "prepare");
+      Exec("ROLLBACK");
+      return e;
+    }
+    find.Bind(1, shop);
+    find.Bind(2, request_id);
+    const int rc = find.Step();
+    if (rc == SQLITE_ROW) {
+      const bool done = sqlite3_column_type(find.get(), 1) != SQLITE_NULL;
+      if (find.Text(0) != request) {
+        result.claim = Claim::kConflict;
+      } else if (done) {
+        result.claim = Claim::kDone;
+        result.response = find.Text(1);
+      } else {
+        result.claim = Claim::kPending;
+      }
+      Exec("COMMIT");
+      return result;
+    }
+    if (rc != SQLITE_DONE) {
+      absl::Status e = Error(db_, "read starts");
+      Exec("ROLLBACK");
+      return e;
+    }
+  }
+  Statement insert(db_, "INSERT INTO starts (shop, request_id, request) VALUES (?1, ?2, ?3)");
+  if (!insert.ok()) {
+    absl::Status e = Error(db_, "prepare");
+    Exec("ROLLBACK");
+    return e;
+  }
+  insert.Bind(1, shop);
+  insert.Bind(2, request_id);
+  insert.BindBlob(3, request);
+  if (insert.Step() != SQLITE_DONE) {
+    absl::Status e = Error(db_, "claim start");
+    Exec("ROLLBACK");
+    return e;
+  }
+  if (absl::Status s = Exec("COMMIT"); !s.ok()) {
+    Exec("ROLLBACK");
+    return s;
+  }
+  return result;
+}
+
+absl::Status SqliteEventStore::CompleteStart(const std::string& shop, const std::string& request_id,
+                                             const std::string& response) {
+  absl::MutexLock lock(&mu_);
+  RelaxedSync relaxed(this);
+  Statement st(db_, "UPDATE starts SET response = ?3 WHERE shop = ?1 AND request_id = ?2");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, shop);
+  st.Bind(2, request_id);
+  st.BindBlob(3, response);
+  if (st.Step() != SQLITE_DONE) return Error(db_, "complete start");
+  return absl::OkStatus();
+}
+
+absl::Status SqliteEventStore::ReleaseStart(const std::string& shop,
+                                            const std::string& request_id) {
+  absl::MutexLock lock(&mu_);
+  RelaxedSync relaxed(this);
+  Statement st(db_, "DELETE FROM starts WHERE shop = ?1 AND request_id = ?2 AND response IS NULL");
+  if (!st.ok()) return Error(db_, "prepare");
+  st.Bind(1, shop);
+  st.Bind(2, request_id);
+  if (st.Step() != SQLITE_DONE) return Error(db_, "release start");
+  return absl::OkStatus();
+}
+
+}  // namespace barion_gateway::server

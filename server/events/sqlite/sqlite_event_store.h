@@ -1,0 +1,91 @@
+// SqliteEventStore: EventStore in an embedded SQLite database (WAL journal, synchronous=FULL,
+// so a committed append or callback receipt survives a crash of the process or the machine).
+// The database file (and with it SQLite's -wal and -shm files) is created mode 0600.
+// One connection serialised by a mutex: SQLite allows one writer at a time anyway, and the
+// gateway's event rate is Barion's callback rate.
+#ifndef BARION_GATEWAY_SERVER_EVENTS_SQLITE_SQLITE_EVENT_STORE_H_
+#define BARION_GATEWAY_SERVER_EVENTS_SQLITE_SQLITE_EVENT_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "server/events/event_store.h"
+#include "server/events/start_ledger.h"
+
+struct sqlite3;
+
+namespace barion_gateway::server {
+
+class SqliteEventStore final : public EventStore, public StartLedger {
+ public:
+  // Opens (creating if needed) the database file at `path` and its schema.
+  // UNAVAILABLE when the file cannot be opened or written.
+  static absl::StatusOr<std::unique_ptr<SqliteEventStore>> Open(const std::string& path);
+
+  ~SqliteEventStore() override;
+
+  absl::StatusOr<int64_t> RecordCallback(
+      const std::string& shop, const std::string& payment_id, absl::Time received_at,
+      barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK) override;
+  absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) override;
+  absl::Status CompleteCallbacks(const std::vector<int64_t>& ids) override;
+  absl::StatusOr<int64_t> PruneCallbacks(absl::Time before) override;
+  absl::StatusOr<bool> KnowsPayment(const std::string& shop,
+                                    const std::string& payment_id) override;
+  absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
+      barion::v1::PaymentEvent event) override;
+  absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const std::string& after,
+                                                                  const EventFilter& filter,
+                                                                  int limit) override;
+  absl::StatusOr<std::string> LastCursor() override;
+  bool OwnsCursor(int64_t cursor) const override;
+  // The store's identity: a number drawn when the store was created, 1 to 2^22-1 (0 for a store
+  // created before stores had one). Every cursor is identity * 2^40 + its event's sequence.
+  int64_t identity() const { return identity_; }
+  absl::Status WatchPayment(const std::string& shop, const std::string& payment_id,
+                            absl::Time first_check, absl::Duration interval) override;
+  absl::StatusOr<std::vector<WatchedPayment>> DueWatchedPayments(absl::Time now,
+                                                                 int limit) override;
+  absl::Status RescheduleWatch(const std::string& shop, const std::string& payment_id,
+                               absl::Time next_check, absl::Duration interval) override;
+  absl::Status UnwatchPayment(const std::string& shop, const std::string& payment_id) override;
+
+  absl::StatusOr<ClaimResult> ClaimStart(const std::string& shop, const std::string& request_id,
+                                         const std::string& request) override;
+  absl::Status CompleteStart(const std::string& shop, const std::string& request_id,
+                             const std::string& response) override;
+  absl::Status ReleaseStart(const std::string& shop, const std::string& request_id) override;
+
+ private:
+  // A RecordCallback waiting for the group commit that writes it.
+  struct Receipt {
+    const std::string& shop;
+    const std::string& payment_id;
+    absl::Time received_at;
+    barion::v1::EventSource source;
+    absl::StatusOr<int64_t> result = absl::UnknownError("not written");
+    bool done = false;
+  };
+
+  class RelaxedSync;
+  explicit SqliteEventStore(sqlite3* db) : db_(db) {}
+  // Reads the store's identity, drawing one for a new store. mu_ held.
+  absl::Status InitIdentity() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status Exec(const char* sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Writes `batch` in one transaction (all or none), filling each result with its id.
+  absl::Status WriteReceipts(const std::vector<Receipt*>& batch);
+
+  absl::Mutex mu_;
+  sqlite3* db_ ABSL_GUARDED_BY(mu_);
+  int64_t identity_ = 0;  // set once in Open
+
+  absl::Mutex group_mu_;  // never held with mu_
+  std::vector<Receipt*> receipts_ ABSL_GUARDED_BY(group_mu_);
+  bool committing_ ABSL_GUARDED_BY(group_mu_) = false;
+};
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_EVENTS_SQLITE_SQLITE_EVENT_STORE_H_

@@ -1,0 +1,48 @@
+#include "server/events/state_recorder.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/common/log.h"
+
+namespace barion_gateway::server {
+
+namespace v1 = ::barion::v1;
+
+absl::StatusOr<bool> RecordObservedState(EventStore& store, const std::string& shop,
+                                         const std::string& payment_id,
+                                         v1::GetPaymentStateResponse snapshot,
+                                         v1::EventSource source, absl::Time observed_at) {
+  const bool final_state = IsFinalStatus(snapshot.status());
+  v1::PaymentEvent event;
+  event.set_shop(shop);
+  event.set_payment_id(payment_id);
+  *event.mutable_snapshot() = std::move(snapshot);
+  event.set_source(source);
+  *event.mutable_observed_at() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(observed_at));
+  absl::StatusOr<std::optional<v1::PaymentEvent>> appended =
+      store.AppendIfChanged(std::move(event));
+  if (!appended.ok()) return appended.status();
+  if (appended->has_value() && CallLogging()) {
+    LogInfo(absl::StrCat("event cursor=", (**appended).cursor(), " source=",
+                         v1::EventSource_Name(source), " shop=", shop, " payment_id=", payment_id,
+                         " status=", (**appended).snapshot().status_raw()));
+  }
+  if (final_state) {
+    // Final: the reconciler need not look at this payment again.
+    if (absl::Status s = store.UnwatchPayment(shop, payment_id); !s.ok()) {
+      LogError(absl::StrCat("event store: ", s.message()));
+    }
+  }
+  return final_state;
+}
+
+bool IsUnknownPayment(const absl::Status& fetch_status) {
+  return fetch_status.code() == absl::StatusCode::kNotFound ||
+         fetch_status.code() == absl::StatusCode::kInvalidArgument;
+}
+
+}  // namespace barion_gateway::server

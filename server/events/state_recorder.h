@@ -1,0 +1,29 @@
+// Turning a payment state fetched from Barion into the event log. Shared by the
+// CallbackProcessor (callbacks, RPC-made changes) and the Reconciler (polling).
+#ifndef BARION_GATEWAY_SERVER_EVENTS_STATE_RECORDER_H_
+#define BARION_GATEWAY_SERVER_EVENTS_STATE_RECORDER_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "barion/v1/payment_service.pb.h"
+#include "server/events/event_store.h"
+
+namespace barion_gateway::server {
+
+// Appends a PaymentEvent for `snapshot` if it differs from the payment's last one, and stops the
+// reconciler watching the payment once its state is final. Returns whether the state is final,
+// or the store's error (nothing is then known to be recorded).
+absl::StatusOr<bool> RecordObservedState(EventStore& store, const std::string& shop,
+                                         const std::string& payment_id,
+                                         barion::v1::GetPaymentStateResponse snapshot,
+                                         barion::v1::EventSource source, absl::Time observed_at);
+
+// Whether a failed state fetch means Barion does not know the payment (callbacks are unsigned
+// and may be forged; a watched id may be wrong): looking again will not help.
+bool IsUnknownPayment(const absl::Status& fetch_status);
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_EVENTS_STATE_RECORDER_H_

@@ -1,0 +1,69 @@
+// BoundedHttpServer: a small HTTP/1.1 server whose every cost to a client is bounded, for
+// listeners that face the Internet (the callback listener).
+//
+// One I/O thread accepts and reads every connection without blocking (poll), feeding an
+// HttpRequestReader with its limits; only a complete request is handed to one of `workers`
+// threads, which runs the handler and writes the answer. So a slow sender holds a file
+// descriptor and a few KiB, never a worker. Limits:
+//   - a whole request (request line, headers, body) must arrive within request_timeout of its
+//     first byte, whatever pace it arrives at; a kept-alive connection may idle idle_timeout;
+//   - at max_connections, a new connection closes the open one that has waited longest for a
+//     complete request (slow senders go first; connections whose request is being answered are
+//     never closed);
+//   - an answer the client does not read within write_timeout closes the connection.
+#ifndef BARION_GATEWAY_SERVER_HTTP_BOUNDED_HTTP_SERVER_H_
+#define BARION_GATEWAY_SERVER_HTTP_BOUNDED_HTTP_SERVER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/http/http_request_reader.h"
+
+namespace barion_gateway::server {
+
+struct ServedResponse {
+  int status = 200;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // besides the framing headers
+};
+
+class BoundedHttpServer {
+ public:
+  struct Options {
+    std::string host = "127.0.0.1";
+    int port = 0;  // 0 picks a free port
+    HttpRequestReader::Limits limits;
+    absl::Duration request_timeout = absl::Seconds(10);
+    absl::Duration idle_timeout = absl::Seconds(5);
+    absl::Duration write_timeout = absl::Seconds(5);
+    int max_connections = 1024;
+    int workers = 16;
+    int listen_backlog = 1024;
+  };
+  using Handler = std::function<ServedResponse(const ServedRequest&)>;
+
+  // Binds, listens and starts the threads. UNAVAILABLE when the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<BoundedHttpServer>> Start(Options options, Handler handler);
+  ~BoundedHttpServer();
+
+  int port() const;
+  // Closes the listening socket and every connection; waits for running handlers. Idempotent.
+  void Stop();
+
+  class Impl;
+
+ private:
+  explicit BoundedHttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The status line's reason phrase for the codes these servers answer with.
+const char* HttpReason(int status);
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_HTTP_BOUNDED_HTTP_SERVER_H_

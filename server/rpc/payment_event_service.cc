@@ -1,0 +1,105 @@
+#include "server/rpc/payment_event_service.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "server/common/errors.h"
+#include "server/rpc/grpc_status.h"
+
+namespace barion_gateway::server {
+
+namespace v1 = ::barion::v1;
+
+namespace {
+
+// Fills `filter` from the request's filter fields, adding a violation per bad one.
+template <typename Request>
+void ParseFilter(const Request& request, EventFilter& filter,
+                 std::vector<FieldViolation>& violations) {
+  filter.shop = request.shop();
+  filter.payment_ids.assign(request.payment_ids().begin(), request.payment_ids().end());
+  for (int i = 0; i < request.statuses_size(); ++i) {
+    const int status = request.statuses(i);
+    if (status == v1::PAYMENT_STATUS_UNSPECIFIED || !v1::PaymentStatus_IsValid(status)) {
+      violations.push_back({"statuses[" + std::to_string(i) + "]", "is not a payment status"});
+    }
+    filter.statuses.push_back(static_cast<v1::PaymentStatus>(status));
+  }
+}
+
+// A cursor of this gateway's store: empty (nullopt) or a non-negative integer that `store`
+// handed out.
+std::optional<int64_t> ParseCursor(const std::string& text, const EventStore& store,
+                                   std::vector<FieldViolation>& violations) {
+  if (text.empty()) return std::nullopt;
+  int64_t cursor = 0;
+  if (!absl::SimpleAtoi(text, &cursor) || cursor < 0) {
+    violations.push_back({"after_cursor", "is not a cursor of this gateway"});
+    return std::nullopt;
+  }
+  if (!store.OwnsCursor(cursor)) {
+    violations.push_back(
+        {"after_cursor",
+         "is a cursor of another event store (this gateway's store was replaced or created "
+         "anew): events after it cannot be told apart; subscribe again deliberately, with "
+         "start BEGINNING or NOW"});
+    return std::nullopt;
+  }
+  return cursor;
+}
+
+}  // namespace
+
+grpc::Status PaymentEventServiceImpl::ListPaymentEvents(grpc::ServerContext*,
+                                                        const v1::ListPaymentEventsRequest* request,
+                                                        v1::ListPaymentEventsResponse* response) {
+  std::vector<FieldViolation> violations;
+  ParseCursor(request->after_cursor(), *store_, violations);
+  if (request->page_size() < 0 || request->page_size() > 1000) {
+    violations.push_back({"page_size", "must be between 0 and 1000"});
+  }
+  EventFilter filter;
+  ParseFilter(*request, filter, violations);
+  if (!violations.empty()) return ToGrpcStatus(InvalidArgumentStatus(violations));
+
+  const int limit = request->page_size() == 0 ? 100 : request->page_size();
+  absl::StatusOr<std::vector<v1::PaymentEvent>> events =
+      store_->ReadAfter(request->after_cursor(), filter, limit);
+  if (!events.ok()) return ToGrpcStatus(events.status());
+  response->set_next_cursor(events->empty()
+                                ? (request->after_cursor().empty() ? "0" : request->after_cursor())
+                                : events->back().cursor());
+  for (v1::PaymentEvent& e : *events) *response->add_events() = std::move(e);
+  return grpc::Status::OK;
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePaymentEvents(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
+  v1::SubscribePaymentEventsRequest request;
+  grpc::ByteBuffer copy(*raw_request);
+  if (!grpc::SerializationTraits<v1::SubscribePaymentEventsRequest>::Deserialize(&copy, &request)
+           .ok()) {
+    return FinishedStream(
+        absl::InvalidArgumentError("the request is not a barion.v1.SubscribePaymentEventsRequest"));
+  }
+  std::vector<FieldViolation> violations;
+  EventHub::Subscription subscription;
+  ParseFilter(request, subscription.filter, violations);
+  if (!request.shop().empty() && shops_.count(request.shop()) == 0) {
+    violations.push_back({"shop", "is not a shop of this gateway's configuration"});
+  }
+  subscription.after_cursor = ParseCursor(request.after_cursor(), *store_, violations);
+  if (!v1::SubscriptionStart_IsValid(request.start())) {
+    violations.push_back({"start", "is not a SubscriptionStart"});
+  }
+  if (!violations.empty()) return FinishedStream(InvalidArgumentStatus(violations));
+  if (request.after_cursor().empty() && request.start() == v1::SUBSCRIPTION_START_BEGINNING) {
+    subscription.after_cursor = 0;
+  }
+  return hub_->Subscribe(context, std::move(subscription));
+}
+
+}  // namespace barion_gateway::server

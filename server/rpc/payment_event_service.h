@@ -1,0 +1,44 @@
+// PaymentEventServiceImpl: barion.v1.PaymentEventService. ListPaymentEvents reads the EventStore
+// (sync API); SubscribePaymentEvents is a raw callback method served by the EventHub, so every
+// event is serialized once for all streams.
+#ifndef BARION_GATEWAY_SERVER_RPC_PAYMENT_EVENT_SERVICE_H_
+#define BARION_GATEWAY_SERVER_RPC_PAYMENT_EVENT_SERVICE_H_
+
+#include <set>
+#include <string>
+
+#include "barion/v1/payment_event.grpc.pb.h"
+#include "server/events/event_hub.h"
+#include "server/events/event_store.h"
+
+namespace barion_gateway::server {
+
+class PaymentEventServiceImpl final
+    : public barion::v1::PaymentEventService::WithRawCallbackMethod_SubscribePaymentEvents<
+          barion::v1::PaymentEventService::Service> {
+ public:
+  // `store` and `hub` are not owned and must outlive the service. `shops`: the configured shop
+  // names, which a subscription's `shop` filter must name.
+  PaymentEventServiceImpl(EventStore* store, EventHub* hub, std::set<std::string> shops)
+      : store_(store), hub_(hub), shops_(std::move(shops)) {}
+
+  // INVALID_ARGUMENT (BadRequest) for a foreign cursor, a page size outside 0-1000 or an unknown
+  // status; UNAVAILABLE when the store fails.
+  grpc::Status ListPaymentEvents(grpc::ServerContext* context,
+                                 const barion::v1::ListPaymentEventsRequest* request,
+                                 barion::v1::ListPaymentEventsResponse* response) override;
+
+  // INVALID_ARGUMENT (BadRequest) for an unparsable request, a foreign cursor, an unknown shop,
+  // status or start; otherwise see EventHub::Subscribe.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* SubscribePaymentEvents(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
+
+ private:
+  EventStore* const store_;
+  EventHub* const hub_;
+  const std::set<std::string> shops_;
+};
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_RPC_PAYMENT_EVENT_SERVICE_H_
