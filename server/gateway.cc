@@ -133,64 +133,55 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   gateway->limited_transport_ = std::make_unique<LimitedTransport>(
       gateway->transport_.get(), std::max(1, config.max_concurrent_calls - reserved));
 
-  // Callbacks: the processor fetches states through the payment service; the listener records
-  // receipts and wakes the processor.
-  GatewayServer* self = gateway.get();
-  auto fetch = [self](const std::string& shop, const std::string& payment_id, absl::Time deadline) {
-    barion::v1::GetPaymentStateRequest request;
-    request.set_shop(shop);
-    request.set_payment_id(payment_id);
-    return self->payment_service_->GetPaymentStateUntil(request, deadline);
-  };
-  CallbackProcessor::Options processing;
-  processing.unknown_fetches_per_second = config.unknown_payment_fetches_per_second;
-  processing.unknown_fetch_burst =
-      std::max(1, static_cast<int>(config.unknown_payment_fetches_per_second * 5));
-  processing.inbox_retention = config.inbox_retention;
-  gateway->processor_ = std::make_unique<CallbackProcessor>(events, fetch, processing);
-  Reconciler::Options reconcile;
-  reconcile.first_check = config.reconcile_first_check;
-  reconcile.max_interval = config.reconcile_max_interval;
-  reconcile.tick = std::min(absl::Seconds(1), config.reconcile_first_check);
-  gateway->reconciler_ = std::make_unique<Reconciler>(events, fetch, reconcile);
+  // The layers, each built on what exists already (docs/ARCHITECTURE.md): the operations
+  // report changes to the recorder (stores and a doorbell), the processor and the reconciler
+  // fetch states through the operations, the services adapt the operations to gRPC.
+  gateway->recorder_ = std::make_unique<PaymentChangeRecorder>(events, &gateway->doorbell_,
+                                                               config.reconcile_first_check);
   // Every shop has a callback secret: configured, or derived from its POSKey.
   const std::vector<ShopConfig> shops = WithCallbackSecrets(config.shops);
   CallbackListener::Options listen;
   listen.address = config.callback_address;
   for (const ShopConfig& shop : shops) listen.shop_secrets[shop.name] = shop.callback_secrets;
+  Doorbell* const doorbell = &gateway->doorbell_;
   absl::StatusOr<std::unique_ptr<CallbackListener>> listener =
-      CallbackListener::Start(listen, events, [self] { self->processor_->Notify(); });
+      CallbackListener::Start(listen, events, [doorbell] { doorbell->Ring(); });
   if (!listener.ok()) return listener.status();
   gateway->listener_ = *std::move(listener);
-  std::string callback_base = config.callback_public_base_url;
-  if (callback_base == "listener") callback_base = "http://" + gateway->listener_->address();
+  BarionPayments::Options payments;
+  payments.shops = shops;
+  payments.callback_base_url = config.callback_public_base_url;
+  if (payments.callback_base_url == "listener") {
+    payments.callback_base_url = "http://" + gateway->listener_->address();
+  }
+  payments.start_ledger = sqlite;
+  payments.observer = gateway->recorder_.get();
+  gateway->payments_ =
+      std::make_unique<BarionPayments>(std::move(payments), gateway->limited_transport_.get());
+  gateway->wallet_ =
+      std::make_unique<BarionWallet>(config.wallets, gateway->limited_transport_.get());
 
-  // A payment started through the gateway is watched by the reconciler; a change made through an
-  // RPC is recorded like a callback, so it becomes an event too.
-  gateway->payment_service_ = std::make_unique<PaymentServiceImpl>(
-      shops, gateway->limited_transport_.get(), config.default_timeout, callback_base,
-      [self](const std::string& shop, const std::string& payment_id,
-             PaymentServiceImpl::PaymentChange change) {
-        if (change == PaymentServiceImpl::PaymentChange::kStarted) {
-          self->reconciler_->Watch(shop, payment_id);
-          return;
-        }
-        absl::StatusOr<int64_t> id = self->publishing_store_->RecordCallback(
-            shop, payment_id, absl::Now(), barion::v1::EVENT_SOURCE_RPC);
-        if (!id.ok()) {
-          LogError(absl::StrCat("event store: change of ", payment_id,
-                                " not recorded: ", id.status().message()));
-          return;
-        }
-        self->processor_->Notify();
-      });
+  CallbackProcessor::Options processing;
+  processing.unknown_fetches_per_second = config.unknown_payment_fetches_per_second;
+  processing.unknown_fetch_burst =
+      std::max(1, static_cast<int>(config.unknown_payment_fetches_per_second * 5));
+  processing.inbox_retention = config.inbox_retention;
+  gateway->processor_ = std::make_unique<CallbackProcessor>(events, gateway->payments_.get(),
+                                                            processing, &gateway->doorbell_);
+  Reconciler::Options reconcile;
+  reconcile.first_check = config.reconcile_first_check;
+  reconcile.max_interval = config.reconcile_max_interval;
+  reconcile.tick = std::min(absl::Seconds(1), config.reconcile_first_check);
+  gateway->reconciler_ = std::make_unique<Reconciler>(events, gateway->payments_.get(), reconcile);
+
+  gateway->payment_service_ =
+      std::make_unique<PaymentServiceImpl>(gateway->payments_.get(), config.default_timeout);
   std::set<std::string> shop_names;
   for (const ShopConfig& shop : config.shops) shop_names.insert(shop.name);
   gateway->event_service_ =
       std::make_unique<PaymentEventServiceImpl>(events, gateway->hub_.get(), std::move(shop_names));
-  gateway->payment_service_->set_start_ledger(sqlite);
-  gateway->wallet_service_ = std::make_unique<WalletServiceImpl>(
-      config.wallets, gateway->limited_transport_.get(), config.default_timeout);
+  gateway->wallet_service_ =
+      std::make_unique<WalletServiceImpl>(gateway->wallet_.get(), config.default_timeout);
   gateway->processor_->Start();
   gateway->reconciler_->Start();
 

@@ -14,9 +14,13 @@
 #include "server/config.h"
 #include "server/events/callback_listener.h"
 #include "server/events/callback_processor.h"
+#include "server/events/doorbell.h"
 #include "server/events/event_hub.h"
 #include "server/events/event_store.h"
 #include "server/events/reconciler.h"
+#include "server/operations/payments.h"
+#include "server/operations/wallet.h"
+#include "server/payment_change_recorder.h"
 #include "server/rpc/payment_event_service.h"
 #include "server/rpc/payment_service.h"
 #include "server/rpc/wallet_service.h"
@@ -41,7 +45,7 @@ class GatewayServer {
   EventStore* event_store() const { return publishing_store_.get(); }
   EventHub* event_hub() const { return hub_.get(); }
   HttpTransport* transport() const { return transport_.get(); }
-  PaymentServiceImpl* payment_service() const { return payment_service_.get(); }
+  BarionPayments* payments() const { return payments_.get(); }
 
   // Stops accepting calls and waits up to `grace` for running ones; then cancels them.
   void Shutdown(absl::Duration grace);
@@ -54,6 +58,10 @@ class GatewayServer {
   std::unique_ptr<PublishingEventStore> publishing_store_;
   std::unique_ptr<HttpTransport> transport_;
   std::unique_ptr<HttpTransport> limited_transport_;  // transport_ within the upstream limit
+  Doorbell doorbell_;  // rung when a receipt is recorded; the processor waits on it
+  std::unique_ptr<PaymentChangeRecorder> recorder_;
+  std::unique_ptr<BarionPayments> payments_;
+  std::unique_ptr<BarionWallet> wallet_;
   std::unique_ptr<PaymentServiceImpl> payment_service_;
   std::unique_ptr<PaymentEventServiceImpl> event_service_;
   std::unique_ptr<WalletServiceImpl> wallet_service_;

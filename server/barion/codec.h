@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "barion/v1/payment_service.pb.h"
 #include "barion/v1/wallet_service.pb.h"
+#include "server/barion/upstream_error.h"
 #include "server/common/errors.h"
 
 namespace barion_gateway::server {

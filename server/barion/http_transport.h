@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace barion_gateway::server {
@@ -35,24 +36,32 @@ struct HttpResponse {
   std::string content_type;
 };
 
-// Where a transport failure happened. Carried by the non-OK statuses of Send() as a payload
-// under kTransportFailurePayloadUrl with one of these names, so that the caller can tell a
-// refused connection (nothing sent) from a timeout (maybe applied).
-inline constexpr char kTransportFailurePayloadUrl[] = "barion-gateway/transport-failure";
-inline constexpr char kFailureConnect[] = "connect";  // refused, unreachable, DNS
-inline constexpr char kFailureTls[] = "tls";          // handshake or certificate verification
-inline constexpr char kFailureTimeout[] = "timeout";  // deadline reached after sending
-// Deadline reached before the request was sent (no free connection, connect too slow).
-inline constexpr char kFailureTimeoutNotSent[] = "timeout_not_sent";
-inline constexpr char kFailureReset[] = "reset";  // connection broke mid-call
+// Why a transport got no (complete) answer; callers branch on it (TransportFailureOf), so that a
+// refused connection (nothing sent) is told from a timeout (maybe applied).
+enum class TransportFailure {
+  kConnect,         // refused, unreachable, DNS: nothing was sent
+  kTls,             // handshake or certificate verification: nothing was sent
+  kTimeoutNotSent,  // deadline reached before the request was sent (no free connection)
+  kTimeout,         // deadline reached after sending
+  kReset,           // the connection broke mid-call
+  kBusy,            // the gateway's own limit of calls waiting on Barion: nothing was sent
+};
+
+// The status a transport returns for `failure`: DEADLINE_EXCEEDED for the timeouts,
+// RESOURCE_EXHAUSTED for kBusy, UNAVAILABLE otherwise, with `message` (secret-free) and the failure
+// attached (read by TransportFailureOf).
+absl::Status TransportError(TransportFailure failure, absl::string_view message);
+// The failure attached by TransportError; a status without one (a transport of someone else's)
+// counts as kTimeout when it is DEADLINE_EXCEEDED, else as kReset: outcome unknown.
+TransportFailure TransportFailureOf(const absl::Status& status);
 
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
 
   // Sends `request` and waits for the whole answer, at most until request.deadline.
-  // Returns the answer (any HTTP status) or UNAVAILABLE / DEADLINE_EXCEEDED with the failure
-  // payload above. Thread-safe: many calls may run at once.
+  // Returns the answer (any HTTP status) or a TransportError. Thread-safe: many calls may run at
+  // once.
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 

@@ -16,12 +16,6 @@
 namespace barion_gateway::server {
 namespace {
 
-absl::Status Failure(absl::StatusCode code, const char* kind, absl::string_view message) {
-  absl::Status status(code, message);
-  status.SetPayload(kTransportFailurePayloadUrl, absl::Cord(kind));
-  return status;
-}
-
 // SSL_CTX ex_data slot holding the transport's handshake counter.
 int HandshakeCounterIndex() {
   static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
@@ -104,8 +98,8 @@ absl::StatusOr<HttplibTransport::Pooled> HttplibTransport::Acquire(absl::Time de
     return !idle_.empty() || in_use_ < options_.max_connections;
   };
   if (!mu_.AwaitWithDeadline(absl::Condition(&available), deadline)) {
-    return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent,
-                   "no upstream connection became free before the deadline");
+    return TransportError(TransportFailure::kTimeoutNotSent,
+                          "no upstream connection became free before the deadline");
   }
   ++in_use_;
   const absl::Time now = absl::Now();
@@ -130,8 +124,8 @@ constexpr size_t kMaxKeptBody = 1 << 20;
 absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) {
   const absl::Time start = absl::Now();
   if (request.deadline <= start) {
-    return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent,
-                   "deadline already passed before the call");
+    return TransportError(TransportFailure::kTimeoutNotSent,
+                          "deadline already passed before the call");
   }
   absl::StatusOr<Pooled> acquired = Acquire(request.deadline);
   if (!acquired.ok()) return acquired.status();
@@ -193,29 +187,26 @@ absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) 
     const bool past_deadline = absl::Now() >= request.deadline - absl::Milliseconds(5);
     switch (error) {
       case httplib::Error::Connection:
-        return past_deadline ? Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent,
-                                       "connect timed out")
-                             : Failure(absl::StatusCode::kUnavailable, kFailureConnect,
-                                       "connection refused or host unreachable");
+        return past_deadline
+                   ? TransportError(TransportFailure::kTimeoutNotSent, "connect timed out")
+                   : TransportError(TransportFailure::kConnect,
+                                    "connection refused or host unreachable");
       case httplib::Error::ConnectionTimeout:
-        return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent,
-                       "connect timed out");
+        return TransportError(TransportFailure::kTimeoutNotSent, "connect timed out");
       case httplib::Error::SSLConnection:
       case httplib::Error::SSLServerVerification:
       case httplib::Error::SSLLoadingCerts:
-        return Failure(absl::StatusCode::kUnavailable, kFailureTls,
-                       error == httplib::Error::SSLServerVerification
-                           ? "server certificate verification failed"
-                           : "TLS handshake failed");
+        return TransportError(TransportFailure::kTls, error == httplib::Error::SSLServerVerification
+                                                          ? "server certificate verification failed"
+                                                          : "TLS handshake failed");
       case httplib::Error::Read:
       case httplib::Error::Write:
       default:
         if (past_deadline) {
-          return Failure(absl::StatusCode::kDeadlineExceeded, kFailureTimeout,
-                         "no answer before the deadline");
+          return TransportError(TransportFailure::kTimeout, "no answer before the deadline");
         }
-        return Failure(absl::StatusCode::kUnavailable, kFailureReset,
-                       "connection closed or reset before a complete answer");
+        return TransportError(TransportFailure::kReset,
+                              "connection closed or reset before a complete answer");
     }
   }
 

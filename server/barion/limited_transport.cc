@@ -7,11 +7,10 @@ namespace barion_gateway::server {
 absl::StatusOr<HttpResponse> LimitedTransport::Send(const HttpRequest& request) {
   if (in_flight_.fetch_add(1) >= limit_) {
     in_flight_.fetch_sub(1);
-    absl::Status busy = absl::ResourceExhaustedError(
+    return TransportError(
+        TransportFailure::kBusy,
         absl::StrCat("the gateway already waits on Barion for ", limit_,
                      " calls (listen.max_concurrent_calls less the share kept for local calls)"));
-    busy.SetPayload(kTransportFailurePayloadUrl, absl::Cord(kFailureBusy));
-    return busy;
   }
   absl::StatusOr<HttpResponse> response = inner_->Send(request);
   in_flight_.fetch_sub(1);

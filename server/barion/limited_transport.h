@@ -1,6 +1,6 @@
 // LimitedTransport: an HttpTransport that lets at most `limit` calls wait on Barion at once;
-// one more fails at once, before anything is sent (RESOURCE_EXHAUSTED with the transport
-// failure kind "busy", which BarionApi reports as UPSTREAM_CALLS_EXHAUSTED, outcome not_sent).
+// one more fails at once, before anything is sent (TransportFailure::kBusy, which BarionApi reports
+// as UPSTREAM_CALLS_EXHAUSTED, outcome not_sent).
 //
 // The gateway puts it in front of Barion with a limit below listen.max_concurrent_calls, so
 // that calls stuck on a hung Barion cannot take the gRPC threads that calls which never reach
@@ -13,8 +13,6 @@
 #include "server/barion/http_transport.h"
 
 namespace barion_gateway::server {
-
-inline constexpr char kFailureBusy[] = "busy";  // the gateway's own limit, nothing sent
 
 class LimitedTransport final : public HttpTransport {
  public:

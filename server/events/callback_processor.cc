@@ -14,8 +14,12 @@ namespace {
 namespace v1 = ::barion::v1;
 }  // namespace
 
-CallbackProcessor::CallbackProcessor(EventStore* store, StateFetcher fetch, Options options)
-    : store_(store), fetch_(std::move(fetch)), options_(options) {}
+CallbackProcessor::CallbackProcessor(EventStore* store, PaymentStateFetcher* fetcher,
+                                     Options options, Doorbell* doorbell)
+    : store_(store),
+      fetcher_(fetcher),
+      doorbell_(doorbell != nullptr ? doorbell : &own_doorbell_),
+      options_(options) {}
 
 CallbackProcessor::~CallbackProcessor() { Stop(); }
 
@@ -60,16 +64,12 @@ void CallbackProcessor::RunAll(std::vector<std::function<void()>>& jobs) {
   done.Wait();
 }
 
-void CallbackProcessor::Notify() {
-  absl::MutexLock lock(&mu_);
-  notified_ = true;
-}
-
 void CallbackProcessor::Stop() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
+  doorbell_->Ring();
   if (thread_.joinable()) thread_.join();
   for (std::thread& t : fetchers_) t.join();
   fetchers_.clear();
@@ -78,11 +78,9 @@ void CallbackProcessor::Stop() {
 void CallbackProcessor::Loop() {
   while (true) {
     RunOnce();
+    doorbell_->Wait(options_.idle_poll);
     absl::MutexLock lock(&mu_);
-    auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return notified_ || stopping_; };
-    mu_.AwaitWithTimeout(absl::Condition(&wake), options_.idle_poll);
     if (stopping_) return;
-    notified_ = false;
   }
 }
 
@@ -162,7 +160,8 @@ void CallbackProcessor::RunOnce() {
     for (size_t k = begin; k < end; ++k) {
       jobs.push_back([this, &states, &groups, &due, k, begin, now] {
         const auto& [shop, payment_id] = groups[due[k]].first;
-        states[k - begin] = fetch_(shop, payment_id, now + options_.fetch_timeout);
+        states[k - begin] =
+            fetcher_->FetchPaymentState(shop, payment_id, now + options_.fetch_timeout);
       });
     }
     RunAll(jobs);

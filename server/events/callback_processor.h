@@ -29,16 +29,14 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "barion/v1/payment_service.pb.h"
+#include "server/events/doorbell.h"
 #include "server/events/event_store.h"
+#include "server/events/payment_state_fetcher.h"
 
 namespace barion_gateway::server {
 
 class CallbackProcessor {
  public:
-  // Fetches a payment's state from Barion, until `deadline`.
-  using StateFetcher = std::function<absl::StatusOr<barion::v1::GetPaymentStateResponse>(
-      const std::string& shop, const std::string& payment_id, absl::Time deadline)>;
-
   struct Options {
     int batch = 256;            // receipts read per round
     int fetch_concurrency = 8;  // payments whose state is fetched at the same time
@@ -56,15 +54,17 @@ class CallbackProcessor {
     absl::Duration prune_interval = absl::Minutes(10);
   };
 
-  // `store` is not owned and must outlive the processor.
-  CallbackProcessor(EventStore* store, StateFetcher fetch, Options options);
+  // `store` and `fetcher` are not owned and must outlive the processor. `doorbell` (not owned;
+  // null: one of its own) is what producers ring when they recorded a receipt.
+  CallbackProcessor(EventStore* store, PaymentStateFetcher* fetcher, Options options,
+                    Doorbell* doorbell = nullptr);
   ~CallbackProcessor();
 
   // Starts the background thread and the fetchers; it first resumes receipts left from before a
   // restart.
   void Start();
-  // Wakes the thread: a receipt was recorded. Thread-safe, cheap.
-  void Notify();
+  // Wakes the thread: a receipt was recorded (rings the doorbell). Thread-safe, cheap.
+  void Notify() { doorbell_->Ring(); }
   // Stops the thread (a fetch in progress finishes first). Idempotent.
   void Stop();
 
@@ -86,13 +86,14 @@ class CallbackProcessor {
   void RunAll(std::vector<std::function<void()>>& jobs);
 
   EventStore* const store_;
-  const StateFetcher fetch_;
+  PaymentStateFetcher* const fetcher_;
+  Doorbell own_doorbell_;
+  Doorbell* const doorbell_;
   const Options options_;
   std::thread thread_;
   std::vector<std::thread> fetchers_;
 
   absl::Mutex mu_;
-  bool notified_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::deque<std::function<void()>> jobs_ ABSL_GUARDED_BY(mu_);
   // Per payment (shop, id): when to try again, and the current backoff.

@@ -13,17 +13,21 @@ namespace {
 namespace v1 = ::barion::v1;
 }  // namespace
 
-Reconciler::Reconciler(EventStore* store, CallbackProcessor::StateFetcher fetch, Options options)
-    : store_(store), fetch_(std::move(fetch)), options_(options) {}
+Reconciler::Reconciler(EventStore* store, PaymentStateFetcher* fetcher, Options options)
+    : store_(store), fetcher_(fetcher), options_(options) {}
 
 Reconciler::~Reconciler() { Stop(); }
 
-void Reconciler::Watch(const std::string& shop, const std::string& payment_id) {
-  if (absl::Status s = store_->WatchPayment(shop, payment_id, absl::Now() + options_.first_check,
-                                            options_.first_check);
+void WatchNewPayment(EventStore& store, const std::string& shop, const std::string& payment_id,
+                     absl::Duration first_check) {
+  if (absl::Status s = store.WatchPayment(shop, payment_id, absl::Now() + first_check, first_check);
       !s.ok()) {
     LogError(absl::StrCat("reconciler: cannot watch ", payment_id, ": ", s.message()));
   }
+}
+
+void Reconciler::Watch(const std::string& shop, const std::string& payment_id) {
+  WatchNewPayment(*store_, shop, payment_id, options_.first_check);
 }
 
 void Reconciler::Start() {
@@ -57,7 +61,7 @@ void Reconciler::RunOnce(absl::Time now) {
       if (stopping_) return;
     }
     absl::StatusOr<v1::GetPaymentStateResponse> state =
-        fetch_(w.shop, w.payment_id, absl::Now() + options_.fetch_timeout);
+        fetcher_->FetchPaymentState(w.shop, w.payment_id, absl::Now() + options_.fetch_timeout);
     if (!state.ok() && IsUnknownPayment(state.status())) {
       LogWarning(
           absl::StrCat("reconciler: Barion does not know ", w.payment_id, "; no longer watched"));

@@ -13,10 +13,15 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/events/callback_processor.h"
 #include "server/events/event_store.h"
+#include "server/events/payment_state_fetcher.h"
 
 namespace barion_gateway::server {
+
+// Starts watching a payment the gateway started: its first check after `first_check`. Errors
+// are logged, never returned: a payment that cannot be watched still has Barion's callbacks.
+void WatchNewPayment(EventStore& store, const std::string& shop, const std::string& payment_id,
+                     absl::Duration first_check);
 
 class Reconciler {
  public:
@@ -28,12 +33,11 @@ class Reconciler {
     absl::Duration fetch_timeout = absl::Seconds(10);
   };
 
-  // `store` is not owned and must outlive the reconciler.
-  Reconciler(EventStore* store, CallbackProcessor::StateFetcher fetch, Options options);
+  // `store` and `fetcher` are not owned and must outlive the reconciler.
+  Reconciler(EventStore* store, PaymentStateFetcher* fetcher, Options options);
   ~Reconciler();
 
-  // Starts watching a payment the gateway started. Errors are logged, never returned: a payment
-  // that cannot be watched still has Barion's callbacks.
+  // Starts watching a payment the gateway started (WatchNewPayment with first_check).
   void Watch(const std::string& shop, const std::string& payment_id);
 
   void Start();
@@ -44,7 +48,7 @@ class Reconciler {
 
  private:
   EventStore* const store_;
-  const CallbackProcessor::StateFetcher fetch_;
+  PaymentStateFetcher* const fetcher_;
   const Options options_;
   std::thread thread_;
   absl::Mutex mu_;

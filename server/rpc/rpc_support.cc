@@ -22,18 +22,16 @@ absl::Time RpcDeadline(const grpc::ServerContext& context, absl::Duration defaul
   return std::min(absl::FromChrono(deadline), absl::Now() + absl::Minutes(10));
 }
 
-absl::Status CallStillWanted(const grpc::ServerContext& context) {
-  if (context.IsCancelled()) {
-    return GatewayErrorStatus(absl::StatusCode::kCancelled, "CALL_CANCELLED",
-                              "the call was cancelled before Barion was called",
-                              {{"outcome", "not_sent"}});
-  }
-  if (absl::FromChrono(context.deadline()) <= absl::Now()) {
-    return GatewayErrorStatus(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",
-                              "the call's deadline passed before Barion was called",
-                              {{"outcome", "not_sent"}});
-  }
-  return absl::OkStatus();
+Call CallOf(const grpc::ServerContext& context, absl::Duration default_timeout) {
+  Call call;
+  call.deadline = RpcDeadline(context, default_timeout);
+  call.cancelled = [&context] { return context.IsCancelled(); };
+  return call;
+}
+
+std::string ShopSubject(absl::string_view shop, absl::string_view payment_id) {
+  return absl::StrCat("shop=", shop.empty() ? "-" : SafeText(shop, 64),
+                      " payment_id=", payment_id.empty() ? "-" : SafeText(payment_id, 64));
 }
 
 grpc::Status FinishRpc(absl::string_view rpc, absl::string_view subject, absl::Time start,

@@ -1,29 +1,20 @@
-// WalletServiceImpl: barion.v1.WalletService (sync API, like PaymentService, ADR 0002). Each call
-// names a configured wallet; its API key goes to Barion as x-api-key and nowhere else.
+// WalletServiceImpl: barion.v1.WalletService, an adapter over BarionWallet (the operations
+// layer), like PaymentServiceImpl (sync API, ADR 0002).
 #ifndef BARION_GATEWAY_SERVER_RPC_WALLET_SERVICE_H_
 #define BARION_GATEWAY_SERVER_RPC_WALLET_SERVICE_H_
 
-#include <functional>
-#include <string>
-#include <vector>
-
-#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "barion/v1/wallet_service.grpc.pb.h"
-#include "server/barion/barion_api.h"
-#include "server/barion/http_transport.h"
-#include "server/config.h"
+#include "server/operations/wallet.h"
 
 namespace barion_gateway::server {
 
 class WalletServiceImpl final : public barion::v1::WalletService::Service {
  public:
-  // `transport` is not owned and must outlive the service.
-  WalletServiceImpl(std::vector<WalletConfig> wallets, HttpTransport* transport,
-                    absl::Duration default_timeout);
+  // `wallet` is not owned and must outlive the service.
+  WalletServiceImpl(const BarionWallet* wallet, absl::Duration default_timeout)
+      : wallet_(wallet), default_timeout_(default_timeout) {}
 
-  // GET /v2/Accounts/Get; when Barion answers 404 there, GET /v2/Accounts (docs/BARION.md §9:
-  // sources disagree on the path).
   grpc::Status GetAccounts(grpc::ServerContext* context,
                            const barion::v1::GetAccountsRequest* request,
                            barion::v1::GetAccountsResponse* response) override;
@@ -56,32 +47,7 @@ class WalletServiceImpl final : public barion::v1::WalletService::Service {
                               barion::v1::GetHistoryItemResponse* response) override;
 
  private:
-  absl::StatusOr<const WalletConfig*> ResolveWallet(const std::string& name) const;
-  // One call of Barion with the wallet's key: resolve the wallet, validate (when `validate` is
-  // not null), `send`, decode.
-  using Send =
-      std::function<absl::StatusOr<ParsedAnswer>(const std::string& api_key, absl::Time deadline)>;
-  template <typename Request, typename Response>
-  absl::Status Call(const grpc::ServerContext& context, const Request& request,
-                    absl::Status (*validate)(const Request&), const Send& send,
-                    absl::Status (*decode)(const ParsedAnswer&, Response*),
-                    Response* response) const;
-  // Validates, GETs `path(request)` with the wallet's API key, decodes.
-  template <typename Request, typename Response>
-  absl::Status RunGet(const grpc::ServerContext& context, const Request& request,
-                      absl::Status (*validate)(const Request&), std::string (*path)(const Request&),
-                      absl::Status (*decode)(const ParsedAnswer&, Response*),
-                      Response* response) const;
-  // Validates, encodes, POSTs to `path` with the wallet's API key, decodes.
-  template <typename Request, typename Response>
-  absl::Status RunPost(const char* path, const grpc::ServerContext& context, const Request& request,
-                       absl::Status (*validate)(const Request&),
-                       std::string (*encode)(const Request&),
-                       absl::Status (*decode)(const ParsedAnswer&, Response*),
-                       Response* response) const;
-
-  const std::vector<WalletConfig> wallets_;
-  const BarionApi api_;
+  const BarionWallet* const wallet_;
   const absl::Duration default_timeout_;
 };
 

@@ -6,6 +6,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "server/events/sqlite/sqlite_event_store.h"
+#include "tests/server/function_fetcher.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -23,24 +24,25 @@ class ScriptedBarion {
     absl::MutexLock lock(&mu_);
     return fetches_;
   }
-  CallbackProcessor::StateFetcher Fetcher() {
-    return [this](const std::string&, const std::string& payment_id, absl::Time) {
-      absl::MutexLock lock(&mu_);
-      ++fetches_;
-      if (answers_.empty())
-        return absl::StatusOr<v1::GetPaymentStateResponse>(
-            absl::UnavailableError("no answer scripted"));
-      auto a = answers_.front();
-      answers_.pop_front();
-      if (a.ok()) a->set_payment_id(payment_id);
-      return a;
-    };
-  }
+  PaymentStateFetcher* Fetcher() { return &fetcher_; }
 
  private:
+  absl::StatusOr<v1::GetPaymentStateResponse> Fetch(const std::string& payment_id) {
+    absl::MutexLock lock(&mu_);
+    ++fetches_;
+    if (answers_.empty()) return absl::UnavailableError("no answer scripted");
+    auto a = answers_.front();
+    answers_.pop_front();
+    if (a.ok()) a->set_payment_id(payment_id);
+    return a;
+  }
+
   absl::Mutex mu_;
   std::deque<absl::StatusOr<v1::GetPaymentStateResponse>> answers_ ABSL_GUARDED_BY(mu_);
   int fetches_ ABSL_GUARDED_BY(mu_) = 0;
+  FunctionFetcher fetcher_{[this](const std::string&, const std::string& payment_id, absl::Time) {
+    return Fetch(payment_id);
+  }};
 };
 
 v1::GetPaymentStateResponse State(v1::PaymentStatus status, const std::string& total = "100") {
@@ -160,7 +162,8 @@ TEST(CallbackProcessorConcurrencyTest, FetchesDifferentPaymentsConcurrently) {
   };
   CallbackProcessor::Options options;
   options.fetch_concurrency = 4;
-  CallbackProcessor processor(store.get(), fetch, options);
+  FunctionFetcher fetcher(fetch);
+  CallbackProcessor processor(store.get(), &fetcher, options);
   for (int i = 0; i < 8; ++i) {
     ASSERT_TRUE(store->RecordCallback("web", "p" + std::to_string(i), absl::Now()).ok());
   }

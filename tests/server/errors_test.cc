@@ -7,7 +7,9 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
+#include "server/barion/upstream_error.h"
 #include "server/rpc/grpc_status.h"
+#include "tests/support/status_details.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -108,7 +110,7 @@ TEST_P(UpstreamFailureTest, MapsToDocumentedCodeReasonAndOutcome) {
   absl::Status s = UpstreamFailureStatus(row.failure, row.mutation, row.http_status, "detail");
   EXPECT_EQ(s.code(), row.code);
   EXPECT_EQ(ErrorReasons(s), std::vector<std::string>{row.reason});
-  EXPECT_EQ(FirstErrorMetadata(s, "outcome"), row.outcome);
+  EXPECT_EQ(testing_support::Metadata(ToGrpcStatus(s), "outcome"), row.outcome);
   if (std::string(row.outcome) == "unknown") {
     EXPECT_NE(s.message().find("may or may not have taken effect"), absl::string_view::npos);
   }

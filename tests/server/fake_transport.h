@@ -22,12 +22,10 @@ class FakeTransport final : public HttpTransport {
     absl::MutexLock lock(&mu_);
     answers_.push_back(HttpResponse{status, std::move(body), std::move(content_type)});
   }
-  // ...or a transport failure with its kind (kFailureConnect, ...).
-  void Fail(absl::StatusCode code, const char* kind) {
-    absl::Status s(code, "scripted failure");
-    s.SetPayload(kTransportFailurePayloadUrl, absl::Cord(kind));
+  // ...or a transport failure of the given kind.
+  void Fail(TransportFailure failure) {
     absl::MutexLock lock(&mu_);
-    answers_.push_back(s);
+    answers_.push_back(TransportError(failure, "scripted failure"));
   }
 
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
@@ -43,9 +41,7 @@ class FakeTransport final : public HttpTransport {
       const size_t half = body.size() / 2;
       if (!request.on_file_chunk(next->content_type, body.data(), half) ||
           !request.on_file_chunk(next->content_type, body.data() + half, body.size() - half)) {
-        absl::Status reset(absl::StatusCode::kUnavailable, "abandoned by the caller");
-        reset.SetPayload(kTransportFailurePayloadUrl, absl::Cord(kFailureReset));
-        return reset;
+        return TransportError(TransportFailure::kReset, "abandoned by the caller");
       }
     }
     return next;

@@ -92,7 +92,7 @@ TEST_F(HttplibTransportTest, RefusesAnUntrustedCertificate) {
   auto response = transport->Send(Echo("{}"));
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(std::string(*response.status().GetPayload(kTransportFailurePayloadUrl)), kFailureTls);
+  EXPECT_EQ(TransportFailureOf(response.status()), TransportFailure::kTls);
   EXPECT_EQ(requests_.load(), 0);
 }
 
@@ -117,12 +117,10 @@ TEST_F(HttplibTransportTest, WaitsForAFreeConnectionOnlyUntilTheDeadline) {
   auto response = transport->Send(r);
   EXPECT_EQ(response.status().code(), absl::StatusCode::kDeadlineExceeded);
   // Nothing was sent: the caller may retry safely.
-  EXPECT_EQ(std::string(*response.status().GetPayload(kTransportFailurePayloadUrl)),
-            kFailureTimeoutNotSent);
+  EXPECT_EQ(TransportFailureOf(response.status()), TransportFailure::kTimeoutNotSent);
   busy.join();
   r.deadline = absl::Now() - absl::Seconds(1);
-  EXPECT_EQ(std::string(*transport->Send(r).status().GetPayload(kTransportFailurePayloadUrl)),
-            kFailureTimeoutNotSent);
+  EXPECT_EQ(TransportFailureOf(transport->Send(r).status()), TransportFailure::kTimeoutNotSent);
 }
 
 TEST(HttplibTransportCreateTest, RejectsBadOptionsNamingTheSetting) {

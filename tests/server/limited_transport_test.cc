@@ -7,7 +7,10 @@
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "server/barion/barion_api.h"
+#include "server/barion/upstream_error.h"
 #include "server/common/errors.h"
+#include "server/rpc/grpc_status.h"
+#include "tests/support/status_details.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -51,7 +54,8 @@ TEST(LimitedTransportTest, BeyondTheLimitACallFailsAtOnceWithoutBeingSent) {
       api.Post("/v2/Payment/Start", "key", "{}", absl::Now() + absl::Seconds(10)).status();
   EXPECT_EQ(busy.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(ErrorReasons(busy), std::vector<std::string>{"UPSTREAM_CALLS_EXHAUSTED"});
-  EXPECT_EQ(FirstErrorMetadata(busy, "outcome"), "not_sent") << "a mutation, yet safe to retry";
+  EXPECT_EQ(testing_support::Metadata(ToGrpcStatus(busy), "outcome"), "not_sent")
+      << "a mutation, yet safe to retry";
   EXPECT_EQ(hung.calls(), 2) << "the refused call never reached Barion";
   hung.Release();
   for (auto& t : waiting) t.join();

@@ -1,4 +1,5 @@
-// PaymentServiceImpl with a FakeTransport: what goes out to Barion and what comes back.
+// PaymentServiceImpl over BarionPayments with a FakeTransport: what goes out to Barion and what
+// comes back, through gRPC and through the operations layer (the start ledger).
 #include "server/rpc/payment_service.h"
 
 #include "google/protobuf/text_format.h"
@@ -19,9 +20,10 @@ constexpr char kPaymentId[] = "4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6";
 class PaymentServiceTest : public testing::Test {
  protected:
   PaymentServiceTest()
-      : service_({ShopConfig{"web", kKey, "shop@example.com", "https://shop.example/return", "",
-                             "hu-HU"}},
-                 &transport_, absl::Seconds(30)) {}
+      : payments_({{ShopConfig{"web", kKey, "shop@example.com", "https://shop.example/return", "",
+                               "hu-HU"}}},
+                  &transport_),
+        service_(&payments_, absl::Seconds(30)) {}
 
   v1::StartPaymentRequest MinimalStart() {
     v1::StartPaymentRequest r;
@@ -43,6 +45,7 @@ class PaymentServiceTest : public testing::Test {
   }
 
   FakeTransport transport_;
+  BarionPayments payments_;
   PaymentServiceImpl service_;
   grpc::ServerContext context_;
 };
@@ -158,23 +161,23 @@ TEST_F(PaymentServiceTest, TransportOutcomesAreToldApart) {
   r.set_payment_id(kPaymentId);
   v1::CancelAuthorizationResponse response;
 
-  transport_.Fail(absl::StatusCode::kUnavailable, kFailureConnect);
+  transport_.Fail(TransportFailure::kConnect);
   grpc::Status refused = service_.CancelAuthorization(&context_, &r, &response);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_NE(refused.error_details().find("UPSTREAM_UNREACHABLE"), std::string::npos);
   EXPECT_NE(refused.error_details().find("not_sent"), std::string::npos);
 
-  transport_.Fail(absl::StatusCode::kDeadlineExceeded, kFailureTimeout);
+  transport_.Fail(TransportFailure::kTimeout);
   grpc::Status timeout = service_.CancelAuthorization(&context_, &r, &response);
   EXPECT_EQ(timeout.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_NE(timeout.error_details().find("unknown"), std::string::npos);
 
-  transport_.Fail(absl::StatusCode::kDeadlineExceeded, kFailureTimeoutNotSent);
+  transport_.Fail(TransportFailure::kTimeoutNotSent);
   grpc::Status queued = service_.CancelAuthorization(&context_, &r, &response);
   EXPECT_EQ(queued.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_NE(queued.error_details().find("not_sent"), std::string::npos);
 
-  transport_.Fail(absl::StatusCode::kUnavailable, kFailureTls);
+  transport_.Fail(TransportFailure::kTls);
   EXPECT_NE(service_.CancelAuthorization(&context_, &r, &response)
                 .error_details()
                 .find("UPSTREAM_TLS_FAILURE"),
@@ -204,10 +207,11 @@ TEST_F(PaymentServiceTest, TransportOutcomesAreToldApart) {
 
 TEST(PaymentServiceShopsTest, SeveralShopsRequireTheShopField) {
   FakeTransport transport;
-  PaymentServiceImpl service(
-      {ShopConfig{"a", kKey, "a@x.example", "", "", ""},
-       ShopConfig{"b", "11111111111111111111111111111111", "b@x.example", "", "", ""}},
-      &transport, absl::Seconds(5));
+  BarionPayments payments(
+      {{ShopConfig{"a", kKey, "a@x.example", "", "", ""},
+        ShopConfig{"b", "11111111111111111111111111111111", "b@x.example", "", "", ""}}},
+      &transport);
+  PaymentServiceImpl service(&payments, absl::Seconds(5));
   grpc::ServerContext context;
   v1::GetPaymentStateRequest r;
   r.set_payment_id(kPaymentId);
@@ -236,11 +240,11 @@ class StartDedupeTest : public testing::Test {
   StartDedupeTest()
       : ledger_(*SqliteEventStore::Open(testing::TempDir() + "/dedupe-" +
                                         std::to_string(counter_++) + ".db")),
-        service_({ShopConfig{"web", "0123456789abcdef0123456789abcdef", "shop@example.com",
-                             "https://shop.example/return", "", "hu-HU"}},
-                 &transport_, absl::Seconds(30)) {
-    service_.set_start_ledger(ledger_.get());
-  }
+        payments_({{ShopConfig{"web", "0123456789abcdef0123456789abcdef", "shop@example.com",
+                               "https://shop.example/return", "", "hu-HU"}},
+                   "",
+                   ledger_.get()},
+                  &transport_) {}
   static v1::StartPaymentRequest Request(const std::string& total = "1500") {
     v1::StartPaymentRequest r;
     r.set_payment_type(v1::PAYMENT_TYPE_IMMEDIATE);
@@ -251,15 +255,16 @@ class StartDedupeTest : public testing::Test {
     r.mutable_transactions(0)->set_total(total);
     return r;
   }
-  grpc::Status Start(const v1::StartPaymentRequest& r, v1::StartPaymentResponse* out) {
-    grpc::ServerContext context;
-    return service_.StartPayment(&context, &r, out);
+  absl::Status Start(const v1::StartPaymentRequest& r, v1::StartPaymentResponse* out) {
+    absl::StatusOr<v1::StartPaymentResponse> response = payments_.StartPayment(r, Call());
+    if (response.ok()) *out = *std::move(response);
+    return response.status();
   }
 
   static inline int counter_ = 0;
   FakeTransport transport_;
   std::unique_ptr<SqliteEventStore> ledger_;
-  PaymentServiceImpl service_;
+  BarionPayments payments_;
 };
 
 TEST_F(StartDedupeTest, ARetryGetsTheFirstAnswerAndNoSecondPayment) {
@@ -276,26 +281,26 @@ TEST_F(StartDedupeTest, ADifferentRequestUnderAUsedIdIsAConflict) {
   transport_.Answer(200, kStarted);
   v1::StartPaymentResponse out;
   ASSERT_TRUE(Start(Request("1500"), &out).ok());
-  grpc::Status s = Start(Request("2500"), &out);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  absl::Status s = Start(Request("2500"), &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(transport_.requests().size(), 1u);
 }
 
 TEST_F(StartDedupeTest, AnUnknownOutcomeBlocksRetriesAndNothingSentAllowsThem) {
   // A timeout after sending: Barion may have created the payment. A retry must not start
   // another one.
-  transport_.Fail(absl::StatusCode::kDeadlineExceeded, kFailureTimeout);
+  transport_.Fail(TransportFailure::kTimeout);
   v1::StartPaymentResponse out;
   EXPECT_FALSE(Start(Request(), &out).ok());
-  grpc::Status s = Start(Request(), &out);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED);
-  EXPECT_NE(s.error_details().find("START_OUTCOME_UNKNOWN"), std::string::npos);
+  absl::Status s = Start(Request(), &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(ErrorReasons(s), std::vector<std::string>{"START_OUTCOME_UNKNOWN"});
   EXPECT_EQ(transport_.requests().size(), 1u);
 
   // Nothing sent (connection refused) on another id: the retry goes to Barion.
   v1::StartPaymentRequest other = Request();
   other.set_payment_request_id("req-2");
-  transport_.Fail(absl::StatusCode::kUnavailable, kFailureConnect);
+  transport_.Fail(TransportFailure::kConnect);
   transport_.Answer(200, kStarted);
   EXPECT_FALSE(Start(other, &out).ok());
   EXPECT_TRUE(Start(other, &out).ok());
@@ -307,7 +312,7 @@ TEST_F(StartDedupeTest, BarionsRefusalFreesTheIdForACorrectedRetry) {
                          R"("Description":"d"}]})");
   transport_.Answer(200, kStarted);
   v1::StartPaymentResponse out;
-  EXPECT_EQ(Start(Request(), &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Start(Request(), &out).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(Start(Request(), &out).ok());
   EXPECT_EQ(transport_.requests().size(), 2u);
 }
@@ -319,15 +324,15 @@ TEST_F(StartDedupeTest, ARetryAfterAConfigurationChangeGetsTheFirstAnswer) {
   transport_.Answer(200, kStarted);
   v1::StartPaymentResponse first, second;
   ASSERT_TRUE(Start(Request(), &first).ok());
-  PaymentServiceImpl changed(
-      {ShopConfig{"web", "0123456789abcdef0123456789abcdef", "other-shop@example.com",
-                  "https://new.example/return", "", "en-US"}},
-      &transport_, absl::Seconds(30), "https://new.example/barion");
-  changed.set_start_ledger(ledger_.get());
-  grpc::ServerContext context;
-  const v1::StartPaymentRequest retry = Request();
-  grpc::Status s = changed.StartPayment(&context, &retry, &second);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  BarionPayments changed(
+      {{ShopConfig{"web", "0123456789abcdef0123456789abcdef", "other-shop@example.com",
+                   "https://new.example/return", "", "en-US"}},
+       "https://new.example/barion",
+       ledger_.get()},
+      &transport_);
+  absl::StatusOr<v1::StartPaymentResponse> s = changed.StartPayment(Request(), Call());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  second = *s;
   EXPECT_EQ(second.payment_id(), first.payment_id());
   EXPECT_EQ(transport_.requests().size(), 1u) << "Barion saw the start twice";
 }

@@ -2,6 +2,7 @@
 
 #include "gtest/gtest.h"
 #include "server/events/sqlite/sqlite_event_store.h"
+#include "tests/server/function_fetcher.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -17,17 +18,15 @@ class ReconcilerTest : public testing::Test {
     Reconciler::Options options;
     options.first_check = absl::Seconds(60);
     options.max_interval = absl::Seconds(300);
-    reconciler_ = std::make_unique<Reconciler>(
-        store_.get(),
-        [this](const std::string&, const std::string& payment_id, absl::Time) {
-          ++fetches_;
-          if (!next_.ok()) return absl::StatusOr<v1::GetPaymentStateResponse>(next_.status());
-          v1::GetPaymentStateResponse s = *next_;
-          s.set_payment_id(payment_id);
-          return absl::StatusOr<v1::GetPaymentStateResponse>(s);
-        },
-        options);
+    reconciler_ = std::make_unique<Reconciler>(store_.get(), &fetcher_, options);
   }
+  FunctionFetcher fetcher_{[this](const std::string&, const std::string& payment_id, absl::Time) {
+    ++fetches_;
+    if (!next_.ok()) return absl::StatusOr<v1::GetPaymentStateResponse>(next_.status());
+    v1::GetPaymentStateResponse s = *next_;
+    s.set_payment_id(payment_id);
+    return absl::StatusOr<v1::GetPaymentStateResponse>(s);
+  }};
   static v1::GetPaymentStateResponse State(v1::PaymentStatus status) {
     v1::GetPaymentStateResponse s;
     s.set_status(status);

@@ -1,0 +1,22 @@
+#include "server/operations/call.h"
+
+#include "absl/time/clock.h"
+#include "server/common/errors.h"
+
+namespace barion_gateway::server {
+
+absl::Status CallStillWanted(const Call& call) {
+  if (call.cancelled && call.cancelled()) {
+    return GatewayErrorStatus(absl::StatusCode::kCancelled, "CALL_CANCELLED",
+                              "the call was cancelled before Barion was called",
+                              {{"outcome", "not_sent"}});
+  }
+  if (call.deadline <= absl::Now()) {
+    return GatewayErrorStatus(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",
+                              "the call's deadline passed before Barion was called",
+                              {{"outcome", "not_sent"}});
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace barion_gateway::server

@@ -1,0 +1,27 @@
+// Call: what an operation knows of the call that asked for it. The RPC edge fills it from the
+// gRPC context; in-process callers (the callback processor, tests) give a deadline only.
+#ifndef BARION_GATEWAY_SERVER_OPERATIONS_CALL_H_
+#define BARION_GATEWAY_SERVER_OPERATIONS_CALL_H_
+
+#include <functional>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace barion_gateway::server {
+
+struct Call {
+  // When the caller stops waiting; also the deadline of the Barion call.
+  absl::Time deadline = absl::InfiniteFuture();
+  // Whether the caller has cancelled; null: it cannot.
+  std::function<bool()> cancelled;
+};
+
+// OK while the caller still wants the answer; CANCELLED when it cancelled, DEADLINE_EXCEEDED
+// when its deadline passed (both with outcome "not_sent": checked before Barion is called, so
+// work a caller gave up on never becomes a Barion call).
+absl::Status CallStillWanted(const Call& call);
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_OPERATIONS_CALL_H_

@@ -1,0 +1,277 @@
+#include "server/operations/payments.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "server/barion/callback_request.h"
+#include "server/common/errors.h"
+#include "server/common/log.h"
+#include "server/common/safe_text.h"
+#include "server/operations/validation.h"
+
+namespace barion_gateway::server {
+namespace {
+
+namespace v1 = ::barion::v1;
+
+void ApplyShopDefaults(const ShopConfig& shop, const std::string& callback_base_url,
+                       v1::StartPaymentRequest* r) {
+  for (v1::PaymentTransaction& t : *r->mutable_transactions()) {
+    if (t.payee().empty()) t.set_payee(shop.payee);
+  }
+  if (r->redirect_url().empty()) r->set_redirect_url(shop.default_redirect_url);
+  if (r->callback_url().empty()) r->set_callback_url(shop.default_callback_url);
+  if (r->callback_url().empty() && !callback_base_url.empty()) {
+    // The secret segment is what the callback listener checks (docs/EVENTS.md).
+    r->set_callback_url(absl::StrCat(callback_base_url, "/callback/", shop.name, "/",
+                                     shop.callback_secrets.front()));
+  }
+  if (r->locale().empty()) r->set_locale(shop.default_locale);
+}
+
+// Barion echoes the callback URL (with its secret) in its answers; callers of the gateway
+// never see the secret, nor do event subscribers (snapshots come from GetPaymentState).
+void RedactCallbackSecret(const ShopConfig& shop, std::string* url) {
+  for (const std::string& secret : shop.callback_secrets) {
+    for (size_t at = url->find(secret); at != std::string::npos; at = url->find(secret, at)) {
+      url->replace(at, secret.size(), "REDACTED");
+    }
+  }
+}
+
+// A message's deterministic serialization (stable field order), to compare requests.
+std::string Deterministic(const google::protobuf::Message& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&out);
+  }
+  return bytes;
+}
+
+// What a StartLedger claim other than kNew answers.
+absl::StatusOr<v1::StartPaymentResponse> AnswerFromLedger(const StartLedger::ClaimResult& claim,
+                                                          const std::string& request_id) {
+  switch (claim.claim) {
+    case StartLedger::Claim::kDone: {
+      // A retry of a start that succeeded: the same answer, no second payment.
+      v1::StartPaymentResponse response;
+      if (!response.ParseFromString(claim.response)) {
+        return absl::InternalError("the recorded StartPayment answer cannot be read");
+      }
+      return response;
+    }
+    case StartLedger::Claim::kConflict:
+      return GatewayErrorStatus(
+          absl::StatusCode::kAlreadyExists, "PAYMENT_REQUEST_ID_REUSED",
+          "this shop already started a different payment with this payment_request_id",
+          {{"payment_request_id", request_id}});
+    case StartLedger::Claim::kPending:
+    case StartLedger::Claim::kNew:
+      break;
+  }
+  return GatewayErrorStatus(
+      absl::StatusCode::kAborted, "START_OUTCOME_UNKNOWN",
+      "a StartPayment with this payment_request_id is in progress, or its outcome is "
+      "unknown (Barion may have created the payment): look for it (ListPaymentEvents, "
+      "the payer's return) before starting again under a new payment_request_id",
+      {{"payment_request_id", request_id}});
+}
+
+void LogLedgerError(const absl::Status& status) {
+  if (!status.ok()) LogError(absl::StrCat("start ledger: ", status.message()));
+}
+
+}  // namespace
+
+BarionPayments::BarionPayments(Options options, HttpTransport* transport)
+    : shops_(WithCallbackSecrets(std::move(options.shops))),
+      callback_base_url_(std::move(options.callback_base_url)),
+      ledger_(options.start_ledger),
+      observer_(options.observer),
+      api_(transport) {}
+
+absl::StatusOr<const ShopConfig*> BarionPayments::ResolveShop(const std::string& name) const {
+  if (name.empty()) {
+    if (shops_.size() == 1) return &shops_.front();
+    return InvalidArgumentStatus({{"shop", "is required: this gateway serves several shops"}});
+  }
+  for (const ShopConfig& shop : shops_) {
+    if (shop.name == name) return &shop;
+  }
+  return InvalidArgumentStatus({{"shop", absl::StrCat("no shop named \"", SafeText(name, 64),
+                                                      "\" is configured in the gateway")}});
+}
+
+void BarionPayments::Started(const ShopConfig& shop, const std::string& payment_id,
+                             v1::PaymentStatus status) const {
+  if (observer_ == nullptr || payment_id.empty()) return;
+  observer_->PaymentStarted(shop.name, payment_id);
+  // A synchronous token charge settles within the call: that is a change to report.
+  if (status != v1::PAYMENT_STATUS_PREPARED) observer_->PaymentChanged(shop.name, payment_id);
+}
+
+absl::StatusOr<v1::StartPaymentResponse> BarionPayments::StartPayment(
+    const v1::StartPaymentRequest& request, const Call& call) const {
+  const Operation<v1::StartPaymentRequest, v1::StartPaymentResponse>& op = catalog::kStartPayment;
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
+  if (!shop.ok()) return shop.status();
+  v1::StartPaymentRequest effective = request;
+  ApplyShopDefaults(**shop, callback_base_url_, &effective);
+  if (absl::Status s = op.validate(effective); !s.ok()) return s;
+  if (absl::Status s = CallStillWanted(call); !s.ok()) return s;
+  const std::string& request_id = effective.payment_request_id();
+  if (ledger_ != nullptr) {
+    // What the caller sent, not `effective`: a retry after the shop's defaults or the callback
+    // URL changed is still the same request.
+    absl::StatusOr<StartLedger::ClaimResult> claim =
+        ledger_->ClaimStart((*shop)->name, request_id, Deterministic(request));
+    if (!claim.ok()) return claim.status();
+    if (claim->claim != StartLedger::Claim::kNew) return AnswerFromLedger(*claim, request_id);
+  }
+  std::optional<UpstreamError> error;
+  absl::StatusOr<v1::StartPaymentResponse> response =
+      Perform(api_, op, effective, (*shop)->pos_key, call.deadline, &error);
+  if (!response.ok()) {
+    // Nothing happened at Barion (not sent, or refused): a retry may start it.
+    if (ledger_ != nullptr && error.has_value() &&
+        (error->outcome() == UpstreamOutcome::kNotSent ||
+         error->outcome() == UpstreamOutcome::kRejected)) {
+      LogLedgerError(ledger_->ReleaseStart((*shop)->name, request_id));
+    }
+    return response.status();
+  }
+  RedactCallbackSecret(**shop, response->mutable_callback_url());
+  if (ledger_ != nullptr) {
+    LogLedgerError(ledger_->CompleteStart((*shop)->name, request_id, Deterministic(*response)));
+  }
+  Started(**shop, response->payment_id(), response->status());
+  return response;
+}
+
+template <typename Request, typename Response>
+absl::StatusOr<Response> BarionPayments::TokenStart(const Operation<Request, Response>& op,
+                                                    const Request& request,
+                                                    const Call& call) const {
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.payment().shop());
+  if (!shop.ok()) return shop.status();
+  Request effective = request;
+  ApplyShopDefaults(**shop, callback_base_url_, effective.mutable_payment());
+  if (absl::Status s = op.validate(effective); !s.ok()) return s;
+  if (absl::Status s = CallStillWanted(call); !s.ok()) return s;
+  absl::StatusOr<Response> response = Perform(api_, op, effective, (*shop)->pos_key, call.deadline);
+  if (!response.ok()) return response.status();
+  // Like StartPayment: watched until final, and the charge (settled in the call) is a change.
+  Started(**shop, response->payment_id(), response->status());
+  return response;
+}
+
+absl::StatusOr<v1::StartGooglePayPaymentResponse> BarionPayments::StartGooglePayPayment(
+    const v1::StartGooglePayPaymentRequest& request, const Call& call) const {
+  return TokenStart(catalog::kStartGooglePayPayment, request, call);
+}
+
+absl::StatusOr<v1::StartApplePayPaymentResponse> BarionPayments::StartApplePayPayment(
+    const v1::StartApplePayPaymentRequest& request, const Call& call) const {
+  return TokenStart(catalog::kStartApplePayPayment, request, call);
+}
+
+template <typename Request, typename Response>
+absl::StatusOr<Response> BarionPayments::Change(const Operation<Request, Response>& op,
+                                                const Request& request, const Call& call) const {
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
+  if (!shop.ok()) return shop.status();
+  if (absl::Status s = op.validate(request); !s.ok()) return s;
+  absl::StatusOr<Response> response = Perform(api_, op, request, (*shop)->pos_key, call.deadline);
+  if (response.ok() && observer_ != nullptr && !request.payment_id().empty()) {
+    observer_->PaymentChanged((*shop)->name, request.payment_id());
+  }
+  return response;
+}
+
+absl::StatusOr<v1::FinishReservationResponse> BarionPayments::FinishReservation(
+    const v1::FinishReservationRequest& request, const Call& call) const {
+  return Change(catalog::kFinishReservation, request, call);
+}
+
+absl::StatusOr<v1::CaptureResponse> BarionPayments::Capture(const v1::CaptureRequest& request,
+                                                            const Call& call) const {
+  return Change(catalog::kCapture, request, call);
+}
+
+absl::StatusOr<v1::CancelAuthorizationResponse> BarionPayments::CancelAuthorization(
+    const v1::CancelAuthorizationRequest& request, const Call& call) const {
+  return Change(catalog::kCancelAuthorization, request, call);
+}
+
+absl::StatusOr<v1::RefundResponse> BarionPayments::Refund(const v1::RefundRequest& request,
+                                                          const Call& call) const {
+  return Change(catalog::kRefund, request, call);
+}
+
+absl::StatusOr<v1::CompleteResponse> BarionPayments::Complete(const v1::CompleteRequest& request,
+                                                              const Call& call) const {
+  return Change(catalog::kComplete, request, call);
+}
+
+absl::StatusOr<v1::ValidateApplePaySessionResponse> BarionPayments::ValidateApplePaySession(
+    const v1::ValidateApplePaySessionRequest& request, const Call& call) const {
+  const auto& op = catalog::kValidateApplePaySession;
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
+  if (!shop.ok()) return shop.status();
+  if (absl::Status s = op.validate(request); !s.ok()) return s;
+  return Perform(api_, op, request, (*shop)->pos_key, call.deadline);
+}
+
+absl::StatusOr<v1::GetPaymentStateResponse> BarionPayments::GetPaymentState(
+    const v1::GetPaymentStateRequest& request, const Call& call) const {
+  const auto& op = catalog::kGetPaymentState;
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
+  if (!shop.ok()) return shop.status();
+  if (absl::Status s = op.validate(request); !s.ok()) return s;
+  absl::StatusOr<v1::GetPaymentStateResponse> response =
+      Perform(api_, op, request, (*shop)->pos_key, call.deadline);
+  if (response.ok()) RedactCallbackSecret(**shop, response->mutable_callback_url());
+  return response;
+}
+
+absl::StatusOr<v1::GetPaymentStateResponse> BarionPayments::FetchPaymentState(
+    const std::string& shop, const std::string& payment_id, absl::Time deadline) {
+  v1::GetPaymentStateRequest request;
+  request.set_shop(shop);
+  request.set_payment_id(payment_id);
+  Call call;
+  call.deadline = deadline;
+  return GetPaymentState(request, call);
+}
+
+absl::StatusOr<v1::GetPaymentQrCodeResponse> BarionPayments::GetPaymentQrCode(
+    const v1::GetPaymentQrCodeRequest& request, const Call& call) const {
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
+  if (!shop.ok()) return shop.status();
+  if (absl::Status s = ValidateGetPaymentQrCode(request); !s.ok()) return s;
+  const char* size = "Large";
+  if (request.size() == v1::QR_CODE_SIZE_SMALL) size = "Small";
+  if (request.size() == v1::QR_CODE_SIZE_NORMAL) size = "Normal";
+  constexpr size_t kMaxImage = 1 << 20;
+  v1::GetPaymentQrCodeResponse response;
+  std::string* image = response.mutable_image();
+  std::optional<UpstreamError> error = api_.GetFile(
+      absl::StrCat(catalog::kQrCodeEndpoint, "?paymentId=", HyphenatedGuid(request.payment_id()),
+                   "&size=", size),
+      "", call.deadline, KeyHeader::kNone,
+      [image](const std::string&, const char* data, size_t n) {
+        if (image->size() + n > kMaxImage) return false;
+        image->append(data, n);
+        return true;
+      },
+      response.mutable_content_type());
+  if (error.has_value()) return error->ToStatus();
+  return response;
+}
+
+}  // namespace barion_gateway::server

@@ -1,0 +1,100 @@
+// BarionPayments: the payment operations as the gateway performs them, with absl types only.
+//
+// Each operation: resolve the shop -> apply the shop's defaults (starts) -> validate -> check
+// the caller still wants it -> (StartPayment) claim the start ledger -> one Barion call ->
+// decode -> redact the callback secret -> complete or release the ledger claim -> tell the
+// PaymentObserver. Nothing is retried. Errors are the gateway's error model
+// (server/common/errors.h); the RPC edge only converts them.
+//
+// It is also the event pipeline's PaymentStateFetcher. Thread-safe.
+#ifndef BARION_GATEWAY_SERVER_OPERATIONS_PAYMENTS_H_
+#define BARION_GATEWAY_SERVER_OPERATIONS_PAYMENTS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "barion/v1/payment_service.pb.h"
+#include "server/barion/barion_api.h"
+#include "server/barion/http_transport.h"
+#include "server/config.h"
+#include "server/events/payment_state_fetcher.h"
+#include "server/events/start_ledger.h"
+#include "server/operations/call.h"
+#include "server/operations/catalog.h"
+#include "server/operations/payment_observer.h"
+
+namespace barion_gateway::server {
+
+class BarionPayments final : public PaymentStateFetcher {
+ public:
+  struct Options {
+    std::vector<ShopConfig> shops;
+    // Gives StartPayment's CallbackUrl {base}/callback/{shop}/{secret} when the request and the
+    // shop's defaults name none. May be empty.
+    std::string callback_base_url;
+    // Makes StartPayment idempotent per (shop, payment_request_id). Not owned; may be null
+    // (then every StartPayment goes to Barion).
+    StartLedger* start_ledger = nullptr;
+    PaymentObserver* observer = nullptr;  // not owned; may be null
+  };
+
+  // `transport` is not owned; it and the options' pointers must outlive this object.
+  BarionPayments(Options options, HttpTransport* transport);
+
+  absl::StatusOr<barion::v1::StartPaymentResponse> StartPayment(
+      const barion::v1::StartPaymentRequest& request, const Call& call) const;
+  absl::StatusOr<barion::v1::GetPaymentStateResponse> GetPaymentState(
+      const barion::v1::GetPaymentStateRequest& request, const Call& call) const;
+  absl::StatusOr<barion::v1::FinishReservationResponse> FinishReservation(
+      const barion::v1::FinishReservationRequest& request, const Call& call) const;
+  absl::StatusOr<barion::v1::CaptureResponse> Capture(const barion::v1::CaptureRequest& request,
+                                                      const Call& call) const;
+  absl::StatusOr<barion::v1::CancelAuthorizationResponse> CancelAuthorization(
+      const barion::v1::CancelAuthorizationRequest& request, const Call& call) const;
+  absl::StatusOr<barion::v1::RefundResponse> Refund(const barion::v1::RefundRequest& request,
+                                                    const Call& call) const;
+  absl::StatusOr<barion::v1::CompleteResponse> Complete(const barion::v1::CompleteRequest& request,
+                                                        const Call& call) const;
+  // A payment started with a wallet token: the shop's defaults, validation, the call, and the
+  // observer, as for StartPayment (no start ledger).
+  absl::StatusOr<barion::v1::StartGooglePayPaymentResponse> StartGooglePayPayment(
+      const barion::v1::StartGooglePayPaymentRequest& request, const Call& call) const;
+  absl::StatusOr<barion::v1::StartApplePayPaymentResponse> StartApplePayPayment(
+      const barion::v1::StartApplePayPaymentRequest& request, const Call& call) const;
+  // Barion's answer verbatim.
+  absl::StatusOr<barion::v1::ValidateApplePaySessionResponse> ValidateApplePaySession(
+      const barion::v1::ValidateApplePaySessionRequest& request, const Call& call) const;
+  // GET /qr/generate (no key sent); the image, at most 1 MiB.
+  absl::StatusOr<barion::v1::GetPaymentQrCodeResponse> GetPaymentQrCode(
+      const barion::v1::GetPaymentQrCodeRequest& request, const Call& call) const;
+
+  // PaymentStateFetcher: GetPaymentState for the callback processor and the reconciler.
+  absl::StatusOr<barion::v1::GetPaymentStateResponse> FetchPaymentState(
+      const std::string& shop, const std::string& payment_id, absl::Time deadline) override;
+
+ private:
+  absl::StatusOr<const ShopConfig*> ResolveShop(const std::string& name) const;
+  // A payment-changing operation: resolve, validate, call, decode, tell the observer.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Change(const Operation<Request, Response>& op, const Request& request,
+                                  const Call& call) const;
+  // A start with a wallet token.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> TokenStart(const Operation<Request, Response>& op,
+                                      const Request& request, const Call& call) const;
+  // Barion's answer to a start, after the call: observers told.
+  void Started(const ShopConfig& shop, const std::string& payment_id,
+               barion::v1::PaymentStatus status) const;
+
+  const std::vector<ShopConfig> shops_;
+  const std::string callback_base_url_;
+  StartLedger* const ledger_;
+  PaymentObserver* const observer_;
+  const BarionApi api_;
+};
+
+}  // namespace barion_gateway::server
+
+#endif  // BARION_GATEWAY_SERVER_OPERATIONS_PAYMENTS_H_

@@ -1,0 +1,139 @@
+#include "server/operations/wallet.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "server/common/errors.h"
+#include "server/common/safe_text.h"
+#include "server/operations/validation.h"
+
+namespace barion_gateway::server {
+
+namespace v1 = ::barion::v1;
+
+BarionWallet::BarionWallet(std::vector<WalletConfig> wallets, HttpTransport* transport)
+    : wallets_(std::move(wallets)), api_(transport) {}
+
+absl::StatusOr<const WalletConfig*> BarionWallet::ResolveWallet(const std::string& name) const {
+  if (name.empty()) {
+    if (wallets_.size() == 1) return &wallets_.front();
+    return InvalidArgumentStatus(
+        {{"wallet", wallets_.empty() ? "no wallet is configured in the gateway"
+                                     : "is required: this gateway has several"}});
+  }
+  for (const WalletConfig& wallet : wallets_) {
+    if (wallet.name == name) return &wallet;
+  }
+  return InvalidArgumentStatus({{"wallet", absl::StrCat("no wallet named \"", SafeText(name, 64),
+                                                        "\" is configured in the gateway")}});
+}
+
+template <typename Request, typename Response>
+absl::StatusOr<Response> BarionWallet::Run(const Operation<Request, Response>& op,
+                                           const Request& request, const Call& call,
+                                           std::optional<UpstreamError>* error) const {
+  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet());
+  if (!wallet.ok()) return wallet.status();
+  if (op.validate != nullptr) {
+    if (absl::Status s = op.validate(request); !s.ok()) return s;
+  }
+  return Perform(api_, op, request, (*wallet)->api_key, call.deadline, error);
+}
+
+absl::StatusOr<v1::GetAccountsResponse> BarionWallet::GetAccounts(
+    const v1::GetAccountsRequest& request, const Call& call) const {
+  std::optional<UpstreamError> error;
+  absl::StatusOr<v1::GetAccountsResponse> response =
+      Run(catalog::kGetAccounts, request, call, &error);
+  if (response.ok() || !error.has_value() || error->http_status != 404) return response;
+  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet());
+  BarionResult answer = api_.Get(catalog::kAccountsFallbackPath, (*wallet)->api_key, call.deadline,
+                                 KeyHeader::kApiKey);
+  if (!answer.ok()) return answer.status();
+  v1::GetAccountsResponse fallback;
+  if (absl::Status s = catalog::kGetAccounts.decode(*answer, &fallback); !s.ok()) return s;
+  return fallback;
+}
+
+absl::StatusOr<v1::SendMoneyByEmailResponse> BarionWallet::SendMoneyByEmail(
+    const v1::SendMoneyByEmailRequest& request, const Call& call) const {
+  return Run(catalog::kSendMoneyByEmail, request, call);
+}
+
+absl::StatusOr<v1::SendBankTransferResponse> BarionWallet::SendBankTransfer(
+    const v1::SendBankTransferRequest& request, const Call& call) const {
+  return Run(catalog::kSendBankTransfer, request, call);
+}
+
+absl::StatusOr<v1::GetHistoryResponse> BarionWallet::GetHistory(
+    const v1::GetHistoryRequest& request, const Call& call) const {
+  return Run(catalog::kGetHistory, request, call);
+}
+
+absl::StatusOr<v1::CreatePosResponse> BarionWallet::CreatePos(const v1::CreatePosRequest& request,
+                                                              const Call& call) const {
+  return Run(catalog::kCreatePos, request, call);
+}
+
+absl::StatusOr<v1::GetPosResponse> BarionWallet::GetPos(const v1::GetPosRequest& request,
+                                                        const Call& call) const {
+  std::optional<UpstreamError> error;
+  absl::StatusOr<v1::GetPosResponse> response = Run(catalog::kGetPos, request, call, &error);
+  if (!response.ok() && error.has_value() && error->http_status == 404) {
+    return GatewayErrorStatus(absl::StatusCode::kNotFound, "POS_NOT_FOUND",
+                              "Barion knows no shop with this public key",
+                              {{"http_status", "404"}});
+  }
+  return response;
+}
+
+absl::StatusOr<v1::GetHistoryItemResponse> BarionWallet::GetHistoryItem(
+    const v1::GetHistoryItemRequest& request, const Call& call) const {
+  return Run(catalog::kGetHistoryItem, request, call);
+}
+
+absl::Status BarionWallet::DownloadStatement(const v1::DownloadStatementRequest& request,
+                                             const Call& call, const StatementSink& write,
+                                             int64_t* bytes) const {
+  *bytes = 0;
+  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet());
+  if (!wallet.ok()) return wallet.status();
+  if (absl::Status s = ValidateDownloadStatement(request); !s.ok()) return s;
+  std::string path = absl::StrCat(catalog::kStatementEndpoint, "?Year=", request.year(),
+                                  "&Month=", request.month());
+  if (request.day() != 0) absl::StrAppend(&path, "&Day=", request.day());
+  absl::StrAppend(&path, "&Currency=", CurrencyCode(request.currency()));
+  // Chunks are passed on as they come (each write waits for the client's flow control); the
+  // first one also carries the content type.
+  std::string content_type;
+  bool first = true;
+  bool client_gone = false;
+  auto on_chunk = [&](const std::string& type, const char* data, size_t size) {
+    constexpr size_t kMaxMessage = 64 * 1024;
+    for (size_t at = 0; at < size; at += kMaxMessage) {
+      v1::DownloadStatementResponse message;
+      message.set_data(data + at, std::min(kMaxMessage, size - at));
+      if (first) message.set_content_type(type);
+      first = false;
+      if (!write(message)) {
+        client_gone = true;
+        return false;
+      }
+      *bytes += static_cast<int64_t>(message.data().size());
+    }
+    return true;
+  };
+  std::optional<UpstreamError> error = api_.GetFile(path, (*wallet)->api_key, call.deadline,
+                                                    KeyHeader::kApiKey, on_chunk, &content_type);
+  if (client_gone) return absl::CancelledError("the client stopped reading the statement");
+  if (error.has_value()) return error->ToStatus();
+  if (first) {  // an empty file: still one message, with its type
+    v1::DownloadStatementResponse message;
+    message.set_content_type(content_type);
+    write(message);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace barion_gateway::server
