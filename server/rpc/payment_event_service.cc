@@ -5,9 +5,12 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "server/common/errors.h"
-#include "server/rpc/grpc_status.h"
+#include "server/common/safe_text.h"
+#include "server/rpc/rpc_support.h"
 
 namespace barion_gateway::server {
 
@@ -51,11 +54,28 @@ std::optional<int64_t> ParseCursor(const std::string& text, const EventStore& st
   return cursor;
 }
 
+// A subscription refused before it reached the hub: logged like a failed unary call.
+grpc::ServerWriteReactor<grpc::ByteBuffer>* Refused(const absl::Status& status) {
+  FinishRpc("SubscribePaymentEvents", "", absl::Now(), status);
+  return FinishedStream(status);
+}
+
 }  // namespace
 
 grpc::Status PaymentEventServiceImpl::ListPaymentEvents(grpc::ServerContext*,
                                                         const v1::ListPaymentEventsRequest* request,
                                                         v1::ListPaymentEventsResponse* response) {
+  const absl::Time start = absl::Now();
+  const absl::Status status = List(request, response);
+  return FinishRpc(
+      "ListPaymentEvents",
+      absl::StrCat("shop=", request->shop().empty() ? "-" : SafeText(request->shop(), 64),
+                   " events=", response->events_size()),
+      start, status);
+}
+
+absl::Status PaymentEventServiceImpl::List(const v1::ListPaymentEventsRequest* request,
+                                           v1::ListPaymentEventsResponse* response) const {
   std::vector<FieldViolation> violations;
   ParseCursor(request->after_cursor(), *store_, violations);
   if (request->page_size() < 0 || request->page_size() > 1000) {
@@ -63,17 +83,17 @@ grpc::Status PaymentEventServiceImpl::ListPaymentEvents(grpc::ServerContext*,
   }
   EventFilter filter;
   ParseFilter(*request, filter, violations);
-  if (!violations.empty()) return ToGrpcStatus(InvalidArgumentStatus(violations));
+  if (!violations.empty()) return InvalidArgumentStatus(violations);
 
   const int limit = request->page_size() == 0 ? 100 : request->page_size();
   absl::StatusOr<std::vector<v1::PaymentEvent>> events =
       store_->ReadAfter(request->after_cursor(), filter, limit);
-  if (!events.ok()) return ToGrpcStatus(events.status());
+  if (!events.ok()) return events.status();
   response->set_next_cursor(events->empty()
                                 ? (request->after_cursor().empty() ? "0" : request->after_cursor())
                                 : events->back().cursor());
   for (v1::PaymentEvent& e : *events) *response->add_events() = std::move(e);
-  return grpc::Status::OK;
+  return absl::OkStatus();
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePaymentEvents(
@@ -82,7 +102,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
   grpc::ByteBuffer copy(*raw_request);
   if (!grpc::SerializationTraits<v1::SubscribePaymentEventsRequest>::Deserialize(&copy, &request)
            .ok()) {
-    return FinishedStream(
+    return Refused(
         absl::InvalidArgumentError("the request is not a barion.v1.SubscribePaymentEventsRequest"));
   }
   std::vector<FieldViolation> violations;
@@ -95,7 +115,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
   if (!v1::SubscriptionStart_IsValid(request.start())) {
     violations.push_back({"start", "is not a SubscriptionStart"});
   }
-  if (!violations.empty()) return FinishedStream(InvalidArgumentStatus(violations));
+  if (!violations.empty()) return Refused(InvalidArgumentStatus(violations));
   if (request.after_cursor().empty() && request.start() == v1::SUBSCRIPTION_START_BEGINNING) {
     subscription.after_cursor = 0;
   }

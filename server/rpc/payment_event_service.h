@@ -1,6 +1,6 @@
 // PaymentEventServiceImpl: barion.v1.PaymentEventService. ListPaymentEvents reads the EventStore
-// (sync API); SubscribePaymentEvents is a raw callback method served by the EventHub, so every
-// event is serialized once for all streams.
+// (sync API) and logs like every unary RPC (rpc_support.h); SubscribePaymentEvents is a raw
+// callback method served by the EventHub, so every event is serialized once for all streams.
 #ifndef BARION_GATEWAY_SERVER_RPC_PAYMENT_EVENT_SERVICE_H_
 #define BARION_GATEWAY_SERVER_RPC_PAYMENT_EVENT_SERVICE_H_
 
@@ -34,6 +34,9 @@ class PaymentEventServiceImpl final
       grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
 
  private:
+  absl::Status List(const barion::v1::ListPaymentEventsRequest* request,
+                    barion::v1::ListPaymentEventsResponse* response) const;
+
   EventStore* const store_;
   EventHub* const hub_;
   const std::set<std::string> shops_;

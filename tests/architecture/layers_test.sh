@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The layering rules of docs/ARCHITECTURE.md:
+#   1. nothing in the Barion client (server/barion), the common code (server/common) or the
+#      operations layer (server/operations) depends on gRPC: the build graph says so ($1, a
+#      genquery of their dependencies that are gRPC libraries, must be empty);
+#   2. no source under server/ includes a grpcpp header, except the RPC surface (server/rpc),
+#      the event hub (its stream reactors) and the assembly (server/gateway.*).
+set -euo pipefail
+fail=0
+if [[ -s "$1" ]]; then
+  echo "FAIL: the Barion client or the operations layer depends on gRPC:"
+  cat "$1"
+  fail=1
+fi
+allowed='^server/(rpc/|events/event_hub\.|gateway\.)'
+while IFS= read -r file; do
+  if [[ ! "$file" =~ $allowed ]] && grep -q '#include "grpcpp/' "$file"; then
+    echo "FAIL: $file includes a grpcpp header outside the RPC surface"
+    fail=1
+  fi
+done < <(find server -name '*.cc' -o -name '*.h' | sort)
+count=$(find server -name '*.cc' -o -name '*.h' | wc -l)
+if [[ "$count" -lt 40 ]]; then
+  echo "FAIL: only $count sources found: the check looked at the wrong tree"
+  fail=1
+fi
+[[ $fail -eq 0 ]] && echo "layers: $count sources checked, no gRPC below the RPC surface"
+exit $fail
