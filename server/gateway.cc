@@ -110,11 +110,11 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   hub_options.max_subscribers = config.max_subscribers;
   hub_options.max_subscribers_per_client = config.max_subscribers_per_client;
   hub_options.write_timeout = config.subscriber_write_timeout;
-  gateway->hub_ = std::make_unique<EventHub>(gateway->store_.get(), hub_options);
+  gateway->hub_ = std::make_unique<EventHub>(sqlite, hub_options);
   if (absl::Status s = gateway->hub_->Start(); !s.ok()) return s;
-  gateway->publishing_store_ =
-      std::make_unique<PublishingEventStore>(gateway->store_.get(), gateway->hub_.get());
-  EventStore* const events = gateway->publishing_store_.get();
+  // The hub learns of every append from the log itself.
+  sqlite->SetObserver(gateway->hub_.get());
+  EventStore* const events = sqlite;
 
   if (transport == nullptr) {
     HttplibTransport::Options options;
@@ -136,7 +136,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   // The layers, each built on what exists already (docs/ARCHITECTURE.md): the operations
   // report changes to the recorder (stores and a doorbell), the processor and the reconciler
   // fetch states through the operations, the services adapt the operations to gRPC.
-  gateway->recorder_ = std::make_unique<PaymentChangeRecorder>(events, &gateway->doorbell_,
+  gateway->recorder_ = std::make_unique<PaymentChangeRecorder>(events, events, &gateway->doorbell_,
                                                                config.reconcile_first_check);
   // Every shop has a callback secret: configured, or derived from its POSKey.
   const std::vector<ShopConfig> shops = WithCallbackSecrets(config.shops);
@@ -172,7 +172,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   reconcile.first_check = config.reconcile_first_check;
   reconcile.max_interval = config.reconcile_max_interval;
   reconcile.tick = std::min(absl::Seconds(1), config.reconcile_first_check);
-  gateway->reconciler_ = std::make_unique<Reconciler>(events, gateway->payments_.get(), reconcile);
+  gateway->reconciler_ =
+      std::make_unique<Reconciler>(events, events, gateway->payments_.get(), reconcile);
 
   gateway->payment_service_ =
       std::make_unique<PaymentServiceImpl>(gateway->payments_.get(), config.default_timeout);
@@ -240,6 +241,7 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   }
   if (processor_ != nullptr) processor_->Stop();
   if (reconciler_ != nullptr) reconciler_->Stop();
+  if (store_ != nullptr) store_->SetObserver(nullptr);
   if (hub_ != nullptr) hub_->Stop();
 }
 

@@ -41,8 +41,8 @@ class GatewayServer {
   int grpc_port() const { return grpc_port_; }
   // The bound callback listener address ("host:port").
   const std::string& callback_address() const { return listener_->address(); }
-  // The event store as the gateway's parts use it: appends reach the subscriptions.
-  EventStore* event_store() const { return publishing_store_.get(); }
+  // The event store (inbox, log, schedule); the hub observes its appends.
+  EventStore* event_store() const { return store_.get(); }
   EventHub* event_hub() const { return hub_.get(); }
   HttpTransport* transport() const { return transport_.get(); }
   BarionPayments* payments() const { return payments_.get(); }
@@ -55,7 +55,6 @@ class GatewayServer {
 
   std::unique_ptr<EventStore> store_;
   std::unique_ptr<EventHub> hub_;
-  std::unique_ptr<PublishingEventStore> publishing_store_;
   std::unique_ptr<HttpTransport> transport_;
   std::unique_ptr<HttpTransport> limited_transport_;  // transport_ within the upstream limit
   Doorbell doorbell_;  // rung when a receipt is recorded; the processor waits on it

@@ -8,12 +8,12 @@
 namespace barion_gateway::server {
 
 void PaymentChangeRecorder::PaymentStarted(const std::string& shop, const std::string& payment_id) {
-  WatchNewPayment(*store_, shop, payment_id, first_check_);
+  WatchNewPayment(*schedule_, shop, payment_id, first_check_);
 }
 
 void PaymentChangeRecorder::PaymentChanged(const std::string& shop, const std::string& payment_id) {
   absl::StatusOr<int64_t> id =
-      store_->RecordCallback(shop, payment_id, absl::Now(), barion::v1::EVENT_SOURCE_RPC);
+      inbox_->RecordCallback(shop, payment_id, absl::Now(), barion::v1::EVENT_SOURCE_RPC);
   if (!id.ok()) {
     LogError(absl::StrCat("event store: change of ", payment_id,
                           " not recorded: ", id.status().message()));

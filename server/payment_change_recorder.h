@@ -8,24 +8,27 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "server/events/callback_inbox.h"
 #include "server/events/doorbell.h"
-#include "server/events/event_store.h"
+#include "server/events/reconcile_schedule.h"
 #include "server/operations/payment_observer.h"
 
 namespace barion_gateway::server {
 
 class PaymentChangeRecorder final : public PaymentObserver {
  public:
-  // Neither pointer is owned; both must outlive this object. `first_check`: when the
+  // None of the pointers is owned; all must outlive this object. `first_check`: when the
   // reconciler first looks at a started payment.
-  PaymentChangeRecorder(EventStore* store, Doorbell* doorbell, absl::Duration first_check)
-      : store_(store), doorbell_(doorbell), first_check_(first_check) {}
+  PaymentChangeRecorder(CallbackInbox* inbox, ReconcileSchedule* schedule, Doorbell* doorbell,
+                        absl::Duration first_check)
+      : inbox_(inbox), schedule_(schedule), doorbell_(doorbell), first_check_(first_check) {}
 
   void PaymentStarted(const std::string& shop, const std::string& payment_id) override;
   void PaymentChanged(const std::string& shop, const std::string& payment_id) override;
 
  private:
-  EventStore* const store_;
+  CallbackInbox* const inbox_;
+  ReconcileSchedule* const schedule_;
   Doorbell* const doorbell_;
   const absl::Duration first_check_;
 };

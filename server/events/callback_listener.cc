@@ -35,13 +35,13 @@ bool SecretMatches(absl::string_view given, const std::vector<std::string>& secr
 
 class CallbackListener::Impl {
  public:
-  Impl(Options options, EventStore* store, std::function<void()> on_recorded)
-      : options_(std::move(options)), store_(store), on_recorded_(std::move(on_recorded)) {}
+  Impl(Options options, CallbackInbox* inbox, std::function<void()> on_recorded)
+      : options_(std::move(options)), inbox_(inbox), on_recorded_(std::move(on_recorded)) {}
 
   ServedResponse Handle(const ServedRequest& req) const;
 
   Options options_;
-  EventStore* const store_;
+  CallbackInbox* const inbox_;
   const std::function<void()> on_recorded_;
   std::unique_ptr<BoundedHttpServer> server_;
   std::string address_;
@@ -79,7 +79,7 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
     return Answer(400, absl::StrCat(parsed.status().message(), "\n"));
   }
   const std::string& payment_id = *parsed;
-  absl::StatusOr<int64_t> id = store_->RecordCallback(shop->first, payment_id, absl::Now());
+  absl::StatusOr<int64_t> id = inbox_->RecordCallback(shop->first, payment_id, absl::Now());
   if (!id.ok()) {
     LogError(absl::StrCat("callback shop=", shop->first, " payment_id=", payment_id,
                           " NOT recorded (Barion will retry): ", id.status().message()));
@@ -94,14 +94,14 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
 }
 
 absl::StatusOr<std::unique_ptr<CallbackListener>> CallbackListener::Start(
-    Options options, EventStore* store, std::function<void()> on_recorded) {
+    Options options, CallbackInbox* inbox, std::function<void()> on_recorded) {
   const size_t colon = options.address.rfind(':');
   int port = -1;
   if (colon == std::string::npos || !absl::SimpleAtoi(options.address.substr(colon + 1), &port) ||
       port < 0 || port > 65535) {
     return absl::InvalidArgumentError("callback_address: must be host:port");
   }
-  auto impl = std::make_unique<Impl>(std::move(options), store, std::move(on_recorded));
+  auto impl = std::make_unique<Impl>(std::move(options), inbox, std::move(on_recorded));
   const Options& o = impl->options_;
   BoundedHttpServer::Options http = o.http;
   http.host = o.address.substr(0, colon);

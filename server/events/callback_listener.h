@@ -7,7 +7,7 @@
 // urlencoded body, the parameter name matched case-insensitively. Nothing else in the callback
 // is trusted: the state is always fetched from Barion afterwards, by the CallbackProcessor.
 //
-// Answers: 200 only after the receipt is durably recorded in the EventStore; 404 unknown shop
+// Answers: 200 only after the receipt is durably recorded in the CallbackInbox; 404 unknown shop
 // or path, and a missing or wrong secret (nothing is recorded, nothing fetched); 400 missing or
 // malformed payment id or request; 405 other methods (HEAD included); 413 body over
 // max_body_bytes; 431 headers too large; 503 when the store cannot record (Barion then retries).
@@ -29,7 +29,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "server/events/event_store.h"
+#include "server/events/callback_inbox.h"
 #include "server/http/bounded_http_server.h"
 
 namespace barion_gateway::server {
@@ -47,10 +47,11 @@ class CallbackListener {
     BoundedHttpServer::Options http;
   };
 
-  // Starts listening. `store` is not owned and must outlive the listener; `on_recorded` is
+  // Starts listening. `inbox` is not owned and must outlive the listener; `on_recorded` is
   // called (on a worker thread) after each durable receipt. UNAVAILABLE if the address cannot be
   // bound, INVALID_ARGUMENT if it is not host:port.
-  static absl::StatusOr<std::unique_ptr<CallbackListener>> Start(Options options, EventStore* store,
+  static absl::StatusOr<std::unique_ptr<CallbackListener>> Start(Options options,
+                                                                 CallbackInbox* inbox,
                                                                  std::function<void()> on_recorded);
 
   ~CallbackListener();

@@ -214,7 +214,7 @@ bool CallbackProcessor::Record(const std::pair<std::string, std::string>& key,
   bool done = false;
   if (state.ok()) {
     absl::StatusOr<bool> recorded =
-        RecordObservedState(*store_, shop, payment_id, *std::move(state), source, now);
+        RecordObservedState(*store_, *store_, shop, payment_id, *std::move(state), source, now);
     if (recorded.ok()) {
       done = true;
     } else {

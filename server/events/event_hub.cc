@@ -36,8 +36,8 @@ grpc::ByteBuffer Serialize(const v1::SubscribePaymentEventsResponse& message) {
 }
 
 absl::Status Resumable(absl::StatusCode code, absl::string_view reason, absl::string_view why,
-                       int64_t cursor) {
-  const std::string c = absl::StrCat(cursor);
+                       const EventCursor& cursor) {
+  const std::string c = cursor.ToText();
   return GatewayErrorStatus(code, reason,
                             absl::StrCat(why, "; subscribe again with after_cursor = ", c),
                             {{"resume_after_cursor", c}});
@@ -49,7 +49,7 @@ absl::Status Resumable(absl::StatusCode code, absl::string_view reason, absl::st
 class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   Stream(EventHub* hub, grpc::CallbackServerContext* context, int64_t id, const EventFilter& filter,
-         int64_t position)
+         EventCursor position)
       : hub_(hub),
         context_(context),
         id_(id),
@@ -77,14 +77,14 @@ class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   absl::flat_hash_set<std::string> payment_ids_;
   absl::flat_hash_set<int> statuses_;
 
-  int64_t position_;       // every event up to here was considered (queued if it matched)
-  int64_t written_;        // the position that the last completed write confirmed
+  EventCursor position_;   // every event up to here was considered (queued if it matched)
+  EventCursor written_;    // the position that the last completed write confirmed
   bool live_ = false;      // Publish hands it new events
   bool fetching_ = false;  // a store read is running for it
   std::deque<EntryPtr> queue_;
   bool writing_ = false;
   grpc::ByteBuffer out_;      // the message being written
-  int64_t out_position_ = 0;  // the position `out_` confirms once written
+  EventCursor out_position_;  // the position `out_` confirms once written
   absl::Time write_started_;
   absl::Time last_write_done_;
   bool finishing_ = false;  // end it once the write in flight is done
@@ -137,22 +137,17 @@ void EventHub::RunOps(std::vector<Op>& ops) {
   }
 }
 
-EventHub::EventHub(EventStore* store, Options options)
-    : store_(store), options_(std::move(options)) {}
+EventHub::EventHub(EventLog* log, Options options) : log_(log), options_(std::move(options)) {}
 
 EventHub::~EventHub() { Stop(); }
 
 absl::Status EventHub::Start() {
-  absl::StatusOr<std::string> last = store_->LastCursor();
+  absl::StatusOr<EventCursor> last = log_->LastCursor();
   if (!last.ok()) return last.status();
-  int64_t head = 0;
-  if (!absl::SimpleAtoi(*last, &head)) {
-    return absl::InternalError(absl::StrCat("event store: malformed cursor ", *last));
-  }
   {
     absl::MutexLock lock(&mu_);
-    head_ = head;
-    ring_floor_ = head;
+    head_ = *last;
+    ring_floor_ = *last;
     started_ = true;
   }
   for (int i = 0; i < options_.reader_threads; ++i) readers_.emplace_back([this] { ReaderLoop(); });
@@ -160,9 +155,9 @@ absl::Status EventHub::Start() {
   return absl::OkStatus();
 }
 
-EventHub::EntryPtr EventHub::MakeEntry(const v1::PaymentEvent& event) {
+EventHub::EntryPtr EventHub::MakeEntry(const EventCursor& cursor, const v1::PaymentEvent& event) {
   auto entry = std::make_shared<Entry>();
-  absl::SimpleAtoi(event.cursor(), &entry->cursor);
+  entry->cursor = cursor;
   entry->shop = event.shop();
   entry->payment_id = event.payment_id();
   entry->status = event.snapshot().status();
@@ -174,13 +169,13 @@ EventHub::EntryPtr EventHub::MakeEntry(const v1::PaymentEvent& event) {
   return entry;
 }
 
-void EventHub::Publish(const v1::PaymentEvent& event) {
-  EntryPtr entry = MakeEntry(event);
+void EventHub::EventAppended(const EventCursor& cursor, const v1::PaymentEvent& event) {
+  EntryPtr entry = MakeEntry(cursor, event);
   Locked lock(this);
   if (entry->cursor <= head_) {
-    // Cannot happen while every append goes through PublishingEventStore.
-    LogError(absl::StrCat("event hub: event ", entry->cursor, " published after ", head_,
-                          "; live streams miss it (appends must go through PublishingEventStore)"));
+    // Cannot happen while the log tells its observer in cursor order.
+    LogError(absl::StrCat("event hub: event ", entry->cursor.ToText(), " published after ",
+                          head_.ToText(), "; live streams miss it"));
     return;
   }
   head_ = entry->cursor;
@@ -227,12 +222,12 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
                      " subscriptions (subscriptions.max_subscribers_per_client)"),
         {}));
   }
-  int64_t position = head_;
+  EventCursor position = head_;
   if (subscription.after_cursor.has_value()) {
     position = *subscription.after_cursor;
     if (position > head_) {
       return FinishedStream(InvalidArgumentStatus(
-          {{"after_cursor", absl::StrCat("is after the newest event (", head_,
+          {{"after_cursor", absl::StrCat("is after the newest event (", head_.ToText(),
                                          "): a cursor of another gateway's event store?")}}));
     }
   }
@@ -243,7 +238,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
   client_of_[id] = client;
   // The first message: a heartbeat with the start position. Then replay or live events.
   v1::SubscribePaymentEventsResponse hello;
-  hello.mutable_heartbeat()->set_cursor(absl::StrCat(position));
+  hello.mutable_heartbeat()->set_cursor(position.ToText());
   *hello.mutable_heartbeat()->mutable_sent_at() =
       google::protobuf::util::TimeUtil::GetCurrentTime();
   s->out_ = Serialize(hello);
@@ -284,8 +279,9 @@ void EventHub::StartWriteLocked(Stream* s) {
 void EventHub::Advance(Stream* s) {
   if (s->fetching_ || s->live_) return;
   if (s->position_ >= ring_floor_) {
-    auto it = std::upper_bound(ring_.begin(), ring_.end(), s->position_,
-                               [](int64_t c, const EntryPtr& e) { return c < e->cursor; });
+    auto it =
+        std::upper_bound(ring_.begin(), ring_.end(), s->position_,
+                         [](const EventCursor& c, const EntryPtr& e) { return c < e->cursor; });
     for (; it != ring_.end(); ++it) {
       if (s->Matches(**it)) {
         if (static_cast<int>(s->queue_.size()) >= options_.buffer_events) return;
@@ -303,14 +299,16 @@ void EventHub::Advance(Stream* s) {
                limit] { ReadTask(id, position, head, filter, limit); });
 }
 
-void EventHub::ReadTask(int64_t id, int64_t position, int64_t head,
+void EventHub::ReadTask(int64_t id, EventCursor position, EventCursor head,
                         std::shared_ptr<const EventFilter> filter, int limit) {
-  absl::StatusOr<std::vector<v1::PaymentEvent>> events =
-      store_->ReadAfter(absl::StrCat(position), *filter, limit);
+  absl::StatusOr<std::vector<v1::PaymentEvent>> events = log_->ReadAfter(position, *filter, limit);
   std::vector<EntryPtr> entries;
   if (events.ok()) {
     entries.reserve(events->size());
-    for (const v1::PaymentEvent& e : *events) entries.push_back(MakeEntry(e));
+    for (const v1::PaymentEvent& e : *events) {
+      // The log wrote the cursor's text; its own text always parses.
+      entries.push_back(MakeEntry(EventCursor::FromText(e.cursor()).value_or(head), e));
+    }
   }
   Locked lock(this);
   auto found = streams_.find(id);
@@ -348,7 +346,7 @@ void EventHub::EndStream(Stream* s, absl::StatusCode code, absl::string_view rea
   s->live_ = false;
   if (code != absl::StatusCode::kCancelled && reason != "GATEWAY_SHUTTING_DOWN") {
     LogWarning(absl::StrCat("subscription of ", s->context_->peer(), " ended (", reason, "): ", why,
-                            "; it may resume after cursor ", s->written_));
+                            "; it may resume after cursor ", s->written_.ToText()));
   }
   Pump(s);
 }
@@ -464,7 +462,7 @@ void EventHub::TimerLoop() {
       if (s->writing_ || s->finishing_ || s->finish_called_ || !s->queue_.empty()) continue;
       if (now - s->last_write_done_ < options_.heartbeat_interval) continue;
       v1::SubscribePaymentEventsResponse beat;
-      beat.mutable_heartbeat()->set_cursor(absl::StrCat(s->position_));
+      beat.mutable_heartbeat()->set_cursor(s->position_.ToText());
       *beat.mutable_heartbeat()->mutable_sent_at() =
           google::protobuf::util::TimeUtil::GetCurrentTime();
       s->out_ = Serialize(beat);
@@ -479,15 +477,6 @@ void EventHub::TimerLoop() {
     RunOps(ops);
     mu_.Lock();
   }
-}
-
-absl::StatusOr<std::optional<v1::PaymentEvent>> PublishingEventStore::AppendIfChanged(
-    v1::PaymentEvent event) {
-  absl::MutexLock lock(&append_mu_);
-  absl::StatusOr<std::optional<v1::PaymentEvent>> appended =
-      inner_->AppendIfChanged(std::move(event));
-  if (appended.ok() && appended->has_value()) hub_->Publish(**appended);
-  return appended;
 }
 
 }  // namespace barion_gateway::server

@@ -1,7 +1,8 @@
 // EventHub: the live side of SubscribePaymentEvents (docs/EVENTS.md).
 //
-// The EventStore is the source of truth. Every stream keeps its own position in the log (all
-// events up to it were considered for this stream) and moves it forward in one of two modes:
+// The EventLog is the source of truth; the hub is its observer (EventLog::SetObserver). Every
+// stream keeps its own position in the log (all events up to it were considered for this stream)
+// and moves it forward in one of two modes:
 //   - catching up: its position is older than what the hub keeps in memory, so it reads the
 //     store after its position, a batch at a time, on the hub's reader threads (never on a gRPC
 //     thread);
@@ -45,11 +46,12 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
-#include "server/events/event_store.h"
+#include "server/events/event_cursor.h"
+#include "server/events/event_log.h"
 
 namespace barion_gateway::server {
 
-class EventHub {
+class EventHub final : public EventLogObserver {
  public:
   struct Options {
     absl::Duration heartbeat_interval = absl::Seconds(15);
@@ -66,19 +68,20 @@ class EventHub {
   // Where a new stream starts: after `after_cursor` when set, else at the newest event.
   struct Subscription {
     EventFilter filter;
-    std::optional<int64_t> after_cursor;
+    std::optional<EventCursor> after_cursor;
   };
 
-  // `store` (the inner store, for catch-up reads) is not owned and must outlive the hub.
-  EventHub(EventStore* store, Options options);
-  ~EventHub();
+  // `log` (for catch-up reads) is not owned and must outlive the hub. The gateway makes the hub
+  // the log's observer.
+  EventHub(EventLog* log, Options options);
+  ~EventHub() override;
 
-  // Reads the newest cursor and starts the timer and reader threads. UNAVAILABLE if the store
+  // Reads the newest cursor and starts the timer and reader threads. UNAVAILABLE if the log
   // cannot be read.
   absl::Status Start();
 
-  // An event was durably appended. Calls must come in cursor order (PublishingEventStore).
-  void Publish(const barion::v1::PaymentEvent& event);
+  // EventLogObserver: an event was durably appended (calls come in cursor order).
+  void EventAppended(const EventCursor& cursor, const barion::v1::PaymentEvent& event) override;
 
   // The reactor for one SubscribePaymentEvents call. A refused subscription (OUT_OF_RANGE for a
   // cursor after the newest event, RESOURCE_EXHAUSTED above max_subscribers, UNAVAILABLE while
@@ -106,7 +109,7 @@ class EventHub {
   static void RunOps(std::vector<Op>& ops);
   // One event as the streams need it: the fields filters look at, and its bytes on the wire.
   struct Entry {
-    int64_t cursor = 0;
+    EventCursor cursor;
     std::string shop;
     std::string payment_id;
     barion::v1::PaymentStatus status = barion::v1::PAYMENT_STATUS_UNSPECIFIED;
@@ -114,7 +117,7 @@ class EventHub {
   };
   using EntryPtr = std::shared_ptr<const Entry>;
 
-  static EntryPtr MakeEntry(const barion::v1::PaymentEvent& event);
+  static EntryPtr MakeEntry(const EventCursor& cursor, const barion::v1::PaymentEvent& event);
 
   void Pump(Stream* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Advance(Stream* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -127,22 +130,22 @@ class EventHub {
   void OnWriteDone(Stream* s, bool ok);
   void OnCancel(Stream* s);
   void OnDone(Stream* s);
-  void ReadTask(int64_t id, int64_t position, int64_t head,
+  void ReadTask(int64_t id, EventCursor position, EventCursor head,
                 std::shared_ptr<const EventFilter> filter, int limit);
   void TimerLoop();
   void ReaderLoop();
   void RunOnReader(std::function<void()> task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool HasTaskOrStopping() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
-  EventStore* const store_;
+  EventLog* const log_;
   const Options options_;
 
   mutable absl::Mutex mu_;
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool finishing_all_ ABSL_GUARDED_BY(mu_) = false;
-  int64_t head_ ABSL_GUARDED_BY(mu_) = 0;        // newest published cursor
-  int64_t ring_floor_ ABSL_GUARDED_BY(mu_) = 0;  // every event after it is in ring_
+  EventCursor head_ ABSL_GUARDED_BY(mu_);        // newest published cursor
+  EventCursor ring_floor_ ABSL_GUARDED_BY(mu_);  // every event after it is in ring_
   std::deque<EntryPtr> ring_ ABSL_GUARDED_BY(mu_);
   int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   std::map<int64_t, Stream*> streams_ ABSL_GUARDED_BY(mu_);
@@ -158,62 +161,6 @@ class EventHub {
 
 // A server-streaming reactor that finishes at once with `status` (a refused call).
 grpc::ServerWriteReactor<grpc::ByteBuffer>* FinishedStream(const absl::Status& status);
-
-// An EventStore that passes everything to `inner` and tells `hub` about each appended event.
-// Appends are serialized here, so the hub sees them in cursor order.
-class PublishingEventStore final : public EventStore {
- public:
-  // Neither is owned; both must outlive this store.
-  PublishingEventStore(EventStore* inner, EventHub* hub) : inner_(inner), hub_(hub) {}
-
-  absl::StatusOr<int64_t> RecordCallback(const std::string& shop, const std::string& payment_id,
-                                         absl::Time received_at,
-                                         barion::v1::EventSource source) override {
-    return inner_->RecordCallback(shop, payment_id, received_at, source);
-  }
-  absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) override {
-    return inner_->PendingCallbacks(limit);
-  }
-  absl::Status CompleteCallbacks(const std::vector<int64_t>& ids) override {
-    return inner_->CompleteCallbacks(ids);
-  }
-  absl::StatusOr<int64_t> PruneCallbacks(absl::Time before) override {
-    return inner_->PruneCallbacks(before);
-  }
-  absl::StatusOr<bool> KnowsPayment(const std::string& shop,
-                                    const std::string& payment_id) override {
-    return inner_->KnowsPayment(shop, payment_id);
-  }
-  absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
-      barion::v1::PaymentEvent event) override;
-  absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const std::string& after,
-                                                                  const EventFilter& filter,
-                                                                  int limit) override {
-    return inner_->ReadAfter(after, filter, limit);
-  }
-  absl::StatusOr<std::string> LastCursor() override { return inner_->LastCursor(); }
-  bool OwnsCursor(int64_t cursor) const override { return inner_->OwnsCursor(cursor); }
-  absl::Status WatchPayment(const std::string& shop, const std::string& payment_id,
-                            absl::Time first_check, absl::Duration interval) override {
-    return inner_->WatchPayment(shop, payment_id, first_check, interval);
-  }
-  absl::StatusOr<std::vector<WatchedPayment>> DueWatchedPayments(absl::Time now,
-                                                                 int limit) override {
-    return inner_->DueWatchedPayments(now, limit);
-  }
-  absl::Status RescheduleWatch(const std::string& shop, const std::string& payment_id,
-                               absl::Time next_check, absl::Duration interval) override {
-    return inner_->RescheduleWatch(shop, payment_id, next_check, interval);
-  }
-  absl::Status UnwatchPayment(const std::string& shop, const std::string& payment_id) override {
-    return inner_->UnwatchPayment(shop, payment_id);
-  }
-
- private:
-  EventStore* const inner_;
-  EventHub* const hub_;
-  absl::Mutex append_mu_;
-};
 
 }  // namespace barion_gateway::server
 

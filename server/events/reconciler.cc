@@ -13,21 +13,23 @@ namespace {
 namespace v1 = ::barion::v1;
 }  // namespace
 
-Reconciler::Reconciler(EventStore* store, PaymentStateFetcher* fetcher, Options options)
-    : store_(store), fetcher_(fetcher), options_(options) {}
+Reconciler::Reconciler(ReconcileSchedule* schedule, EventLog* log, PaymentStateFetcher* fetcher,
+                       Options options)
+    : schedule_(schedule), log_(log), fetcher_(fetcher), options_(options) {}
 
 Reconciler::~Reconciler() { Stop(); }
 
-void WatchNewPayment(EventStore& store, const std::string& shop, const std::string& payment_id,
-                     absl::Duration first_check) {
-  if (absl::Status s = store.WatchPayment(shop, payment_id, absl::Now() + first_check, first_check);
+void WatchNewPayment(ReconcileSchedule& schedule, const std::string& shop,
+                     const std::string& payment_id, absl::Duration first_check) {
+  if (absl::Status s =
+          schedule.WatchPayment(shop, payment_id, absl::Now() + first_check, first_check);
       !s.ok()) {
     LogError(absl::StrCat("reconciler: cannot watch ", payment_id, ": ", s.message()));
   }
 }
 
 void Reconciler::Watch(const std::string& shop, const std::string& payment_id) {
-  WatchNewPayment(*store_, shop, payment_id, options_.first_check);
+  WatchNewPayment(*schedule_, shop, payment_id, options_.first_check);
 }
 
 void Reconciler::Start() {
@@ -50,7 +52,8 @@ void Reconciler::Stop() {
 }
 
 void Reconciler::RunOnce(absl::Time now) {
-  absl::StatusOr<std::vector<WatchedPayment>> due = store_->DueWatchedPayments(now, options_.batch);
+  absl::StatusOr<std::vector<WatchedPayment>> due =
+      schedule_->DueWatchedPayments(now, options_.batch);
   if (!due.ok()) {
     LogError(absl::StrCat("reconciler: ", due.status().message()));
     return;
@@ -65,12 +68,12 @@ void Reconciler::RunOnce(absl::Time now) {
     if (!state.ok() && IsUnknownPayment(state.status())) {
       LogWarning(
           absl::StrCat("reconciler: Barion does not know ", w.payment_id, "; no longer watched"));
-      store_->UnwatchPayment(w.shop, w.payment_id).IgnoreError();
+      schedule_->UnwatchPayment(w.shop, w.payment_id).IgnoreError();
       continue;
     }
     if (state.ok()) {
       absl::StatusOr<bool> final_state =
-          RecordObservedState(*store_, w.shop, w.payment_id, *std::move(state),
+          RecordObservedState(*log_, *schedule_, w.shop, w.payment_id, *std::move(state),
                               v1::EVENT_SOURCE_RECONCILIATION, absl::Now());
       if (!final_state.ok()) {
         LogError(absl::StrCat("event store: ", final_state.status().message()));
@@ -82,7 +85,7 @@ void Reconciler::RunOnce(absl::Time now) {
                               " not fetched: ", state.status().message()));
     }
     const absl::Duration next = std::min(w.interval * 2, options_.max_interval);
-    store_->RescheduleWatch(w.shop, w.payment_id, absl::Now() + next, next).IgnoreError();
+    schedule_->RescheduleWatch(w.shop, w.payment_id, absl::Now() + next, next).IgnoreError();
   }
 }
 

@@ -3,7 +3,7 @@
 // gateway watches every payment it started until the payment is final, polling PaymentState on
 // a schedule that backs off (first_check, then doubling up to max_interval) and so stays far
 // below Barion's limit of 2 calls per payment per 5 s. Changes it finds become events like any
-// other (source RECONCILIATION). The schedule lives in the EventStore and survives restarts.
+// other (source RECONCILIATION). The schedule lives in a ReconcileSchedule and survives restarts.
 #ifndef BARION_GATEWAY_SERVER_EVENTS_RECONCILER_H_
 #define BARION_GATEWAY_SERVER_EVENTS_RECONCILER_H_
 
@@ -13,15 +13,16 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/events/event_store.h"
+#include "server/events/event_log.h"
 #include "server/events/payment_state_fetcher.h"
+#include "server/events/reconcile_schedule.h"
 
 namespace barion_gateway::server {
 
 // Starts watching a payment the gateway started: its first check after `first_check`. Errors
 // are logged, never returned: a payment that cannot be watched still has Barion's callbacks.
-void WatchNewPayment(EventStore& store, const std::string& shop, const std::string& payment_id,
-                     absl::Duration first_check);
+void WatchNewPayment(ReconcileSchedule& schedule, const std::string& shop,
+                     const std::string& payment_id, absl::Duration first_check);
 
 class Reconciler {
  public:
@@ -33,8 +34,9 @@ class Reconciler {
     absl::Duration fetch_timeout = absl::Seconds(10);
   };
 
-  // `store` and `fetcher` are not owned and must outlive the reconciler.
-  Reconciler(EventStore* store, PaymentStateFetcher* fetcher, Options options);
+  // None of the pointers is owned; all must outlive the reconciler.
+  Reconciler(ReconcileSchedule* schedule, EventLog* log, PaymentStateFetcher* fetcher,
+             Options options);
   ~Reconciler();
 
   // Starts watching a payment the gateway started (WatchNewPayment with first_check).
@@ -47,7 +49,8 @@ class Reconciler {
   void RunOnce(absl::Time now);
 
  private:
-  EventStore* const store_;
+  ReconcileSchedule* const schedule_;
+  EventLog* const log_;
   PaymentStateFetcher* const fetcher_;
   const Options options_;
   std::thread thread_;

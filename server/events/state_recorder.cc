@@ -11,8 +11,8 @@ namespace barion_gateway::server {
 
 namespace v1 = ::barion::v1;
 
-absl::StatusOr<bool> RecordObservedState(EventStore& store, const std::string& shop,
-                                         const std::string& payment_id,
+absl::StatusOr<bool> RecordObservedState(EventLog& log, ReconcileSchedule& schedule,
+                                         const std::string& shop, const std::string& payment_id,
                                          v1::GetPaymentStateResponse snapshot,
                                          v1::EventSource source, absl::Time observed_at) {
   const bool final_state = IsFinalStatus(snapshot.status());
@@ -23,8 +23,7 @@ absl::StatusOr<bool> RecordObservedState(EventStore& store, const std::string& s
   event.set_source(source);
   *event.mutable_observed_at() =
       google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(observed_at));
-  absl::StatusOr<std::optional<v1::PaymentEvent>> appended =
-      store.AppendIfChanged(std::move(event));
+  absl::StatusOr<std::optional<v1::PaymentEvent>> appended = log.AppendIfChanged(std::move(event));
   if (!appended.ok()) return appended.status();
   if (appended->has_value() && CallLogging()) {
     LogInfo(absl::StrCat("event cursor=", (**appended).cursor(), " source=",
@@ -33,7 +32,7 @@ absl::StatusOr<bool> RecordObservedState(EventStore& store, const std::string& s
   }
   if (final_state) {
     // Final: the reconciler need not look at this payment again.
-    if (absl::Status s = store.UnwatchPayment(shop, payment_id); !s.ok()) {
+    if (absl::Status s = schedule.UnwatchPayment(shop, payment_id); !s.ok()) {
       LogError(absl::StrCat("event store: ", s.message()));
     }
   }

@@ -8,15 +8,16 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "barion/v1/payment_service.pb.h"
-#include "server/events/event_store.h"
+#include "server/events/event_log.h"
+#include "server/events/reconcile_schedule.h"
 
 namespace barion_gateway::server {
 
 // Appends a PaymentEvent for `snapshot` if it differs from the payment's last one, and stops the
 // reconciler watching the payment once its state is final. Returns whether the state is final,
 // or the store's error (nothing is then known to be recorded).
-absl::StatusOr<bool> RecordObservedState(EventStore& store, const std::string& shop,
-                                         const std::string& payment_id,
+absl::StatusOr<bool> RecordObservedState(EventLog& log, ReconcileSchedule& schedule,
+                                         const std::string& shop, const std::string& payment_id,
                                          barion::v1::GetPaymentStateResponse snapshot,
                                          barion::v1::EventSource source, absl::Time observed_at);
 

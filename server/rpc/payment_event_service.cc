@@ -33,17 +33,16 @@ void ParseFilter(const Request& request, EventFilter& filter,
   }
 }
 
-// A cursor of this gateway's store: empty (nullopt) or a non-negative integer that `store`
-// handed out.
-std::optional<int64_t> ParseCursor(const std::string& text, const EventStore& store,
-                                   std::vector<FieldViolation>& violations) {
+// A cursor of this gateway's log: empty (nullopt) or one that `log` handed out.
+std::optional<EventCursor> ParseCursor(const std::string& text, const EventLog& log,
+                                       std::vector<FieldViolation>& violations) {
   if (text.empty()) return std::nullopt;
-  int64_t cursor = 0;
-  if (!absl::SimpleAtoi(text, &cursor) || cursor < 0) {
+  absl::StatusOr<EventCursor> cursor = EventCursor::FromText(text);
+  if (!cursor.ok()) {
     violations.push_back({"after_cursor", "is not a cursor of this gateway"});
     return std::nullopt;
   }
-  if (!store.OwnsCursor(cursor)) {
+  if (!log.Owns(*cursor)) {
     violations.push_back(
         {"after_cursor",
          "is a cursor of another event store (this gateway's store was replaced or created "
@@ -51,7 +50,7 @@ std::optional<int64_t> ParseCursor(const std::string& text, const EventStore& st
          "start BEGINNING or NOW"});
     return std::nullopt;
   }
-  return cursor;
+  return *cursor;
 }
 
 // A subscription refused before it reached the hub: logged like a failed unary call.
@@ -77,7 +76,7 @@ grpc::Status PaymentEventServiceImpl::ListPaymentEvents(grpc::ServerContext*,
 absl::Status PaymentEventServiceImpl::List(const v1::ListPaymentEventsRequest* request,
                                            v1::ListPaymentEventsResponse* response) const {
   std::vector<FieldViolation> violations;
-  ParseCursor(request->after_cursor(), *store_, violations);
+  const std::optional<EventCursor> after = ParseCursor(request->after_cursor(), *log_, violations);
   if (request->page_size() < 0 || request->page_size() > 1000) {
     violations.push_back({"page_size", "must be between 0 and 1000"});
   }
@@ -87,7 +86,7 @@ absl::Status PaymentEventServiceImpl::List(const v1::ListPaymentEventsRequest* r
 
   const int limit = request->page_size() == 0 ? 100 : request->page_size();
   absl::StatusOr<std::vector<v1::PaymentEvent>> events =
-      store_->ReadAfter(request->after_cursor(), filter, limit);
+      log_->ReadAfter(after.value_or(EventCursor()), filter, limit);
   if (!events.ok()) return events.status();
   response->set_next_cursor(events->empty()
                                 ? (request->after_cursor().empty() ? "0" : request->after_cursor())
@@ -111,13 +110,13 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
   if (!request.shop().empty() && shops_.count(request.shop()) == 0) {
     violations.push_back({"shop", "is not a shop of this gateway's configuration"});
   }
-  subscription.after_cursor = ParseCursor(request.after_cursor(), *store_, violations);
+  subscription.after_cursor = ParseCursor(request.after_cursor(), *log_, violations);
   if (!v1::SubscriptionStart_IsValid(request.start())) {
     violations.push_back({"start", "is not a SubscriptionStart"});
   }
   if (!violations.empty()) return Refused(InvalidArgumentStatus(violations));
   if (request.after_cursor().empty() && request.start() == v1::SUBSCRIPTION_START_BEGINNING) {
-    subscription.after_cursor = 0;
+    subscription.after_cursor = EventCursor();
   }
   return hub_->Subscribe(context, std::move(subscription));
 }

@@ -1,4 +1,4 @@
-// PaymentEventServiceImpl: barion.v1.PaymentEventService. ListPaymentEvents reads the EventStore
+// PaymentEventServiceImpl: barion.v1.PaymentEventService. ListPaymentEvents reads the EventLog
 // (sync API) and logs like every unary RPC (rpc_support.h); SubscribePaymentEvents is a raw
 // callback method served by the EventHub, so every event is serialized once for all streams.
 #ifndef BARION_GATEWAY_SERVER_RPC_PAYMENT_EVENT_SERVICE_H_
@@ -9,7 +9,7 @@
 
 #include "barion/v1/payment_event.grpc.pb.h"
 #include "server/events/event_hub.h"
-#include "server/events/event_store.h"
+#include "server/events/event_log.h"
 
 namespace barion_gateway::server {
 
@@ -17,10 +17,10 @@ class PaymentEventServiceImpl final
     : public barion::v1::PaymentEventService::WithRawCallbackMethod_SubscribePaymentEvents<
           barion::v1::PaymentEventService::Service> {
  public:
-  // `store` and `hub` are not owned and must outlive the service. `shops`: the configured shop
+  // `log` and `hub` are not owned and must outlive the service. `shops`: the configured shop
   // names, which a subscription's `shop` filter must name.
-  PaymentEventServiceImpl(EventStore* store, EventHub* hub, std::set<std::string> shops)
-      : store_(store), hub_(hub), shops_(std::move(shops)) {}
+  PaymentEventServiceImpl(EventLog* log, EventHub* hub, std::set<std::string> shops)
+      : log_(log), hub_(hub), shops_(std::move(shops)) {}
 
   // INVALID_ARGUMENT (BadRequest) for a foreign cursor, a page size outside 0-1000 or an unknown
   // status; UNAVAILABLE when the store fails.
@@ -37,7 +37,7 @@ class PaymentEventServiceImpl final
   absl::Status List(const barion::v1::ListPaymentEventsRequest* request,
                     barion::v1::ListPaymentEventsResponse* response) const;
 
-  EventStore* const store_;
+  EventLog* const log_;
   EventHub* const hub_;
   const std::set<std::string> shops_;
 };

@@ -26,8 +26,8 @@ constexpr char kOldSecret[] = "old-secret-0123456789abcdef0123456789ab";
 // The shop's callback path, as the gateway puts it into CallbackUrl.
 const std::string kPath = std::string("/callback/web/") + kSecret;
 
-// A store whose writes fail, as a full disk would.
-class BrokenStore final : public EventStore {
+// An inbox whose writes fail, as a full disk would.
+class BrokenStore final : public CallbackInbox {
  public:
   absl::StatusOr<int64_t> RecordCallback(const std::string&, const std::string&, absl::Time,
                                          barion::v1::EventSource) override {
@@ -41,31 +41,6 @@ class BrokenStore final : public EventStore {
   absl::StatusOr<bool> KnowsPayment(const std::string&, const std::string&) override {
     return false;
   }
-  absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
-      barion::v1::PaymentEvent) override {
-    return std::nullopt;
-  }
-  absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const std::string&,
-                                                                  const EventFilter&,
-                                                                  int) override {
-    return std::vector<barion::v1::PaymentEvent>();
-  }
-  absl::StatusOr<std::string> LastCursor() override { return std::string("0"); }
-  bool OwnsCursor(int64_t) const override { return true; }
-  absl::Status WatchPayment(const std::string&, const std::string&, absl::Time,
-                            absl::Duration) override {
-    return absl::UnavailableError("disk full");
-  }
-  absl::StatusOr<std::vector<WatchedPayment>> DueWatchedPayments(absl::Time, int) override {
-    return std::vector<WatchedPayment>();
-  }
-  absl::Status RescheduleWatch(const std::string&, const std::string&, absl::Time,
-                               absl::Duration) override {
-    return absl::UnavailableError("disk full");
-  }
-  absl::Status UnwatchPayment(const std::string&, const std::string&) override {
-    return absl::UnavailableError("disk full");
-  }
 };
 
 class CallbackListenerTest : public testing::Test {
@@ -78,7 +53,7 @@ class CallbackListenerTest : public testing::Test {
     store_ = *std::move(store);
     Start(store_.get());
   }
-  void Start(EventStore* store) {
+  void Start(CallbackInbox* store) {
     CallbackListener::Options options;
     options.shop_secrets = {{"web", {kSecret, kOldSecret}}};
     options.http.limits.max_body_bytes = 256;

@@ -63,7 +63,7 @@ class CallbackProcessorTest : public testing::Test {
     options.max_backoff = absl::Milliseconds(200);
     processor_ = std::make_unique<CallbackProcessor>(store_.get(), barion_.Fetcher(), options);
   }
-  std::vector<v1::PaymentEvent> Events() { return *store_->ReadAfter("0", {}, 100); }
+  std::vector<v1::PaymentEvent> Events() { return *store_->ReadAfter(EventCursor(), {}, 100); }
 
   std::unique_ptr<SqliteEventStore> store_;
   ScriptedBarion barion_;
@@ -173,7 +173,7 @@ TEST(CallbackProcessorConcurrencyTest, FetchesDifferentPaymentsConcurrently) {
   std::vector<v1::PaymentEvent> events;
   while (events.size() < 8 && absl::Now() - start < absl::Seconds(20)) {
     absl::SleepFor(absl::Milliseconds(10));
-    events = *store->ReadAfter("0", {}, 100);
+    events = *store->ReadAfter(EventCursor(), {}, 100);
   }
   processor.Stop();
   {

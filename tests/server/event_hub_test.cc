@@ -50,8 +50,8 @@ class EventHubTest : public ::testing::Test {
     store_ = *std::move(store);
     hub_ = std::make_unique<EventHub>(store_.get(), options);
     ASSERT_TRUE(hub_->Start().ok());
-    publishing_ = std::make_unique<PublishingEventStore>(store_.get(), hub_.get());
-    service_ = std::make_unique<PaymentEventServiceImpl>(publishing_.get(), hub_.get(),
+    store_->SetObserver(hub_.get());
+    service_ = std::make_unique<PaymentEventServiceImpl>(store_.get(), hub_.get(),
                                                          std::set<std::string>{"web", "kiosk"});
     grpc::ServerBuilder builder;
     int port = 0;
@@ -84,7 +84,7 @@ class EventHubTest : public ::testing::Test {
     e.mutable_snapshot()->set_status(status);
     e.mutable_snapshot()->set_total(absl::StrCat(++version_));
     e.mutable_snapshot()->set_order_number(std::string(padding_, 'x'));
-    auto appended = publishing_->AppendIfChanged(e);
+    auto appended = store_->AppendIfChanged(e);
     EXPECT_TRUE(appended.ok() && appended->has_value());
     return Cursor((*appended)->cursor());
   }
@@ -139,7 +139,6 @@ class EventHubTest : public ::testing::Test {
   int connections_ = 0;
   std::unique_ptr<SqliteEventStore> store_;
   std::unique_ptr<EventHub> hub_;
-  std::unique_ptr<PublishingEventStore> publishing_;
   std::unique_ptr<PaymentEventServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
@@ -463,55 +462,25 @@ TEST_F(EventHubTest, FansOutToAThousandSubscribersDespiteAStalledOne) {
 namespace barion_gateway::server {
 namespace {
 
-// A store whose reads fail after `ok_reads`, as a disk error would.
-class FailingReads final : public EventStore {
+// A log whose reads fail, as a disk error would.
+class FailingReads final : public EventLog {
  public:
-  explicit FailingReads(EventStore* inner) : inner_(inner) {}
-  absl::StatusOr<int64_t> RecordCallback(const std::string& s, const std::string& p, absl::Time t,
-                                         barion::v1::EventSource src) override {
-    return inner_->RecordCallback(s, p, t, src);
-  }
-  absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) override {
-    return inner_->PendingCallbacks(limit);
-  }
-  absl::Status CompleteCallbacks(const std::vector<int64_t>& ids) override {
-    return inner_->CompleteCallbacks(ids);
-  }
-  absl::StatusOr<int64_t> PruneCallbacks(absl::Time before) override {
-    return inner_->PruneCallbacks(before);
-  }
-  absl::StatusOr<bool> KnowsPayment(const std::string& shop, const std::string& id) override {
-    return inner_->KnowsPayment(shop, id);
-  }
+  explicit FailingReads(EventLog* inner) : inner_(inner) {}
+  void SetObserver(EventLogObserver* observer) override { inner_->SetObserver(observer); }
   absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
       barion::v1::PaymentEvent e) override {
     return inner_->AppendIfChanged(std::move(e));
   }
-  absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const std::string&,
+  absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const EventCursor&,
                                                                   const EventFilter&,
                                                                   int) override {
     return absl::UnavailableError("disk error");
   }
-  absl::StatusOr<std::string> LastCursor() override { return inner_->LastCursor(); }
-  bool OwnsCursor(int64_t cursor) const override { return inner_->OwnsCursor(cursor); }
-  absl::Status WatchPayment(const std::string& s, const std::string& p, absl::Time t,
-                            absl::Duration d) override {
-    return inner_->WatchPayment(s, p, t, d);
-  }
-  absl::StatusOr<std::vector<WatchedPayment>> DueWatchedPayments(absl::Time now,
-                                                                 int limit) override {
-    return inner_->DueWatchedPayments(now, limit);
-  }
-  absl::Status RescheduleWatch(const std::string& s, const std::string& p, absl::Time t,
-                               absl::Duration d) override {
-    return inner_->RescheduleWatch(s, p, t, d);
-  }
-  absl::Status UnwatchPayment(const std::string& s, const std::string& p) override {
-    return inner_->UnwatchPayment(s, p);
-  }
+  absl::StatusOr<EventCursor> LastCursor() override { return inner_->LastCursor(); }
+  bool Owns(const EventCursor& cursor) const override { return inner_->Owns(cursor); }
 
  private:
-  EventStore* inner_;
+  EventLog* inner_;
 };
 
 // A replay that cannot read the store ends resumably instead of hanging or skipping events.

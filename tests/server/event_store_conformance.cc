@@ -45,7 +45,7 @@ std::unique_ptr<EventStore> EventStoreConformanceTest::Reopen() {
   return GetParam().open(dir_);
 }
 
-TEST_P(EventStoreConformanceTest, RecordedCallbacksArePendingUntilCompletedAndSurviveReopen) {
+TEST_P(CallbackInboxConformanceTest, RecordedCallbacksArePendingUntilCompletedAndSurviveReopen) {
   const absl::Time t = absl::FromUnixSeconds(1700000000);
   auto a = store_->RecordCallback("web", "p1", t);
   auto b = store_->RecordCallback("web", "p2", t + absl::Seconds(1), v1::EVENT_SOURCE_RPC);
@@ -71,7 +71,7 @@ TEST_P(EventStoreConformanceTest, RecordedCallbacksArePendingUntilCompletedAndSu
   EXPECT_EQ((*pending)[0].id, *b);
 }
 
-TEST_P(EventStoreConformanceTest, PrunesOnlyProcessedCallbacksBeforeTheCutoff) {
+TEST_P(CallbackInboxConformanceTest, PrunesOnlyProcessedCallbacksBeforeTheCutoff) {
   const absl::Time t = absl::FromUnixSeconds(1700000000);
   auto a = store_->RecordCallback("web", "p1", t);
   auto b = store_->RecordCallback("web", "p2", t);
@@ -86,7 +86,7 @@ TEST_P(EventStoreConformanceTest, PrunesOnlyProcessedCallbacksBeforeTheCutoff) {
   EXPECT_EQ((*pending)[0].id, *b);
 }
 
-TEST_P(EventStoreConformanceTest, KnowsPaymentsWithEventsOrAWatch) {
+TEST_P(CallbackInboxConformanceTest, KnowsPaymentsWithEventsOrAWatch) {
   EXPECT_FALSE(*store_->KnowsPayment("web", "p1"));
   ASSERT_TRUE(store_->AppendIfChanged(Event("web", "p1", v1::PAYMENT_STATUS_PREPARED)).ok());
   ASSERT_TRUE(store_->WatchPayment("web", "p2", absl::Now(), absl::Minutes(1)).ok());
@@ -97,7 +97,7 @@ TEST_P(EventStoreConformanceTest, KnowsPaymentsWithEventsOrAWatch) {
 
 // Many listener threads record at once (the SQLite store commits them in groups): every
 // receipt gets its own id, is pending once, and survives a reopen.
-TEST_P(EventStoreConformanceTest, ConcurrentRecordsAreEachDurableOnce) {
+TEST_P(CallbackInboxConformanceTest, ConcurrentRecordsAreEachDurableOnce) {
   constexpr int kThreads = 16, kEach = 40;
   std::vector<std::thread> threads;
   std::vector<std::vector<int64_t>> ids(kThreads);
@@ -128,7 +128,7 @@ TEST_P(EventStoreConformanceTest, ConcurrentRecordsAreEachDurableOnce) {
   for (const auto& v : ids) EXPECT_TRUE(std::is_sorted(v.begin(), v.end()));
 }
 
-TEST_P(EventStoreConformanceTest, AppendsOnlyWhenTheSnapshotChanged) {
+TEST_P(EventLogConformanceTest, AppendsOnlyWhenTheSnapshotChanged) {
   auto first = store_->AppendIfChanged(Event("web", "p1", v1::PAYMENT_STATUS_PREPARED));
   ASSERT_TRUE(first.ok());
   ASSERT_TRUE(first->has_value());
@@ -150,7 +150,7 @@ TEST_P(EventStoreConformanceTest, AppendsOnlyWhenTheSnapshotChanged) {
       store_->AppendIfChanged(Event("app", "p1", v1::PAYMENT_STATUS_PREPARED))->has_value());
 }
 
-TEST_P(EventStoreConformanceTest, CursorsIncreaseAndReadingResumesAfterOne) {
+TEST_P(EventLogConformanceTest, CursorsIncreaseAndReadingResumesAfterOne) {
   std::vector<std::string> cursors;
   for (int i = 0; i < 5; ++i) {
     auto e =
@@ -158,8 +158,8 @@ TEST_P(EventStoreConformanceTest, CursorsIncreaseAndReadingResumesAfterOne) {
     ASSERT_TRUE(e.ok() && e->has_value());
     cursors.push_back((*e)->cursor());
   }
-  EXPECT_EQ(*store_->LastCursor(), cursors.back());
-  auto all = store_->ReadAfter("0", {}, 100);
+  EXPECT_EQ(store_->LastCursor()->ToText(), cursors.back());
+  auto all = store_->ReadAfter(EventCursor(), {}, 100);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 5u);
   for (int i = 0; i < 5; ++i) {
@@ -167,23 +167,29 @@ TEST_P(EventStoreConformanceTest, CursorsIncreaseAndReadingResumesAfterOne) {
     EXPECT_EQ((*all)[i].payment_id(), absl::StrCat("p", i));
     EXPECT_EQ((*all)[i].snapshot().status(), v1::PAYMENT_STATUS_PREPARED);
   }
-  auto rest = store_->ReadAfter(cursors[2], {}, 100);
+  auto rest = store_->ReadAfter(Cursor(cursors[2]), {}, 100);
   ASSERT_EQ(rest->size(), 2u);
   EXPECT_EQ((*rest)[0].cursor(), cursors[3]);
-  auto page = store_->ReadAfter("", {}, 2);
+  auto page = store_->ReadAfter(EventCursor(), {}, 2);
   ASSERT_EQ(page->size(), 2u);
   EXPECT_EQ((*page)[1].cursor(), cursors[1]);
-  EXPECT_TRUE(store_->ReadAfter(cursors.back(), {}, 10)->empty());
-  EXPECT_EQ(store_->ReadAfter("not-a-cursor", {}, 10).status().code(),
+  EXPECT_TRUE(store_->ReadAfter(Cursor(cursors.back()), {}, 10)->empty());
+  EXPECT_EQ(EventCursor::FromText("not-a-cursor").status().code(),
             absl::StatusCode::kInvalidArgument);
+  for (const std::string& c : cursors) {
+    EXPECT_TRUE(store_->Owns(Cursor(c)));
+    EXPECT_EQ(Cursor(c).ToText(), c) << "a cursor's text survives decoding";
+  }
+  EXPECT_TRUE(store_->Owns(EventCursor()));
 }
 
-TEST_P(EventStoreConformanceTest, EmptyLogStartsAtZero) {
-  EXPECT_EQ(*store_->LastCursor(), "0");
-  EXPECT_TRUE(store_->ReadAfter("0", {}, 10)->empty());
+TEST_P(EventLogConformanceTest, EmptyLogStartsAtZero) {
+  EXPECT_EQ(store_->LastCursor()->ToText(), "0");
+  EXPECT_TRUE(store_->LastCursor()->is_beginning());
+  EXPECT_TRUE(store_->ReadAfter(EventCursor(), {}, 10)->empty());
 }
 
-TEST_P(EventStoreConformanceTest, FiltersByShopPaymentAndStatus) {
+TEST_P(EventLogConformanceTest, FiltersByShopPaymentAndStatus) {
   store_->AppendIfChanged(Event("web", "a", v1::PAYMENT_STATUS_PREPARED));
   store_->AppendIfChanged(Event("web", "a", v1::PAYMENT_STATUS_SUCCEEDED));
   store_->AppendIfChanged(Event("web", "b", v1::PAYMENT_STATUS_EXPIRED));
@@ -195,24 +201,25 @@ TEST_P(EventStoreConformanceTest, FiltersByShopPaymentAndStatus) {
   };
   EventFilter by_shop;
   by_shop.shop = "web";
-  EXPECT_THAT(ids(*store_->ReadAfter("0", by_shop, 10)),
+  EXPECT_THAT(ids(*store_->ReadAfter(EventCursor(), by_shop, 10)),
               testing::ElementsAre("web/a", "web/a", "web/b"));
   EventFilter by_payment;
   by_payment.payment_ids = {"b", "c"};
-  EXPECT_THAT(ids(*store_->ReadAfter("0", by_payment, 10)), testing::ElementsAre("web/b", "app/c"));
+  EXPECT_THAT(ids(*store_->ReadAfter(EventCursor(), by_payment, 10)),
+              testing::ElementsAre("web/b", "app/c"));
   EventFilter by_status;
   by_status.statuses = {v1::PAYMENT_STATUS_SUCCEEDED};
   by_status.shop = "web";
-  EXPECT_THAT(ids(*store_->ReadAfter("0", by_status, 10)), testing::ElementsAre("web/a"));
+  EXPECT_THAT(ids(*store_->ReadAfter(EventCursor(), by_status, 10)), testing::ElementsAre("web/a"));
 }
 
-TEST_P(EventStoreConformanceTest, EventsSurviveReopenWithTheirCursors) {
+TEST_P(EventLogConformanceTest, EventsSurviveReopenWithTheirCursors) {
   v1::PaymentEvent in = Event("web", "p1", v1::PAYMENT_STATUS_SUCCEEDED);
   in.mutable_observed_at()->set_seconds(1700000000);
   auto appended = store_->AppendIfChanged(in);
   ASSERT_TRUE(appended.ok() && appended->has_value());
   store_ = Reopen();
-  auto read = store_->ReadAfter("0", {}, 10);
+  auto read = store_->ReadAfter(EventCursor(), {}, 10);
   ASSERT_EQ(read->size(), 1u);
   EXPECT_EQ((*read)[0].cursor(), (*appended)->cursor());
   EXPECT_EQ((*read)[0].observed_at().seconds(), 1700000000);
@@ -221,7 +228,7 @@ TEST_P(EventStoreConformanceTest, EventsSurviveReopenWithTheirCursors) {
   EXPECT_FALSE(store_->AppendIfChanged(in)->has_value());
 }
 
-TEST_P(EventStoreConformanceTest, RejectsIncompleteEvents) {
+TEST_P(EventLogConformanceTest, RejectsIncompleteEvents) {
   v1::PaymentEvent e = Event("web", "p1", v1::PAYMENT_STATUS_PREPARED);
   e.clear_snapshot();
   EXPECT_EQ(store_->AppendIfChanged(e).status().code(), absl::StatusCode::kInvalidArgument);
@@ -229,7 +236,7 @@ TEST_P(EventStoreConformanceTest, RejectsIncompleteEvents) {
   EXPECT_EQ(store_->AppendIfChanged(e).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_P(EventStoreConformanceTest, ConcurrentAppendsGetUniqueCursorsAndNoDuplicateStates) {
+TEST_P(EventLogConformanceTest, ConcurrentAppendsGetUniqueCursorsAndNoDuplicateStates) {
   // Four writers race to record the same two states of one payment, plus their own payments.
   std::vector<std::thread> writers;
   std::atomic<int> appended{0};
@@ -247,7 +254,7 @@ TEST_P(EventStoreConformanceTest, ConcurrentAppendsGetUniqueCursorsAndNoDuplicat
     });
   }
   for (auto& t : writers) t.join();
-  auto all = store_->ReadAfter("0", {}, 1000);
+  auto all = store_->ReadAfter(EventCursor(), {}, 1000);
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(static_cast<int>(all->size()), appended.load());
   std::set<std::string> cursors;
@@ -269,7 +276,7 @@ TEST_P(EventStoreConformanceTest, ConcurrentAppendsGetUniqueCursorsAndNoDuplicat
   }
 }
 
-TEST_P(EventStoreConformanceTest, WatchesPaymentsOnADurableSchedule) {
+TEST_P(ReconcileScheduleConformanceTest, WatchesPaymentsOnADurableSchedule) {
   const absl::Time t0 = absl::FromUnixSeconds(1700000000);
   ASSERT_TRUE(store_->WatchPayment("web", "a", t0 + absl::Seconds(10), absl::Seconds(10)).ok());
   ASSERT_TRUE(store_->WatchPayment("web", "b", t0 + absl::Seconds(5), absl::Seconds(5)).ok());

@@ -1,11 +1,11 @@
-// The conformance suite every EventStore implementation must pass. An implementation's test
-// instantiates it with a factory:
+// The conformance suites every implementation of the event pipeline's stores must pass, one per
+// interface: CallbackInboxConformanceTest, EventLogConformanceTest and
+// ReconcileScheduleConformanceTest. An implementation's test instantiates each with a factory:
 //
-//   INSTANTIATE_TEST_SUITE_P(Sqlite, EventStoreConformanceTest,
-//                            testing::Values(EventStoreFactory{"sqlite", &OpenSqlite}));
+//   INSTANTIATE_EVENT_STORE_CONFORMANCE(Sqlite, (EventStoreFactory{"sqlite", &OpenSqlite}));
 //
-// The factory opens (or reopens) the store kept under `dir`: reopening must see everything
-// committed before.
+// The factory opens (or reopens) the stores kept under `dir`: reopening must see everything
+// committed before. (The start ledger's suite is StartLedgerTest in sqlite_event_store_test.)
 #ifndef BARION_GATEWAY_TESTS_SERVER_EVENT_STORE_CONFORMANCE_H_
 #define BARION_GATEWAY_TESTS_SERVER_EVENT_STORE_CONFORMANCE_H_
 
@@ -31,6 +31,18 @@ class EventStoreConformanceTest : public testing::TestWithParam<EventStoreFactor
   std::string dir_;
   std::unique_ptr<EventStore> store_;
 };
+
+class CallbackInboxConformanceTest : public EventStoreConformanceTest {};
+class EventLogConformanceTest : public EventStoreConformanceTest {};
+class ReconcileScheduleConformanceTest : public EventStoreConformanceTest {};
+
+// A cursor from its text, for tests.
+inline EventCursor Cursor(const std::string& text) { return *EventCursor::FromText(text); }
+
+#define INSTANTIATE_EVENT_STORE_CONFORMANCE(name, factory)                               \
+  INSTANTIATE_TEST_SUITE_P(name, CallbackInboxConformanceTest, testing::Values factory); \
+  INSTANTIATE_TEST_SUITE_P(name, EventLogConformanceTest, testing::Values factory);      \
+  INSTANTIATE_TEST_SUITE_P(name, ReconcileScheduleConformanceTest, testing::Values factory)
 
 }  // namespace barion_gateway::server
 

@@ -18,7 +18,7 @@ class ReconcilerTest : public testing::Test {
     Reconciler::Options options;
     options.first_check = absl::Seconds(60);
     options.max_interval = absl::Seconds(300);
-    reconciler_ = std::make_unique<Reconciler>(store_.get(), &fetcher_, options);
+    reconciler_ = std::make_unique<Reconciler>(store_.get(), store_.get(), &fetcher_, options);
   }
   FunctionFetcher fetcher_{[this](const std::string&, const std::string& payment_id, absl::Time) {
     ++fetches_;
@@ -51,7 +51,7 @@ TEST_F(ReconcilerTest, ChecksOnlyWhenDueAndBacksOff) {
   ASSERT_EQ(Watched().size(), 1u);
   EXPECT_EQ(Watched()[0].interval, absl::Seconds(120)) << "the gap doubles";
   // The first look records the state it found (the payment was Prepared): one event.
-  auto events = *store_->ReadAfter("0", {}, 10);
+  auto events = *store_->ReadAfter(EventCursor(), {}, 10);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].source(), v1::EVENT_SOURCE_RECONCILIATION);
   // Rescheduled from now: not due again immediately.
@@ -69,7 +69,7 @@ TEST_F(ReconcilerTest, FindsALostChangeAndStopsWatchingAFinalPayment) {
   reconciler_->Watch("web", "p1");
   next_ = State(v1::PAYMENT_STATUS_SUCCEEDED);
   reconciler_->RunOnce(absl::InfiniteFuture());
-  auto events = *store_->ReadAfter("0", {}, 10);
+  auto events = *store_->ReadAfter(EventCursor(), {}, 10);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].snapshot().status(), v1::PAYMENT_STATUS_SUCCEEDED);
   EXPECT_TRUE(Watched().empty());

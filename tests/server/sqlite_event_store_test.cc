@@ -19,8 +19,7 @@ std::unique_ptr<EventStore> OpenSqlite(const std::string& dir) {
   return store.ok() ? std::unique_ptr<EventStore>(*std::move(store)) : nullptr;
 }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, EventStoreConformanceTest,
-                         testing::Values(EventStoreFactory{"sqlite", &OpenSqlite}));
+INSTANTIATE_EVENT_STORE_CONFORMANCE(Sqlite, (EventStoreFactory{"sqlite", &OpenSqlite}));
 
 TEST(SqliteEventStoreTest, UsesWriteAheadLogging) {
   const std::string path = testing::TempDir() + "/wal.db";
@@ -69,22 +68,22 @@ TEST(SqliteEventStoreTest, CursorsCarryTheStoresIdentity) {
     identity = store->identity();
     EXPECT_GT(identity, 0);
     first_cursor = std::stoll((*store->AppendIfChanged(Prepared("p1")))->cursor());
-    EXPECT_TRUE(store->OwnsCursor(first_cursor));
-    EXPECT_TRUE(store->OwnsCursor(0));
+    EXPECT_TRUE(store->Owns(EventCursor::At(0, first_cursor)));
+    EXPECT_TRUE(store->Owns(EventCursor()));
   }
   {
     auto reopened = *SqliteEventStore::Open(path);
     EXPECT_EQ(reopened->identity(), identity);
-    EXPECT_TRUE(reopened->OwnsCursor(first_cursor));
+    EXPECT_TRUE(reopened->Owns(EventCursor::At(0, first_cursor)));
   }
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
   auto anew = *SqliteEventStore::Open(path);
   EXPECT_NE(anew->identity(), identity);
-  EXPECT_FALSE(anew->OwnsCursor(first_cursor));
+  EXPECT_FALSE(anew->Owns(EventCursor::At(0, first_cursor)));
   const int64_t new_cursor = std::stoll((*anew->AppendIfChanged(Prepared("p1")))->cursor());
-  EXPECT_TRUE(anew->OwnsCursor(new_cursor));
+  EXPECT_TRUE(anew->Owns(EventCursor::At(0, new_cursor)));
   EXPECT_NE(new_cursor, first_cursor) << "the new store's first event has another cursor";
-  EXPECT_EQ(anew->ReadAfter(std::to_string(first_cursor), {}, 10).status().code(),
+  EXPECT_EQ(anew->ReadAfter(EventCursor::At(0, first_cursor), {}, 10).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 

@@ -178,8 +178,9 @@ absl::Status SqliteEventStore::InitIdentity() {
   return Exec("COMMIT");
 }
 
-bool SqliteEventStore::OwnsCursor(int64_t cursor) const {
-  return cursor == 0 || (cursor >> kIdentityShift) == identity_;
+bool SqliteEventStore::Owns(const EventCursor& cursor) const {
+  if (cursor.is_beginning()) return true;
+  return cursor.high() == 0 && (cursor.low() >> kIdentityShift) == identity_;
 }
 
 SqliteEventStore::~SqliteEventStore() {
@@ -318,8 +319,22 @@ absl::StatusOr<bool> SqliteEventStore::KnowsPayment(const std::string& shop,
   return st.Int(0) != 0;
 }
 
+void SqliteEventStore::SetObserver(EventLogObserver* observer) {
+  absl::MutexLock lock(&append_mu_);
+  observer_ = observer;
+}
+
 absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::AppendIfChanged(
     v1::PaymentEvent event) {
+  absl::MutexLock lock(&append_mu_);
+  absl::StatusOr<std::optional<v1::PaymentEvent>> appended = Append(std::move(event));
+  if (observer_ != nullptr && appended.ok() && appended->has_value()) {
+    observer_->EventAppended(*EventCursor::FromText((**appended).cursor()), **appended);
+  }
+  return appended;
+}
+
+absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::Append(v1::PaymentEvent event) {
   if (event.shop().empty() || event.payment_id().empty() || !event.has_snapshot()) {
     return absl::InvalidArgumentError("event store: an event needs shop, payment id and snapshot");
   }
@@ -380,20 +395,17 @@ absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::AppendIfChange
     Exec("ROLLBACK");
     return s;
   }
-  event.set_cursor(absl::StrCat(cursor));
+  event.set_cursor(EventCursor::At(0, cursor).ToText());
   return std::optional<v1::PaymentEvent>(std::move(event));
 }
 
-absl::StatusOr<std::vector<v1::PaymentEvent>> SqliteEventStore::ReadAfter(const std::string& after,
+absl::StatusOr<std::vector<v1::PaymentEvent>> SqliteEventStore::ReadAfter(const EventCursor& after,
                                                                           const EventFilter& filter,
                                                                           int limit) {
-  int64_t after_cursor = 0;
-  if (!after.empty() && (!absl::SimpleAtoi(after, &after_cursor) || after_cursor < 0)) {
-    return absl::InvalidArgumentError("event store: not a cursor of this gateway");
-  }
-  if (!OwnsCursor(after_cursor)) {
+  if (!Owns(after)) {
     return absl::InvalidArgumentError("event store: a cursor of another event store");
   }
+  const int64_t after_cursor = after.low();
   // Placeholders only: every value is bound, never spliced into the SQL text.
   std::string sql = "SELECT cursor, event FROM events WHERE cursor > ?1";
   int next = 2;
@@ -423,18 +435,18 @@ absl::StatusOr<std::vector<v1::PaymentEvent>> SqliteEventStore::ReadAfter(const 
     if (!event.ParseFromString(st.Text(1))) {
       return absl::DataLossError(absl::StrCat("event store: event ", st.Int(0), " is corrupt"));
     }
-    event.set_cursor(absl::StrCat(st.Int(0)));
+    event.set_cursor(EventCursor::At(0, st.Int(0)).ToText());
     out.push_back(std::move(event));
   }
   if (rc != SQLITE_DONE) return Error(db_, "read events");
   return out;
 }
 
-absl::StatusOr<std::string> SqliteEventStore::LastCursor() {
+absl::StatusOr<EventCursor> SqliteEventStore::LastCursor() {
   absl::MutexLock lock(&mu_);
   Statement st(db_, "SELECT COALESCE(MAX(cursor), 0) FROM events");
   if (!st.ok() || st.Step() != SQLITE_ROW) return Error(db_, "read last cursor");
-  return absl::StrCat(st.Int(0));
+  return EventCursor::At(0, st.Int(0));
 }
 
 // Writes that need not wait for the disk: they survive a crash of the gateway (WAL), and a power

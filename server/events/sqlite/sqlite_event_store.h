@@ -1,4 +1,5 @@
-// SqliteEventStore: EventStore in an embedded SQLite database (WAL journal, synchronous=FULL,
+// SqliteEventStore: the callback inbox, event log, reconcile schedule and start ledger in one
+// embedded SQLite database (WAL journal, synchronous=FULL,
 // so a committed append or callback receipt survives a crash of the process or the machine).
 // The database file (and with it SQLite's -wal and -shm files) is created mode 0600.
 // One connection serialised by a mutex: SQLite allows one writer at a time anyway, and the
@@ -34,15 +35,16 @@ class SqliteEventStore final : public EventStore, public StartLedger {
   absl::StatusOr<int64_t> PruneCallbacks(absl::Time before) override;
   absl::StatusOr<bool> KnowsPayment(const std::string& shop,
                                     const std::string& payment_id) override;
+  void SetObserver(EventLogObserver* observer) override;
   absl::StatusOr<std::optional<barion::v1::PaymentEvent>> AppendIfChanged(
       barion::v1::PaymentEvent event) override;
-  absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const std::string& after,
+  absl::StatusOr<std::vector<barion::v1::PaymentEvent>> ReadAfter(const EventCursor& after,
                                                                   const EventFilter& filter,
                                                                   int limit) override;
-  absl::StatusOr<std::string> LastCursor() override;
-  bool OwnsCursor(int64_t cursor) const override;
+  absl::StatusOr<EventCursor> LastCursor() override;
+  bool Owns(const EventCursor& cursor) const override;
   // The store's identity: a number drawn when the store was created, 1 to 2^22-1 (0 for a store
-  // created before stores had one). Every cursor is identity * 2^40 + its event's sequence.
+  // created before stores had one). Every cursor is (0, identity * 2^40 + its event's sequence).
   int64_t identity() const { return identity_; }
   absl::Status WatchPayment(const std::string& shop, const std::string& payment_id,
                             absl::Time first_check, absl::Duration interval) override;
@@ -74,8 +76,16 @@ class SqliteEventStore final : public EventStore, public StartLedger {
   // Reads the store's identity, drawing one for a new store. mu_ held.
   absl::Status InitIdentity() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Exec(const char* sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // AppendIfChanged's transaction; append_mu_ held.
+  absl::StatusOr<std::optional<barion::v1::PaymentEvent>> Append(barion::v1::PaymentEvent event)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   // Writes `batch` in one transaction (all or none), filling each result with its id.
   absl::Status WriteReceipts(const std::vector<Receipt*>& batch);
+
+  // Serializes appends with the observer's calls, so it sees them in cursor order. Taken
+  // before mu_, never while holding it.
+  absl::Mutex append_mu_;
+  EventLogObserver* observer_ ABSL_GUARDED_BY(append_mu_) = nullptr;
 
   absl::Mutex mu_;
   sqlite3* db_ ABSL_GUARDED_BY(mu_);
