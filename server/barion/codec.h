@@ -1,4 +1,7 @@
-// Codec: pure functions between the barion.v1 protos and Barion's JSON. No I/O.
+// Codec: pure functions between the barion.v1 protos and Barion's JSON. No I/O. Implemented
+// in payment_codec.cc and wallet_codec.cc, on the shared JSON helpers and enum tables of
+// codec_internal.h (codec_json.cc), the answer parser (parsed_answer.cc) and Barion's formats
+// (codec_times.cc).
 //
 // Encoding writes Barion's documented field names (PayerAccountInformation, PayerHomeNumber,
 // PurchasesInTheLast6Months, GuestCheckOut), omits fields the request leaves empty, writes
