@@ -19,9 +19,6 @@ absl::Status UnimplementedRpc(absl::string_view rpc) {
 }
 namespace {
 
-// The google.rpc.Status of a gRPC error travels with the absl::Status under this URL.
-constexpr char kDetailsUrl[] = "type.googleapis.com/google.rpc.Status";
-
 absl::Status ToAbsl(const grpc::Status& s) {
   if (s.ok()) return absl::OkStatus();
   absl::Status status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
@@ -130,85 +127,23 @@ class GrpcWalletConnection final : public WalletConnection {
 };
 #undef BARION_UNARY
 
-bool Transient(absl::StatusCode code) {
-  return code == absl::StatusCode::kUnavailable || code == absl::StatusCode::kDeadlineExceeded ||
-         code == absl::StatusCode::kResourceExhausted || code == absl::StatusCode::kAborted;
-}
-
-// Exponential backoff with full jitter: a random wait in [0, min(max, initial * 2^attempt)].
-absl::Duration Backoff(const ClientOptions& options, int attempt) {
-  static thread_local std::mt19937_64 random(std::random_device{}());
-  absl::Duration cap = options.initial_backoff;
-  for (int i = 0; i < attempt && cap < options.max_backoff; ++i) cap *= 2;
-  cap = std::min(cap, options.max_backoff);
-  std::uniform_int_distribution<int64_t> pick(0, absl::ToInt64Microseconds(cap));
-  return absl::Microseconds(pick(random));
-}
-
-// What may be sent again after a failure: reads on transient codes; StartPayment (deduplicated by
-// the gateway) on transient codes but ABORTED; everything when the gateway says "not_sent".
-enum class Safety { kRead, kDeduplicated, kMutation };
-
-bool SafeToRetry(Safety safety, const absl::Status& status) {
-  const absl::StatusCode code = status.code();
-  switch (safety) {
-    case Safety::kRead:
-      return Transient(code);
-    case Safety::kDeduplicated:
-      // ABORTED from StartPayment means "in flight or unknown": retrying cannot tell more.
-      return NotSent(status) || (Transient(code) && code != absl::StatusCode::kAborted);
-    case Safety::kMutation:
-      return NotSent(status);
-  }
-  return false;
+// Whether `options` let a failed call of `rpc` be sent again.
+bool ShouldRetry(const ClientOptions& options, absl::string_view rpc, const absl::Status& status) {
+  return options.retry->ShouldRetry(options.idempotency->For(rpc), status);
 }
 
 template <typename Response>
-absl::StatusOr<Response> Retry(const ClientOptions& options, Safety safety,
+absl::StatusOr<Response> Retry(const ClientOptions& options, absl::string_view rpc,
                                const std::function<absl::StatusOr<Response>(absl::Time)>& call) {
   for (int attempt = 0;; ++attempt) {
     absl::StatusOr<Response> result = call(absl::Now() + options.timeout);
     if (result.ok() || attempt + 1 >= options.max_attempts) return result;
-    if (!SafeToRetry(safety, result.status())) return result;
-    options.sleep(Backoff(options, attempt));
+    if (!ShouldRetry(options, rpc, result.status())) return result;
+    options.sleep(BackoffDelay(options.initial_backoff, options.max_backoff, attempt));
   }
 }
 
 }  // namespace
-
-std::string ErrorDetails::metadata(const std::string& key) const {
-  for (const ErrorInfo& e : errors) {
-    auto it = e.metadata.find(key);
-    if (it != e.metadata.end()) return it->second;
-  }
-  return "";
-}
-
-ErrorDetails DetailsOf(const absl::Status& status) {
-  ErrorDetails out;
-  absl::optional<absl::Cord> payload = status.GetPayload(kDetailsUrl);
-  if (!payload.has_value()) return out;
-  google::rpc::Status details;
-  if (!details.ParseFromString(std::string(*payload))) return out;
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    google::rpc::BadRequest bad;
-    if (any.UnpackTo(&info)) {
-      ErrorInfo e{info.domain(), info.reason(), {}};
-      for (const auto& [k, v] : info.metadata()) e.metadata[k] = v;
-      out.errors.push_back(std::move(e));
-    } else if (any.UnpackTo(&bad)) {
-      for (const auto& fv : bad.field_violations()) {
-        out.violations.push_back({fv.field(), fv.description()});
-      }
-    }
-  }
-  return out;
-}
-
-bool NotSent(const absl::Status& status) {
-  return DetailsOf(status).metadata("outcome") == "not_sent";
-}
 
 std::shared_ptr<Connection> MakeGrpcConnection(std::shared_ptr<grpc::Channel> channel) {
   return std::make_shared<GrpcConnection>(std::move(channel));
@@ -221,47 +156,39 @@ std::shared_ptr<WalletConnection> MakeGrpcWalletConnection(std::shared_ptr<grpc:
 PaymentClient::PaymentClient(std::shared_ptr<Connection> connection, ClientOptions options)
     : connection_(std::move(connection)), options_(std::move(options)) {}
 
-#define BARION_CALL(Client, Method, Request, Response, safety)              \
-  absl::StatusOr<v1::Response> Client::Method(const v1::Request& request) { \
-    return Retry<v1::Response>(options_, safety, [&](absl::Time deadline) { \
-      return connection_->Method(request, deadline);                        \
-    });                                                                     \
+#define BARION_CALL(Client, Method, Request, Response)                       \
+  absl::StatusOr<v1::Response> Client::Method(const v1::Request& request) {  \
+    return Retry<v1::Response>(options_, #Method, [&](absl::Time deadline) { \
+      return connection_->Method(request, deadline);                         \
+    });                                                                      \
   }
-BARION_CALL(PaymentClient, StartPayment, StartPaymentRequest, StartPaymentResponse,
-            Safety::kDeduplicated)
-BARION_CALL(PaymentClient, GetPaymentState, GetPaymentStateRequest, GetPaymentStateResponse,
-            Safety::kRead)
-BARION_CALL(PaymentClient, FinishReservation, FinishReservationRequest, FinishReservationResponse,
-            Safety::kMutation)
-BARION_CALL(PaymentClient, Capture, CaptureRequest, CaptureResponse, Safety::kMutation)
+BARION_CALL(PaymentClient, StartPayment, StartPaymentRequest, StartPaymentResponse)
+BARION_CALL(PaymentClient, GetPaymentState, GetPaymentStateRequest, GetPaymentStateResponse)
+BARION_CALL(PaymentClient, FinishReservation, FinishReservationRequest, FinishReservationResponse)
+BARION_CALL(PaymentClient, Capture, CaptureRequest, CaptureResponse)
 BARION_CALL(PaymentClient, CancelAuthorization, CancelAuthorizationRequest,
-            CancelAuthorizationResponse, Safety::kMutation)
-BARION_CALL(PaymentClient, Refund, RefundRequest, RefundResponse, Safety::kMutation)
-BARION_CALL(PaymentClient, Complete, CompleteRequest, CompleteResponse, Safety::kMutation)
-BARION_CALL(PaymentClient, GetPaymentQrCode, GetPaymentQrCodeRequest, GetPaymentQrCodeResponse,
-            Safety::kRead)
+            CancelAuthorizationResponse)
+BARION_CALL(PaymentClient, Refund, RefundRequest, RefundResponse)
+BARION_CALL(PaymentClient, Complete, CompleteRequest, CompleteResponse)
+BARION_CALL(PaymentClient, GetPaymentQrCode, GetPaymentQrCodeRequest, GetPaymentQrCodeResponse)
 BARION_CALL(PaymentClient, StartGooglePayPayment, StartGooglePayPaymentRequest,
-            StartGooglePayPaymentResponse, Safety::kMutation)
+            StartGooglePayPaymentResponse)
 BARION_CALL(PaymentClient, ValidateApplePaySession, ValidateApplePaySessionRequest,
-            ValidateApplePaySessionResponse, Safety::kRead)
+            ValidateApplePaySessionResponse)
 BARION_CALL(PaymentClient, StartApplePayPayment, StartApplePayPaymentRequest,
-            StartApplePayPaymentResponse, Safety::kMutation)
-BARION_CALL(PaymentClient, ListPaymentEvents, ListPaymentEventsRequest, ListPaymentEventsResponse,
-            Safety::kRead)
+            StartApplePayPaymentResponse)
+BARION_CALL(PaymentClient, ListPaymentEvents, ListPaymentEventsRequest, ListPaymentEventsResponse)
 
 WalletClient::WalletClient(std::shared_ptr<WalletConnection> connection, ClientOptions options)
     : connection_(std::move(connection)), options_(std::move(options)) {}
 
-BARION_CALL(WalletClient, GetAccounts, GetAccountsRequest, GetAccountsResponse, Safety::kRead)
-BARION_CALL(WalletClient, SendMoneyByEmail, SendMoneyByEmailRequest, SendMoneyByEmailResponse,
-            Safety::kMutation)
-BARION_CALL(WalletClient, SendBankTransfer, SendBankTransferRequest, SendBankTransferResponse,
-            Safety::kMutation)
-BARION_CALL(WalletClient, GetHistory, GetHistoryRequest, GetHistoryResponse, Safety::kRead)
-BARION_CALL(WalletClient, GetHistoryItem, GetHistoryItemRequest, GetHistoryItemResponse,
-            Safety::kRead)
-BARION_CALL(WalletClient, CreatePos, CreatePosRequest, CreatePosResponse, Safety::kMutation)
-BARION_CALL(WalletClient, GetPos, GetPosRequest, GetPosResponse, Safety::kRead)
+BARION_CALL(WalletClient, GetAccounts, GetAccountsRequest, GetAccountsResponse)
+BARION_CALL(WalletClient, SendMoneyByEmail, SendMoneyByEmailRequest, SendMoneyByEmailResponse)
+BARION_CALL(WalletClient, SendBankTransfer, SendBankTransferRequest, SendBankTransferResponse)
+BARION_CALL(WalletClient, GetHistory, GetHistoryRequest, GetHistoryResponse)
+BARION_CALL(WalletClient, GetHistoryItem, GetHistoryItemRequest, GetHistoryItemResponse)
+BARION_CALL(WalletClient, CreatePos, CreatePosRequest, CreatePosResponse)
+BARION_CALL(WalletClient, GetPos, GetPosRequest, GetPosResponse)
 #undef BARION_CALL
 
 absl::StatusOr<std::string> WalletClient::DownloadStatement(
@@ -289,10 +216,11 @@ absl::StatusOr<std::string> WalletClient::DownloadStatement(
     const absl::Status end = stream->Finish();
     if (!sink_status.ok()) return sink_status;
     if (end.ok()) return content_type;
-    if (delivered || attempt + 1 >= options_.max_attempts || !SafeToRetry(Safety::kRead, end)) {
+    if (delivered || attempt + 1 >= options_.max_attempts ||
+        !ShouldRetry(options_, "DownloadStatement", end)) {
       return end;
     }
-    options_.sleep(Backoff(options_, attempt));
+    options_.sleep(BackoffDelay(options_.initial_backoff, options_.max_backoff, attempt));
   }
 }
 
@@ -372,7 +300,7 @@ absl::StatusOr<v1::PaymentEvent> EventSubscription::Next() {
       const std::string fallback = DetailsOf(end).metadata("resume_after_cursor");
       if (!fallback.empty()) cursor_ = fallback;
     }
-    options_.sleep(Backoff(options_, failures_++));
+    options_.sleep(BackoffDelay(options_.initial_backoff, options_.max_backoff, failures_++));
   }
   return absl::CancelledError("the subscription was stopped");
 }

@@ -23,40 +23,11 @@
 #include "barion/v1/payment_event.grpc.pb.h"
 #include "barion/v1/payment_service.grpc.pb.h"
 #include "barion/v1/wallet_service.grpc.pb.h"
+#include "client/error_details.h"
+#include "client/retry_policy.h"
 #include "grpcpp/channel.h"
 
 namespace barion_gateway::client {
-
-// One google.rpc.ErrorInfo: Barion's error (domain "barion.com", reason = Barion's ErrorCode) or
-// the gateway's (domain "barion-grpc-gateway", e.g. UPSTREAM_TIMEOUT with metadata "outcome").
-struct ErrorInfo {
-  std::string domain;
-  std::string reason;
-  std::map<std::string, std::string> metadata;
-};
-
-// One google.rpc.BadRequest field violation, in proto terms ("transactions[0].total").
-struct FieldViolation {
-  std::string field;
-  std::string description;
-};
-
-// What a failed call carries besides its code and message.
-struct ErrorDetails {
-  std::vector<ErrorInfo> errors;
-  std::vector<FieldViolation> violations;
-  // The first ErrorInfo's reason, or "".
-  std::string reason() const { return errors.empty() ? "" : errors.front().reason; }
-  // The first ErrorInfo's metadata `key`, or "".
-  std::string metadata(const std::string& key) const;
-};
-
-// The details of a status returned by this library (empty for other statuses).
-ErrorDetails DetailsOf(const absl::Status& status);
-
-// Whether a failed mutation certainly did not reach Barion (the gateway said outcome
-// "not_sent"), so that sending it again cannot apply it twice.
-bool NotSent(const absl::Status& status);
 
 // A server stream. Read() blocks for the next message; false at the end, when Finish() tells
 // why. Cancel() may be called from any thread.
@@ -154,21 +125,20 @@ std::shared_ptr<Connection> MakeGrpcConnection(std::shared_ptr<grpc::Channel> ch
 struct ClientOptions {
   absl::Duration timeout = absl::Seconds(30);  // deadline of each attempt
   int max_attempts = 4;                        // of a call that may be retried
+  // Waits between attempts: BackoffDelay(initial_backoff, max_backoff, attempt).
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(5);
+  // Which RPC may be sent again, after which failures (retry_policy.h has the defaults).
+  std::shared_ptr<const IdempotencyPolicy> idempotency = DefaultIdempotencyPolicy();
+  std::shared_ptr<const RetryPolicy> retry = DefaultRetryPolicy();
   // Waits between attempts (tests replace it).
   std::function<void(absl::Duration)> sleep = [](absl::Duration d) { absl::SleepFor(d); };
 };
 
-// Retries: reads (GetPaymentState, ListPaymentEvents, GetPaymentQrCode, and
-// ValidateApplePaySession, which moves no money) on UNAVAILABLE, DEADLINE_EXCEEDED,
-// RESOURCE_EXHAUSTED and ABORTED, with exponential backoff and full jitter. StartPayment on
-// UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED too, with the same payment_request_id:
-// the gateway deduplicates it, so a retry returns the first answer instead of a second payment.
-// Other mutations (FinishReservation, Capture, CancelAuthorization, Refund, Complete, and the
-// Google Pay and Apple Pay starts, which charge at once and are not deduplicated) only when the
-// gateway reports outcome "not_sent": a mutation whose outcome is unknown is returned to the
-// caller, who must check GetPaymentState (or the event log) first.
+// Retries follow ClientOptions::idempotency and ::retry (by default: reads on transient
+// failures; StartPayment too, with the same payment_request_id, which the gateway deduplicates;
+// other mutations only when the gateway reports outcome "not_sent": a mutation whose outcome is
+// unknown is returned to the caller, who must check GetPaymentState or the event log first).
 class PaymentClient {
  public:
   explicit PaymentClient(std::shared_ptr<Connection> connection, ClientOptions options = {});

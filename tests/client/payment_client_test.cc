@@ -116,6 +116,43 @@ TEST(PaymentClientTest, MutationsAreRetriedOnlyWhenNothingWasSent) {
   EXPECT_EQ(client.Capture({}).status().code(), absl::StatusCode::kUnavailable);
 }
 
+// The retry rules are options: a caller may declare an RPC idempotent (here Capture, say
+// because its own code deduplicates) or forbid retries altogether.
+TEST(PaymentClientTest, IdempotencyAndRetryPoliciesAreOptions) {
+  struct CaptureIsARead : IdempotencyPolicy {
+    Idempotency For(absl::string_view rpc) const override {
+      return rpc == "Capture" ? Idempotency::kRead : IdempotencyPolicy::For(rpc);
+    }
+  };
+  struct Never : RetryPolicy {
+    bool ShouldRetry(Idempotency, const absl::Status&) const override { return false; }
+  };
+  auto connection = std::make_shared<MockConnection>();
+  EXPECT_CALL(*connection, Capture(_, _))
+      .WillOnce(Return(absl::UnavailableError("?")))
+      .WillOnce(Return(v1::CaptureResponse()));
+  EXPECT_CALL(*connection, GetPaymentState(_, _))
+      .Times(1)
+      .WillOnce(Return(absl::UnavailableError("?")));
+  std::vector<absl::Duration> sleeps;
+  ClientOptions options = Options(&sleeps);
+  options.idempotency = std::make_shared<CaptureIsARead>();
+  EXPECT_TRUE(PaymentClient(connection, options).Capture({}).ok());
+  options.retry = std::make_shared<Never>();
+  EXPECT_EQ(PaymentClient(connection, options).GetPaymentState({}).status().code(),
+            absl::StatusCode::kUnavailable);
+  // The defaults are the rules above.
+  EXPECT_EQ(DefaultIdempotencyPolicy()->For("Refund"), Idempotency::kMutation);
+  EXPECT_EQ(DefaultIdempotencyPolicy()->For("SomeFutureRpc"), Idempotency::kMutation);
+  EXPECT_EQ(DefaultIdempotencyPolicy()->For("StartPayment"), Idempotency::kDeduplicated);
+  EXPECT_TRUE(DefaultRetryPolicy()->ShouldRetry(Idempotency::kRead, absl::AbortedError("")));
+  EXPECT_FALSE(
+      DefaultRetryPolicy()->ShouldRetry(Idempotency::kDeduplicated, absl::AbortedError("")));
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    EXPECT_LE(BackoffDelay(absl::Milliseconds(100), absl::Seconds(1), attempt), absl::Seconds(1));
+  }
+}
+
 // The gateway deduplicates StartPayment by payment_request_id, so a transport failure may be
 // retried; its "in flight or unknown" answer (ABORTED) may not.
 TEST(PaymentClientTest, StartPaymentIsRetriedOnTransportFailuresButNotWhenAborted) {
