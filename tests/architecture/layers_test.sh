@@ -4,12 +4,18 @@
 #      operations layer (server/operations) depends on gRPC: the build graph says so ($1, a
 #      genquery of their dependencies that are gRPC libraries, must be empty);
 #   2. no source under server/ includes a grpcpp header, except the RPC surface (server/rpc),
-#      the event hub (its stream reactors) and the assembly (server/gateway.*).
+#      the event hub (its stream reactors) and the assembly (server/gateway.*);
+#   3. the sandbox depends on nothing under server/ ($2, a genquery, must be empty).
 set -euo pipefail
 fail=0
 if [[ -s "$1" ]]; then
   echo "FAIL: the Barion client or the operations layer depends on gRPC:"
   cat "$1"
+  fail=1
+fi
+if [[ -s "$2" ]]; then
+  echo "FAIL: the sandbox depends on the gateway's code:"
+  cat "$2"
   fail=1
 fi
 allowed='^server/(rpc/|events/event_hub\.|gateway\.)'

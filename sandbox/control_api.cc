@@ -1,0 +1,293 @@
+// The control API under /_sandbox/: the payer (the payment page) and the operator (payments,
+// tokens, shops, wallets, faults, stats, callbacks).
+#include "sandbox/impl.h"
+
+namespace barion_gateway::sandbox {
+
+void Sandbox::Impl::HandlePayPage(const httplib::Request& req, httplib::Response& res) {
+  std::string id = req.has_param("Id") ? req.get_param_value("Id") : req.get_param_value("id");
+  absl::MutexLock lock(&mu_);
+  Sweep(absl::Now());
+  Payment* p = FindPayment(id);
+  if (p == nullptr) {
+    res.status = 404;
+    res.set_content("<html><body>Unknown payment.</body></html>", "text/html; charset=utf-8");
+    return;
+  }
+  Dec total;
+  for (const Tx& t : p->txs) {
+    if (!t.fee && !t.refund) total = total + t.original;
+  }
+  const std::string action = absl::StrCat("/_sandbox/payments/", p->id);
+  std::string html = absl::StrCat(
+      "<!doctype html><html><head><meta charset=\"utf-8\"><title>Barion sandbox payment</title>"
+      "</head><body><h1>Barion sandbox</h1><p>Payment <code>",
+      p->id, "</code>: <b>", total.Format(std::max(CurrencyScale(p->currency), 0)), " ",
+      p->currency, "</b> (", p->type, "), status <b>", p->status, "</b>.</p>",
+      "<form method=\"post\" action=\"", action,
+      "/pay\"><input type=\"hidden\" name=\"funding\" value=\"BankCard\">"
+      "<button>Pay with test card 4444 8888 8888 5559</button></form>",
+      "<form method=\"post\" action=\"", action,
+      "/pay\"><input type=\"hidden\" name=\"outcome\" value=\"decline\">"
+      "<button>Card declined</button></form>",
+      "<form method=\"post\" action=\"", action, "/cancel\"><button>Cancel</button></form>",
+      "</body></html>");
+  res.set_content(html, "text/html; charset=utf-8");
+}
+
+void Sandbox::Impl::PayPayment(Payment& p, const Value& body, httplib::Response& res) {
+  const absl::Time now = absl::Now();
+  if (p.status != "Prepared" && p.status != "Started") {
+    ControlAnswer(res, 409,
+                  absl::StrCat("payment is ", p.status,
+                               "; only Prepared or Started "
+                               "payments can be paid"));
+    return;
+  }
+  std::string funding = Str(body, "funding");
+  if (funding.empty()) funding = "BankCard";
+  funding = Canonical(kFundingSources, funding);
+  if (funding.empty() || funding == "All") {
+    ControlAnswer(res, 400,
+                  "funding must be BankCard, Balance, GooglePay, ApplePay or BankTransfer");
+    return;
+  }
+  const bool decline = Str(body, "outcome") == "decline";
+  p.funding_used = funding;
+  p.payer_email = Str(body, "payer").empty() ? "payer@sandbox.local" : Str(body, "payer");
+  p.fraud_score = decline ? 61 : 7;
+  Token* token = nullptr;
+  if (p.initiate_recurrence) {
+    auto it = tokens_.find(p.shop + "/" + p.recurrence_id);
+    if (it != tokens_.end()) token = &it->second;
+  }
+  if (decline) {
+    p.process_result =
+        Str(body, "process_result").empty() ? "Declined" : Str(body, "process_result");
+    for (Tx& t : p.txs) t.status = "Rejected";
+    if (token != nullptr) token->state = "failed";
+    Complete(p, "Failed", now);
+    ControlAnswer(res, 200, "declined");
+    return;
+  }
+  p.process_result = "Successful";
+  std::string status = "Succeeded", tx_status = "Succeeded";
+  if (p.type == "Reservation") {
+    status = tx_status = "Reserved";
+    p.reserved_until = now + p.reservation_period;
+  } else if (p.type == "DelayedCapture") {
+    status = tx_status = "Authorized";
+    p.delayed_capture_until = now + p.delayed_capture_period;
+  }
+  std::vector<Tx> fees;
+  for (Tx& t : p.txs) {
+    if (t.fee || t.refund) continue;
+    t.status = tx_status;
+    t.payer_email = p.payer_email;
+    t.type = funding == "Balance" ? "Shop" : "CardPayment";
+    t.time = now;
+    if (status == "Succeeded") t.finished = true;
+    if (funding != "Balance" && status == "Succeeded") {
+      // Barion's card processing fee (1 %, at the currency's scale, at least one unit).
+      const int scale = std::max(CurrencyScale(p.currency), 0);
+      __int128 unit = scale == 0 ? 10000 : 100;
+      __int128 fee_units = t.original.units / 100;
+      fee_units = std::max<__int128>(unit, (fee_units + unit - 1) / unit * unit);
+      Tx fee;
+      fee.id = RandomHex(16);
+      fee.fee = true;
+      fee.original = fee.total = Dec{fee_units};
+      fee.status = "Succeeded";
+      fee.type = "CardProcessingFee";
+      fee.payee = t.payee;
+      fee.related_id = t.id;
+      fee.time = now;
+      fee.finished = true;
+      fees.push_back(std::move(fee));
+    }
+  }
+  for (Tx& f : fees) p.txs.push_back(std::move(f));
+  if (token != nullptr) {
+    token->state = "active";
+    token->funding = funding == "Balance" ? "Balance" : "BankCard";
+    // Scheme trace ids may hold runs of spaces; the sandbox's always do, to catch trimming.
+    token->trace_id = absl::StrCat("SBX", absl::AsciiStrToUpper(RandomHex(5)), "  ",
+                                   absl::StrCat(RandomHex(1).substr(0, 1)));
+    token->wallet_currency =
+        Str(body, "wallet_currency").empty() ? p.currency : Str(body, "wallet_currency");
+    token->wallet_balance = Dec::Parse(Str(body, "wallet_balance")).value_or(Dec{0});
+    p.trace_id = token->trace_id;
+  }
+  if (status == "Succeeded") {
+    Complete(p, status, now);
+  } else {
+    p.status = status;
+    ScheduleCallback(p);
+  }
+  ControlAnswer(res, 200, p.status);
+}
+
+void Sandbox::Impl::ControlPayment(const httplib::Request& req, httplib::Response& res) {
+  rapidjson::Document body = ControlBody(req);
+  const std::string action = req.matches[2];
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = absl::Now();
+  Sweep(now);
+  Payment* p = FindPayment(req.matches[1]);
+  if (p == nullptr) {
+    ControlAnswer(res, 404, "unknown payment");
+    return;
+  }
+  if (action == "pay") {
+    PayPayment(*p, body, res);
+  } else if (action == "start") {
+    if (p->status != "Prepared") {
+      ControlAnswer(res, 409, "only a Prepared payment can start");
+      return;
+    }
+    p->status = "Started";
+    for (Tx& t : p->txs) t.status = "Started";
+    ScheduleCallback(*p);
+    ControlAnswer(res, 200, p->status);
+  } else if (action == "cancel") {
+    if (p->status != "Prepared" && p->status != "Started") {
+      ControlAnswer(res, 409, "only a Prepared or Started payment can be cancelled by the payer");
+      return;
+    }
+    for (Tx& t : p->txs) t.status = "Rejected";
+    Complete(*p, "Canceled", now);
+    ControlAnswer(res, 200, p->status);
+  } else {  // expire
+    if (p->status != "Prepared" && p->status != "Started") {
+      ControlAnswer(res, 409, "only a Prepared or Started payment can expire");
+      return;
+    }
+    p->valid_until = now;
+    Sweep(now);
+    ControlAnswer(res, 200, p->status);
+  }
+  // The payment page's forms go back to the shop, as Barion redirects the payer.
+  if (res.status == 200 &&
+      req.get_header_value("Content-Type").find("x-www-form-urlencoded") != std::string::npos) {
+    res.set_redirect(absl::StrCat(p->redirect_url, "?paymentId=", p->id), 303);
+  }
+}
+
+void Sandbox::Impl::ControlToken(const httplib::Request& req, httplib::Response& res) {
+  rapidjson::Document body = ControlBody(req);
+  absl::MutexLock lock(&mu_);
+  auto it = tokens_.find(absl::StrCat(std::string(req.matches[1]), "/",
+                                      httplib::detail::decode_url(req.matches[2], false)));
+  if (it == tokens_.end()) {
+    ControlAnswer(res, 404, "unknown token (shop/recurrence id)");
+    return;
+  }
+  Token& t = it->second;
+  if (Has(body, "wallet_blocked")) t.wallet_blocked = BoolOf(body, "wallet_blocked");
+  if (Has(body, "card_expired")) t.card_expired = BoolOf(body, "card_expired");
+  if (Has(body, "require_3ds")) t.require_3ds = BoolOf(body, "require_3ds");
+  if (Has(body, "wallet_balance")) {
+    t.wallet_balance = Dec::Parse(Str(body, "wallet_balance")).value_or(t.wallet_balance);
+  }
+  if (Has(body, "wallet_currency")) t.wallet_currency = Str(body, "wallet_currency");
+  ControlAnswer(res, 200, t.state);
+}
+
+void Sandbox::Impl::ControlShop(const httplib::Request& req, httplib::Response& res) {
+  rapidjson::Document body = ControlBody(req);
+  absl::MutexLock lock(&mu_);
+  for (auto& [key, shop] : shops_) {
+    if (shop.config.name != req.matches[1]) continue;
+    if (Has(body, "recurring_allowed")) {
+      shop.config.recurring_allowed = BoolOf(body, "recurring_allowed");
+    }
+    if (Has(body, "draft")) shop.draft = BoolOf(body, "draft");
+    if (Has(body, "closed")) shop.closed = BoolOf(body, "closed");
+    ControlAnswer(res, 200, "updated");
+    return;
+  }
+  ControlAnswer(res, 404, "unknown shop");
+}
+
+void Sandbox::Impl::ControlWallet(const httplib::Request& req, httplib::Response& res) {
+  rapidjson::Document body = ControlBody(req);
+  const std::string email = absl::AsciiStrToLower(Str(body, "email"));
+  if (email.find('@') == std::string::npos) {
+    ControlAnswer(res, 400, "email is required");
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  wallets_.insert(email);
+  ControlAnswer(res, 200, "created");
+}
+
+void Sandbox::Impl::ControlFaults(const httplib::Request& req, httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  if (req.method == "DELETE") {
+    faults_.clear();
+    ControlAnswer(res, 200, "cleared");
+    return;
+  }
+  rapidjson::Document body = ControlBody(req);
+  Fault f;
+  f.mode = Str(body, "mode");
+  static const std::set<std::string> kModes = {
+      "status_404", "status_500", "status_503_html", "slow", "reset", "malformed", "rate_limited"};
+  if (!kModes.count(f.mode)) {
+    ControlAnswer(res, 400,
+                  "mode must be status_404, status_500, status_503_html, slow, reset, malformed "
+                  "or rate_limited");
+    return;
+  }
+  f.path_prefix = Str(body, "path_prefix");
+  int count = 1, delay_ms = 2000;
+  if (Has(body, "count") && !absl::SimpleAtoi(Str(body, "count"), &count)) count = 1;
+  if (Has(body, "delay_ms") && !absl::SimpleAtoi(Str(body, "delay_ms"), &delay_ms)) {
+    delay_ms = 2000;
+  }
+  f.remaining = std::max(1, count);
+  f.delay = absl::Milliseconds(std::max(0, delay_ms));
+  faults_.push_back(f);
+  ControlAnswer(res, 200, "armed");
+}
+
+void Sandbox::Impl::ControlStats(const httplib::Request&, httplib::Response& res) {
+  size_t payments;
+  size_t scheduled;
+  {
+    absl::MutexLock lock(&mu_);
+    payments = payments_.size();
+    scheduled = callbacks_.size();
+  }
+  Json(res, 200,
+       absl::StrCat("{\"tls_handshakes\":", tls_handshakes_.load(),
+                    ",\"requests\":", requests_.load(), ",\"payments\":", payments,
+                    ",\"callbacks_scheduled\":", scheduled, "}"));
+}
+
+void Sandbox::Impl::ControlCallbacks(const httplib::Request& req, httplib::Response& res) {
+  const std::string filter = NormalizeId(req.get_param_value("paymentId"));
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartArray();
+  absl::MutexLock lock(&mu_);
+  for (const CallbackRecord& r : callback_log_) {
+    if (!filter.empty() && r.payment_id != filter) continue;
+    w.StartObject();
+    w.Key("payment_id");
+    w.String(r.payment_id.c_str());
+    w.Key("url");
+    w.String(r.url.c_str());
+    w.Key("attempt");
+    w.Int(r.attempt);
+    w.Key("http_status");
+    w.Int(r.http_status);
+    w.Key("at");
+    w.String(TimeZ(r.at).c_str());
+    w.EndObject();
+  }
+  w.EndArray();
+  Json(res, 200, b.GetString());
+}
+
+}  // namespace barion_gateway::sandbox

@@ -1,0 +1,651 @@
+// The payment API after the start (start_api.cc): PaymentState, FinishReservation,
+// Capture, CancelAuthorization, Refund, Complete, the QR code and Apple Pay sessions.
+#include "sandbox/impl.h"
+#include "zlib.h"
+
+namespace barion_gateway::sandbox {
+
+void Sandbox::Impl::Complete(Payment& p, const std::string& status, absl::Time now) {
+  p.status = status;
+  p.completed = now;
+  ScheduleCallback(p);
+}
+
+// Expiry and automatic reservation finishing, applied lazily and by the dispatcher.
+void Sandbox::Impl::Sweep(absl::Time now) {
+  for (auto& [id, p] : payments_) {
+    if ((p.status == "Prepared" || p.status == "Started") && now >= p.valid_until) {
+      for (Tx& t : p.txs) {
+        if (!t.fee) t.status = "Expired";
+      }
+      Complete(p, "Expired", now);
+    } else if (p.status == "Reserved" && p.reserved_until && now >= *p.reserved_until) {
+      // Unfinished transactions are finished with 0: the money goes back.
+      bool any = false;
+      for (Tx& t : p.txs) {
+        if (t.fee || t.refund) continue;
+        if (!t.finished) {
+          t.finished = true;
+          t.total = Dec{};
+          t.status = "Succeeded";
+        }
+        any = any || t.total.units > 0;
+      }
+      Complete(p, any ? "Succeeded" : "Canceled", now);
+    }
+  }
+}
+
+void Sandbox::Impl::WriteProcessedTransactions(Writer& w, const Payment& p, bool with_z) {
+  w.Key("Transactions");
+  w.StartArray();
+  for (const Tx& t : p.txs) {
+    if (t.fee || t.refund) continue;
+    w.StartObject();
+    w.Key("POSTransactionId");
+    w.String(t.pos_id.c_str());
+    w.Key("TransactionId");
+    w.String(t.id.c_str());
+    w.Key("Status");
+    w.String(t.status.c_str());
+    w.Key("Currency");
+    w.String(p.currency.c_str());
+    w.Key("TransactionTime");
+    std::string time = with_z ? TimeZ(t.time) : TimeNoZ(t.time);
+    w.String(time.c_str());
+    w.Key("RelatedId");
+    w.Null();
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+std::string Sandbox::Impl::PaymentJson(const Payment& p, bool v4) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  auto s = [&w](const char* key, const std::string& v) {
+    w.Key(key);
+    if (v.empty()) {
+      w.Null();
+    } else {
+      w.String(v.c_str());
+    }
+  };
+  auto t = [&w](const char* key, const absl::optional<absl::Time>& v) {
+    w.Key(key);
+    if (v) {
+      w.String(TimeZ(*v).c_str());
+    } else {
+      w.Null();
+    }
+  };
+  auto amount = [&w](const char* key, Dec d) {
+    w.Key(key);
+    std::string text = d.Format(2);
+    w.RawValue(text.c_str(), text.size(), rapidjson::kNumberType);
+  };
+  const ShopState* shop = nullptr;
+  for (const auto& [key, st] : shops_) {
+    if (st.config.name == p.shop) shop = &st;
+  }
+  w.StartObject();
+  s("PaymentId", p.id);
+  s("PaymentRequestId", p.request_id);
+  s("OrderNumber", p.order_number);
+  s("POSId", "9e8d7c6b5a4f43e2d1c0b9a8f7e6d5c4");
+  s("POSName", shop ? absl::StrCat("Sandbox shop ", shop->config.name) : "Sandbox shop");
+  s("POSOwnerEmail", shop ? shop->config.payee : "");
+  s("POSOwnerCountry", "HU");
+  s("Status", p.status);
+  s("PaymentType", p.type);
+  s("FundingSource", p.funding_used);
+  s("RecurrenceType", p.recurrence_type);
+  s("TraceId", p.trace_id);
+  w.Key("FundingInformation");
+  if (p.funding_used == "BankCard" || p.funding_used == "GooglePay" ||
+      p.funding_used == "ApplePay") {
+    w.StartObject();
+    w.Key("BankCard");
+    w.StartObject();
+    s("MaskedPan", "5559");
+    s("BankCardType", "Visa");
+    s("ValidThruYear", "2029");
+    s("ValidThruMonth", "09");
+    w.EndObject();
+    s("AuthorizationCode", p.status == "Failed" ? "" : "SBX1A2");
+    s("ProcessResult", p.process_result.empty() ? "Successful" : p.process_result);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("AllowedFundingSources");
+  w.StartArray();
+  for (const std::string& f : p.funding_sources) w.String(f.c_str());
+  w.EndArray();
+  w.Key("GuestCheckout");
+  w.Bool(p.guest_checkout);
+  t("CreatedAt", p.created);
+  t("ValidUntil", p.valid_until);
+  t("CompletedAt", p.completed);
+  t("ReservedUntil", p.reserved_until);
+  t("DelayedCaptureUntil", p.delayed_capture_until);
+  w.Key("Transactions");
+  w.StartArray();
+  Dec current;
+  for (const Tx& tx : p.txs) {
+    w.StartObject();
+    s("TransactionId", tx.id);
+    s("POSTransactionId", tx.pos_id);
+    s("TransactionTime", TimeZ(tx.time));
+    amount("Total", tx.refund ? tx.total : tx.original);
+    s("Currency", p.currency);
+    w.Key("Payer");
+    const std::string payer = tx.fee ? tx.payee : (tx.refund ? tx.payee : tx.payer_email);
+    if (payer.empty() || (!tx.fee && !tx.refund && tx.status != "Succeeded" &&
+                          tx.status != "Reserved" && tx.status != "Authorized")) {
+      w.Null();
+    } else {
+      w.StartObject();
+      w.Key("Name");
+      w.StartObject();
+      s("LoginName", payer);
+      s("FirstName", "");
+      s("LastName", "");
+      s("OrganizationName", "");
+      w.EndObject();
+      s("Email", payer);
+      w.EndObject();
+    }
+    w.Key("Payee");
+    w.StartObject();
+    w.Key("Name");
+    w.StartObject();
+    const std::string payee =
+        tx.fee ? "fees@barion.sandbox.local" : (tx.refund ? p.payer_email : tx.payee);
+    s("LoginName", payee);
+    s("FirstName", "");
+    s("LastName", "");
+    s("OrganizationName", tx.fee ? "Barion" : "");
+    w.EndObject();
+    s("Email", payee);
+    w.EndObject();
+    s("Comment", tx.comment);
+    s("Status", tx.status);
+    s("TransactionType", tx.type);
+    w.Key("Items");
+    w.StartArray();
+    for (const Item& item : tx.items) {
+      rapidjson::Document d;
+      d.Parse<rapidjson::kParseNumbersAsStringsFlag>(item.json.c_str());
+      w.StartObject();
+      for (const char* key :
+           {"Name", "Description", "Quantity", "Unit", "UnitPrice", "ItemTotal", "SKU"}) {
+        const std::string v = Str(d, key);
+        if (absl::string_view(key) == "Quantity" || absl::string_view(key) == "UnitPrice" ||
+            absl::string_view(key) == "ItemTotal") {
+          absl::optional<Dec> n = Dec::Parse(v);
+          amount(key, n.value_or(Dec{}));
+        } else {
+          s(key, v);
+        }
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    s("RelatedId", tx.related_id);
+    s("POSId", "9e8d7c6b5a4f43e2d1c0b9a8f7e6d5c4");
+    s("PaymentId", p.id);
+    w.EndObject();
+    if (!tx.fee && !tx.refund && p.status != "Expired" && p.status != "Failed" &&
+        p.status != "Canceled") {
+      current = current + tx.total - tx.refunded;
+    }
+  }
+  w.EndArray();
+  amount("Total", current);
+  s("SuggestedLocale", p.locale);
+  w.Key("FraudRiskScore");
+  if (p.fraud_score) {
+    w.Int(*p.fraud_score);
+  } else {
+    w.Null();
+  }
+  s("RedirectUrl", absl::StrCat(p.redirect_url, "?paymentId=", p.id));
+  s("CallbackUrl", p.callback_url.empty() ? "" : absl::StrCat(p.callback_url, "?paymentId=", p.id));
+  s("Currency", p.currency);
+  if (v4) {
+    std::string method = "Unknown";
+    if (p.funding_used == "BankCard") method = "BankCard";
+    if (p.funding_used == "Balance") method = "BarionWallet";
+    if (p.funding_used == "GooglePay") method = "GooglePay";
+    if (p.funding_used == "ApplePay") method = "ApplePay";
+    if (p.funding_used == "BankTransfer") method = "OpenBanking";
+    s("PaymentMethod", method);
+  }
+  w.Key("Errors");
+  w.StartArray();
+  w.EndArray();
+  w.EndObject();
+  return b.GetString();
+}
+
+void Sandbox::Impl::HandleState(const httplib::Request& req, httplib::Response& res, bool v4) {
+  absl::MutexLock lock(&mu_);
+  const ShopState* shop = Authenticate(req, nullptr, v4, res);
+  if (shop == nullptr) return;
+  const std::string id = v4 ? std::string(req.matches[1]) : req.get_param_value("PaymentId");
+  const absl::Time now = absl::Now();
+  if (options_.rate_limit) {
+    std::deque<absl::Time>& calls = state_calls_[NormalizeId(id)];
+    while (!calls.empty() && now - calls.front() >= absl::Seconds(5)) calls.pop_front();
+    if (calls.size() >= 2) {
+      res.status = 429;
+      return;
+    }
+    calls.push_back(now);
+  }
+  Sweep(now);
+  Payment* p = FindPayment(id);
+  if (p == nullptr || p->shop != shop->config.name) {
+    SendErrors(res, 400,
+               {{"NotExistingPaymentId", "Invalid payment id", "The given payment id is invalid"}},
+               Endpoint(req), NormalizeId(shop->config.pos_key));
+    return;
+  }
+  Json(res, 200, PaymentJson(*p, v4));
+}
+
+bool Sandbox::Impl::BeginPaymentCall(const httplib::Request& req, const rapidjson::Document& body,
+                                     httplib::Response& res, PaymentCall* call) {
+  const bool json_ok = !body.HasParseError() && body.IsObject();
+  call->shop = Authenticate(req, json_ok ? &body : nullptr, false, res);
+  if (call->shop == nullptr) return false;
+  call->endpoint = Endpoint(req);
+  call->auth = NormalizeId(call->shop->config.pos_key);
+  Sweep(absl::Now());
+  call->payment = json_ok ? FindPayment(Str(body, "PaymentId")) : nullptr;
+  if (call->payment == nullptr || call->payment->shop != call->shop->config.name) {
+    SendErrors(res, 400,
+               {{"NotExistingPaymentId", "Invalid payment id", "The given payment id is invalid"}},
+               call->endpoint, call->auth);
+    return false;
+  }
+  return true;
+}
+
+void Sandbox::Impl::SendFinishAnswer(httplib::Response& res, const Payment& p) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("IsSuccessful");
+  w.Bool(true);
+  w.Key("PaymentId");
+  w.String(p.id.c_str());
+  w.Key("PaymentRequestId");
+  w.String(p.request_id.c_str());
+  w.Key("Status");
+  w.String(p.status.c_str());
+  WriteProcessedTransactions(w, p, /*with_z=*/false);
+  w.Key("Errors");
+  w.StartArray();
+  w.EndArray();
+  w.EndObject();
+  Json(res, 200, b.GetString());
+}
+
+void Sandbox::Impl::HandleFinish(const httplib::Request& req, httplib::Response& res,
+                                 bool capture) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  PaymentCall call;
+  if (!BeginPaymentCall(req, body, res, &call)) return;
+  Payment* p = call.payment;
+  const std::string& endpoint = call.endpoint;
+  const std::string& auth = call.auth;
+  const absl::Time now = absl::Now();
+  const std::string wanted = capture ? "Authorized" : "Reserved";
+  if (p->status != wanted) {
+    SendErrors(res, 400,
+               {{"PaymentStatusNotValid", "Payment status is not valid",
+                 absl::StrCat("The payment is ", p->status, ", not ", wanted, ".")}},
+               endpoint, auth);
+    return;
+  }
+  const Value* txs = Get(body, "Transactions");
+  std::vector<std::pair<Tx*, Dec>> plan;
+  std::vector<ApiError> errors;
+  if (txs == nullptr || !txs->IsArray() || txs->Empty()) {
+    errors.push_back(
+        {"ModelValidationError", "Model validation error", "The Transactions field is required."});
+  } else {
+    for (const Value& t : txs->GetArray()) {
+      const std::string tid = NormalizeId(Str(t, "TransactionId"));
+      Tx* target = nullptr;
+      for (Tx& tx : p->txs) {
+        if (tx.id == tid && !tx.fee && !tx.refund) target = &tx;
+      }
+      absl::optional<Dec> total = Dec::Parse(Str(t, "Total"));
+      if (target == nullptr) {
+        errors.push_back({"TransactionDoesNotBelongToPayment", "Transaction does not belong",
+                          "A TransactionId is not a payment transaction of this payment."});
+      } else if (target->finished) {
+        errors.push_back({"PaymentStatusNotValid", "Transaction already finished",
+                          "A transaction can be finished only once."});
+      } else if (!total || total->units < 0 || target->original < *total ||
+                 total->Scale() > std::max(CurrencyScale(p->currency), 0)) {
+        errors.push_back({"ModelValidationError", "Model validation error",
+                          "The Total must be between 0 and the original amount."});
+      } else {
+        plan.emplace_back(target, *total);
+      }
+    }
+  }
+  if (capture && errors.empty()) {
+    size_t payment_txs = 0;
+    for (const Tx& tx : p->txs) payment_txs += (!tx.fee && !tx.refund) ? 1 : 0;
+    if (plan.size() != payment_txs) {
+      errors.push_back({"ModelValidationError", "Model validation error",
+                        "Capture must list every payment transaction."});
+    }
+  }
+  if (!errors.empty()) {
+    SendErrors(res, 400, errors, endpoint, auth);
+    return;
+  }
+  for (auto& [tx, total] : plan) {
+    tx->finished = true;
+    tx->total = total;
+    tx->status = "Succeeded";
+    tx->time = now;
+  }
+  bool all = true, any = false;
+  for (const Tx& tx : p->txs) {
+    if (tx.fee || tx.refund) continue;
+    all = all && tx.finished;
+    any = any || (tx.finished && tx.total.units > 0);
+  }
+  if (all) {
+    Complete(*p, any ? "Succeeded" : "Canceled", now);
+  } else {
+    ScheduleCallback(*p);
+  }
+  SendFinishAnswer(res, *p);
+}
+
+void Sandbox::Impl::HandleCancelAuthorization(const httplib::Request& req, httplib::Response& res) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  PaymentCall call;
+  if (!BeginPaymentCall(req, body, res, &call)) return;
+  Payment* p = call.payment;
+  const std::string& endpoint = call.endpoint;
+  const std::string& auth = call.auth;
+  if (p->status != "Authorized") {
+    SendErrors(res, 400,
+               {{"PaymentStatusNotValid", "Payment status is not valid",
+                 absl::StrCat("The payment is ", p->status, ", not Authorized.")}},
+               endpoint, auth);
+    return;
+  }
+  for (Tx& tx : p->txs) {
+    if (tx.fee || tx.refund) continue;
+    tx.status = "Reversed";
+    tx.finished = true;
+    tx.total = Dec{};
+  }
+  Complete(*p, "Canceled", absl::Now());
+  SendFinishAnswer(res, *p);
+}
+
+void Sandbox::Impl::HandleRefund(const httplib::Request& req, httplib::Response& res) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  PaymentCall call;
+  if (!BeginPaymentCall(req, body, res, &call)) return;
+  Payment* p = call.payment;
+  const std::string& endpoint = call.endpoint;
+  const std::string& auth = call.auth;
+  if (p->status != "Succeeded" && p->status != "PartiallySucceeded") {
+    SendErrors(
+        res, 400,
+        {{"PaymentStatusNotValid", "Payment status is not valid",
+          absl::StrCat("Only succeeded payments can be refunded; this one is ", p->status, ".")}},
+        endpoint, auth);
+    return;
+  }
+  const Value* list = Get(body, "TransactionsToRefund");
+  std::vector<ApiError> errors;
+  std::vector<std::tuple<size_t, Dec, std::string, std::string>> plan;
+  std::map<size_t, Dec> pending;
+  if (list == nullptr || !list->IsArray() || list->Empty()) {
+    errors.push_back({"ModelValidationError", "Model validation error",
+                      "The TransactionsToRefund field is required."});
+  } else {
+    for (const Value& t : list->GetArray()) {
+      const std::string tid = NormalizeId(Str(t, "TransactionId"));
+      size_t index = p->txs.size();
+      for (size_t i = 0; i < p->txs.size(); ++i) {
+        if (p->txs[i].id == tid && !p->txs[i].fee && !p->txs[i].refund) index = i;
+      }
+      absl::optional<Dec> amount = Dec::Parse(Str(t, "AmountToRefund"));
+      if (index == p->txs.size()) {
+        errors.push_back({"TransactionDoesNotBelongToPayment", "Transaction does not belong",
+                          "A TransactionId is not a payment transaction of this payment."});
+        continue;
+      }
+      const Tx& tx = p->txs[index];
+      const Dec remaining = tx.total - tx.refunded - pending[index];
+      if (Str(t, "POSTransactionId").empty()) {
+        errors.push_back({"ModelValidationError", "Model validation error",
+                          "The POSTransactionId field is required."});
+      } else if (!amount || amount->units <= 0 ||
+                 amount->Scale() > std::max(CurrencyScale(p->currency), 0)) {
+        errors.push_back({"ModelValidationError", "Model validation error",
+                          "The AmountToRefund must be greater than 0."});
+      } else if (remaining < *amount) {
+        errors.push_back({"ModelValidationError", "Model validation error",
+                          absl::StrCat("The AmountToRefund exceeds the refundable amount of ",
+                                       remaining.Format(2), ".")});
+      } else {
+        pending[index] = pending[index] + *amount;
+        plan.emplace_back(index, *amount, Str(t, "POSTransactionId"), Str(t, "Comment"));
+      }
+    }
+  }
+  if (!errors.empty()) {
+    SendErrors(res, 400, errors, endpoint, auth);
+    return;
+  }
+  const absl::Time now = absl::Now();
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("PaymentId");
+  w.String(p->id.c_str());
+  w.Key("RefundedTransactions");
+  w.StartArray();
+  for (const auto& [index, amount, pos_id, comment] : plan) {
+    Tx& original = p->txs[index];
+    original.refunded = original.refunded + amount;
+    Tx refund;
+    refund.id = RandomHex(16);
+    refund.pos_id = pos_id;
+    refund.comment = comment;
+    refund.original = refund.total = amount;
+    refund.status = "Succeeded";
+    refund.type = p->funding_used == "Balance" ? "Refund" : "RefundToBankCard";
+    refund.payee = original.payee;
+    refund.related_id = original.id;
+    refund.time = now;
+    refund.refund = true;
+    w.StartObject();
+    w.Key("TransactionId");
+    w.String(refund.id.c_str());
+    w.Key("Total");
+    std::string text = amount.Format(2);
+    w.RawValue(text.c_str(), text.size(), rapidjson::kNumberType);
+    w.Key("POSTransactionId");
+    w.String(pos_id.c_str());
+    w.Key("Comment");
+    if (comment.empty()) {
+      w.Null();
+    } else {
+      w.String(comment.c_str());
+    }
+    w.Key("Status");
+    w.String("Succeeded");
+    w.EndObject();
+    p->txs.push_back(std::move(refund));
+  }
+  w.EndArray();
+  w.Key("Errors");
+  w.StartArray();
+  w.EndArray();
+  w.EndObject();
+  ScheduleCallback(*p);  // a refund changes no status, but Barion still calls back
+  Json(res, 200, b.GetString());
+}
+
+void Sandbox::Impl::HandleComplete(const httplib::Request& req, httplib::Response& res) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  PaymentCall call;
+  if (!BeginPaymentCall(req, body, res, &call)) return;
+  Payment* p = call.payment;
+  const std::string& endpoint = call.endpoint;
+  const std::string& auth = call.auth;
+  if (!p->needs_3ds || p->status != "InProgress") {
+    SendErrors(res, 400,
+               {{"PaymentStatusNotValid", "Payment status is not valid",
+                 "The payment does not wait for a 3-D Secure completion."}},
+               endpoint, auth);
+    return;
+  }
+  auto token = tokens_.find(p->shop + "/" + p->recurrence_id);
+  for (Tx& tx : p->txs) {
+    tx.status = "Succeeded";
+    tx.type = "CardPayment";
+    tx.finished = true;
+  }
+  p->funding_used = "BankCard";
+  if (token != tokens_.end()) p->trace_id = token->second.trace_id;
+  Complete(*p, "Succeeded", absl::Now());
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("PaymentId");
+  w.String(p->id.c_str());
+  w.Key("PaymentRequestId");
+  w.String(p->request_id.c_str());
+  w.Key("PaymentStatus");
+  w.String(p->status.c_str());
+  w.Key("IsSuccessful");
+  w.Bool(true);
+  w.Key("TraceId");
+  w.String(p->trace_id.c_str());
+  w.Key("Errors");
+  w.StartArray();
+  w.EndArray();
+  w.EndObject();
+  Json(res, 200, b.GetString());
+}
+
+// A grayscale PNG of `side` x `side` pixels whose 25 x 25 modules are drawn from the bits of
+// `seed`: it looks like a QR code and is a valid image, but it does not encode anything.
+static std::string PatternPng(const std::string& seed, int side) {
+  auto be32 = [](std::string& out, uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+  };
+  auto chunk = [&](std::string& png, const char* type, const std::string& data) {
+    be32(png, static_cast<uint32_t>(data.size()));
+    std::string body = std::string(type, 4) + data;
+    png += body;
+    be32(png,
+         static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()), body.size())));
+  };
+  std::string raw;
+  const int module = std::max(1, side / 25);
+  for (int y = 0; y < side; ++y) {
+    raw.push_back('\0');  // filter: none
+    for (int x = 0; x < side; ++x) {
+      const size_t bit = static_cast<size_t>((y / module) * 25 + x / module);
+      const unsigned char c = static_cast<unsigned char>(seed[(bit / 8) % seed.size()]);
+      raw.push_back(((c >> (bit % 8)) & 1) ? '\0' : static_cast<char>(0xff));
+    }
+  }
+  uLongf size = compressBound(raw.size());
+  std::string compressed(size, '\0');
+  compress2(reinterpret_cast<Bytef*>(compressed.data()), &size,
+            reinterpret_cast<const Bytef*>(raw.data()), raw.size(), 6);
+  compressed.resize(size);
+  std::string header;
+  be32(header, static_cast<uint32_t>(side));
+  be32(header, static_cast<uint32_t>(side));
+  header += std::string("\x08\x00\x00\x00\x00", 5);  // 8-bit grayscale, no interlace
+  std::string png("\x89PNG\r\n\x1a\n", 8);
+  chunk(png, "IHDR", header);
+  chunk(png, "IDAT", compressed);
+  chunk(png, "IEND", "");
+  return png;
+}
+
+void Sandbox::Impl::HandleQrCode(const httplib::Request& req, httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  const std::string id = NormalizeId(req.get_param_value("paymentId"));
+  const Payment* p = FindPayment(id);
+  if (id.empty() || p == nullptr) {
+    SendErrors(res, 404,
+               {{"NotExistingPaymentId", "Payment does not exist.",
+                 "The paymentId does not name a payment."}},
+               Endpoint(req), "");
+    return;
+  }
+  const std::string size = req.get_param_value("size");
+  const int side = size == "Small" ? 125 : size == "Normal" ? 200 : 300;
+  res.status = 200;
+  res.set_content(PatternPng(p->id, side), "image/png");
+}
+
+void Sandbox::Impl::HandleApplePaySession(const httplib::Request& req, httplib::Response& res) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  const bool json_ok = !body.HasParseError() && body.IsObject();
+  const ShopState* shop = Authenticate(req, json_ok ? &body : nullptr, false, res);
+  if (shop == nullptr) return;
+  const std::string session_url = json_ok ? Str(body, "SessionRequestUrl") : "";
+  const std::string shop_url = json_ok ? Str(body, "ShopUrl") : "";
+  if (!absl::StartsWith(session_url, "https://") || !absl::StartsWith(shop_url, "https://")) {
+    SendErrors(res, 400,
+               {{"ModelValidationError", "Model validation error",
+                 "The SessionRequestUrl and ShopUrl fields must be https URLs."}},
+               Endpoint(req), NormalizeId(shop->config.pos_key));
+    return;
+  }
+  // Apple's merchant session object, as Apple Pay JS expects it.
+  const absl::Time now = absl::Now();
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("epochTimestamp");
+  w.Int64(absl::ToUnixMillis(now));
+  w.Key("expiresAt");
+  w.Int64(absl::ToUnixMillis(now + absl::Minutes(60)));
+  w.Key("merchantSessionIdentifier");
+  w.String(absl::StrCat("SSH", absl::AsciiStrToUpper(RandomHex(16))).c_str());
+  w.Key("nonce");
+  w.String(RandomHex(4).c_str());
+  w.Key("merchantIdentifier");
+  w.String(absl::AsciiStrToUpper(RandomHex(32)).c_str());
+  w.Key("domainName");
+  w.String(std::string(absl::StripPrefix(shop_url, "https://"))
+               .substr(0, std::string(absl::StripPrefix(shop_url, "https://")).find('/'))
+               .c_str());
+  w.Key("displayName");
+  w.String(shop->config.name.c_str());
+  w.Key("signature");
+  w.String(RandomHex(64).c_str());
+  w.EndObject();
+  Json(res, 200, b.GetString());
+}
+
+}  // namespace barion_gateway::sandbox

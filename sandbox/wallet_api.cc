@@ -1,0 +1,516 @@
+// The wallet API: accounts, transfers, history, statements and shops (POS), with an API key.
+#include "sandbox/impl.h"
+
+namespace barion_gateway::sandbox {
+
+ApiWallet* Sandbox::Impl::AuthenticateWallet(const httplib::Request& req, httplib::Response& res) {
+  auto it = api_wallets_.find(absl::AsciiStrToLower(req.get_header_value("x-api-key")));
+  if (it == api_wallets_.end()) {
+    SendErrors(res, options_.auth_failure_status,
+               {{"AuthenticationFailed", "User authentication failed.",
+                 "The login information provided is incorrect."}},
+               Endpoint(req), "");
+    return nullptr;
+  }
+  return &it->second;
+}
+
+void Sandbox::Impl::HandleAccounts(const httplib::Request& req, httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  const ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("Accounts");
+  w.StartArray();
+  for (const WalletAccount& a : wallet->accounts) {
+    w.StartObject();
+    w.Key("AccountId");
+    w.String(Hyphenated(a.id).c_str());
+    w.Key("Currency");
+    w.String(a.currency.c_str());
+    w.Key("Balance");
+    w.StartObject();
+    w.Key("Available");
+    w.RawValue(a.available.Format().c_str(), a.available.Format().size(), rapidjson::kNumberType);
+    w.Key("Blocked");
+    w.RawValue(a.blocked.Format().c_str(), a.blocked.Format().size(), rapidjson::kNumberType);
+    w.EndObject();
+    w.Key("TopUpInfo");
+    w.StartObject();
+    w.Key("BBANCountry");
+    w.String("HU");
+    w.Key("IBAN");
+    w.String(absl::StrCat("HU42", a.id.substr(0, 20)).c_str());
+    w.Key("Reference");
+    w.String(a.id.substr(0, 10).c_str());
+    w.Key("SwiftCode");
+    w.String("GIBAHUHB");
+    w.Key("Beneficiary");
+    w.StartObject();
+    w.Key("Name");
+    w.String("Barion Payment Zrt.");
+    w.Key("Country");
+    w.String("HU");
+    w.Key("City");
+    w.String("Budapest");
+    w.Key("Zip");
+    w.String("1117");
+    w.Key("Street");
+    w.String("Infopark setany 1.");
+    w.EndObject();
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  WriteErrors(w, {}, Endpoint(req), "");
+  w.EndObject();
+  Json(res, 200, b.GetString());
+}
+
+void Sandbox::Impl::HandleTransferEmail(const httplib::Request& req, httplib::Response& res) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  const std::string endpoint = Endpoint(req);
+  auto invalid = [&](const std::string& description) {
+    SendErrors(res, 400, {{"ModelValidationError", "Model validation error", description}},
+               endpoint, "");
+  };
+  if (!body.IsObject()) return invalid("The request body is not a JSON object.");
+  const std::string source = Str(body, "SourceAccountId");
+  if (NormalizeId(source).size() != 32) {
+    return invalid("The SourceAccountId field is not a valid GUID.");
+  }
+  const Value* amount = Get(body, "Amount");
+  const std::string currency = amount != nullptr ? Str(*amount, "Currency") : "";
+  absl::optional<Dec> value =
+      amount != nullptr ? Dec::Parse(Str(*amount, "Value")) : absl::optional<Dec>();
+  if (CurrencyScale(currency) < 0) return invalid("The Amount.Currency field is invalid.");
+  if (!value || value->units <= 0 || value->Scale() > std::max(CurrencyScale(currency), 0)) {
+    return invalid("The Amount.Value must be greater than 0.");
+  }
+  const std::string target = absl::AsciiStrToLower(Str(body, "TargetEmail"));
+  if (target.find('@') == std::string::npos) {
+    return invalid("The TargetEmail field is not a valid e-mail address.");
+  }
+  if (Str(body, "Comment").size() > 1000) {
+    return invalid("The field Comment must be a string with a maximum length of 1000.");
+  }
+  auto account = std::find_if(wallet->accounts.begin(), wallet->accounts.end(),
+                              [&](const WalletAccount& a) { return a.id == NormalizeId(source); });
+  if (account == wallet->accounts.end()) {
+    return invalid("The SourceAccountId is not an account of this wallet.");
+  }
+  if (account->currency != currency) {
+    SendErrors(res, 400,
+               {{"InvalidCurrency", "Invalid currency",
+                 "The currency of the amount differs from the source account's."}},
+               endpoint, "");
+    return;
+  }
+  if (target == absl::AsciiStrToLower(wallet->config.email)) {
+    SendErrors(res, 400,
+               {{"TheSourceAndDestinationAccountsAreMatched", "Same account",
+                 "The source and the destination accounts are the same."}},
+               endpoint, "");
+    return;
+  }
+  if (account->available < *value) {
+    SendErrors(res, 400,
+               {{"InsufficientFunds", "Insufficient funds",
+                 "The balance of the source account is not enough for the transfer."}},
+               endpoint, "");
+    return;
+  }
+  account->available = account->available - *value;
+  const std::string comment = Str(body, "Comment");
+  wallet->history.push_back(
+      {RandomHex(16), "InternalTransfer", absl::Now(), *value, currency, comment, "Debit", target});
+  // The recipient's money: credited when it is one of the sandbox's API wallets.
+  for (auto& [key, other] : api_wallets_) {
+    if (absl::AsciiStrToLower(other.config.email) != target) continue;
+    for (WalletAccount& a : other.accounts) {
+      if (a.currency == currency) a.available = a.available + *value;
+    }
+    other.history.push_back({RandomHex(16), "InternalTransfer", absl::Now(), *value, currency,
+                             comment, "Credit", absl::AsciiStrToLower(wallet->config.email)});
+  }
+  Json(res, 200, "{\"IsTransferSuccessful\":true,\"Errors\":[]}");
+}
+
+void Sandbox::Impl::HandleBankTransfer(const httplib::Request& req, httplib::Response& res) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  const std::string endpoint = Endpoint(req);
+  std::vector<ApiError> errors;
+  auto invalid = [&](const std::string& description) {
+    errors.push_back({"ModelValidationError", "Model validation error", description});
+  };
+  auto alpha3 = [](const std::string& c) {
+    return c.size() == 3 &&
+           std::all_of(c.begin(), c.end(), [](char x) { return x >= 'A' && x <= 'Z'; });
+  };
+  static const std::set<std::string> kFormats = {"Unknown", "Giro", "IBAN", "Czech"};
+  const Value empty(rapidjson::kObjectType);
+  const Value* account = body.IsObject() ? Get(body, "BankAccount") : nullptr;
+  const Value* bank = body.IsObject() ? Get(body, "Bank") : nullptr;
+  const Value* recipient = body.IsObject() ? Get(body, "Recipient") : nullptr;
+  const Value& acc = account != nullptr && account->IsObject() ? *account : empty;
+  const Value& bnk = bank != nullptr && bank->IsObject() ? *bank : empty;
+  const Value& rec = recipient != nullptr && recipient->IsObject() ? *recipient : empty;
+  const Value* address = Get(rec, "Address");
+  const Value& addr = address != nullptr && address->IsObject() ? *address : empty;
+  const std::string currency = body.IsObject() ? Str(body, "Currency") : "";
+  absl::optional<Dec> amount =
+      body.IsObject() ? Dec::Parse(Str(body, "Amount")) : absl::optional<Dec>();
+  if (CurrencyScale(currency) < 0) invalid("The Currency field is invalid.");
+  if (!amount || amount->units <= 0 || amount->Scale() > std::max(CurrencyScale(currency), 0)) {
+    invalid("The Amount must be greater than 0.");
+  }
+  if (body.IsObject() && Str(body, "Comment").size() > 90) {
+    invalid("The field Comment must be a string with a maximum length of 90.");
+  }
+  if (!alpha3(Str(acc, "Country"))) invalid("The BankAccount.Country field is invalid.");
+  const std::string format = Str(acc, "Format");
+  if (!kFormats.count(format)) invalid("The BankAccount.Format field is invalid.");
+  const std::string number = Str(acc, "AccountNumber");
+  if (number.empty() || number.size() > 34) {
+    invalid("The BankAccount.AccountNumber field is required (at most 34 characters).");
+  }
+  const std::string swift = Str(bnk, "SwiftCode");
+  if ((format == "IBAN" || !swift.empty()) && swift.size() != 8 && swift.size() != 11) {
+    invalid("The Bank.SwiftCode must be 8 or 11 characters.");
+  }
+  const std::string name = Str(rec, "Name");
+  if (name.empty() || name.size() > 100) {
+    invalid("The Recipient.Name field is required (at most 100 characters).");
+  }
+  if (Str(addr, "Zip").size() > 16) invalid("The Recipient.Address.Zip is too long.");
+  if (!errors.empty()) {
+    SendErrors(res, 400, errors, endpoint, "");
+    return;
+  }
+  auto source = std::find_if(wallet->accounts.begin(), wallet->accounts.end(),
+                             [&](const WalletAccount& a) { return a.currency == currency; });
+  if (source == wallet->accounts.end()) {
+    SendErrors(
+        res, 400,
+        {{"InvalidCurrency", "Invalid currency", "The wallet has no account in the currency."}},
+        endpoint, "");
+    return;
+  }
+  if (source->available < *amount) {
+    SendErrors(res, 400,
+               {{"InsufficientFunds", "Insufficient funds",
+                 "The balance of the account is not enough for the transfer."}},
+               endpoint, "");
+    return;
+  }
+  source->available = source->available - *amount;
+  wallet->history.push_back({RandomHex(16), "Withdraw", absl::Now(), *amount, currency,
+                             Str(body, "Comment"), "Debit", number});
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("TransactionId");
+  w.String(Hyphenated(RandomHex(16)).c_str());
+  w.Key("Currency");
+  w.String(currency.c_str());
+  const std::string formatted = amount->Format(std::max(CurrencyScale(currency), 0));
+  w.Key("Amount");
+  w.RawValue(formatted.c_str(), formatted.size(), rapidjson::kNumberType);
+  w.Key("Comment");
+  w.String(Str(body, "Comment").c_str());
+  w.Key("BankAccount");
+  w.StartObject();
+  w.Key("Country");
+  w.String(Str(acc, "Country").c_str());
+  w.Key("Format");
+  w.String(format.c_str());
+  w.Key("AccountNumber");
+  w.String(number.c_str());
+  w.EndObject();
+  w.Key("Recipient");
+  w.StartObject();
+  w.Key("Name");
+  w.String(name.c_str());
+  w.EndObject();
+  WriteErrors(w, {}, endpoint, "");
+  w.EndObject();
+  Json(res, 200, b.GetString());
+}
+
+// The common fields of a history item; `detail` uses GetDetail's names (HistoryId, HistoryType).
+static void WriteHistoryItem(Writer& w, const ApiWallet& wallet, const HistoryEntry& e,
+                             bool detail) {
+  const bool credit = e.balance_change == "Credit";
+  auto participant = [&](const std::string& login, const char* type) {
+    w.StartObject();
+    w.Key("UserAccountId");
+    w.String(Hyphenated(RandomHex(16)).c_str());
+    w.Key("Type");
+    w.String(type);
+    w.Key("LoginName");
+    w.String(login.c_str());
+    w.EndObject();
+  };
+  w.Key(detail ? "HistoryId" : "Id");
+  w.String(Hyphenated(e.id).c_str());
+  w.Key(detail ? "HistoryType" : "Type");
+  w.String(e.type.c_str());
+  w.Key("HappenedAtUtc");
+  w.String(TimeZ(e.at).c_str());
+  w.Key("SourceAccount");
+  participant(credit ? e.counterpart : wallet.config.email, credit ? "System" : "User");
+  w.Key("TargetAccount");
+  participant(credit ? wallet.config.email : e.counterpart, "User");
+  const std::string amount = e.amount.Format(std::max(CurrencyScale(e.currency), 0));
+  w.Key("Amount");
+  w.RawValue(amount.c_str(), amount.size(), rapidjson::kNumberType);
+  w.Key("Currency");
+  w.String(e.currency.c_str());
+  w.Key("Description");
+  w.String(e.description.c_str());
+  w.Key("IsInProgress");
+  w.Bool(false);
+  if (!detail) {
+    w.Key("BalanceChangeType");
+    w.String(e.balance_change.c_str());
+  }
+}
+
+void Sandbox::Impl::HandleHistory(const httplib::Request& req, httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  const ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  int limit = 20;
+  if (req.has_param("Limit") &&
+      (!absl::SimpleAtoi(req.get_param_value("Limit"), &limit) || limit < 1 || limit > 20)) {
+    SendErrors(res, 400,
+               {{"ModelValidationError", "Model validation error",
+                 "The Limit field must be between 1 and 20."}},
+               Endpoint(req), "");
+    return;
+  }
+  const std::string currency = req.get_param_value("Currency");
+  const std::string after = NormalizeId(req.get_param_value("LastVisibleItemId"));
+  // Newest first; a page continues after (older than) LastVisibleItemId.
+  int from = static_cast<int>(wallet->history.size()) - 1;
+  if (!after.empty()) {
+    for (int i = 0; i < static_cast<int>(wallet->history.size()); ++i) {
+      if (wallet->history[i].id == after) from = i - 1;
+    }
+  }
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("UserHistory");
+  w.StartArray();
+  for (int i = from, n = 0; i >= 0 && n < limit; --i) {
+    const HistoryEntry& e = wallet->history[i];
+    if (!currency.empty() && e.currency != currency) continue;
+    w.StartObject();
+    WriteHistoryItem(w, *wallet, e, /*detail=*/false);
+    w.Key("ConcurrencyOrder");
+    w.Int(i + 1);
+    w.EndObject();
+    ++n;
+  }
+  w.EndArray();
+  WriteErrors(w, {}, Endpoint(req), "");
+  w.EndObject();
+  Json(res, 200, b.GetString());
+}
+
+void Sandbox::Impl::HandleHistoryDetail(const httplib::Request& req, httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  const ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  const std::string id = NormalizeId(req.get_param_value("ItemId"));
+  auto it = std::find_if(wallet->history.begin(), wallet->history.end(),
+                         [&](const HistoryEntry& e) { return e.id == id; });
+  if (id.empty() || it == wallet->history.end()) {
+    SendErrors(res, 400,
+               {{"ModelValidationError", "Model validation error",
+                 "The ItemId is not an item of this wallet's history."}},
+               Endpoint(req), "");
+    return;
+  }
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("DetailInformation");
+  w.StartObject();
+  WriteHistoryItem(w, *wallet, *it, /*detail=*/true);
+  if (it->type == "Withdraw") {
+    w.Key("BankAccountNumber");
+    w.String(it->counterpart.c_str());
+  }
+  w.EndObject();
+  WriteErrors(w, {}, Endpoint(req), "");
+  w.EndObject();
+  Json(res, 200, b.GetString());
+}
+
+// The content of a simulated statement: a PDF (monthly) or an XLSX (daily) header and then
+// ~300 KB of deterministic text, so that clients see it arrive in many pieces.
+static std::string StatementText(const std::string& wallet, const std::string& currency,
+                                 const std::string& period, bool daily) {
+  std::string out = daily ? std::string("PK\x03\x04", 4) : "%PDF-1.4\n";
+  for (int line = 1; out.size() < 300 * 1024; ++line) {
+    absl::StrAppend(&out, "Barion statement of ", wallet, ", ", currency, " account, ", period,
+                    ", line ", line, "\n");
+  }
+  return out;
+}
+
+void Sandbox::Impl::HandleStatement(const httplib::Request& req, httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  const ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  const std::string endpoint = Endpoint(req);
+  int year = 0, month = 0, day = 0;
+  std::vector<ApiError> errors;
+  auto invalid = [&](const std::string& d) {
+    errors.push_back({"ModelValidationError", "Model validation error", d});
+  };
+  if (!absl::SimpleAtoi(req.get_param_value("Year"), &year) || year < 2000 || year > 9999) {
+    invalid("The Year field is required.");
+  }
+  if (!absl::SimpleAtoi(req.get_param_value("Month"), &month) || month < 1 || month > 12) {
+    invalid("The Month field must be between 1 and 12.");
+  }
+  if (req.has_param("Day") &&
+      (!absl::SimpleAtoi(req.get_param_value("Day"), &day) || day < 1 || day > 31)) {
+    invalid("The Day field must be between 1 and 31.");
+  }
+  const std::string currency = req.get_param_value("Currency");
+  const bool has_account =
+      std::any_of(wallet->accounts.begin(), wallet->accounts.end(),
+                  [&](const WalletAccount& a) { return a.currency == currency; });
+  if (!has_account) invalid("The wallet has no account in the Currency.");
+  if (!errors.empty()) {
+    SendErrors(res, 400, errors, endpoint, "");
+    return;
+  }
+  // A statement exists once its period is over.
+  const absl::CivilDay first_after = day != 0 ? absl::CivilDay(year, month, day) + 1
+                                              : absl::CivilDay(absl::CivilMonth(year, month) + 1);
+  if (absl::FromCivil(first_after, absl::UTCTimeZone()) > absl::Now()) {
+    SendErrors(res, 404,
+               {{"StatementNotFound", "Statement not found",
+                 "There is no statement for the given period."}},
+               endpoint, "");
+    return;
+  }
+  const std::string period = day != 0 ? absl::StrFormat("%04d-%02d-%02d", year, month, day)
+                                      : absl::StrFormat("%04d-%02d", year, month);
+  auto text =
+      std::make_shared<std::string>(StatementText(wallet->config.name, currency, period, day != 0));
+  res.status = 200;
+  res.set_chunked_content_provider(
+      day != 0 ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+               : "application/pdf",
+      [text](size_t offset, httplib::DataSink& sink) {
+        if (offset >= text->size()) {
+          sink.done();
+          return true;
+        }
+        const size_t n = std::min<size_t>(16 * 1024, text->size() - offset);
+        return sink.write(text->data() + offset, n);
+      });
+}
+
+static void WritePos(Writer& w, const PosEntry& pos) {
+  w.Key("PublicKey");
+  w.String(Hyphenated(pos.public_key).c_str());
+  w.Key("Name");
+  w.String(pos.name.c_str());
+  w.Key("Url");
+  w.String(pos.url.c_str());
+  w.Key("Description");
+  w.String(pos.description.c_str());
+  w.Key("Category");
+  w.StartArray();
+  for (const std::string& c : pos.categories) w.String(c.c_str());
+  w.EndArray();
+  w.Key("Status");
+  w.String(pos.status.c_str());
+}
+
+void Sandbox::Impl::HandleCreatePos(const httplib::Request& req, httplib::Response& res) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  std::vector<ApiError> errors;
+  auto invalid = [&](const std::string& d) {
+    errors.push_back({"ModelValidationError", "Model validation error", d});
+  };
+  const bool ok = !body.HasParseError() && body.IsObject();
+  PosEntry pos;
+  pos.name = ok ? Str(body, "Name") : "";
+  pos.url = ok ? Str(body, "Url") : "";
+  pos.description = ok ? Str(body, "Description") : "";
+  if (pos.name.empty() || pos.name.size() > 200) invalid("The Name field is required.");
+  if (!absl::StartsWith(pos.url, "https://")) invalid("The Url must be an https URL.");
+  if (pos.description.size() < 20 || pos.description.size() > 200) {
+    invalid("The Description must be 20 to 200 characters.");
+  }
+  if (const Value* c = ok ? Get(body, "Category") : nullptr; c != nullptr && c->IsArray()) {
+    for (const Value& v : c->GetArray()) {
+      if (v.IsString()) pos.categories.push_back(v.GetString());
+    }
+  }
+  if (pos.categories.empty()) invalid("The Category field is required.");
+  for (const char* contact : {"BusinessContact", "TechnicalContact", "CustomerServiceContact"}) {
+    const Value* c = ok ? Get(body, contact) : nullptr;
+    if (c == nullptr || !c->IsObject() || Str(*c, "Email").find('@') == std::string::npos) {
+      invalid(absl::StrCat("The ", contact, " field is required."));
+    }
+  }
+  int turnover = 0;
+  if (!ok || !absl::SimpleAtoi(Str(body, "ExpectedTurnover"), &turnover) || turnover < 1 ||
+      turnover > 6) {
+    invalid("The ExpectedTurnover must be between 1 and 6.");
+  }
+  if (!errors.empty()) {
+    SendErrors(res, 400, errors, Endpoint(req), "");
+    return;
+  }
+  pos.public_key = RandomHex(16);
+  wallet->shops.push_back(pos);
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  WritePos(w, pos);
+  WriteErrors(w, {}, Endpoint(req), "");
+  w.EndObject();
+  Json(res, 200, b.GetString());
+}
+
+void Sandbox::Impl::HandleGetPos(const httplib::Request& req, httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  const ApiWallet* wallet = AuthenticateWallet(req, res);
+  if (wallet == nullptr) return;
+  const std::string key = NormalizeId(std::string(req.matches[1]));
+  for (const PosEntry& pos : wallet->shops) {
+    if (pos.public_key != key) continue;
+    rapidjson::StringBuffer b;
+    Writer w(b);
+    w.StartObject();
+    WritePos(w, pos);
+    WriteErrors(w, {}, Endpoint(req), "");
+    w.EndObject();
+    Json(res, 200, b.GetString());
+    return;
+  }
+  Json(res, 404, "{\"Message\":\"The requested shop was not found.\"}");
+}
+
+}  // namespace barion_gateway::sandbox
