@@ -99,23 +99,35 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   if (absl::Status s = ValidateListenAddress(config.grpc_address, "grpc_address"); !s.ok()) {
     return s;
   }
+  // The layers, each built on what exists already (docs/ARCHITECTURE.md).
+  if (absl::Status s = gateway->StartStore(config); !s.ok()) return s;
+  if (absl::Status s = gateway->StartTransport(config, std::move(transport)); !s.ok()) return s;
+  if (absl::Status s = gateway->StartPipeline(config); !s.ok()) return s;
+  if (absl::Status s = gateway->StartGrpc(config); !s.ok()) return s;
+  return gateway;
+}
+
+absl::Status GatewayServer::StartStore(const Config& config) {
   if (absl::Status s = MakeDirs(config.data_dir); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<SqliteEventStore>> store = OpenEventStore(config);
   if (!store.ok()) return store.status();
-  SqliteEventStore* const sqlite = store->get();
-  gateway->store_ = *std::move(store);
+  sqlite_ = store->get();
+  store_ = *std::move(store);
   EventHub::Options hub_options;
   hub_options.heartbeat_interval = config.heartbeat_interval;
   hub_options.buffer_events = config.subscriber_buffer_events;
   hub_options.max_subscribers = config.max_subscribers;
   hub_options.max_subscribers_per_client = config.max_subscribers_per_client;
   hub_options.write_timeout = config.subscriber_write_timeout;
-  gateway->hub_ = std::make_unique<EventHub>(sqlite, hub_options);
-  if (absl::Status s = gateway->hub_->Start(); !s.ok()) return s;
+  hub_ = std::make_unique<EventHub>(sqlite_, hub_options);
+  if (absl::Status s = hub_->Start(); !s.ok()) return s;
   // The hub learns of every append from the log itself.
-  sqlite->SetObserver(gateway->hub_.get());
-  EventStore* const events = sqlite;
+  sqlite_->SetObserver(hub_.get());
+  return absl::OkStatus();
+}
 
+absl::Status GatewayServer::StartTransport(const Config& config,
+                                           std::unique_ptr<HttpTransport> transport) {
   if (transport == nullptr) {
     HttplibTransport::Options options;
     options.base_url = config.barion_base_url;
@@ -126,65 +138,67 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     if (!created.ok()) return created.status();
     transport = *std::move(created);
   }
-  gateway->transport_ = std::move(transport);
+  transport_ = std::move(transport);
   // Calls waiting on Barion may take all but an eighth (at least 8, which also covers gRPC's own
   // polling threads) of the gRPC threads; the rest stay free for calls that never reach Barion.
   const int reserved = std::max(8, config.max_concurrent_calls / 8);
-  gateway->limited_transport_ = std::make_unique<LimitedTransport>(
-      gateway->transport_.get(), std::max(1, config.max_concurrent_calls - reserved));
+  limited_transport_ = std::make_unique<LimitedTransport>(
+      transport_.get(), std::max(1, config.max_concurrent_calls - reserved));
+  return absl::OkStatus();
+}
 
-  // The layers, each built on what exists already (docs/ARCHITECTURE.md): the operations
-  // report changes to the recorder (stores and a doorbell), the processor and the reconciler
-  // fetch states through the operations, the services adapt the operations to gRPC.
-  gateway->recorder_ = std::make_unique<PaymentChangeRecorder>(events, events, &gateway->doorbell_,
-                                                               config.reconcile_first_check);
+// The operations report changes to the recorder (stores and a doorbell); the listener records
+// callbacks and rings the doorbell; the processor and the reconciler fetch states through the
+// operations.
+absl::Status GatewayServer::StartPipeline(const Config& config) {
+  EventStore* const events = sqlite_;
+  recorder_ = std::make_unique<PaymentChangeRecorder>(events, events, &doorbell_,
+                                                      config.reconcile_first_check);
   // Every shop has a callback secret: configured, or derived from its POSKey.
   const std::vector<ShopConfig> shops = WithCallbackSecrets(config.shops);
   CallbackListener::Options listen;
   listen.address = config.callback_address;
   for (const ShopConfig& shop : shops) listen.shop_secrets[shop.name] = shop.callback_secrets;
-  Doorbell* const doorbell = &gateway->doorbell_;
+  Doorbell* const doorbell = &doorbell_;
   absl::StatusOr<std::unique_ptr<CallbackListener>> listener =
       CallbackListener::Start(listen, events, [doorbell] { doorbell->Ring(); });
   if (!listener.ok()) return listener.status();
-  gateway->listener_ = *std::move(listener);
+  listener_ = *std::move(listener);
   BarionPayments::Options payments;
   payments.shops = shops;
   payments.callback_base_url = config.callback_public_base_url;
   if (payments.callback_base_url == "listener") {
-    payments.callback_base_url = "http://" + gateway->listener_->address();
+    payments.callback_base_url = "http://" + listener_->address();
   }
-  payments.start_ledger = sqlite;
-  payments.observer = gateway->recorder_.get();
-  gateway->payments_ =
-      std::make_unique<BarionPayments>(std::move(payments), gateway->limited_transport_.get());
-  gateway->wallet_ =
-      std::make_unique<BarionWallet>(config.wallets, gateway->limited_transport_.get());
+  payments.start_ledger = sqlite_;
+  payments.observer = recorder_.get();
+  payments_ = std::make_unique<BarionPayments>(std::move(payments), limited_transport_.get());
+  wallet_ = std::make_unique<BarionWallet>(config.wallets, limited_transport_.get());
 
   CallbackProcessor::Options processing;
   processing.unknown_fetches_per_second = config.unknown_payment_fetches_per_second;
   processing.unknown_fetch_burst =
       std::max(1, static_cast<int>(config.unknown_payment_fetches_per_second * 5));
   processing.inbox_retention = config.inbox_retention;
-  gateway->processor_ = std::make_unique<CallbackProcessor>(events, gateway->payments_.get(),
-                                                            processing, &gateway->doorbell_);
+  processor_ = std::make_unique<CallbackProcessor>(events, payments_.get(), processing, &doorbell_);
   Reconciler::Options reconcile;
   reconcile.first_check = config.reconcile_first_check;
   reconcile.max_interval = config.reconcile_max_interval;
   reconcile.tick = std::min(absl::Seconds(1), config.reconcile_first_check);
-  gateway->reconciler_ =
-      std::make_unique<Reconciler>(events, events, gateway->payments_.get(), reconcile);
+  reconciler_ = std::make_unique<Reconciler>(events, events, payments_.get(), reconcile);
+  processor_->Start();
+  reconciler_->Start();
+  return absl::OkStatus();
+}
 
-  gateway->payment_service_ =
-      std::make_unique<PaymentServiceImpl>(gateway->payments_.get(), config.default_timeout);
+// The services adapt the operations (and the event log) to gRPC.
+absl::Status GatewayServer::StartGrpc(const Config& config) {
+  payment_service_ = std::make_unique<PaymentServiceImpl>(payments_.get(), config.default_timeout);
   std::set<std::string> shop_names;
   for (const ShopConfig& shop : config.shops) shop_names.insert(shop.name);
-  gateway->event_service_ =
-      std::make_unique<PaymentEventServiceImpl>(events, gateway->hub_.get(), std::move(shop_names));
-  gateway->wallet_service_ =
-      std::make_unique<WalletServiceImpl>(gateway->wallet_.get(), config.default_timeout);
-  gateway->processor_->Start();
-  gateway->reconciler_->Start();
+  event_service_ =
+      std::make_unique<PaymentEventServiceImpl>(sqlite_, hub_.get(), std::move(shop_names));
+  wallet_service_ = std::make_unique<WalletServiceImpl>(wallet_.get(), config.default_timeout);
 
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!config.tls_cert_file.empty()) {
@@ -207,24 +221,24 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   quota.SetMaxThreads(config.max_concurrent_calls);
   builder.SetResourceQuota(quota);
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
-  builder.AddListeningPort(config.grpc_address, credentials, &gateway->grpc_port_);
-  builder.RegisterService(gateway->payment_service_.get());
-  builder.RegisterService(gateway->event_service_.get());
-  builder.RegisterService(gateway->wallet_service_.get());
-  gateway->server_ = builder.BuildAndStart();
-  if (gateway->server_ == nullptr || gateway->grpc_port_ == 0) {
+  builder.AddListeningPort(config.grpc_address, credentials, &grpc_port_);
+  builder.RegisterService(payment_service_.get());
+  builder.RegisterService(event_service_.get());
+  builder.RegisterService(wallet_service_.get());
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || grpc_port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("grpc_address: cannot listen on ", config.grpc_address));
   }
   const std::string host = config.grpc_address.substr(0, config.grpc_address.rfind(':'));
-  gateway->grpc_address_ = absl::StrCat(host, ":", gateway->grpc_port_);
-  if (auto* health = gateway->server_->GetHealthCheckService()) {
+  grpc_address_ = absl::StrCat(host, ":", grpc_port_);
+  if (auto* health = server_->GetHealthCheckService()) {
     health->SetServingStatus(true);
     health->SetServingStatus("barion.v1.PaymentService", true);
     health->SetServingStatus("barion.v1.PaymentEventService", true);
     health->SetServingStatus("barion.v1.WalletService", true);
   }
-  return gateway;
+  return absl::OkStatus();
 }
 
 void GatewayServer::Shutdown(absl::Duration grace) {

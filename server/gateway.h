@@ -18,6 +18,7 @@
 #include "server/events/event_hub.h"
 #include "server/events/event_store.h"
 #include "server/events/reconciler.h"
+#include "server/events/sqlite/sqlite_event_store.h"
 #include "server/operations/payments.h"
 #include "server/operations/wallet.h"
 #include "server/payment_change_recorder.h"
@@ -52,8 +53,14 @@ class GatewayServer {
 
  private:
   GatewayServer() = default;
+  // The steps of Start, in order; each builds on the ones before.
+  absl::Status StartStore(const Config& config);
+  absl::Status StartTransport(const Config& config, std::unique_ptr<HttpTransport> transport);
+  absl::Status StartPipeline(const Config& config);
+  absl::Status StartGrpc(const Config& config);
 
   std::unique_ptr<EventStore> store_;
+  SqliteEventStore* sqlite_ = nullptr;  // store_, with the start ledger
   std::unique_ptr<EventHub> hub_;
   std::unique_ptr<HttpTransport> transport_;
   std::unique_ptr<HttpTransport> limited_transport_;  // transport_ within the upstream limit

@@ -118,8 +118,72 @@ void HttplibTransport::Release(Pooled pooled) {
   if (pooled.client != nullptr) idle_.push_back(std::move(pooled));
 }
 
+namespace {
+
 // The most of a non-file answer kept when the caller streams files (an error answer is small).
 constexpr size_t kMaxKeptBody = 1 << 20;
+
+// What a failed exchange means: nothing sent (connect, TLS), or a timeout or reset after sending.
+absl::Status FailureOf(httplib::Error error, bool past_deadline) {
+  switch (error) {
+    case httplib::Error::Connection:
+      return past_deadline ? TransportError(TransportFailure::kTimeoutNotSent, "connect timed out")
+                           : TransportError(TransportFailure::kConnect,
+                                            "connection refused or host unreachable");
+    case httplib::Error::ConnectionTimeout:
+      return TransportError(TransportFailure::kTimeoutNotSent, "connect timed out");
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLServerVerification:
+    case httplib::Error::SSLLoadingCerts:
+      return TransportError(TransportFailure::kTls, error == httplib::Error::SSLServerVerification
+                                                        ? "server certificate verification failed"
+                                                        : "TLS handshake failed");
+    case httplib::Error::Read:
+    case httplib::Error::Write:
+    default:
+      if (past_deadline) {
+        return TransportError(TransportFailure::kTimeout, "no answer before the deadline");
+      }
+      return TransportError(TransportFailure::kReset,
+                            "connection closed or reset before a complete answer");
+  }
+}
+
+// One exchange on `client`, within the request's deadline. A file (request.on_file_chunk) goes to
+// the caller as it arrives; any other body of such a GET lands in `streamed_body`.
+httplib::Result Exchange(httplib::Client& client, const HttpRequest& request,
+                         const httplib::Headers& headers, absl::Duration max_connect_timeout,
+                         std::string* streamed_body) {
+  const absl::Duration remaining = request.deadline - absl::Now();
+  SetTimeout(client, &httplib::Client::set_connection_timeout,
+             std::min(remaining, max_connect_timeout));
+  SetTimeout(client, &httplib::Client::set_read_timeout, remaining);
+  SetTimeout(client, &httplib::Client::set_write_timeout, remaining);
+  if (request.method == "POST") {
+    return client.Post(request.path.c_str(), headers, request.body, "application/json");
+  }
+  if (!request.on_file_chunk) return client.Get(request.path.c_str(), headers);
+  // A file is passed on as it arrives; anything else is kept for the caller to parse.
+  streamed_body->clear();
+  bool to_caller = false;
+  std::string content_type;
+  return client.Get(
+      request.path.c_str(), headers,
+      [&](const httplib::Response& head) {
+        content_type = head.get_header_value("Content-Type");
+        to_caller =
+            head.status >= 200 && head.status < 300 && !absl::StrContains(content_type, "json");
+        return true;
+      },
+      [&request, &to_caller, &content_type, streamed_body](const char* data, size_t size) {
+        if (to_caller) return request.on_file_chunk(content_type, data, size);
+        if (streamed_body->size() + size > kMaxKeptBody) return false;
+        streamed_body->append(data, size);
+        return true;
+      });
+}
+
+}  // namespace
 
 absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) {
   const absl::Time start = absl::Now();
@@ -140,34 +204,7 @@ absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) 
 
   std::string streamed_body;  // the kept body of a GET with on_file_chunk
   auto attempt = [&]() {
-    httplib::Client& client = *pooled.client;
-    const absl::Duration remaining = request.deadline - absl::Now();
-    SetTimeout(client, &httplib::Client::set_connection_timeout,
-               std::min(remaining, options_.max_connect_timeout));
-    SetTimeout(client, &httplib::Client::set_read_timeout, remaining);
-    SetTimeout(client, &httplib::Client::set_write_timeout, remaining);
-    if (request.method == "POST") {
-      return client.Post(request.path.c_str(), headers, request.body, "application/json");
-    }
-    if (!request.on_file_chunk) return client.Get(request.path.c_str(), headers);
-    // A file is passed on as it arrives; anything else is kept for the caller to parse.
-    streamed_body.clear();
-    bool to_caller = false;
-    std::string content_type;
-    return client.Get(
-        request.path.c_str(), headers,
-        [&](const httplib::Response& head) {
-          content_type = head.get_header_value("Content-Type");
-          to_caller =
-              head.status >= 200 && head.status < 300 && !absl::StrContains(content_type, "json");
-          return true;
-        },
-        [&](const char* data, size_t size) {
-          if (to_caller) return request.on_file_chunk(content_type, data, size);
-          if (streamed_body.size() + size > kMaxKeptBody) return false;
-          streamed_body.append(data, size);
-          return true;
-        });
+    return Exchange(*pooled.client, request, headers, options_.max_connect_timeout, &streamed_body);
   };
   httplib::Result result = attempt();
   if (!result && reused && result.error() == httplib::Error::Write &&
@@ -184,30 +221,8 @@ absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) 
     // A failed client is not reused: its connection state is unknown.
     pooled.client.reset();
     Release(std::move(pooled));
-    const bool past_deadline = absl::Now() >= request.deadline - absl::Milliseconds(5);
-    switch (error) {
-      case httplib::Error::Connection:
-        return past_deadline
-                   ? TransportError(TransportFailure::kTimeoutNotSent, "connect timed out")
-                   : TransportError(TransportFailure::kConnect,
-                                    "connection refused or host unreachable");
-      case httplib::Error::ConnectionTimeout:
-        return TransportError(TransportFailure::kTimeoutNotSent, "connect timed out");
-      case httplib::Error::SSLConnection:
-      case httplib::Error::SSLServerVerification:
-      case httplib::Error::SSLLoadingCerts:
-        return TransportError(TransportFailure::kTls, error == httplib::Error::SSLServerVerification
-                                                          ? "server certificate verification failed"
-                                                          : "TLS handshake failed");
-      case httplib::Error::Read:
-      case httplib::Error::Write:
-      default:
-        if (past_deadline) {
-          return TransportError(TransportFailure::kTimeout, "no answer before the deadline");
-        }
-        return TransportError(TransportFailure::kReset,
-                              "connection closed or reset before a complete answer");
-    }
+    return FailureOf(error,
+                     /*past_deadline=*/absl::Now() >= request.deadline - absl::Milliseconds(5));
   }
 
   HttpResponse response;

@@ -195,6 +195,46 @@ absl::Status DecodeFinishLike(const ParsedAnswer& answer, Response* out) {
   return absl::OkStatus();
 }
 
+// PaymentState's Transactions; amounts at their currency's scale (the payment's by default).
+void ReadDetailedTransactions(const Value& doc, int scale,
+                              google::protobuf::RepeatedPtrField<v1::DetailedTransaction>* out) {
+  const Value* a = Member(doc, "Transactions");
+  if (a == nullptr || !a->IsArray()) return;
+  for (const Value& t : a->GetArray()) {
+    v1::DetailedTransaction* d = out->Add();
+    d->set_transaction_id(Text(t, "TransactionId"));
+    d->set_pos_transaction_id(Text(t, "POSTransactionId"));
+    if (!ReadTime(t, "TransactionTime", d->mutable_transaction_time())) {
+      d->clear_transaction_time();
+    }
+    d->set_currency(
+        static_cast<v1::Currency>(ReadEnum(t, "Currency", kCurrencies, d->mutable_currency_raw())));
+    const int tscale = d->currency_raw().empty() ? scale : CurrencyScaleOf(d->currency_raw());
+    d->set_total(CanonicalAmount(Text(t, "Total"), tscale));
+    if (!ReadParticipant(t, "Payer", d->mutable_payer())) d->clear_payer();
+    if (!ReadParticipant(t, "Payee", d->mutable_payee())) d->clear_payee();
+    d->set_comment(Text(t, "Comment"));
+    d->set_status(Text(t, "Status"));
+    d->set_transaction_type(Text(t, "TransactionType"));
+    ReadItems(t, tscale, d->mutable_items());
+    d->set_related_id(Text(t, "RelatedId"));
+    d->set_pos_id(Text(t, "POSId"));
+    d->set_payment_id(Text(t, "PaymentId"));
+  }
+}
+
+void ReadFundingInformation(const Value& fi, v1::FundingInformation* info) {
+  if (const Value* card = Member(fi, "BankCard"); card != nullptr && card->IsObject()) {
+    v1::BankCard* bc = info->mutable_bank_card();
+    bc->set_masked_pan(Text(*card, "MaskedPan"));
+    bc->set_bank_card_type(Text(*card, "BankCardType"));
+    bc->set_valid_thru_year(Text(*card, "ValidThruYear"));
+    bc->set_valid_thru_month(Text(*card, "ValidThruMonth"));
+  }
+  info->set_authorization_code(Text(fi, "AuthorizationCode"));
+  info->set_process_result(Text(fi, "ProcessResult"));
+}
+
 }  // namespace
 
 // The members of a Payment/Start request. A wallet-token start (Google Pay, Apple Pay) has its
@@ -473,16 +513,7 @@ absl::Status DecodePaymentState(const ParsedAnswer& answer, v1::GetPaymentStateR
       ReadEnum(doc, "RecurrenceType", kRecurrenceTypes, out->mutable_recurrence_type_raw())));
   out->set_trace_id(Text(doc, "TraceId"));
   if (const Value* fi = Member(doc, "FundingInformation"); fi != nullptr && fi->IsObject()) {
-    v1::FundingInformation* info = out->mutable_funding_information();
-    if (const Value* card = Member(*fi, "BankCard"); card != nullptr && card->IsObject()) {
-      v1::BankCard* bc = info->mutable_bank_card();
-      bc->set_masked_pan(Text(*card, "MaskedPan"));
-      bc->set_bank_card_type(Text(*card, "BankCardType"));
-      bc->set_valid_thru_year(Text(*card, "ValidThruYear"));
-      bc->set_valid_thru_month(Text(*card, "ValidThruMonth"));
-    }
-    info->set_authorization_code(Text(*fi, "AuthorizationCode"));
-    info->set_process_result(Text(*fi, "ProcessResult"));
+    ReadFundingInformation(*fi, out->mutable_funding_information());
   }
   if (const Value* a = Member(doc, "AllowedFundingSources"); a != nullptr && a->IsArray()) {
     for (const Value& fs : a->GetArray()) {
@@ -503,29 +534,7 @@ absl::Status DecodePaymentState(const ParsedAnswer& answer, v1::GetPaymentStateR
   out->set_currency(static_cast<v1::Currency>(
       ReadEnum(doc, "Currency", kCurrencies, out->mutable_currency_raw())));
   const int scale = CurrencyScaleOf(out->currency_raw());
-  if (const Value* a = Member(doc, "Transactions"); a != nullptr && a->IsArray()) {
-    for (const Value& t : a->GetArray()) {
-      v1::DetailedTransaction* d = out->add_transactions();
-      d->set_transaction_id(Text(t, "TransactionId"));
-      d->set_pos_transaction_id(Text(t, "POSTransactionId"));
-      if (!ReadTime(t, "TransactionTime", d->mutable_transaction_time())) {
-        d->clear_transaction_time();
-      }
-      d->set_currency(static_cast<v1::Currency>(
-          ReadEnum(t, "Currency", kCurrencies, d->mutable_currency_raw())));
-      const int tscale = d->currency_raw().empty() ? scale : CurrencyScaleOf(d->currency_raw());
-      d->set_total(CanonicalAmount(Text(t, "Total"), tscale));
-      if (!ReadParticipant(t, "Payer", d->mutable_payer())) d->clear_payer();
-      if (!ReadParticipant(t, "Payee", d->mutable_payee())) d->clear_payee();
-      d->set_comment(Text(t, "Comment"));
-      d->set_status(Text(t, "Status"));
-      d->set_transaction_type(Text(t, "TransactionType"));
-      ReadItems(t, tscale, d->mutable_items());
-      d->set_related_id(Text(t, "RelatedId"));
-      d->set_pos_id(Text(t, "POSId"));
-      d->set_payment_id(Text(t, "PaymentId"));
-    }
-  }
+  ReadDetailedTransactions(doc, scale, out->mutable_transactions());
   out->set_total(CanonicalAmount(Text(doc, "Total"), scale));
   out->set_suggested_locale(Text(doc, "SuggestedLocale"));
   int score;

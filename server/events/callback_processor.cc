@@ -1,6 +1,7 @@
 #include "server/events/callback_processor.h"
 
 #include <algorithm>
+#include <map>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -91,96 +92,101 @@ void CallbackProcessor::RunOnce() {
     LogError(absl::StrCat("callback processor: ", pending.status().message()));
     return;
   }
-  // Group receipts by payment, oldest first; one fetch serves them all.
-  struct Group {
-    std::vector<int64_t> ids;
-    v1::EventSource source;
-  };
-  std::vector<std::pair<std::pair<std::string, std::string>, Group>> groups;
-  for (const PendingCallback& p : *pending) {
-    auto key = std::make_pair(p.shop, p.payment_id);
-    auto it =
-        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == key; });
-    if (it == groups.end()) {
-      groups.push_back({key, Group{{p.id}, p.source}});
-    } else {
-      it->second.ids.push_back(p.id);
-    }
-  }
-
-  // The payments due now (not waiting for a retry).
-  std::vector<size_t> due;
-  {
-    absl::MutexLock lock(&mu_);
-    if (stopping_) return;
-    const absl::Time now = absl::Now();
-    for (size_t i = 0; i < groups.size(); ++i) {
-      auto it = retry_.find(groups[i].first);
-      if (it == retry_.end() || it->second.first <= now) due.push_back(i);
-    }
-  }
-  // Callbacks for payments never seen here: fetched within the shop's budget, else dropped.
-  std::vector<int64_t> dropped;
-  {
-    const absl::Time now = absl::Now();
-    std::vector<size_t> kept;
-    for (size_t i : due) {
-      const auto& [key, group] = groups[i];
-      if (group.source != v1::EVENT_SOURCE_CALLBACK) {
-        kept.push_back(i);
-        continue;
-      }
-      absl::StatusOr<bool> known = store_->KnowsPayment(key.first, key.second);
-      if (!known.ok() || *known || TakeUnknownFetch(key.first, now)) {
-        kept.push_back(i);  // a store error: fetch as before rather than lose a callback
-        continue;
-      }
-      LogLimited(
-          "WARN", "unknown-payment callback over budget",
-          absl::StrCat("callback for unseen payment dropped, shop=", key.first,
-                       " over its budget of unknown-payment fetches: payment_id=", key.second));
-      dropped.insert(dropped.end(), group.ids.begin(), group.ids.end());
-    }
-    due.swap(kept);
-  }
-  if (absl::Status s = store_->CompleteCallbacks(dropped); !s.ok()) {
-    LogError(absl::StrCat("event store: ", s.message()));
-  }
+  const std::vector<Group> groups = GroupByPayment(*pending);
+  const std::vector<const Group*> due = WithinUnknownBudget(Due(groups));
   const size_t step = static_cast<size_t>(std::max(1, options_.fetch_concurrency));
   for (size_t begin = 0; begin < due.size(); begin += step) {
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
     }
-    const size_t end = std::min(due.size(), begin + step);
-    const absl::Time now = absl::Now();
-    std::vector<absl::StatusOr<v1::GetPaymentStateResponse>> states(
-        end - begin, absl::UnknownError("not fetched"));
-    std::vector<std::function<void()>> jobs;
-    for (size_t k = begin; k < end; ++k) {
-      jobs.push_back([this, &states, &groups, &due, k, begin, now] {
-        const auto& [shop, payment_id] = groups[due[k]].first;
-        states[k - begin] =
-            fetcher_->FetchPaymentState(shop, payment_id, now + options_.fetch_timeout);
-      });
-    }
-    RunAll(jobs);
-    std::vector<int64_t> completed;
-    std::vector<std::pair<std::string, std::string>> done_keys;
-    for (size_t k = begin; k < end; ++k) {
-      const auto& [key, group] = groups[due[k]];
-      if (Record(key, group.source, std::move(states[k - begin]), now)) {
-        completed.insert(completed.end(), group.ids.begin(), group.ids.end());
-        done_keys.push_back(key);
-      }
-    }
-    // One transaction marks the chunk's receipts done. If it fails they stay pending and are
-    // looked at again (their state is recorded, so that adds no event).
-    absl::Status s = store_->CompleteCallbacks(completed);
-    if (!s.ok()) LogError(absl::StrCat("event store: ", s.message()));
-    absl::MutexLock lock(&mu_);
-    for (const auto& key : done_keys) retry_.erase(key);
+    FetchAndRecord({due.begin() + begin, due.begin() + std::min(due.size(), begin + step)});
   }
+}
+
+std::vector<CallbackProcessor::Group> CallbackProcessor::GroupByPayment(
+    const std::vector<PendingCallback>& pending) {
+  std::vector<Group> groups;
+  std::map<std::pair<std::string, std::string>, size_t> index;
+  for (const PendingCallback& p : pending) {
+    auto [it, inserted] = index.try_emplace(std::make_pair(p.shop, p.payment_id), groups.size());
+    if (inserted) {
+      groups.push_back(Group{it->first, {p.id}, p.source});
+    } else {
+      groups[it->second].ids.push_back(p.id);
+    }
+  }
+  return groups;
+}
+
+std::vector<const CallbackProcessor::Group*> CallbackProcessor::Due(
+    const std::vector<Group>& groups) {
+  std::vector<const Group*> due;
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return due;
+  const absl::Time now = absl::Now();
+  for (const Group& group : groups) {
+    auto it = retry_.find(group.key);
+    if (it == retry_.end() || it->second.first <= now) due.push_back(&group);
+  }
+  return due;
+}
+
+std::vector<const CallbackProcessor::Group*> CallbackProcessor::WithinUnknownBudget(
+    std::vector<const Group*> due) {
+  const absl::Time now = absl::Now();
+  std::vector<const Group*> kept;
+  std::vector<int64_t> dropped;
+  for (const Group* group : due) {
+    const auto& [shop, payment_id] = group->key;
+    if (group->source != v1::EVENT_SOURCE_CALLBACK) {
+      kept.push_back(group);
+      continue;
+    }
+    absl::StatusOr<bool> known = store_->KnowsPayment(shop, payment_id);
+    if (!known.ok() || *known || TakeUnknownFetch(shop, now)) {
+      kept.push_back(group);  // a store error: fetch as before rather than lose a callback
+      continue;
+    }
+    LogLimited(
+        "WARN", "unknown-payment callback over budget",
+        absl::StrCat("callback for unseen payment dropped, shop=", shop,
+                     " over its budget of unknown-payment fetches: payment_id=", payment_id));
+    dropped.insert(dropped.end(), group->ids.begin(), group->ids.end());
+  }
+  if (absl::Status s = store_->CompleteCallbacks(dropped); !s.ok()) {
+    LogError(absl::StrCat("event store: ", s.message()));
+  }
+  return kept;
+}
+
+void CallbackProcessor::FetchAndRecord(const std::vector<const Group*>& chunk) {
+  const absl::Time now = absl::Now();
+  std::vector<absl::StatusOr<v1::GetPaymentStateResponse>> states(
+      chunk.size(), absl::UnknownError("not fetched"));
+  std::vector<std::function<void()>> jobs;
+  for (size_t k = 0; k < chunk.size(); ++k) {
+    jobs.push_back([this, &states, &chunk, k, now] {
+      const auto& [shop, payment_id] = chunk[k]->key;
+      states[k] = fetcher_->FetchPaymentState(shop, payment_id, now + options_.fetch_timeout);
+    });
+  }
+  RunAll(jobs);
+  std::vector<int64_t> completed;
+  std::vector<std::pair<std::string, std::string>> done_keys;
+  for (size_t k = 0; k < chunk.size(); ++k) {
+    const Group& group = *chunk[k];
+    if (Record(group.key, group.source, std::move(states[k]), now)) {
+      completed.insert(completed.end(), group.ids.begin(), group.ids.end());
+      done_keys.push_back(group.key);
+    }
+  }
+  // One transaction marks the chunk's receipts done. If it fails they stay pending and are
+  // looked at again (their state is recorded, so that adds no event).
+  absl::Status s = store_->CompleteCallbacks(completed);
+  if (!s.ok()) LogError(absl::StrCat("event store: ", s.message()));
+  absl::MutexLock lock(&mu_);
+  for (const auto& key : done_keys) retry_.erase(key);
 }
 
 bool CallbackProcessor::TakeUnknownFetch(const std::string& shop, absl::Time now) {

@@ -72,6 +72,19 @@ class CallbackProcessor {
   void RunOnce();
 
  private:
+  // The receipts of one payment (shop, payment id), oldest first: one fetch serves them all.
+  struct Group {
+    std::pair<std::string, std::string> key;
+    std::vector<int64_t> ids;
+    barion::v1::EventSource source;
+  };
+  static std::vector<Group> GroupByPayment(const std::vector<PendingCallback>& pending);
+  // The groups not waiting for a retry; none while stopping.
+  std::vector<const Group*> Due(const std::vector<Group>& groups);
+  // Drops (marks done) callbacks for unseen payments beyond their shop's budget; the rest.
+  std::vector<const Group*> WithinUnknownBudget(std::vector<const Group*> due);
+  // Fetches the chunk's states concurrently, records them, marks done what was recorded.
+  void FetchAndRecord(const std::vector<const Group*>& chunk);
   void Loop();
   void FetcherLoop();
   // Records a fetched state (or schedules a retry when it could not be fetched or recorded).

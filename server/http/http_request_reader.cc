@@ -1,6 +1,7 @@
 #include "server/http/http_request_reader.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -64,107 +65,123 @@ HttpRequestReader::State HttpRequestReader::Feed(absl::string_view& data) {
   if (phase_ == Phase::kDone) return State::kComplete;
   if (!data.empty()) started_ = true;
   while (true) {
+    std::optional<State> state;
     switch (phase_) {
-      case Phase::kHead: {
-        // Leading empty lines before a request line are allowed (RFC 9112 §2.2).
-        while (head_.empty() && !data.empty() && (data[0] == '\r' || data[0] == '\n')) {
-          data.remove_prefix(1);
-        }
-        // Find the blank line that ends the head, looking only at what is new (and 3 bytes back).
-        const size_t before = head_.size();
-        const size_t room = limits_.max_header_bytes - std::min(before, limits_.max_header_bytes);
-        const size_t take = std::min(data.size(), room);
-        head_.append(data.data(), take);
-        const size_t from = before >= 3 ? before - 3 : 0;
-        size_t end = head_.find("\r\n\r\n", from);
-        size_t end_len = 4;
-        const size_t lf_end = head_.find("\n\n", from);
-        if (lf_end != std::string::npos && (end == std::string::npos || lf_end < end)) {
-          end = lf_end;
-          end_len = 2;
-        }
-        if (end == std::string::npos) {
-          data.remove_prefix(take);
-          if (head_.size() >= limits_.max_header_bytes) {
-            return Fail(431, "request line and headers are too large");
-          }
-          return State::kNeedMore;
-        }
-        // Give back what follows the head.
-        const size_t used = end + end_len - before;
-        data.remove_prefix(used);
-        head_.resize(end);
-        if (State s = ParseHead(); s != State::kNeedMore) return s;
+      case Phase::kHead:
+        state = FeedHead(data);
         break;
-      }
       case Phase::kBody:
         if (!TakeBody(data)) return State::kNeedMore;
         phase_ = Phase::kDone;
         return State::kComplete;
-      case Phase::kChunkSize: {
-        bool too_long = false;
-        if (!TakeLine(data, 256, &too_long)) {
-          if (too_long) return Fail(400, "chunk size line is too long");
-          return State::kNeedMore;
-        }
-        absl::string_view size = absl::StripAsciiWhitespace(line_);
-        size = size.substr(0, size.find(';'));  // chunk extensions are ignored
-        size = absl::StripTrailingAsciiWhitespace(size);
-        uint64_t n = 0;
-        if (size.empty() || size.size() > 8 || !absl::SimpleHexAtoi(size, &n) ||
-            !std::all_of(size.begin(), size.end(),
-                         [](char c) { return absl::ascii_isxdigit(c); })) {
-          return Fail(400, "malformed chunk size");
-        }
-        line_.clear();
-        if (n == 0) {
-          phase_ = Phase::kTrailers;
-          break;
-        }
-        if (request_.body.size() + n > limits_.max_body_bytes) {
-          return Fail(413, "body is too large");
-        }
-        remaining_ = n;
-        phase_ = Phase::kChunkData;
+      case Phase::kChunkSize:
+        state = FeedChunkSize(data);
         break;
-      }
       case Phase::kChunkData:
         if (!TakeBody(data)) return State::kNeedMore;
         phase_ = Phase::kChunkDataEnd;
         break;
-      case Phase::kChunkDataEnd: {
-        bool too_long = false;
-        if (!TakeLine(data, 2, &too_long)) {
-          if (too_long) return Fail(400, "chunk data is longer than its size");
-          return State::kNeedMore;
-        }
-        if (line_ != "\r\n" && line_ != "\n")
-          return Fail(400, "chunk data is longer than its size");
-        line_.clear();
-        phase_ = Phase::kChunkSize;
+      case Phase::kChunkDataEnd:
+        state = FeedChunkDataEnd(data);
         break;
-      }
-      case Phase::kTrailers: {
-        bool too_long = false;
-        const size_t room =
-            limits_.max_header_bytes - std::min(trailer_bytes_, limits_.max_header_bytes);
-        if (!TakeLine(data, room, &too_long)) {
-          if (too_long) return Fail(431, "trailers are too large");
-          return State::kNeedMore;
-        }
-        trailer_bytes_ += line_.size();
-        const bool blank = line_ == "\r\n" || line_ == "\n";
-        line_.clear();
-        if (blank) {
-          phase_ = Phase::kDone;
-          return State::kComplete;
-        }
-        break;  // trailer fields are read and dropped
-      }
+      case Phase::kTrailers:
+        state = FeedTrailers(data);
+        break;
       case Phase::kDone:
         return State::kComplete;
     }
+    if (state.has_value()) return *state;
   }
+}
+
+std::optional<HttpRequestReader::State> HttpRequestReader::FeedHead(absl::string_view& data) {
+  // Leading empty lines before a request line are allowed (RFC 9112 §2.2).
+  while (head_.empty() && !data.empty() && (data[0] == '\r' || data[0] == '\n')) {
+    data.remove_prefix(1);
+  }
+  // Find the blank line that ends the head, looking only at what is new (and 3 bytes back).
+  const size_t before = head_.size();
+  const size_t room = limits_.max_header_bytes - std::min(before, limits_.max_header_bytes);
+  const size_t take = std::min(data.size(), room);
+  head_.append(data.data(), take);
+  const size_t from = before >= 3 ? before - 3 : 0;
+  size_t end = head_.find("\r\n\r\n", from);
+  size_t end_len = 4;
+  const size_t lf_end = head_.find("\n\n", from);
+  if (lf_end != std::string::npos && (end == std::string::npos || lf_end < end)) {
+    end = lf_end;
+    end_len = 2;
+  }
+  if (end == std::string::npos) {
+    data.remove_prefix(take);
+    if (head_.size() >= limits_.max_header_bytes) {
+      return Fail(431, "request line and headers are too large");
+    }
+    return State::kNeedMore;
+  }
+  // Give back what follows the head.
+  const size_t used = end + end_len - before;
+  data.remove_prefix(used);
+  head_.resize(end);
+  if (State s = ParseHead(); s != State::kNeedMore) return s;
+  return std::nullopt;
+}
+
+std::optional<HttpRequestReader::State> HttpRequestReader::FeedChunkSize(absl::string_view& data) {
+  bool too_long = false;
+  if (!TakeLine(data, 256, &too_long)) {
+    if (too_long) return Fail(400, "chunk size line is too long");
+    return State::kNeedMore;
+  }
+  absl::string_view size = absl::StripAsciiWhitespace(line_);
+  size = size.substr(0, size.find(';'));  // chunk extensions are ignored
+  size = absl::StripTrailingAsciiWhitespace(size);
+  uint64_t n = 0;
+  if (size.empty() || size.size() > 8 || !absl::SimpleHexAtoi(size, &n) ||
+      !std::all_of(size.begin(), size.end(), [](char c) { return absl::ascii_isxdigit(c); })) {
+    return Fail(400, "malformed chunk size");
+  }
+  line_.clear();
+  if (n == 0) {
+    phase_ = Phase::kTrailers;
+    return std::nullopt;
+  }
+  if (request_.body.size() + n > limits_.max_body_bytes) {
+    return Fail(413, "body is too large");
+  }
+  remaining_ = n;
+  phase_ = Phase::kChunkData;
+  return std::nullopt;
+}
+
+std::optional<HttpRequestReader::State> HttpRequestReader::FeedChunkDataEnd(
+    absl::string_view& data) {
+  bool too_long = false;
+  if (!TakeLine(data, 2, &too_long)) {
+    if (too_long) return Fail(400, "chunk data is longer than its size");
+    return State::kNeedMore;
+  }
+  if (line_ != "\r\n" && line_ != "\n") return Fail(400, "chunk data is longer than its size");
+  line_.clear();
+  phase_ = Phase::kChunkSize;
+  return std::nullopt;
+}
+
+std::optional<HttpRequestReader::State> HttpRequestReader::FeedTrailers(absl::string_view& data) {
+  bool too_long = false;
+  const size_t room = limits_.max_header_bytes - std::min(trailer_bytes_, limits_.max_header_bytes);
+  if (!TakeLine(data, room, &too_long)) {
+    if (too_long) return Fail(431, "trailers are too large");
+    return State::kNeedMore;
+  }
+  trailer_bytes_ += line_.size();
+  const bool blank = line_ == "\r\n" || line_ == "\n";
+  line_.clear();
+  if (blank) {
+    phase_ = Phase::kDone;
+    return State::kComplete;
+  }
+  return std::nullopt;  // trailer fields are read and dropped
 }
 
 HttpRequestReader::State HttpRequestReader::ParseHead() {

@@ -12,6 +12,7 @@
 #define BARION_GATEWAY_SERVER_HTTP_HTTP_REQUEST_READER_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,6 +59,11 @@ class HttpRequestReader {
   enum class Phase { kHead, kBody, kChunkSize, kChunkData, kChunkDataEnd, kTrailers, kDone };
   State Fail(int status, std::string reason);
   State ParseHead();
+  // Each phase of Feed: a State to return, or nullopt to go on with the next phase.
+  std::optional<State> FeedHead(absl::string_view& data);
+  std::optional<State> FeedChunkSize(absl::string_view& data);
+  std::optional<State> FeedChunkDataEnd(absl::string_view& data);
+  std::optional<State> FeedTrailers(absl::string_view& data);
   // Moves up to remaining_ body bytes from `data` into the body; true when none remain.
   bool TakeBody(absl::string_view& data);
   // A line of up to `max` bytes ending in CRLF (or LF) from `data` into `line_`; true when whole.
