@@ -2,7 +2,7 @@
 // SubscribePaymentEvents (docs/EVENTS.md). Each event has an EventCursor handed out by the log;
 // per payment, events are in the order their snapshots were appended, and an event is appended
 // only when the payment's snapshot changed. Durable when a call returns OK.
-// Implementations: SqliteEventStore. All pass tests/server/event_store_conformance.h.
+// Implementations: SqliteEventStore. All pass tests/server/events/event_store_conformance.h.
 #ifndef BARION_GATEWAY_SERVER_EVENTS_EVENT_LOG_H_
 #define BARION_GATEWAY_SERVER_EVENTS_EVENT_LOG_H_
 

@@ -1,7 +1,7 @@
 // ReconcileSchedule: the payments the reconciler watches until they are final, and when each is
 // checked next. Durable like the other stores (a dropped watch is harmless: see
 // SqliteEventStore). Implementations: SqliteEventStore. All pass
-// tests/server/event_store_conformance.h.
+// tests/server/events/event_store_conformance.h.
 #ifndef BARION_GATEWAY_SERVER_EVENTS_RECONCILE_SCHEDULE_H_
 #define BARION_GATEWAY_SERVER_EVENTS_RECONCILE_SCHEDULE_H_
 

@@ -10,7 +10,7 @@
 #include "gtest/gtest.h"
 #include "server/events/sqlite/sqlite_event_store.h"
 #include "server/gateway.h"
-#include "tests/server/fake_transport.h"
+#include "tests/server/barion/fake_transport.h"
 #include "tests/support/status_details.h"
 
 namespace barion_gateway::server {

@@ -6,8 +6,8 @@
 //
 // The factory opens (or reopens) the stores kept under `dir`: reopening must see everything
 // committed before. (The start ledger's suite is StartLedgerTest in sqlite_event_store_test.)
-#ifndef BARION_GATEWAY_TESTS_SERVER_EVENT_STORE_CONFORMANCE_H_
-#define BARION_GATEWAY_TESTS_SERVER_EVENT_STORE_CONFORMANCE_H_
+#ifndef BARION_GATEWAY_TESTS_SERVER_EVENTS_EVENT_STORE_CONFORMANCE_H_
+#define BARION_GATEWAY_TESTS_SERVER_EVENTS_EVENT_STORE_CONFORMANCE_H_
 
 #include <functional>
 #include <memory>
@@ -46,4 +46,4 @@ inline EventCursor Cursor(const std::string& text) { return *EventCursor::FromTe
 
 }  // namespace barion_gateway::server
 
-#endif  // BARION_GATEWAY_TESTS_SERVER_EVENT_STORE_CONFORMANCE_H_
+#endif  // BARION_GATEWAY_TESTS_SERVER_EVENTS_EVENT_STORE_CONFORMANCE_H_

@@ -1,6 +1,6 @@
 // FunctionFetcher: a PaymentStateFetcher that runs a function, for tests of the event pipeline.
-#ifndef BARION_GATEWAY_TESTS_SERVER_FUNCTION_FETCHER_H_
-#define BARION_GATEWAY_TESTS_SERVER_FUNCTION_FETCHER_H_
+#ifndef BARION_GATEWAY_TESTS_SERVER_EVENTS_FUNCTION_FETCHER_H_
+#define BARION_GATEWAY_TESTS_SERVER_EVENTS_FUNCTION_FETCHER_H_
 
 #include <functional>
 #include <string>
@@ -27,4 +27,4 @@ class FunctionFetcher final : public PaymentStateFetcher {
 
 }  // namespace barion_gateway::server
 
-#endif  // BARION_GATEWAY_TESTS_SERVER_FUNCTION_FETCHER_H_
+#endif  // BARION_GATEWAY_TESTS_SERVER_EVENTS_FUNCTION_FETCHER_H_

@@ -1,4 +1,4 @@
-#include "tests/server/event_store_conformance.h"
+#include "tests/server/events/event_store_conformance.h"
 
 #include <sys/stat.h>
 

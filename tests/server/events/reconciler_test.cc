@@ -2,7 +2,7 @@
 
 #include "gtest/gtest.h"
 #include "server/events/sqlite/sqlite_event_store.h"
-#include "tests/server/function_fetcher.h"
+#include "tests/server/events/function_fetcher.h"
 
 namespace barion_gateway::server {
 namespace {

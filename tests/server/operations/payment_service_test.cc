@@ -7,7 +7,7 @@
 #include "gtest/gtest.h"
 #include "server/common/errors.h"
 #include "server/events/sqlite/sqlite_event_store.h"
-#include "tests/server/fake_transport.h"
+#include "tests/server/barion/fake_transport.h"
 
 namespace barion_gateway::server {
 namespace {

@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "gtest/gtest.h"
-#include "tests/server/event_store_conformance.h"
+#include "tests/server/events/event_store_conformance.h"
 
 namespace barion_gateway::server {
 namespace {

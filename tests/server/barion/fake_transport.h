@@ -1,6 +1,6 @@
 // FakeTransport: an HttpTransport that records requests and plays scripted answers.
-#ifndef BARION_GATEWAY_TESTS_SERVER_FAKE_TRANSPORT_H_
-#define BARION_GATEWAY_TESTS_SERVER_FAKE_TRANSPORT_H_
+#ifndef BARION_GATEWAY_TESTS_SERVER_BARION_FAKE_TRANSPORT_H_
+#define BARION_GATEWAY_TESTS_SERVER_BARION_FAKE_TRANSPORT_H_
 
 #include <deque>
 #include <vector>
@@ -60,4 +60,4 @@ class FakeTransport final : public HttpTransport {
 
 }  // namespace barion_gateway::server
 
-#endif  // BARION_GATEWAY_TESTS_SERVER_FAKE_TRANSPORT_H_
+#endif  // BARION_GATEWAY_TESTS_SERVER_BARION_FAKE_TRANSPORT_H_
