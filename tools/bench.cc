@@ -138,6 +138,121 @@ std::shared_ptr<v1::PaymentService::Stub> NewStub(const std::string& gateway) {
 
 }  // namespace
 
+// The gateway path: StartPayment then GetPaymentState through gRPC; CPU is the gateway's.
+Result GatewayPhase(const std::string& gateway, int pid, const std::string& control,
+                    const v1::StartPaymentRequest& start, int clients, double seconds) {
+  int64_t hs0 = Handshakes(control);
+  Cpu cpu0, cpu1;
+  Result g = Run(
+      clients, seconds,
+      [&] {
+        auto stub = NewStub(gateway);
+        return [stub, &start](double* a, double* b) {
+          // A fresh payment_request_id per call: the gateway answers a repeated one from its
+          // ledger without calling Barion.
+          static std::atomic<int64_t> next{0};
+          v1::StartPaymentRequest request = start;
+          request.set_payment_request_id(absl::StrCat("bench-", next++));
+          grpc::ClientContext c1;
+          c1.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+          v1::StartPaymentResponse started;
+          absl::Time t0 = absl::Now();
+          grpc::Status s = stub->StartPayment(&c1, request, &started);
+          if (!s.ok()) {
+            static std::atomic<bool> reported{false};
+            if (!reported.exchange(true)) {
+              std::fprintf(stderr, "first gateway error: %d %s\n", s.error_code(),
+                           s.error_message().c_str());
+            }
+            return false;
+          }
+          *a = Ms(t0);
+          grpc::ClientContext c2;
+          c2.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+          v1::GetPaymentStateRequest get;
+          get.set_payment_id(started.payment_id());
+          v1::GetPaymentStateResponse state;
+          t0 = absl::Now();
+          if (!stub->GetPaymentState(&c2, get, &state).ok()) return false;
+          *b = Ms(t0);
+          return state.payment_id() == started.payment_id();
+        };
+      },
+      [&] { cpu0 = CpuOf(pid); }, [&] { cpu1 = CpuOf(pid); });
+  // Calls finishing in the window; the few in flight at its edges are noise at these counts.
+  g.cpu_us_per_call = g.calls > 0 ? (cpu1.total() - cpu0.total()) * 1e6 / g.calls : 0;
+  g.user_us_per_call = g.calls > 0 ? (cpu1.user - cpu0.user) * 1e6 / g.calls : 0;
+  g.handshakes = Handshakes(control) - hs0;
+  return g;
+}
+
+// The direct path: the same two calls as HTTPS JSON with a keep-alive client per thread; CPU is
+// this process's (only the direct clients run in it during this phase).
+Result DirectPhase(const std::string& https, const std::string& ca, const std::string& key,
+                   const std::string& control, int clients, double seconds) {
+  const int64_t hs0 = Handshakes(control);
+  Cpu d0, d1;  // this process: only the direct clients run in it during this phase
+  Result d = Run(
+      clients, seconds,
+      [&] {
+        auto client = std::make_shared<httplib::Client>(https);
+        client->set_ca_cert_path(ca);
+        client->enable_server_certificate_verification(true);
+        client->set_keep_alive(true);
+        client->set_tcp_nodelay(true);
+        return [client, &key](double* a, double* b) {
+          httplib::Headers headers{{"x-pos-key", key}};
+          absl::Time t0 = absl::Now();
+          auto res = client->Post("/v2/Payment/Start", headers, kStartJson, "application/json");
+          if (!res || res->status != 200) return false;
+          *a = Ms(t0);
+          size_t at = res->body.find("\"PaymentId\":\"") + 13;
+          const std::string id = res->body.substr(at, 32);
+          t0 = absl::Now();
+          auto state = client->Get(("/v4/Payment/" + id + "/PaymentState").c_str(), headers);
+          if (!state || state->status != 200) return false;
+          *b = Ms(t0);
+          return true;
+        };
+      },
+      [&] { d0 = CpuOf(getpid()); }, [&] { d1 = CpuOf(getpid()); });
+  d.handshakes = Handshakes(control) - hs0;
+  d.cpu_us_per_call = d.calls > 0 ? (d1.total() - d0.total()) * 1e6 / d.calls : 0;
+  d.user_us_per_call = d.calls > 0 ? (d1.user - d0.user) * 1e6 / d.calls : 0;
+  return d;
+}
+
+// The floor: a gRPC call the gateway refuses before Barion (what gRPC alone costs it).
+void FloorPhase(const std::string& gateway, int pid, int clients, double seconds) {
+  Cpu f0, f1;
+  Result f = Run(
+      clients, seconds,
+      [&] {
+        auto stub = NewStub(gateway);
+        return [stub](double* a, double* b) {
+          for (double* out : {a, b}) {
+            grpc::ClientContext c;
+            v1::GetPaymentStateRequest get;
+            get.set_payment_id("not-a-payment-id");
+            v1::GetPaymentStateResponse state;
+            absl::Time t0 = absl::Now();
+            if (stub->GetPaymentState(&c, get, &state).error_code() !=
+                grpc::StatusCode::INVALID_ARGUMENT) {
+              return false;
+            }
+            *out = Ms(t0);
+          }
+          return true;
+        };
+      },
+      [&] { f0 = CpuOf(pid); }, [&] { f1 = CpuOf(pid); });
+  std::printf(
+      "%-8d floor   gRPC call rejected before Barion: %.0f calls/s, p50 %.3f ms, "
+      "gateway CPU %.1f us/call\n",
+      clients, f.calls_per_second, f.p50_ms,
+      f.calls > 0 ? (f1.total() - f0.total()) * 1e6 / f.calls : 0.0);
+}
+
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string gateway = absl::GetFlag(FLAGS_gateway);
@@ -177,81 +292,8 @@ int main(int argc, char** argv) {
     int clients = 1;
     absl::SimpleAtoi(n_text, &clients);
 
-    // Gateway path.
-    int64_t hs0 = Handshakes(control);
-    Cpu cpu0, cpu1;
-    Result g = Run(
-        clients, seconds,
-        [&] {
-          auto stub = NewStub(gateway);
-          return [stub, &start](double* a, double* b) {
-            // A fresh payment_request_id per call: the gateway answers a repeated one from its
-            // ledger without calling Barion.
-            static std::atomic<int64_t> next{0};
-            v1::StartPaymentRequest request = start;
-            request.set_payment_request_id(absl::StrCat("bench-", next++));
-            grpc::ClientContext c1;
-            c1.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-            v1::StartPaymentResponse started;
-            absl::Time t0 = absl::Now();
-            grpc::Status s = stub->StartPayment(&c1, request, &started);
-            if (!s.ok()) {
-              static std::atomic<bool> reported{false};
-              if (!reported.exchange(true)) {
-                std::fprintf(stderr, "first gateway error: %d %s\n", s.error_code(),
-                             s.error_message().c_str());
-              }
-              return false;
-            }
-            *a = Ms(t0);
-            grpc::ClientContext c2;
-            c2.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-            v1::GetPaymentStateRequest get;
-            get.set_payment_id(started.payment_id());
-            v1::GetPaymentStateResponse state;
-            t0 = absl::Now();
-            if (!stub->GetPaymentState(&c2, get, &state).ok()) return false;
-            *b = Ms(t0);
-            return state.payment_id() == started.payment_id();
-          };
-        },
-        [&] { cpu0 = CpuOf(pid); }, [&] { cpu1 = CpuOf(pid); });
-    // Calls finishing in the window; the few in flight at its edges are noise at these counts.
-    g.cpu_us_per_call = g.calls > 0 ? (cpu1.total() - cpu0.total()) * 1e6 / g.calls : 0;
-    g.user_us_per_call = g.calls > 0 ? (cpu1.user - cpu0.user) * 1e6 / g.calls : 0;
-    g.handshakes = Handshakes(control) - hs0;
-
-    // Direct path: the same two calls as HTTPS JSON with a keep-alive client per thread.
-    hs0 = Handshakes(control);
-    Cpu d0, d1;  // this process: only the direct clients run in it during this phase
-    Result d = Run(
-        clients, seconds,
-        [&] {
-          auto client = std::make_shared<httplib::Client>(https);
-          client->set_ca_cert_path(ca);
-          client->enable_server_certificate_verification(true);
-          client->set_keep_alive(true);
-          client->set_tcp_nodelay(true);
-          return [client, &key](double* a, double* b) {
-            httplib::Headers headers{{"x-pos-key", key}};
-            absl::Time t0 = absl::Now();
-            auto res = client->Post("/v2/Payment/Start", headers, kStartJson, "application/json");
-            if (!res || res->status != 200) return false;
-            *a = Ms(t0);
-            size_t at = res->body.find("\"PaymentId\":\"") + 13;
-            const std::string id = res->body.substr(at, 32);
-            t0 = absl::Now();
-            auto state = client->Get(("/v4/Payment/" + id + "/PaymentState").c_str(), headers);
-            if (!state || state->status != 200) return false;
-            *b = Ms(t0);
-            return true;
-          };
-        },
-        [&] { d0 = CpuOf(getpid()); }, [&] { d1 = CpuOf(getpid()); });
-    d.handshakes = Handshakes(control) - hs0;
-    d.cpu_us_per_call = d.calls > 0 ? (d1.total() - d0.total()) * 1e6 / d.calls : 0;
-    d.user_us_per_call = d.calls > 0 ? (d1.user - d0.user) * 1e6 / d.calls : 0;
-
+    const Result g = GatewayPhase(gateway, pid, control, start, clients, seconds);
+    const Result d = DirectPhase(https, ca, key, control, clients, seconds);
     std::printf("%-8d %-7s %10.0f %9.3f %9.3f %7lld %10.1f %9.1f %10lld\n", clients, "gateway",
                 g.calls_per_second, g.p50_ms, g.p99_ms, static_cast<long long>(g.errors),
                 g.cpu_us_per_call, g.user_us_per_call, static_cast<long long>(g.handshakes));
@@ -262,35 +304,7 @@ int main(int argc, char** argv) {
                 d.cpu_us_per_call, d.user_us_per_call, static_cast<long long>(d.handshakes));
     std::printf("%-8d ratio   throughput gateway/direct %.2f, p50 %.2fx, p99 %.2fx\n", clients,
                 g.calls_per_second / d.calls_per_second, g.p50_ms / d.p50_ms, g.p99_ms / d.p99_ms);
-    if (absl::GetFlag(FLAGS_floor)) {
-      Cpu f0, f1;
-      Result f = Run(
-          clients, seconds,
-          [&] {
-            auto stub = NewStub(gateway);
-            return [stub](double* a, double* b) {
-              for (double* out : {a, b}) {
-                grpc::ClientContext c;
-                v1::GetPaymentStateRequest get;
-                get.set_payment_id("not-a-payment-id");
-                v1::GetPaymentStateResponse state;
-                absl::Time t0 = absl::Now();
-                if (stub->GetPaymentState(&c, get, &state).error_code() !=
-                    grpc::StatusCode::INVALID_ARGUMENT) {
-                  return false;
-                }
-                *out = Ms(t0);
-              }
-              return true;
-            };
-          },
-          [&] { f0 = CpuOf(pid); }, [&] { f1 = CpuOf(pid); });
-      std::printf(
-          "%-8d floor   gRPC call rejected before Barion: %.0f calls/s, p50 %.3f ms, "
-          "gateway CPU %.1f us/call\n",
-          clients, f.calls_per_second, f.p50_ms,
-          f.calls > 0 ? (f1.total() - f0.total()) * 1e6 / f.calls : 0.0);
-    }
+    if (absl::GetFlag(FLAGS_floor)) FloorPhase(gateway, pid, clients, seconds);
     std::fflush(stdout);
   }
   return 0;
