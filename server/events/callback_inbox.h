@@ -1,7 +1,8 @@
 // CallbackInbox: the durable record of "payment X of shop S must be looked at": Barion's
 // callbacks (recorded before the listener answers 200) and changes made through the gateway's
 // RPCs, until the callback processor has fetched the payment's state. Durable when a call
-// returns OK. Implementations: SqliteEventStore. All pass tests/server/events/event_store_conformance.h.
+// returns OK. Implementations: SqliteEventStore. All pass
+// tests/server/events/event_store_conformance.h.
 #ifndef BARION_GATEWAY_SERVER_EVENTS_CALLBACK_INBOX_H_
 #define BARION_GATEWAY_SERVER_EVENTS_CALLBACK_INBOX_H_
 

@@ -12,7 +12,6 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -24,16 +23,25 @@
 
 namespace barion_gateway::server {
 
+// How an operation calls Barion: a GET reads, a POST changes money.
+enum class Method { kGet, kPost };
+
 template <typename Request, typename Response>
 struct Operation {
-  const char* name;      // the RPC's name: "Capture"
-  const char* method;    // "GET" or "POST"
+  const char* name;  // the RPC's name: "Capture"
+  Method method;
   const char* endpoint;  // Barion's path without query or ids: "/v2/Payment/Capture"
   KeyHeader key;
   absl::Status (*validate)(const Request&);  // null: nothing to check
   std::string (*encode)(const Request&);     // POST: the body; GET: path and query
   absl::Status (*decode)(const ParsedAnswer&, Response*);
 };
+
+// Lets a declaration name its functions only: Operation kCapture{"Capture", ...}.
+template <typename Request, typename Response>
+Operation(const char*, Method, const char*, KeyHeader, absl::Status (*)(const Request&),
+          std::string (*)(const Request&), absl::Status (*)(const ParsedAnswer&, Response*))
+    -> Operation<Request, Response>;
 
 // GET paths with the request's ids and query.
 std::string PaymentStatePath(const barion::v1::GetPaymentStateRequest& request);
@@ -46,109 +54,86 @@ namespace catalog {
 
 namespace v1 = ::barion::v1;
 
+// clang-format off
 // PaymentService, with the shop's POSKey.
-inline constexpr Operation<v1::StartPaymentRequest, v1::StartPaymentResponse> kStartPayment{
-    "StartPayment",        "POST",
-    "/v2/Payment/Start",   KeyHeader::kPosKey,
-    &ValidateStartPayment, &EncodeStartPayment,
-    &DecodeStartPayment};
-inline constexpr Operation<v1::GetPaymentStateRequest, v1::GetPaymentStateResponse>
-    kGetPaymentState{"GetPaymentState",
-                     "GET",
-                     "/v4/Payment/{PaymentId}/PaymentState",
-                     KeyHeader::kPosKey,
-                     &ValidateGetPaymentState,
-                     &PaymentStatePath,
-                     &DecodePaymentState};
-inline constexpr Operation<v1::FinishReservationRequest, v1::FinishReservationResponse>
-    kFinishReservation{"FinishReservation",
-                       "POST",
-                       "/v2/Payment/FinishReservation",
-                       KeyHeader::kPosKey,
-                       &ValidateFinishReservation,
-                       &EncodeFinishReservation,
-                       &DecodeFinishReservation};
-inline constexpr Operation<v1::CaptureRequest, v1::CaptureResponse> kCapture{
-    "Capture",        "POST",         "/v2/Payment/Capture", KeyHeader::kPosKey,
+inline constexpr Operation kStartPayment{
+    "StartPayment", Method::kPost,
+    "/v2/Payment/Start", KeyHeader::kPosKey,
+    &ValidateStartPayment, &EncodeStartPayment, &DecodeStartPayment};
+inline constexpr Operation kGetPaymentState{
+    "GetPaymentState", Method::kGet,
+    "/v4/Payment/{PaymentId}/PaymentState", KeyHeader::kPosKey,
+    &ValidateGetPaymentState, &PaymentStatePath, &DecodePaymentState};
+inline constexpr Operation kFinishReservation{
+    "FinishReservation", Method::kPost,
+    "/v2/Payment/FinishReservation", KeyHeader::kPosKey,
+    &ValidateFinishReservation, &EncodeFinishReservation, &DecodeFinishReservation};
+inline constexpr Operation kCapture{
+    "Capture", Method::kPost,
+    "/v2/Payment/Capture", KeyHeader::kPosKey,
     &ValidateCapture, &EncodeCapture, &DecodeCapture};
-inline constexpr Operation<v1::CancelAuthorizationRequest, v1::CancelAuthorizationResponse>
-    kCancelAuthorization{"CancelAuthorization",
-                         "POST",
-                         "/v2/Payment/CancelAuthorization",
-                         KeyHeader::kPosKey,
-                         &ValidateCancelAuthorization,
-                         &EncodeCancelAuthorization,
-                         &DecodeCancelAuthorization};
-inline constexpr Operation<v1::RefundRequest, v1::RefundResponse> kRefund{
-    "Refund",        "POST",        "/v2/Payment/Refund", KeyHeader::kPosKey,
+inline constexpr Operation kCancelAuthorization{
+    "CancelAuthorization", Method::kPost,
+    "/v2/Payment/CancelAuthorization", KeyHeader::kPosKey,
+    &ValidateCancelAuthorization, &EncodeCancelAuthorization, &DecodeCancelAuthorization};
+inline constexpr Operation kRefund{
+    "Refund", Method::kPost,
+    "/v2/Payment/Refund", KeyHeader::kPosKey,
     &ValidateRefund, &EncodeRefund, &DecodeRefund};
-inline constexpr Operation<v1::CompleteRequest, v1::CompleteResponse> kComplete{
-    "Complete",        "POST",          "/v2/Payment/Complete", KeyHeader::kPosKey,
+inline constexpr Operation kComplete{
+    "Complete", Method::kPost,
+    "/v2/Payment/Complete", KeyHeader::kPosKey,
     &ValidateComplete, &EncodeComplete, &DecodeComplete};
-inline constexpr Operation<v1::StartGooglePayPaymentRequest, v1::StartGooglePayPaymentResponse>
-    kStartGooglePayPayment{"StartGooglePayPayment",
-                           "POST",
-                           "/v3/Payment/StartPaymentWithGoogleToken",
-                           KeyHeader::kPosKey,
-                           &ValidateStartGooglePayPayment,
-                           &EncodeStartGooglePayPayment,
-                           &DecodeStartGooglePayPayment};
-inline constexpr Operation<v1::StartApplePayPaymentRequest, v1::StartApplePayPaymentResponse>
-    kStartApplePayPayment{"StartApplePayPayment",
-                          "POST",
-                          "/v2/ApplePay/StartPaymentWithAppleToken",
-                          KeyHeader::kPosKey,
-                          &ValidateStartApplePayPayment,
-                          &EncodeStartApplePayPayment,
-                          &DecodeStartApplePayPayment};
-inline constexpr Operation<v1::ValidateApplePaySessionRequest, v1::ValidateApplePaySessionResponse>
-    kValidateApplePaySession{"ValidateApplePaySession",        "POST",
-                             "/v2/ApplePay/ValidateSession",   KeyHeader::kPosKey,
-                             &ValidateValidateApplePaySession, &EncodeValidateApplePaySession,
-                             &DecodeValidateApplePaySession};
+inline constexpr Operation kStartGooglePayPayment{
+    "StartGooglePayPayment", Method::kPost,
+    "/v3/Payment/StartPaymentWithGoogleToken", KeyHeader::kPosKey,
+    &ValidateStartGooglePayPayment, &EncodeStartGooglePayPayment, &DecodeStartGooglePayPayment};
+inline constexpr Operation kStartApplePayPayment{
+    "StartApplePayPayment", Method::kPost,
+    "/v2/ApplePay/StartPaymentWithAppleToken", KeyHeader::kPosKey,
+    &ValidateStartApplePayPayment, &EncodeStartApplePayPayment, &DecodeStartApplePayPayment};
+inline constexpr Operation kValidateApplePaySession{
+    "ValidateApplePaySession", Method::kPost,
+    "/v2/ApplePay/ValidateSession", KeyHeader::kPosKey,
+    &ValidateValidateApplePaySession, &EncodeValidateApplePaySession,
+    &DecodeValidateApplePaySession};
 // GetPaymentQrCode is a file download without a key: BarionPayments::GetPaymentQrCode.
 inline constexpr char kQrCodeEndpoint[] = "/qr/generate";
 
 // WalletService, with the wallet's API key.
 inline constexpr Operation<v1::GetAccountsRequest, v1::GetAccountsResponse> kGetAccounts{
-    "GetAccounts", "GET",         "/v2/Accounts/Get", KeyHeader::kApiKey,
-    nullptr,       &AccountsPath, &DecodeAccounts};
+    "GetAccounts", Method::kGet,
+    "/v2/Accounts/Get", KeyHeader::kApiKey,
+    nullptr, &AccountsPath, &DecodeAccounts};
 // Sources disagree on the accounts path (docs/BARION.md §9): this one is tried on a 404.
 inline constexpr char kAccountsFallbackPath[] = "/v2/Accounts";
-inline constexpr Operation<v1::SendMoneyByEmailRequest, v1::SendMoneyByEmailResponse>
-    kSendMoneyByEmail{"SendMoneyByEmail",        "POST",
-                      "/v2/Transfer/Email",      KeyHeader::kApiKey,
-                      &ValidateSendMoneyByEmail, &EncodeSendMoneyByEmail,
-                      &DecodeSendMoneyByEmail};
-inline constexpr Operation<v1::SendBankTransferRequest, v1::SendBankTransferResponse>
-    kSendBankTransfer{"SendBankTransfer",          "POST",
-                      "/v3/Withdraw/BankTransfer", KeyHeader::kApiKey,
-                      &ValidateSendBankTransfer,   &EncodeSendBankTransfer,
-                      &DecodeSendBankTransfer};
-inline constexpr Operation<v1::GetHistoryRequest, v1::GetHistoryResponse> kGetHistory{
-    "GetHistory",
-    "GET",
-    "/v3/UserHistory/GetHistory",
-    KeyHeader::kApiKey,
-    &ValidateGetHistory,
-    &HistoryPath,
-    &DecodeHistory};
-inline constexpr Operation<v1::CreatePosRequest, v1::CreatePosResponse> kCreatePos{
-    "CreatePos",        "POST",           "/v1/Pos",       KeyHeader::kApiKey,
+inline constexpr Operation kSendMoneyByEmail{
+    "SendMoneyByEmail", Method::kPost,
+    "/v2/Transfer/Email", KeyHeader::kApiKey,
+    &ValidateSendMoneyByEmail, &EncodeSendMoneyByEmail, &DecodeSendMoneyByEmail};
+inline constexpr Operation kSendBankTransfer{
+    "SendBankTransfer", Method::kPost,
+    "/v3/Withdraw/BankTransfer", KeyHeader::kApiKey,
+    &ValidateSendBankTransfer, &EncodeSendBankTransfer, &DecodeSendBankTransfer};
+inline constexpr Operation kGetHistory{
+    "GetHistory", Method::kGet,
+    "/v3/UserHistory/GetHistory", KeyHeader::kApiKey,
+    &ValidateGetHistory, &HistoryPath, &DecodeHistory};
+inline constexpr Operation kCreatePos{
+    "CreatePos", Method::kPost,
+    "/v1/Pos", KeyHeader::kApiKey,
     &ValidateCreatePos, &EncodeCreatePos, &DecodeCreatePos};
-inline constexpr Operation<v1::GetPosRequest, v1::GetPosResponse> kGetPos{
-    "GetPos",        "GET",    "/v1/Pos/{PublicKey}", KeyHeader::kApiKey,
+inline constexpr Operation kGetPos{
+    "GetPos", Method::kGet,
+    "/v1/Pos/{PublicKey}", KeyHeader::kApiKey,
     &ValidateGetPos, &PosPath, &DecodeGetPos};
-inline constexpr Operation<v1::GetHistoryItemRequest, v1::GetHistoryItemResponse> kGetHistoryItem{
-    "GetHistoryItem",
-    "GET",
-    "/v3/TransactionHistory/GetDetail",
-    KeyHeader::kApiKey,
-    &ValidateGetHistoryItem,
-    &HistoryItemPath,
-    &DecodeHistoryItem};
+inline constexpr Operation kGetHistoryItem{
+    "GetHistoryItem", Method::kGet,
+    "/v3/TransactionHistory/GetDetail", KeyHeader::kApiKey,
+    &ValidateGetHistoryItem, &HistoryItemPath, &DecodeHistoryItem};
 // DownloadStatement is a file download: BarionWallet::DownloadStatement.
 inline constexpr char kStatementEndpoint[] = "/v2/Statement/Download";
+// clang-format on
 
 }  // namespace catalog
 
@@ -160,9 +145,9 @@ absl::StatusOr<Response> Perform(const BarionApi& api, const Operation<Request, 
                                  const Request& request, const std::string& key,
                                  absl::Time deadline,
                                  std::optional<UpstreamError>* error = nullptr) {
-  const bool post = std::string_view(op.method) == "POST";
-  BarionResult answer = post ? api.Post(op.endpoint, key, op.encode(request), deadline, op.key)
-                             : api.Get(op.encode(request), key, deadline, op.key);
+  BarionResult answer = op.method == Method::kPost
+                            ? api.Post(op.endpoint, key, op.encode(request), deadline, op.key)
+                            : api.Get(op.encode(request), key, deadline, op.key);
   if (!answer.ok()) {
     if (error != nullptr) *error = answer.error();
     return answer.status();
