@@ -266,7 +266,7 @@ absl::Status Events(Cli& cli) {
     if (!res.ok()) return res.status();
     if (res->events().empty()) break;
     for (const v1::PaymentEvent& e : res->events()) {
-      cli.Print(e, EventLine(e));
+      if (absl::Status s = cli.Print(e, EventLine(e)); !s.ok()) return s;
       ++printed;
     }
     r.set_after_cursor(res->next_cursor());
@@ -287,7 +287,7 @@ absl::Status Watch(Cli& cli) {
   for (int n = 0; count < 0 || n < count; ++n) {
     absl::StatusOr<v1::PaymentEvent> e = subscription.Next();
     if (!e.ok()) return e.status();
-    cli.Print(*e, EventLine(*e));
+    if (absl::Status s = cli.Print(*e, EventLine(*e)); !s.ok()) return s;
     std::fflush(stdout);
   }
   return absl::OkStatus();

@@ -148,7 +148,7 @@ absl::Status History(Cli& cli) {
     auto res = cli.wallets().GetHistory(r);
     if (!res.ok()) return res.status();
     for (const v1::HistoryItem& i : res->items()) {
-      cli.Print(i, HistoryLine(i));
+      if (absl::Status s = cli.Print(i, HistoryLine(i)); !s.ok()) return s;
       ++printed;
     }
     if (res->items_size() < r.limit()) break;  // the last page

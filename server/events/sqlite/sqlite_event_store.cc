@@ -165,14 +165,14 @@ absl::Status SqliteEventStore::InitIdentity() {
                 "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events')");
   if (!put.ok() || !seq.ok()) {
     absl::Status e = Error(db_, "prepare");
-    Exec("ROLLBACK");
+    Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
     return e;
   }
   put.Bind(1, identity_);
   seq.Bind(1, identity_ << kIdentityShift);
   if (put.Step() != SQLITE_DONE || (identity_ != 0 && seq.Step() != SQLITE_DONE)) {
     absl::Status e = Error(db_, "write the store's identity");
-    Exec("ROLLBACK");
+    Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
     return e;
   }
   return Exec("COMMIT");
@@ -237,7 +237,7 @@ absl::Status SqliteEventStore::WriteReceipts(const std::vector<Receipt*>& batch)
                "VALUES (?1, ?2, ?3, ?4)");
   if (!st.ok()) {
     absl::Status error = Error(db_, "prepare");
-    Exec("ROLLBACK");
+    Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
     return error;
   }
   for (Receipt* r : batch) {
@@ -248,13 +248,13 @@ absl::Status SqliteEventStore::WriteReceipts(const std::vector<Receipt*>& batch)
     st.Bind(4, static_cast<int64_t>(r->source));
     if (st.Step() != SQLITE_DONE) {
       absl::Status error = Error(db_, "record callback");
-      Exec("ROLLBACK");
+      Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
       return error;
     }
     r->result = sqlite3_last_insert_rowid(db_);
   }
   if (absl::Status s = Exec("COMMIT"); !s.ok()) {
-    Exec("ROLLBACK");
+    Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
     return s;
   }
   return absl::OkStatus();
@@ -293,7 +293,7 @@ absl::Status SqliteEventStore::CompleteCallbacks(const std::vector<int64_t>& ids
     }
   }
   if (result.ok()) result = Exec("COMMIT");
-  if (!result.ok()) Exec("ROLLBACK");
+  if (!result.ok()) Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
   return result;
 }
 
@@ -345,7 +345,7 @@ absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::Append(v1::Pay
   if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   auto fail = [this](absl::string_view what) {
     absl::Status s = Error(db_, what);
-    Exec("ROLLBACK");
+    Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
     return s;
   };
   {
@@ -357,7 +357,7 @@ absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::Append(v1::Pay
     if (rc == SQLITE_ROW) {
       const std::string previous = last.Text(0);
       if (previous == snapshot) {
-        Exec("ROLLBACK");
+        Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
         return std::optional<v1::PaymentEvent>();
       }
       v1::GetPaymentStateResponse before;
@@ -392,7 +392,7 @@ absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::Append(v1::Pay
     if (upsert.Step() != SQLITE_DONE) return fail("store snapshot");
   }
   if (absl::Status s = Exec("COMMIT"); !s.ok()) {
-    Exec("ROLLBACK");
+    Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
     return s;
   }
   event.set_cursor(EventCursor::At(0, cursor).ToText());
@@ -540,7 +540,7 @@ absl::StatusOr<StartLedger::ClaimResult> SqliteEventStore::ClaimStart(const std:
     Statement find(db_, "SELECT request, response FROM starts WHERE shop = ?1 AND request_id = ?2");
     if (!find.ok()) {
       absl::Status e = Error(db_, "prepare");
-      Exec("ROLLBACK");
+      Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
       return e;
     }
     find.Bind(1, shop);
@@ -556,19 +556,19 @@ absl::StatusOr<StartLedger::ClaimResult> SqliteEventStore::ClaimStart(const std:
       } else {
         result.claim = Claim::kPending;
       }
-      Exec("COMMIT");
+      Exec("COMMIT").IgnoreError();  // a read: nothing is lost if it fails
       return result;
     }
     if (rc != SQLITE_DONE) {
       absl::Status e = Error(db_, "read starts");
-      Exec("ROLLBACK");
+      Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
       return e;
     }
   }
   Statement insert(db_, "INSERT INTO starts (shop, request_id, request) VALUES (?1, ?2, ?3)");
   if (!insert.ok()) {
     absl::Status e = Error(db_, "prepare");
-    Exec("ROLLBACK");
+    Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
     return e;
   }
   insert.Bind(1, shop);
@@ -576,11 +576,11 @@ absl::StatusOr<StartLedger::ClaimResult> SqliteEventStore::ClaimStart(const std:
   insert.BindBlob(3, request);
   if (insert.Step() != SQLITE_DONE) {
     absl::Status e = Error(db_, "claim start");
-    Exec("ROLLBACK");
+    Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
     return e;
   }
   if (absl::Status s = Exec("COMMIT"); !s.ok()) {
-    Exec("ROLLBACK");
+    Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
     return s;
   }
   return result;

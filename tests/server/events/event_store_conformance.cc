@@ -190,10 +190,10 @@ TEST_P(EventLogConformanceTest, EmptyLogStartsAtZero) {
 }
 
 TEST_P(EventLogConformanceTest, FiltersByShopPaymentAndStatus) {
-  store_->AppendIfChanged(Event("web", "a", v1::PAYMENT_STATUS_PREPARED));
-  store_->AppendIfChanged(Event("web", "a", v1::PAYMENT_STATUS_SUCCEEDED));
-  store_->AppendIfChanged(Event("web", "b", v1::PAYMENT_STATUS_EXPIRED));
-  store_->AppendIfChanged(Event("app", "c", v1::PAYMENT_STATUS_SUCCEEDED));
+  ASSERT_TRUE(store_->AppendIfChanged(Event("web", "a", v1::PAYMENT_STATUS_PREPARED)).ok());
+  ASSERT_TRUE(store_->AppendIfChanged(Event("web", "a", v1::PAYMENT_STATUS_SUCCEEDED)).ok());
+  ASSERT_TRUE(store_->AppendIfChanged(Event("web", "b", v1::PAYMENT_STATUS_EXPIRED)).ok());
+  ASSERT_TRUE(store_->AppendIfChanged(Event("app", "c", v1::PAYMENT_STATUS_SUCCEEDED)).ok());
   auto ids = [](const std::vector<v1::PaymentEvent>& events) {
     std::vector<std::string> out;
     for (const auto& e : events) out.push_back(e.shop() + "/" + e.payment_id());
