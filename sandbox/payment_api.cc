@@ -60,168 +60,193 @@ void Sandbox::Impl::WriteProcessedTransactions(Writer& w, const Payment& p, bool
   w.EndArray();
 }
 
-std::string Sandbox::Impl::PaymentJson(const Payment& p, bool v4) {
-  rapidjson::StringBuffer b;
-  Writer w(b);
-  auto s = [&w](const char* key, const std::string& v) {
+namespace {
+
+// PaymentState's JSON as Barion writes it: empty strings as null, times with 'Z', amounts with
+// two decimals.
+struct StateWriter {
+  Writer& w;
+  void Text(const char* key, const std::string& v) {
     w.Key(key);
     if (v.empty()) {
       w.Null();
     } else {
       w.String(v.c_str());
     }
-  };
-  auto t = [&w](const char* key, const absl::optional<absl::Time>& v) {
+  }
+  void Time(const char* key, const absl::optional<absl::Time>& v) {
     w.Key(key);
     if (v) {
       w.String(TimeZ(*v).c_str());
     } else {
       w.Null();
     }
-  };
-  auto amount = [&w](const char* key, Dec d) {
+  }
+  void Amount(const char* key, Dec d) {
     w.Key(key);
     std::string text = d.Format(2);
     w.RawValue(text.c_str(), text.size(), rapidjson::kNumberType);
-  };
+  }
+  // A participant: its login name and e-mail, with an organization name for Barion's fees.
+  void Participant(const char* key, const std::string& email, const std::string& organization) {
+    w.Key(key);
+    w.StartObject();
+    w.Key("Name");
+    w.StartObject();
+    Text("LoginName", email);
+    Text("FirstName", "");
+    Text("LastName", "");
+    Text("OrganizationName", organization);
+    w.EndObject();
+    Text("Email", email);
+    w.EndObject();
+  }
+};
+
+void WriteFundingInformation(StateWriter& out, const Payment& p) {
+  Writer& w = out.w;
+  w.Key("FundingInformation");
+  if (p.funding_used != "BankCard" && p.funding_used != "GooglePay" &&
+      p.funding_used != "ApplePay") {
+    w.Null();
+    return;
+  }
+  w.StartObject();
+  w.Key("BankCard");
+  w.StartObject();
+  out.Text("MaskedPan", "5559");
+  out.Text("BankCardType", "Visa");
+  out.Text("ValidThruYear", "2029");
+  out.Text("ValidThruMonth", "09");
+  w.EndObject();
+  out.Text("AuthorizationCode", p.status == "Failed" ? "" : "SBX1A2");
+  out.Text("ProcessResult", p.process_result.empty() ? "Successful" : p.process_result);
+  w.EndObject();
+}
+
+// The items as received, amounts re-printed as Barion prints them.
+void WriteItems(StateWriter& out, const std::vector<Item>& items) {
+  Writer& w = out.w;
+  w.Key("Items");
+  w.StartArray();
+  for (const Item& item : items) {
+    rapidjson::Document d;
+    d.Parse<rapidjson::kParseNumbersAsStringsFlag>(item.json.c_str());
+    w.StartObject();
+    for (const char* key :
+         {"Name", "Description", "Quantity", "Unit", "UnitPrice", "ItemTotal", "SKU"}) {
+      const std::string v = Str(d, key);
+      if (absl::string_view(key) == "Quantity" || absl::string_view(key) == "UnitPrice" ||
+          absl::string_view(key) == "ItemTotal") {
+        absl::optional<Dec> n = Dec::Parse(v);
+        out.Amount(key, n.value_or(Dec{}));
+      } else {
+        out.Text(key, v);
+      }
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void WriteTransaction(StateWriter& out, const Payment& p, const Tx& tx) {
+  Writer& w = out.w;
+  w.StartObject();
+  out.Text("TransactionId", tx.id);
+  out.Text("POSTransactionId", tx.pos_id);
+  out.Text("TransactionTime", TimeZ(tx.time));
+  out.Amount("Total", tx.refund ? tx.total : tx.original);
+  out.Text("Currency", p.currency);
+  const std::string payer = tx.fee ? tx.payee : (tx.refund ? tx.payee : tx.payer_email);
+  if (payer.empty() || (!tx.fee && !tx.refund && tx.status != "Succeeded" &&
+                        tx.status != "Reserved" && tx.status != "Authorized")) {
+    w.Key("Payer");
+    w.Null();
+  } else {
+    out.Participant("Payer", payer, "");
+  }
+  const std::string payee =
+      tx.fee ? "fees@barion.sandbox.local" : (tx.refund ? p.payer_email : tx.payee);
+  out.Participant("Payee", payee, tx.fee ? "Barion" : "");
+  out.Text("Comment", tx.comment);
+  out.Text("Status", tx.status);
+  out.Text("TransactionType", tx.type);
+  WriteItems(out, tx.items);
+  out.Text("RelatedId", tx.related_id);
+  out.Text("POSId", "9e8d7c6b5a4f43e2d1c0b9a8f7e6d5c4");
+  out.Text("PaymentId", p.id);
+  w.EndObject();
+}
+
+// PaymentState v4's PaymentMethod for the funding source used.
+std::string PaymentMethodOf(const std::string& funding_used) {
+  if (funding_used == "BankCard") return "BankCard";
+  if (funding_used == "Balance") return "BarionWallet";
+  if (funding_used == "GooglePay") return "GooglePay";
+  if (funding_used == "ApplePay") return "ApplePay";
+  if (funding_used == "BankTransfer") return "OpenBanking";
+  return "Unknown";
+}
+
+}  // namespace
+
+std::string Sandbox::Impl::PaymentJson(const Payment& p, bool v4) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  StateWriter out{w};
   const ShopState* shop = nullptr;
   for (const auto& [key, st] : shops_) {
     if (st.config.name == p.shop) shop = &st;
   }
   w.StartObject();
-  s("PaymentId", p.id);
-  s("PaymentRequestId", p.request_id);
-  s("OrderNumber", p.order_number);
-  s("POSId", "9e8d7c6b5a4f43e2d1c0b9a8f7e6d5c4");
-  s("POSName", shop ? absl::StrCat("Sandbox shop ", shop->config.name) : "Sandbox shop");
-  s("POSOwnerEmail", shop ? shop->config.payee : "");
-  s("POSOwnerCountry", "HU");
-  s("Status", p.status);
-  s("PaymentType", p.type);
-  s("FundingSource", p.funding_used);
-  s("RecurrenceType", p.recurrence_type);
-  s("TraceId", p.trace_id);
-  w.Key("FundingInformation");
-  if (p.funding_used == "BankCard" || p.funding_used == "GooglePay" ||
-      p.funding_used == "ApplePay") {
-    w.StartObject();
-    w.Key("BankCard");
-    w.StartObject();
-    s("MaskedPan", "5559");
-    s("BankCardType", "Visa");
-    s("ValidThruYear", "2029");
-    s("ValidThruMonth", "09");
-    w.EndObject();
-    s("AuthorizationCode", p.status == "Failed" ? "" : "SBX1A2");
-    s("ProcessResult", p.process_result.empty() ? "Successful" : p.process_result);
-    w.EndObject();
-  } else {
-    w.Null();
-  }
+  out.Text("PaymentId", p.id);
+  out.Text("PaymentRequestId", p.request_id);
+  out.Text("OrderNumber", p.order_number);
+  out.Text("POSId", "9e8d7c6b5a4f43e2d1c0b9a8f7e6d5c4");
+  out.Text("POSName", shop ? absl::StrCat("Sandbox shop ", shop->config.name) : "Sandbox shop");
+  out.Text("POSOwnerEmail", shop ? shop->config.payee : "");
+  out.Text("POSOwnerCountry", "HU");
+  out.Text("Status", p.status);
+  out.Text("PaymentType", p.type);
+  out.Text("FundingSource", p.funding_used);
+  out.Text("RecurrenceType", p.recurrence_type);
+  out.Text("TraceId", p.trace_id);
+  WriteFundingInformation(out, p);
   w.Key("AllowedFundingSources");
   w.StartArray();
   for (const std::string& f : p.funding_sources) w.String(f.c_str());
   w.EndArray();
   w.Key("GuestCheckout");
   w.Bool(p.guest_checkout);
-  t("CreatedAt", p.created);
-  t("ValidUntil", p.valid_until);
-  t("CompletedAt", p.completed);
-  t("ReservedUntil", p.reserved_until);
-  t("DelayedCaptureUntil", p.delayed_capture_until);
+  out.Time("CreatedAt", p.created);
+  out.Time("ValidUntil", p.valid_until);
+  out.Time("CompletedAt", p.completed);
+  out.Time("ReservedUntil", p.reserved_until);
+  out.Time("DelayedCaptureUntil", p.delayed_capture_until);
   w.Key("Transactions");
   w.StartArray();
   Dec current;
   for (const Tx& tx : p.txs) {
-    w.StartObject();
-    s("TransactionId", tx.id);
-    s("POSTransactionId", tx.pos_id);
-    s("TransactionTime", TimeZ(tx.time));
-    amount("Total", tx.refund ? tx.total : tx.original);
-    s("Currency", p.currency);
-    w.Key("Payer");
-    const std::string payer = tx.fee ? tx.payee : (tx.refund ? tx.payee : tx.payer_email);
-    if (payer.empty() || (!tx.fee && !tx.refund && tx.status != "Succeeded" &&
-                          tx.status != "Reserved" && tx.status != "Authorized")) {
-      w.Null();
-    } else {
-      w.StartObject();
-      w.Key("Name");
-      w.StartObject();
-      s("LoginName", payer);
-      s("FirstName", "");
-      s("LastName", "");
-      s("OrganizationName", "");
-      w.EndObject();
-      s("Email", payer);
-      w.EndObject();
-    }
-    w.Key("Payee");
-    w.StartObject();
-    w.Key("Name");
-    w.StartObject();
-    const std::string payee =
-        tx.fee ? "fees@barion.sandbox.local" : (tx.refund ? p.payer_email : tx.payee);
-    s("LoginName", payee);
-    s("FirstName", "");
-    s("LastName", "");
-    s("OrganizationName", tx.fee ? "Barion" : "");
-    w.EndObject();
-    s("Email", payee);
-    w.EndObject();
-    s("Comment", tx.comment);
-    s("Status", tx.status);
-    s("TransactionType", tx.type);
-    w.Key("Items");
-    w.StartArray();
-    for (const Item& item : tx.items) {
-      rapidjson::Document d;
-      d.Parse<rapidjson::kParseNumbersAsStringsFlag>(item.json.c_str());
-      w.StartObject();
-      for (const char* key :
-           {"Name", "Description", "Quantity", "Unit", "UnitPrice", "ItemTotal", "SKU"}) {
-        const std::string v = Str(d, key);
-        if (absl::string_view(key) == "Quantity" || absl::string_view(key) == "UnitPrice" ||
-            absl::string_view(key) == "ItemTotal") {
-          absl::optional<Dec> n = Dec::Parse(v);
-          amount(key, n.value_or(Dec{}));
-        } else {
-          s(key, v);
-        }
-      }
-      w.EndObject();
-    }
-    w.EndArray();
-    s("RelatedId", tx.related_id);
-    s("POSId", "9e8d7c6b5a4f43e2d1c0b9a8f7e6d5c4");
-    s("PaymentId", p.id);
-    w.EndObject();
+    WriteTransaction(out, p, tx);
     if (!tx.fee && !tx.refund && p.status != "Expired" && p.status != "Failed" &&
         p.status != "Canceled") {
       current = current + tx.total - tx.refunded;
     }
   }
   w.EndArray();
-  amount("Total", current);
-  s("SuggestedLocale", p.locale);
+  out.Amount("Total", current);
+  out.Text("SuggestedLocale", p.locale);
   w.Key("FraudRiskScore");
   if (p.fraud_score) {
     w.Int(*p.fraud_score);
   } else {
     w.Null();
   }
-  s("RedirectUrl", absl::StrCat(p.redirect_url, "?paymentId=", p.id));
-  s("CallbackUrl", p.callback_url.empty() ? "" : absl::StrCat(p.callback_url, "?paymentId=", p.id));
-  s("Currency", p.currency);
-  if (v4) {
-    std::string method = "Unknown";
-    if (p.funding_used == "BankCard") method = "BankCard";
-    if (p.funding_used == "Balance") method = "BarionWallet";
-    if (p.funding_used == "GooglePay") method = "GooglePay";
-    if (p.funding_used == "ApplePay") method = "ApplePay";
-    if (p.funding_used == "BankTransfer") method = "OpenBanking";
-    s("PaymentMethod", method);
-  }
+  out.Text("RedirectUrl", absl::StrCat(p.redirect_url, "?paymentId=", p.id));
+  out.Text("CallbackUrl",
+           p.callback_url.empty() ? "" : absl::StrCat(p.callback_url, "?paymentId=", p.id));
+  out.Text("Currency", p.currency);
+  if (v4) out.Text("PaymentMethod", PaymentMethodOf(p.funding_used));
   w.Key("Errors");
   w.StartArray();
   w.EndArray();
