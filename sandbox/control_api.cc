@@ -35,6 +35,43 @@ void Sandbox::Impl::HandlePayPage(const httplib::Request& req, httplib::Response
   res.set_content(html, "text/html; charset=utf-8");
 }
 
+namespace {
+
+// Barion's card processing fee for a paid transaction: 1 %, at the currency's scale, at least
+// one unit.
+Tx CardProcessingFee(const Tx& t, const std::string& currency, absl::Time now) {
+  const int scale = std::max(CurrencyScale(currency), 0);
+  __int128 unit = scale == 0 ? 10000 : 100;
+  __int128 fee_units = t.original.units / 100;
+  fee_units = std::max<__int128>(unit, (fee_units + unit - 1) / unit * unit);
+  Tx fee;
+  fee.id = RandomHex(16);
+  fee.fee = true;
+  fee.original = fee.total = Dec{fee_units};
+  fee.status = "Succeeded";
+  fee.type = "CardProcessingFee";
+  fee.payee = t.payee;
+  fee.related_id = t.id;
+  fee.time = now;
+  fee.finished = true;
+  return fee;
+}
+
+// A token registered by a successful payment: usable, with the control API's wallet settings.
+void ActivateToken(Token& token, const std::string& funding, const std::string& currency,
+                   const Value& body) {
+  token.state = "active";
+  token.funding = funding == "Balance" ? "Balance" : "BankCard";
+  // Scheme trace ids may hold runs of spaces; the sandbox's always do, to catch trimming.
+  token.trace_id = absl::StrCat("SBX", absl::AsciiStrToUpper(RandomHex(5)), "  ",
+                                absl::StrCat(RandomHex(1).substr(0, 1)));
+  token.wallet_currency =
+      Str(body, "wallet_currency").empty() ? currency : Str(body, "wallet_currency");
+  token.wallet_balance = Dec::Parse(Str(body, "wallet_balance")).value_or(Dec{0});
+}
+
+}  // namespace
+
 void Sandbox::Impl::PayPayment(Payment& p, const Value& body, httplib::Response& res) {
   const absl::Time now = absl::Now();
   if (p.status != "Prepared" && p.status != "Started") {
@@ -88,34 +125,12 @@ void Sandbox::Impl::PayPayment(Payment& p, const Value& body, httplib::Response&
     t.time = now;
     if (status == "Succeeded") t.finished = true;
     if (funding != "Balance" && status == "Succeeded") {
-      // Barion's card processing fee (1 %, at the currency's scale, at least one unit).
-      const int scale = std::max(CurrencyScale(p.currency), 0);
-      __int128 unit = scale == 0 ? 10000 : 100;
-      __int128 fee_units = t.original.units / 100;
-      fee_units = std::max<__int128>(unit, (fee_units + unit - 1) / unit * unit);
-      Tx fee;
-      fee.id = RandomHex(16);
-      fee.fee = true;
-      fee.original = fee.total = Dec{fee_units};
-      fee.status = "Succeeded";
-      fee.type = "CardProcessingFee";
-      fee.payee = t.payee;
-      fee.related_id = t.id;
-      fee.time = now;
-      fee.finished = true;
-      fees.push_back(std::move(fee));
+      fees.push_back(CardProcessingFee(t, p.currency, now));
     }
   }
   for (Tx& f : fees) p.txs.push_back(std::move(f));
   if (token != nullptr) {
-    token->state = "active";
-    token->funding = funding == "Balance" ? "Balance" : "BankCard";
-    // Scheme trace ids may hold runs of spaces; the sandbox's always do, to catch trimming.
-    token->trace_id = absl::StrCat("SBX", absl::AsciiStrToUpper(RandomHex(5)), "  ",
-                                   absl::StrCat(RandomHex(1).substr(0, 1)));
-    token->wallet_currency =
-        Str(body, "wallet_currency").empty() ? p.currency : Str(body, "wallet_currency");
-    token->wallet_balance = Dec::Parse(Str(body, "wallet_balance")).value_or(Dec{0});
+    ActivateToken(*token, funding, p.currency, body);
     p.trace_id = token->trace_id;
   }
   if (status == "Succeeded") {

@@ -24,6 +24,12 @@ class Sandbox::Impl {
   const std::string& ca_file() const { return tls_.ca_file; }
 
  private:
+  // The steps of Start: the configured shops and wallets, then each listener.
+  absl::Status LoadAccounts();
+  void Configure(httplib::Server& server);
+  absl::Status StartHttp();
+  absl::Status StartHttps();
+
   // Routing and cross-cutting behaviour.
   void Route(httplib::Server& server);
   bool ApplyFault(const httplib::Request& req, httplib::Response& res);

@@ -422,83 +422,81 @@ void Sandbox::Impl::HandleCancelAuthorization(const httplib::Request& req, httpl
   SendFinishAnswer(res, *p);
 }
 
-void Sandbox::Impl::HandleRefund(const httplib::Request& req, httplib::Response& res) {
-  const rapidjson::Document body = ParseBody(req);
-  absl::MutexLock lock(&mu_);
-  PaymentCall call;
-  if (!BeginPaymentCall(req, body, res, &call)) return;
-  Payment* p = call.payment;
-  const std::string& endpoint = call.endpoint;
-  const std::string& auth = call.auth;
-  if (p->status != "Succeeded" && p->status != "PartiallySucceeded") {
-    SendErrors(
-        res, 400,
-        {{"PaymentStatusNotValid", "Payment status is not valid",
-          absl::StrCat("Only succeeded payments can be refunded; this one is ", p->status, ".")}},
-        endpoint, auth);
-    return;
-  }
+namespace {
+
+// One refund the request asks for, checked against what is left to refund.
+struct RefundLine {
+  size_t index;  // of the refunded payment transaction in Payment::txs
+  Dec amount;
+  std::string pos_id;
+  std::string comment;
+};
+
+// The refunds of a Refund request's TransactionsToRefund, or (in `errors`) why not: each must
+// name a payment transaction of `p`, a POSTransactionId, and an amount at the currency's scale
+// within what is left of that transaction (earlier lines of the same request included).
+std::vector<RefundLine> PlanRefunds(const Value& body, const Payment& p,
+                                    std::vector<ApiError>* errors) {
+  std::vector<RefundLine> plan;
   const Value* list = Get(body, "TransactionsToRefund");
-  std::vector<ApiError> errors;
-  std::vector<std::tuple<size_t, Dec, std::string, std::string>> plan;
-  std::map<size_t, Dec> pending;
   if (list == nullptr || !list->IsArray() || list->Empty()) {
-    errors.push_back({"ModelValidationError", "Model validation error",
-                      "The TransactionsToRefund field is required."});
-  } else {
-    for (const Value& t : list->GetArray()) {
-      const std::string tid = NormalizeId(Str(t, "TransactionId"));
-      size_t index = p->txs.size();
-      for (size_t i = 0; i < p->txs.size(); ++i) {
-        if (p->txs[i].id == tid && !p->txs[i].fee && !p->txs[i].refund) index = i;
-      }
-      absl::optional<Dec> amount = Dec::Parse(Str(t, "AmountToRefund"));
-      if (index == p->txs.size()) {
-        errors.push_back({"TransactionDoesNotBelongToPayment", "Transaction does not belong",
-                          "A TransactionId is not a payment transaction of this payment."});
-        continue;
-      }
-      const Tx& tx = p->txs[index];
-      const Dec remaining = tx.total - tx.refunded - pending[index];
-      if (Str(t, "POSTransactionId").empty()) {
-        errors.push_back({"ModelValidationError", "Model validation error",
-                          "The POSTransactionId field is required."});
-      } else if (!amount || amount->units <= 0 ||
-                 amount->Scale() > std::max(CurrencyScale(p->currency), 0)) {
-        errors.push_back({"ModelValidationError", "Model validation error",
-                          "The AmountToRefund must be greater than 0."});
-      } else if (remaining < *amount) {
-        errors.push_back({"ModelValidationError", "Model validation error",
-                          absl::StrCat("The AmountToRefund exceeds the refundable amount of ",
-                                       remaining.Format(2), ".")});
-      } else {
-        pending[index] = pending[index] + *amount;
-        plan.emplace_back(index, *amount, Str(t, "POSTransactionId"), Str(t, "Comment"));
-      }
+    errors->push_back({"ModelValidationError", "Model validation error",
+                       "The TransactionsToRefund field is required."});
+    return plan;
+  }
+  std::map<size_t, Dec> pending;
+  for (const Value& t : list->GetArray()) {
+    const std::string tid = NormalizeId(Str(t, "TransactionId"));
+    size_t index = p.txs.size();
+    for (size_t i = 0; i < p.txs.size(); ++i) {
+      if (p.txs[i].id == tid && !p.txs[i].fee && !p.txs[i].refund) index = i;
+    }
+    absl::optional<Dec> amount = Dec::Parse(Str(t, "AmountToRefund"));
+    if (index == p.txs.size()) {
+      errors->push_back({"TransactionDoesNotBelongToPayment", "Transaction does not belong",
+                         "A TransactionId is not a payment transaction of this payment."});
+      continue;
+    }
+    const Tx& tx = p.txs[index];
+    const Dec remaining = tx.total - tx.refunded - pending[index];
+    if (Str(t, "POSTransactionId").empty()) {
+      errors->push_back({"ModelValidationError", "Model validation error",
+                         "The POSTransactionId field is required."});
+    } else if (!amount || amount->units <= 0 ||
+               amount->Scale() > std::max(CurrencyScale(p.currency), 0)) {
+      errors->push_back({"ModelValidationError", "Model validation error",
+                         "The AmountToRefund must be greater than 0."});
+    } else if (remaining < *amount) {
+      errors->push_back({"ModelValidationError", "Model validation error",
+                         absl::StrCat("The AmountToRefund exceeds the refundable amount of ",
+                                      remaining.Format(2), ".")});
+    } else {
+      pending[index] = pending[index] + *amount;
+      plan.push_back({index, *amount, Str(t, "POSTransactionId"), Str(t, "Comment")});
     }
   }
-  if (!errors.empty()) {
-    SendErrors(res, 400, errors, endpoint, auth);
-    return;
-  }
-  const absl::Time now = absl::Now();
+  return plan;
+}
+
+// Books the planned refunds on `p` (a refund transaction each) and writes Refund's answer.
+std::string ApplyRefunds(Payment& p, const std::vector<RefundLine>& plan, absl::Time now) {
   rapidjson::StringBuffer b;
   Writer w(b);
   w.StartObject();
   w.Key("PaymentId");
-  w.String(p->id.c_str());
+  w.String(p.id.c_str());
   w.Key("RefundedTransactions");
   w.StartArray();
-  for (const auto& [index, amount, pos_id, comment] : plan) {
-    Tx& original = p->txs[index];
-    original.refunded = original.refunded + amount;
+  for (const RefundLine& line : plan) {
+    Tx& original = p.txs[line.index];
+    original.refunded = original.refunded + line.amount;
     Tx refund;
     refund.id = RandomHex(16);
-    refund.pos_id = pos_id;
-    refund.comment = comment;
-    refund.original = refund.total = amount;
+    refund.pos_id = line.pos_id;
+    refund.comment = line.comment;
+    refund.original = refund.total = line.amount;
     refund.status = "Succeeded";
-    refund.type = p->funding_used == "Balance" ? "Refund" : "RefundToBankCard";
+    refund.type = p.funding_used == "Balance" ? "Refund" : "RefundToBankCard";
     refund.payee = original.payee;
     refund.related_id = original.id;
     refund.time = now;
@@ -507,28 +505,54 @@ void Sandbox::Impl::HandleRefund(const httplib::Request& req, httplib::Response&
     w.Key("TransactionId");
     w.String(refund.id.c_str());
     w.Key("Total");
-    std::string text = amount.Format(2);
+    std::string text = line.amount.Format(2);
     w.RawValue(text.c_str(), text.size(), rapidjson::kNumberType);
     w.Key("POSTransactionId");
-    w.String(pos_id.c_str());
+    w.String(line.pos_id.c_str());
     w.Key("Comment");
-    if (comment.empty()) {
+    if (line.comment.empty()) {
       w.Null();
     } else {
-      w.String(comment.c_str());
+      w.String(line.comment.c_str());
     }
     w.Key("Status");
     w.String("Succeeded");
     w.EndObject();
-    p->txs.push_back(std::move(refund));
+    p.txs.push_back(std::move(refund));
   }
   w.EndArray();
   w.Key("Errors");
   w.StartArray();
   w.EndArray();
   w.EndObject();
+  return b.GetString();
+}
+
+}  // namespace
+
+void Sandbox::Impl::HandleRefund(const httplib::Request& req, httplib::Response& res) {
+  const rapidjson::Document body = ParseBody(req);
+  absl::MutexLock lock(&mu_);
+  PaymentCall call;
+  if (!BeginPaymentCall(req, body, res, &call)) return;
+  Payment* p = call.payment;
+  if (p->status != "Succeeded" && p->status != "PartiallySucceeded") {
+    SendErrors(
+        res, 400,
+        {{"PaymentStatusNotValid", "Payment status is not valid",
+          absl::StrCat("Only succeeded payments can be refunded; this one is ", p->status, ".")}},
+        call.endpoint, call.auth);
+    return;
+  }
+  std::vector<ApiError> errors;
+  const std::vector<RefundLine> plan = PlanRefunds(body, *p, &errors);
+  if (!errors.empty()) {
+    SendErrors(res, 400, errors, call.endpoint, call.auth);
+    return;
+  }
+  const std::string answer = ApplyRefunds(*p, plan, absl::Now());
   ScheduleCallback(*p);  // a refund changes no status, but Barion still calls back
-  Json(res, 200, b.GetString());
+  Json(res, 200, answer);
 }
 
 void Sandbox::Impl::HandleComplete(const httplib::Request& req, httplib::Response& res) {

@@ -6,6 +6,28 @@ namespace barion_gateway::sandbox {
 absl::Status Sandbox::Impl::Start() {
   // OpenSSL writes with write(2): a client that goes away must not kill the sandbox.
   ::signal(SIGPIPE, SIG_IGN);
+  if (absl::Status s = LoadAccounts(); !s.ok()) return s;
+  if (!options_.http_address.empty()) {
+    if (absl::Status s = StartHttp(); !s.ok()) return s;
+  }
+  if (!options_.https_address.empty()) {
+    if (absl::Status s = StartHttps(); !s.ok()) return s;
+  }
+  if (options_.gateway_base_url.empty()) {
+    options_.gateway_base_url = https_port_ > 0 ? absl::StrCat("https://127.0.0.1:", https_port_)
+                                                : absl::StrCat("http://127.0.0.1:", http_port_);
+  }
+  for (int i = 0; i < 500; ++i) {
+    if ((http_ == nullptr || http_->is_running()) && (https_ == nullptr || https_->is_running())) {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(2));
+  }
+  dispatcher_ = std::thread([this] { DispatchLoop(); });
+  return absl::OkStatus();
+}
+
+absl::Status Sandbox::Impl::LoadAccounts() {
   {
     absl::MutexLock lock(&mu_);
     for (const SandboxShop& s : options_.shops) {
@@ -34,66 +56,60 @@ absl::Status Sandbox::Impl::Start() {
       wallets_.insert(absl::AsciiStrToLower(w.email));
     }
   }
+  return absl::OkStatus();
+}
 
-  auto configure = [this](httplib::Server& server) {
-    const int threads = options_.threads;
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    server.set_keep_alive_max_count(1000000);
-    server.set_keep_alive_timeout(5);  // also bounds how long Stop() waits for idle clients
-    server.set_read_timeout(30, 0);
-    server.set_write_timeout(30, 0);
-    server.set_payload_max_length(1 << 20);
-    server.set_tcp_nodelay(true);
-    Route(server);
-  };
+void Sandbox::Impl::Configure(httplib::Server& server) {
+  const int threads = options_.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_keep_alive_max_count(1000000);
+  server.set_keep_alive_timeout(5);  // also bounds how long Stop() waits for idle clients
+  server.set_read_timeout(30, 0);
+  server.set_write_timeout(30, 0);
+  server.set_payload_max_length(1 << 20);
+  server.set_tcp_nodelay(true);
+  Route(server);
+}
 
+absl::Status Sandbox::Impl::StartHttp() {
   std::string host;
   int port;
-  if (!options_.http_address.empty()) {
-    if (!SplitAddress(options_.http_address, &host, &port)) {
-      return absl::InvalidArgumentError("http_address must be host:port");
-    }
-    http_ = std::make_unique<httplib::Server>();
-    configure(*http_);
-    http_port_ =
-        port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
-    if (http_port_ <= 0) {
-      return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.http_address));
-    }
-    listeners_.emplace_back([this] { http_->listen_after_bind(); });
+  if (!SplitAddress(options_.http_address, &host, &port)) {
+    return absl::InvalidArgumentError("http_address must be host:port");
   }
-  if (!options_.https_address.empty()) {
-    if (options_.tls_dir.empty()) return absl::InvalidArgumentError("HTTPS needs tls_dir");
-    if (absl::Status s = EnsureTlsFiles(options_.tls_dir, &tls_); !s.ok()) return s;
-    if (!SplitAddress(options_.https_address, &host, &port)) {
-      return absl::InvalidArgumentError("https_address must be host:port");
-    }
-    https_ = std::make_unique<httplib::SSLServer>(tls_.cert_file.c_str(), tls_.key_file.c_str());
-    if (!https_->is_valid()) return absl::InternalError("cannot load the sandbox's TLS files");
-    if (g_handshake_index < 0) {
-      g_handshake_index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
-    }
-    SSL_CTX_set_ex_data(https_->ssl_context(), g_handshake_index, &tls_handshakes_);
-    SSL_CTX_set_info_callback(https_->ssl_context(), CountServerHandshake);
-    configure(*https_);
-    https_port_ =
-        port == 0 ? https_->bind_to_any_port(host) : (https_->bind_to_port(host, port) ? port : -1);
-    if (https_port_ <= 0) {
-      return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.https_address));
-    }
-    listeners_.emplace_back([this] { https_->listen_after_bind(); });
+  http_ = std::make_unique<httplib::Server>();
+  Configure(*http_);
+  http_port_ =
+      port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
+  if (http_port_ <= 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.http_address));
   }
-  if (options_.gateway_base_url.empty()) {
-    options_.gateway_base_url = https_port_ > 0 ? absl::StrCat("https://127.0.0.1:", https_port_)
-                                                : absl::StrCat("http://127.0.0.1:", http_port_);
+  listeners_.emplace_back([this] { http_->listen_after_bind(); });
+  return absl::OkStatus();
+}
+
+absl::Status Sandbox::Impl::StartHttps() {
+  std::string host;
+  int port;
+  if (options_.tls_dir.empty()) return absl::InvalidArgumentError("HTTPS needs tls_dir");
+  if (absl::Status s = EnsureTlsFiles(options_.tls_dir, &tls_); !s.ok()) return s;
+  if (!SplitAddress(options_.https_address, &host, &port)) {
+    return absl::InvalidArgumentError("https_address must be host:port");
   }
-  for (int i = 0; i < 500; ++i) {
-    if ((http_ == nullptr || http_->is_running()) && (https_ == nullptr || https_->is_running())) {
-      break;
-    }
-    absl::SleepFor(absl::Milliseconds(2));
+  https_ = std::make_unique<httplib::SSLServer>(tls_.cert_file.c_str(), tls_.key_file.c_str());
+  if (!https_->is_valid()) return absl::InternalError("cannot load the sandbox's TLS files");
+  if (g_handshake_index < 0) {
+    g_handshake_index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
   }
-  dispatcher_ = std::thread([this] { DispatchLoop(); });
+  SSL_CTX_set_ex_data(https_->ssl_context(), g_handshake_index, &tls_handshakes_);
+  SSL_CTX_set_info_callback(https_->ssl_context(), CountServerHandshake);
+  Configure(*https_);
+  https_port_ =
+      port == 0 ? https_->bind_to_any_port(host) : (https_->bind_to_port(host, port) ? port : -1);
+  if (https_port_ <= 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.https_address));
+  }
+  listeners_.emplace_back([this] { https_->listen_after_bind(); });
   return absl::OkStatus();
 }
 

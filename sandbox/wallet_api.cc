@@ -141,62 +141,123 @@ void Sandbox::Impl::HandleTransferEmail(const httplib::Request& req, httplib::Re
   Json(res, 200, "{\"IsTransferSuccessful\":true,\"Errors\":[]}");
 }
 
+namespace {
+
+// A v3 Withdraw/BankTransfer request as the sandbox reads it (absent parts read as empty).
+struct BankTransfer {
+  std::string currency;
+  absl::optional<Dec> amount;
+  std::string comment;
+  std::string country;  // BankAccount.Country
+  std::string format;   // BankAccount.Format
+  std::string number;   // BankAccount.AccountNumber
+  std::string swift;    // Bank.SwiftCode
+  std::string name;     // Recipient.Name
+  std::string zip;      // Recipient.Address.Zip
+};
+
+BankTransfer ReadBankTransfer(const rapidjson::Document& body) {
+  const Value empty(rapidjson::kObjectType);
+  const bool object = body.IsObject();
+  auto part = [&](const Value& parent, const char* name) -> const Value& {
+    const Value* v = parent.IsObject() ? Get(parent, name) : nullptr;
+    return v != nullptr && v->IsObject() ? *v : empty;
+  };
+  const Value& account = part(body, "BankAccount");
+  const Value& recipient = part(body, "Recipient");
+  BankTransfer t;
+  t.currency = object ? Str(body, "Currency") : "";
+  t.amount = object ? Dec::Parse(Str(body, "Amount")) : absl::optional<Dec>();
+  t.comment = object ? Str(body, "Comment") : "";
+  t.country = Str(account, "Country");
+  t.format = Str(account, "Format");
+  t.number = Str(account, "AccountNumber");
+  t.swift = Str(part(body, "Bank"), "SwiftCode");
+  t.name = Str(recipient, "Name");
+  t.zip = Str(part(recipient, "Address"), "Zip");
+  return t;
+}
+
+// Barion's ModelValidationErrors for a bank transfer.
+std::vector<ApiError> CheckBankTransfer(const BankTransfer& t) {
+  std::vector<ApiError> errors;
+  auto invalid = [&](const std::string& description) {
+    errors.push_back({"ModelValidationError", "Model validation error", description});
+  };
+  static const std::set<std::string> kFormats = {"Unknown", "Giro", "IBAN", "Czech"};
+  const bool alpha3 =
+      t.country.size() == 3 &&
+      std::all_of(t.country.begin(), t.country.end(), [](char x) { return x >= 'A' && x <= 'Z'; });
+  if (CurrencyScale(t.currency) < 0) invalid("The Currency field is invalid.");
+  if (!t.amount || t.amount->units <= 0 ||
+      t.amount->Scale() > std::max(CurrencyScale(t.currency), 0)) {
+    invalid("The Amount must be greater than 0.");
+  }
+  if (t.comment.size() > 90) {
+    invalid("The field Comment must be a string with a maximum length of 90.");
+  }
+  if (!alpha3) invalid("The BankAccount.Country field is invalid.");
+  if (!kFormats.count(t.format)) invalid("The BankAccount.Format field is invalid.");
+  if (t.number.empty() || t.number.size() > 34) {
+    invalid("The BankAccount.AccountNumber field is required (at most 34 characters).");
+  }
+  if ((t.format == "IBAN" || !t.swift.empty()) && t.swift.size() != 8 && t.swift.size() != 11) {
+    invalid("The Bank.SwiftCode must be 8 or 11 characters.");
+  }
+  if (t.name.empty() || t.name.size() > 100) {
+    invalid("The Recipient.Name field is required (at most 100 characters).");
+  }
+  if (t.zip.size() > 16) invalid("The Recipient.Address.Zip is too long.");
+  return errors;
+}
+
+std::string BankTransferAnswer(const BankTransfer& t, const std::string& endpoint) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("TransactionId");
+  w.String(Hyphenated(RandomHex(16)).c_str());
+  w.Key("Currency");
+  w.String(t.currency.c_str());
+  const std::string formatted = t.amount->Format(std::max(CurrencyScale(t.currency), 0));
+  w.Key("Amount");
+  w.RawValue(formatted.c_str(), formatted.size(), rapidjson::kNumberType);
+  w.Key("Comment");
+  w.String(t.comment.c_str());
+  w.Key("BankAccount");
+  w.StartObject();
+  w.Key("Country");
+  w.String(t.country.c_str());
+  w.Key("Format");
+  w.String(t.format.c_str());
+  w.Key("AccountNumber");
+  w.String(t.number.c_str());
+  w.EndObject();
+  w.Key("Recipient");
+  w.StartObject();
+  w.Key("Name");
+  w.String(t.name.c_str());
+  w.EndObject();
+  WriteErrors(w, {}, endpoint, "");
+  w.EndObject();
+  return b.GetString();
+}
+
+}  // namespace
+
 void Sandbox::Impl::HandleBankTransfer(const httplib::Request& req, httplib::Response& res) {
   const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
   ApiWallet* wallet = AuthenticateWallet(req, res);
   if (wallet == nullptr) return;
   const std::string endpoint = Endpoint(req);
-  std::vector<ApiError> errors;
-  auto invalid = [&](const std::string& description) {
-    errors.push_back({"ModelValidationError", "Model validation error", description});
-  };
-  auto alpha3 = [](const std::string& c) {
-    return c.size() == 3 &&
-           std::all_of(c.begin(), c.end(), [](char x) { return x >= 'A' && x <= 'Z'; });
-  };
-  static const std::set<std::string> kFormats = {"Unknown", "Giro", "IBAN", "Czech"};
-  const Value empty(rapidjson::kObjectType);
-  const Value* account = body.IsObject() ? Get(body, "BankAccount") : nullptr;
-  const Value* bank = body.IsObject() ? Get(body, "Bank") : nullptr;
-  const Value* recipient = body.IsObject() ? Get(body, "Recipient") : nullptr;
-  const Value& acc = account != nullptr && account->IsObject() ? *account : empty;
-  const Value& bnk = bank != nullptr && bank->IsObject() ? *bank : empty;
-  const Value& rec = recipient != nullptr && recipient->IsObject() ? *recipient : empty;
-  const Value* address = Get(rec, "Address");
-  const Value& addr = address != nullptr && address->IsObject() ? *address : empty;
-  const std::string currency = body.IsObject() ? Str(body, "Currency") : "";
-  absl::optional<Dec> amount =
-      body.IsObject() ? Dec::Parse(Str(body, "Amount")) : absl::optional<Dec>();
-  if (CurrencyScale(currency) < 0) invalid("The Currency field is invalid.");
-  if (!amount || amount->units <= 0 || amount->Scale() > std::max(CurrencyScale(currency), 0)) {
-    invalid("The Amount must be greater than 0.");
-  }
-  if (body.IsObject() && Str(body, "Comment").size() > 90) {
-    invalid("The field Comment must be a string with a maximum length of 90.");
-  }
-  if (!alpha3(Str(acc, "Country"))) invalid("The BankAccount.Country field is invalid.");
-  const std::string format = Str(acc, "Format");
-  if (!kFormats.count(format)) invalid("The BankAccount.Format field is invalid.");
-  const std::string number = Str(acc, "AccountNumber");
-  if (number.empty() || number.size() > 34) {
-    invalid("The BankAccount.AccountNumber field is required (at most 34 characters).");
-  }
-  const std::string swift = Str(bnk, "SwiftCode");
-  if ((format == "IBAN" || !swift.empty()) && swift.size() != 8 && swift.size() != 11) {
-    invalid("The Bank.SwiftCode must be 8 or 11 characters.");
-  }
-  const std::string name = Str(rec, "Name");
-  if (name.empty() || name.size() > 100) {
-    invalid("The Recipient.Name field is required (at most 100 characters).");
-  }
-  if (Str(addr, "Zip").size() > 16) invalid("The Recipient.Address.Zip is too long.");
-  if (!errors.empty()) {
+  const BankTransfer t = ReadBankTransfer(body);
+  if (std::vector<ApiError> errors = CheckBankTransfer(t); !errors.empty()) {
     SendErrors(res, 400, errors, endpoint, "");
     return;
   }
   auto source = std::find_if(wallet->accounts.begin(), wallet->accounts.end(),
-                             [&](const WalletAccount& a) { return a.currency == currency; });
+                             [&](const WalletAccount& a) { return a.currency == t.currency; });
   if (source == wallet->accounts.end()) {
     SendErrors(
         res, 400,
@@ -204,45 +265,17 @@ void Sandbox::Impl::HandleBankTransfer(const httplib::Request& req, httplib::Res
         endpoint, "");
     return;
   }
-  if (source->available < *amount) {
+  if (source->available < *t.amount) {
     SendErrors(res, 400,
                {{"InsufficientFunds", "Insufficient funds",
                  "The balance of the account is not enough for the transfer."}},
                endpoint, "");
     return;
   }
-  source->available = source->available - *amount;
-  wallet->history.push_back({RandomHex(16), "Withdraw", absl::Now(), *amount, currency,
-                             Str(body, "Comment"), "Debit", number});
-  rapidjson::StringBuffer b;
-  Writer w(b);
-  w.StartObject();
-  w.Key("TransactionId");
-  w.String(Hyphenated(RandomHex(16)).c_str());
-  w.Key("Currency");
-  w.String(currency.c_str());
-  const std::string formatted = amount->Format(std::max(CurrencyScale(currency), 0));
-  w.Key("Amount");
-  w.RawValue(formatted.c_str(), formatted.size(), rapidjson::kNumberType);
-  w.Key("Comment");
-  w.String(Str(body, "Comment").c_str());
-  w.Key("BankAccount");
-  w.StartObject();
-  w.Key("Country");
-  w.String(Str(acc, "Country").c_str());
-  w.Key("Format");
-  w.String(format.c_str());
-  w.Key("AccountNumber");
-  w.String(number.c_str());
-  w.EndObject();
-  w.Key("Recipient");
-  w.StartObject();
-  w.Key("Name");
-  w.String(name.c_str());
-  w.EndObject();
-  WriteErrors(w, {}, endpoint, "");
-  w.EndObject();
-  Json(res, 200, b.GetString());
+  source->available = source->available - *t.amount;
+  wallet->history.push_back({RandomHex(16), "Withdraw", absl::Now(), *t.amount, t.currency,
+                             t.comment, "Debit", t.number});
+  Json(res, 200, BankTransferAnswer(t, endpoint));
 }
 
 // The common fields of a history item; `detail` uses GetDetail's names (HistoryId, HistoryType).
