@@ -39,8 +39,6 @@ class Sandbox::Impl {
   std::string Endpoint(const httplib::Request& req) const;
 
   // Barion operations.
-  // How a payment is started: Payment/Start, or with a wallet token, charged at once.
-  enum class StartKind { kStart, kGooglePay, kApplePay };
   void HandleStart(const httplib::Request& req, httplib::Response& res,
                    StartKind kind = StartKind::kStart);
   void HandleApplePaySession(const httplib::Request& req, httplib::Response& res);

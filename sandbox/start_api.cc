@@ -1,5 +1,9 @@
 // Starting payments: Payment/Start, and the Google Pay and Apple Pay starts charged at once
 // with a token (synchronous token charges with Barion's token error codes).
+#include <set>
+#include <string>
+#include <vector>
+
 #include "sandbox/impl.h"
 
 namespace barion_gateway::sandbox {
@@ -59,6 +63,210 @@ std::string Sandbox::Impl::StartJson(const Payment& p, const std::string& recurr
   return b.GetString();
 }
 
+namespace {
+
+// The payment's own fields, its funding sources and, for a wallet-token start, the token (whose
+// text decides the simulated charge's outcome, in `token_text`).
+void ReadStartFields(const Value& body, StartKind kind, Payment* p_out, std::string* token_text,
+                     std::vector<ApiError>& errors) {
+  Payment& p = *p_out;
+  p.type = Canonical(kPaymentTypes, Str(body, "PaymentType"));
+  if (p.type.empty())
+    AddModelError(errors, "The PaymentType field is required or has an invalid value.");
+  p.request_id = Str(body, "PaymentRequestId");
+  if (p.request_id.empty()) AddModelError(errors, "The PaymentRequestId field is required.");
+  if (p.request_id.size() > 100)
+    AddModelError(errors, "The field PaymentRequestId must be at most 100 long.");
+  p.order_number = Str(body, "OrderNumber");
+  p.currency = absl::AsciiStrToUpper(Str(body, "Currency"));
+  if (CurrencyScale(p.currency) < 0)
+    AddModelError(errors, "The Currency field is required or has an invalid value.");
+  p.locale = Str(body, "Locale");
+  if (p.locale.empty()) AddModelError(errors, "The Locale field is required.");
+  p.redirect_url = Str(body, "RedirectUrl");
+  if (p.redirect_url.empty()) AddModelError(errors, "The redirect url is required!");
+  p.callback_url = Str(body, "CallbackUrl");
+  p.guest_checkout = BoolOf(body, "GuestCheckOut");
+  p.initiate_recurrence = BoolOf(body, "InitiateRecurrence");
+  p.recurrence_id = Str(body, "RecurrenceId");
+  p.trace_id = Str(body, "TraceId");
+  const std::string rt = Str(body, "RecurrenceType");
+  p.recurrence_type = rt.empty() ? "" : Canonical(kRecurrenceTypes, rt);
+  if (!rt.empty() && p.recurrence_type.empty())
+    AddModelError(errors, "The RecurrenceType field is invalid.");
+  if (const Value* fs = Get(body, "FundingSources"); fs != nullptr && fs->IsArray()) {
+    for (const Value& v : fs->GetArray()) {
+      std::string name = v.IsString() ? Canonical(kFundingSources, v.GetString()) : "";
+      if (name.empty()) {
+        AddModelError(errors, "The FundingSources field has an invalid value.");
+      } else {
+        p.funding_sources.push_back(name);
+      }
+    }
+  }
+  if (kind == StartKind::kGooglePay) {
+    p.funding_sources = {"GooglePay"};
+    const std::string payer = Str(body, "PayerEmailAddress");
+    if (payer.find('@') == std::string::npos || payer.size() > 256) {
+      AddModelError(errors, "The PayerEmailAddress field is required.");
+    }
+    *token_text = Str(body, "GooglePayToken");
+    if (token_text->empty()) AddModelError(errors, "The GooglePayToken field is required.");
+  } else if (kind == StartKind::kApplePay) {
+    p.funding_sources = {"ApplePay"};
+    const Value* token = Get(body, "ApplePayToken");
+    const Value* data = token != nullptr ? Get(*token, "PaymentData") : nullptr;
+    *token_text = data != nullptr ? Str(*data, "Data") : "";
+    if (token == nullptr || Str(*token, "TransactionIdentifier").empty() || token_text->empty() ||
+        Str(*data, "Signature").empty()) {
+      AddModelError(errors,
+                    "The ApplePayToken field is required (TransactionIdentifier, PaymentData.Data, "
+                    "PaymentData.Signature).");
+    }
+  }
+  if (p.funding_sources.empty()) AddModelError(errors, "The FundingSources field is required.");
+}
+
+// The payment window and the reservation or capture period; `window` receives the first.
+void ReadStartPeriods(const Value& body, Payment* p_out, absl::Duration* window,
+                      std::vector<ApiError>& errors) {
+  Payment& p = *p_out;
+  if (Has(body, "PaymentWindow")) {
+    if (!ParseSpan(Str(body, "PaymentWindow"), window) || *window < absl::Minutes(1) ||
+        *window > absl::Hours(24 * 7)) {
+      AddModelError(errors, "The PaymentWindow must be between 1 minute and 7 days.");
+    }
+  }
+  if (p.type == "Reservation") {
+    if (Has(body, "ReservationPeriod") &&
+        (!ParseSpan(Str(body, "ReservationPeriod"), &p.reservation_period) ||
+         p.reservation_period < absl::Minutes(1) || p.reservation_period > absl::Hours(24 * 365))) {
+      AddModelError(errors, "The ReservationPeriod must be between 1 minute and 1 year.");
+    }
+  }
+  if (p.type == "DelayedCapture") {
+    if (Has(body, "DelayedCapturePeriod") &&
+        (!ParseSpan(Str(body, "DelayedCapturePeriod"), &p.delayed_capture_period) ||
+         p.delayed_capture_period < absl::Minutes(1) ||
+         p.delayed_capture_period > absl::Hours(24 * 21))) {
+      AddModelError(errors, "The DelayedCapturePeriod must be between 1 minute and 21 days.");
+    }
+  }
+}
+
+void CheckStartAddresses(const Value& body, std::vector<ApiError>& errors) {
+  for (const char* address : {"ShippingAddress", "BillingAddress"}) {
+    if (const Value* a = Get(body, address); a != nullptr) {
+      const std::string region = Str(*a, "Region");
+      if (!region.empty() && region.size() != 2) {
+        AddModelError(
+            errors,
+            "The field Region must be a string or array type with a minimum length of '2'.");
+      }
+      if (Str(*a, "Country").size() != 2)
+        AddModelError(errors, absl::StrCat("The ", address, ".Country is invalid."));
+    }
+  }
+}
+
+// The transactions with their items; `wallets`: the e-mails that are Barion wallets (payees).
+// False when the request has none.
+bool ReadStartTransactions(const Value& body, absl::Time now, const std::set<std::string>& wallets,
+                           Payment* p_out, std::vector<ApiError>& errors) {
+  Payment& p = *p_out;
+  const int scale = CurrencyScale(p.currency);
+  bool has_tx = false;
+  if (const Value* txs = Get(body, "Transactions"); txs != nullptr && txs->IsArray()) {
+    for (const Value& t : txs->GetArray()) {
+      has_tx = true;
+      Tx tx;
+      tx.id = RandomHex(16);
+      tx.time = now;
+      tx.pos_id = Str(t, "POSTransactionId");
+      if (tx.pos_id.empty()) AddModelError(errors, "The POSTransactionId field is required.");
+      tx.payee = Str(t, "Payee");
+      if (tx.payee.empty()) AddModelError(errors, "The Payee field is required.");
+      tx.comment = Str(t, "Comment");
+      absl::optional<Dec> total = Dec::Parse(Str(t, "Total"));
+      if (!total || total->units <= 0) {
+        AddModelError(errors, "The Total field must be greater than 0.");
+      } else if (scale >= 0 && total->Scale() > scale) {
+        AddModelError(errors,
+                      absl::StrCat("The Total field has too many decimals for ", p.currency, "."));
+      } else if (CardOnly(p.funding_sources) && *total < CardMinimum(p.currency)) {
+        AddModelError(errors, absl::StrCat("The Total is below the minimum card payment in ",
+                                           p.currency, "."));
+      } else {
+        tx.original = tx.total = *total;
+      }
+      if (const Value* items = Get(t, "Items"); items != nullptr && items->IsArray()) {
+        for (const Value& i : items->GetArray()) {
+          for (const char* required : {"Name", "Description", "Unit"}) {
+            if (Str(i, required).empty())
+              AddModelError(errors, absl::StrCat("The ", required, " field is required."));
+          }
+          for (const char* number : {"Quantity", "UnitPrice", "ItemTotal"}) {
+            if (!Dec::Parse(Str(i, number)))
+              AddModelError(errors, absl::StrCat("The ", number, " field is required."));
+          }
+          rapidjson::StringBuffer ib;
+          Writer iw(ib);
+          i.Accept(iw);
+          tx.items.push_back({ib.GetString()});
+        }
+      }
+      if (!tx.payee.empty() && !wallets.count(absl::AsciiStrToLower(tx.payee)) && errors.empty()) {
+        errors.push_back({"InvalidUser", "Invalid user(email)!",
+                          absl::StrCat("The payee ", tx.payee, " is not a valid Barion wallet.")});
+      }
+      p.txs.push_back(std::move(tx));
+    }
+  }
+  return has_tx;
+}
+
+// The answer of a wallet-token start, charged at once.
+std::string TokenStartAnswer(const Payment& p, const std::string& endpoint,
+                             const std::string& auth) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("PaymentId");
+  w.String(p.id.c_str());
+  w.Key("PaymentRequestId");
+  w.String(p.request_id.c_str());
+  w.Key("PaymentStatus");
+  w.String(p.status.c_str());
+  w.Key("ThreeDSAuthClientData");
+  w.Null();
+  w.Key("TraceId");
+  if (p.trace_id.empty()) {
+    w.Null();
+  } else {
+    w.String(p.trace_id.c_str());
+  }
+  WriteErrors(w, {}, endpoint, auth);
+  w.EndObject();
+  return b.GetString();
+}
+
+// How the payer pays a wallet-token start, in the control API's terms: Barion charges the token
+// at once, and a token whose text contains "decline" is refused.
+rapidjson::Document WalletTokenPayment(StartKind kind, const std::string& token_text,
+                                       const Value& body) {
+  rapidjson::Document pay(rapidjson::kObjectType);
+  auto& alloc = pay.GetAllocator();
+  pay.AddMember("funding",
+                rapidjson::StringRef(kind == StartKind::kGooglePay ? "GooglePay" : "ApplePay"),
+                alloc);
+  pay.AddMember("outcome", absl::StrContains(token_text, "decline") ? "decline" : "success", alloc);
+  const std::string payer = Str(body, "PayerEmailAddress");
+  if (!payer.empty()) pay.AddMember("payer", rapidjson::Value(payer.c_str(), alloc), alloc);
+  return pay;
+}
+
+}  // namespace
+
 void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& res,
                                 StartKind kind) {
   const bool token_start = kind != StartKind::kStart;
@@ -78,143 +286,17 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
   }
 
   std::vector<ApiError> errors;
-  auto invalid = [&errors](std::string description) {
-    errors.push_back({"ModelValidationError", "Model validation error", std::move(description)});
-  };
   Payment p;
   p.shop = shop->config.name;
-  p.type = Canonical(kPaymentTypes, Str(body, "PaymentType"));
-  if (p.type.empty()) invalid("The PaymentType field is required or has an invalid value.");
-  p.request_id = Str(body, "PaymentRequestId");
-  if (p.request_id.empty()) invalid("The PaymentRequestId field is required.");
-  if (p.request_id.size() > 100) invalid("The field PaymentRequestId must be at most 100 long.");
-  p.order_number = Str(body, "OrderNumber");
-  p.currency = absl::AsciiStrToUpper(Str(body, "Currency"));
-  const int scale = CurrencyScale(p.currency);
-  if (scale < 0) invalid("The Currency field is required or has an invalid value.");
-  p.locale = Str(body, "Locale");
-  if (p.locale.empty()) invalid("The Locale field is required.");
-  p.redirect_url = Str(body, "RedirectUrl");
-  if (p.redirect_url.empty()) invalid("The redirect url is required!");
-  p.callback_url = Str(body, "CallbackUrl");
-  p.guest_checkout = BoolOf(body, "GuestCheckOut");
-  p.initiate_recurrence = BoolOf(body, "InitiateRecurrence");
-  p.recurrence_id = Str(body, "RecurrenceId");
-  p.trace_id = Str(body, "TraceId");
-  const std::string rt = Str(body, "RecurrenceType");
-  p.recurrence_type = rt.empty() ? "" : Canonical(kRecurrenceTypes, rt);
-  if (!rt.empty() && p.recurrence_type.empty()) invalid("The RecurrenceType field is invalid.");
-  if (const Value* fs = Get(body, "FundingSources"); fs != nullptr && fs->IsArray()) {
-    for (const Value& v : fs->GetArray()) {
-      std::string name = v.IsString() ? Canonical(kFundingSources, v.GetString()) : "";
-      if (name.empty()) {
-        invalid("The FundingSources field has an invalid value.");
-      } else {
-        p.funding_sources.push_back(name);
-      }
-    }
-  }
   std::string token_text;  // what decides the simulated charge's outcome
-  if (kind == StartKind::kGooglePay) {
-    p.funding_sources = {"GooglePay"};
-    const std::string payer = Str(body, "PayerEmailAddress");
-    if (payer.find('@') == std::string::npos || payer.size() > 256) {
-      invalid("The PayerEmailAddress field is required.");
-    }
-    token_text = Str(body, "GooglePayToken");
-    if (token_text.empty()) invalid("The GooglePayToken field is required.");
-  } else if (kind == StartKind::kApplePay) {
-    p.funding_sources = {"ApplePay"};
-    const Value* token = Get(body, "ApplePayToken");
-    const Value* data = token != nullptr ? Get(*token, "PaymentData") : nullptr;
-    token_text = data != nullptr ? Str(*data, "Data") : "";
-    if (token == nullptr || Str(*token, "TransactionIdentifier").empty() || token_text.empty() ||
-        Str(*data, "Signature").empty()) {
-      invalid(
-          "The ApplePayToken field is required (TransactionIdentifier, PaymentData.Data, "
-          "PaymentData.Signature).");
-    }
-  }
-  if (p.funding_sources.empty()) invalid("The FundingSources field is required.");
+  ReadStartFields(body, kind, &p, &token_text, errors);
   const absl::Time now = absl::Now();
   absl::Duration window = absl::Minutes(30);
-  if (Has(body, "PaymentWindow")) {
-    if (!ParseSpan(Str(body, "PaymentWindow"), &window) || window < absl::Minutes(1) ||
-        window > absl::Hours(24 * 7)) {
-      invalid("The PaymentWindow must be between 1 minute and 7 days.");
-    }
+  ReadStartPeriods(body, &p, &window, errors);
+  CheckStartAddresses(body, errors);
+  if (!ReadStartTransactions(body, now, wallets_, &p, errors)) {
+    AddModelError(errors, "The Transactions field is required.");
   }
-  if (p.type == "Reservation") {
-    if (Has(body, "ReservationPeriod") &&
-        (!ParseSpan(Str(body, "ReservationPeriod"), &p.reservation_period) ||
-         p.reservation_period < absl::Minutes(1) || p.reservation_period > absl::Hours(24 * 365))) {
-      invalid("The ReservationPeriod must be between 1 minute and 1 year.");
-    }
-  }
-  if (p.type == "DelayedCapture") {
-    if (Has(body, "DelayedCapturePeriod") &&
-        (!ParseSpan(Str(body, "DelayedCapturePeriod"), &p.delayed_capture_period) ||
-         p.delayed_capture_period < absl::Minutes(1) ||
-         p.delayed_capture_period > absl::Hours(24 * 21))) {
-      invalid("The DelayedCapturePeriod must be between 1 minute and 21 days.");
-    }
-  }
-  for (const char* address : {"ShippingAddress", "BillingAddress"}) {
-    if (const Value* a = Get(body, address); a != nullptr) {
-      const std::string region = Str(*a, "Region");
-      if (!region.empty() && region.size() != 2) {
-        invalid("The field Region must be a string or array type with a minimum length of '2'.");
-      }
-      if (Str(*a, "Country").size() != 2)
-        invalid(absl::StrCat("The ", address, ".Country is invalid."));
-    }
-  }
-  bool has_tx = false;
-  if (const Value* txs = Get(body, "Transactions"); txs != nullptr && txs->IsArray()) {
-    for (const Value& t : txs->GetArray()) {
-      has_tx = true;
-      Tx tx;
-      tx.id = RandomHex(16);
-      tx.time = now;
-      tx.pos_id = Str(t, "POSTransactionId");
-      if (tx.pos_id.empty()) invalid("The POSTransactionId field is required.");
-      tx.payee = Str(t, "Payee");
-      if (tx.payee.empty()) invalid("The Payee field is required.");
-      tx.comment = Str(t, "Comment");
-      absl::optional<Dec> total = Dec::Parse(Str(t, "Total"));
-      if (!total || total->units <= 0) {
-        invalid("The Total field must be greater than 0.");
-      } else if (scale >= 0 && total->Scale() > scale) {
-        invalid(absl::StrCat("The Total field has too many decimals for ", p.currency, "."));
-      } else if (CardOnly(p.funding_sources) && *total < CardMinimum(p.currency)) {
-        invalid(absl::StrCat("The Total is below the minimum card payment in ", p.currency, "."));
-      } else {
-        tx.original = tx.total = *total;
-      }
-      if (const Value* items = Get(t, "Items"); items != nullptr && items->IsArray()) {
-        for (const Value& i : items->GetArray()) {
-          for (const char* required : {"Name", "Description", "Unit"}) {
-            if (Str(i, required).empty())
-              invalid(absl::StrCat("The ", required, " field is required."));
-          }
-          for (const char* number : {"Quantity", "UnitPrice", "ItemTotal"}) {
-            if (!Dec::Parse(Str(i, number)))
-              invalid(absl::StrCat("The ", number, " field is required."));
-          }
-          rapidjson::StringBuffer ib;
-          Writer iw(ib);
-          i.Accept(iw);
-          tx.items.push_back({ib.GetString()});
-        }
-      }
-      if (!tx.payee.empty() && !wallets_.count(absl::AsciiStrToLower(tx.payee)) && errors.empty()) {
-        errors.push_back({"InvalidUser", "Invalid user(email)!",
-                          absl::StrCat("The payee ", tx.payee, " is not a valid Barion wallet.")});
-      }
-      p.txs.push_back(std::move(tx));
-    }
-  }
-  if (!has_tx) invalid("The Transactions field is required.");
   if (!errors.empty()) {
     SendErrors(res, 400, errors, endpoint, auth);
     return;
@@ -253,39 +335,11 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
     token.registering_payment = p.id;
   }
   if (token_start) {
-    // Barion charges a wallet token at once; a token containing "decline" is refused.
-    rapidjson::Document pay(rapidjson::kObjectType);
-    auto& alloc = pay.GetAllocator();
-    pay.AddMember("funding",
-                  rapidjson::StringRef(kind == StartKind::kGooglePay ? "GooglePay" : "ApplePay"),
-                  alloc);
-    pay.AddMember("outcome", absl::StrContains(token_text, "decline") ? "decline" : "success",
-                  alloc);
-    const std::string payer = Str(body, "PayerEmailAddress");
-    if (!payer.empty()) pay.AddMember("payer", rapidjson::Value(payer.c_str(), alloc), alloc);
     httplib::Response ignored;
-    PayPayment(p, pay, ignored);
-    rapidjson::StringBuffer b;
-    Writer w(b);
-    w.StartObject();
-    w.Key("PaymentId");
-    w.String(p.id.c_str());
-    w.Key("PaymentRequestId");
-    w.String(p.request_id.c_str());
-    w.Key("PaymentStatus");
-    w.String(p.status.c_str());
-    w.Key("ThreeDSAuthClientData");
-    w.Null();
-    w.Key("TraceId");
-    if (p.trace_id.empty()) {
-      w.Null();
-    } else {
-      w.String(p.trace_id.c_str());
-    }
-    WriteErrors(w, {}, endpoint, auth);
-    w.EndObject();
+    PayPayment(p, WalletTokenPayment(kind, token_text, body), ignored);
+    const std::string answer = TokenStartAnswer(p, endpoint, auth);
     payments_[p.id] = std::move(p);
-    Json(res, 200, b.GetString());
+    Json(res, 200, answer);
     return;
   }
   const std::string answer = StartJson(p, recurrence_result, charge_errors, endpoint, auth);

@@ -147,6 +147,9 @@ struct CallbackRecord {
   absl::Time at;
 };
 
+// How a payment is started: Payment/Start, or with a wallet token, charged at once.
+enum class StartKind { kStart, kGooglePay, kApplePay };
+
 }  // namespace barion_gateway::sandbox
 
 #endif  // BARION_GATEWAY_SANDBOX_STATE_H_

@@ -230,6 +230,11 @@ struct ApiError {
   std::string description;
 };
 
+// Adds one of Barion's ModelValidationErrors.
+inline void AddModelError(std::vector<ApiError>& errors, std::string description) {
+  errors.push_back({"ModelValidationError", "Model validation error", std::move(description)});
+}
+
 inline int g_handshake_index = -1;
 
 inline void CountServerHandshake(const SSL* ssl, int where, int) {

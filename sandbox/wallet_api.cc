@@ -181,33 +181,31 @@ BankTransfer ReadBankTransfer(const rapidjson::Document& body) {
 // Barion's ModelValidationErrors for a bank transfer.
 std::vector<ApiError> CheckBankTransfer(const BankTransfer& t) {
   std::vector<ApiError> errors;
-  auto invalid = [&](const std::string& description) {
-    errors.push_back({"ModelValidationError", "Model validation error", description});
-  };
   static const std::set<std::string> kFormats = {"Unknown", "Giro", "IBAN", "Czech"};
   const bool alpha3 =
       t.country.size() == 3 &&
       std::all_of(t.country.begin(), t.country.end(), [](char x) { return x >= 'A' && x <= 'Z'; });
-  if (CurrencyScale(t.currency) < 0) invalid("The Currency field is invalid.");
+  if (CurrencyScale(t.currency) < 0) AddModelError(errors, "The Currency field is invalid.");
   if (!t.amount || t.amount->units <= 0 ||
       t.amount->Scale() > std::max(CurrencyScale(t.currency), 0)) {
-    invalid("The Amount must be greater than 0.");
+    AddModelError(errors, "The Amount must be greater than 0.");
   }
   if (t.comment.size() > 90) {
-    invalid("The field Comment must be a string with a maximum length of 90.");
+    AddModelError(errors, "The field Comment must be a string with a maximum length of 90.");
   }
-  if (!alpha3) invalid("The BankAccount.Country field is invalid.");
-  if (!kFormats.count(t.format)) invalid("The BankAccount.Format field is invalid.");
+  if (!alpha3) AddModelError(errors, "The BankAccount.Country field is invalid.");
+  if (!kFormats.count(t.format)) AddModelError(errors, "The BankAccount.Format field is invalid.");
   if (t.number.empty() || t.number.size() > 34) {
-    invalid("The BankAccount.AccountNumber field is required (at most 34 characters).");
+    AddModelError(errors,
+                  "The BankAccount.AccountNumber field is required (at most 34 characters).");
   }
   if ((t.format == "IBAN" || !t.swift.empty()) && t.swift.size() != 8 && t.swift.size() != 11) {
-    invalid("The Bank.SwiftCode must be 8 or 11 characters.");
+    AddModelError(errors, "The Bank.SwiftCode must be 8 or 11 characters.");
   }
   if (t.name.empty() || t.name.size() > 100) {
-    invalid("The Recipient.Name field is required (at most 100 characters).");
+    AddModelError(errors, "The Recipient.Name field is required (at most 100 characters).");
   }
-  if (t.zip.size() > 16) invalid("The Recipient.Address.Zip is too long.");
+  if (t.zip.size() > 16) AddModelError(errors, "The Recipient.Address.Zip is too long.");
   return errors;
 }
 
