@@ -46,7 +46,6 @@ class GatewayServer {
   EventStore* event_store() const { return store_.get(); }
   EventHub* event_hub() const { return hub_.get(); }
   HttpTransport* transport() const { return transport_.get(); }
-  BarionPayments* payments() const { return payments_.get(); }
 
   // Stops accepting calls and waits up to `grace` for running ones; then cancels them.
   void Shutdown(absl::Duration grace);

@@ -306,8 +306,13 @@ void EventHub::ReadTask(int64_t id, EventCursor position, EventCursor head,
   if (events.ok()) {
     entries.reserve(events->size());
     for (const v1::PaymentEvent& e : *events) {
-      // The log wrote the cursor's text; its own text always parses.
-      entries.push_back(MakeEntry(EventCursor::FromText(e.cursor()).value_or(head), e));
+      absl::StatusOr<EventCursor> cursor = EventCursor::FromText(e.cursor());
+      if (!cursor.ok()) {  // the log wrote it: a damaged log, not a position to guess
+        events = absl::DataLossError(absl::StrCat("event with an unreadable cursor ", e.cursor()));
+        entries.clear();
+        break;
+      }
+      entries.push_back(MakeEntry(*cursor, e));
     }
   }
   Locked lock(this);

@@ -13,6 +13,10 @@ std::string PaymentStatePath(const v1::GetPaymentStateRequest& r) {
 
 std::string AccountsPath(const v1::GetAccountsRequest&) { return catalog::kGetAccounts.endpoint; }
 
+std::string AccountsFallbackPath(const v1::GetAccountsRequest&) {
+  return catalog::kGetAccountsFallback.endpoint;
+}
+
 std::string HistoryPath(const v1::GetHistoryRequest& r) {
   std::string path =
       absl::StrCat(catalog::kGetHistory.endpoint, "?Limit=", r.limit() == 0 ? 20 : r.limit());

@@ -46,6 +46,7 @@ Operation(const char*, Method, const char*, KeyHeader, absl::Status (*)(const Re
 // GET paths with the request's ids and query.
 std::string PaymentStatePath(const barion::v1::GetPaymentStateRequest& request);
 std::string AccountsPath(const barion::v1::GetAccountsRequest& request);
+std::string AccountsFallbackPath(const barion::v1::GetAccountsRequest& request);
 std::string HistoryPath(const barion::v1::GetHistoryRequest& request);
 std::string PosPath(const barion::v1::GetPosRequest& request);
 std::string HistoryItemPath(const barion::v1::GetHistoryItemRequest& request);
@@ -106,7 +107,10 @@ inline constexpr Operation<v1::GetAccountsRequest, v1::GetAccountsResponse> kGet
     "/v2/Accounts/Get", KeyHeader::kApiKey,
     nullptr, &AccountsPath, &DecodeAccounts};
 // Sources disagree on the accounts path (docs/BARION.md §9): this one is tried on a 404.
-inline constexpr char kAccountsFallbackPath[] = "/v2/Accounts";
+inline constexpr Operation<v1::GetAccountsRequest, v1::GetAccountsResponse> kGetAccountsFallback{
+    "GetAccounts", Method::kGet,
+    "/v2/Accounts", KeyHeader::kApiKey,
+    nullptr, &AccountsFallbackPath, &DecodeAccounts};
 inline constexpr Operation kSendMoneyByEmail{
     "SendMoneyByEmail", Method::kPost,
     "/v2/Transfer/Email", KeyHeader::kApiKey,

@@ -47,13 +47,7 @@ absl::StatusOr<v1::GetAccountsResponse> BarionWallet::GetAccounts(
   absl::StatusOr<v1::GetAccountsResponse> response =
       Run(catalog::kGetAccounts, request, call, &error);
   if (response.ok() || !error.has_value() || error->http_status != 404) return response;
-  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet());
-  BarionResult answer = api_.Get(catalog::kAccountsFallbackPath, (*wallet)->api_key, call.deadline,
-                                 KeyHeader::kApiKey);
-  if (!answer.ok()) return answer.status();
-  v1::GetAccountsResponse fallback;
-  if (absl::Status s = catalog::kGetAccounts.decode(*answer, &fallback); !s.ok()) return s;
-  return fallback;
+  return Run(catalog::kGetAccountsFallback, request, call);
 }
 
 absl::StatusOr<v1::SendMoneyByEmailResponse> BarionWallet::SendMoneyByEmail(

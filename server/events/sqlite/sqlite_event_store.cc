@@ -327,14 +327,16 @@ void SqliteEventStore::SetObserver(EventLogObserver* observer) {
 absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::AppendIfChanged(
     v1::PaymentEvent event) {
   absl::MutexLock lock(&append_mu_);
-  absl::StatusOr<std::optional<v1::PaymentEvent>> appended = Append(std::move(event));
+  EventCursor cursor;
+  absl::StatusOr<std::optional<v1::PaymentEvent>> appended = Append(std::move(event), &cursor);
   if (observer_ != nullptr && appended.ok() && appended->has_value()) {
-    observer_->EventAppended(*EventCursor::FromText((**appended).cursor()), **appended);
+    observer_->EventAppended(cursor, **appended);
   }
   return appended;
 }
 
-absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::Append(v1::PaymentEvent event) {
+absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::Append(v1::PaymentEvent event,
+                                                                         EventCursor* cursor) {
   if (event.shop().empty() || event.payment_id().empty() || !event.has_snapshot()) {
     return absl::InvalidArgumentError("event store: an event needs shop, payment id and snapshot");
   }
@@ -380,7 +382,7 @@ absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::Append(v1::Pay
     insert.BindBlob(4, event.SerializeAsString());
     if (insert.Step() != SQLITE_DONE) return fail("append event");
   }
-  const int64_t cursor = sqlite3_last_insert_rowid(db_);
+  const int64_t position = sqlite3_last_insert_rowid(db_);
   {
     Statement upsert(db_,
                      "INSERT INTO payments (shop, payment_id, snapshot) VALUES (?1, ?2, ?3) "
@@ -395,7 +397,8 @@ absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::Append(v1::Pay
     Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
     return s;
   }
-  event.set_cursor(EventCursor::At(0, cursor).ToText());
+  *cursor = EventCursor::At(0, position);
+  event.set_cursor(cursor->ToText());
   return std::optional<v1::PaymentEvent>(std::move(event));
 }
 

@@ -76,8 +76,9 @@ class SqliteEventStore final : public EventStore, public StartLedger {
   // Reads the store's identity, drawing one for a new store. mu_ held.
   absl::Status InitIdentity() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Exec(const char* sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // AppendIfChanged's transaction; append_mu_ held.
-  absl::StatusOr<std::optional<barion::v1::PaymentEvent>> Append(barion::v1::PaymentEvent event)
+  // AppendIfChanged's transaction; append_mu_ held. `cursor` receives the appended event's.
+  absl::StatusOr<std::optional<barion::v1::PaymentEvent>> Append(barion::v1::PaymentEvent event,
+                                                                 EventCursor* cursor)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   // Writes `batch` in one transaction (all or none), filling each result with its id.
   absl::Status WriteReceipts(const std::vector<Receipt*>& batch);
