@@ -1,12 +1,124 @@
-// The sandbox's listeners, routing, fault injection and authentication, and Sandbox itself.
-#include "sandbox/impl.h"
+// The sandbox's HTTP side: the HTTP and HTTPS listeners that hand each request to the Simulator
+// and write its answer back, and the thread that sends the callbacks the Simulator schedules.
+// Everything Barion-like is the Simulator's (sandbox/model/).
+#include <signal.h>
+
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "httplib.h"
+#include "sandbox/model/simulator.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/tls.h"
 
 namespace barion_gateway::sandbox {
+namespace {
+
+bool SplitAddress(const std::string& address, std::string* host, int* port) {
+  size_t colon = address.rfind(':');
+  if (colon == std::string::npos) return false;
+  *host = address.substr(0, colon);
+  return absl::SimpleAtoi(address.substr(colon + 1), port) && *port >= 0 && *port <= 65535;
+}
+
+int g_handshake_index = -1;
+
+// OpenSSL's info callback: counts each completed handshake on the context's Simulator.
+void CountServerHandshake(const SSL* ssl, int where, int) {
+  if ((where & SSL_CB_HANDSHAKE_DONE) == 0) return;
+  auto* simulator =
+      static_cast<Simulator*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), g_handshake_index));
+  if (simulator != nullptr) simulator->CountTlsHandshake();
+}
+
+ApiRequest FromWire(const httplib::Request& req) {
+  ApiRequest out;
+  out.method = req.method;
+  out.path = req.path;
+  out.body = req.body;
+  for (const auto& [name, value] : req.headers) {
+    out.headers.emplace(absl::AsciiStrToLower(name), value);  // the first of repeated headers
+  }
+  out.params.insert(req.params.begin(), req.params.end());
+  return out;
+}
+
+void ToWire(const ApiResponse& answer, httplib::Response& res) {
+  res.status = answer.status;
+  for (const auto& [name, value] : answer.headers) res.set_header(name, value);
+  switch (answer.delivery) {
+    case Delivery::kWhole:
+      if (!answer.body.empty() || !answer.content_type.empty()) {
+        res.set_content(answer.body, answer.content_type);
+      }
+      return;
+    case Delivery::kChunked: {
+      auto text = std::make_shared<std::string>(answer.body);
+      res.set_chunked_content_provider(
+          answer.content_type, [text](size_t offset, httplib::DataSink& sink) {
+            if (offset >= text->size()) {
+              sink.done();
+              return true;
+            }
+            const size_t n = std::min<size_t>(16 * 1024, text->size() - offset);
+            return sink.write(text->data() + offset, n);
+          });
+      return;
+    }
+    case Delivery::kResetMidBody: {
+      // Promise a long body, write what the answer has, then fail: the connection closes.
+      auto text = std::make_shared<std::string>(answer.body);
+      res.set_content_provider(text->size() + 1000, answer.content_type,
+                               [text](size_t offset, size_t, httplib::DataSink& sink) {
+                                 if (offset == 0) sink.write(text->data(), text->size());
+                                 return false;
+                               });
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+class Sandbox::Impl {
+ public:
+  Impl(SandboxOptions options, std::unique_ptr<Simulator> simulator)
+      : options_(std::move(options)), simulator_(std::move(simulator)) {}
+  ~Impl() { Stop(); }
+
+  absl::Status Start();
+  void Stop();
+
+  int http_port() const { return http_port_; }
+  int https_port() const { return https_port_; }
+  const std::string& ca_file() const { return tls_.ca_file; }
+
+ private:
+  void Configure(httplib::Server& server);
+  absl::Status StartHttp();
+  absl::Status StartHttps();
+  void DispatchLoop();
+  int Deliver(const CallbackJob& job);
+
+  SandboxOptions options_;
+  std::unique_ptr<Simulator> simulator_;
+  TlsFiles tls_;
+  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<httplib::SSLServer> https_;
+  std::vector<std::thread> listeners_;
+  std::thread dispatcher_;
+  int http_port_ = 0;
+  int https_port_ = 0;
+  std::atomic<bool> stopping_{false};
+  absl::Notification stopped_;
+};
 
 absl::Status Sandbox::Impl::Start() {
   // OpenSSL writes with write(2): a client that goes away must not kill the sandbox.
   ::signal(SIGPIPE, SIG_IGN);
-  if (absl::Status s = LoadAccounts(); !s.ok()) return s;
   if (!options_.http_address.empty()) {
     if (absl::Status s = StartHttp(); !s.ok()) return s;
   }
@@ -14,8 +126,8 @@ absl::Status Sandbox::Impl::Start() {
     if (absl::Status s = StartHttps(); !s.ok()) return s;
   }
   if (options_.gateway_base_url.empty()) {
-    options_.gateway_base_url = https_port_ > 0 ? absl::StrCat("https://127.0.0.1:", https_port_)
-                                                : absl::StrCat("http://127.0.0.1:", http_port_);
+    simulator_->SetPayPageBase(https_port_ > 0 ? absl::StrCat("https://127.0.0.1:", https_port_)
+                                               : absl::StrCat("http://127.0.0.1:", http_port_));
   }
   for (int i = 0; i < 500; ++i) {
     if ((http_ == nullptr || http_->is_running()) && (https_ == nullptr || https_->is_running())) {
@@ -24,38 +136,6 @@ absl::Status Sandbox::Impl::Start() {
     absl::SleepFor(absl::Milliseconds(2));
   }
   dispatcher_ = std::thread([this] { DispatchLoop(); });
-  return absl::OkStatus();
-}
-
-absl::Status Sandbox::Impl::LoadAccounts() {
-  {
-    absl::MutexLock lock(&mu_);
-    for (const SandboxShop& s : options_.shops) {
-      if (s.pos_key.empty() || s.payee.empty()) {
-        return absl::InvalidArgumentError("every sandbox shop needs a POSKey and a payee");
-      }
-      shops_[NormalizeId(s.pos_key)] = ShopState{s};
-      wallets_.insert(absl::AsciiStrToLower(s.payee));
-    }
-  }
-  if (options_.shops.empty()) return absl::InvalidArgumentError("the sandbox needs a shop");
-  {
-    absl::MutexLock lock(&mu_);
-    for (const SandboxWallet& w : options_.wallets) {
-      if (w.api_key.empty() || w.email.empty()) {
-        return absl::InvalidArgumentError("every sandbox wallet needs an API key and an e-mail");
-      }
-      ApiWallet wallet{w, {}};
-      wallet.accounts.push_back({RandomHex(16), "HUF", *Dec::Parse("1000000"), Dec{}});
-      wallet.accounts.push_back({RandomHex(16), "EUR", *Dec::Parse("5000"), Dec{}});
-      for (const WalletAccount& a : wallet.accounts) {
-        wallet.history.push_back({RandomHex(16), "CashTopUp", absl::Now(), a.available, a.currency,
-                                  "Opening balance", "Credit", "cashier"});
-      }
-      api_wallets_[absl::AsciiStrToLower(w.api_key)] = std::move(wallet);
-      wallets_.insert(absl::AsciiStrToLower(w.email));
-    }
-  }
   return absl::OkStatus();
 }
 
@@ -68,7 +148,20 @@ void Sandbox::Impl::Configure(httplib::Server& server) {
   server.set_write_timeout(30, 0);
   server.set_payload_max_length(1 << 20);
   server.set_tcp_nodelay(true);
-  Route(server);
+  auto forward = [this](const httplib::Request& req, httplib::Response& res) {
+    ToWire(simulator_->Handle(FromWire(req)), res);
+  };
+  server.Get(".*", forward);
+  server.Post(".*", forward);
+  server.Delete(".*", forward);
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res,
+                                  std::exception_ptr) {
+    res.status = 500;
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("Pragma", "no-cache");
+    res.set_header("Expires", "-1");
+    res.set_content("{\"Message\":\"An error has occurred.\"}", "application/json; charset=utf-8");
+  });
 }
 
 absl::Status Sandbox::Impl::StartHttp() {
@@ -101,7 +194,7 @@ absl::Status Sandbox::Impl::StartHttps() {
   if (g_handshake_index < 0) {
     g_handshake_index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
   }
-  SSL_CTX_set_ex_data(https_->ssl_context(), g_handshake_index, &tls_handshakes_);
+  SSL_CTX_set_ex_data(https_->ssl_context(), g_handshake_index, simulator_.get());
   SSL_CTX_set_info_callback(https_->ssl_context(), CountServerHandshake);
   Configure(*https_);
   https_port_ =
@@ -116,6 +209,7 @@ absl::Status Sandbox::Impl::StartHttps() {
 void Sandbox::Impl::Stop() {
   if (stopping_.exchange(true)) return;
   stopped_.Notify();
+  simulator_->Shutdown();
   if (http_) http_->stop();
   if (https_) https_->stop();
   for (std::thread& t : listeners_) t.join();
@@ -123,175 +217,40 @@ void Sandbox::Impl::Stop() {
   if (dispatcher_.joinable()) dispatcher_.join();
 }
 
-std::string Sandbox::Impl::Endpoint(const httplib::Request& req) const {
-  return absl::StrCat("https://api.test.barion.com", req.path);
+void Sandbox::Impl::DispatchLoop() {
+  while (!stopping_.load()) {
+    for (const CallbackJob& job : simulator_->TakeDueCallbacks()) {
+      if (stopping_.load()) return;
+      simulator_->RecordDelivery(job, Deliver(job));  // no lock held during network I/O
+    }
+    stopped_.WaitForNotificationWithTimeout(absl::Milliseconds(5));
+  }
 }
 
-void Sandbox::Impl::Route(httplib::Server& server) {
-  auto op = [this](auto handler) {
-    return [this, handler](const httplib::Request& req, httplib::Response& res) {
-      requests_.fetch_add(1);
-      if (ApplyFault(req, res)) return;
-      handler(req, res);
-    };
-  };
-  server.Post("/v2/Payment/Start", op([this](const auto& q, auto& r) { HandleStart(q, r); }));
-  server.Post("/v3/Payment/StartPaymentWithGoogleToken",
-              op([this](const auto& q, auto& r) { HandleStart(q, r, StartKind::kGooglePay); }));
-  server.Post("/v2/ApplePay/StartPaymentWithAppleToken",
-              op([this](const auto& q, auto& r) { HandleStart(q, r, StartKind::kApplePay); }));
-  server.Post("/v2/ApplePay/ValidateSession",
-              op([this](const auto& q, auto& r) { HandleApplePaySession(q, r); }));
-  server.Get("/v2/Payment/GetPaymentState",
-             op([this](const auto& q, auto& r) { HandleState(q, r, false); }));
-  server.Get(R"(/v4/Payment/([0-9a-fA-F-]+)/PaymentState)",
-             op([this](const auto& q, auto& r) { HandleState(q, r, true); }));
-  server.Post("/v2/Payment/FinishReservation",
-              op([this](const auto& q, auto& r) { HandleFinish(q, r, false); }));
-  server.Post("/v2/Payment/Capture",
-              op([this](const auto& q, auto& r) { HandleFinish(q, r, true); }));
-  server.Post("/v2/Payment/CancelAuthorization",
-              op([this](const auto& q, auto& r) { HandleCancelAuthorization(q, r); }));
-  server.Post("/v2/Payment/Refund", op([this](const auto& q, auto& r) { HandleRefund(q, r); }));
-  server.Post("/v2/Payment/Complete", op([this](const auto& q, auto& r) { HandleComplete(q, r); }));
-  server.Get("/v2/Accounts/Get", op([this](const auto& q, auto& r) { HandleAccounts(q, r); }));
-  server.Get("/v2/Accounts", op([this](const auto& q, auto& r) { HandleAccounts(q, r); }));
-  server.Post("/v2/Transfer/Email",
-              op([this](const auto& q, auto& r) { HandleTransferEmail(q, r); }));
-  server.Get("/v2/Statement/Download",
-             op([this](const auto& q, auto& r) { HandleStatement(q, r); }));
-  server.Get("/v3/UserHistory/GetHistory",
-             op([this](const auto& q, auto& r) { HandleHistory(q, r); }));
-  server.Get("/v3/TransactionHistory/GetDetail",
-             op([this](const auto& q, auto& r) { HandleHistoryDetail(q, r); }));
-  server.Post("/v1/Pos", op([this](const auto& q, auto& r) { HandleCreatePos(q, r); }));
-  server.Get(R"(/v1/Pos/([0-9a-fA-F-]+))",
-             op([this](const auto& q, auto& r) { HandleGetPos(q, r); }));
-  server.Post("/v3/Withdraw/BankTransfer",
-              op([this](const auto& q, auto& r) { HandleBankTransfer(q, r); }));
-  server.Get("/qr/generate", op([this](const auto& q, auto& r) { HandleQrCode(q, r); }));
-  server.Get("/Pay", [this](const auto& q, auto& r) { HandlePayPage(q, r); });
-
-  server.Post(R"(/_sandbox/payments/([0-9a-fA-F-]+)/(pay|start|cancel|expire))",
-              [this](const auto& q, auto& r) { ControlPayment(q, r); });
-  server.Post(R"(/_sandbox/tokens/([^/]+)/([^/]+))",
-              [this](const auto& q, auto& r) { ControlToken(q, r); });
-  server.Post(R"(/_sandbox/shops/([^/]+))", [this](const auto& q, auto& r) { ControlShop(q, r); });
-  server.Post("/_sandbox/wallets", [this](const auto& q, auto& r) { ControlWallet(q, r); });
-  server.Post("/_sandbox/faults", [this](const auto& q, auto& r) { ControlFaults(q, r); });
-  server.Delete("/_sandbox/faults", [this](const auto& q, auto& r) { ControlFaults(q, r); });
-  server.Get("/_sandbox/stats", [this](const auto& q, auto& r) { ControlStats(q, r); });
-  server.Get("/_sandbox/callbacks", [this](const auto& q, auto& r) { ControlCallbacks(q, r); });
-
-  // ASP.NET's answer to a wrong method on a known path.
-  auto wrong_method = [](const httplib::Request& req, httplib::Response& res) {
-    Json(res, 405,
-         absl::StrCat("{\"Message\":\"The requested resource does not support http method '",
-                      req.method, "'.\"}"));
-  };
-  for (const char* path :
-       {"/v2/Payment/Start", "/v2/Payment/FinishReservation", "/v2/Payment/Capture",
-        "/v2/Payment/CancelAuthorization", "/v2/Payment/Refund", "/v2/Payment/Complete"}) {
-    server.Get(path, wrong_method);
-  }
-  server.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        Json(res, 500, "{\"Message\":\"An error has occurred.\"}");
-      });
-}
-
-bool Sandbox::Impl::ApplyFault(const httplib::Request& req, httplib::Response& res) {
-  Fault fault;
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) {
-      return f.remaining > 0 && absl::StartsWith(req.path, f.path_prefix);
-    });
-    if (it == faults_.end()) return false;
-    fault = *it;
-    if (--it->remaining == 0) faults_.erase(it);
-  }
-  if (fault.mode == "slow") {
-    stopped_.WaitForNotificationWithTimeout(fault.delay);
-    return false;  // then answer normally, late
-  }
-  if (fault.mode == "status_404") {
-    Json(res, 404,
-         absl::StrCat("{\"Message\":\"No HTTP resource was found that matches the request URI '",
-                      Endpoint(req), "'.\"}"));
-  } else if (fault.mode == "status_500") {
-    Json(res, 500, "{\"Message\":\"An error has occurred.\"}");
-  } else if (fault.mode == "status_503_html") {
-    res.status = 503;
-    res.set_content("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
-                    "text/html");
-  } else if (fault.mode == "malformed") {
-    Json(res, 200, "{\"PaymentId\":\"4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6\",\"Status\":\"Prep");
-  } else if (fault.mode == "rate_limited") {
-    res.status = 429;
-  } else if (fault.mode == "reset") {
-    // Promise a long body, write a little, then fail: the connection closes mid-answer.
-    res.set_content_provider(1000, "application/json",
-                             [](size_t offset, size_t, httplib::DataSink& sink) {
-                               if (offset == 0) sink.write("{\"Paym", 6);
-                               return false;
-                             });
-  } else {
-    return false;
-  }
-  return true;
-}
-
-void Sandbox::Impl::SendErrors(httplib::Response& res, int status,
-                               const std::vector<ApiError>& errors, const std::string& endpoint,
-                               const std::string& auth_data) {
-  rapidjson::StringBuffer b;
-  Writer w(b);
-  w.StartObject();
-  WriteErrors(w, errors, endpoint, auth_data);
-  w.EndObject();
-  Json(res, status, b.GetString());
-}
-
-const ShopState* Sandbox::Impl::Authenticate(const httplib::Request& req, const Value* body,
-                                             bool v4, httplib::Response& res) {
-  std::string key = req.get_header_value("x-pos-key");
-  if (key.empty() && !v4) {
-    if (body != nullptr) key = Str(*body, "POSKey");
-    if (key.empty()) key = req.get_param_value("POSKey");
-  }
-  auto it = shops_.find(NormalizeId(key));
-  if (key.empty() || it == shops_.end()) {
-    SendErrors(res, options_.auth_failure_status,
-               {{"AuthenticationFailed", "User authentication failed.",
-                 "The login information provided is incorrect. There is no such user in the "
-                 "system or the password is incorrect."}},
-               Endpoint(req), "");
-    return nullptr;
-  }
-  const ShopState& shop = it->second;
-  if (shop.draft) {
-    SendErrors(res, 400,
-               {{"ShopIsInDraftState", "Shop is in draft state.",
-                 "The shop has not been submitted for approval."}},
-               Endpoint(req), NormalizeId(key));
-    return nullptr;
-  }
-  if (shop.closed) {
-    SendErrors(res, 400, {{"ShopIsClosed", "Shop is closed.", "The shop is closed."}},
-               Endpoint(req), NormalizeId(key));
-    return nullptr;
-  }
-  return &shop;
-}
-
-Payment* Sandbox::Impl::FindPayment(const std::string& id) {
-  auto it = payments_.find(NormalizeId(id));
-  return it == payments_.end() ? nullptr : &it->second;
+int Sandbox::Impl::Deliver(const CallbackJob& job) {
+  // Split "scheme://host[:port]/path?query".
+  size_t scheme_end = job.url.find("://");
+  if (scheme_end == std::string::npos) return 0;
+  size_t path_start = job.url.find('/', scheme_end + 3);
+  const std::string origin = job.url.substr(0, path_start);
+  const std::string path = path_start == std::string::npos ? "/" : job.url.substr(path_start);
+  httplib::Client client(origin);
+  const absl::Duration timeout =
+      std::max(absl::Milliseconds(200), absl::Seconds(15) * options_.time_scale);
+  const int64_t usec = absl::ToInt64Microseconds(timeout);
+  client.set_connection_timeout(usec / 1000000, usec % 1000000);
+  client.set_read_timeout(usec / 1000000, usec % 1000000);
+  client.set_write_timeout(usec / 1000000, usec % 1000000);
+  client.set_tcp_nodelay(true);
+  httplib::Result result = client.Post(path.c_str(), absl::StrCat("paymentId=", job.payment_id),
+                                       "application/x-www-form-urlencoded");
+  return result ? result->status : 0;
 }
 
 absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Start(SandboxOptions options) {
-  auto impl = std::make_unique<Impl>(std::move(options));
+  absl::StatusOr<std::unique_ptr<Simulator>> simulator = Simulator::Create(options);
+  if (!simulator.ok()) return simulator.status();
+  auto impl = std::make_unique<Impl>(std::move(options), *std::move(simulator));
   if (absl::Status s = impl->Start(); !s.ok()) return s;
   return std::unique_ptr<Sandbox>(new Sandbox(std::move(impl)));
 }

@@ -6,7 +6,9 @@
 #   2. no source under server/ includes a grpcpp header, except the RPC surface (server/rpc),
 #      the event hub (its stream reactors) and the assembly (server/gateway.*);
 #   3. the sandbox depends on nothing under server/ ($2, a genquery, must be empty);
-#   4. no source of the gateway, the sandbox or the client is over 700 lines (split it along a
+#   4. the sandbox's model (sandbox/model) depends on no HTTP library ($3, a genquery, must be
+#      empty), and no source under it includes one: it is socket-free, driven directly by tests;
+#   5. no source of the gateway, the sandbox or the client is over 700 lines (split it along a
 #      seam: docs/ARCHITECTURE.md).
 set -euo pipefail
 fail=0
@@ -18,6 +20,15 @@ fi
 if [[ -s "$2" ]]; then
   echo "FAIL: the sandbox depends on the gateway's code:"
   cat "$2"
+  fail=1
+fi
+if [[ -s "$3" ]]; then
+  echo "FAIL: the sandbox's model depends on an HTTP library:"
+  cat "$3"
+  fail=1
+fi
+if grep -l '#include "httplib.h"' sandbox/model/*.cc sandbox/model/*.h 2>/dev/null; then
+  echo "FAIL: the sources above under sandbox/model include httplib.h"
   fail=1
 fi
 allowed='^server/(rpc/|events/event_hub\.|gateway\.)'

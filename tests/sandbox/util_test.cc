@@ -1,6 +1,6 @@
 // The sandbox's own rules, without a socket: exact decimals as Barion prints them, card
 // minimums, currency scales, ids and Barion's time and TimeSpan formats.
-#include "sandbox/util.h"
+#include "sandbox/model/util.h"
 
 #include <iterator>
 #include <vector>

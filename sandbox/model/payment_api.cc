@@ -1,25 +1,26 @@
 // The payment API after the start (start_api.cc): PaymentState, FinishReservation,
 // Capture, CancelAuthorization, Refund, Complete, the QR code and Apple Pay sessions.
-#include "sandbox/impl.h"
+#include "sandbox/model/simulator.h"
 #include "zlib.h"
 
 namespace barion_gateway::sandbox {
 
-void Sandbox::Impl::Complete(Payment& p, const std::string& status, absl::Time now) {
+void Simulator::Complete(Payment& p, PaymentStatus status, absl::Time now) {
   p.status = status;
   p.completed = now;
   ScheduleCallback(p);
 }
 
 // Expiry and automatic reservation finishing, applied lazily and by the dispatcher.
-void Sandbox::Impl::Sweep(absl::Time now) {
+void Simulator::Sweep(absl::Time now) {
   for (auto& [id, p] : payments_) {
-    if ((p.status == "Prepared" || p.status == "Started") && now >= p.valid_until) {
+    if (AwaitsPayer(p.status) && now >= p.valid_until) {
       for (Tx& t : p.txs) {
-        if (!t.fee) t.status = "Expired";
+        if (!t.fee) t.status = TxStatus::kExpired;
       }
-      Complete(p, "Expired", now);
-    } else if (p.status == "Reserved" && p.reserved_until && now >= *p.reserved_until) {
+      Complete(p, PaymentStatus::kExpired, now);
+    } else if (p.status == PaymentStatus::kReserved && p.reserved_until &&
+               now >= *p.reserved_until) {
       // Unfinished transactions are finished with 0: the money goes back.
       bool any = false;
       for (Tx& t : p.txs) {
@@ -27,16 +28,16 @@ void Sandbox::Impl::Sweep(absl::Time now) {
         if (!t.finished) {
           t.finished = true;
           t.total = Dec{};
-          t.status = "Succeeded";
+          t.status = TxStatus::kSucceeded;
         }
         any = any || t.total.units > 0;
       }
-      Complete(p, any ? "Succeeded" : "Canceled", now);
+      Complete(p, any ? PaymentStatus::kSucceeded : PaymentStatus::kCanceled, now);
     }
   }
 }
 
-void Sandbox::Impl::WriteProcessedTransactions(Writer& w, const Payment& p, bool with_z) {
+void Simulator::WriteProcessedTransactions(Writer& w, const Payment& p, bool with_z) {
   w.Key("Transactions");
   w.StartArray();
   for (const Tx& t : p.txs) {
@@ -47,7 +48,7 @@ void Sandbox::Impl::WriteProcessedTransactions(Writer& w, const Payment& p, bool
     w.Key("TransactionId");
     w.String(t.id.c_str());
     w.Key("Status");
-    w.String(t.status.c_str());
+    w.String(Name(t.status));
     w.Key("Currency");
     w.String(p.currency.c_str());
     w.Key("TransactionTime");
@@ -119,7 +120,7 @@ void WriteFundingInformation(StateWriter& out, const Payment& p) {
   out.Text("ValidThruYear", "2029");
   out.Text("ValidThruMonth", "09");
   w.EndObject();
-  out.Text("AuthorizationCode", p.status == "Failed" ? "" : "SBX1A2");
+  out.Text("AuthorizationCode", p.status == PaymentStatus::kFailed ? "" : "SBX1A2");
   out.Text("ProcessResult", p.process_result.empty() ? "Successful" : p.process_result);
   w.EndObject();
 }
@@ -158,8 +159,8 @@ void WriteTransaction(StateWriter& out, const Payment& p, const Tx& tx) {
   out.Amount("Total", tx.refund ? tx.total : tx.original);
   out.Text("Currency", p.currency);
   const std::string payer = tx.fee ? tx.payee : (tx.refund ? tx.payee : tx.payer_email);
-  if (payer.empty() || (!tx.fee && !tx.refund && tx.status != "Succeeded" &&
-                        tx.status != "Reserved" && tx.status != "Authorized")) {
+  if (payer.empty() || (!tx.fee && !tx.refund && tx.status != TxStatus::kSucceeded &&
+                        tx.status != TxStatus::kReserved && tx.status != TxStatus::kAuthorized)) {
     w.Key("Payer");
     w.Null();
   } else {
@@ -169,7 +170,7 @@ void WriteTransaction(StateWriter& out, const Payment& p, const Tx& tx) {
       tx.fee ? "fees@barion.sandbox.local" : (tx.refund ? p.payer_email : tx.payee);
   out.Participant("Payee", payee, tx.fee ? "Barion" : "");
   out.Text("Comment", tx.comment);
-  out.Text("Status", tx.status);
+  out.Text("Status", Name(tx.status));
   out.Text("TransactionType", tx.type);
   WriteItems(out, tx.items);
   out.Text("RelatedId", tx.related_id);
@@ -190,7 +191,7 @@ std::string PaymentMethodOf(const std::string& funding_used) {
 
 }  // namespace
 
-std::string Sandbox::Impl::PaymentJson(const Payment& p, bool v4) {
+std::string Simulator::PaymentJson(const Payment& p, bool v4) {
   rapidjson::StringBuffer b;
   Writer w(b);
   StateWriter out{w};
@@ -206,7 +207,7 @@ std::string Sandbox::Impl::PaymentJson(const Payment& p, bool v4) {
   out.Text("POSName", shop ? absl::StrCat("Sandbox shop ", shop->config.name) : "Sandbox shop");
   out.Text("POSOwnerEmail", shop ? shop->config.payee : "");
   out.Text("POSOwnerCountry", "HU");
-  out.Text("Status", p.status);
+  out.Text("Status", Name(p.status));
   out.Text("PaymentType", p.type);
   out.Text("FundingSource", p.funding_used);
   out.Text("RecurrenceType", p.recurrence_type);
@@ -228,8 +229,7 @@ std::string Sandbox::Impl::PaymentJson(const Payment& p, bool v4) {
   Dec current;
   for (const Tx& tx : p.txs) {
     WriteTransaction(out, p, tx);
-    if (!tx.fee && !tx.refund && p.status != "Expired" && p.status != "Failed" &&
-        p.status != "Canceled") {
+    if (!tx.fee && !tx.refund && CountsTowardTotal(p.status)) {
       current = current + tx.total - tx.refunded;
     }
   }
@@ -254,12 +254,12 @@ std::string Sandbox::Impl::PaymentJson(const Payment& p, bool v4) {
   return b.GetString();
 }
 
-void Sandbox::Impl::HandleState(const httplib::Request& req, httplib::Response& res, bool v4) {
+void Simulator::HandleState(const ApiRequest& req, ApiResponse& res, bool v4) {
   absl::MutexLock lock(&mu_);
   const ShopState* shop = Authenticate(req, nullptr, v4, res);
   if (shop == nullptr) return;
-  const std::string id = v4 ? std::string(req.matches[1]) : req.get_param_value("PaymentId");
-  const absl::Time now = absl::Now();
+  const std::string id = v4 ? std::string(req.captures[1]) : req.Param("PaymentId");
+  const absl::Time now = now_();
   if (options_.rate_limit) {
     std::deque<absl::Time>& calls = state_calls_[NormalizeId(id)];
     while (!calls.empty() && now - calls.front() >= absl::Seconds(5)) calls.pop_front();
@@ -280,14 +280,14 @@ void Sandbox::Impl::HandleState(const httplib::Request& req, httplib::Response& 
   Json(res, 200, PaymentJson(*p, v4));
 }
 
-bool Sandbox::Impl::BeginPaymentCall(const httplib::Request& req, const rapidjson::Document& body,
-                                     httplib::Response& res, PaymentCall* call) {
+bool Simulator::BeginPaymentCall(const ApiRequest& req, const rapidjson::Document& body,
+                                 ApiResponse& res, PaymentCall* call) {
   const bool json_ok = !body.HasParseError() && body.IsObject();
   call->shop = Authenticate(req, json_ok ? &body : nullptr, false, res);
   if (call->shop == nullptr) return false;
   call->endpoint = Endpoint(req);
   call->auth = NormalizeId(call->shop->config.pos_key);
-  Sweep(absl::Now());
+  Sweep(now_());
   call->payment = json_ok ? FindPayment(Str(body, "PaymentId")) : nullptr;
   if (call->payment == nullptr || call->payment->shop != call->shop->config.name) {
     SendErrors(res, 400,
@@ -298,7 +298,7 @@ bool Sandbox::Impl::BeginPaymentCall(const httplib::Request& req, const rapidjso
   return true;
 }
 
-void Sandbox::Impl::SendFinishAnswer(httplib::Response& res, const Payment& p) {
+void Simulator::SendFinishAnswer(ApiResponse& res, const Payment& p) {
   rapidjson::StringBuffer b;
   Writer w(b);
   w.StartObject();
@@ -309,7 +309,7 @@ void Sandbox::Impl::SendFinishAnswer(httplib::Response& res, const Payment& p) {
   w.Key("PaymentRequestId");
   w.String(p.request_id.c_str());
   w.Key("Status");
-  w.String(p.status.c_str());
+  w.String(Name(p.status));
   WriteProcessedTransactions(w, p, /*with_z=*/false);
   w.Key("Errors");
   w.StartArray();
@@ -318,8 +318,7 @@ void Sandbox::Impl::SendFinishAnswer(httplib::Response& res, const Payment& p) {
   Json(res, 200, b.GetString());
 }
 
-void Sandbox::Impl::HandleFinish(const httplib::Request& req, httplib::Response& res,
-                                 bool capture) {
+void Simulator::HandleFinish(const ApiRequest& req, ApiResponse& res, bool capture) {
   const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
   PaymentCall call;
@@ -327,12 +326,12 @@ void Sandbox::Impl::HandleFinish(const httplib::Request& req, httplib::Response&
   Payment* p = call.payment;
   const std::string& endpoint = call.endpoint;
   const std::string& auth = call.auth;
-  const absl::Time now = absl::Now();
-  const std::string wanted = capture ? "Authorized" : "Reserved";
+  const absl::Time now = now_();
+  const PaymentStatus wanted = capture ? PaymentStatus::kAuthorized : PaymentStatus::kReserved;
   if (p->status != wanted) {
     SendErrors(res, 400,
                {{"PaymentStatusNotValid", "Payment status is not valid",
-                 absl::StrCat("The payment is ", p->status, ", not ", wanted, ".")}},
+                 absl::StrCat("The payment is ", Name(p->status), ", not ", Name(wanted), ".")}},
                endpoint, auth);
     return;
   }
@@ -380,7 +379,7 @@ void Sandbox::Impl::HandleFinish(const httplib::Request& req, httplib::Response&
   for (auto& [tx, total] : plan) {
     tx->finished = true;
     tx->total = total;
-    tx->status = "Succeeded";
+    tx->status = TxStatus::kSucceeded;
     tx->time = now;
   }
   bool all = true, any = false;
@@ -390,14 +389,14 @@ void Sandbox::Impl::HandleFinish(const httplib::Request& req, httplib::Response&
     any = any || (tx.finished && tx.total.units > 0);
   }
   if (all) {
-    Complete(*p, any ? "Succeeded" : "Canceled", now);
+    Complete(*p, any ? PaymentStatus::kSucceeded : PaymentStatus::kCanceled, now);
   } else {
     ScheduleCallback(*p);
   }
   SendFinishAnswer(res, *p);
 }
 
-void Sandbox::Impl::HandleCancelAuthorization(const httplib::Request& req, httplib::Response& res) {
+void Simulator::HandleCancelAuthorization(const ApiRequest& req, ApiResponse& res) {
   const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
   PaymentCall call;
@@ -405,20 +404,20 @@ void Sandbox::Impl::HandleCancelAuthorization(const httplib::Request& req, httpl
   Payment* p = call.payment;
   const std::string& endpoint = call.endpoint;
   const std::string& auth = call.auth;
-  if (p->status != "Authorized") {
+  if (p->status != PaymentStatus::kAuthorized) {
     SendErrors(res, 400,
                {{"PaymentStatusNotValid", "Payment status is not valid",
-                 absl::StrCat("The payment is ", p->status, ", not Authorized.")}},
+                 absl::StrCat("The payment is ", Name(p->status), ", not Authorized.")}},
                endpoint, auth);
     return;
   }
   for (Tx& tx : p->txs) {
     if (tx.fee || tx.refund) continue;
-    tx.status = "Reversed";
+    tx.status = TxStatus::kReversed;
     tx.finished = true;
     tx.total = Dec{};
   }
-  Complete(*p, "Canceled", absl::Now());
+  Complete(*p, PaymentStatus::kCanceled, now_());
   SendFinishAnswer(res, *p);
 }
 
@@ -495,7 +494,7 @@ std::string ApplyRefunds(Payment& p, const std::vector<RefundLine>& plan, absl::
     refund.pos_id = line.pos_id;
     refund.comment = line.comment;
     refund.original = refund.total = line.amount;
-    refund.status = "Succeeded";
+    refund.status = TxStatus::kSucceeded;
     refund.type = p.funding_used == "Balance" ? "Refund" : "RefundToBankCard";
     refund.payee = original.payee;
     refund.related_id = original.id;
@@ -530,18 +529,18 @@ std::string ApplyRefunds(Payment& p, const std::vector<RefundLine>& plan, absl::
 
 }  // namespace
 
-void Sandbox::Impl::HandleRefund(const httplib::Request& req, httplib::Response& res) {
+void Simulator::HandleRefund(const ApiRequest& req, ApiResponse& res) {
   const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
   PaymentCall call;
   if (!BeginPaymentCall(req, body, res, &call)) return;
   Payment* p = call.payment;
-  if (p->status != "Succeeded" && p->status != "PartiallySucceeded") {
-    SendErrors(
-        res, 400,
-        {{"PaymentStatusNotValid", "Payment status is not valid",
-          absl::StrCat("Only succeeded payments can be refunded; this one is ", p->status, ".")}},
-        call.endpoint, call.auth);
+  if (p->status != PaymentStatus::kSucceeded && p->status != PaymentStatus::kPartiallySucceeded) {
+    SendErrors(res, 400,
+               {{"PaymentStatusNotValid", "Payment status is not valid",
+                 absl::StrCat("Only succeeded payments can be refunded; this one is ",
+                              Name(p->status), ".")}},
+               call.endpoint, call.auth);
     return;
   }
   std::vector<ApiError> errors;
@@ -550,12 +549,12 @@ void Sandbox::Impl::HandleRefund(const httplib::Request& req, httplib::Response&
     SendErrors(res, 400, errors, call.endpoint, call.auth);
     return;
   }
-  const std::string answer = ApplyRefunds(*p, plan, absl::Now());
+  const std::string answer = ApplyRefunds(*p, plan, now_());
   ScheduleCallback(*p);  // a refund changes no status, but Barion still calls back
   Json(res, 200, answer);
 }
 
-void Sandbox::Impl::HandleComplete(const httplib::Request& req, httplib::Response& res) {
+void Simulator::HandleComplete(const ApiRequest& req, ApiResponse& res) {
   const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
   PaymentCall call;
@@ -563,7 +562,7 @@ void Sandbox::Impl::HandleComplete(const httplib::Request& req, httplib::Respons
   Payment* p = call.payment;
   const std::string& endpoint = call.endpoint;
   const std::string& auth = call.auth;
-  if (!p->needs_3ds || p->status != "InProgress") {
+  if (!p->needs_3ds || p->status != PaymentStatus::kInProgress) {
     SendErrors(res, 400,
                {{"PaymentStatusNotValid", "Payment status is not valid",
                  "The payment does not wait for a 3-D Secure completion."}},
@@ -572,13 +571,13 @@ void Sandbox::Impl::HandleComplete(const httplib::Request& req, httplib::Respons
   }
   auto token = tokens_.find(p->shop + "/" + p->recurrence_id);
   for (Tx& tx : p->txs) {
-    tx.status = "Succeeded";
+    tx.status = TxStatus::kSucceeded;
     tx.type = "CardPayment";
     tx.finished = true;
   }
   p->funding_used = "BankCard";
   if (token != tokens_.end()) p->trace_id = token->second.trace_id;
-  Complete(*p, "Succeeded", absl::Now());
+  Complete(*p, PaymentStatus::kSucceeded, now_());
   rapidjson::StringBuffer b;
   Writer w(b);
   w.StartObject();
@@ -587,7 +586,7 @@ void Sandbox::Impl::HandleComplete(const httplib::Request& req, httplib::Respons
   w.Key("PaymentRequestId");
   w.String(p->request_id.c_str());
   w.Key("PaymentStatus");
-  w.String(p->status.c_str());
+  w.String(Name(p->status));
   w.Key("IsSuccessful");
   w.Bool(true);
   w.Key("TraceId");
@@ -638,9 +637,9 @@ static std::string PatternPng(const std::string& seed, int side) {
   return png;
 }
 
-void Sandbox::Impl::HandleQrCode(const httplib::Request& req, httplib::Response& res) {
+void Simulator::HandleQrCode(const ApiRequest& req, ApiResponse& res) {
   absl::MutexLock lock(&mu_);
-  const std::string id = NormalizeId(req.get_param_value("paymentId"));
+  const std::string id = NormalizeId(req.Param("paymentId"));
   const Payment* p = FindPayment(id);
   if (id.empty() || p == nullptr) {
     SendErrors(res, 404,
@@ -649,13 +648,13 @@ void Sandbox::Impl::HandleQrCode(const httplib::Request& req, httplib::Response&
                Endpoint(req), "");
     return;
   }
-  const std::string size = req.get_param_value("size");
+  const std::string size = req.Param("size");
   const int side = size == "Small" ? 125 : size == "Normal" ? 200 : 300;
   res.status = 200;
-  res.set_content(PatternPng(p->id, side), "image/png");
+  res.SetContent(PatternPng(p->id, side), "image/png");
 }
 
-void Sandbox::Impl::HandleApplePaySession(const httplib::Request& req, httplib::Response& res) {
+void Simulator::HandleApplePaySession(const ApiRequest& req, ApiResponse& res) {
   const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
   const bool json_ok = !body.HasParseError() && body.IsObject();
@@ -671,7 +670,7 @@ void Sandbox::Impl::HandleApplePaySession(const httplib::Request& req, httplib::
     return;
   }
   // Apple's merchant session object, as Apple Pay JS expects it.
-  const absl::Time now = absl::Now();
+  const absl::Time now = now_();
   rapidjson::StringBuffer b;
   Writer w(b);
   w.StartObject();

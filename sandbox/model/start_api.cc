@@ -4,13 +4,13 @@
 #include <string>
 #include <vector>
 
-#include "sandbox/impl.h"
+#include "sandbox/model/simulator.h"
 
 namespace barion_gateway::sandbox {
 
-std::string Sandbox::Impl::StartJson(const Payment& p, const std::string& recurrence_result,
-                                     const std::vector<ApiError>& errors,
-                                     const std::string& endpoint, const std::string& auth_data) {
+std::string Simulator::StartJson(const Payment& p, const std::string& recurrence_result,
+                                 const std::vector<ApiError>& errors, const std::string& endpoint,
+                                 const std::string& auth_data) {
   rapidjson::StringBuffer b;
   Writer w(b);
   auto str_or_null = [&w](const char* key, const std::string& v) {
@@ -21,14 +21,14 @@ std::string Sandbox::Impl::StartJson(const Payment& p, const std::string& recurr
       w.String(v.c_str());
     }
   };
-  const bool failed = p.status == "Failed";
+  const bool failed = p.status == PaymentStatus::kFailed;
   w.StartObject();
   w.Key("PaymentId");
   w.String(p.id.c_str());
   w.Key("PaymentRequestId");
   w.String(p.request_id.c_str());
   w.Key("Status");
-  w.String(p.status.c_str());
+  w.String(Name(p.status));
   str_or_null("QRUrl", failed ? ""
                               : absl::StrCat("https://api.test.barion.com/qr/generate?paymentId=",
                                              Hyphenated(p.id), "&size=Large"));
@@ -36,10 +36,10 @@ std::string Sandbox::Impl::StartJson(const Payment& p, const std::string& recurr
   w.Key("RecurrenceResult");
   w.String(recurrence_result.c_str());
   w.Key("ThreeDSAuthClientData");
-  if (p.needs_3ds && p.status != "Succeeded") {
+  if (p.needs_3ds && p.status != PaymentStatus::kSucceeded) {
     w.StartObject();
     w.Key("ThreeDSMethodUrl");
-    w.String(absl::StrCat(options_.gateway_base_url, "/3ds/method?paymentId=", p.id).c_str());
+    w.String(absl::StrCat(pay_page_base_, "/3ds/method?paymentId=", p.id).c_str());
     w.Key("ChallengeData");
     w.String("c2FuZGJveC0zZHM=");
     w.EndObject();
@@ -47,9 +47,8 @@ std::string Sandbox::Impl::StartJson(const Payment& p, const std::string& recurr
     w.Null();
   }
   const std::string lang = absl::StrReplaceAll(p.locale, {{"-", "_"}});
-  str_or_null(
-      "GatewayUrl",
-      failed ? "" : absl::StrCat(options_.gateway_base_url, "/Pay?Id=", p.id, "&lang=", lang));
+  str_or_null("GatewayUrl",
+              failed ? "" : absl::StrCat(pay_page_base_, "/Pay?Id=", p.id, "&lang=", lang));
   str_or_null("RedirectUrl", failed ? "" : absl::StrCat(p.redirect_url, "?paymentId=", p.id));
   str_or_null("CallbackUrl", failed || p.callback_url.empty()
                                  ? ""
@@ -236,7 +235,7 @@ std::string TokenStartAnswer(const Payment& p, const std::string& endpoint,
   w.Key("PaymentRequestId");
   w.String(p.request_id.c_str());
   w.Key("PaymentStatus");
-  w.String(p.status.c_str());
+  w.String(Name(p.status));
   w.Key("ThreeDSAuthClientData");
   w.Null();
   w.Key("TraceId");
@@ -267,8 +266,7 @@ rapidjson::Document WalletTokenPayment(StartKind kind, const std::string& token_
 
 }  // namespace
 
-void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& res,
-                                StartKind kind) {
+void Simulator::HandleStart(const ApiRequest& req, ApiResponse& res, StartKind kind) {
   const bool token_start = kind != StartKind::kStart;
   const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
@@ -290,7 +288,7 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
   p.shop = shop->config.name;
   std::string token_text;  // what decides the simulated charge's outcome
   ReadStartFields(body, kind, &p, &token_text, errors);
-  const absl::Time now = absl::Now();
+  const absl::Time now = now_();
   absl::Duration window = absl::Minutes(30);
   ReadStartPeriods(body, &p, &window, errors);
   CheckStartAddresses(body, errors);
@@ -311,7 +309,7 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
   const std::string token_key = p.shop + "/" + p.recurrence_id;
   if (p.initiate_recurrence) {
     auto existing = tokens_.find(token_key);
-    if (existing != tokens_.end() && existing->second.state == "active") {
+    if (existing != tokens_.end() && existing->second.state == TokenState::kActive) {
       SendErrors(res, 400,
                  {{"ModelValidationError", "Model validation error",
                    "The RecurrenceId is already registered."}},
@@ -335,7 +333,7 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
     token.registering_payment = p.id;
   }
   if (token_start) {
-    httplib::Response ignored;
+    ApiResponse ignored;
     PayPayment(p, WalletTokenPayment(kind, token_text, body), ignored);
     const std::string answer = TokenStartAnswer(p, endpoint, auth);
     payments_[p.id] = std::move(p);
@@ -343,24 +341,24 @@ void Sandbox::Impl::HandleStart(const httplib::Request& req, httplib::Response& 
     return;
   }
   const std::string answer = StartJson(p, recurrence_result, charge_errors, endpoint, auth);
-  if (p.status != "Prepared") ScheduleCallback(p);
+  if (p.status != PaymentStatus::kPrepared) ScheduleCallback(p);
   payments_[p.id] = std::move(p);
   Json(res, 200, answer);
 }
 
-void Sandbox::Impl::TokenCharge(Payment& p, const ShopState& shop, std::vector<ApiError>* errors,
-                                std::string* recurrence_result) {
-  const absl::Time now = absl::Now();
+void Simulator::TokenCharge(Payment& p, const ShopState& shop, std::vector<ApiError>* errors,
+                            std::string* recurrence_result) {
+  const absl::Time now = now_();
   auto fail = [&](const char* code, const char* title, const char* description,
                   const char* result) {
     errors->push_back({code, title, description});
     *recurrence_result = result;
-    for (Tx& t : p.txs) t.status = "Rejected";
-    p.status = "Failed";
+    for (Tx& t : p.txs) t.status = TxStatus::kRejected;
+    p.status = PaymentStatus::kFailed;
     p.completed = now;
   };
   auto it = tokens_.find(shop.config.name + "/" + p.recurrence_id);
-  if (it == tokens_.end() || it->second.state == "pending") {
+  if (it == tokens_.end() || it->second.state == TokenState::kPending) {
     fail("InvalidRecurrenceId", "Invalid recurrence id",
          "The RecurrenceId is unknown for this shop.", "NotFound");
     return;
@@ -368,7 +366,7 @@ void Sandbox::Impl::TokenCharge(Payment& p, const ShopState& shop, std::vector<A
   Token& token = it->second;
   Dec total;
   for (const Tx& t : p.txs) total = total + t.original;
-  if (token.state == "failed") {
+  if (token.state == TokenState::kFailed) {
     fail("OriginalPaymentWasntSuccessful", "Original payment was not successful",
          "The payment that registered this token did not succeed.", "Failed");
   } else if (token.wallet_blocked) {
@@ -392,18 +390,18 @@ void Sandbox::Impl::TokenCharge(Payment& p, const ShopState& shop, std::vector<A
          "Failed");
   } else if (p.recurrence_type == "OneClickPayment" && token.require_3ds) {
     p.needs_3ds = true;
-    p.status = "InProgress";
+    p.status = PaymentStatus::kInProgress;
     *recurrence_result = "ThreeDSAuthenticationRequired";
   } else {
     for (Tx& t : p.txs) {
-      t.status = "Succeeded";
+      t.status = TxStatus::kSucceeded;
       t.type = token.funding == "Balance" ? "Shop" : "CardPayment";
       t.finished = true;
     }
     if (token.funding == "Balance") token.wallet_balance = token.wallet_balance - total;
     p.funding_used = token.funding;
     p.trace_id = token.trace_id;
-    p.status = "Succeeded";
+    p.status = PaymentStatus::kSucceeded;
     p.completed = now;
     p.fraud_score = 3;
     *recurrence_result = "Successful";

@@ -1,17 +1,17 @@
 // The control API under /_sandbox/: the payer (the payment page) and the operator (payments,
-// tokens, shops, wallets, faults, stats, callbacks).
-#include "sandbox/impl.h"
+// tokens, shops, wallets, stats, callbacks). Faults are faults.cc's.
+#include "sandbox/model/simulator.h"
 
 namespace barion_gateway::sandbox {
 
-void Sandbox::Impl::HandlePayPage(const httplib::Request& req, httplib::Response& res) {
-  std::string id = req.has_param("Id") ? req.get_param_value("Id") : req.get_param_value("id");
+void Simulator::HandlePayPage(const ApiRequest& req, ApiResponse& res) {
+  std::string id = req.HasParam("Id") ? req.Param("Id") : req.Param("id");
   absl::MutexLock lock(&mu_);
-  Sweep(absl::Now());
+  Sweep(now_());
   Payment* p = FindPayment(id);
   if (p == nullptr) {
     res.status = 404;
-    res.set_content("<html><body>Unknown payment.</body></html>", "text/html; charset=utf-8");
+    res.SetContent("<html><body>Unknown payment.</body></html>", "text/html; charset=utf-8");
     return;
   }
   Dec total;
@@ -23,7 +23,7 @@ void Sandbox::Impl::HandlePayPage(const httplib::Request& req, httplib::Response
       "<!doctype html><html><head><meta charset=\"utf-8\"><title>Barion sandbox payment</title>"
       "</head><body><h1>Barion sandbox</h1><p>Payment <code>",
       p->id, "</code>: <b>", total.Format(std::max(CurrencyScale(p->currency), 0)), " ",
-      p->currency, "</b> (", p->type, "), status <b>", p->status, "</b>.</p>",
+      p->currency, "</b> (", p->type, "), status <b>", Name(p->status), "</b>.</p>",
       "<form method=\"post\" action=\"", action,
       "/pay\"><input type=\"hidden\" name=\"funding\" value=\"BankCard\">"
       "<button>Pay with test card 4444 8888 8888 5559</button></form>",
@@ -32,7 +32,7 @@ void Sandbox::Impl::HandlePayPage(const httplib::Request& req, httplib::Response
       "<button>Card declined</button></form>",
       "<form method=\"post\" action=\"", action, "/cancel\"><button>Cancel</button></form>",
       "</body></html>");
-  res.set_content(html, "text/html; charset=utf-8");
+  res.SetContent(html, "text/html; charset=utf-8");
 }
 
 namespace {
@@ -48,7 +48,7 @@ Tx CardProcessingFee(const Tx& t, const std::string& currency, absl::Time now) {
   fee.id = RandomHex(16);
   fee.fee = true;
   fee.original = fee.total = Dec{fee_units};
-  fee.status = "Succeeded";
+  fee.status = TxStatus::kSucceeded;
   fee.type = "CardProcessingFee";
   fee.payee = t.payee;
   fee.related_id = t.id;
@@ -60,7 +60,7 @@ Tx CardProcessingFee(const Tx& t, const std::string& currency, absl::Time now) {
 // A token registered by a successful payment: usable, with the control API's wallet settings.
 void ActivateToken(Token& token, const std::string& funding, const std::string& currency,
                    const Value& body) {
-  token.state = "active";
+  token.state = TokenState::kActive;
   token.funding = funding == "Balance" ? "Balance" : "BankCard";
   // Scheme trace ids may hold runs of spaces; the sandbox's always do, to catch trimming.
   token.trace_id = absl::StrCat("SBX", absl::AsciiStrToUpper(RandomHex(5)), "  ",
@@ -72,11 +72,11 @@ void ActivateToken(Token& token, const std::string& funding, const std::string& 
 
 }  // namespace
 
-void Sandbox::Impl::PayPayment(Payment& p, const Value& body, httplib::Response& res) {
-  const absl::Time now = absl::Now();
-  if (p.status != "Prepared" && p.status != "Started") {
+void Simulator::PayPayment(Payment& p, const Value& body, ApiResponse& res) {
+  const absl::Time now = now_();
+  if (!AwaitsPayer(p.status)) {
     ControlAnswer(res, 409,
-                  absl::StrCat("payment is ", p.status,
+                  absl::StrCat("payment is ", Name(p.status),
                                "; only Prepared or Started "
                                "payments can be paid"));
     return;
@@ -101,19 +101,22 @@ void Sandbox::Impl::PayPayment(Payment& p, const Value& body, httplib::Response&
   if (decline) {
     p.process_result =
         Str(body, "process_result").empty() ? "Declined" : Str(body, "process_result");
-    for (Tx& t : p.txs) t.status = "Rejected";
-    if (token != nullptr) token->state = "failed";
-    Complete(p, "Failed", now);
+    for (Tx& t : p.txs) t.status = TxStatus::kRejected;
+    if (token != nullptr) token->state = TokenState::kFailed;
+    Complete(p, PaymentStatus::kFailed, now);
     ControlAnswer(res, 200, "declined");
     return;
   }
   p.process_result = "Successful";
-  std::string status = "Succeeded", tx_status = "Succeeded";
+  PaymentStatus status = PaymentStatus::kSucceeded;
+  TxStatus tx_status = TxStatus::kSucceeded;
   if (p.type == "Reservation") {
-    status = tx_status = "Reserved";
+    status = PaymentStatus::kReserved;
+    tx_status = TxStatus::kReserved;
     p.reserved_until = now + p.reservation_period;
   } else if (p.type == "DelayedCapture") {
-    status = tx_status = "Authorized";
+    status = PaymentStatus::kAuthorized;
+    tx_status = TxStatus::kAuthorized;
     p.delayed_capture_until = now + p.delayed_capture_period;
   }
   std::vector<Tx> fees;
@@ -123,8 +126,8 @@ void Sandbox::Impl::PayPayment(Payment& p, const Value& body, httplib::Response&
     t.payer_email = p.payer_email;
     t.type = funding == "Balance" ? "Shop" : "CardPayment";
     t.time = now;
-    if (status == "Succeeded") t.finished = true;
-    if (funding != "Balance" && status == "Succeeded") {
+    if (status == PaymentStatus::kSucceeded) t.finished = true;
+    if (funding != "Balance" && status == PaymentStatus::kSucceeded) {
       fees.push_back(CardProcessingFee(t, p.currency, now));
     }
   }
@@ -133,22 +136,22 @@ void Sandbox::Impl::PayPayment(Payment& p, const Value& body, httplib::Response&
     ActivateToken(*token, funding, p.currency, body);
     p.trace_id = token->trace_id;
   }
-  if (status == "Succeeded") {
+  if (status == PaymentStatus::kSucceeded) {
     Complete(p, status, now);
   } else {
     p.status = status;
     ScheduleCallback(p);
   }
-  ControlAnswer(res, 200, p.status);
+  ControlAnswer(res, 200, Name(p.status));
 }
 
-void Sandbox::Impl::ControlPayment(const httplib::Request& req, httplib::Response& res) {
+void Simulator::ControlPayment(const ApiRequest& req, ApiResponse& res) {
   rapidjson::Document body = ControlBody(req);
-  const std::string action = req.matches[2];
+  const std::string action = req.captures[2];
   absl::MutexLock lock(&mu_);
-  const absl::Time now = absl::Now();
+  const absl::Time now = now_();
   Sweep(now);
-  Payment* p = FindPayment(req.matches[1]);
+  Payment* p = FindPayment(req.captures[1]);
   if (p == nullptr) {
     ControlAnswer(res, 404, "unknown payment");
     return;
@@ -156,43 +159,43 @@ void Sandbox::Impl::ControlPayment(const httplib::Request& req, httplib::Respons
   if (action == "pay") {
     PayPayment(*p, body, res);
   } else if (action == "start") {
-    if (p->status != "Prepared") {
+    if (p->status != PaymentStatus::kPrepared) {
       ControlAnswer(res, 409, "only a Prepared payment can start");
       return;
     }
-    p->status = "Started";
-    for (Tx& t : p->txs) t.status = "Started";
+    p->status = PaymentStatus::kStarted;
+    for (Tx& t : p->txs) t.status = TxStatus::kStarted;
     ScheduleCallback(*p);
-    ControlAnswer(res, 200, p->status);
+    ControlAnswer(res, 200, Name(p->status));
   } else if (action == "cancel") {
-    if (p->status != "Prepared" && p->status != "Started") {
+    if (!AwaitsPayer(p->status)) {
       ControlAnswer(res, 409, "only a Prepared or Started payment can be cancelled by the payer");
       return;
     }
-    for (Tx& t : p->txs) t.status = "Rejected";
-    Complete(*p, "Canceled", now);
-    ControlAnswer(res, 200, p->status);
+    for (Tx& t : p->txs) t.status = TxStatus::kRejected;
+    Complete(*p, PaymentStatus::kCanceled, now);
+    ControlAnswer(res, 200, Name(p->status));
   } else {  // expire
-    if (p->status != "Prepared" && p->status != "Started") {
+    if (!AwaitsPayer(p->status)) {
       ControlAnswer(res, 409, "only a Prepared or Started payment can expire");
       return;
     }
     p->valid_until = now;
     Sweep(now);
-    ControlAnswer(res, 200, p->status);
+    ControlAnswer(res, 200, Name(p->status));
   }
   // The payment page's forms go back to the shop, as Barion redirects the payer.
   if (res.status == 200 &&
-      req.get_header_value("Content-Type").find("x-www-form-urlencoded") != std::string::npos) {
-    res.set_redirect(absl::StrCat(p->redirect_url, "?paymentId=", p->id), 303);
+      req.Header("Content-Type").find("x-www-form-urlencoded") != std::string::npos) {
+    res.Redirect(absl::StrCat(p->redirect_url, "?paymentId=", p->id), 303);
   }
 }
 
-void Sandbox::Impl::ControlToken(const httplib::Request& req, httplib::Response& res) {
+void Simulator::ControlToken(const ApiRequest& req, ApiResponse& res) {
   rapidjson::Document body = ControlBody(req);
   absl::MutexLock lock(&mu_);
-  auto it = tokens_.find(absl::StrCat(std::string(req.matches[1]), "/",
-                                      httplib::detail::decode_url(req.matches[2], false)));
+  auto it = tokens_.find(
+      absl::StrCat(std::string(req.captures[1]), "/", UrlDecode(req.captures[2], false)));
   if (it == tokens_.end()) {
     ControlAnswer(res, 404, "unknown token (shop/recurrence id)");
     return;
@@ -205,14 +208,14 @@ void Sandbox::Impl::ControlToken(const httplib::Request& req, httplib::Response&
     t.wallet_balance = Dec::Parse(Str(body, "wallet_balance")).value_or(t.wallet_balance);
   }
   if (Has(body, "wallet_currency")) t.wallet_currency = Str(body, "wallet_currency");
-  ControlAnswer(res, 200, t.state);
+  ControlAnswer(res, 200, Name(t.state));
 }
 
-void Sandbox::Impl::ControlShop(const httplib::Request& req, httplib::Response& res) {
+void Simulator::ControlShop(const ApiRequest& req, ApiResponse& res) {
   rapidjson::Document body = ControlBody(req);
   absl::MutexLock lock(&mu_);
   for (auto& [key, shop] : shops_) {
-    if (shop.config.name != req.matches[1]) continue;
+    if (shop.config.name != req.captures[1]) continue;
     if (Has(body, "recurring_allowed")) {
       shop.config.recurring_allowed = BoolOf(body, "recurring_allowed");
     }
@@ -224,7 +227,7 @@ void Sandbox::Impl::ControlShop(const httplib::Request& req, httplib::Response& 
   ControlAnswer(res, 404, "unknown shop");
 }
 
-void Sandbox::Impl::ControlWallet(const httplib::Request& req, httplib::Response& res) {
+void Simulator::ControlWallet(const ApiRequest& req, ApiResponse& res) {
   rapidjson::Document body = ControlBody(req);
   const std::string email = absl::AsciiStrToLower(Str(body, "email"));
   if (email.find('@') == std::string::npos) {
@@ -236,37 +239,7 @@ void Sandbox::Impl::ControlWallet(const httplib::Request& req, httplib::Response
   ControlAnswer(res, 200, "created");
 }
 
-void Sandbox::Impl::ControlFaults(const httplib::Request& req, httplib::Response& res) {
-  absl::MutexLock lock(&mu_);
-  if (req.method == "DELETE") {
-    faults_.clear();
-    ControlAnswer(res, 200, "cleared");
-    return;
-  }
-  rapidjson::Document body = ControlBody(req);
-  Fault f;
-  f.mode = Str(body, "mode");
-  static const std::set<std::string> kModes = {
-      "status_404", "status_500", "status_503_html", "slow", "reset", "malformed", "rate_limited"};
-  if (!kModes.count(f.mode)) {
-    ControlAnswer(res, 400,
-                  "mode must be status_404, status_500, status_503_html, slow, reset, malformed "
-                  "or rate_limited");
-    return;
-  }
-  f.path_prefix = Str(body, "path_prefix");
-  int count = 1, delay_ms = 2000;
-  if (Has(body, "count") && !absl::SimpleAtoi(Str(body, "count"), &count)) count = 1;
-  if (Has(body, "delay_ms") && !absl::SimpleAtoi(Str(body, "delay_ms"), &delay_ms)) {
-    delay_ms = 2000;
-  }
-  f.remaining = std::max(1, count);
-  f.delay = absl::Milliseconds(std::max(0, delay_ms));
-  faults_.push_back(f);
-  ControlAnswer(res, 200, "armed");
-}
-
-void Sandbox::Impl::ControlStats(const httplib::Request&, httplib::Response& res) {
+void Simulator::ControlStats(const ApiRequest&, ApiResponse& res) {
   size_t payments;
   size_t scheduled;
   {
@@ -280,8 +253,8 @@ void Sandbox::Impl::ControlStats(const httplib::Request&, httplib::Response& res
                     ",\"callbacks_scheduled\":", scheduled, "}"));
 }
 
-void Sandbox::Impl::ControlCallbacks(const httplib::Request& req, httplib::Response& res) {
-  const std::string filter = NormalizeId(req.get_param_value("paymentId"));
+void Simulator::ControlCallbacks(const ApiRequest& req, ApiResponse& res) {
+  const std::string filter = NormalizeId(req.Param("paymentId"));
   rapidjson::StringBuffer b;
   Writer w(b);
   w.StartArray();

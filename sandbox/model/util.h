@@ -1,11 +1,10 @@
 // The sandbox's shared helpers: exact decimals (Dec), Barion's money rules, tolerant JSON
-// reading, Barion's ids and time formats, and answering HTTP requests (Barion's error bodies,
-// the control API's answers). Internal to the sandbox.
-#ifndef BARION_GATEWAY_SANDBOX_UTIL_H_
-#define BARION_GATEWAY_SANDBOX_UTIL_H_
+// reading, Barion's ids and time formats, and answering requests (Barion's error bodies, the
+// control API's answers). Internal to the sandbox; no socket, no HTTP library.
+#ifndef BARION_GATEWAY_SANDBOX_MODEL_UTIL_H_
+#define BARION_GATEWAY_SANDBOX_MODEL_UTIL_H_
 
 #include <openssl/rand.h>
-#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <atomic>
@@ -31,10 +30,10 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
-#include "httplib.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
+#include "sandbox/model/exchange.h"
 
 namespace barion_gateway::sandbox {
 
@@ -235,22 +234,6 @@ inline void AddModelError(std::vector<ApiError>& errors, std::string description
   errors.push_back({"ModelValidationError", "Model validation error", std::move(description)});
 }
 
-inline int g_handshake_index = -1;
-
-inline void CountServerHandshake(const SSL* ssl, int where, int) {
-  if ((where & SSL_CB_HANDSHAKE_DONE) == 0) return;
-  auto* counter = static_cast<std::atomic<int64_t>*>(
-      SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), g_handshake_index));
-  if (counter != nullptr) counter->fetch_add(1);
-}
-
-inline bool SplitAddress(const std::string& address, std::string* host, int* port) {
-  size_t colon = address.rfind(':');
-  if (colon == std::string::npos) return false;
-  *host = address.substr(0, colon);
-  return absl::SimpleAtoi(address.substr(colon + 1), port) && *port >= 0 && *port <= 65535;
-}
-
 // Barion's `Errors` array. Like Barion, it echoes the caller's POSKey in AuthData (null when
 // authentication itself failed): the gateway must never pass that on.
 inline void WriteErrors(Writer& w, const std::vector<ApiError>& errors, const std::string& endpoint,
@@ -282,21 +265,21 @@ inline void WriteErrors(Writer& w, const std::vector<ApiError>& errors, const st
   w.EndArray();
 }
 
-inline void Json(httplib::Response& res, int status, const std::string& body) {
+inline void Json(ApiResponse& res, int status, const std::string& body) {
   res.status = status;
-  res.set_header("Cache-Control", "no-cache");
-  res.set_header("Pragma", "no-cache");
-  res.set_header("Expires", "-1");
-  res.set_content(body, "application/json; charset=utf-8");
+  res.SetHeader("Cache-Control", "no-cache");
+  res.SetHeader("Pragma", "no-cache");
+  res.SetHeader("Expires", "-1");
+  res.SetContent(body, "application/json; charset=utf-8");
 }
 
-inline rapidjson::Document ParseBody(const httplib::Request& req) {
+inline rapidjson::Document ParseBody(const ApiRequest& req) {
   rapidjson::Document body;
   body.Parse<rapidjson::kParseNumbersAsStringsFlag>(req.body.c_str());
   return body;
 }
 
-inline void ControlAnswer(httplib::Response& res, int status, const std::string& message) {
+inline void ControlAnswer(ApiResponse& res, int status, const std::string& message) {
   rapidjson::StringBuffer b;
   Writer w(b);
   w.StartObject();
@@ -307,16 +290,15 @@ inline void ControlAnswer(httplib::Response& res, int status, const std::string&
 }
 
 // Parses a control API body: JSON, or an HTML form (the payment page's buttons).
-inline rapidjson::Document ControlBody(const httplib::Request& req) {
+inline rapidjson::Document ControlBody(const ApiRequest& req) {
   rapidjson::Document doc;
   doc.SetObject();
-  if (req.has_header("Content-Type") &&
-      absl::StrContains(req.get_header_value("Content-Type"), "x-www-form-urlencoded")) {
+  if (absl::StrContains(req.Header("Content-Type"), "x-www-form-urlencoded")) {
     for (absl::string_view pair : absl::StrSplit(req.body, '&', absl::SkipEmpty())) {
       std::vector<std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
       if (kv.size() != 2) continue;
       Value key(kv[0].c_str(), doc.GetAllocator());
-      Value val(httplib::detail::decode_url(kv[1], true).c_str(), doc.GetAllocator());
+      Value val(UrlDecode(kv[1], true).c_str(), doc.GetAllocator());
       doc.AddMember(key, val, doc.GetAllocator());
     }
     return doc;
@@ -329,4 +311,4 @@ inline rapidjson::Document ControlBody(const httplib::Request& req) {
 
 }  // namespace barion_gateway::sandbox
 
-#endif  // BARION_GATEWAY_SANDBOX_UTIL_H_
+#endif  // BARION_GATEWAY_SANDBOX_MODEL_UTIL_H_

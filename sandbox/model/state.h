@@ -1,16 +1,17 @@
 // The simulated Barion's state: payments and their transactions, tokens, shops, wallets with
 // accounts, history and shops (POS), injected faults, and callbacks due or delivered. Internal to
-// the sandbox; Sandbox::Impl (impl.h) holds it under one mutex.
-#ifndef BARION_GATEWAY_SANDBOX_STATE_H_
-#define BARION_GATEWAY_SANDBOX_STATE_H_
+// the sandbox; Simulator (simulator.h) holds it under one mutex.
+#ifndef BARION_GATEWAY_SANDBOX_MODEL_STATE_H_
+#define BARION_GATEWAY_SANDBOX_MODEL_STATE_H_
 
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
-#include "sandbox/sandbox.h"
-#include "sandbox/util.h"
+#include "sandbox/model/options.h"
+#include "sandbox/model/states.h"
+#include "sandbox/model/util.h"
 
 namespace barion_gateway::sandbox {
 
@@ -28,7 +29,7 @@ struct Tx {
   std::string comment;
   Dec original;  // as requested
   Dec total;     // after finish/capture
-  std::string status = "Prepared";
+  TxStatus status = TxStatus::kPrepared;
   std::string type = "Unspecified";
   std::string payer_email;
   std::string related_id;
@@ -46,7 +47,7 @@ struct Payment {
   std::string request_id;
   std::string order_number;
   std::string type;
-  std::string status = "Prepared";
+  PaymentStatus status = PaymentStatus::kPrepared;
   std::string currency;
   std::string locale;
   std::vector<std::string> funding_sources;
@@ -73,8 +74,8 @@ struct Token {
   std::string shop;
   std::string id;
   std::string registering_payment;
-  std::string state = "pending";  // pending | active | failed
-  std::string funding;            // BankCard | Balance
+  TokenState state = TokenState::kPending;
+  std::string funding;  // BankCard | Balance
   std::string trace_id;
   std::string wallet_currency;
   Dec wallet_balance;
@@ -124,8 +125,7 @@ struct ApiWallet {
 };
 
 struct Fault {
-  // status_404 | status_500 | status_503_html | slow | reset | malformed | rate_limited
-  std::string mode;
+  FaultMode mode = FaultMode::kStatus500;
   std::string path_prefix;
   int remaining = 1;
   absl::Duration delay = absl::Seconds(2);
@@ -152,4 +152,4 @@ enum class StartKind { kStart, kGooglePay, kApplePay };
 
 }  // namespace barion_gateway::sandbox
 
-#endif  // BARION_GATEWAY_SANDBOX_STATE_H_
+#endif  // BARION_GATEWAY_SANDBOX_MODEL_STATE_H_

@@ -1,10 +1,10 @@
 // The wallet API: accounts, transfers, history, statements and shops (POS), with an API key.
-#include "sandbox/impl.h"
+#include "sandbox/model/simulator.h"
 
 namespace barion_gateway::sandbox {
 
-ApiWallet* Sandbox::Impl::AuthenticateWallet(const httplib::Request& req, httplib::Response& res) {
-  auto it = api_wallets_.find(absl::AsciiStrToLower(req.get_header_value("x-api-key")));
+ApiWallet* Simulator::AuthenticateWallet(const ApiRequest& req, ApiResponse& res) {
+  auto it = api_wallets_.find(absl::AsciiStrToLower(req.Header("x-api-key")));
   if (it == api_wallets_.end()) {
     SendErrors(res, options_.auth_failure_status,
                {{"AuthenticationFailed", "User authentication failed.",
@@ -15,7 +15,7 @@ ApiWallet* Sandbox::Impl::AuthenticateWallet(const httplib::Request& req, httpli
   return &it->second;
 }
 
-void Sandbox::Impl::HandleAccounts(const httplib::Request& req, httplib::Response& res) {
+void Simulator::HandleAccounts(const ApiRequest& req, ApiResponse& res) {
   absl::MutexLock lock(&mu_);
   const ApiWallet* wallet = AuthenticateWallet(req, res);
   if (wallet == nullptr) return;
@@ -69,7 +69,7 @@ void Sandbox::Impl::HandleAccounts(const httplib::Request& req, httplib::Respons
   Json(res, 200, b.GetString());
 }
 
-void Sandbox::Impl::HandleTransferEmail(const httplib::Request& req, httplib::Response& res) {
+void Simulator::HandleTransferEmail(const ApiRequest& req, ApiResponse& res) {
   const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
   ApiWallet* wallet = AuthenticateWallet(req, res);
@@ -128,15 +128,15 @@ void Sandbox::Impl::HandleTransferEmail(const httplib::Request& req, httplib::Re
   account->available = account->available - *value;
   const std::string comment = Str(body, "Comment");
   wallet->history.push_back(
-      {RandomHex(16), "InternalTransfer", absl::Now(), *value, currency, comment, "Debit", target});
+      {RandomHex(16), "InternalTransfer", now_(), *value, currency, comment, "Debit", target});
   // The recipient's money: credited when it is one of the sandbox's API wallets.
   for (auto& [key, other] : api_wallets_) {
     if (absl::AsciiStrToLower(other.config.email) != target) continue;
     for (WalletAccount& a : other.accounts) {
       if (a.currency == currency) a.available = a.available + *value;
     }
-    other.history.push_back({RandomHex(16), "InternalTransfer", absl::Now(), *value, currency,
-                             comment, "Credit", absl::AsciiStrToLower(wallet->config.email)});
+    other.history.push_back({RandomHex(16), "InternalTransfer", now_(), *value, currency, comment,
+                             "Credit", absl::AsciiStrToLower(wallet->config.email)});
   }
   Json(res, 200, "{\"IsTransferSuccessful\":true,\"Errors\":[]}");
 }
@@ -243,7 +243,7 @@ std::string BankTransferAnswer(const BankTransfer& t, const std::string& endpoin
 
 }  // namespace
 
-void Sandbox::Impl::HandleBankTransfer(const httplib::Request& req, httplib::Response& res) {
+void Simulator::HandleBankTransfer(const ApiRequest& req, ApiResponse& res) {
   const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
   ApiWallet* wallet = AuthenticateWallet(req, res);
@@ -271,8 +271,8 @@ void Sandbox::Impl::HandleBankTransfer(const httplib::Request& req, httplib::Res
     return;
   }
   source->available = source->available - *t.amount;
-  wallet->history.push_back({RandomHex(16), "Withdraw", absl::Now(), *t.amount, t.currency,
-                             t.comment, "Debit", t.number});
+  wallet->history.push_back(
+      {RandomHex(16), "Withdraw", now_(), *t.amount, t.currency, t.comment, "Debit", t.number});
   Json(res, 200, BankTransferAnswer(t, endpoint));
 }
 
@@ -315,21 +315,21 @@ static void WriteHistoryItem(Writer& w, const ApiWallet& wallet, const HistoryEn
   }
 }
 
-void Sandbox::Impl::HandleHistory(const httplib::Request& req, httplib::Response& res) {
+void Simulator::HandleHistory(const ApiRequest& req, ApiResponse& res) {
   absl::MutexLock lock(&mu_);
   const ApiWallet* wallet = AuthenticateWallet(req, res);
   if (wallet == nullptr) return;
   int limit = 20;
-  if (req.has_param("Limit") &&
-      (!absl::SimpleAtoi(req.get_param_value("Limit"), &limit) || limit < 1 || limit > 20)) {
+  if (req.HasParam("Limit") &&
+      (!absl::SimpleAtoi(req.Param("Limit"), &limit) || limit < 1 || limit > 20)) {
     SendErrors(res, 400,
                {{"ModelValidationError", "Model validation error",
                  "The Limit field must be between 1 and 20."}},
                Endpoint(req), "");
     return;
   }
-  const std::string currency = req.get_param_value("Currency");
-  const std::string after = NormalizeId(req.get_param_value("LastVisibleItemId"));
+  const std::string currency = req.Param("Currency");
+  const std::string after = NormalizeId(req.Param("LastVisibleItemId"));
   // Newest first; a page continues after (older than) LastVisibleItemId.
   int from = static_cast<int>(wallet->history.size()) - 1;
   if (!after.empty()) {
@@ -358,11 +358,11 @@ void Sandbox::Impl::HandleHistory(const httplib::Request& req, httplib::Response
   Json(res, 200, b.GetString());
 }
 
-void Sandbox::Impl::HandleHistoryDetail(const httplib::Request& req, httplib::Response& res) {
+void Simulator::HandleHistoryDetail(const ApiRequest& req, ApiResponse& res) {
   absl::MutexLock lock(&mu_);
   const ApiWallet* wallet = AuthenticateWallet(req, res);
   if (wallet == nullptr) return;
-  const std::string id = NormalizeId(req.get_param_value("ItemId"));
+  const std::string id = NormalizeId(req.Param("ItemId"));
   auto it = std::find_if(wallet->history.begin(), wallet->history.end(),
                          [&](const HistoryEntry& e) { return e.id == id; });
   if (id.empty() || it == wallet->history.end()) {
@@ -400,7 +400,7 @@ static std::string StatementText(const std::string& wallet, const std::string& c
   return out;
 }
 
-void Sandbox::Impl::HandleStatement(const httplib::Request& req, httplib::Response& res) {
+void Simulator::HandleStatement(const ApiRequest& req, ApiResponse& res) {
   absl::MutexLock lock(&mu_);
   const ApiWallet* wallet = AuthenticateWallet(req, res);
   if (wallet == nullptr) return;
@@ -410,17 +410,16 @@ void Sandbox::Impl::HandleStatement(const httplib::Request& req, httplib::Respon
   auto invalid = [&](const std::string& d) {
     errors.push_back({"ModelValidationError", "Model validation error", d});
   };
-  if (!absl::SimpleAtoi(req.get_param_value("Year"), &year) || year < 2000 || year > 9999) {
+  if (!absl::SimpleAtoi(req.Param("Year"), &year) || year < 2000 || year > 9999) {
     invalid("The Year field is required.");
   }
-  if (!absl::SimpleAtoi(req.get_param_value("Month"), &month) || month < 1 || month > 12) {
+  if (!absl::SimpleAtoi(req.Param("Month"), &month) || month < 1 || month > 12) {
     invalid("The Month field must be between 1 and 12.");
   }
-  if (req.has_param("Day") &&
-      (!absl::SimpleAtoi(req.get_param_value("Day"), &day) || day < 1 || day > 31)) {
+  if (req.HasParam("Day") && (!absl::SimpleAtoi(req.Param("Day"), &day) || day < 1 || day > 31)) {
     invalid("The Day field must be between 1 and 31.");
   }
-  const std::string currency = req.get_param_value("Currency");
+  const std::string currency = req.Param("Currency");
   const bool has_account =
       std::any_of(wallet->accounts.begin(), wallet->accounts.end(),
                   [&](const WalletAccount& a) { return a.currency == currency; });
@@ -432,7 +431,7 @@ void Sandbox::Impl::HandleStatement(const httplib::Request& req, httplib::Respon
   // A statement exists once its period is over.
   const absl::CivilDay first_after = day != 0 ? absl::CivilDay(year, month, day) + 1
                                               : absl::CivilDay(absl::CivilMonth(year, month) + 1);
-  if (absl::FromCivil(first_after, absl::UTCTimeZone()) > absl::Now()) {
+  if (absl::FromCivil(first_after, absl::UTCTimeZone()) > now_()) {
     SendErrors(res, 404,
                {{"StatementNotFound", "Statement not found",
                  "There is no statement for the given period."}},
@@ -441,20 +440,11 @@ void Sandbox::Impl::HandleStatement(const httplib::Request& req, httplib::Respon
   }
   const std::string period = day != 0 ? absl::StrFormat("%04d-%02d-%02d", year, month, day)
                                       : absl::StrFormat("%04d-%02d", year, month);
-  auto text =
-      std::make_shared<std::string>(StatementText(wallet->config.name, currency, period, day != 0));
   res.status = 200;
-  res.set_chunked_content_provider(
-      day != 0 ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-               : "application/pdf",
-      [text](size_t offset, httplib::DataSink& sink) {
-        if (offset >= text->size()) {
-          sink.done();
-          return true;
-        }
-        const size_t n = std::min<size_t>(16 * 1024, text->size() - offset);
-        return sink.write(text->data() + offset, n);
-      });
+  res.SetContent(StatementText(wallet->config.name, currency, period, day != 0),
+                 day != 0 ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                          : "application/pdf");
+  res.delivery = Delivery::kChunked;
 }
 
 static void WritePos(Writer& w, const PosEntry& pos) {
@@ -474,7 +464,7 @@ static void WritePos(Writer& w, const PosEntry& pos) {
   w.String(pos.status.c_str());
 }
 
-void Sandbox::Impl::HandleCreatePos(const httplib::Request& req, httplib::Response& res) {
+void Simulator::HandleCreatePos(const ApiRequest& req, ApiResponse& res) {
   const rapidjson::Document body = ParseBody(req);
   absl::MutexLock lock(&mu_);
   ApiWallet* wallet = AuthenticateWallet(req, res);
@@ -525,11 +515,11 @@ void Sandbox::Impl::HandleCreatePos(const httplib::Request& req, httplib::Respon
   Json(res, 200, b.GetString());
 }
 
-void Sandbox::Impl::HandleGetPos(const httplib::Request& req, httplib::Response& res) {
+void Simulator::HandleGetPos(const ApiRequest& req, ApiResponse& res) {
   absl::MutexLock lock(&mu_);
   const ApiWallet* wallet = AuthenticateWallet(req, res);
   if (wallet == nullptr) return;
-  const std::string key = NormalizeId(std::string(req.matches[1]));
+  const std::string key = NormalizeId(std::string(req.captures[1]));
   for (const PosEntry& pos : wallet->shops) {
     if (pos.public_key != key) continue;
     rapidjson::StringBuffer b;

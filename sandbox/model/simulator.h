@@ -1,0 +1,162 @@
+// Simulator: the simulated Barion without a socket. It holds every payment, transaction, token,
+// shop, wallet, armed fault and scheduled callback under one mutex, and answers one request at a
+// time as Barion would (docs/SANDBOX.md). Handle() routes a request to the handler of its area:
+// start_api.cc and payment_api.cc (the payment API), wallet_api.cc (the wallet API),
+// control_api.cc (the payer and the operator), faults.cc (armed faults), callbacks.cc (the
+// callback schedule). The HTTP listeners and the callback sender are sandbox/server.cc's; tests
+// drive a Simulator directly with their own clock.
+#ifndef BARION_GATEWAY_SANDBOX_MODEL_SIMULATOR_H_
+#define BARION_GATEWAY_SANDBOX_MODEL_SIMULATOR_H_
+
+#include <functional>
+#include <memory>
+#include <regex>
+
+#include "absl/status/statusor.h"
+#include "sandbox/model/exchange.h"
+#include "sandbox/model/options.h"
+#include "sandbox/model/state.h"
+#include "sandbox/model/util.h"
+
+namespace barion_gateway::sandbox {
+
+class Simulator {
+ public:
+  using Clock = std::function<absl::Time()>;
+
+  // INVALID_ARGUMENT when there is no shop, or a shop or wallet lacks its key or address.
+  static absl::StatusOr<std::unique_ptr<Simulator>> Create(SandboxOptions options,
+                                                           Clock clock = &absl::Now);
+
+  // Answers one request. Barion API paths count as requests and are subject to armed faults; a
+  // `slow` fault waits here (until Shutdown()); a `reset` fault answers Delivery::kResetMidBody.
+  ApiResponse Handle(ApiRequest request);
+
+  // The public base of the payment page (https://host:port), once the listeners are bound.
+  void SetPayPageBase(std::string base);
+
+  // The callback schedule. TakeDueCallbacks() first applies expiry and automatic reservation
+  // finishing, then removes and returns the callbacks due now; RecordDelivery() logs one attempt
+  // (http_status 0 when nothing answered) and schedules the next with Barion's retry delays
+  // until an HTTP 200 or the last retry.
+  std::vector<CallbackJob> TakeDueCallbacks();
+  void RecordDelivery(const CallbackJob& job, int http_status);
+
+  // Counted for the control API's stats by the HTTPS listener.
+  void CountTlsHandshake() { tls_handshakes_.fetch_add(1); }
+
+  // Ends every wait of a `slow` fault now and all later ones at once.
+  void Shutdown() {
+    if (!shutdown_.HasBeenNotified()) shutdown_.Notify();
+  }
+
+ private:
+  Simulator(SandboxOptions options, Clock clock)
+      : options_(std::move(options)), now_(std::move(clock)) {}
+
+  using Handler = std::function<void(Simulator&, const ApiRequest&, ApiResponse&)>;
+  struct Route {
+    const char* method;
+    std::regex path;
+    Handler handler;
+    bool barion_api;  // counted and subject to faults
+  };
+  static const std::vector<Route>& Routes();
+  absl::Status LoadAccounts();
+
+  // Faults (faults.cc): the first armed fault for the path, used once; its answer.
+  absl::optional<Fault> TakeFault(const std::string& path);
+  void AnswerFault(const Fault& fault, const ApiRequest& req, ApiResponse& res);
+
+  // Authentication and the common answers (router.cc).
+  const ShopState* Authenticate(const ApiRequest& req, const Value* body, bool v4, ApiResponse& res)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::string Endpoint(const ApiRequest& req) const;
+  void SendErrors(ApiResponse& res, int status, const std::vector<ApiError>& errors,
+                  const std::string& endpoint, const std::string& auth_data);
+
+  // The payment API.
+  void HandleStart(const ApiRequest& req, ApiResponse& res, StartKind kind = StartKind::kStart);
+  void HandleApplePaySession(const ApiRequest& req, ApiResponse& res);
+  void HandleState(const ApiRequest& req, ApiResponse& res, bool v4);
+  void HandleFinish(const ApiRequest& req, ApiResponse& res, bool capture);
+  void HandleCancelAuthorization(const ApiRequest& req, ApiResponse& res);
+  void HandleRefund(const ApiRequest& req, ApiResponse& res);
+  void HandleComplete(const ApiRequest& req, ApiResponse& res);
+  void HandleQrCode(const ApiRequest& req, ApiResponse& res);
+
+  // The wallet API.
+  void HandleAccounts(const ApiRequest& req, ApiResponse& res);
+  void HandleTransferEmail(const ApiRequest& req, ApiResponse& res);
+  void HandleBankTransfer(const ApiRequest& req, ApiResponse& res);
+  void HandleStatement(const ApiRequest& req, ApiResponse& res);
+  void HandleCreatePos(const ApiRequest& req, ApiResponse& res);
+  void HandleGetPos(const ApiRequest& req, ApiResponse& res);
+  void HandleHistory(const ApiRequest& req, ApiResponse& res);
+  void HandleHistoryDetail(const ApiRequest& req, ApiResponse& res);
+  // The wallet of the request's x-api-key, or nullptr after answering AuthenticationFailed.
+  ApiWallet* AuthenticateWallet(const ApiRequest& req, ApiResponse& res)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // The control API: the payer and the operator.
+  void HandlePayPage(const ApiRequest& req, ApiResponse& res);
+  void ControlPayment(const ApiRequest& req, ApiResponse& res);
+  void ControlToken(const ApiRequest& req, ApiResponse& res);
+  void ControlShop(const ApiRequest& req, ApiResponse& res);
+  void ControlWallet(const ApiRequest& req, ApiResponse& res);
+  void ControlFaults(const ApiRequest& req, ApiResponse& res);
+  void ControlStats(const ApiRequest& req, ApiResponse& res);
+  void ControlCallbacks(const ApiRequest& req, ApiResponse& res);
+
+  // Helpers (mu_ held).
+  std::string PaymentJson(const Payment& p, bool v4) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::string StartJson(const Payment& p, const std::string& recurrence_result,
+                        const std::vector<ApiError>& errors, const std::string& endpoint,
+                        const std::string& auth_data) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void WriteProcessedTransactions(Writer& w, const Payment& p, bool with_z);
+  // The answer of FinishReservation, Capture and CancelAuthorization.
+  void SendFinishAnswer(ApiResponse& res, const Payment& p);
+  // The common start of the POST operations on a payment: authenticates (the body's POSKey
+  // counts below v4), applies expiry, and finds the body's PaymentId among the shop's payments.
+  // On failure it has answered (AuthenticationFailed / NotExistingPaymentId) and returns false.
+  struct PaymentCall {
+    const ShopState* shop = nullptr;
+    Payment* payment = nullptr;
+    std::string endpoint;
+    std::string auth;  // what Barion echoes in AuthData
+  };
+  bool BeginPaymentCall(const ApiRequest& req, const rapidjson::Document& body, ApiResponse& res,
+                        PaymentCall* call) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Sweep(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Complete(Payment& p, PaymentStatus status, absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ScheduleCallback(const Payment& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Payment* FindPayment(const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void PayPayment(Payment& p, const Value& body, ApiResponse& res)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void TokenCharge(Payment& p, const ShopState& shop, std::vector<ApiError>* errors,
+                   std::string* recurrence_result) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  SandboxOptions options_;
+  const Clock now_;
+  std::atomic<int64_t> tls_handshakes_{0};
+  std::atomic<int64_t> requests_{0};
+  absl::Notification shutdown_;
+
+  absl::Mutex mu_;
+  std::string pay_page_base_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, ShopState> shops_ ABSL_GUARDED_BY(mu_);        // by normalized POSKey
+  std::set<std::string> wallets_ ABSL_GUARDED_BY(mu_);                 // lower-case e-mails
+  std::map<std::string, ApiWallet> api_wallets_ ABSL_GUARDED_BY(mu_);  // by API key
+  std::map<std::string, Payment> payments_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Token> tokens_ ABSL_GUARDED_BY(mu_);  // shop + '/' + recurrence id
+  std::deque<Fault> faults_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::deque<absl::Time>> state_calls_ ABSL_GUARDED_BY(mu_);
+  std::priority_queue<CallbackJob, std::vector<CallbackJob>, std::greater<CallbackJob>> callbacks_
+      ABSL_GUARDED_BY(mu_);
+  std::vector<CallbackRecord> callback_log_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace barion_gateway::sandbox
+
+#endif  // BARION_GATEWAY_SANDBOX_MODEL_SIMULATOR_H_
