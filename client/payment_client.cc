@@ -4,7 +4,6 @@
 #include <random>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/client_context.h"
@@ -231,7 +230,6 @@ EventSubscription::EventSubscription(std::shared_ptr<Connection> connection,
       request_(std::move(request)),
       options_(std::move(options)),
       cursor_(request_.after_cursor()) {
-  absl::SimpleAtoi(cursor_, &last_event_);
   if (!cursor_.empty() || request_.start() == v1::SUBSCRIPTION_START_BEGINNING) return;
   // "Now" means now: open the stream at once and pin the position its first heartbeat reports,
   // so that a reconnection later resumes from here rather than from a later "now".
@@ -240,7 +238,6 @@ EventSubscription::EventSubscription(std::shared_ptr<Connection> connection,
   v1::SubscribePaymentEventsResponse hello;
   if (stream->Read(&hello) && hello.has_heartbeat()) {
     cursor_ = hello.heartbeat().cursor();
-    absl::SimpleAtoi(cursor_, &last_event_);
   }
   absl::MutexLock lock(&mu_);
   stream_ = std::move(stream);
@@ -270,17 +267,12 @@ absl::StatusOr<v1::PaymentEvent> EventSubscription::Next() {
     v1::SubscribePaymentEventsResponse message;
     if (stream->Read(&message)) {
       failures_ = 0;
-      const std::string& c =
-          message.has_event() ? message.event().cursor() : message.heartbeat().cursor();
-      int64_t position = -1;
-      absl::SimpleAtoi(c, &position);
       if (message.has_event()) {
-        if (position >= 0 && position <= last_event_) continue;  // already handed out
-        last_event_ = std::max(last_event_, position);
-        cursor_ = c;
+        if (!returned_.Add(message.event().cursor())) continue;  // already handed out
+        cursor_ = message.event().cursor();
         return message.event();
       }
-      if (position >= last_event_) cursor_ = c;
+      cursor_ = message.heartbeat().cursor();
       continue;
     }
     const absl::Status end = stream->Finish();
@@ -303,6 +295,16 @@ absl::StatusOr<v1::PaymentEvent> EventSubscription::Next() {
     options_.sleep(BackoffDelay(options_.initial_backoff, options_.max_backoff, failures_++));
   }
   return absl::CancelledError("the subscription was stopped");
+}
+
+bool EventSubscription::RecentCursors::Add(const std::string& cursor) {
+  if (!seen_.insert(cursor).second) return false;
+  order_.push_back(cursor);
+  if (order_.size() > kKept) {
+    seen_.erase(order_.front());
+    order_.pop_front();
+  }
+  return true;
 }
 
 }  // namespace barion_gateway::client

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -255,8 +257,10 @@ class WalletClient {
 
 // Payment events that survive disconnects: Next() returns the next event after the last one it
 // returned, reconnecting with backoff after any stream error and resuming after the last cursor
-// it saw (of an event or a heartbeat). No event is returned twice, even when the gateway
-// re-sends after a resumption. Not thread-safe, except Stop().
+// it saw (of an event or a heartbeat). Cursors are opaque: the subscription never reads or
+// orders them, it only hands back the last one. An event the gateway sends again after a
+// resumption (delivery is at least once) is not returned twice: the cursors of the last 4096
+// events returned are remembered. Not thread-safe, except Stop().
 class EventSubscription {
  public:
   // `request.after_cursor` / `start` say where the first stream starts. With neither (NOW), the
@@ -281,8 +285,20 @@ class EventSubscription {
   std::shared_ptr<Connection> connection_;
   ::barion::v1::SubscribePaymentEventsRequest request_;
   ClientOptions options_;
+  // The cursors of the events returned most recently, compared for equality only.
+  class RecentCursors {
+   public:
+    // False when `cursor` is already among them.
+    bool Add(const std::string& cursor);
+
+   private:
+    static constexpr size_t kKept = 4096;
+    std::deque<std::string> order_;
+    absl::flat_hash_set<std::string> seen_;
+  };
+
   std::string cursor_;
-  int64_t last_event_ = -1;
+  RecentCursors returned_;
   absl::Mutex mu_;  // guards stream_ against Stop()
   std::unique_ptr<Connection::EventStream> stream_ ABSL_GUARDED_BY(mu_);
   int streams_opened_ = 0;

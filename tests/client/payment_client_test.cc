@@ -458,6 +458,46 @@ TEST(EventSubscriptionTest, ResumesAfterItsCursorAndNeverRepeatsAnEvent) {
   EXPECT_EQ(sleeps.size(), 2u);  // one backoff per failed stream
 }
 
+v1::SubscribePaymentEventsResponse EventAt(const std::string& cursor) {
+  v1::SubscribePaymentEventsResponse m;
+  m.mutable_event()->set_cursor(cursor);
+  return m;
+}
+
+// Cursors are opaque: one that is not an integer (a log position that is a pair) is handed back
+// as it came, and an event sent again after a resumption is still not returned twice.
+TEST(EventSubscriptionTest, TreatsCursorsAsOpaqueText) {
+  auto connection = std::make_shared<MockConnection>();
+  std::vector<std::string> after;
+  int call = 0;
+  EXPECT_CALL(*connection, SubscribePaymentEvents(_))
+      .Times(2)
+      .WillRepeatedly([&](const v1::SubscribePaymentEventsRequest& r)
+                          -> std::unique_ptr<Connection::EventStream> {
+        after.push_back(r.after_cursor());
+        if (call++ == 0) {
+          return std::make_unique<ScriptedEventStream>(
+              std::deque{EventAt("812.3"), EventAt("812.10")}, absl::UnavailableError("dropped"));
+        }
+        return std::make_unique<ScriptedEventStream>(
+            std::deque{EventAt("812.3"), EventAt("812.10"), EventAt("813.1")},
+            absl::UnavailableError("end"));
+      });
+  std::vector<absl::Duration> sleeps;
+  v1::SubscribePaymentEventsRequest from_start;
+  from_start.set_start(v1::SUBSCRIPTION_START_BEGINNING);
+  EventSubscription subscription(connection, from_start, Options(&sleeps));
+  std::vector<std::string> got;
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<v1::PaymentEvent> e = subscription.Next();
+    ASSERT_TRUE(e.ok()) << e.status();
+    got.push_back(e->cursor());
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"812.3", "812.10", "813.1"}));
+  EXPECT_EQ(after, (std::vector<std::string>{"", "812.10"}));
+  EXPECT_EQ(subscription.cursor(), "813.1");
+}
+
 TEST(EventSubscriptionTest, ARefusedSubscriptionIsReturnedNotRetried) {
   auto connection = std::make_shared<MockConnection>();
   EXPECT_CALL(*connection, SubscribePaymentEvents(_))
