@@ -404,12 +404,14 @@ TEST(WalletClientTest, ASinkErrorCancelsTheDownloadAndIsReturned) {
   EXPECT_TRUE(sleeps.empty());
 }
 
-v1::SubscribePaymentEventsResponse Event(int cursor) {
+v1::SubscribePaymentEventsResponse EventAt(const std::string& cursor) {
   v1::SubscribePaymentEventsResponse m;
-  m.mutable_event()->set_cursor(std::to_string(cursor));
-  m.mutable_event()->set_payment_id("p" + std::to_string(cursor));
+  m.mutable_event()->set_cursor(cursor);
+  m.mutable_event()->set_payment_id("p" + cursor);
   return m;
 }
+
+v1::SubscribePaymentEventsResponse Event(int cursor) { return EventAt(std::to_string(cursor)); }
 
 v1::SubscribePaymentEventsResponse Beat(int cursor) {
   v1::SubscribePaymentEventsResponse m;
@@ -456,12 +458,6 @@ TEST(EventSubscriptionTest, ResumesAfterItsCursorAndNeverRepeatsAnEvent) {
   EXPECT_EQ(after, (std::vector<std::string>{"", "2", "2"}));
   EXPECT_EQ(subscription.cursor(), "4");
   EXPECT_EQ(sleeps.size(), 2u);  // one backoff per failed stream
-}
-
-v1::SubscribePaymentEventsResponse EventAt(const std::string& cursor) {
-  v1::SubscribePaymentEventsResponse m;
-  m.mutable_event()->set_cursor(cursor);
-  return m;
 }
 
 // Cursors are opaque: one that is not an integer (a log position that is a pair) is handed back

@@ -218,31 +218,25 @@ TEST_F(SimulatorTest, LimitsPaymentStateToTwoCallsPerPaymentInFiveSeconds) {
 }
 
 TEST_F(SimulatorTest, ATokenIsUsableOnlyAfterItsRegisteringPaymentSucceeded) {
-  const std::string extra = R"("InitiateRecurrence":true,"RecurrenceId":"sub-1",
-      "RecurrenceType":"OneClickPayment",)";
-  const std::string first = Start("Immediate", extra);
-  const std::string charge_extra = R"("RecurrenceId":"sub-1","RecurrenceType":"OneClickPayment",)";
-  const ApiResponse pending =
-      Call("POST", "/v2/Payment/Start",
-           absl::StrCat(R"({"PaymentType":"Immediate","FundingSources":["All"],
-             "PaymentRequestId":"r2","RedirectUrl":"https://shop/return","Locale":"hu-HU",
-             "Currency":"HUF",)",
-                        charge_extra, R"("Transactions":[{"POSTransactionId":"t2",
-             "Payee":"shop@sandbox.local","Total":500,"Items":[]}]})"));
-  EXPECT_THAT(pending.body, HasSubstr("InvalidRecurrenceId"));
+  const std::string first = Start("Immediate", R"("InitiateRecurrence":true,"RecurrenceId":"sub-1",
+      "RecurrenceType":"OneClickPayment",)");
+  // A charge of the token: a start with its RecurrenceId, answered at once.
+  auto charge = [&] {
+    return Call("POST", "/v2/Payment/Start",
+                R"({"PaymentType":"Immediate","FundingSources":["All"],"PaymentRequestId":"r2",
+                    "RedirectUrl":"https://shop/return","Locale":"hu-HU","Currency":"HUF",
+                    "RecurrenceId":"sub-1","RecurrenceType":"OneClickPayment",
+                    "Transactions":[{"POSTransactionId":"t2","Payee":"shop@sandbox.local",
+                                     "Total":500,"Items":[]}]})");
+  };
+  EXPECT_THAT(charge().body, HasSubstr("InvalidRecurrenceId"));  // the token is still pending
 
   Control(absl::StrCat("/_sandbox/payments/", first, "/pay"));
   const ApiResponse token = Control("/_sandbox/tokens/demo/sub-1", "{}");
   EXPECT_EQ(token.status, 200);
   EXPECT_THAT(token.body, HasSubstr("active"));
 
-  const ApiResponse charged =
-      Call("POST", "/v2/Payment/Start",
-           absl::StrCat(R"({"PaymentType":"Immediate","FundingSources":["All"],
-             "PaymentRequestId":"r3","RedirectUrl":"https://shop/return","Locale":"hu-HU",
-             "Currency":"HUF",)",
-                        charge_extra, R"("Transactions":[{"POSTransactionId":"t3",
-             "Payee":"shop@sandbox.local","Total":500,"Items":[]}]})"));
+  const ApiResponse charged = charge();
   EXPECT_EQ(charged.status, 200) << charged.body;
   EXPECT_THAT(charged.body, HasSubstr("\"Status\":\"Succeeded\""));
   EXPECT_THAT(charged.body, HasSubstr("\"RecurrenceResult\":\"Successful\""));
