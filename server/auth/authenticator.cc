@@ -1,0 +1,87 @@
+#include "server/auth/authenticator.h"
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "absl/strings/ascii.h"
+#include "server/common/errors.h"
+
+namespace barion_gateway::server {
+
+TokenDigest DigestOf(absl::string_view token) {
+  TokenDigest digest;
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest.data());
+  return digest;
+}
+
+std::optional<TokenDigest> ParseTokenDigest(absl::string_view hex) {
+  if (hex.size() != 64) return std::nullopt;
+  TokenDigest digest;
+  for (size_t i = 0; i < digest.size(); ++i) {
+    int value = 0;
+    for (char c : hex.substr(2 * i, 2)) {
+      if (!absl::ascii_isxdigit(c)) return std::nullopt;
+      value = value * 16 + (absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10);
+    }
+    digest[i] = static_cast<uint8_t>(value);
+  }
+  return digest;
+}
+
+Authenticator::Authenticator(std::vector<CallerPolicy> callers) {
+  for (CallerPolicy& policy : callers) {
+    auto shared = std::make_shared<const CallerPolicy>(std::move(policy));
+    policies_.push_back(shared);
+    auto by_token = std::make_shared<const Caller>(Caller{shared->name, shared, "token"});
+    for (const TokenDigest& digest : shared->token_digests)
+      by_token_.emplace_back(digest, by_token);
+    auto by_certificate =
+        std::make_shared<const Caller>(Caller{shared->name, shared, "certificate"});
+    for (const std::string& principal : shared->principals) {
+      principals_.emplace(principal, by_certificate);
+    }
+  }
+  anonymous_ = std::make_shared<const Caller>(Caller{"anonymous", nullptr, "none"});
+}
+
+namespace {
+
+absl::Status Unauthenticated(absl::string_view reason, absl::string_view message) {
+  return GatewayErrorStatus(absl::StatusCode::kUnauthenticated, reason, message, {});
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const Caller>> Authenticator::Authenticate(
+    const Credentials& credentials) const {
+  if (!enabled()) return anonymous_;
+  if (credentials.has_authorization) {
+    if (credentials.bearer_token.empty()) {
+      return Unauthenticated("INVALID_AUTHORIZATION",
+                             "the authorization header is not \"Bearer <token>\"");
+    }
+    const TokenDigest presented = DigestOf(credentials.bearer_token);
+    const std::shared_ptr<const Caller>* found = nullptr;
+    for (const auto& [digest, caller] : by_token_) {
+      // Every digest is compared, to the last byte: no early exit reveals which one matched.
+      if (CRYPTO_memcmp(digest.data(), presented.data(), digest.size()) == 0) found = &caller;
+    }
+    if (found == nullptr) {
+      return Unauthenticated("UNKNOWN_TOKEN", "the bearer token is not a caller's token");
+    }
+    return *found;
+  }
+  for (const std::string& name : credentials.certificate_names) {
+    auto it = principals_.find(name);
+    if (it != principals_.end()) return it->second;
+  }
+  if (!credentials.certificate_names.empty()) {
+    return Unauthenticated("CERTIFICATE_NOT_RECOGNIZED",
+                           "the client certificate is trusted but names no caller of the "
+                           "gateway's policy");
+  }
+  return Unauthenticated("NO_CREDENTIALS",
+                         "this gateway requires a client certificate or a bearer token");
+}
+
+}  // namespace barion_gateway::server
