@@ -16,6 +16,7 @@
 #include "google/protobuf/text_format.h"
 #include "openssl/evp.h"
 #include "openssl/hmac.h"
+#include "server/config_internal.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -35,6 +36,14 @@ class ParseErrors : public google::protobuf::io::ErrorCollector {
   std::string first_;
 };
 
+bool ValidUrl(const std::string& url) {
+  return absl::StartsWith(url, "https://") || absl::StartsWith(url, "http://");
+}
+
+}  // namespace
+
+namespace config_internal {
+
 std::string Resolve(const std::string& base_dir, const std::string& path) {
   if (path.empty() || path[0] == '/' || base_dir.empty() || base_dir == ".") return path;
   return absl::StrCat(base_dir, "/", path);
@@ -53,34 +62,6 @@ bool ValidShopName(const std::string& name) {
   return true;
 }
 
-bool ValidUrl(const std::string& url) {
-  return absl::StartsWith(url, "https://") || absl::StartsWith(url, "http://");
-}
-
-}  // namespace
-
-EnvLookup ProcessEnv() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* value = std::getenv(name.c_str());
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  };
-}
-
-absl::Status ValidateListenAddress(const std::string& address, const std::string& setting) {
-  size_t colon = address.rfind(':');
-  int port;
-  if (colon == std::string::npos || colon == 0 ||
-      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 || port > 65535) {
-    // The value is not echoed: a secret pasted here must not reach a log.
-    return absl::InvalidArgumentError(
-        absl::StrCat(setting, ": is not host:port (port 0 picks a free one)"));
-  }
-  return absl::OkStatus();
-}
-
-namespace {
-
 // Whether `name` can be an environment variable's name: [A-Za-z_][A-Za-z0-9_]*, at most 128.
 bool ValidEnvName(const std::string& name) {
   if (name.empty() || name.size() > 128 || absl::ascii_isdigit(name[0])) return false;
@@ -88,10 +69,6 @@ bool ValidEnvName(const std::string& name) {
                      [](char c) { return absl::ascii_isalnum(c) || c == '_'; });
 }
 
-// A secret from the environment variable `env_name` or the file `file` (exactly one of them),
-// for the setting `{where}.{what}_env` / `_file`. Errors name the setting and say why, but never
-// print the variable's name or the file's path: an operator may have pasted the secret itself
-// there.
 absl::StatusOr<std::string> ReadSecret(const std::string& source, const std::string& where,
                                        const std::string& what, const std::string& env_name,
                                        const std::string& file, const std::string& base_dir,
@@ -129,7 +106,32 @@ absl::StatusOr<std::string> ReadSecret(const std::string& source, const std::str
   return Bad(source, where, absl::StrCat(what, "_env or ", what, "_file is required"));
 }
 
-}  // namespace
+}  // namespace config_internal
+
+using config_internal::Bad;
+using config_internal::ReadSecret;
+using config_internal::Resolve;
+using config_internal::ValidShopName;
+
+EnvLookup ProcessEnv() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+absl::Status ValidateListenAddress(const std::string& address, const std::string& setting) {
+  size_t colon = address.rfind(':');
+  int port;
+  if (colon == std::string::npos || colon == 0 ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    // The value is not echoed: a secret pasted here must not reach a log.
+    return absl::InvalidArgumentError(
+        absl::StrCat(setting, ": is not host:port (port 0 picks a free one)"));
+  }
+  return absl::OkStatus();
+}
 
 std::string DerivedCallbackSecret(const std::string& pos_key, const std::string& shop) {
   const std::string message = "barion-grpc-gateway callback secret for " + shop;
@@ -396,6 +398,9 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     if (config.inbox_retention < absl::Hours(1) || config.inbox_retention > absl::Hours(24 * 365)) {
       return Bad(source, "callbacks.inbox_retention", "must be between 1h and 365 days");
     }
+  }
+  if (absl::Status s = config_internal::ParseAuth(file, source, base_dir, &config); !s.ok()) {
+    return s;
   }
   return config;
 }

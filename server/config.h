@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/auth/caller.h"
 
 namespace barion_gateway::server {
 
@@ -54,6 +55,14 @@ struct Config {
   int max_concurrent_calls = 256;
   std::string tls_cert_file;
   std::string tls_key_file;
+  // mTLS: the CAs of client certificates; empty: none are asked for.
+  std::string tls_client_ca_file;
+  bool require_client_certificate = false;
+  absl::Duration tls_refresh_interval = absl::Seconds(60);
+  // Allows no callers on a non-loopback address, and tokens without TLS (a warning at start).
+  bool allow_unauthenticated_insecure = false;
+  // The policy's callers; empty: authentication off (docs/SECURITY.md). Holds token digests.
+  std::vector<CallerPolicy> callers;
   std::string data_dir = "data";
   std::string callback_address = "127.0.0.1:8090";
   std::string callback_public_base_url;
@@ -89,6 +98,12 @@ absl::StatusOr<Config> LoadConfigFile(const std::string& path, const EnvLookup& 
 // gateway runs without --config. With `with_wallet` (main: when $BARION_WALLET_API_KEY is set) it
 // also has the wallet "demo", whose API key is that variable's value.
 std::string DefaultConfigText(bool with_wallet = false);
+
+// Secure by default (docs/SECURITY.md): INVALID_ARGUMENT when grpc_address is not a loopback
+// address and there are no callers, or callers with bearer tokens but no TLS, unless
+// allow_unauthenticated_insecure. ParseConfig checks it; the gateway checks it again at start,
+// after flags changed the configuration.
+absl::Status ValidateExposure(const Config& config);
 
 // Checks a host:port listen address (port 0-65535; host not empty). OK or INVALID_ARGUMENT.
 absl::Status ValidateListenAddress(const std::string& address, const std::string& setting);

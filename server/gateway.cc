@@ -99,6 +99,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   if (absl::Status s = ValidateListenAddress(config.grpc_address, "grpc_address"); !s.ok()) {
     return s;
   }
+  if (absl::Status s = ValidateExposure(config); !s.ok()) return s;
   // The layers, each built on what exists already (docs/ARCHITECTURE.md).
   if (absl::Status s = gateway->StartStore(config); !s.ok()) return s;
   if (absl::Status s = gateway->StartTransport(config, std::move(transport)); !s.ok()) return s;
