@@ -16,6 +16,8 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
 #include "grpcpp/server_builder.h"
 #include "server/barion/httplib_transport.h"
 #include "server/barion/limited_transport.h"
@@ -192,28 +194,82 @@ absl::Status GatewayServer::StartPipeline(const Config& config) {
   return absl::OkStatus();
 }
 
-// The services adapt the operations (and the event log) to gRPC.
+namespace {
+
+// The gRPC listener's credentials: plaintext, or TLS whose files are re-read when they change
+// (certificates rotate without a restart), asking for client certificates verified against
+// tls_client_ca_file when it is set (docs/SECURITY.md).
+std::shared_ptr<grpc::ServerCredentials> ListenerCredentials(const Config& config) {
+  if (config.tls_cert_file.empty()) {
+    // Plaintext gRPC is for loopback (ValidateExposure refuses it elsewhere without callers).
+    return grpc::InsecureServerCredentials();
+  }
+  const auto refresh = static_cast<unsigned int>(
+      std::max<int64_t>(1, absl::ToInt64Seconds(config.tls_refresh_interval)));
+  auto provider =
+      config.tls_client_ca_file.empty()
+          ? std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+                config.tls_key_file, config.tls_cert_file, refresh)
+          : std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+                config.tls_key_file, config.tls_cert_file, config.tls_client_ca_file, refresh);
+  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  options.watch_identity_key_cert_pairs();
+  if (config.tls_client_ca_file.empty()) {
+    options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  } else {
+    options.watch_root_certs();
+    options.set_cert_request_type(config.require_client_certificate
+                                      ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                      : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+  }
+  return grpc::experimental::TlsServerCredentials(options);
+}
+
+// The TLS files must be readable at start: the file watcher would otherwise only log.
+absl::Status CheckTlsFiles(const Config& config) {
+  if (config.tls_cert_file.empty()) return absl::OkStatus();
+  for (const auto& [path, setting] :
+       {std::pair<const std::string&, const char*>{config.tls_cert_file, "listen.tls_cert_file"},
+        {config.tls_key_file, "listen.tls_key_file"},
+        {config.tls_client_ca_file, "listen.tls_client_ca_file"}}) {
+    if (path.empty()) continue;
+    absl::StatusOr<std::string> content = ReadFile(path, setting);
+    if (!content.ok()) return content.status();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+// The services adapt the operations (and the event log) to gRPC; every call is authenticated
+// by the policy in auth_.
 absl::Status GatewayServer::StartGrpc(const Config& config) {
-  payment_service_ = std::make_unique<PaymentServiceImpl>(payments_.get(), config.default_timeout);
+  auth_ =
+      std::make_unique<AuthenticatorHolder>(std::make_shared<const Authenticator>(config.callers));
+  if (config.allow_unauthenticated_insecure) {
+    LogWarning(
+        "listen.allow_unauthenticated_insecure is set: the gateway may serve callers it does not "
+        "authenticate, or bearer tokens without TLS, on an address other machines can reach");
+  }
+  if (!auth_->Current()->enabled()) {
+    LogInfo(
+        "no callers are configured: authentication is off (every gRPC call may do "
+        "everything)");
+  }
+  auto edge = [&](const char* service) {
+    return RpcEdge{service, auth_.get(), config.default_timeout};
+  };
+  payment_service_ =
+      std::make_unique<PaymentServiceImpl>(payments_.get(), edge("barion.v1.PaymentService"));
   std::set<std::string> shop_names;
   for (const ShopConfig& shop : config.shops) shop_names.insert(shop.name);
-  event_service_ =
-      std::make_unique<PaymentEventServiceImpl>(sqlite_, hub_.get(), std::move(shop_names));
-  wallet_service_ = std::make_unique<WalletServiceImpl>(wallet_.get(), config.default_timeout);
+  event_service_ = std::make_unique<PaymentEventServiceImpl>(
+      sqlite_, hub_.get(), std::move(shop_names), edge("barion.v1.PaymentEventService"));
+  wallet_service_ =
+      std::make_unique<WalletServiceImpl>(wallet_.get(), edge("barion.v1.WalletService"));
 
-  std::shared_ptr<grpc::ServerCredentials> credentials;
-  if (!config.tls_cert_file.empty()) {
-    absl::StatusOr<std::string> cert = ReadFile(config.tls_cert_file, "listen.tls_cert_file");
-    if (!cert.ok()) return cert.status();
-    absl::StatusOr<std::string> key = ReadFile(config.tls_key_file, "listen.tls_key_file");
-    if (!key.ok()) return key.status();
-    grpc::SslServerCredentialsOptions ssl;
-    ssl.pem_key_cert_pairs.push_back({*key, *cert});
-    credentials = grpc::SslServerCredentials(ssl);
-  } else {
-    // Plaintext gRPC is for loopback and trusted networks; the README says so.
-    credentials = grpc::InsecureServerCredentials();
-  }
+  if (absl::Status s = CheckTlsFiles(config); !s.ok()) return s;
+  std::shared_ptr<grpc::ServerCredentials> credentials = ListenerCredentials(config);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

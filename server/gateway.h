@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "server/auth/authenticator.h"
 #include "server/barion/http_transport.h"
 #include "server/config.h"
 #include "server/events/callback_listener.h"
@@ -67,6 +68,7 @@ class GatewayServer {
   std::unique_ptr<PaymentChangeRecorder> recorder_;
   std::unique_ptr<BarionPayments> payments_;
   std::unique_ptr<BarionWallet> wallet_;
+  std::unique_ptr<AuthenticatorHolder> auth_;
   std::unique_ptr<PaymentServiceImpl> payment_service_;
   std::unique_ptr<PaymentEventServiceImpl> event_service_;
   std::unique_ptr<WalletServiceImpl> wallet_service_;

@@ -67,9 +67,10 @@ std::optional<std::vector<std::string>> VisibleShops(const Caller& caller) {
   return shops;
 }
 
-const Caller* GatewayCaller() {
-  static const Caller* const kGateway = new Caller{"gateway", nullptr, "none"};
-  return kGateway;
+std::shared_ptr<const Caller> GatewayCaller() {
+  static const auto* const kGateway =
+      new std::shared_ptr<const Caller>(new Caller{"gateway", nullptr, "none"});
+  return *kGateway;
 }
 
 }  // namespace barion_gateway::server

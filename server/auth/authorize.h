@@ -8,6 +8,7 @@
 #ifndef BARION_GATEWAY_SERVER_AUTH_AUTHORIZE_H_
 #define BARION_GATEWAY_SERVER_AUTH_AUTHORIZE_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +31,7 @@ std::optional<std::vector<std::string>> VisibleShops(const Caller& caller);
 
 // A caller for the gateway's own work (the callback processor's and the reconciler's fetches):
 // unrestricted, named "gateway".
-const Caller* GatewayCaller();
+std::shared_ptr<const Caller> GatewayCaller();
 
 }  // namespace barion_gateway::server
 

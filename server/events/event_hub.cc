@@ -56,6 +56,7 @@ class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
         filter_(std::make_shared<EventFilter>(filter)),
         position_(position),
         written_(position) {
+    shops_.insert(filter.shops.begin(), filter.shops.end());
     payment_ids_.insert(filter.payment_ids.begin(), filter.payment_ids.end());
     statuses_.insert(filter.statuses.begin(), filter.statuses.end());
   }
@@ -65,7 +66,7 @@ class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   void OnDone() override { hub_->OnDone(this); }
 
   bool Matches(const Entry& e) const {
-    return (filter_->shop.empty() || filter_->shop == e.shop) &&
+    return (shops_.empty() || shops_.contains(e.shop)) &&
            (payment_ids_.empty() || payment_ids_.contains(e.payment_id)) &&
            (statuses_.empty() || statuses_.contains(e.status));
   }
@@ -74,6 +75,7 @@ class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   grpc::CallbackServerContext* const context_;
   const int64_t id_;
   const std::shared_ptr<const EventFilter> filter_;
+  absl::flat_hash_set<std::string> shops_;
   absl::flat_hash_set<std::string> payment_ids_;
   absl::flat_hash_set<int> statuses_;
 

@@ -33,7 +33,8 @@ inline bool IsFinalStatus(barion::v1::PaymentStatus status) {
 
 // Which events to read. Empty fields match everything.
 struct EventFilter {
-  std::string shop;
+  // The events of any of these shops; empty: of every shop.
+  std::vector<std::string> shops;
   std::vector<std::string> payment_ids;
   std::vector<barion::v1::PaymentStatus> statuses;  // the snapshot's status
 };

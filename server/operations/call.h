@@ -1,12 +1,16 @@
 // Call: what an operation knows of the call that asked for it. The RPC edge fills it from the
-// gRPC context; in-process callers (the callback processor, tests) give a deadline only.
+// gRPC context (deadline, cancellation, the authenticated caller, the gRPC method); the gateway's
+// own work (the callback processor's fetches) runs as GatewayCaller().
 #ifndef BARION_GATEWAY_SERVER_OPERATIONS_CALL_H_
 #define BARION_GATEWAY_SERVER_OPERATIONS_CALL_H_
 
 #include <functional>
+#include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "server/auth/caller.h"
 
 namespace barion_gateway::server {
 
@@ -15,6 +19,11 @@ struct Call {
   absl::Time deadline = absl::InfiniteFuture();
   // Whether the caller has cancelled; null: it cannot.
   std::function<bool()> cancelled;
+  // Who is calling; null: nobody was authenticated, and every operation is denied.
+  std::shared_ptr<const Caller> caller;
+  // The gRPC full method name ("/barion.v1.PaymentService/Refund") the caller is authorized
+  // for.
+  std::string method;
 };
 
 // OK while the caller still wants the answer; CANCELLED when it cancelled, DEADLINE_EXCEEDED

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "server/auth/authorize.h"
 #include "server/barion/callback_request.h"
 #include "server/common/errors.h"
 #include "server/common/log.h"
@@ -95,11 +96,21 @@ BarionPayments::BarionPayments(Options options, HttpTransport* transport)
       observer_(options.observer),
       api_(transport) {}
 
-absl::StatusOr<const ShopConfig*> BarionPayments::ResolveShop(const std::string& name) const {
+absl::StatusOr<const ShopConfig*> BarionPayments::ResolveShop(const std::string& name,
+                                                              const Call& call) const {
   if (name.empty()) {
-    if (shops_.size() == 1) return &shops_.front();
+    if (shops_.size() == 1) {
+      if (absl::Status s = AuthorizeShop(call.caller.get(), call.method, shops_.front().name);
+          !s.ok()) {
+        return s;
+      }
+      return &shops_.front();
+    }
+    if (absl::Status s = AuthorizeMethod(call.caller.get(), call.method); !s.ok()) return s;
     return InvalidArgumentStatus({{"shop", "is required: this gateway serves several shops"}});
   }
+  // Before the lookup: a caller learns nothing of shops it may not use.
+  if (absl::Status s = AuthorizeShop(call.caller.get(), call.method, name); !s.ok()) return s;
   for (const ShopConfig& shop : shops_) {
     if (shop.name == name) return &shop;
   }
@@ -118,7 +129,7 @@ void BarionPayments::Started(const ShopConfig& shop, const std::string& payment_
 absl::StatusOr<v1::StartPaymentResponse> BarionPayments::StartPayment(
     const v1::StartPaymentRequest& request, const Call& call) const {
   const Operation<v1::StartPaymentRequest, v1::StartPaymentResponse>& op = catalog::kStartPayment;
-  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop(), call);
   if (!shop.ok()) return shop.status();
   v1::StartPaymentRequest effective = request;
   ApplyShopDefaults(**shop, callback_base_url_, &effective);
@@ -157,7 +168,7 @@ template <typename Request, typename Response>
 absl::StatusOr<Response> BarionPayments::TokenStart(const Operation<Request, Response>& op,
                                                     const Request& request,
                                                     const Call& call) const {
-  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.payment().shop());
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.payment().shop(), call);
   if (!shop.ok()) return shop.status();
   Request effective = request;
   ApplyShopDefaults(**shop, callback_base_url_, effective.mutable_payment());
@@ -183,7 +194,7 @@ absl::StatusOr<v1::StartApplePayPaymentResponse> BarionPayments::StartApplePayPa
 template <typename Request, typename Response>
 absl::StatusOr<Response> BarionPayments::Change(const Operation<Request, Response>& op,
                                                 const Request& request, const Call& call) const {
-  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop(), call);
   if (!shop.ok()) return shop.status();
   if (absl::Status s = op.validate(request); !s.ok()) return s;
   absl::StatusOr<Response> response = Perform(api_, op, request, (*shop)->pos_key, call.deadline);
@@ -221,7 +232,7 @@ absl::StatusOr<v1::CompleteResponse> BarionPayments::Complete(const v1::Complete
 absl::StatusOr<v1::ValidateApplePaySessionResponse> BarionPayments::ValidateApplePaySession(
     const v1::ValidateApplePaySessionRequest& request, const Call& call) const {
   const auto& op = catalog::kValidateApplePaySession;
-  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop(), call);
   if (!shop.ok()) return shop.status();
   if (absl::Status s = op.validate(request); !s.ok()) return s;
   return Perform(api_, op, request, (*shop)->pos_key, call.deadline);
@@ -230,7 +241,7 @@ absl::StatusOr<v1::ValidateApplePaySessionResponse> BarionPayments::ValidateAppl
 absl::StatusOr<v1::GetPaymentStateResponse> BarionPayments::GetPaymentState(
     const v1::GetPaymentStateRequest& request, const Call& call) const {
   const auto& op = catalog::kGetPaymentState;
-  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop(), call);
   if (!shop.ok()) return shop.status();
   if (absl::Status s = op.validate(request); !s.ok()) return s;
   absl::StatusOr<v1::GetPaymentStateResponse> response =
@@ -246,12 +257,14 @@ absl::StatusOr<v1::GetPaymentStateResponse> BarionPayments::FetchPaymentState(
   request.set_payment_id(payment_id);
   Call call;
   call.deadline = deadline;
+  call.caller = GatewayCaller();
+  call.method = "/barion.v1.PaymentService/GetPaymentState";
   return GetPaymentState(request, call);
 }
 
 absl::StatusOr<v1::GetPaymentQrCodeResponse> BarionPayments::GetPaymentQrCode(
     const v1::GetPaymentQrCodeRequest& request, const Call& call) const {
-  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop());
+  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop(), call);
   if (!shop.ok()) return shop.status();
   if (absl::Status s = ValidateGetPaymentQrCode(request); !s.ok()) return s;
   const char* size = "Large";

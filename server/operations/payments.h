@@ -75,7 +75,9 @@ class BarionPayments final : public PaymentStateFetcher {
       const std::string& shop, const std::string& payment_id, absl::Time deadline) override;
 
  private:
-  absl::StatusOr<const ShopConfig*> ResolveShop(const std::string& name) const;
+  // The shop `name` names (the only one when empty), once `call`'s caller is authorized for its
+  // method on it: the one authorization check of every payment operation.
+  absl::StatusOr<const ShopConfig*> ResolveShop(const std::string& name, const Call& call) const;
   // A payment-changing operation: resolve, validate, call, decode, tell the observer.
   template <typename Request, typename Response>
   absl::StatusOr<Response> Change(const Operation<Request, Response>& op, const Request& request,

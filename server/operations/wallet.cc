@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/auth/authorize.h"
 #include "server/common/errors.h"
 #include "server/common/safe_text.h"
 #include "server/operations/validation.h"
@@ -15,13 +16,23 @@ namespace v1 = ::barion::v1;
 BarionWallet::BarionWallet(std::vector<WalletConfig> wallets, HttpTransport* transport)
     : wallets_(std::move(wallets)), api_(transport) {}
 
-absl::StatusOr<const WalletConfig*> BarionWallet::ResolveWallet(const std::string& name) const {
+absl::StatusOr<const WalletConfig*> BarionWallet::ResolveWallet(const std::string& name,
+                                                                const Call& call) const {
   if (name.empty()) {
-    if (wallets_.size() == 1) return &wallets_.front();
+    if (wallets_.size() == 1) {
+      if (absl::Status s = AuthorizeWallet(call.caller.get(), call.method, wallets_.front().name);
+          !s.ok()) {
+        return s;
+      }
+      return &wallets_.front();
+    }
+    if (absl::Status s = AuthorizeMethod(call.caller.get(), call.method); !s.ok()) return s;
     return InvalidArgumentStatus(
         {{"wallet", wallets_.empty() ? "no wallet is configured in the gateway"
                                      : "is required: this gateway has several"}});
   }
+  // Before the lookup: a caller learns nothing of wallets it may not use.
+  if (absl::Status s = AuthorizeWallet(call.caller.get(), call.method, name); !s.ok()) return s;
   for (const WalletConfig& wallet : wallets_) {
     if (wallet.name == name) return &wallet;
   }
@@ -33,7 +44,7 @@ template <typename Request, typename Response>
 absl::StatusOr<Response> BarionWallet::Run(const Operation<Request, Response>& op,
                                            const Request& request, const Call& call,
                                            std::optional<UpstreamError>* error) const {
-  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet());
+  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet(), call);
   if (!wallet.ok()) return wallet.status();
   if (op.validate != nullptr) {
     if (absl::Status s = op.validate(request); !s.ok()) return s;
@@ -91,7 +102,7 @@ absl::Status BarionWallet::DownloadStatement(const v1::DownloadStatementRequest&
                                              const Call& call, const StatementSink& write,
                                              int64_t* bytes) const {
   *bytes = 0;
-  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet());
+  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet(), call);
   if (!wallet.ok()) return wallet.status();
   if (absl::Status s = ValidateDownloadStatement(request); !s.ok()) return s;
   std::string path = absl::StrCat(catalog::kStatementEndpoint, "?Year=", request.year(),

@@ -51,7 +51,10 @@ class BarionWallet {
                                  int64_t* bytes) const;
 
  private:
-  absl::StatusOr<const WalletConfig*> ResolveWallet(const std::string& name) const;
+  // The wallet `name` names (the only one when empty), once `call`'s caller is authorized for
+  // its method on it: the one authorization check of every wallet operation.
+  absl::StatusOr<const WalletConfig*> ResolveWallet(const std::string& name,
+                                                    const Call& call) const;
   // Resolve, validate, call, decode.
   template <typename Request, typename Response>
   absl::StatusOr<Response> Run(const Operation<Request, Response>& op, const Request& request,

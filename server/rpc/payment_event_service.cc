@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
+#include "server/auth/authorize.h"
 #include "server/common/errors.h"
 #include "server/common/safe_text.h"
 #include "server/rpc/rpc_support.h"
@@ -22,7 +23,6 @@ namespace {
 template <typename Request>
 void ParseFilter(const Request& request, EventFilter& filter,
                  std::vector<FieldViolation>& violations) {
-  filter.shop = request.shop();
   filter.payment_ids.assign(request.payment_ids().begin(), request.payment_ids().end());
   for (int i = 0; i < request.statuses_size(); ++i) {
     const int status = request.statuses(i);
@@ -54,33 +54,57 @@ std::optional<EventCursor> ParseCursor(const std::string& text, const EventLog& 
 }
 
 // A subscription refused before it reached the hub: logged like a failed unary call.
-grpc::ServerWriteReactor<grpc::ByteBuffer>* Refused(const absl::Status& status) {
-  FinishRpc("SubscribePaymentEvents", "", absl::Now(), status);
+grpc::ServerWriteReactor<grpc::ByteBuffer>* Refused(absl::string_view caller,
+                                                    const absl::Status& status) {
+  FinishRpc("SubscribePaymentEvents", caller, "", absl::Now(), status);
   return FinishedStream(status);
+}
+
+// Restricts `filter` to the shops `call`'s caller may read: the request's `shop` when it names
+// one (PERMISSION_DENIED when the caller may not see it), else every shop the caller may see.
+// A caller may never receive an event of a shop it may not use, whatever it asks for.
+absl::Status ScopeToCaller(const Call& call, const std::string& shop, EventFilter& filter) {
+  if (!shop.empty()) {
+    if (absl::Status s = AuthorizeShop(call.caller.get(), call.method, shop); !s.ok()) return s;
+    filter.shops = {shop};
+    return absl::OkStatus();
+  }
+  if (absl::Status s = AuthorizeMethod(call.caller.get(), call.method); !s.ok()) return s;
+  std::optional<std::vector<std::string>> visible = VisibleShops(*call.caller);
+  if (!visible) return absl::OkStatus();  // every shop
+  if (visible->empty()) {
+    // The caller may use no shop: it may read no event (an empty filter would mean all).
+    return AuthorizeShop(call.caller.get(), call.method, "*");
+  }
+  filter.shops = *std::move(visible);
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-grpc::Status PaymentEventServiceImpl::ListPaymentEvents(grpc::ServerContext*,
+grpc::Status PaymentEventServiceImpl::ListPaymentEvents(grpc::ServerContext* context,
                                                         const v1::ListPaymentEventsRequest* request,
                                                         v1::ListPaymentEventsResponse* response) {
   const absl::Time start = absl::Now();
-  const absl::Status status = List(request, response);
+  const absl::StatusOr<Call> call = CallOf(*context, edge_, "ListPaymentEvents");
+  const absl::Status status = call.ok() ? List(*call, request, response) : call.status();
   return FinishRpc(
-      "ListPaymentEvents",
+      "ListPaymentEvents", CallerName(call),
       absl::StrCat("shop=", request->shop().empty() ? "-" : SafeText(request->shop(), 64),
                    " events=", response->events_size()),
       start, status);
 }
 
-absl::Status PaymentEventServiceImpl::List(const v1::ListPaymentEventsRequest* request,
+absl::Status PaymentEventServiceImpl::List(const Call& call,
+                                           const v1::ListPaymentEventsRequest* request,
                                            v1::ListPaymentEventsResponse* response) const {
+  EventFilter filter;
+  if (absl::Status s = ScopeToCaller(call, request->shop(), filter); !s.ok()) return s;
   std::vector<FieldViolation> violations;
   const std::optional<EventCursor> after = ParseCursor(request->after_cursor(), *log_, violations);
   if (request->page_size() < 0 || request->page_size() > 1000) {
     violations.push_back({"page_size", "must be between 0 and 1000"});
   }
-  EventFilter filter;
   ParseFilter(*request, filter, violations);
   if (!violations.empty()) return InvalidArgumentStatus(violations);
 
@@ -97,15 +121,21 @@ absl::Status PaymentEventServiceImpl::List(const v1::ListPaymentEventsRequest* r
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePaymentEvents(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
+  const absl::StatusOr<Call> call = CallOf(*context, edge_, "SubscribePaymentEvents");
+  if (!call.ok()) return Refused("-", call.status());
   v1::SubscribePaymentEventsRequest request;
   grpc::ByteBuffer copy(*raw_request);
   if (!grpc::SerializationTraits<v1::SubscribePaymentEventsRequest>::Deserialize(&copy, &request)
            .ok()) {
     return Refused(
+        CallerName(call),
         absl::InvalidArgumentError("the request is not a barion.v1.SubscribePaymentEventsRequest"));
   }
-  std::vector<FieldViolation> violations;
   EventHub::Subscription subscription;
+  if (absl::Status s = ScopeToCaller(*call, request.shop(), subscription.filter); !s.ok()) {
+    return Refused(CallerName(call), s);
+  }
+  std::vector<FieldViolation> violations;
   ParseFilter(request, subscription.filter, violations);
   if (!request.shop().empty() && shops_.count(request.shop()) == 0) {
     violations.push_back({"shop", "is not a shop of this gateway's configuration"});
@@ -114,7 +144,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
   if (!v1::SubscriptionStart_IsValid(request.start())) {
     violations.push_back({"start", "is not a SubscriptionStart"});
   }
-  if (!violations.empty()) return Refused(InvalidArgumentStatus(violations));
+  if (!violations.empty()) return Refused(CallerName(call), InvalidArgumentStatus(violations));
   if (request.after_cursor().empty() && request.start() == v1::SUBSCRIPTION_START_BEGINNING) {
     subscription.after_cursor = EventCursor();
   }

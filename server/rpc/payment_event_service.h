@@ -10,6 +10,7 @@
 #include "barion/v1/payment_event.grpc.pb.h"
 #include "server/events/event_hub.h"
 #include "server/events/event_log.h"
+#include "server/rpc/rpc_support.h"
 
 namespace barion_gateway::server {
 
@@ -18,9 +19,11 @@ class PaymentEventServiceImpl final
           barion::v1::PaymentEventService::Service> {
  public:
   // `log` and `hub` are not owned and must outlive the service. `shops`: the configured shop
-  // names, which a subscription's `shop` filter must name.
-  PaymentEventServiceImpl(EventLog* log, EventHub* hub, std::set<std::string> shops)
-      : log_(log), hub_(hub), shops_(std::move(shops)) {}
+  // names, which a subscription's `shop` filter must name. `edge`: the service's name, the
+  // policy in force and the default timeout. Both RPCs authenticate the caller and restrict
+  // what it reads to the shops it may see (PERMISSION_DENIED for a `shop` it may not).
+  PaymentEventServiceImpl(EventLog* log, EventHub* hub, std::set<std::string> shops, RpcEdge edge)
+      : log_(log), hub_(hub), shops_(std::move(shops)), edge_(std::move(edge)) {}
 
   // INVALID_ARGUMENT (BadRequest) for a foreign cursor, a page size outside 0-1000 or an unknown
   // status; UNAVAILABLE when the store fails.
@@ -34,12 +37,13 @@ class PaymentEventServiceImpl final
       grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
 
  private:
-  absl::Status List(const barion::v1::ListPaymentEventsRequest* request,
+  absl::Status List(const Call& call, const barion::v1::ListPaymentEventsRequest* request,
                     barion::v1::ListPaymentEventsResponse* response) const;
 
   EventLog* const log_;
   EventHub* const hub_;
   const std::set<std::string> shops_;
+  const RpcEdge edge_;
 };
 
 }  // namespace barion_gateway::server

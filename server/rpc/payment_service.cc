@@ -13,7 +13,7 @@ grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
                                               const v1::StartPaymentRequest* request,
                                               v1::StartPaymentResponse* response) {
   return ServeUnary(
-      "StartPayment", *context, default_timeout_,
+      edge_, "StartPayment", *context,
       [&](const Call& call) { return payments_->StartPayment(*request, call); },
       [&](const v1::StartPaymentResponse& r) {
         return ShopSubject(request->shop(), r.payment_id());
@@ -25,7 +25,7 @@ grpc::Status PaymentServiceImpl::GetPaymentState(grpc::ServerContext* context,
                                                  const v1::GetPaymentStateRequest* request,
                                                  v1::GetPaymentStateResponse* response) {
   return ServeUnary(
-      "GetPaymentState", *context, default_timeout_,
+      edge_, "GetPaymentState", *context,
       [&](const Call& call) { return payments_->GetPaymentState(*request, call); },
       [&](const v1::GetPaymentStateResponse&) {
         return ShopSubject(request->shop(), request->payment_id());
@@ -37,7 +37,7 @@ grpc::Status PaymentServiceImpl::FinishReservation(grpc::ServerContext* context,
                                                    const v1::FinishReservationRequest* request,
                                                    v1::FinishReservationResponse* response) {
   return ServeUnary(
-      "FinishReservation", *context, default_timeout_,
+      edge_, "FinishReservation", *context,
       [&](const Call& call) { return payments_->FinishReservation(*request, call); },
       [&](const v1::FinishReservationResponse&) {
         return ShopSubject(request->shop(), request->payment_id());
@@ -49,7 +49,7 @@ grpc::Status PaymentServiceImpl::Capture(grpc::ServerContext* context,
                                          const v1::CaptureRequest* request,
                                          v1::CaptureResponse* response) {
   return ServeUnary(
-      "Capture", *context, default_timeout_,
+      edge_, "Capture", *context,
       [&](const Call& call) { return payments_->Capture(*request, call); },
       [&](const v1::CaptureResponse&) {
         return ShopSubject(request->shop(), request->payment_id());
@@ -61,7 +61,7 @@ grpc::Status PaymentServiceImpl::CancelAuthorization(grpc::ServerContext* contex
                                                      const v1::CancelAuthorizationRequest* request,
                                                      v1::CancelAuthorizationResponse* response) {
   return ServeUnary(
-      "CancelAuthorization", *context, default_timeout_,
+      edge_, "CancelAuthorization", *context,
       [&](const Call& call) { return payments_->CancelAuthorization(*request, call); },
       [&](const v1::CancelAuthorizationResponse&) {
         return ShopSubject(request->shop(), request->payment_id());
@@ -73,7 +73,7 @@ grpc::Status PaymentServiceImpl::Refund(grpc::ServerContext* context,
                                         const v1::RefundRequest* request,
                                         v1::RefundResponse* response) {
   return ServeUnary(
-      "Refund", *context, default_timeout_,
+      edge_, "Refund", *context,
       [&](const Call& call) { return payments_->Refund(*request, call); },
       [&](const v1::RefundResponse&) {
         return ShopSubject(request->shop(), request->payment_id());
@@ -85,7 +85,7 @@ grpc::Status PaymentServiceImpl::Complete(grpc::ServerContext* context,
                                           const v1::CompleteRequest* request,
                                           v1::CompleteResponse* response) {
   return ServeUnary(
-      "Complete", *context, default_timeout_,
+      edge_, "Complete", *context,
       [&](const Call& call) { return payments_->Complete(*request, call); },
       [&](const v1::CompleteResponse&) {
         return ShopSubject(request->shop(), request->payment_id());
@@ -97,7 +97,7 @@ grpc::Status PaymentServiceImpl::StartGooglePayPayment(
     grpc::ServerContext* context, const v1::StartGooglePayPaymentRequest* request,
     v1::StartGooglePayPaymentResponse* response) {
   return ServeUnary(
-      "StartGooglePayPayment", *context, default_timeout_,
+      edge_, "StartGooglePayPayment", *context,
       [&](const Call& call) { return payments_->StartGooglePayPayment(*request, call); },
       [&](const v1::StartGooglePayPaymentResponse& r) {
         return ShopSubject(request->payment().shop(), r.payment_id());
@@ -109,7 +109,7 @@ grpc::Status PaymentServiceImpl::StartApplePayPayment(
     grpc::ServerContext* context, const v1::StartApplePayPaymentRequest* request,
     v1::StartApplePayPaymentResponse* response) {
   return ServeUnary(
-      "StartApplePayPayment", *context, default_timeout_,
+      edge_, "StartApplePayPayment", *context,
       [&](const Call& call) { return payments_->StartApplePayPayment(*request, call); },
       [&](const v1::StartApplePayPaymentResponse& r) {
         return ShopSubject(request->payment().shop(), r.payment_id());
@@ -121,7 +121,7 @@ grpc::Status PaymentServiceImpl::ValidateApplePaySession(
     grpc::ServerContext* context, const v1::ValidateApplePaySessionRequest* request,
     v1::ValidateApplePaySessionResponse* response) {
   return ServeUnary(
-      "ValidateApplePaySession", *context, default_timeout_,
+      edge_, "ValidateApplePaySession", *context,
       [&](const Call& call) { return payments_->ValidateApplePaySession(*request, call); },
       [&](const v1::ValidateApplePaySessionResponse& r) {
         return ShopSubject(request->shop(), "");
@@ -133,7 +133,7 @@ grpc::Status PaymentServiceImpl::GetPaymentQrCode(grpc::ServerContext* context,
                                                   const v1::GetPaymentQrCodeRequest* request,
                                                   v1::GetPaymentQrCodeResponse* response) {
   return ServeUnary(
-      "GetPaymentQrCode", *context, default_timeout_,
+      edge_, "GetPaymentQrCode", *context,
       [&](const Call& call) { return payments_->GetPaymentQrCode(*request, call); },
       [&](const v1::GetPaymentQrCodeResponse&) {
         return ShopSubject(request->shop(), request->payment_id());

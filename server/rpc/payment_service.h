@@ -8,15 +8,16 @@
 #include "absl/time/time.h"
 #include "barion/v1/payment_service.grpc.pb.h"
 #include "server/operations/payments.h"
+#include "server/rpc/rpc_support.h"
 
 namespace barion_gateway::server {
 
 class PaymentServiceImpl final : public barion::v1::PaymentService::Service {
  public:
-  // `payments` is not owned and must outlive the service. `default_timeout` bounds the
-  // upstream call when the caller set no gRPC deadline.
-  PaymentServiceImpl(const BarionPayments* payments, absl::Duration default_timeout)
-      : payments_(payments), default_timeout_(default_timeout) {}
+  // `payments` is not owned and must outlive the service. `edge`: the service's name, the
+  // policy in force and the default timeout.
+  PaymentServiceImpl(const BarionPayments* payments, RpcEdge edge)
+      : payments_(payments), edge_(std::move(edge)) {}
 
   grpc::Status StartPayment(grpc::ServerContext* context,
                             const barion::v1::StartPaymentRequest* request,
@@ -51,7 +52,7 @@ class PaymentServiceImpl final : public barion::v1::PaymentService::Service {
 
  private:
   const BarionPayments* const payments_;
-  const absl::Duration default_timeout_;
+  const RpcEdge edge_;
 };
 
 }  // namespace barion_gateway::server

@@ -1,5 +1,6 @@
-// What every RPC of the gateway does at the edge: the Call its operation gets (deadline,
-// cancellation), and one epilogue (a log line, the status conversion) for all three services.
+// What every RPC of the gateway does at the edge: who is calling (the credentials of the gRPC
+// context, authenticated), the Call its operation gets (deadline, cancellation, caller, method),
+// and one epilogue (a log line, the status conversion) for all three services.
 #ifndef BARION_GATEWAY_SERVER_RPC_RPC_SUPPORT_H_
 #define BARION_GATEWAY_SERVER_RPC_RPC_SUPPORT_H_
 
@@ -13,36 +14,60 @@
 #include "absl/time/time.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
+#include "server/auth/authenticator.h"
 #include "server/operations/call.h"
 
 namespace barion_gateway::server {
 
-// The call's gRPC deadline, or now + `default_timeout` without one; at most 10 minutes away.
-absl::Time RpcDeadline(const grpc::ServerContext& context, absl::Duration default_timeout);
+// What a service's RPCs share at the edge.
+struct RpcEdge {
+  // "barion.v1.PaymentService": with an RPC's name, the method a caller is authorized for.
+  std::string service;
+  // The policy in force. Not owned; must outlive the service.
+  const AuthenticatorHolder* auth = nullptr;
+  // Bounds the upstream call when the caller set no gRPC deadline.
+  absl::Duration default_timeout = absl::Seconds(60);
+};
 
-// The operation's view of the call: RpcDeadline, and the context's cancellation.
-Call CallOf(const grpc::ServerContext& context, absl::Duration default_timeout);
+// The call's gRPC deadline, or now + `default_timeout` without one; at most 10 minutes away.
+absl::Time RpcDeadline(const grpc::ServerContextBase& context, absl::Duration default_timeout);
+
+// What the call presents: the verified client certificate's URI and DNS SANs (peer_uri, then
+// peer_dns, of the TLS auth context), and its `authorization` header.
+Credentials CredentialsOf(const grpc::ServerContextBase& context);
+
+// The operation's view of the call `rpc` of `edge.service`: its caller, authenticated by the
+// policy in force (UNAUTHENTICATED with the reason when it is not), RpcDeadline, the context's
+// cancellation and the full method name.
+absl::StatusOr<Call> CallOf(const grpc::ServerContextBase& context, const RpcEdge& edge,
+                            absl::string_view rpc);
 
 // Logs one line for the call (always for failures, for successes when CallLogging() is on):
-// "rpc=NAME SUBJECT code=... latency_ms=... [reason=...]", where `subject` names what the call
-// was about ("shop=web payment_id=..."), then converts `status` for gRPC.
-grpc::Status FinishRpc(absl::string_view rpc, absl::string_view subject, absl::Time start,
-                       const absl::Status& status);
+// "rpc=NAME caller=CALLER SUBJECT code=... latency_ms=... [reason=...]", where `subject` names
+// what the call was about ("shop=web payment_id=..."), then converts `status` for gRPC.
+// `caller` is "-" when none was authenticated.
+grpc::Status FinishRpc(absl::string_view rpc, absl::string_view caller, absl::string_view subject,
+                       absl::Time start, const absl::Status& status);
+
+// The name of `call`'s caller for a log line, "-" without one.
+absl::string_view CallerName(const absl::StatusOr<Call>& call);
 
 // "shop=web payment_id=...", client values escaped and cut; "-" for empty ones.
 std::string ShopSubject(absl::string_view shop, absl::string_view payment_id);
 
-// The whole of a unary RPC: runs `operation(call)` (returning absl::StatusOr<Response>), moves
-// its answer into `response`, and finishes with FinishRpc; `subject(response)` is computed
-// after the call, so it may name what the answer holds.
+// The whole of a unary RPC: authenticates (CallOf), runs `operation(call)` (returning
+// absl::StatusOr<Response>; the operation authorizes), moves its answer into `response`, and
+// finishes with FinishRpc; `subject(response)` is computed after the call, so it may name what
+// the answer holds.
 template <typename Response, typename Operation, typename Subject>
-grpc::Status ServeUnary(absl::string_view rpc, const grpc::ServerContext& context,
-                        absl::Duration default_timeout, Operation&& operation, Subject&& subject,
-                        Response* response) {
+grpc::Status ServeUnary(const RpcEdge& edge, absl::string_view rpc,
+                        const grpc::ServerContext& context, Operation&& operation,
+                        Subject&& subject, Response* response) {
   const absl::Time start = absl::Now();
-  absl::StatusOr<Response> result = operation(CallOf(context, default_timeout));
+  const absl::StatusOr<Call> call = CallOf(context, edge, rpc);
+  absl::StatusOr<Response> result = call.ok() ? operation(*call) : call.status();
   if (result.ok()) *response = *std::move(result);
-  return FinishRpc(rpc, subject(*response), start, result.status());
+  return FinishRpc(rpc, CallerName(call), subject(*response), start, result.status());
 }
 
 }  // namespace barion_gateway::server

@@ -23,7 +23,7 @@ grpc::Status WalletServiceImpl::GetAccounts(grpc::ServerContext* context,
                                             const v1::GetAccountsRequest* request,
                                             v1::GetAccountsResponse* response) {
   return ServeUnary(
-      "GetAccounts", *context, default_timeout_,
+      edge_, "GetAccounts", *context,
       [&](const Call& call) { return wallet_->GetAccounts(*request, call); },
       [&](const v1::GetAccountsResponse&) { return WalletSubject(request->wallet()); }, response);
 }
@@ -32,7 +32,7 @@ grpc::Status WalletServiceImpl::SendMoneyByEmail(grpc::ServerContext* context,
                                                  const v1::SendMoneyByEmailRequest* request,
                                                  v1::SendMoneyByEmailResponse* response) {
   return ServeUnary(
-      "SendMoneyByEmail", *context, default_timeout_,
+      edge_, "SendMoneyByEmail", *context,
       [&](const Call& call) { return wallet_->SendMoneyByEmail(*request, call); },
       [&](const v1::SendMoneyByEmailResponse&) { return WalletSubject(request->wallet()); },
       response);
@@ -42,7 +42,7 @@ grpc::Status WalletServiceImpl::SendBankTransfer(grpc::ServerContext* context,
                                                  const v1::SendBankTransferRequest* request,
                                                  v1::SendBankTransferResponse* response) {
   return ServeUnary(
-      "SendBankTransfer", *context, default_timeout_,
+      edge_, "SendBankTransfer", *context,
       [&](const Call& call) { return wallet_->SendBankTransfer(*request, call); },
       [&](const v1::SendBankTransferResponse& r) {
         return absl::StrCat(WalletSubject(request->wallet()),
@@ -55,7 +55,7 @@ grpc::Status WalletServiceImpl::GetHistory(grpc::ServerContext* context,
                                            const v1::GetHistoryRequest* request,
                                            v1::GetHistoryResponse* response) {
   return ServeUnary(
-      "GetHistory", *context, default_timeout_,
+      edge_, "GetHistory", *context,
       [&](const Call& call) { return wallet_->GetHistory(*request, call); },
       [&](const v1::GetHistoryResponse&) { return WalletSubject(request->wallet()); }, response);
 }
@@ -64,7 +64,7 @@ grpc::Status WalletServiceImpl::CreatePos(grpc::ServerContext* context,
                                           const v1::CreatePosRequest* request,
                                           v1::CreatePosResponse* response) {
   return ServeUnary(
-      "CreatePos", *context, default_timeout_,
+      edge_, "CreatePos", *context,
       [&](const Call& call) { return wallet_->CreatePos(*request, call); },
       [&](const v1::CreatePosResponse& r) {
         return absl::StrCat(WalletSubject(request->wallet()), " public_key=", r.public_key());
@@ -76,8 +76,7 @@ grpc::Status WalletServiceImpl::GetPos(grpc::ServerContext* context,
                                        const v1::GetPosRequest* request,
                                        v1::GetPosResponse* response) {
   return ServeUnary(
-      "GetPos", *context, default_timeout_,
-      [&](const Call& call) { return wallet_->GetPos(*request, call); },
+      edge_, "GetPos", *context, [&](const Call& call) { return wallet_->GetPos(*request, call); },
       [&](const v1::GetPosResponse&) {
         return absl::StrCat(WalletSubject(request->wallet()),
                             " public_key=", SafeText(request->public_key(), 64));
@@ -89,7 +88,7 @@ grpc::Status WalletServiceImpl::GetHistoryItem(grpc::ServerContext* context,
                                                const v1::GetHistoryItemRequest* request,
                                                v1::GetHistoryItemResponse* response) {
   return ServeUnary(
-      "GetHistoryItem", *context, default_timeout_,
+      edge_, "GetHistoryItem", *context,
       [&](const Call& call) { return wallet_->GetHistoryItem(*request, call); },
       [&](const v1::GetHistoryItemResponse&) {
         return absl::StrCat(WalletSubject(request->wallet()),
@@ -103,11 +102,16 @@ grpc::Status WalletServiceImpl::DownloadStatement(
     grpc::ServerWriter<v1::DownloadStatementResponse>* writer) {
   const absl::Time start = absl::Now();
   int64_t bytes = 0;
-  const absl::Status status = wallet_->DownloadStatement(
-      *request, CallOf(*context, default_timeout_),
-      [writer](const v1::DownloadStatementResponse& message) { return writer->Write(message); },
-      &bytes);
-  return FinishRpc("DownloadStatement",
+  const absl::StatusOr<Call> call = CallOf(*context, edge_, "DownloadStatement");
+  const absl::Status status = call.ok()
+                                  ? wallet_->DownloadStatement(
+                                        *request, *call,
+                                        [writer](const v1::DownloadStatementResponse& message) {
+                                          return writer->Write(message);
+                                        },
+                                        &bytes)
+                                  : call.status();
+  return FinishRpc("DownloadStatement", CallerName(call),
                    absl::StrCat(WalletSubject(request->wallet()), " bytes=", bytes), start, status);
 }
 

@@ -6,14 +6,15 @@
 #include "absl/time/time.h"
 #include "barion/v1/wallet_service.grpc.pb.h"
 #include "server/operations/wallet.h"
+#include "server/rpc/rpc_support.h"
 
 namespace barion_gateway::server {
 
 class WalletServiceImpl final : public barion::v1::WalletService::Service {
  public:
   // `wallet` is not owned and must outlive the service.
-  WalletServiceImpl(const BarionWallet* wallet, absl::Duration default_timeout)
-      : wallet_(wallet), default_timeout_(default_timeout) {}
+  WalletServiceImpl(const BarionWallet* wallet, RpcEdge edge)
+      : wallet_(wallet), edge_(std::move(edge)) {}
 
   grpc::Status GetAccounts(grpc::ServerContext* context,
                            const barion::v1::GetAccountsRequest* request,
@@ -48,7 +49,7 @@ class WalletServiceImpl final : public barion::v1::WalletService::Service {
 
  private:
   const BarionWallet* const wallet_;
-  const absl::Duration default_timeout_;
+  const RpcEdge edge_;
 };
 
 }  // namespace barion_gateway::server

@@ -412,12 +412,12 @@ absl::StatusOr<std::vector<v1::PaymentEvent>> SqliteEventStore::ReadAfter(const 
   // Placeholders only: every value is bound, never spliced into the SQL text.
   std::string sql = "SELECT cursor, event FROM events WHERE cursor > ?1";
   int next = 2;
-  if (!filter.shop.empty()) absl::StrAppend(&sql, " AND shop = ?", next++);
   auto in_list = [&](absl::string_view column, size_t n) {
     std::vector<std::string> marks;
     for (size_t i = 0; i < n; ++i) marks.push_back(absl::StrCat("?", next++));
     absl::StrAppend(&sql, " AND ", column, " IN (", absl::StrJoin(marks, ","), ")");
   };
+  if (!filter.shops.empty()) in_list("shop", filter.shops.size());
   if (!filter.payment_ids.empty()) in_list("payment_id", filter.payment_ids.size());
   if (!filter.statuses.empty()) in_list("status", filter.statuses.size());
   absl::StrAppend(&sql, " ORDER BY cursor LIMIT ?", next);
@@ -427,7 +427,7 @@ absl::StatusOr<std::vector<v1::PaymentEvent>> SqliteEventStore::ReadAfter(const 
   if (!st.ok()) return Error(db_, "prepare");
   int i = 1;
   st.Bind(i++, after_cursor);
-  if (!filter.shop.empty()) st.Bind(i++, filter.shop);
+  for (const std::string& shop : filter.shops) st.Bind(i++, shop);
   for (const std::string& id : filter.payment_ids) st.Bind(i++, id);
   for (v1::PaymentStatus status : filter.statuses) st.Bind(i++, static_cast<int64_t>(status));
   st.Bind(i, static_cast<int64_t>(limit));

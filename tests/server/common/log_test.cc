@@ -49,7 +49,7 @@ TEST(LogTest, LimitedLinesAreCountedAndSummarised) {
 TEST(LogTest, RefusedCallsLogClientValuesEscapedAndTruncated) {
   StderrCapture capture;
   const std::string shop = std::string(1 << 20, 's') + "\nforged line";
-  FinishRpc("StartPayment", "shop=" + shop, absl::Now(),
+  FinishRpc("StartPayment", "web-frontend", "shop=" + shop, absl::Now(),
             absl::InvalidArgumentError("invalid shop"));
   const std::vector<std::string> lines = Lines(capture.Text());
   ASSERT_EQ(lines.size(), 1u);

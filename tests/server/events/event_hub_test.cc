@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "barion/v1/payment_event.grpc.pb.h"
+#include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
@@ -23,6 +24,7 @@
 #include "gtest/gtest.h"
 #include "server/events/sqlite/sqlite_event_store.h"
 #include "server/rpc/payment_event_service.h"
+#include "tests/server/auth/test_policy.h"
 #include "tests/support/status_details.h"
 
 namespace barion_gateway::server {
@@ -51,8 +53,9 @@ class EventHubTest : public ::testing::Test {
     hub_ = std::make_unique<EventHub>(store_.get(), options);
     ASSERT_TRUE(hub_->Start().ok());
     store_->SetObserver(hub_.get());
-    service_ = std::make_unique<PaymentEventServiceImpl>(store_.get(), hub_.get(),
-                                                         std::set<std::string>{"web", "kiosk"});
+    service_ = std::make_unique<PaymentEventServiceImpl>(
+        store_.get(), hub_.get(), std::set<std::string>{"web", "kiosk"},
+        TestEdge("barion.v1.PaymentEventService", absl::Seconds(30), auth_));
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -140,6 +143,7 @@ class EventHubTest : public ::testing::Test {
   std::unique_ptr<SqliteEventStore> store_;
   std::unique_ptr<EventHub> hub_;
   std::unique_ptr<PaymentEventServiceImpl> service_;
+  const AuthenticatorHolder* auth_ = OpenPolicy();  // set before Start() to use another
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   std::unique_ptr<v1::PaymentEventService::Stub> stub_;
@@ -225,6 +229,65 @@ TEST_F(EventHubTest, StartsNowOrAfterACursorAndFilters) {
   EXPECT_EQ(k->snapshot().status(), v1::PAYMENT_STATUS_PREPARED);
   EXPECT_EQ(k->snapshot().payment_id(), "c");
   EXPECT_EQ(kiosk->NextEvent()->payment_id(), "d");
+}
+
+// A caller allowed only the shop "web" never receives an event of "kiosk", whatever it asks for:
+// without a shop filter it sees web's events only, live and replayed; naming kiosk is
+// PERMISSION_DENIED (not an empty stream); ListPaymentEvents is filtered the same way.
+TEST_F(EventHubTest, ACallerSeesOnlyTheShopsItMayUse) {
+  constexpr char kWebToken[] = "token-of-the-web-subscriber-0123456789";
+  const AuthenticatorHolder holder(std::make_shared<const Authenticator>(std::vector<CallerPolicy>{
+      TokenCaller("web-watcher", kWebToken, {"/barion.v1.PaymentEventService/*"}, {"web"})}));
+  auth_ = &holder;
+  Start(EventHub::Options());
+  Append("w1");
+  Append("k1", v1::PAYMENT_STATUS_PREPARED, "kiosk");
+
+  v1::SubscribePaymentEventsRequest everything;
+  everything.set_start(v1::SUBSCRIPTION_START_BEGINNING);
+  auto sub = std::make_unique<Sub>();
+  sub->context.AddMetadata("authorization", absl::StrCat("Bearer ", kWebToken));
+  sub->context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  sub->reader = stub_->SubscribePaymentEvents(&sub->context, everything);
+  ASSERT_TRUE(sub->Read());  // the start heartbeat
+  for (int i = 0; i < 5; ++i) {
+    Append(absl::StrCat("k", i + 2), v1::PAYMENT_STATUS_PREPARED, "kiosk");
+    Append(absl::StrCat("w", i + 2));
+  }
+  std::vector<std::string> seen;
+  while (seen.size() < 6) {
+    std::optional<v1::PaymentEvent> e = sub->NextEvent();
+    ASSERT_TRUE(e.has_value());
+    EXPECT_EQ(e->shop(), "web") << e->payment_id();
+    seen.push_back(e->payment_id());
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"w1", "w2", "w3", "w4", "w5", "w6"}));
+
+  auto finish = [&](const v1::SubscribePaymentEventsRequest& request, const char* token) {
+    auto other = std::make_unique<Sub>();
+    if (token != nullptr)
+      other->context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    other->reader = stub_->SubscribePaymentEvents(&other->context, request);
+    while (other->Read()) {
+    }
+    return other->reader->Finish();
+  };
+  v1::SubscribePaymentEventsRequest kiosk = everything;
+  kiosk.set_shop("kiosk");
+  grpc::Status denied = finish(kiosk, kWebToken);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(Reasons(denied), testing::ElementsAre("SHOP_NOT_ALLOWED"));
+  grpc::Status anonymous = finish(everything, nullptr);
+  EXPECT_EQ(anonymous.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(Reasons(anonymous), testing::ElementsAre("NO_CREDENTIALS"));
+
+  grpc::ClientContext list_context;
+  list_context.AddMetadata("authorization", absl::StrCat("Bearer ", kWebToken));
+  v1::ListPaymentEventsRequest list;
+  v1::ListPaymentEventsResponse listed;
+  ASSERT_TRUE(stub_->ListPaymentEvents(&list_context, list, &listed).ok());
+  EXPECT_EQ(listed.events_size(), 6);
+  for (const v1::PaymentEvent& e : listed.events()) EXPECT_EQ(e.shop(), "web");
 }
 
 TEST_F(EventHubTest, RejectsBadRequestsNamingTheField) {
@@ -498,7 +561,8 @@ TEST(EventHubStoreFailureTest, AReplayThatCannotReadEndsWithEventStoreUnavailabl
   FailingReads failing(sqlite.get());
   EventHub hub(&failing, EventHub::Options());
   ASSERT_TRUE(hub.Start().ok());
-  PaymentEventServiceImpl service(&failing, &hub, {"web"});
+  PaymentEventServiceImpl service(&failing, &hub, {"web"},
+                                  TestEdge("barion.v1.PaymentEventService"));
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

@@ -200,7 +200,7 @@ TEST_P(EventLogConformanceTest, FiltersByShopPaymentAndStatus) {
     return out;
   };
   EventFilter by_shop;
-  by_shop.shop = "web";
+  by_shop.shops = {"web"};
   EXPECT_THAT(ids(*store_->ReadAfter(EventCursor(), by_shop, 10)),
               testing::ElementsAre("web/a", "web/a", "web/b"));
   EventFilter by_payment;
@@ -209,8 +209,13 @@ TEST_P(EventLogConformanceTest, FiltersByShopPaymentAndStatus) {
               testing::ElementsAre("web/b", "app/c"));
   EventFilter by_status;
   by_status.statuses = {v1::PAYMENT_STATUS_SUCCEEDED};
-  by_status.shop = "web";
+  by_status.shops = {"web"};
   EXPECT_THAT(ids(*store_->ReadAfter(EventCursor(), by_status, 10)), testing::ElementsAre("web/a"));
+  EventFilter by_shops;  // any of several shops: what a caller allowed a few shops sees
+  by_shops.shops = {"app", "other"};
+  EXPECT_THAT(ids(*store_->ReadAfter(EventCursor(), by_shops, 10)), testing::ElementsAre("app/c"));
+  by_shops.shops = {"app", "web"};
+  EXPECT_EQ(store_->ReadAfter(EventCursor(), by_shops, 10)->size(), 4u);
 }
 
 TEST_P(EventLogConformanceTest, EventsSurviveReopenWithTheirCursors) {

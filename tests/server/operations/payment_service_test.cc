@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "server/common/errors.h"
 #include "server/events/sqlite/sqlite_event_store.h"
+#include "tests/server/auth/test_policy.h"
 #include "tests/server/barion/fake_transport.h"
 
 namespace barion_gateway::server {
@@ -23,7 +24,7 @@ class PaymentServiceTest : public testing::Test {
       : payments_({{ShopConfig{"web", kKey, "shop@example.com", "https://shop.example/return", "",
                                "hu-HU"}}},
                   &transport_),
-        service_(&payments_, absl::Seconds(30)) {}
+        service_(&payments_, TestEdge("barion.v1.PaymentService", absl::Seconds(30))) {}
 
   v1::StartPaymentRequest MinimalStart() {
     v1::StartPaymentRequest r;
@@ -211,7 +212,7 @@ TEST(PaymentServiceShopsTest, SeveralShopsRequireTheShopField) {
       {{ShopConfig{"a", kKey, "a@x.example", "", "", ""},
         ShopConfig{"b", "11111111111111111111111111111111", "b@x.example", "", "", ""}}},
       &transport);
-  PaymentServiceImpl service(&payments, absl::Seconds(5));
+  PaymentServiceImpl service(&payments, TestEdge("barion.v1.PaymentService", absl::Seconds(5)));
   grpc::ServerContext context;
   v1::GetPaymentStateRequest r;
   r.set_payment_id(kPaymentId);
@@ -256,7 +257,8 @@ class StartDedupeTest : public testing::Test {
     return r;
   }
   absl::Status Start(const v1::StartPaymentRequest& r, v1::StartPaymentResponse* out) {
-    absl::StatusOr<v1::StartPaymentResponse> response = payments_.StartPayment(r, Call());
+    absl::StatusOr<v1::StartPaymentResponse> response =
+        payments_.StartPayment(r, AnonymousCall("/barion.v1.PaymentService/StartPayment"));
     if (response.ok()) *out = *std::move(response);
     return response.status();
   }
@@ -330,7 +332,8 @@ TEST_F(StartDedupeTest, ARetryAfterAConfigurationChangeGetsTheFirstAnswer) {
        "https://new.example/barion",
        ledger_.get()},
       &transport_);
-  absl::StatusOr<v1::StartPaymentResponse> s = changed.StartPayment(Request(), Call());
+  absl::StatusOr<v1::StartPaymentResponse> s =
+      changed.StartPayment(Request(), AnonymousCall("/barion.v1.PaymentService/StartPayment"));
   ASSERT_TRUE(s.ok()) << s.status().message();
   second = *s;
   EXPECT_EQ(second.payment_id(), first.payment_id());
