@@ -40,6 +40,12 @@ Harness::Harness(HarnessOptions options) {
   config.grpc_address = "127.0.0.1:0";
   config.callback_address = "127.0.0.1:0";
   config.callback_public_base_url = "listener";  // the sandbox calls back to this gateway
+  config.callers = options.callers;
+  config.tls_cert_file = options.tls_cert_file;
+  config.tls_key_file = options.tls_key_file;
+  config.tls_client_ca_file = options.tls_client_ca_file;
+  config.require_client_certificate = options.require_client_certificate;
+  config.tls_refresh_interval = options.tls_refresh_interval;
   static std::atomic<int> instances{0};
   config.data_dir = absl::StrCat(::testing::TempDir(), "/gateway-data-", instances++);
   server::SetCallLogging(false);
@@ -49,11 +55,22 @@ Harness::Harness(HarnessOptions options) {
     return;
   }
   gateway_ = *std::move(gw);
-  auto channel = grpc::CreateChannel(gateway_->grpc_address(), grpc::InsecureChannelCredentials());
+  auto channel =
+      NewChannel(options.channel_credentials != nullptr ? options.channel_credentials
+                                                        : grpc::InsecureChannelCredentials());
   channel_ = channel;
   stub_ = barion::v1::PaymentService::NewStub(channel);
   events_ = barion::v1::PaymentEventService::NewStub(channel);
   wallets_ = barion::v1::WalletService::NewStub(channel);
+}
+
+std::shared_ptr<grpc::Channel> Harness::NewChannel(
+    const std::shared_ptr<grpc::ChannelCredentials>& credentials) const {
+  static std::atomic<int> channels{0};
+  grpc::ChannelArguments args;
+  args.SetSslTargetNameOverride("localhost");
+  args.SetInt("barion.test.channel", channels++);  // a connection of its own
+  return grpc::CreateCustomChannel(gateway_->grpc_address(), credentials, args);
 }
 
 Harness::~Harness() {

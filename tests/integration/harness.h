@@ -6,10 +6,12 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "barion/v1/payment_event.grpc.pb.h"
 #include "barion/v1/payment_service.grpc.pb.h"
 #include "barion/v1/wallet_service.grpc.pb.h"
+#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "sandbox/sandbox.h"
 #include "server/gateway.h"
@@ -29,6 +31,16 @@ struct HarnessOptions {
   std::string wallet_api_key = kWalletApiKey;  // the gateway's; the sandbox knows kWalletApiKey
   int max_concurrent_calls = 256;
   int max_subscribers_per_client = 2500;
+  // The gateway's policy (empty: authentication off) and its gRPC listener's TLS files.
+  std::vector<server::CallerPolicy> callers;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  bool require_client_certificate = false;
+  absl::Duration tls_refresh_interval = absl::Seconds(60);
+  // How the harness's own stubs connect (default: plaintext); with TLS, the target name the
+  // server certificate must carry is "localhost".
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials;
 };
 
 class Harness {
@@ -40,6 +52,10 @@ class Harness {
   barion::v1::PaymentEventService::Stub& events() { return *events_; }
   barion::v1::WalletService::Stub& wallets() { return *wallets_; }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
+  // A new channel to the gateway with `credentials` (TLS: target name "localhost"), on a
+  // connection of its own.
+  std::shared_ptr<grpc::Channel> NewChannel(
+      const std::shared_ptr<grpc::ChannelCredentials>& credentials) const;
   sandbox::Sandbox& sandbox() { return *sandbox_; }
   server::GatewayServer& gateway() { return *gateway_; }
 
