@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The layering rules of docs/ARCHITECTURE.md:
-#   1. nothing in the Barion client (server/barion), the common code (server/common) or the
-#      operations layer (server/operations) depends on gRPC: the build graph says so ($1, a
+#   1. nothing in the Barion client (server/barion), the common code (server/common), caller
+#      identity (server/auth) or the operations layer (server/operations) depends on gRPC: the build graph says so ($1, a
 #      genquery of their dependencies that are gRPC libraries, must be empty);
 #   2. no source under server/ includes a grpcpp header, except the RPC surface (server/rpc),
 #      the event hub (its stream reactors) and the assembly (server/gateway.*);
