@@ -63,6 +63,9 @@ struct Config {
   bool allow_unauthenticated_insecure = false;
   // The policy's callers; empty: authentication off (docs/SECURITY.md). Holds token digests.
   std::vector<CallerPolicy> callers;
+  // The audit log; empty: data_dir/audit.log.
+  std::string audit_path;
+  absl::Duration audit_flush_interval = absl::Milliseconds(200);
   std::string data_dir = "data";
   std::string callback_address = "127.0.0.1:8090";
   std::string callback_public_base_url;

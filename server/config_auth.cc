@@ -240,6 +240,15 @@ absl::Status ParseAuth(const cfg::GatewayConfig& file, const std::string& source
     config->callers.push_back(*std::move(caller));
   }
   if (absl::Status s = CheckDistinct(source, config->callers); !s.ok()) return s;
+  config->audit_path = Resolve(base_dir, file.audit().path());
+  if (file.audit().has_flush_interval()) {
+    config->audit_flush_interval = absl::Seconds(file.audit().flush_interval().seconds()) +
+                                   absl::Nanoseconds(file.audit().flush_interval().nanos());
+    if (config->audit_flush_interval < absl::Milliseconds(10) ||
+        config->audit_flush_interval > absl::Seconds(10)) {
+      return Bad(source, "audit.flush_interval", "must be between 10ms and 10s");
+    }
+  }
   return CheckExposure(source, *config);
 }
 

@@ -256,8 +256,15 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
         "no callers are configured: authentication is off (every gRPC call may do "
         "everything)");
   }
+  AuditLog::Options audit;
+  audit.path =
+      config.audit_path.empty() ? absl::StrCat(config.data_dir, "/audit.log") : config.audit_path;
+  audit.flush_interval = config.audit_flush_interval;
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit_log = AuditLog::Open(std::move(audit));
+  if (!audit_log.ok()) return audit_log.status();
+  audit_ = *std::move(audit_log);
   auto edge = [&](const char* service) {
-    return RpcEdge{service, auth_.get(), config.default_timeout};
+    return RpcEdge{service, auth_.get(), config.default_timeout, audit_.get()};
   };
   payment_service_ =
       std::make_unique<PaymentServiceImpl>(payments_.get(), edge("barion.v1.PaymentService"));
@@ -310,6 +317,7 @@ void GatewayServer::Shutdown(absl::Duration grace) {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
     server_->Wait();
   }
+  if (audit_ != nullptr) audit_->Flush();  // every answered call's record is on disk
   if (processor_ != nullptr) processor_->Stop();
   if (reconciler_ != nullptr) reconciler_->Stop();
   if (store_ != nullptr) store_->SetObserver(nullptr);

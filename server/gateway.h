@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "server/audit/audit_log.h"
 #include "server/auth/authenticator.h"
 #include "server/barion/http_transport.h"
 #include "server/config.h"
@@ -47,6 +48,8 @@ class GatewayServer {
   EventStore* event_store() const { return store_.get(); }
   EventHub* event_hub() const { return hub_.get(); }
   HttpTransport* transport() const { return transport_.get(); }
+  // The audit log (docs/SECURITY.md); Flush() it to read what was recorded.
+  AuditLog* audit_log() const { return audit_.get(); }
 
   // Stops accepting calls and waits up to `grace` for running ones; then cancels them.
   void Shutdown(absl::Duration grace);
@@ -69,6 +72,7 @@ class GatewayServer {
   std::unique_ptr<BarionPayments> payments_;
   std::unique_ptr<BarionWallet> wallet_;
   std::unique_ptr<AuthenticatorHolder> auth_;
+  std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<PaymentServiceImpl> payment_service_;
   std::unique_ptr<PaymentEventServiceImpl> event_service_;
   std::unique_ptr<WalletServiceImpl> wallet_service_;

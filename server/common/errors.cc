@@ -90,6 +90,20 @@ std::vector<std::string> ErrorReasons(const absl::Status& status) {
   return out;
 }
 
+std::vector<ErrorInfoDetail> ErrorInfosOf(const absl::Status& status) {
+  std::vector<ErrorInfoDetail> out;
+  absl::optional<google::rpc::Status> details = Details(status);
+  if (!details) return out;
+  for (const auto& any : details->details()) {
+    google::rpc::ErrorInfo info;
+    if (!any.UnpackTo(&info)) continue;
+    ErrorInfoDetail detail{info.reason(), info.domain(), {}};
+    for (const auto& [key, value] : info.metadata()) detail.metadata[key] = value;
+    out.push_back(std::move(detail));
+  }
+  return out;
+}
+
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
   std::vector<FieldViolation> out;
   absl::optional<google::rpc::Status> details = Details(status);

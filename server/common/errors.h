@@ -67,6 +67,9 @@ absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations
 // call and for tests. Control flow never branches on them (it branches on typed values such as
 // UpstreamError before they become a status).
 std::vector<std::string> ErrorReasons(const absl::Status& status);
+// The ErrorInfos carried by `status`, in order: for the audit log and tests (never for control
+// flow, as above).
+std::vector<ErrorInfoDetail> ErrorInfosOf(const absl::Status& status);
 std::vector<std::string> ViolatedFields(const absl::Status& status);
 // The BadRequest field violations carried by `status` (empty for other statuses).
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);

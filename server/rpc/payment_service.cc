@@ -18,7 +18,7 @@ grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
       [&](const v1::StartPaymentResponse& r) {
         return ShopSubject(request->shop(), r.payment_id());
       },
-      response);
+      response, [&](const auto& r) { return AuditSubjectOf(*request, r.payment_id()); });
 }
 
 grpc::Status PaymentServiceImpl::GetPaymentState(grpc::ServerContext* context,
@@ -42,7 +42,7 @@ grpc::Status PaymentServiceImpl::FinishReservation(grpc::ServerContext* context,
       [&](const v1::FinishReservationResponse&) {
         return ShopSubject(request->shop(), request->payment_id());
       },
-      response);
+      response, [&](const auto&) { return AuditSubjectOf(*request); });
 }
 
 grpc::Status PaymentServiceImpl::Capture(grpc::ServerContext* context,
@@ -54,7 +54,7 @@ grpc::Status PaymentServiceImpl::Capture(grpc::ServerContext* context,
       [&](const v1::CaptureResponse&) {
         return ShopSubject(request->shop(), request->payment_id());
       },
-      response);
+      response, [&](const auto&) { return AuditSubjectOf(*request); });
 }
 
 grpc::Status PaymentServiceImpl::CancelAuthorization(grpc::ServerContext* context,
@@ -66,7 +66,7 @@ grpc::Status PaymentServiceImpl::CancelAuthorization(grpc::ServerContext* contex
       [&](const v1::CancelAuthorizationResponse&) {
         return ShopSubject(request->shop(), request->payment_id());
       },
-      response);
+      response, [&](const auto&) { return AuditSubjectOf(*request); });
 }
 
 grpc::Status PaymentServiceImpl::Refund(grpc::ServerContext* context,
@@ -78,7 +78,7 @@ grpc::Status PaymentServiceImpl::Refund(grpc::ServerContext* context,
       [&](const v1::RefundResponse&) {
         return ShopSubject(request->shop(), request->payment_id());
       },
-      response);
+      response, [&](const auto&) { return AuditSubjectOf(*request); });
 }
 
 grpc::Status PaymentServiceImpl::Complete(grpc::ServerContext* context,
@@ -90,7 +90,7 @@ grpc::Status PaymentServiceImpl::Complete(grpc::ServerContext* context,
       [&](const v1::CompleteResponse&) {
         return ShopSubject(request->shop(), request->payment_id());
       },
-      response);
+      response, [&](const auto&) { return AuditSubjectOf(*request); });
 }
 
 grpc::Status PaymentServiceImpl::StartGooglePayPayment(
@@ -102,7 +102,7 @@ grpc::Status PaymentServiceImpl::StartGooglePayPayment(
       [&](const v1::StartGooglePayPaymentResponse& r) {
         return ShopSubject(request->payment().shop(), r.payment_id());
       },
-      response);
+      response, [&](const auto& r) { return AuditSubjectOf(request->payment(), r.payment_id()); });
 }
 
 grpc::Status PaymentServiceImpl::StartApplePayPayment(
@@ -114,7 +114,7 @@ grpc::Status PaymentServiceImpl::StartApplePayPayment(
       [&](const v1::StartApplePayPaymentResponse& r) {
         return ShopSubject(request->payment().shop(), r.payment_id());
       },
-      response);
+      response, [&](const auto& r) { return AuditSubjectOf(request->payment(), r.payment_id()); });
 }
 
 grpc::Status PaymentServiceImpl::ValidateApplePaySession(

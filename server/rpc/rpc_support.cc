@@ -66,6 +66,57 @@ absl::string_view CallerName(const absl::StatusOr<Call>& call) {
   return call.ok() && call->caller != nullptr ? absl::string_view(call->caller->name) : "-";
 }
 
+namespace {
+
+// What became of an audited call, from its status.
+std::string Outcome(const absl::Status& status, const std::vector<ErrorInfoDetail>& infos) {
+  if (status.ok()) return "ok";
+  if (status.code() == absl::StatusCode::kUnauthenticated) return "denied";
+  bool barion = false;
+  for (const ErrorInfoDetail& info : infos) {
+    if (info.domain == kBarionDomain) {
+      barion = true;
+      continue;
+    }
+    auto outcome = info.metadata.find("outcome");
+    if (outcome != info.metadata.end()) return outcome->second;
+    if (status.code() == absl::StatusCode::kPermissionDenied) return "denied";
+  }
+  if (barion) return "rejected";
+  if (status.code() == absl::StatusCode::kInvalidArgument) return "invalid";
+  return "failed";
+}
+
+}  // namespace
+
+void AuditCall(const RpcEdge& edge, absl::string_view rpc, const absl::StatusOr<Call>& call,
+               const AuditSubject& subject, const absl::Status& status) {
+  if (edge.audit == nullptr) return;
+  AuditRecord record;
+  record.time = absl::Now();
+  record.caller = std::string(CallerName(call));
+  record.authenticated_by =
+      call.ok() && call->caller != nullptr ? call->caller->authenticated_by : "none";
+  record.method = absl::StrCat("/", edge.service, "/", rpc);
+  record.shop = subject.shop;
+  record.wallet = subject.wallet;
+  record.payment_id = subject.payment_id;
+  record.payment_request_id = subject.payment_request_id;
+  record.amounts = subject.amounts;
+  record.currency = subject.currency;
+  record.code = absl::StatusCodeToString(status.code());
+  const std::vector<ErrorInfoDetail> infos = ErrorInfosOf(status);
+  for (const ErrorInfoDetail& info : infos) {
+    if (info.domain == kBarionDomain) {
+      record.barion_errors.push_back(info.reason);
+    } else if (record.reason.empty()) {
+      record.reason = info.reason;
+    }
+  }
+  record.outcome = Outcome(status, infos);
+  edge.audit->Record(record);
+}
+
 std::string ShopSubject(absl::string_view shop, absl::string_view payment_id) {
   return absl::StrCat("shop=", shop.empty() ? "-" : SafeText(shop, 64),
                       " payment_id=", payment_id.empty() ? "-" : SafeText(payment_id, 64));

@@ -5,6 +5,7 @@
 #define BARION_GATEWAY_SERVER_RPC_RPC_SUPPORT_H_
 
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -14,8 +15,10 @@
 #include "absl/time/time.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
+#include "server/audit/audit_log.h"
 #include "server/auth/authenticator.h"
 #include "server/operations/call.h"
+#include "server/rpc/audit_subject.h"
 
 namespace barion_gateway::server {
 
@@ -27,6 +30,8 @@ struct RpcEdge {
   const AuthenticatorHolder* auth = nullptr;
   // Bounds the upstream call when the caller set no gRPC deadline.
   absl::Duration default_timeout = absl::Seconds(60);
+  // Where audited calls are recorded; null: nowhere. Not owned.
+  AuditLog* audit = nullptr;
 };
 
 // The call's gRPC deadline, or now + `default_timeout` without one; at most 10 minutes away.
@@ -52,6 +57,16 @@ grpc::Status FinishRpc(absl::string_view rpc, absl::string_view caller, absl::st
 // The name of `call`'s caller for a log line, "-" without one.
 absl::string_view CallerName(const absl::StatusOr<Call>& call);
 
+// Records the call `rpc` in the edge's audit log (when it has one): who called, the method,
+// `subject`, the gRPC code, Barion's error codes, the gateway's reason and the outcome ("ok",
+// "denied", "invalid", "not_sent", "unknown", "rejected", "failed"). Refused calls, those
+// that were never authenticated included, are recorded too.
+void AuditCall(const RpcEdge& edge, absl::string_view rpc, const absl::StatusOr<Call>& call,
+               const AuditSubject& subject, const absl::Status& status);
+
+// For ServeUnary: a call that is not audited.
+struct NotAudited {};
+
 // "shop=web payment_id=...", client values escaped and cut; "-" for empty ones.
 std::string ShopSubject(absl::string_view shop, absl::string_view payment_id);
 
@@ -59,14 +74,19 @@ std::string ShopSubject(absl::string_view shop, absl::string_view payment_id);
 // absl::StatusOr<Response>; the operation authorizes), moves its answer into `response`, and
 // finishes with FinishRpc; `subject(response)` is computed after the call, so it may name what
 // the answer holds.
-template <typename Response, typename Operation, typename Subject>
+// With `audit` (a function of the response returning its AuditSubject), the call is also
+// recorded in the audit log.
+template <typename Response, typename Operation, typename Subject, typename Audit = NotAudited>
 grpc::Status ServeUnary(const RpcEdge& edge, absl::string_view rpc,
                         const grpc::ServerContext& context, Operation&& operation,
-                        Subject&& subject, Response* response) {
+                        Subject&& subject, Response* response, Audit&& audit = {}) {
   const absl::Time start = absl::Now();
   const absl::StatusOr<Call> call = CallOf(context, edge, rpc);
   absl::StatusOr<Response> result = call.ok() ? operation(*call) : call.status();
   if (result.ok()) *response = *std::move(result);
+  if constexpr (!std::is_same_v<std::decay_t<Audit>, NotAudited>) {
+    AuditCall(edge, rpc, call, audit(*response), result.status());
+  }
   return FinishRpc(rpc, CallerName(call), subject(*response), start, result.status());
 }
 

@@ -35,7 +35,7 @@ grpc::Status WalletServiceImpl::SendMoneyByEmail(grpc::ServerContext* context,
       edge_, "SendMoneyByEmail", *context,
       [&](const Call& call) { return wallet_->SendMoneyByEmail(*request, call); },
       [&](const v1::SendMoneyByEmailResponse&) { return WalletSubject(request->wallet()); },
-      response);
+      response, [&](const auto&) { return AuditSubjectOf(*request); });
 }
 
 grpc::Status WalletServiceImpl::SendBankTransfer(grpc::ServerContext* context,
@@ -48,7 +48,7 @@ grpc::Status WalletServiceImpl::SendBankTransfer(grpc::ServerContext* context,
         return absl::StrCat(WalletSubject(request->wallet()),
                             " transaction_id=", r.transaction_id());
       },
-      response);
+      response, [&](const auto&) { return AuditSubjectOf(*request); });
 }
 
 grpc::Status WalletServiceImpl::GetHistory(grpc::ServerContext* context,
@@ -69,7 +69,7 @@ grpc::Status WalletServiceImpl::CreatePos(grpc::ServerContext* context,
       [&](const v1::CreatePosResponse& r) {
         return absl::StrCat(WalletSubject(request->wallet()), " public_key=", r.public_key());
       },
-      response);
+      response, [&](const auto&) { return AuditSubjectOf(*request); });
 }
 
 grpc::Status WalletServiceImpl::GetPos(grpc::ServerContext* context,
@@ -111,6 +111,7 @@ grpc::Status WalletServiceImpl::DownloadStatement(
                                         },
                                         &bytes)
                                   : call.status();
+  AuditCall(edge_, "DownloadStatement", call, AuditSubjectOf(*request), status);
   return FinishRpc("DownloadStatement", CallerName(call),
                    absl::StrCat(WalletSubject(request->wallet()), " bytes=", bytes), start, status);
 }

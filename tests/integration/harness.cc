@@ -48,6 +48,7 @@ Harness::Harness(HarnessOptions options) {
   config.tls_refresh_interval = options.tls_refresh_interval;
   static std::atomic<int> instances{0};
   config.data_dir = absl::StrCat(::testing::TempDir(), "/gateway-data-", instances++);
+  data_dir_ = config.data_dir;
   server::SetCallLogging(false);
   auto gw = server::GatewayServer::Start(config);
   if (!gw.ok()) {

@@ -58,6 +58,8 @@ class Harness {
       const std::shared_ptr<grpc::ChannelCredentials>& credentials) const;
   sandbox::Sandbox& sandbox() { return *sandbox_; }
   server::GatewayServer& gateway() { return *gateway_; }
+  // The gateway's data folder (its event store, its audit log).
+  const std::string& data_dir() const { return data_dir_; }
 
   // POSTs `json` to the sandbox's control API (path under /_sandbox/); returns the HTTP status.
   int Control(const std::string& path, const std::string& json);
@@ -78,6 +80,7 @@ class Harness {
   std::unique_ptr<barion::v1::PaymentEventService::Stub> events_;
   std::unique_ptr<barion::v1::WalletService::Stub> wallets_;
   std::shared_ptr<grpc::Channel> channel_;
+  std::string data_dir_;
 };
 
 // A context with a deadline `seconds` from now.

@@ -1,0 +1,92 @@
+#include "server/rpc/audit_subject.h"
+
+#include "absl/strings/strip.h"
+
+namespace barion_gateway::server {
+
+namespace v1 = ::barion::v1;
+
+namespace {
+
+std::string CurrencyCode(v1::Currency currency) {
+  if (currency == v1::CURRENCY_UNSPECIFIED) return "";
+  return std::string(absl::StripPrefix(v1::Currency_Name(currency), "CURRENCY_"));
+}
+
+template <typename Request>
+AuditSubject OfPayment(const Request& request) {
+  AuditSubject s;
+  s.shop = request.shop();
+  s.payment_id = request.payment_id();
+  return s;
+}
+
+template <typename Request>
+AuditSubject OfFinish(const Request& request) {
+  AuditSubject s = OfPayment(request);
+  for (const v1::TransactionToFinish& t : request.transactions()) s.amounts.push_back(t.total());
+  return s;
+}
+
+}  // namespace
+
+AuditSubject AuditSubjectOf(const v1::StartPaymentRequest& request, const std::string& payment_id) {
+  AuditSubject s;
+  s.shop = request.shop();
+  s.payment_id = payment_id;
+  s.payment_request_id = request.payment_request_id();
+  for (const v1::PaymentTransaction& t : request.transactions()) s.amounts.push_back(t.total());
+  s.currency = CurrencyCode(request.currency());
+  return s;
+}
+
+AuditSubject AuditSubjectOf(const v1::FinishReservationRequest& request) {
+  return OfFinish(request);
+}
+
+AuditSubject AuditSubjectOf(const v1::CaptureRequest& request) { return OfFinish(request); }
+
+AuditSubject AuditSubjectOf(const v1::CancelAuthorizationRequest& request) {
+  return OfPayment(request);
+}
+
+AuditSubject AuditSubjectOf(const v1::RefundRequest& request) {
+  AuditSubject s = OfPayment(request);
+  for (const v1::TransactionToRefund& t : request.transactions_to_refund()) {
+    s.amounts.push_back(t.amount_to_refund());
+  }
+  return s;
+}
+
+AuditSubject AuditSubjectOf(const v1::CompleteRequest& request) { return OfPayment(request); }
+
+AuditSubject AuditSubjectOf(const v1::SendMoneyByEmailRequest& request) {
+  AuditSubject s;
+  s.wallet = request.wallet();
+  s.amounts = {request.amount()};
+  s.currency = CurrencyCode(request.currency());
+  return s;
+}
+
+AuditSubject AuditSubjectOf(const v1::SendBankTransferRequest& request) {
+  AuditSubject s;
+  s.wallet = request.wallet();
+  s.amounts = {request.amount()};
+  s.currency = CurrencyCode(request.currency());
+  return s;
+}
+
+AuditSubject AuditSubjectOf(const v1::CreatePosRequest& request) {
+  AuditSubject s;
+  s.wallet = request.wallet();
+  return s;
+}
+
+AuditSubject AuditSubjectOf(const v1::DownloadStatementRequest& request) {
+  AuditSubject s;
+  s.wallet = request.wallet();
+  s.currency = CurrencyCode(request.currency());
+  return s;
+}
+
+}  // namespace barion_gateway::server
