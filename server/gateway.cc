@@ -98,6 +98,7 @@ absl::StatusOr<std::unique_ptr<SqliteEventStore>> OpenEventStore(const Config& c
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     const Config& config, std::unique_ptr<HttpTransport> transport) {
   std::unique_ptr<GatewayServer> gateway(new GatewayServer());
+  gateway->config_ = config;
   if (absl::Status s = ValidateListenAddress(config.grpc_address, "grpc_address"); !s.ok()) {
     return s;
   }

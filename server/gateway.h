@@ -51,6 +51,15 @@ class GatewayServer {
   // The audit log (docs/SECURITY.md); Flush() it to read what was recorded.
   AuditLog* audit_log() const { return audit_.get(); }
 
+  // Applies a reloaded configuration (SIGHUP, docs/SECURITY.md#reloading): the callers, and the
+  // shops' POSKeys and the wallets' API keys, without dropping calls in flight or open streams;
+  // streams whose caller may no longer read what they subscribed to end with
+  // PERMISSION_DENIED (ACCESS_REVOKED). FAILED_PRECONDITION, and nothing changes, when shops or
+  // wallets were added or removed (that takes a restart) or the new policy is not allowed on
+  // this listener (ValidateExposure). Other settings are not reloaded. Not concurrent with
+  // itself.
+  absl::Status Reload(const Config& next);
+
   // Stops accepting calls and waits up to `grace` for running ones; then cancels them.
   void Shutdown(absl::Duration grace);
 
@@ -71,6 +80,7 @@ class GatewayServer {
   std::unique_ptr<PaymentChangeRecorder> recorder_;
   std::unique_ptr<BarionPayments> payments_;
   std::unique_ptr<BarionWallet> wallet_;
+  Config config_;  // as started, then as reloaded
   std::unique_ptr<AuthenticatorHolder> auth_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<PaymentServiceImpl> payment_service_;

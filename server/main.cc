@@ -46,6 +46,17 @@ bool WriteAtomically(const std::string& path, const std::string& content) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
+// The configuration: --config's file, or the embedded defaults.
+absl::StatusOr<Config> LoadConfig() {
+  namespace srv = barion_gateway::server;
+  const std::string config_path = absl::GetFlag(FLAGS_config);
+  return config_path.empty()
+             ? srv::ParseConfig(
+                   srv::DefaultConfigText(srv::ProcessEnv()("BARION_WALLET_API_KEY").has_value()),
+                   "embedded defaults", ".", srv::ProcessEnv())
+             : srv::LoadConfigFile(config_path, srv::ProcessEnv());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,20 +67,15 @@ int main(int argc, char** argv) {
   namespace srv = barion_gateway::server;
   srv::SetCallLogging(absl::GetFlag(FLAGS_log_calls));
 
-  // Block the stop signals before any thread starts, so that only sigwait below sees them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Block the signals before any thread starts, so that only sigwait below sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  const std::string config_path = absl::GetFlag(FLAGS_config);
-  absl::StatusOr<Config> config =
-      config_path.empty()
-          ? srv::ParseConfig(
-                srv::DefaultConfigText(srv::ProcessEnv()("BARION_WALLET_API_KEY").has_value()),
-                "embedded defaults", ".", srv::ProcessEnv())
-          : srv::LoadConfigFile(config_path, srv::ProcessEnv());
+  absl::StatusOr<Config> config = LoadConfig();
   if (!config.ok()) {
     srv::LogError(absl::StrCat("configuration rejected: ", config.status().message()));
     return 2;
@@ -110,7 +116,16 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  // SIGHUP reloads the callers and the keys (docs/SECURITY.md#reloading); SIGTERM and SIGINT
+  // stop.
+  while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    absl::StatusOr<Config> next = LoadConfig();
+    absl::Status reloaded = next.ok() ? (*gateway)->Reload(*next) : next.status();
+    if (!reloaded.ok()) {
+      srv::LogError(absl::StrCat("SIGHUP: reload refused, the running configuration stays: ",
+                                 reloaded.message()));
+    }
+  }
   srv::LogInfo(absl::StrCat("signal ", signal_number, ": draining calls (up to 10 s)"));
   (*gateway)->Shutdown(absl::Seconds(10));
   srv::LogInfo("stopped");

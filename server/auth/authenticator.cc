@@ -4,6 +4,8 @@
 #include <openssl/sha.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "server/common/errors.h"
 
 namespace barion_gateway::server {
@@ -32,16 +34,19 @@ Authenticator::Authenticator(std::vector<CallerPolicy> callers) {
   for (CallerPolicy& policy : callers) {
     auto shared = std::make_shared<const CallerPolicy>(std::move(policy));
     policies_.push_back(shared);
-    auto by_token = std::make_shared<const Caller>(Caller{shared->name, shared, "token"});
-    for (const TokenDigest& digest : shared->token_digests)
-      by_token_.emplace_back(digest, by_token);
-    auto by_certificate =
-        std::make_shared<const Caller>(Caller{shared->name, shared, "certificate"});
+    for (const TokenDigest& digest : shared->token_digests) {
+      const std::string credential = absl::StrCat(
+          "token:", absl::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+      by_token_.emplace_back(digest, std::make_shared<const Caller>(
+                                         Caller{shared->name, shared, "token", credential}));
+    }
     for (const std::string& principal : shared->principals) {
-      principals_.emplace(principal, by_certificate);
+      principals_.emplace(principal, std::make_shared<const Caller>(
+                                         Caller{shared->name, shared, "certificate",
+                                                absl::StrCat("certificate:", principal)}));
     }
   }
-  anonymous_ = std::make_shared<const Caller>(Caller{"anonymous", nullptr, "none"});
+  anonymous_ = std::make_shared<const Caller>(Caller{"anonymous", nullptr, "none", "none"});
 }
 
 namespace {
@@ -51,6 +56,20 @@ absl::Status Unauthenticated(absl::string_view reason, absl::string_view message
 }
 
 }  // namespace
+
+std::shared_ptr<const Caller> Authenticator::CallerOfCredential(
+    const std::string& credential) const {
+  if (!enabled()) return anonymous_;
+  if (credential.empty()) return nullptr;
+  for (const auto& [digest, caller] : by_token_) {
+    if (caller->credential == credential) return caller;
+  }
+  if (absl::StartsWith(credential, "certificate:")) {
+    auto it = principals_.find(credential.substr(12));
+    if (it != principals_.end()) return it->second;
+  }
+  return nullptr;
+}
 
 absl::StatusOr<std::shared_ptr<const Caller>> Authenticator::Authenticate(
     const Credentials& credentials) const {

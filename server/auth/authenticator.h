@@ -53,6 +53,10 @@ class Authenticator {
   // The callers, for a reload's comparison and for logging their names.
   const std::vector<std::shared_ptr<const CallerPolicy>>& callers() const { return policies_; }
 
+  // The caller that `credential` (a Caller::credential of any Authenticator) is under this
+  // policy, or null: after a reload, whether a stream's credential still names a caller.
+  std::shared_ptr<const Caller> CallerOfCredential(const std::string& credential) const;
+
  private:
   std::vector<std::shared_ptr<const CallerPolicy>> policies_;
   // One Caller per way of being recognised, built once: authenticating allocates nothing.

@@ -48,6 +48,9 @@ struct Caller {
   std::shared_ptr<const CallerPolicy> policy;  // null: unrestricted
   // How it was recognised, for the audit log: "certificate", "token" or "none".
   std::string authenticated_by;
+  // Which credential recognised it (opaque; never logged): a reload keeps a long-lived stream
+  // only if that same credential still names a caller with access.
+  std::string credential;
 };
 
 }  // namespace barion_gateway::server

@@ -49,10 +49,11 @@ absl::Status Resumable(absl::StatusCode code, absl::string_view reason, absl::st
 class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   Stream(EventHub* hub, grpc::CallbackServerContext* context, int64_t id, const EventFilter& filter,
-         EventCursor position)
+         EventCursor position, std::string credential)
       : hub_(hub),
         context_(context),
         id_(id),
+        credential_(std::move(credential)),
         filter_(std::make_shared<EventFilter>(filter)),
         position_(position),
         written_(position) {
@@ -74,6 +75,7 @@ class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   EventHub* const hub_;
   grpc::CallbackServerContext* const context_;
   const int64_t id_;
+  const std::string credential_;
   const std::shared_ptr<const EventFilter> filter_;
   absl::flat_hash_set<std::string> shops_;
   absl::flat_hash_set<std::string> payment_ids_;
@@ -234,7 +236,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
     }
   }
   const int64_t id = next_id_++;
-  auto* s = new Stream(this, context, id, subscription.filter, position);
+  auto* s = new Stream(this, context, id, subscription.filter, position,
+                       std::move(subscription.credential));
   streams_[id] = s;
   ++per_client_[client];
   client_of_[id] = client;
@@ -396,6 +399,19 @@ void EventHub::FinishAll() {
     EndStream(s, absl::StatusCode::kUnavailable, "GATEWAY_SHUTTING_DOWN",
               "the gateway is shutting down");
   }
+}
+
+int EventHub::FinishIf(
+    const std::function<bool(const std::string& credential, const EventFilter& filter)>& revoked) {
+  Locked lock(this);
+  int finished = 0;
+  for (auto& [id, s] : streams_) {
+    if (s->finishing_ || !revoked(s->credential_, *s->filter_)) continue;
+    EndStream(s, absl::StatusCode::kPermissionDenied, "ACCESS_REVOKED",
+              "the caller may no longer read these events (the gateway's policy changed)");
+    ++finished;
+  }
+  return finished;
 }
 
 void EventHub::Stop() {

@@ -69,6 +69,9 @@ class EventHub final : public EventLogObserver {
   struct Subscription {
     EventFilter filter;
     std::optional<EventCursor> after_cursor;
+    // The credential that authenticated the subscriber (Caller::credential), for FinishIf after
+    // a policy reload.
+    std::string credential;
   };
 
   // `log` (for catch-up reads) is not owned and must outlive the hub. The gateway makes the hub
@@ -91,6 +94,12 @@ class EventHub final : public EventLogObserver {
 
   // Finishes every stream with UNAVAILABLE / GATEWAY_SHUTTING_DOWN and refuses new ones.
   void FinishAll();
+  // Finishes with PERMISSION_DENIED / ACCESS_REVOKED (resumable: its position in the metadata)
+  // every open stream for which `revoked(caller, filter)` is true: after a reload of the policy,
+  // the streams of callers that may no longer read what they subscribed to. Returns how many.
+  // `revoked` runs under the hub's lock: it must not call into the hub.
+  int FinishIf(
+      const std::function<bool(const std::string& caller, const EventFilter& filter)>& revoked);
   // Stops the threads. Call after the gRPC server has stopped.
   void Stop();
 

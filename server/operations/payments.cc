@@ -90,29 +90,50 @@ void LogLedgerError(const absl::Status& status) {
 }  // namespace
 
 BarionPayments::BarionPayments(Options options, HttpTransport* transport)
-    : shops_(WithCallbackSecrets(std::move(options.shops))),
+    : shops_(std::make_shared<const std::vector<ShopConfig>>(
+          WithCallbackSecrets(std::move(options.shops)))),
       callback_base_url_(std::move(options.callback_base_url)),
       ledger_(options.start_ledger),
       observer_(options.observer),
       api_(transport) {}
 
-absl::StatusOr<const ShopConfig*> BarionPayments::ResolveShop(const std::string& name,
-                                                              const Call& call) const {
+void BarionPayments::ReplacePosKeys(const std::vector<ShopConfig>& shops) {
+  absl::MutexLock lock(&shops_mu_);
+  auto next = std::make_shared<std::vector<ShopConfig>>(*shops_);
+  for (ShopConfig& mine : *next) {
+    for (const ShopConfig& given : shops) {
+      if (given.name == mine.name) mine.pos_key = given.pos_key;
+    }
+  }
+  shops_ = std::move(next);
+}
+
+absl::StatusOr<std::shared_ptr<const ShopConfig>> BarionPayments::ResolveShop(
+    const std::string& name, const Call& call) const {
+  std::shared_ptr<const std::vector<ShopConfig>> shops;
+  {
+    absl::MutexLock lock(&shops_mu_);
+    shops = shops_;
+  }
+  // Each result shares the snapshot's ownership, so a reload cannot free it under a call.
+  auto at = [&shops](const ShopConfig& shop) {
+    return std::shared_ptr<const ShopConfig>(shops, &shop);
+  };
   if (name.empty()) {
-    if (shops_.size() == 1) {
-      if (absl::Status s = AuthorizeShop(call.caller.get(), call.method, shops_.front().name);
+    if (shops->size() == 1) {
+      if (absl::Status s = AuthorizeShop(call.caller.get(), call.method, shops->front().name);
           !s.ok()) {
         return s;
       }
-      return &shops_.front();
+      return at(shops->front());
     }
     if (absl::Status s = AuthorizeMethod(call.caller.get(), call.method); !s.ok()) return s;
     return InvalidArgumentStatus({{"shop", "is required: this gateway serves several shops"}});
   }
   // Before the lookup: a caller learns nothing of shops it may not use.
   if (absl::Status s = AuthorizeShop(call.caller.get(), call.method, name); !s.ok()) return s;
-  for (const ShopConfig& shop : shops_) {
-    if (shop.name == name) return &shop;
+  for (const ShopConfig& shop : *shops) {
+    if (shop.name == name) return at(shop);
   }
   return InvalidArgumentStatus({{"shop", absl::StrCat("no shop named \"", SafeText(name, 64),
                                                       "\" is configured in the gateway")}});
@@ -129,7 +150,7 @@ void BarionPayments::Started(const ShopConfig& shop, const std::string& payment_
 absl::StatusOr<v1::StartPaymentResponse> BarionPayments::StartPayment(
     const v1::StartPaymentRequest& request, const Call& call) const {
   const Operation<v1::StartPaymentRequest, v1::StartPaymentResponse>& op = catalog::kStartPayment;
-  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop(), call);
+  absl::StatusOr<std::shared_ptr<const ShopConfig>> shop = ResolveShop(request.shop(), call);
   if (!shop.ok()) return shop.status();
   v1::StartPaymentRequest effective = request;
   ApplyShopDefaults(**shop, callback_base_url_, &effective);
@@ -168,7 +189,8 @@ template <typename Request, typename Response>
 absl::StatusOr<Response> BarionPayments::TokenStart(const Operation<Request, Response>& op,
                                                     const Request& request,
                                                     const Call& call) const {
-  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.payment().shop(), call);
+  absl::StatusOr<std::shared_ptr<const ShopConfig>> shop =
+      ResolveShop(request.payment().shop(), call);
   if (!shop.ok()) return shop.status();
   Request effective = request;
   ApplyShopDefaults(**shop, callback_base_url_, effective.mutable_payment());
@@ -194,7 +216,7 @@ absl::StatusOr<v1::StartApplePayPaymentResponse> BarionPayments::StartApplePayPa
 template <typename Request, typename Response>
 absl::StatusOr<Response> BarionPayments::Change(const Operation<Request, Response>& op,
                                                 const Request& request, const Call& call) const {
-  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop(), call);
+  absl::StatusOr<std::shared_ptr<const ShopConfig>> shop = ResolveShop(request.shop(), call);
   if (!shop.ok()) return shop.status();
   if (absl::Status s = op.validate(request); !s.ok()) return s;
   absl::StatusOr<Response> response = Perform(api_, op, request, (*shop)->pos_key, call.deadline);
@@ -232,7 +254,7 @@ absl::StatusOr<v1::CompleteResponse> BarionPayments::Complete(const v1::Complete
 absl::StatusOr<v1::ValidateApplePaySessionResponse> BarionPayments::ValidateApplePaySession(
     const v1::ValidateApplePaySessionRequest& request, const Call& call) const {
   const auto& op = catalog::kValidateApplePaySession;
-  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop(), call);
+  absl::StatusOr<std::shared_ptr<const ShopConfig>> shop = ResolveShop(request.shop(), call);
   if (!shop.ok()) return shop.status();
   if (absl::Status s = op.validate(request); !s.ok()) return s;
   return Perform(api_, op, request, (*shop)->pos_key, call.deadline);
@@ -241,7 +263,7 @@ absl::StatusOr<v1::ValidateApplePaySessionResponse> BarionPayments::ValidateAppl
 absl::StatusOr<v1::GetPaymentStateResponse> BarionPayments::GetPaymentState(
     const v1::GetPaymentStateRequest& request, const Call& call) const {
   const auto& op = catalog::kGetPaymentState;
-  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop(), call);
+  absl::StatusOr<std::shared_ptr<const ShopConfig>> shop = ResolveShop(request.shop(), call);
   if (!shop.ok()) return shop.status();
   if (absl::Status s = op.validate(request); !s.ok()) return s;
   absl::StatusOr<v1::GetPaymentStateResponse> response =
@@ -264,7 +286,7 @@ absl::StatusOr<v1::GetPaymentStateResponse> BarionPayments::FetchPaymentState(
 
 absl::StatusOr<v1::GetPaymentQrCodeResponse> BarionPayments::GetPaymentQrCode(
     const v1::GetPaymentQrCodeRequest& request, const Call& call) const {
-  absl::StatusOr<const ShopConfig*> shop = ResolveShop(request.shop(), call);
+  absl::StatusOr<std::shared_ptr<const ShopConfig>> shop = ResolveShop(request.shop(), call);
   if (!shop.ok()) return shop.status();
   if (absl::Status s = ValidateGetPaymentQrCode(request); !s.ok()) return s;
   const char* size = "Large";

@@ -10,10 +10,13 @@
 #ifndef BARION_GATEWAY_SERVER_OPERATIONS_PAYMENTS_H_
 #define BARION_GATEWAY_SERVER_OPERATIONS_PAYMENTS_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "barion/v1/payment_service.pb.h"
 #include "server/barion/barion_api.h"
@@ -70,6 +73,11 @@ class BarionPayments final : public PaymentStateFetcher {
   absl::StatusOr<barion::v1::GetPaymentQrCodeResponse> GetPaymentQrCode(
       const barion::v1::GetPaymentQrCodeRequest& request, const Call& call) const;
 
+  // A reload: each shop of `shops` named like one of ours gets its POSKey; nothing else of the
+  // shop changes (its callback secrets stay: Barion holds callback URLs made with them). Calls
+  // in flight finish with the key they started with.
+  void ReplacePosKeys(const std::vector<ShopConfig>& shops);
+
   // PaymentStateFetcher: GetPaymentState for the callback processor and the reconciler.
   absl::StatusOr<barion::v1::GetPaymentStateResponse> FetchPaymentState(
       const std::string& shop, const std::string& payment_id, absl::Time deadline) override;
@@ -77,7 +85,8 @@ class BarionPayments final : public PaymentStateFetcher {
  private:
   // The shop `name` names (the only one when empty), once `call`'s caller is authorized for its
   // method on it: the one authorization check of every payment operation.
-  absl::StatusOr<const ShopConfig*> ResolveShop(const std::string& name, const Call& call) const;
+  absl::StatusOr<std::shared_ptr<const ShopConfig>> ResolveShop(const std::string& name,
+                                                                const Call& call) const;
   // A payment-changing operation: resolve, validate, call, decode, tell the observer.
   template <typename Request, typename Response>
   absl::StatusOr<Response> Change(const Operation<Request, Response>& op, const Request& request,
@@ -90,7 +99,9 @@ class BarionPayments final : public PaymentStateFetcher {
   void Started(const ShopConfig& shop, const std::string& payment_id,
                barion::v1::PaymentStatus status) const;
 
-  const std::vector<ShopConfig> shops_;
+  // Replaced whole by ReplacePosKeys; a call keeps the snapshot it resolved its shop from.
+  mutable absl::Mutex shops_mu_;
+  std::shared_ptr<const std::vector<ShopConfig>> shops_ ABSL_GUARDED_BY(shops_mu_);
   const std::string callback_base_url_;
   StartLedger* const ledger_;
   PaymentObserver* const observer_;

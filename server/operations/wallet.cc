@@ -14,27 +14,48 @@ namespace barion_gateway::server {
 namespace v1 = ::barion::v1;
 
 BarionWallet::BarionWallet(std::vector<WalletConfig> wallets, HttpTransport* transport)
-    : wallets_(std::move(wallets)), api_(transport) {}
+    : wallets_(std::make_shared<const std::vector<WalletConfig>>(std::move(wallets))),
+      api_(transport) {}
 
-absl::StatusOr<const WalletConfig*> BarionWallet::ResolveWallet(const std::string& name,
-                                                                const Call& call) const {
+void BarionWallet::ReplaceApiKeys(const std::vector<WalletConfig>& wallets) {
+  absl::MutexLock lock(&wallets_mu_);
+  auto next = std::make_shared<std::vector<WalletConfig>>(*wallets_);
+  for (WalletConfig& mine : *next) {
+    for (const WalletConfig& given : wallets) {
+      if (given.name == mine.name) mine.api_key = given.api_key;
+    }
+  }
+  wallets_ = std::move(next);
+}
+
+absl::StatusOr<std::shared_ptr<const WalletConfig>> BarionWallet::ResolveWallet(
+    const std::string& name, const Call& call) const {
+  std::shared_ptr<const std::vector<WalletConfig>> wallets;
+  {
+    absl::MutexLock lock(&wallets_mu_);
+    wallets = wallets_;
+  }
+  // Each result shares the snapshot's ownership, so a reload cannot free it under a call.
+  auto at = [&wallets](const WalletConfig& wallet) {
+    return std::shared_ptr<const WalletConfig>(wallets, &wallet);
+  };
   if (name.empty()) {
-    if (wallets_.size() == 1) {
-      if (absl::Status s = AuthorizeWallet(call.caller.get(), call.method, wallets_.front().name);
+    if (wallets->size() == 1) {
+      if (absl::Status s = AuthorizeWallet(call.caller.get(), call.method, wallets->front().name);
           !s.ok()) {
         return s;
       }
-      return &wallets_.front();
+      return at(wallets->front());
     }
     if (absl::Status s = AuthorizeMethod(call.caller.get(), call.method); !s.ok()) return s;
     return InvalidArgumentStatus(
-        {{"wallet", wallets_.empty() ? "no wallet is configured in the gateway"
+        {{"wallet", wallets->empty() ? "no wallet is configured in the gateway"
                                      : "is required: this gateway has several"}});
   }
   // Before the lookup: a caller learns nothing of wallets it may not use.
   if (absl::Status s = AuthorizeWallet(call.caller.get(), call.method, name); !s.ok()) return s;
-  for (const WalletConfig& wallet : wallets_) {
-    if (wallet.name == name) return &wallet;
+  for (const WalletConfig& wallet : *wallets) {
+    if (wallet.name == name) return at(wallet);
   }
   return InvalidArgumentStatus({{"wallet", absl::StrCat("no wallet named \"", SafeText(name, 64),
                                                         "\" is configured in the gateway")}});
@@ -44,7 +65,8 @@ template <typename Request, typename Response>
 absl::StatusOr<Response> BarionWallet::Run(const Operation<Request, Response>& op,
                                            const Request& request, const Call& call,
                                            std::optional<UpstreamError>* error) const {
-  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet(), call);
+  absl::StatusOr<std::shared_ptr<const WalletConfig>> wallet =
+      ResolveWallet(request.wallet(), call);
   if (!wallet.ok()) return wallet.status();
   if (op.validate != nullptr) {
     if (absl::Status s = op.validate(request); !s.ok()) return s;
@@ -102,7 +124,8 @@ absl::Status BarionWallet::DownloadStatement(const v1::DownloadStatementRequest&
                                              const Call& call, const StatementSink& write,
                                              int64_t* bytes) const {
   *bytes = 0;
-  absl::StatusOr<const WalletConfig*> wallet = ResolveWallet(request.wallet(), call);
+  absl::StatusOr<std::shared_ptr<const WalletConfig>> wallet =
+      ResolveWallet(request.wallet(), call);
   if (!wallet.ok()) return wallet.status();
   if (absl::Status s = ValidateDownloadStatement(request); !s.ok()) return s;
   std::string path = absl::StrCat(catalog::kStatementEndpoint, "?Year=", request.year(),

@@ -5,10 +5,13 @@
 #define BARION_GATEWAY_SERVER_OPERATIONS_WALLET_H_
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "barion/v1/wallet_service.pb.h"
 #include "server/barion/barion_api.h"
 #include "server/barion/http_transport.h"
@@ -50,18 +53,24 @@ class BarionWallet {
                                  const Call& call, const StatementSink& write,
                                  int64_t* bytes) const;
 
+  // A reload: each wallet of `wallets` named like one of ours gets its API key. Calls in flight
+  // finish with the key they started with.
+  void ReplaceApiKeys(const std::vector<WalletConfig>& wallets);
+
  private:
   // The wallet `name` names (the only one when empty), once `call`'s caller is authorized for
   // its method on it: the one authorization check of every wallet operation.
-  absl::StatusOr<const WalletConfig*> ResolveWallet(const std::string& name,
-                                                    const Call& call) const;
+  absl::StatusOr<std::shared_ptr<const WalletConfig>> ResolveWallet(const std::string& name,
+                                                                    const Call& call) const;
   // Resolve, validate, call, decode.
   template <typename Request, typename Response>
   absl::StatusOr<Response> Run(const Operation<Request, Response>& op, const Request& request,
                                const Call& call,
                                std::optional<UpstreamError>* error = nullptr) const;
 
-  const std::vector<WalletConfig> wallets_;
+  // Replaced whole by ReplaceApiKeys; a call keeps the snapshot it resolved its wallet from.
+  mutable absl::Mutex wallets_mu_;
+  std::shared_ptr<const std::vector<WalletConfig>> wallets_ ABSL_GUARDED_BY(wallets_mu_);
   const BarionApi api_;
 };
 

@@ -148,6 +148,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
   if (request.after_cursor().empty() && request.start() == v1::SUBSCRIPTION_START_BEGINNING) {
     subscription.after_cursor = EventCursor();
   }
+  subscription.credential = call->caller->credential;
   return hub_->Subscribe(context, std::move(subscription));
 }
 

@@ -50,6 +50,7 @@ Harness::Harness(HarnessOptions options) {
   config.data_dir = absl::StrCat(::testing::TempDir(), "/gateway-data-", instances++);
   data_dir_ = config.data_dir;
   server::SetCallLogging(false);
+  config_ = config;
   auto gw = server::GatewayServer::Start(config);
   if (!gw.ok()) {
     ADD_FAILURE() << "gateway: " << gw.status();

@@ -58,6 +58,8 @@ class Harness {
       const std::shared_ptr<grpc::ChannelCredentials>& credentials) const;
   sandbox::Sandbox& sandbox() { return *sandbox_; }
   server::GatewayServer& gateway() { return *gateway_; }
+  // The configuration the gateway started with (for reload tests).
+  const server::Config& config() const { return config_; }
   // The gateway's data folder (its event store, its audit log).
   const std::string& data_dir() const { return data_dir_; }
 
@@ -81,6 +83,7 @@ class Harness {
   std::unique_ptr<barion::v1::WalletService::Stub> wallets_;
   std::shared_ptr<grpc::Channel> channel_;
   std::string data_dir_;
+  server::Config config_;
 };
 
 // A context with a deadline `seconds` from now.

@@ -173,6 +173,27 @@ TEST_F(AuthenticatorTest, TheShopsACallerMaySee) {
   EXPECT_EQ(VisibleShops(*GatewayCaller()), std::nullopt);
 }
 
+// After a reload, a long-lived stream is kept only while its own credential still names a
+// caller: a replaced token loses it even though a caller of the same name remains.
+TEST_F(AuthenticatorTest, ACredentialIsFoundAgainOnlyWhileItIsStillConfigured) {
+  const std::shared_ptr<const Caller> web =
+      *auth_.Authenticate(Token("token-of-web-frontend-0123456789"));
+  const std::shared_ptr<const Caller> billing =
+      *auth_.Authenticate(Certificate({"billing.internal"}));
+  Authenticator same(Policies());
+  EXPECT_EQ(same.CallerOfCredential(web->credential)->name, "web-frontend");
+  EXPECT_EQ(same.CallerOfCredential(billing->credential)->name, "billing");
+
+  std::vector<CallerPolicy> rotated = Policies();
+  rotated[0].token_digests = {DigestOf("the-new-token-of-web-frontend-98765")};
+  rotated[1].principals = {"spiffe://example.org/billing"};
+  Authenticator after(rotated);
+  EXPECT_EQ(after.CallerOfCredential(web->credential), nullptr);
+  EXPECT_EQ(after.CallerOfCredential(billing->credential), nullptr);
+  EXPECT_EQ(after.CallerOfCredential(""), nullptr);
+  EXPECT_EQ(Authenticator({}).CallerOfCredential(web->credential)->name, "anonymous");
+}
+
 TEST(AuthorizeTest, FailsClosedWithoutACaller) {
   const absl::Status s = AuthorizeShop(nullptr, kStart, "web");
   EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);

@@ -1,0 +1,76 @@
+// GatewayServer::Reload: a new policy and new keys without a restart (docs/SECURITY.md).
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "server/auth/authorize.h"
+#include "server/common/log.h"
+#include "server/gateway.h"
+
+namespace barion_gateway::server {
+namespace {
+
+template <typename Named>
+std::set<std::string> Names(const std::vector<Named>& items) {
+  std::set<std::string> names;
+  for (const Named& item : items) names.insert(item.name);
+  return names;
+}
+
+// Whether a stream opened with `credential` and `filter` may still be served under `auth`: the
+// same credential (not only a caller of the same name: a leaked token that was replaced must
+// not keep its stream) still names a caller that may read what the stream subscribed to.
+bool StillAllowed(const Authenticator& auth, const std::string& credential,
+                  const EventFilter& filter) {
+  constexpr char kMethod[] = "/barion.v1.PaymentEventService/SubscribePaymentEvents";
+  const std::shared_ptr<const Caller> caller = auth.CallerOfCredential(credential);
+  if (caller == nullptr) return false;
+  if (!AuthorizeMethod(caller.get(), kMethod).ok()) return false;
+  if (!VisibleShops(*caller).has_value()) return true;  // every shop
+  if (filter.shops.empty()) return false;               // it subscribed to shops it lost
+  for (const std::string& shop : filter.shops) {
+    if (!AuthorizeShop(caller.get(), kMethod, shop).ok()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::Status GatewayServer::Reload(const Config& next) {
+  if (Names(next.shops) != Names(config_.shops) || Names(next.wallets) != Names(config_.wallets)) {
+    return absl::FailedPreconditionError(
+        "shops or wallets were added or removed: that takes a restart; nothing was reloaded");
+  }
+  // The listener is not reloaded: the new policy must suit the one that is running.
+  Config check = next;
+  check.grpc_address = config_.grpc_address;
+  check.tls_cert_file = config_.tls_cert_file;
+  check.allow_unauthenticated_insecure = config_.allow_unauthenticated_insecure;
+  if (absl::Status s = ValidateExposure(check); !s.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(s.message(), "; nothing was reloaded"));
+  }
+  auto authenticator = std::make_shared<const Authenticator>(next.callers);
+  auth_->Replace(authenticator);
+  payments_->ReplacePosKeys(next.shops);
+  if (wallet_ != nullptr) wallet_->ReplaceApiKeys(next.wallets);
+  const int ended = hub_->FinishIf([&](const std::string& credential, const EventFilter& filter) {
+    return !StillAllowed(*authenticator, credential, filter);
+  });
+  config_.callers = next.callers;
+  for (size_t i = 0; i < config_.shops.size(); ++i) {
+    for (const ShopConfig& shop : next.shops) {
+      if (shop.name == config_.shops[i].name) config_.shops[i].pos_key = shop.pos_key;
+    }
+  }
+  for (WalletConfig& wallet : config_.wallets) {
+    for (const WalletConfig& given : next.wallets) {
+      if (given.name == wallet.name) wallet.api_key = given.api_key;
+    }
+  }
+  LogInfo(absl::StrCat("configuration reloaded: ", next.callers.size(),
+                       " callers; POSKeys and API keys re-read; ", ended,
+                       " event streams ended whose caller lost access"));
+  return absl::OkStatus();
+}
+
+}  // namespace barion_gateway::server
