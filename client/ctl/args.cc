@@ -17,6 +17,10 @@ absl::StatusOr<Args> ParseArgs(int argc, const char* const* argv) {
       args.help = true;
       continue;
     }
+    if (a == "--tls" && args.command.empty()) {
+      args.global["tls"] = "1";  // the one global flag without a value
+      continue;
+    }
     if (a.rfind("--", 0) == 0) {
       std::string name = a.substr(2), value;
       const size_t eq = name.find('=');

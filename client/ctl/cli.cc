@@ -9,6 +9,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "client/channel.h"
 #include "client/currency.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -17,13 +18,36 @@
 
 namespace barion_gateway::ctl {
 
-Cli::Cli(Args args) : args_(std::move(args)) {
+absl::StatusOr<std::shared_ptr<grpc::Channel>> GatewayChannel(
+    const Args& args, const std::function<std::optional<std::string>(const std::string&)>& getenv) {
+  absl::StatusOr<client::ChannelOptions> options =
+      client::ChannelOptionsFromEnvironment(client::ChannelOptions(), getenv);
+  if (!options.ok()) return UsageError(std::string(options.status().message()));
+  auto flag = [&](const char* name, std::string* field) {
+    auto it = args.global.find(name);
+    if (it != args.global.end()) *field = it->second;
+  };
+  flag("gateway", &options->address);
+  flag("ca", &options->ca_file);
+  flag("cert", &options->cert_file);
+  flag("key", &options->key_file);
+  flag("server-name", &options->server_name);
+  if (args.global.count("tls") > 0) options->tls = true;
+  if (auto it = args.global.find("token-file"); it != args.global.end()) {
+    absl::StatusOr<std::string> token = client::ReadTokenFile(it->second, "--token-file");
+    if (!token.ok()) return UsageError(std::string(token.status().message()));
+    options->token = *std::move(token);
+  }
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = client::MakeChannel(*options);
+  if (!channel.ok()) return UsageError(std::string(channel.status().message()));
+  return channel;
+}
+
+Cli::Cli(Args args, std::shared_ptr<grpc::Channel> channel) : args_(std::move(args)) {
   json_ = Global("output", "human") == "json";
   double seconds = 30;
   absl::SimpleAtod(Global("timeout", "30"), &seconds);
   options_.timeout = absl::Seconds(seconds);
-  auto channel =
-      grpc::CreateChannel(Global("gateway", "127.0.0.1:50051"), grpc::InsecureChannelCredentials());
   connection_ = client::MakeGrpcConnection(channel);
   payments_ = std::make_unique<client::PaymentClient>(connection_, options_);
   wallets_ =

@@ -13,13 +13,20 @@
 #include "client/ctl/output.h"
 #include "client/payment_client.h"
 #include "google/protobuf/message.h"
+#include "grpcpp/channel.h"
 
 namespace barion_gateway::ctl {
 
+// The channel to the gateway the global flags and the environment describe: --gateway, --tls,
+// --ca, --cert, --key, --server-name, --token-file over BARION_GATEWAY_* (client/channel.h).
+// A usage error when a file cannot be read or a token would travel in clear text.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> GatewayChannel(
+    const Args& args, const std::function<std::optional<std::string>(const std::string&)>& getenv);
+
 class Cli {
  public:
-  // Connects (lazily, as gRPC channels do) to --gateway; --timeout bounds each call.
-  explicit Cli(Args args);
+  // Uses `channel` (GatewayChannel's); --timeout bounds each call.
+  Cli(Args args, std::shared_ptr<grpc::Channel> channel);
 
   const std::string& command() const { return args_.command; }
   // The command's flag `name`, or `fallback`.

@@ -1,6 +1,7 @@
 #include "client/ctl/commands.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <utility>
 
@@ -61,11 +62,15 @@ std::string UsageText() {
   }
   return absl::StrCat(
       "barionctl: payments through barion-grpc-gateway\n\n"
-      "Usage: barionctl [--gateway HOST:PORT] [--output human|json] [--timeout SECONDS] COMMAND "
+      "Usage: barionctl [--gateway HOST:PORT] [--tls] [--ca FILE] [--cert FILE --key FILE]\n"
+      "                 [--token-file FILE] [--output human|json] [--timeout SECONDS] COMMAND "
       "[FLAGS]\n\nCommands:\n",
       Columns(payments, 10, 27), "\nWallet commands (barionctl wallet --help):\n",
       Columns(wallet, 20, 15),
       "\nGlobal flags: --gateway (default 127.0.0.1:50051), --output (human), --timeout (30).\n"
+      "Connection (docs/SECURITY.md): --tls, --ca FILE (roots of the gateway's certificate),\n"
+      "--cert FILE --key FILE (mTLS), --server-name NAME, --token-file FILE (a bearer token);\n"
+      "or BARION_GATEWAY_ADDRESS, _TLS=1, _CA, _CERT, _KEY, _SERVER_NAME, _TOKEN_FILE.\n"
       "Every command takes --help; those that send a request also take --json FILE|- for the "
       "full\nrequest in proto JSON (see each command's --help).\n"
       "Exit codes: 0 ok, 1 local failure (a file could not be written), 2 usage error,\n"
@@ -106,8 +111,18 @@ int RunBarionctl(int argc, const char* const* argv) {
   } else if (command->run == nullptr) {
     status = UsageError("which wallet command?");
   } else {
-    Cli cli(*std::move(args));
-    status = command->run(cli);
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+        GatewayChannel(*args, [](const std::string& name) -> std::optional<std::string> {
+          const char* value = std::getenv(name.c_str());
+          if (value == nullptr) return std::nullopt;
+          return std::string(value);
+        });
+    if (channel.ok()) {
+      Cli cli(*std::move(args), *std::move(channel));
+      status = command->run(cli);
+    } else {
+      status = channel.status();
+    }
   }
   if (IsUsageError(status)) {
     const char* help = HelpFor(command != nullptr ? command->name : "");

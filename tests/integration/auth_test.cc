@@ -1,10 +1,13 @@
 // Caller identity and authorization through the real gateway and sandbox over real sockets:
 // bearer tokens on a loopback listener, and mTLS with certificates made by a throwaway PKI
 // (docs/SECURITY.md). A refused call never reaches Barion: the sandbox counts its requests.
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "client/channel.h"
+#include "client/payment_client.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -242,6 +245,38 @@ TEST_F(MutualTlsTest, OnlyATrustedCurrentCertificateNamingACallerGetsIn) {
       Deadline(10).get(), Harness::CardPayment("1000", v1::CURRENCY_HUF), &started);
   EXPECT_THAT(Reasons(start), ElementsAre("METHOD_NOT_ALLOWED"));
   EXPECT_EQ(Metadata(start, "caller"), "billing");
+}
+
+// The C++ client library connects the way a caller is configured: mTLS, or a token over TLS.
+TEST_F(MutualTlsTest, TheClientLibraryConnectsWithACertificateOrAToken) {
+  Harness h(Options(/*require=*/false));
+  const TestCertificate billing = ca_->Issue("billing-lib", {"URI:spiffe://test.example/billing"});
+  const std::string token_file = testing::TempDir() + "/web-frontend.token";
+  std::ofstream(token_file) << kShopToken << "\n";
+  client::ChannelOptions mtls;
+  mtls.address = h.gateway().grpc_address();
+  mtls.ca_file = ca_->certificate().cert_file;
+  mtls.cert_file = billing.cert_file;
+  mtls.key_file = billing.key_file;
+  mtls.server_name = "localhost";
+  absl::StatusOr<client::ChannelOptions> with_token =
+      client::ChannelOptionsFromEnvironment(mtls, [&](const std::string& name) {
+        return name == "BARION_GATEWAY_TOKEN_FILE" ? std::optional<std::string>(token_file)
+                                                   : std::nullopt;
+      });
+  ASSERT_TRUE(with_token.ok());
+  with_token->cert_file.clear();
+  with_token->key_file.clear();
+  for (const client::ChannelOptions& options : {mtls, *with_token}) {
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = client::MakeChannel(options);
+    ASSERT_TRUE(channel.ok()) << channel.status();
+    client::PaymentClient payments(client::MakeGrpcConnection(*channel));
+    v1::GetPaymentStateRequest request;
+    request.set_payment_id("4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6");
+    absl::StatusOr<v1::GetPaymentStateResponse> state = payments.GetPaymentState(request);
+    // Through the gateway's checks: Barion (the sandbox) says the payment does not exist.
+    EXPECT_EQ(state.status().code(), absl::StatusCode::kNotFound) << state.status();
+  }
 }
 
 // OPTIONAL client certificates: a caller without one authenticates with a token over TLS.
