@@ -39,6 +39,7 @@ int ExitCodeFor(const absl::Status& status) {
     case absl::StatusCode::kNotFound:
     case absl::StatusCode::kAlreadyExists:
     case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
     case absl::StatusCode::kOutOfRange:
       return kRefused;
     case absl::StatusCode::kDataLoss:  // ours: a file could not be written

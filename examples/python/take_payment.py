@@ -7,8 +7,15 @@ payment-event stream until the payment has Succeeded. Stubs are generated from p
         --grpc_python_out=gen proto/barion/v1/*.proto
 
 Usage: take_payment.py GRPC_ADDRESS SANDBOX_HTTP_URL GENERATED_DIR
+
+Connection, as the gateway's callers need it (docs/SECURITY.md), from the environment:
+BARION_GATEWAY_CA (the CA of the gateway's certificate: TLS), BARION_GATEWAY_CERT and
+BARION_GATEWAY_KEY (a client certificate: mTLS), BARION_GATEWAY_SERVER_NAME (the name on the
+gateway's certificate, when not the address's host), BARION_GATEWAY_TOKEN_FILE (a bearer token).
+None set: plaintext, for a gateway on this machine without callers.
 """
 import json
+import os
 import sys
 import threading
 import urllib.request
@@ -23,14 +30,41 @@ from barion.v1 import payment_service_pb2_grpc as pb_grpc  # noqa: E402
 from barion.v1 import types_pb2 as types  # noqa: E402
 
 
+def read(variable):
+    path = os.environ.get(variable)
+    if not path:
+        return None
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def connect(address):
+    """The channel and the call metadata the environment describes."""
+    metadata = []
+    token = read("BARION_GATEWAY_TOKEN_FILE")
+    if token:
+        metadata.append(("authorization", "Bearer " + token.decode().strip()))
+    ca, cert, key = (read("BARION_GATEWAY_CA"), read("BARION_GATEWAY_CERT"),
+                     read("BARION_GATEWAY_KEY"))
+    if not (ca or cert):
+        return grpc.insecure_channel(address), metadata
+    credentials = grpc.ssl_channel_credentials(root_certificates=ca, private_key=key,
+                                               certificate_chain=cert)
+    options = []
+    if os.environ.get("BARION_GATEWAY_SERVER_NAME"):
+        options.append(("grpc.ssl_target_name_override", os.environ["BARION_GATEWAY_SERVER_NAME"]))
+    return grpc.secure_channel(address, credentials, options), metadata
+
+
 def main():
     address, sandbox, _ = sys.argv[1:4]
-    channel = grpc.insecure_channel(address)
+    channel, metadata = connect(address)
     payments = pb_grpc.PaymentServiceStub(channel)
     events = ev_grpc.PaymentEventServiceStub(channel)
 
     # 1. Subscribe first, so that no event is missed; the first message confirms the stream.
-    stream = events.SubscribePaymentEvents(ev.SubscribePaymentEventsRequest(), timeout=60)
+    stream = events.SubscribePaymentEvents(ev.SubscribePaymentEventsRequest(), timeout=60,
+                                           metadata=metadata)
     first = next(stream)
     assert first.HasField("heartbeat"), first
 
@@ -38,12 +72,13 @@ def main():
     started = payments.StartPayment(pb.StartPaymentRequest(
         payment_type=types.PAYMENT_TYPE_IMMEDIATE,
         funding_sources=[types.FUNDING_SOURCE_ALL],
-        payment_request_id="example-python-1",
+        payment_request_id="example-python-%d" % os.getpid(),
         currency=types.CURRENCY_HUF,
         transactions=[types.PaymentTransaction(
-            pos_transaction_id="example-python-1-1", total="1500",
+            pos_transaction_id="example-python-1", total="1500",
             items=[types.Item(name="Coffee", description="Flat white", quantity="1", unit="cup",
-                              unit_price="1500", item_total="1500")])]), timeout=10)
+                              unit_price="1500", item_total="1500")])]), timeout=10,
+        metadata=metadata)
     print("started", started.payment_id, "pay at", started.gateway_url)
 
     # 3. The payer pays (in real life: in the browser, at gateway_url).

@@ -86,6 +86,9 @@ TEST(ExitCodeTest, UsageRefusalLocalAndUnavailableAreToldApart) {
   EXPECT_FALSE(IsUsageError(absl::InvalidArgumentError("--amount is required")));
   EXPECT_EQ(ExitCodeFor(absl::InvalidArgumentError("bad")), kRefused);
   EXPECT_EQ(ExitCodeFor(absl::NotFoundError("gone")), kRefused);
+  // Refused by the gateway's caller checks: retrying with the same credentials will not help.
+  EXPECT_EQ(ExitCodeFor(absl::UnauthenticatedError("who")), kRefused);
+  EXPECT_EQ(ExitCodeFor(absl::PermissionDeniedError("no")), kRefused);
   EXPECT_EQ(ExitCodeFor(absl::DataLossError("disk")), kLocal);
   EXPECT_EQ(ExitCodeFor(absl::UnavailableError("down")), kUnavailable);
   EXPECT_EQ(ExitCodeFor(absl::DeadlineExceededError("slow")), kUnavailable);

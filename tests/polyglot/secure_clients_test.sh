@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The clients against a gateway that authenticates its callers (docs/SECURITY.md), with a PKI
+# made here by the openssl command: the Python example over mTLS (its certificate's URI SAN is
+# its caller), the Node example with a bearer token over TLS, and barionctl both ways; a client
+# without credentials is refused. Real gateway and sandbox binaries.
+set -euo pipefail
+source tests/polyglot/gen_python.sh
+gateway="$1"; sandbox="$2"; barionctl="$3"
+google_protos="$(dirname "$(dirname "$(runfile "$4")")")"
+health_proto="$(runfile "$5")"
+grpc_js="$(runfile "$6")"
+node_modules="$(cd "$(dirname "$grpc_js")/../.." && pwd)"
+work="${TEST_TMPDIR:-$(mktemp -d)}"
+gen_python "$work/gen"
+
+export BARION_POS_KEY="$(openssl rand -hex 16)"
+cleanup() { kill "${gw_pid:-}" "${sb_pid:-}" 2>/dev/null || true; }
+trap cleanup EXIT
+start_sandbox "$sandbox" "$work"
+
+pki="$work/pki"; mkdir -p "$pki"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=test-ca \
+  -keyout "$pki/ca-key.pem" -out "$pki/ca.pem" 2>/dev/null
+issue() {  # NAME SUBJECT_ALT_NAME
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$1" \
+    -keyout "$pki/$1-key.pem" -out "$pki/$1.csr" 2>/dev/null
+  printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth,clientAuth\n' "$2" >"$pki/$1.ext"
+  openssl x509 -req -in "$pki/$1.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca-key.pem" \
+    -CAcreateserial -days 1 -extfile "$pki/$1.ext" -out "$pki/$1.pem" 2>/dev/null
+}
+issue gateway "DNS:localhost,IP:127.0.0.1"
+issue python "URI:spiffe://examples.test/python"
+openssl rand -hex 32 >"$work/node.token"
+cat >"$work/gateway.textproto" <<CONFIG
+shops {
+  name: "demo" pos_key_env: "BARION_POS_KEY" payee: "demo-shop@sandbox.local"
+  defaults { redirect_url: "http://127.0.0.1:8080/payment/return" locale: "en-US" }
+}
+listen {
+  tls_cert_file: "pki/gateway.pem" tls_key_file: "pki/gateway-key.pem"
+  tls_client_ca_file: "pki/ca.pem"
+}
+data_dir: "gateway-data"
+callback_public_base_url: "listener"
+callers {
+  name: "python-example" principals: "spiffe://examples.test/python"
+  allow_methods: "*" shops: "demo"
+}
+callers {
+  name: "node-example" token_file: "node.token"
+  allow_methods: "/barion.v1.PaymentService/*" allow_methods: "/barion.v1.PaymentEventService/*"
+  shops: "demo"
+}
+CONFIG
+(cd "$work" && exec "$OLDPWD/$gateway" --config="$work/gateway.textproto" \
+   --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
+   --addresses_file="$work/gateway.addr" --barion_base_url="$https" --barion_ca_file="$ca") \
+  >"$work/gateway.out" 2>"$work/gateway.log" &
+gw_pid=$!
+await_file "$work/gateway.addr"
+grpc=$(sed -n 's/^grpc=//p' "$work/gateway.addr")
+
+export BARION_GATEWAY_CA="$pki/ca.pem" BARION_GATEWAY_SERVER_NAME=localhost
+BARION_GATEWAY_CERT="$pki/python.pem" BARION_GATEWAY_KEY="$pki/python-key.pem" \
+  /usr/bin/python3 examples/python/take_payment.py "$grpc" "$http" "$work/gen" | tee "$work/py.out"
+grep -q "python example: payment succeeded" "$work/py.out"
+BARION_GATEWAY_TOKEN_FILE="$work/node.token" NODE_PATH="$node_modules" \
+  node examples/node/take_payment.js "$grpc" "$http" proto | tee "$work/node.out"
+grep -q "node example: payment succeeded" "$work/node.out"
+
+# barionctl: mTLS, then the token; then TLS without credentials, which the gateway refuses.
+ctl() { "$barionctl" --gateway "$grpc" --ca "$pki/ca.pem" --server-name localhost "$@"; }
+unknown=4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6
+status=0
+ctl --cert "$pki/python.pem" --key "$pki/python-key.pem" state --payment "$unknown" \
+  2>"$work/ctl-mtls.err" || status=$?
+[ "$status" -eq 3 ] && grep -q NotExistingPaymentId "$work/ctl-mtls.err" ||
+  { echo "FAIL: barionctl over mTLS: exit $status"; cat "$work/ctl-mtls.err"; exit 1; }
+status=0
+ctl --token-file "$work/node.token" state --payment "$unknown" 2>"$work/ctl-token.err" ||
+  status=$?
+[ "$status" -eq 3 ] && grep -q NotExistingPaymentId "$work/ctl-token.err" ||
+  { echo "FAIL: barionctl with a token: exit $status"; cat "$work/ctl-token.err"; exit 1; }
+status=0
+ctl state --payment "$unknown" 2>"$work/ctl-none.err" || status=$?
+[ "$status" -eq 3 ] && grep -q NO_CREDENTIALS "$work/ctl-none.err" ||
+  { echo "FAIL: barionctl without credentials: exit $status"; cat "$work/ctl-none.err"; exit 1; }
+# The token over plaintext to another machine: barionctl refuses to send it.
+status=0
+env -u BARION_GATEWAY_CA -u BARION_GATEWAY_SERVER_NAME "$barionctl" --gateway 192.0.2.1:50051 --token-file "$work/node.token" state \
+  --payment "$unknown" 2>"$work/ctl-clear.err" || status=$?
+[ "$status" -eq 2 ] || { echo "FAIL: a token in clear text: exit $status"; exit 1; }
+
+token="$(cat "$work/node.token")"
+if grep -qF "$token" "$work"/*.log "$work"/*.out "$work"/*.err "$work/gateway-data/audit.log"; then
+  echo "FAIL: the token in an output"; exit 1
+fi
+echo PASS
