@@ -17,7 +17,7 @@ namespace {
 
 using testing::HasSubstr;
 
-constexpr char kKey[] = "0123456789abcdef0123456789abcdef";
+constexpr char kKey[] = "9a4c1e7b3d5f48a2b6c0e8d2f4a6b1c3";
 
 class SandboxTest : public testing::Test {
  protected:

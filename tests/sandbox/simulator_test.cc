@@ -17,7 +17,7 @@ namespace {
 
 using testing::HasSubstr;
 
-constexpr char kKey[] = "0123456789abcdef0123456789abcdef";
+constexpr char kKey[] = "7d3b9e51c2a84f06b1e5d9a3c7f20e48";
 constexpr char kWalletKey[] = "fedcba9876543210fedcba9876543210";
 
 class SimulatorTest : public testing::Test {

@@ -17,7 +17,7 @@ namespace {
 using testing::HasSubstr;
 using testing::Not;
 
-constexpr char kKey[] = "0123456789abcdef0123456789abcdef";
+constexpr char kKey[] = "7d3b9e51c2a84f06b1e5d9a3c7f20e48";
 constexpr char kToken[] = "a-bearer-token-of-at-least-32-characters";
 
 // kToken's SHA-256 as 64 hex digits, as an operator writes it into token_sha256.

@@ -8,7 +8,7 @@
 namespace barion_gateway::server {
 namespace {
 
-constexpr char kKey[] = "0123456789abcdef0123456789abcdef";
+constexpr char kKey[] = "7d3b9e51c2a84f06b1e5d9a3c7f20e48";
 
 EnvLookup Env(std::map<std::string, std::string> vars) {
   return [vars](const std::string& name) -> std::optional<std::string> {
