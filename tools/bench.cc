@@ -37,6 +37,13 @@ ABSL_FLAG(std::string, sandbox_http, "", "sandbox http://host:port (control API)
 ABSL_FLAG(std::string, ca_file, "", "sandbox CA file");
 ABSL_FLAG(std::string, concurrency, "1,16,64", "client counts");
 ABSL_FLAG(double, seconds, 5, "measured seconds per phase");
+ABSL_FLAG(std::string, secure_gateway, "",
+          "a second gateway with mTLS and callers (tools/bench.sh --secure): the same calls "
+          "over mTLS, authenticated and authorized, measured in the same run");
+ABSL_FLAG(int, secure_gateway_pid, 0, "its process id");
+ABSL_FLAG(std::string, client_ca, "", "PEM: the CA of the secure gateway's certificate");
+ABSL_FLAG(std::string, client_cert, "", "PEM: the bench's client certificate");
+ABSL_FLAG(std::string, client_key, "", "PEM: its key");
 ABSL_FLAG(bool, floor, true,
           "Also measure the gateway's CPU for a gRPC call rejected by validation (no Barion "
           "call): the floor that gRPC itself costs here.");
@@ -130,10 +137,32 @@ Result Run(
 
 double Ms(absl::Time since) { return absl::ToDoubleMilliseconds(absl::Now() - since); }
 
+std::string ReadPem(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// How the bench connects to `address`: plaintext, or mTLS when the secure flags are set and
+// `address` is the secure gateway.
+std::shared_ptr<grpc::ChannelCredentials> CredentialsFor(const std::string& address) {
+  if (address != absl::GetFlag(FLAGS_secure_gateway) || address.empty()) {
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadPem(absl::GetFlag(FLAGS_client_ca));
+  ssl.pem_cert_chain = ReadPem(absl::GetFlag(FLAGS_client_cert));
+  ssl.pem_private_key = ReadPem(absl::GetFlag(FLAGS_client_key));
+  return grpc::SslCredentials(ssl);
+}
+
 // One channel per client, as separate microservice instances would have.
 std::shared_ptr<v1::PaymentService::Stub> NewStub(const std::string& gateway) {
+  grpc::ChannelArguments args;
+  args.SetSslTargetNameOverride("localhost");
   return v1::PaymentService::NewStub(
-      grpc::CreateChannel(gateway, grpc::InsecureChannelCredentials()));
+      grpc::CreateCustomChannel(gateway, CredentialsFor(gateway), args));
 }
 
 }  // namespace
@@ -293,6 +322,17 @@ int main(int argc, char** argv) {
     absl::SimpleAtoi(n_text, &clients);
 
     const Result g = GatewayPhase(gateway, pid, control, start, clients, seconds);
+    const std::string secure = absl::GetFlag(FLAGS_secure_gateway);
+    if (!secure.empty()) {
+      // The same calls over mTLS to a gateway that authenticates and authorizes each one.
+      const Result m = GatewayPhase(secure, absl::GetFlag(FLAGS_secure_gateway_pid), control, start,
+                                    clients, seconds);
+      std::printf("%-8d %-7s %10.0f %9.3f %9.3f %7lld %10.1f %9.1f %10lld\n", clients, "mtls",
+                  m.calls_per_second, m.p50_ms, m.p99_ms, static_cast<long long>(m.errors),
+                  m.cpu_us_per_call, m.user_us_per_call, static_cast<long long>(m.handshakes));
+      std::printf("%-8d ratio   mtls+authz/plaintext: gateway CPU %.2fx, p50 %.2fx\n", clients,
+                  m.cpu_us_per_call / g.cpu_us_per_call, m.p50_ms / g.p50_ms);
+    }
     const Result d = DirectPhase(https, ca, key, control, clients, seconds);
     std::printf("%-8d %-7s %10.0f %9.3f %9.3f %7lld %10.1f %9.1f %10lld\n", clients, "gateway",
                 g.calls_per_second, g.p50_ms, g.p99_ms, static_cast<long long>(g.errors),

@@ -2,13 +2,53 @@
 # Benchmark: StartPayment + GetPaymentState through the gateway vs. directly against the
 # sandbox, 1/16/64 concurrent clients, in one run (docs/PERFORMANCE.md records the figures).
 # Usage: tools/bench.sh [seconds per phase, default 5] [concurrency list, default 1,16,64]
+# With BENCH_SECURE=1, a second gateway serves the same calls over mTLS, authenticating and
+# authorizing each (a PKI made here by openssl, one caller): rows "mtls" and their ratios.
 set -euo pipefail
 source "$(dirname "$0")/bench_env.sh"
 bench_setup //server:barion_gateway //sandbox:barion_sandbox //tools:bench
 bench_sandbox
 bench_gateway --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
   --barion_base_url="$https" --barion_ca_file="$ca"
+secure_flags=()
+if [ "${BENCH_SECURE:-}" = "1" ]; then
+  pki="$work/pki"; mkdir -p "$pki" "$work/secure"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+    -subj /CN=bench-ca -keyout "$pki/ca-key.pem" -out "$pki/ca.pem" 2>/dev/null
+  for who in gateway:DNS:localhost,IP:127.0.0.1 client:URI:spiffe://bench.example/client; do
+    name=${who%%:*}
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$name" \
+      -keyout "$pki/$name-key.pem" -out "$pki/$name.csr" 2>/dev/null
+    printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth,clientAuth\n' "${who#*:}" >"$pki/$name.ext"
+    openssl x509 -req -in "$pki/$name.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca-key.pem" \
+      -CAcreateserial -days 1 -extfile "$pki/$name.ext" -out "$pki/$name.pem" 2>/dev/null
+  done
+  cat >"$work/secure/gateway.textproto" <<CONFIG
+shops { name: "demo" pos_key_env: "BARION_POS_KEY" payee: "demo-shop@sandbox.local" }
+listen {
+  tls_cert_file: "$pki/gateway.pem" tls_key_file: "$pki/gateway-key.pem"
+  tls_client_ca_file: "$pki/ca.pem" client_certificates: CLIENT_CERTIFICATES_REQUIRE
+}
+data_dir: "data"
+callers {
+  name: "bench" principals: "spiffe://bench.example/client"
+  allow_methods: "/barion.v1.PaymentService/*" deny_methods: "/barion.v1.PaymentService/Refund"
+  shops: "demo"
+}
+CONFIG
+  (cd "$work/secure" && exec "$OLDPWD/bazel-bin/server/barion_gateway" \
+    --config="$work/secure/gateway.textproto" --addresses_file="$work/secure/gw" \
+    --log_calls=false --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
+    --barion_base_url="$https" --barion_ca_file="$ca") >"$work/secure/gateway.log" 2>&1 &
+  secure_gw=$!
+  trap 'kill "${gw:-}" "${sb:-}" "${secure_gw:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+  for _ in $(seq 100); do [ -s "$work/secure/gw" ] && break; sleep 0.05; done
+  secure_flags=(--secure_gateway="$(sed -n 's/^grpc=//p' "$work/secure/gw")"
+                --secure_gateway_pid="$secure_gw" --client_ca="$pki/ca.pem"
+                --client_cert="$pki/client.pem" --client_key="$pki/client-key.pem")
+fi
 echo "build: -c ${BENCH_MODE:-opt}; gateway, sandbox and clients share the machine"
 ${BENCH_WRAP:-} bazel-bin/tools/bench --gateway="$(sed -n 's/^grpc=//p' "$work/gw")" --gateway_pid="$gw" \
+  "${secure_flags[@]}" \
   --sandbox_https="$https" --sandbox_http="$http" --ca_file="$ca" \
   --seconds="${1:-5}" --concurrency="${2:-1,16,64}"

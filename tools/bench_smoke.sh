@@ -25,11 +25,12 @@ run() {
   fi
   rm -f "$log"
 }
-run bench 'gateway/direct' bash tools/bench.sh 1 1,4
+run bench 'mtls+authz/plaintext' env BENCH_SECURE=1 bash tools/bench.sh 1 1,4
 run event_bench 'acknowledgements: .* durable callbacks/s' \
   bash tools/event_bench.sh 1 1,10 --rate=20 --burst=50 --idle_streams=20
 run ctl_bench 'median' bash tools/ctl_bench.sh 3
-bazel build -c fastbuild //tools:grpc_floor_experiment >/dev/null 2>&1
+bazel build -c fastbuild //tools:grpc_floor_experiment //tools:authz_bench >/dev/null 2>&1
+run authz_bench 'certificate' bazel-bin/tools/authz_bench --iterations=1000
 run grpc_floor_experiment '[0-9]' bazel-bin/tools/grpc_floor_experiment sync 1
 echo "bench_smoke: passed=$passed failed=$failed"
 [ "$failed" -eq 0 ]
