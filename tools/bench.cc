@@ -77,6 +77,8 @@ struct Result {
   int64_t handshakes = 0;
   double cpu_us_per_call = 0;
   double user_us_per_call = 0;
+  int64_t open_connections = 0;  // sockets to the gateway at the end of the window
+  int64_t new_connections = 0;   // opened during the window
 };
 
 double Percentile(std::vector<double>& v, double p) {
@@ -137,6 +139,35 @@ Result Run(
 
 double Ms(absl::Time since) { return absl::ToDoubleMilliseconds(absl::Now() - since); }
 
+// Sockets of this machine whose remote port is `port` (any state, TIME_WAIT included), from
+// /proc/net/tcp and tcp6: a client that opened a connection (and a TLS handshake) per call
+// would add one per call.
+int64_t SocketsTo(int port) {
+  int64_t n = 0;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::vector<std::string> fields = absl::StrSplit(line, ' ', absl::SkipEmpty());
+      if (fields.size() < 3) continue;
+      const size_t colon = fields[2].rfind(':');
+      int remote = 0;
+      if (colon != std::string::npos && absl::SimpleHexAtoi(fields[2].substr(colon + 1), &remote) &&
+          remote == port) {
+        ++n;
+      }
+    }
+  }
+  return n;
+}
+
+int PortOf(const std::string& address) {
+  int port = 0;
+  absl::SimpleAtoi(address.substr(address.rfind(':') + 1), &port);
+  return port;
+}
+
 std::string ReadPem(const std::string& path) {
   std::ifstream in(path);
   std::stringstream content;
@@ -172,6 +203,7 @@ Result GatewayPhase(const std::string& gateway, int pid, const std::string& cont
                     const v1::StartPaymentRequest& start, int clients, double seconds) {
   int64_t hs0 = Handshakes(control);
   Cpu cpu0, cpu1;
+  int64_t sockets0 = 0, sockets1 = 0;
   Result g = Run(
       clients, seconds,
       [&] {
@@ -207,7 +239,16 @@ Result GatewayPhase(const std::string& gateway, int pid, const std::string& cont
           return state.payment_id() == started.payment_id();
         };
       },
-      [&] { cpu0 = CpuOf(pid); }, [&] { cpu1 = CpuOf(pid); });
+      [&] {
+        cpu0 = CpuOf(pid);
+        sockets0 = SocketsTo(PortOf(gateway));
+      },
+      [&] {
+        cpu1 = CpuOf(pid);
+        sockets1 = SocketsTo(PortOf(gateway));
+      });
+  g.open_connections = sockets1;
+  g.new_connections = sockets1 - sockets0;
   // Calls finishing in the window; the few in flight at its edges are noise at these counts.
   g.cpu_us_per_call = g.calls > 0 ? (cpu1.total() - cpu0.total()) * 1e6 / g.calls : 0;
   g.user_us_per_call = g.calls > 0 ? (cpu1.user - cpu0.user) * 1e6 / g.calls : 0;
@@ -330,8 +371,11 @@ int main(int argc, char** argv) {
       std::printf("%-8d %-7s %10.0f %9.3f %9.3f %7lld %10.1f %9.1f %10lld\n", clients, "mtls",
                   m.calls_per_second, m.p50_ms, m.p99_ms, static_cast<long long>(m.errors),
                   m.cpu_us_per_call, m.user_us_per_call, static_cast<long long>(m.handshakes));
-      std::printf("%-8d ratio   mtls+authz/plaintext: gateway CPU %.2fx, p50 %.2fx\n", clients,
-                  m.cpu_us_per_call / g.cpu_us_per_call, m.p50_ms / g.p50_ms);
+      std::printf(
+          "%-8d ratio   mtls+authz/plaintext: gateway CPU %.2fx, p50 %.2fx; mTLS connections "
+          "open %lld, opened during the window %lld\n",
+          clients, m.cpu_us_per_call / g.cpu_us_per_call, m.p50_ms / g.p50_ms,
+          static_cast<long long>(m.open_connections), static_cast<long long>(m.new_connections));
     }
     const Result d = DirectPhase(https, ca, key, control, clients, seconds);
     std::printf("%-8d %-7s %10.0f %9.3f %9.3f %7lld %10.1f %9.1f %10lld\n", clients, "gateway",
