@@ -12,17 +12,9 @@ bench_gateway --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
   --barion_base_url="$https" --barion_ca_file="$ca"
 secure_flags=()
 if [ "${BENCH_SECURE:-}" = "1" ]; then
-  pki="$work/pki"; mkdir -p "$pki" "$work/secure"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
-    -subj /CN=bench-ca -keyout "$pki/ca-key.pem" -out "$pki/ca.pem" 2>/dev/null
-  for who in gateway:DNS:localhost,IP:127.0.0.1 client:URI:spiffe://bench.example/client; do
-    name=${who%%:*}
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$name" \
-      -keyout "$pki/$name-key.pem" -out "$pki/$name.csr" 2>/dev/null
-    printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth,clientAuth\n' "${who#*:}" >"$pki/$name.ext"
-    openssl x509 -req -in "$pki/$name.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca-key.pem" \
-      -CAcreateserial -days 1 -extfile "$pki/$name.ext" -out "$pki/$name.pem" 2>/dev/null
-  done
+  pki="$work/pki"; mkdir -p "$work/secure"
+  source tools/pki.sh
+  make_pki "$pki" gateway=DNS:localhost,IP:127.0.0.1 client=URI:spiffe://bench.example/client
   cat >"$work/secure/gateway.textproto" <<CONFIG
 shops { name: "demo" pos_key_env: "BARION_POS_KEY" payee: "demo-shop@sandbox.local" }
 listen {

@@ -25,7 +25,7 @@ run() {
   fi
   rm -f "$log"
 }
-run bench 'mtls+authz/plaintext' env BENCH_SECURE=1 bash tools/bench.sh 1 1,4
+run bench 'mtls.authz/plaintext: gateway CPU' env BENCH_SECURE=1 bash tools/bench.sh 1 1,4
 run event_bench 'acknowledgements: .* durable callbacks/s' \
   bash tools/event_bench.sh 1 1,10 --rate=20 --burst=50 --idle_streams=20
 run ctl_bench 'median' bash tools/ctl_bench.sh 3

@@ -34,13 +34,7 @@ CONFIG
   mv "$work/gateway.textproto.new" "$work/gateway.textproto"
 }
 write_config app.token
-(cd "$work" && exec "$OLDPWD/$gateway" --config="$work/gateway.textproto" \
-   --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
-   --addresses_file="$work/gateway.addr" --barion_base_url="$https" --barion_ca_file="$ca") \
-  >"$work/gateway.out" 2>"$work/gateway.log" &
-gw_pid=$!
-await_file "$work/gateway.addr"
-grpc=$(sed -n 's/^grpc=//p' "$work/gateway.addr")
+start_gateway_with_config "$gateway" "$work" "$work/gateway.textproto"
 
 check() {  # $1: token, $2: the expected outcome (passed | UNAUTHENTICATED)
   /usr/bin/python3 tests/e2e/reload_test.py "$grpc" "$1" "$2" "$work/gen"

@@ -23,12 +23,6 @@ using server::TokenCaller;
 constexpr char kAppToken[] = "token-of-the-shop-app-0123456789abcdefghij";
 constexpr char kReaderToken[] = "token-of-a-read-only-caller-0123456789abcd";
 
-std::unique_ptr<grpc::ClientContext> As(const char* token) {
-  std::unique_ptr<grpc::ClientContext> context = Deadline(10);
-  if (token != nullptr) context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  return context;
-}
-
 HarnessOptions Options() {
   HarnessOptions options;
   CallerPolicy app = TokenCaller("shop-app", kAppToken, {"*"}, {"demo"});
@@ -42,8 +36,8 @@ TEST(AuditTest, EveryAuditedMethodLeavesOneRecordAndNoSecret) {
   Harness h(Options());
   v1::StartPaymentResponse started;
   ASSERT_TRUE(h.stub()
-                  .StartPayment(As(kAppToken).get(), Harness::CardPayment("1000", v1::CURRENCY_HUF),
-                                &started)
+                  .StartPayment(WithToken(kAppToken).get(),
+                                Harness::CardPayment("1000", v1::CURRENCY_HUF), &started)
                   .ok());
   const std::string id = started.payment_id();
 
@@ -51,24 +45,24 @@ TEST(AuditTest, EveryAuditedMethodLeavesOneRecordAndNoSecret) {
   v1::StartGooglePayPaymentRequest google;
   *google.mutable_payment() = Harness::CardPayment("500", v1::CURRENCY_HUF);
   v1::StartGooglePayPaymentResponse google_started;
-  h.stub().StartGooglePayPayment(As(kAppToken).get(), google, &google_started);
+  h.stub().StartGooglePayPayment(WithToken(kAppToken).get(), google, &google_started);
   v1::StartApplePayPaymentRequest apple;
   *apple.mutable_payment() = Harness::CardPayment("500", v1::CURRENCY_HUF);
   v1::StartApplePayPaymentResponse apple_started;
-  h.stub().StartApplePayPayment(As(kAppToken).get(), apple, &apple_started);
+  h.stub().StartApplePayPayment(WithToken(kAppToken).get(), apple, &apple_started);
   v1::FinishReservationRequest finish;
   finish.set_payment_id(id);
   finish.add_transactions()->set_total("1000");
   v1::FinishReservationResponse finished;
-  h.stub().FinishReservation(As(kAppToken).get(), finish, &finished);
+  h.stub().FinishReservation(WithToken(kAppToken).get(), finish, &finished);
   v1::CaptureRequest capture;
   capture.set_payment_id(id);
   v1::CaptureResponse captured;
-  h.stub().Capture(As(kAppToken).get(), capture, &captured);
+  h.stub().Capture(WithToken(kAppToken).get(), capture, &captured);
   v1::CancelAuthorizationRequest cancel;
   cancel.set_payment_id(id);
   v1::CancelAuthorizationResponse cancelled;
-  h.stub().CancelAuthorization(As(kAppToken).get(), cancel, &cancelled);
+  h.stub().CancelAuthorization(WithToken(kAppToken).get(), cancel, &cancelled);
   v1::RefundRequest refund;
   refund.set_payment_id(id);
   auto* line = refund.add_transactions_to_refund();
@@ -76,27 +70,27 @@ TEST(AuditTest, EveryAuditedMethodLeavesOneRecordAndNoSecret) {
   line->set_pos_transaction_id("r-1");
   line->set_amount_to_refund("250");
   v1::RefundResponse refunded;
-  h.stub().Refund(As(kAppToken).get(), refund, &refunded);
+  h.stub().Refund(WithToken(kAppToken).get(), refund, &refunded);
   v1::CompleteRequest complete;
   complete.set_payment_id(id);
   v1::CompleteResponse completed;
-  h.stub().Complete(As(kAppToken).get(), complete, &completed);
+  h.stub().Complete(WithToken(kAppToken).get(), complete, &completed);
   v1::SendMoneyByEmailRequest email;
   email.set_currency(v1::CURRENCY_HUF);
   email.set_amount("100");
   v1::SendMoneyByEmailResponse emailed;
-  h.wallets().SendMoneyByEmail(As(kAppToken).get(), email, &emailed);
+  h.wallets().SendMoneyByEmail(WithToken(kAppToken).get(), email, &emailed);
   v1::SendBankTransferRequest bank;
   bank.set_currency(v1::CURRENCY_EUR);
   bank.set_amount("10.50");
   v1::SendBankTransferResponse sent;
-  h.wallets().SendBankTransfer(As(kAppToken).get(), bank, &sent);
+  h.wallets().SendBankTransfer(WithToken(kAppToken).get(), bank, &sent);
   v1::CreatePosRequest pos;
   v1::CreatePosResponse created;
-  h.wallets().CreatePos(As(kAppToken).get(), pos, &created);
+  h.wallets().CreatePos(WithToken(kAppToken).get(), pos, &created);
   v1::DownloadStatementRequest statement;
   statement.set_currency(v1::CURRENCY_HUF);
-  std::unique_ptr<grpc::ClientContext> stream_context = As(kAppToken);
+  std::unique_ptr<grpc::ClientContext> stream_context = WithToken(kAppToken);
   auto reader = h.wallets().DownloadStatement(stream_context.get(), statement);
   v1::DownloadStatementResponse chunk;
   while (reader->Read(&chunk)) {
@@ -104,14 +98,14 @@ TEST(AuditTest, EveryAuditedMethodLeavesOneRecordAndNoSecret) {
   reader->Finish();
   // Refused before anything else: a caller without the method, a call without credentials.
   v1::StartPaymentResponse denied;
-  h.stub().StartPayment(As(kReaderToken).get(), Harness::CardPayment("700", v1::CURRENCY_HUF),
-                        &denied);
-  h.stub().Refund(As(nullptr).get(), refund, &refunded);
+  h.stub().StartPayment(WithToken(kReaderToken).get(),
+                        Harness::CardPayment("700", v1::CURRENCY_HUF), &denied);
+  h.stub().Refund(WithToken(nullptr).get(), refund, &refunded);
   // Not audited: a read.
   v1::GetPaymentStateRequest state;
   state.set_payment_id(id);
   v1::GetPaymentStateResponse got;
-  h.stub().GetPaymentState(As(kReaderToken).get(), state, &got);
+  h.stub().GetPaymentState(WithToken(kReaderToken).get(), state, &got);
 
   h.gateway().audit_log()->Flush();
   std::ifstream in(h.data_dir() + "/audit.log");

@@ -39,12 +39,6 @@ int64_t SandboxRequests(Harness& h) {
   return n;
 }
 
-std::unique_ptr<grpc::ClientContext> WithToken(const char* token) {
-  std::unique_ptr<grpc::ClientContext> context = Deadline(10);
-  if (token != nullptr) context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  return context;
-}
-
 class TokenAuthTest : public testing::Test {
  protected:
   static HarnessOptions Options() {

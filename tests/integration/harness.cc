@@ -126,4 +126,10 @@ std::unique_ptr<grpc::ClientContext> Deadline(double seconds) {
   return context;
 }
 
+std::unique_ptr<grpc::ClientContext> WithToken(const char* token) {
+  std::unique_ptr<grpc::ClientContext> context = Deadline(10);
+  if (token != nullptr) context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  return context;
+}
+
 }  // namespace barion_gateway::testing_support

@@ -89,6 +89,9 @@ class Harness {
 // A context with a deadline `seconds` from now.
 std::unique_ptr<grpc::ClientContext> Deadline(double seconds);
 
+// Deadline(10) carrying "authorization: Bearer `token`" (none when `token` is null).
+std::unique_ptr<grpc::ClientContext> WithToken(const char* token);
+
 }  // namespace barion_gateway::testing_support
 
 #endif  // BARION_GATEWAY_TESTS_INTEGRATION_HARNESS_H_

@@ -19,12 +19,6 @@ constexpr char kOldToken[] = "token-of-the-old-shop-app-0123456789abcdef";
 constexpr char kNewToken[] = "token-of-the-new-shop-app-0123456789abcdef";
 constexpr char kWatcherToken[] = "token-of-the-event-watcher-0123456789abcd";
 
-std::unique_ptr<grpc::ClientContext> As(const char* token) {
-  std::unique_ptr<grpc::ClientContext> context = Deadline(10);
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  return context;
-}
-
 CallerPolicy Watcher() {
   return TokenCaller("watcher", kWatcherToken, {"/barion.v1.PaymentEventService/*"}, {"demo"});
 }
@@ -37,8 +31,8 @@ HarnessOptions Options() {
 
 grpc::Status Start(Harness& h, const char* token) {
   v1::StartPaymentResponse response;
-  return h.stub().StartPayment(As(token).get(), Harness::CardPayment("1000", v1::CURRENCY_HUF),
-                               &response);
+  return h.stub().StartPayment(WithToken(token).get(),
+                               Harness::CardPayment("1000", v1::CURRENCY_HUF), &response);
 }
 
 struct Stream {
@@ -48,7 +42,7 @@ struct Stream {
 
 Stream Subscribe(Harness& h, const char* token) {
   Stream s;
-  s.context = As(token);
+  s.context = WithToken(token);
   s.context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   s.reader = h.events().SubscribePaymentEvents(s.context.get(), {});
   v1::SubscribePaymentEventsResponse first;

@@ -18,18 +18,9 @@ cleanup() { kill "${gw_pid:-}" "${sb_pid:-}" 2>/dev/null || true; }
 trap cleanup EXIT
 start_sandbox "$sandbox" "$work"
 
-pki="$work/pki"; mkdir -p "$pki"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=test-ca \
-  -keyout "$pki/ca-key.pem" -out "$pki/ca.pem" 2>/dev/null
-issue() {  # NAME SUBJECT_ALT_NAME
-  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$1" \
-    -keyout "$pki/$1-key.pem" -out "$pki/$1.csr" 2>/dev/null
-  printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth,clientAuth\n' "$2" >"$pki/$1.ext"
-  openssl x509 -req -in "$pki/$1.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca-key.pem" \
-    -CAcreateserial -days 1 -extfile "$pki/$1.ext" -out "$pki/$1.pem" 2>/dev/null
-}
-issue gateway "DNS:localhost,IP:127.0.0.1"
-issue python "URI:spiffe://examples.test/python"
+pki="$work/pki"
+source tools/pki.sh
+make_pki "$pki" gateway=DNS:localhost,IP:127.0.0.1 python=URI:spiffe://examples.test/python
 openssl rand -hex 32 >"$work/node.token"
 cat >"$work/gateway.textproto" <<CONFIG
 shops {
@@ -52,13 +43,7 @@ callers {
   shops: "demo"
 }
 CONFIG
-(cd "$work" && exec "$OLDPWD/$gateway" --config="$work/gateway.textproto" \
-   --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
-   --addresses_file="$work/gateway.addr" --barion_base_url="$https" --barion_ca_file="$ca") \
-  >"$work/gateway.out" 2>"$work/gateway.log" &
-gw_pid=$!
-await_file "$work/gateway.addr"
-grpc=$(sed -n 's/^grpc=//p' "$work/gateway.addr")
+start_gateway_with_config "$gateway" "$work" "$work/gateway.textproto"
 
 export BARION_GATEWAY_CA="$pki/ca.pem" BARION_GATEWAY_SERVER_NAME=localhost
 BARION_GATEWAY_CERT="$pki/python.pem" BARION_GATEWAY_KEY="$pki/python-key.pem" \
