@@ -56,6 +56,11 @@ absl::Status GatewayServer::Reload(const Config& next) {
   const int ended = hub_->FinishIf([&](const std::string& credential, const EventFilter& filter) {
     return !StillAllowed(*authenticator, credential, filter);
   });
+  // logrotate moved the audit log away and sent SIGHUP: continue in a new file.
+  if (absl::Status s = audit_->Reopen(); !s.ok()) {
+    LogError(absl::StrCat("the audit log could not be reopened; it continues in the old file: ",
+                          s.message()));
+  }
   config_.callers = next.callers;
   for (size_t i = 0; i < config_.shops.size(); ++i) {
     for (const ShopConfig& shop : next.shops) {

@@ -52,13 +52,36 @@ std::string AuditLine(const AuditRecord& r) {
   return absl::StrCat(buffer.GetString(), "\n");
 }
 
-absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(Options options) {
-  const int fd = ::open(options.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+namespace {
+
+absl::StatusOr<int> OpenForAppend(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
     return absl::UnavailableError(
         absl::StrCat("audit.path: cannot open the audit log: ", std::strerror(errno)));
   }
-  return std::unique_ptr<AuditLog>(new AuditLog(std::move(options), fd));
+  return fd;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(Options options) {
+  absl::StatusOr<int> fd = OpenForAppend(options.path);
+  if (!fd.ok()) return fd.status();
+  return std::unique_ptr<AuditLog>(new AuditLog(std::move(options), *fd));
+}
+
+absl::Status AuditLog::Reopen() {
+  absl::StatusOr<int> fd = OpenForAppend(options_.path);
+  if (!fd.ok()) return fd.status();
+  int old;
+  {
+    absl::MutexLock lock(&fd_mu_);
+    old = fd_;
+    fd_ = *fd;
+  }
+  ::close(old);
+  return absl::OkStatus();
 }
 
 AuditLog::AuditLog(Options options, int fd) : options_(std::move(options)), fd_(fd) {
@@ -71,6 +94,7 @@ AuditLog::~AuditLog() {
     stopping_ = true;
   }
   writer_.join();
+  absl::MutexLock lock(&fd_mu_);
   ::close(fd_);
 }
 
@@ -112,20 +136,23 @@ void AuditLog::WriterLoop() {
     }
     std::string text;
     for (const std::string& line : batch) text += line;
-    size_t written = 0;
-    while (written < text.size()) {
-      const ssize_t n = ::write(fd_, text.data() + written, text.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        LogLimited("ERROR", "audit write",
-                   absl::StrCat("audit log: write failed: ", std::strerror(errno)));
-        break;
+    {
+      absl::MutexLock fd_lock(&fd_mu_);
+      size_t written = 0;
+      while (written < text.size()) {
+        const ssize_t n = ::write(fd_, text.data() + written, text.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+          LogLimited("ERROR", "audit write",
+                     absl::StrCat("audit log: write failed: ", std::strerror(errno)));
+          break;
+        }
+        written += static_cast<size_t>(n);
       }
-      written += static_cast<size_t>(n);
-    }
-    if (!batch.empty() && ::fdatasync(fd_) != 0) {
-      LogLimited("ERROR", "audit sync",
-                 absl::StrCat("audit log: fdatasync failed: ", std::strerror(errno)));
+      if (!batch.empty() && ::fdatasync(fd_) != 0) {
+        LogLimited("ERROR", "audit sync",
+                   absl::StrCat("audit log: fdatasync failed: ", std::strerror(errno)));
+      }
     }
     {
       absl::MutexLock lock(&mu_);

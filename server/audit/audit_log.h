@@ -62,12 +62,17 @@ class AuditLog {
   // Waits until everything recorded so far is written and synced (tests, shutdown).
   void Flush();
 
+  // Opens the path again (after logrotate moved the file away; the gateway does it on SIGHUP):
+  // what is written from now on goes to the new file. On failure the old file stays in use.
+  absl::Status Reopen();
+
  private:
   AuditLog(Options options, int fd);
   void WriterLoop();
 
   const Options options_;
-  const int fd_;
+  absl::Mutex fd_mu_;  // held by the writer while it writes and syncs
+  int fd_ ABSL_GUARDED_BY(fd_mu_);
   absl::Mutex mu_;
   std::vector<std::string> queued_ ABSL_GUARDED_BY(mu_);
   int64_t recorded_ ABSL_GUARDED_BY(mu_) = 0;  // lines queued since the start

@@ -94,5 +94,29 @@ TEST(AuditLogTest, RecordsFromManyThreadsAreOnDiskAfterFlush) {
   EXPECT_EQ(Lines(path).size(), 1001u);  // appended, never truncated
 }
 
+// logrotate moves the file away and the gateway reopens it (on SIGHUP): later records go to a
+// new file at the path, none is lost.
+TEST(AuditLogTest, ReopenContinuesInANewFileAtThePath) {
+  const std::string path = testing::TempDir() + "/rotated.log";
+  std::remove(path.c_str());
+  std::remove((path + ".1").c_str());
+  AuditLog::Options options;
+  options.path = path;
+  options.flush_interval = absl::Milliseconds(5);
+  auto log = AuditLog::Open(options);
+  ASSERT_TRUE(log.ok());
+  (*log)->Record(Refund());
+  (*log)->Flush();
+  ASSERT_EQ(std::rename(path.c_str(), (path + ".1").c_str()), 0);
+  (*log)->Record(Refund());  // queued before the reopen: it may land in either file
+  ASSERT_TRUE((*log)->Reopen().ok());
+  (*log)->Record(Refund());
+  (*log)->Flush();
+  const size_t old_lines = Lines(path + ".1").size(), new_lines = Lines(path).size();
+  EXPECT_EQ(old_lines + new_lines, 3u);
+  EXPECT_GE(new_lines, 1u);
+  EXPECT_GE(old_lines, 1u);
+}
+
 }  // namespace
 }  // namespace barion_gateway::server
