@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The clients against a gateway that authenticates its callers (docs/SECURITY.md), with a PKI
-# made here by the openssl command: the Python example over mTLS (its certificate's URI SAN is
-# its caller), the Node example with a bearer token over TLS, and barionctl both ways; a client
-# without credentials is refused. Real gateway and sandbox binaries.
+# made here by the openssl command: the Python and Node examples and barionctl, each over mTLS
+# (the certificate's URI SAN is its caller) and with a bearer token over TLS; a client without
+# credentials is refused. Real gateway and sandbox binaries.
 set -euo pipefail
 source tests/polyglot/gen_python.sh
 gateway="$1"; sandbox="$2"; barionctl="$3"
@@ -46,12 +46,20 @@ CONFIG
 start_gateway_with_config "$gateway" "$work" "$work/gateway.textproto"
 
 export BARION_GATEWAY_CA="$pki/ca.pem" BARION_GATEWAY_SERVER_NAME=localhost
-BARION_GATEWAY_CERT="$pki/python.pem" BARION_GATEWAY_KEY="$pki/python-key.pem" \
-  /usr/bin/python3 examples/python/take_payment.py "$grpc" "$http" "$work/gen" | tee "$work/py.out"
-grep -q "python example: payment succeeded" "$work/py.out"
-BARION_GATEWAY_TOKEN_FILE="$work/node.token" NODE_PATH="$node_modules" \
-  node examples/node/take_payment.js "$grpc" "$http" proto | tee "$work/node.out"
-grep -q "node example: payment succeeded" "$work/node.out"
+# Each example both ways: with the client certificate (mTLS), then with the token over TLS.
+for way in mtls token; do
+  if [ "$way" = mtls ]; then
+    creds=(BARION_GATEWAY_CERT="$pki/python.pem" BARION_GATEWAY_KEY="$pki/python-key.pem")
+  else
+    creds=(BARION_GATEWAY_TOKEN_FILE="$work/node.token")
+  fi
+  env "${creds[@]}" /usr/bin/python3 examples/python/take_payment.py "$grpc" "$http" "$work/gen" \
+    | tee "$work/py-$way.out"
+  grep -q "python example: payment succeeded" "$work/py-$way.out"
+  env "${creds[@]}" NODE_PATH="$node_modules" node examples/node/take_payment.js "$grpc" "$http" \
+    proto | tee "$work/node-$way.out"
+  grep -q "node example: payment succeeded" "$work/node-$way.out"
+done
 
 # barionctl: mTLS, then the token; then TLS without credentials, which the gateway refuses.
 ctl() { "$barionctl" --gateway "$grpc" --ca "$pki/ca.pem" --server-name localhost "$@"; }
