@@ -322,6 +322,11 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
       !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(source, ": ", s.message()));
   }
+  if (!l.admin_address().empty()) config.admin_address = l.admin_address();
+  if (absl::Status s = ValidateListenAddress(config.admin_address, "listen.admin_address");
+      !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", s.message()));
+  }
   config.callback_public_base_url = file.callback_public_base_url();
   while (!config.callback_public_base_url.empty() &&
          config.callback_public_base_url.back() == '/') {

@@ -68,6 +68,7 @@ struct Config {
   absl::Duration audit_flush_interval = absl::Milliseconds(200);
   std::string data_dir = "data";
   std::string callback_address = "127.0.0.1:8090";
+  std::string admin_address = "127.0.0.1:8091";
   std::string callback_public_base_url;
   absl::Duration reconcile_first_check = absl::Minutes(1);
   absl::Duration reconcile_max_interval = absl::Hours(1);

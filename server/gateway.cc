@@ -264,8 +264,12 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
   absl::StatusOr<std::unique_ptr<AuditLog>> audit_log = AuditLog::Open(std::move(audit));
   if (!audit_log.ok()) return audit_log.status();
   audit_ = *std::move(audit_log);
+#ifndef BARION_GATEWAY_COMMIT
+#define BARION_GATEWAY_COMMIT "unknown"
+#endif
+  metrics_ = std::make_unique<GatewayMetrics>(kGatewayVersion, BARION_GATEWAY_COMMIT);
   auto edge = [&](const char* service) {
-    return RpcEdge{service, auth_.get(), config.default_timeout, audit_.get()};
+    return RpcEdge{service, auth_.get(), config.default_timeout, audit_.get(), metrics_.get()};
   };
   payment_service_ =
       std::make_unique<PaymentServiceImpl>(payments_.get(), edge("barion.v1.PaymentService"));
@@ -297,6 +301,11 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
   }
   const std::string host = config.grpc_address.substr(0, config.grpc_address.rfind(':'));
   grpc_address_ = absl::StrCat(host, ":", grpc_port_);
+  absl::StatusOr<std::unique_ptr<AdminServer>> admin =
+      AdminServer::Start(config.admin_address, metrics_.get(),
+                         [this] { return server_ != nullptr && !shutting_down_.load(); });
+  if (!admin.ok()) return admin.status();
+  admin_ = *std::move(admin);
   if (auto* health = server_->GetHealthCheckService()) {
     health->SetServingStatus(true);
     health->SetServingStatus("barion.v1.PaymentService", true);
@@ -309,6 +318,7 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
 void GatewayServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  shutting_down_.store(true);  // /readyz answers 503 from now on
   // Stop taking callbacks first (Barion retries them), then drain calls, then the processor.
   if (listener_ != nullptr) listener_->Stop();
   // Streams end with a resumable status before the server stops waiting for them.
@@ -323,6 +333,7 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   if (reconciler_ != nullptr) reconciler_->Stop();
   if (store_ != nullptr) store_->SetObserver(nullptr);
   if (hub_ != nullptr) hub_->Stop();
+  if (admin_ != nullptr) admin_->Stop();
 }
 
 GatewayServer::~GatewayServer() { Shutdown(absl::ZeroDuration()); }

@@ -4,12 +4,14 @@
 #ifndef BARION_GATEWAY_SERVER_GATEWAY_H_
 #define BARION_GATEWAY_SERVER_GATEWAY_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "server/admin/admin_server.h"
 #include "server/audit/audit_log.h"
 #include "server/auth/authenticator.h"
 #include "server/barion/http_transport.h"
@@ -21,6 +23,7 @@
 #include "server/events/event_store.h"
 #include "server/events/reconciler.h"
 #include "server/events/sqlite/sqlite_event_store.h"
+#include "server/metrics/rpc_metrics.h"
 #include "server/operations/payments.h"
 #include "server/operations/wallet.h"
 #include "server/payment_change_recorder.h"
@@ -29,6 +32,9 @@
 #include "server/rpc/wallet_service.h"
 
 namespace barion_gateway::server {
+
+// The gateway's version, in barion_gateway_build_info.
+inline constexpr char kGatewayVersion[] = "0.6.0";
 
 class GatewayServer {
  public:
@@ -48,6 +54,8 @@ class GatewayServer {
   EventStore* event_store() const { return store_.get(); }
   EventHub* event_hub() const { return hub_.get(); }
   HttpTransport* transport() const { return transport_.get(); }
+  // The bound admin listener address (/metrics, /healthz, /readyz).
+  const std::string& admin_address() const { return admin_->address(); }
   // The audit log (docs/SECURITY.md); Flush() it to read what was recorded.
   AuditLog* audit_log() const { return audit_.get(); }
 
@@ -83,6 +91,8 @@ class GatewayServer {
   Config config_;  // as started, then as reloaded
   std::unique_ptr<AuthenticatorHolder> auth_;
   std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<GatewayMetrics> metrics_;
+  std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<PaymentServiceImpl> payment_service_;
   std::unique_ptr<PaymentEventServiceImpl> event_service_;
   std::unique_ptr<WalletServiceImpl> wallet_service_;
@@ -93,6 +103,7 @@ class GatewayServer {
   std::string grpc_address_;
   int grpc_port_ = 0;
   bool shut_down_ = false;
+  std::atomic<bool> shutting_down_{false};  // read by the admin listener's /readyz
 };
 
 }  // namespace barion_gateway::server

@@ -21,6 +21,9 @@ ABSL_FLAG(std::string, config, "",
           "serve shop 'demo' against the local sandbox.");
 ABSL_FLAG(std::string, grpc_address, "",
           "host:port for gRPC; overrides listen.grpc_address. Port 0 picks a free port.");
+ABSL_FLAG(std::string, admin_address, "",
+          "host:port of the admin listener (/metrics, /healthz, /readyz); overrides "
+          "listen.admin_address. Port 0 picks a free port.");
 ABSL_FLAG(std::string, callback_address, "",
           "host:port for Barion's callbacks; overrides listen.callback_address. Port 0 picks a "
           "free port.");
@@ -86,6 +89,9 @@ int main(int argc, char** argv) {
   if (!absl::GetFlag(FLAGS_callback_address).empty()) {
     config->callback_address = absl::GetFlag(FLAGS_callback_address);
   }
+  if (!absl::GetFlag(FLAGS_admin_address).empty()) {
+    config->admin_address = absl::GetFlag(FLAGS_admin_address);
+  }
   if (!absl::GetFlag(FLAGS_barion_base_url).empty()) {
     config->barion_base_url = absl::GetFlag(FLAGS_barion_base_url);
   }
@@ -102,12 +108,14 @@ int main(int argc, char** argv) {
   std::vector<std::string> shops;
   for (const auto& shop : config->shops) shops.push_back(shop.name);
   const std::string addresses = absl::StrCat("grpc=", (*gateway)->grpc_address(),
-                                             " callback=", (*gateway)->callback_address());
+                                             " callback=", (*gateway)->callback_address(),
+                                             " admin=", (*gateway)->admin_address());
   const std::string addresses_file = absl::GetFlag(FLAGS_addresses_file);
   if (!addresses_file.empty() &&
       !WriteAtomically(addresses_file,
                        absl::StrCat("grpc=", (*gateway)->grpc_address(),
-                                    "\ncallback=", (*gateway)->callback_address(), "\n"))) {
+                                    "\ncallback=", (*gateway)->callback_address(),
+                                    "\nadmin=", (*gateway)->admin_address(), "\n"))) {
     srv::LogError(absl::StrCat("cannot write --addresses_file ", addresses_file));
     return 2;
   }

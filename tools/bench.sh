@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/bench_env.sh"
 bench_setup //server:barion_gateway //sandbox:barion_sandbox //tools:bench
 bench_sandbox
-bench_gateway --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
+bench_gateway --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 \
   --barion_base_url="$https" --barion_ca_file="$ca"
 secure_flags=()
 if [ "${BENCH_SECURE:-}" = "1" ]; then
@@ -30,7 +30,7 @@ callers {
 CONFIG
   (cd "$work/secure" && exec "$OLDPWD/bazel-bin/server/barion_gateway" \
     --config="$work/secure/gateway.textproto" --addresses_file="$work/secure/gw" \
-    --log_calls=false --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
+    --log_calls=false --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 \
     --barion_base_url="$https" --barion_ca_file="$ca") >"$work/secure/gateway.log" 2>&1 &
   secure_gw=$!
   trap 'kill "${gw:-}" "${sb:-}" "${secure_gw:-}" 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -7,7 +7,7 @@ source "$(dirname "$0")/bench_env.sh"
 bench_setup //server:barion_gateway //sandbox:barion_sandbox //client:barionctl
 export BARION_WALLET_API_KEY="$(openssl rand -hex 16)"
 bench_sandbox
-bench_gateway --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
+bench_gateway --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 \
   --barion_base_url="$https" --barion_ca_file="$ca"
 grpc=$(sed -n 's/^grpc=//p' "$work/gw")
 echo "build: -c ${BENCH_MODE:-opt}; gateway, sandbox and barionctl share the machine"

@@ -11,7 +11,7 @@ bench_sandbox --time_scale=1000
 cat >"$work/gateway.textproto" <<CONFIG
 shops { name: "demo" pos_key_env: "BARION_POS_KEY" payee: "demo-shop@sandbox.local" }
 barion { base_url: "$https" ca_file: "$ca" }
-listen { grpc_address: "127.0.0.1:0" callback_address: "127.0.0.1:0" }
+listen { grpc_address: "127.0.0.1:0" callback_address: "127.0.0.1:0" admin_address: "127.0.0.1:0" }
 data_dir: "$work/gateway-data"
 callback_public_base_url: "listener"
 reconciliation { first_check { seconds: 3600 } max_interval { seconds: 3600 } }

@@ -86,8 +86,10 @@ grpc::Status PaymentEventServiceImpl::ListPaymentEvents(grpc::ServerContext* con
                                                         const v1::ListPaymentEventsRequest* request,
                                                         v1::ListPaymentEventsResponse* response) {
   const absl::Time start = absl::Now();
+  CountRpcStarted(edge_, "unary", "ListPaymentEvents");
   const absl::StatusOr<Call> call = CallOf(*context, edge_, "ListPaymentEvents");
   const absl::Status status = call.ok() ? List(*call, request, response) : call.status();
+  CountRpcHandled(edge_, "unary", "ListPaymentEvents", start, status);
   return FinishRpc(
       "ListPaymentEvents", CallerName(call),
       absl::StrCat("shop=", request->shop().empty() ? "-" : SafeText(request->shop(), 64),
@@ -121,6 +123,8 @@ absl::Status PaymentEventServiceImpl::List(const Call& call,
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePaymentEvents(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
+  // Started here; how streams end is counted by the hub's own figures (not yet exported).
+  CountRpcStarted(edge_, "server_stream", "SubscribePaymentEvents");
   const absl::StatusOr<Call> call = CallOf(*context, edge_, "SubscribePaymentEvents");
   if (!call.ok()) return Refused("-", call.status());
   v1::SubscribePaymentEventsRequest request;

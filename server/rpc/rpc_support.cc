@@ -117,6 +117,24 @@ void AuditCall(const RpcEdge& edge, absl::string_view rpc, const absl::StatusOr<
   edge.audit->Record(record);
 }
 
+void CountRpcStarted(const RpcEdge& edge, absl::string_view type, absl::string_view rpc) {
+  if (edge.metrics != nullptr) edge.metrics->RpcStarted(type, edge.service, rpc);
+}
+
+void CountRpcHandled(const RpcEdge& edge, absl::string_view type, absl::string_view rpc,
+                     absl::Time start, const absl::Status& status) {
+  if (edge.metrics == nullptr) return;
+  // gRPC's code names, as go-grpc-prometheus writes them ("OK", "InvalidArgument").
+  static const char* const kCodes[] = {
+      "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+      "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+      "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+      "DataLoss", "Unauthenticated"};
+  const int code = static_cast<int>(status.code());
+  edge.metrics->RpcHandled(type, edge.service, rpc,
+                           code >= 0 && code <= 16 ? kCodes[code] : "Unknown", absl::Now() - start);
+}
+
 std::string ShopSubject(absl::string_view shop, absl::string_view payment_id) {
   return absl::StrCat("shop=", shop.empty() ? "-" : SafeText(shop, 64),
                       " payment_id=", payment_id.empty() ? "-" : SafeText(payment_id, 64));

@@ -17,6 +17,7 @@
 #include "grpcpp/support/status.h"
 #include "server/audit/audit_log.h"
 #include "server/auth/authenticator.h"
+#include "server/metrics/rpc_metrics.h"
 #include "server/operations/call.h"
 #include "server/rpc/audit_subject.h"
 
@@ -32,7 +33,15 @@ struct RpcEdge {
   absl::Duration default_timeout = absl::Seconds(60);
   // Where audited calls are recorded; null: nowhere. Not owned.
   AuditLog* audit = nullptr;
+  // The RPC metrics; null: none. Not owned.
+  GatewayMetrics* metrics = nullptr;
 };
+
+// Counts the call `rpc` of `type` ("unary", "server_stream") as started, and when `status` is
+// given, as handled with its code and duration since `start`.
+void CountRpcStarted(const RpcEdge& edge, absl::string_view type, absl::string_view rpc);
+void CountRpcHandled(const RpcEdge& edge, absl::string_view type, absl::string_view rpc,
+                     absl::Time start, const absl::Status& status);
 
 // The call's gRPC deadline, or now + `default_timeout` without one; at most 10 minutes away.
 absl::Time RpcDeadline(const grpc::ServerContextBase& context, absl::Duration default_timeout);
@@ -81,9 +90,11 @@ grpc::Status ServeUnary(const RpcEdge& edge, absl::string_view rpc,
                         const grpc::ServerContext& context, Operation&& operation,
                         Subject&& subject, Response* response, Audit&& audit = {}) {
   const absl::Time start = absl::Now();
+  CountRpcStarted(edge, "unary", rpc);
   const absl::StatusOr<Call> call = CallOf(context, edge, rpc);
   absl::StatusOr<Response> result = call.ok() ? operation(*call) : call.status();
   if (result.ok()) *response = *std::move(result);
+  CountRpcHandled(edge, "unary", rpc, start, result.status());
   if constexpr (!std::is_same_v<std::decay_t<Audit>, NotAudited>) {
     AuditCall(edge, rpc, call, audit(*response), result.status());
   }

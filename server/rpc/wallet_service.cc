@@ -102,6 +102,7 @@ grpc::Status WalletServiceImpl::DownloadStatement(
     grpc::ServerWriter<v1::DownloadStatementResponse>* writer) {
   const absl::Time start = absl::Now();
   int64_t bytes = 0;
+  CountRpcStarted(edge_, "server_stream", "DownloadStatement");
   const absl::StatusOr<Call> call = CallOf(*context, edge_, "DownloadStatement");
   const absl::Status status = call.ok()
                                   ? wallet_->DownloadStatement(
@@ -112,6 +113,7 @@ grpc::Status WalletServiceImpl::DownloadStatement(
                                         &bytes)
                                   : call.status();
   AuditCall(edge_, "DownloadStatement", call, AuditSubjectOf(*request), status);
+  CountRpcHandled(edge_, "server_stream", "DownloadStatement", start, status);
   return FinishRpc("DownloadStatement", CallerName(call),
                    absl::StrCat(WalletSubject(request->wallet()), " bytes=", bytes), start, status);
 }

@@ -20,7 +20,7 @@ mkdir -p "$work/gateway"
 start_gateway() {
   rm -f "$work/gateway.addr"
   (cd "$work/gateway" && exec "$OLDPWD/$gateway" --grpc_address=127.0.0.1:0 \
-     --callback_address=127.0.0.1:0 --addresses_file="$work/gateway.addr" \
+     --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 --addresses_file="$work/gateway.addr" \
      --barion_base_url="$https" --barion_ca_file="$ca") >>"$work/gateway.log" 2>&1 &
   gw_pid=$!
   await_file "$work/gateway.addr"

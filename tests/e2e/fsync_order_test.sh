@@ -15,7 +15,7 @@ trap cleanup EXIT
 cat >"$work/gateway.textproto" <<CONFIG
 shops { name: "demo" pos_key_env: "BARION_POS_KEY" payee: "demo-shop@sandbox.local" }
 barion { base_url: "http://127.0.0.1:9" }
-listen { grpc_address: "127.0.0.1:0" callback_address: "127.0.0.1:0" }
+listen { grpc_address: "127.0.0.1:0" callback_address: "127.0.0.1:0" admin_address: "127.0.0.1:0" }
 data_dir: "$work/gateway/data"
 CONFIG
 strace -f -ff -ttt -T -y -qq -e trace=fsync,fdatasync,sendto -o "$work/trace" \

@@ -15,7 +15,7 @@ cleanup() { kill -9 "${gw_pid:-}" "${sb_pid:-}" 2>/dev/null || true; }
 trap cleanup EXIT
 
 # 1. Secure by default: no callers on 0.0.0.0 is refused at start.
-if "$gateway" --grpc_address=0.0.0.0:0 --callback_address=127.0.0.1:0 \
+if "$gateway" --grpc_address=0.0.0.0:0 --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 \
      >"$work/exposed.out" 2>"$work/exposed.log"; then
   echo "FAIL: the gateway started on 0.0.0.0 without callers"; exit 1
 fi

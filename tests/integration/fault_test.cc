@@ -123,6 +123,7 @@ grpc::Status StartThroughGatewayTo(const std::string& base_url, const std::strin
   config.barion_ca_file = ca_file;
   config.grpc_address = "127.0.0.1:0";
   config.callback_address = "127.0.0.1:0";
+  config.admin_address = "127.0.0.1:0";
   config.data_dir = ::testing::TempDir() + "/gateway-data";
   auto gateway = server::GatewayServer::Start(config);
   if (!gateway.ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "gateway did not start");

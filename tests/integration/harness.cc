@@ -39,6 +39,7 @@ Harness::Harness(HarnessOptions options) {
   config.reconcile_max_interval = std::max(options.reconcile_first_check, absl::Seconds(1));
   config.grpc_address = "127.0.0.1:0";
   config.callback_address = "127.0.0.1:0";
+  config.admin_address = "127.0.0.1:0";
   config.callback_public_base_url = "listener";  // the sandbox calls back to this gateway
   config.callers = options.callers;
   config.tls_cert_file = options.tls_cert_file;

@@ -41,7 +41,7 @@ start_gateway() {
   local binary="$1" dir="$2"
   mkdir -p "$dir/gateway"
   (cd "$dir/gateway" && exec "$OLDPWD/$binary" --grpc_address=127.0.0.1:0 \
-     --callback_address=127.0.0.1:0 --addresses_file="$dir/gateway.addr" \
+     --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 --addresses_file="$dir/gateway.addr" \
      --barion_base_url="$https" --barion_ca_file="$ca") \
     >"$dir/gateway.out" 2>"$dir/gateway.log" &
   gw_pid=$!
@@ -55,7 +55,7 @@ start_gateway() {
 start_gateway_with_config() {
   local binary="$1" dir="$2" config="$3"
   (cd "$dir" && exec "$OLDPWD/$binary" --config="$config" --grpc_address=127.0.0.1:0 \
-     --callback_address=127.0.0.1:0 --addresses_file="$dir/gateway.addr" \
+     --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 --addresses_file="$dir/gateway.addr" \
      --barion_base_url="$https" --barion_ca_file="$ca") \
     >"$dir/gateway.out" 2>"$dir/gateway.log" &
   gw_pid=$!

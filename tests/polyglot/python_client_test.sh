@@ -19,7 +19,7 @@ trap cleanup EXIT
 start_sandbox "$sandbox" "$work"
 
 cd_data="$work/gateway"; mkdir -p "$cd_data"
-(cd "$cd_data" && exec "$OLDPWD/$gateway" --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 \
+(cd "$cd_data" && exec "$OLDPWD/$gateway" --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 \
    --addresses_file="$work/gateway.addr" --barion_base_url="$https" --barion_ca_file="$ca") \
   >"$work/gateway.out" 2>"$work/gateway.log" &
 gw_pid=$!

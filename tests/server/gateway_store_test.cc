@@ -24,6 +24,7 @@ Config TestConfig(const std::string& data_dir) {
                    "https://shop.example/return", "", "hu-HU"}};
   config.grpc_address = "127.0.0.1:0";
   config.callback_address = "127.0.0.1:0";
+  config.admin_address = "127.0.0.1:0";
   config.data_dir = data_dir;
   return config;
 }

@@ -1,0 +1,34 @@
+// The admin listener on its own: /readyz follows the gateway's readiness, /metrics serves the
+// registry's text, and nothing else is answered.
+#include "server/admin/admin_server.h"
+
+#include <atomic>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "httplib.h"
+
+namespace barion_gateway::server {
+namespace {
+
+TEST(AdminServerTest, ReadinessFollowsTheGatewayAndMetricsAreServed) {
+  GatewayMetrics metrics("1.0", "c0ffee");
+  std::atomic<bool> ready{true};
+  auto admin = AdminServer::Start("127.0.0.1:0", &metrics, [&] { return ready.load(); });
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  httplib::Client client("http://" + (*admin)->address());
+  EXPECT_EQ(client.Get("/readyz")->status, 200);
+  ready = false;  // draining
+  EXPECT_EQ(client.Get("/readyz")->status, 503);
+  EXPECT_EQ(client.Get("/healthz")->status, 200);  // still up
+  auto text = client.Get("/metrics?x=1");
+  ASSERT_TRUE(text);
+  EXPECT_THAT(text->body, testing::HasSubstr("barion_gateway_build_info{commit=\"c0ffee\""));
+  EXPECT_EQ(client.Get("/metrics/../healthz")->status, 404);
+  EXPECT_EQ(client.Delete("/healthz")->status, 405);
+  EXPECT_EQ(AdminServer::Start("no-port", &metrics, [] { return true; }).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace barion_gateway::server
