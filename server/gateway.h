@@ -88,7 +88,9 @@ class GatewayServer {
   std::unique_ptr<PaymentChangeRecorder> recorder_;
   std::unique_ptr<BarionPayments> payments_;
   std::unique_ptr<BarionWallet> wallet_;
-  Config config_;  // as started, then as reloaded
+  // As started: what a reload compares against (the shop and wallet names) and keeps (the
+  // listener's settings). The policy and keys in force are in auth_, payments_ and wallet_.
+  Config config_;
   std::unique_ptr<AuthenticatorHolder> auth_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<GatewayMetrics> metrics_;

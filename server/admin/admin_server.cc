@@ -1,6 +1,5 @@
 #include "server/admin/admin_server.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace barion_gateway::server {
@@ -8,18 +7,13 @@ namespace barion_gateway::server {
 absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(const std::string& address,
                                                                 const GatewayMetrics* metrics,
                                                                 std::function<bool()> ready) {
-  const size_t colon = address.rfind(':');
-  int port = -1;
-  if (colon == std::string::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
-      port < 0 || port > 65535) {
-    return absl::InvalidArgumentError("admin_address: must be host:port");
+  BoundedHttpServer::Options http;
+  if (absl::Status s = BoundedHttpServer::SetAddress(address, "admin_address", &http); !s.ok()) {
+    return s;
   }
   std::unique_ptr<AdminServer> admin(new AdminServer());
   admin->metrics_ = metrics;
   admin->ready_ = std::move(ready);
-  BoundedHttpServer::Options http;
-  http.host = address.substr(0, colon);
-  http.port = port;
   http.workers = 2;
   http.max_connections = 64;
   AdminServer* raw = admin.get();
@@ -30,7 +24,8 @@ absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(const std::strin
         absl::StrCat("admin_address: cannot listen on ", address, ": ", server.status().message()));
   }
   admin->server_ = *std::move(server);
-  admin->address_ = absl::StrCat(address.substr(0, colon), ":", admin->server_->port());
+  admin->address_ =
+      absl::StrCat(address.substr(0, address.rfind(':')), ":", admin->server_->port());
   return admin;
 }
 

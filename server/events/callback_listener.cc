@@ -4,7 +4,6 @@
 
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -95,17 +94,13 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
 
 absl::StatusOr<std::unique_ptr<CallbackListener>> CallbackListener::Start(
     Options options, CallbackInbox* inbox, std::function<void()> on_recorded) {
-  const size_t colon = options.address.rfind(':');
-  int port = -1;
-  if (colon == std::string::npos || !absl::SimpleAtoi(options.address.substr(colon + 1), &port) ||
-      port < 0 || port > 65535) {
-    return absl::InvalidArgumentError("callback_address: must be host:port");
+  BoundedHttpServer::Options http = options.http;
+  if (absl::Status s = BoundedHttpServer::SetAddress(options.address, "callback_address", &http);
+      !s.ok()) {
+    return s;
   }
   auto impl = std::make_unique<Impl>(std::move(options), inbox, std::move(on_recorded));
   const Options& o = impl->options_;
-  BoundedHttpServer::Options http = o.http;
-  http.host = o.address.substr(0, colon);
-  http.port = port;
   Impl* raw = impl.get();
   absl::StatusOr<std::unique_ptr<BoundedHttpServer>> server = BoundedHttpServer::Start(
       std::move(http), [raw](const ServedRequest& req) { return raw->Handle(req); });
@@ -114,7 +109,8 @@ absl::StatusOr<std::unique_ptr<CallbackListener>> CallbackListener::Start(
                                                ": ", server.status().message()));
   }
   impl->server_ = *std::move(server);
-  impl->address_ = absl::StrCat(o.address.substr(0, colon), ":", impl->server_->port());
+  impl->address_ =
+      absl::StrCat(o.address.substr(0, o.address.rfind(':')), ":", impl->server_->port());
   return std::unique_ptr<CallbackListener>(new CallbackListener(std::move(impl)));
 }
 

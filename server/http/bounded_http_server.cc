@@ -18,11 +18,25 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 
 namespace barion_gateway::server {
+
+absl::Status BoundedHttpServer::SetAddress(const std::string& address, const std::string& setting,
+                                           Options* options) {
+  const size_t colon = address.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(setting, ": must be host:port"));
+  }
+  options->host = address.substr(0, colon);
+  options->port = port;
+  return absl::OkStatus();
+}
 
 const char* HttpReason(int status) {
   switch (status) {

@@ -46,6 +46,11 @@ class BoundedHttpServer {
   };
   using Handler = std::function<ServedResponse(const ServedRequest&)>;
 
+  // Sets `options`' host and port from "host:port" (port 0-65535); INVALID_ARGUMENT naming
+  // `setting` otherwise (the value is not echoed).
+  static absl::Status SetAddress(const std::string& address, const std::string& setting,
+                                 Options* options);
+
   // Binds, listens and starts the threads. UNAVAILABLE when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<BoundedHttpServer>> Start(Options options, Handler handler);
   ~BoundedHttpServer();

@@ -97,7 +97,7 @@ void AuditCall(const RpcEdge& edge, absl::string_view rpc, const absl::StatusOr<
   record.caller = std::string(CallerName(call));
   record.authenticated_by =
       call.ok() && call->caller != nullptr ? call->caller->authenticated_by : "none";
-  record.method = absl::StrCat("/", edge.service, "/", rpc);
+  record.method = call.ok() ? call->method : absl::StrCat("/", edge.service, "/", rpc);
   record.shop = subject.shop;
   record.wallet = subject.wallet;
   record.payment_id = subject.payment_id;
