@@ -323,6 +323,7 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     return absl::InvalidArgumentError(absl::StrCat(source, ": ", s.message()));
   }
   if (!l.admin_address().empty()) config.admin_address = l.admin_address();
+  if (l.disable_metrics()) config.metrics_enabled = false;
   if (absl::Status s = ValidateListenAddress(config.admin_address, "listen.admin_address");
       !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(source, ": ", s.message()));

@@ -69,6 +69,8 @@ struct Config {
   std::string data_dir = "data";
   std::string callback_address = "127.0.0.1:8090";
   std::string admin_address = "127.0.0.1:8091";
+  // The Prometheus metrics (listen.disable_metrics turns them off: /metrics is then 404).
+  bool metrics_enabled = true;
   std::string callback_public_base_url;
   absl::Duration reconcile_first_check = absl::Minutes(1);
   absl::Duration reconcile_max_interval = absl::Hours(1);

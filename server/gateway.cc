@@ -12,6 +12,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
@@ -23,6 +24,7 @@
 #include "server/barion/limited_transport.h"
 #include "server/common/log.h"
 #include "server/events/sqlite/sqlite_event_store.h"
+#include "server/operations/catalog.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -103,6 +105,13 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     return s;
   }
   if (absl::Status s = ValidateExposure(config); !s.ok()) return s;
+#ifndef BARION_GATEWAY_COMMIT
+#define BARION_GATEWAY_COMMIT "unknown"
+#endif
+  if (config.metrics_enabled) {
+    gateway->metrics_ = std::make_unique<GatewayMetrics>(kGatewayVersion, BARION_GATEWAY_COMMIT,
+                                                         CatalogEndpoints());
+  }
   // The layers, each built on what exists already (docs/ARCHITECTURE.md).
   if (absl::Status s = gateway->StartStore(config); !s.ok()) return s;
   if (absl::Status s = gateway->StartTransport(config, std::move(transport)); !s.ok()) return s;
@@ -123,6 +132,7 @@ absl::Status GatewayServer::StartStore(const Config& config) {
   hub_options.max_subscribers = config.max_subscribers;
   hub_options.max_subscribers_per_client = config.max_subscribers_per_client;
   hub_options.write_timeout = config.subscriber_write_timeout;
+  hub_options.metrics = pipeline_metrics();
   hub_ = std::make_unique<EventHub>(sqlite_, hub_options);
   if (absl::Status s = hub_->Start(); !s.ok()) return s;
   // The hub learns of every append from the log itself.
@@ -148,6 +158,10 @@ absl::Status GatewayServer::StartTransport(const Config& config,
   const int reserved = std::max(8, config.max_concurrent_calls / 8);
   limited_transport_ = std::make_unique<LimitedTransport>(
       transport_.get(), std::max(1, config.max_concurrent_calls - reserved));
+  if (metrics_ != nullptr) {
+    metrics_->AddScrapeHook(
+        [this] { metrics_->barion().SetTransportStats(limited_transport_->Stats()); });
+  }
   return absl::OkStatus();
 }
 
@@ -162,6 +176,7 @@ absl::Status GatewayServer::StartPipeline(const Config& config) {
   const std::vector<ShopConfig> shops = WithCallbackSecrets(config.shops);
   CallbackListener::Options listen;
   listen.address = config.callback_address;
+  listen.metrics = pipeline_metrics();
   for (const ShopConfig& shop : shops) listen.shop_secrets[shop.name] = shop.callback_secrets;
   Doorbell* const doorbell = &doorbell_;
   absl::StatusOr<std::unique_ptr<CallbackListener>> listener =
@@ -176,23 +191,48 @@ absl::Status GatewayServer::StartPipeline(const Config& config) {
   }
   payments.start_ledger = sqlite_;
   payments.observer = recorder_.get();
+  BarionCallObserver* const barion_observer = metrics_ != nullptr ? &metrics_->barion() : nullptr;
+  payments.barion_observer = barion_observer;
+  payments.metrics = metrics_ != nullptr ? &metrics_->operations() : nullptr;
   payments_ = std::make_unique<BarionPayments>(std::move(payments), limited_transport_.get());
-  wallet_ = std::make_unique<BarionWallet>(config.wallets, limited_transport_.get());
+  wallet_ =
+      std::make_unique<BarionWallet>(config.wallets, limited_transport_.get(), barion_observer);
 
   CallbackProcessor::Options processing;
   processing.unknown_fetches_per_second = config.unknown_payment_fetches_per_second;
   processing.unknown_fetch_burst =
       std::max(1, static_cast<int>(config.unknown_payment_fetches_per_second * 5));
   processing.inbox_retention = config.inbox_retention;
+  processing.metrics = pipeline_metrics();
   processor_ = std::make_unique<CallbackProcessor>(events, payments_.get(), processing, &doorbell_);
   Reconciler::Options reconcile;
   reconcile.first_check = config.reconcile_first_check;
   reconcile.max_interval = config.reconcile_max_interval;
   reconcile.tick = std::min(absl::Seconds(1), config.reconcile_first_check);
+  reconcile.metrics = pipeline_metrics();
   reconciler_ = std::make_unique<Reconciler>(events, events, payments_.get(), reconcile);
   processor_->Start();
   reconciler_->Start();
+  if (metrics_ != nullptr) metrics_->AddScrapeHook([this] { ReadBacklog(); });
   return absl::OkStatus();
+}
+
+PipelineMetrics* GatewayServer::pipeline_metrics() const {
+  return metrics_ != nullptr ? &metrics_->pipeline() : nullptr;
+}
+
+bool GatewayServer::ReadBacklog() const {
+  absl::StatusOr<PipelineBacklog> backlog = store_->Backlog();
+  PipelineMetrics* metrics = pipeline_metrics();
+  if (metrics == nullptr) return backlog.ok();
+  metrics->SetStoreUp(backlog.ok());
+  if (!backlog.ok()) return false;
+  const absl::Time now = absl::Now();
+  metrics->SetInbox(backlog->inbox,
+                    backlog->inbox == 0 ? absl::ZeroDuration() : now - backlog->oldest_receipt);
+  metrics->SetWatched(backlog->watched,
+                      backlog->watched == 0 ? absl::ZeroDuration() : now - backlog->earliest_check);
+  return true;
 }
 
 namespace {
@@ -264,12 +304,17 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
   absl::StatusOr<std::unique_ptr<AuditLog>> audit_log = AuditLog::Open(std::move(audit));
   if (!audit_log.ok()) return audit_log.status();
   audit_ = *std::move(audit_log);
-#ifndef BARION_GATEWAY_COMMIT
-#define BARION_GATEWAY_COMMIT "unknown"
-#endif
-  metrics_ = std::make_unique<GatewayMetrics>(kGatewayVersion, BARION_GATEWAY_COMMIT);
-  auto edge = [&](const char* service) {
-    return RpcEdge{service, auth_.get(), config.default_timeout, audit_.get(), metrics_.get()};
+  auto edge = [&](const std::string& service) {
+    const google::protobuf::ServiceDescriptor* descriptor =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
+    return RpcEdge{service,
+                   auth_.get(),
+                   config.default_timeout,
+                   audit_.get(),
+                   metrics_ != nullptr && descriptor != nullptr
+                       ? metrics_->rpc().ForService(*descriptor)
+                       : nullptr,
+                   metrics_ != nullptr ? &metrics_->operations() : nullptr};
   };
   payment_service_ =
       std::make_unique<PaymentServiceImpl>(payments_.get(), edge("barion.v1.PaymentService"));
@@ -301,9 +346,9 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
   }
   const std::string host = config.grpc_address.substr(0, config.grpc_address.rfind(':'));
   grpc_address_ = absl::StrCat(host, ":", grpc_port_);
-  absl::StatusOr<std::unique_ptr<AdminServer>> admin =
-      AdminServer::Start(config.admin_address, metrics_.get(),
-                         [this] { return server_ != nullptr && !shutting_down_.load(); });
+  absl::StatusOr<std::unique_ptr<AdminServer>> admin = AdminServer::Start(
+      config.admin_address, metrics_.get(),
+      [this] { return server_ != nullptr && !shutting_down_.load() && ReadBacklog(); });
   if (!admin.ok()) return admin.status();
   admin_ = *std::move(admin);
   if (auto* health = server_->GetHealthCheckService()) {

@@ -23,7 +23,7 @@
 #include "server/events/event_store.h"
 #include "server/events/reconciler.h"
 #include "server/events/sqlite/sqlite_event_store.h"
-#include "server/metrics/rpc_metrics.h"
+#include "server/metrics/gateway_metrics.h"
 #include "server/operations/payments.h"
 #include "server/operations/wallet.h"
 #include "server/payment_change_recorder.h"
@@ -78,6 +78,10 @@ class GatewayServer {
   absl::Status StartTransport(const Config& config, std::unique_ptr<HttpTransport> transport);
   absl::Status StartPipeline(const Config& config);
   absl::Status StartGrpc(const Config& config);
+  // The pipeline's metrics; null when metrics are off.
+  PipelineMetrics* pipeline_metrics() const;
+  // Reads the stores' backlog into the metrics; false when the store cannot be read.
+  bool ReadBacklog() const;
 
   std::unique_ptr<EventStore> store_;
   SqliteEventStore* sqlite_ = nullptr;  // store_, with the start ledger

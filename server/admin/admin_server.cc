@@ -43,7 +43,7 @@ ServedResponse AdminServer::Handle(const ServedRequest& request) const {
     response.body = std::move(body);
     response.headers = {{"Content-Type", type}};
   };
-  if (path != "/metrics" && path != "/healthz" && path != "/readyz") {
+  if ((path != "/metrics" || metrics_ == nullptr) && path != "/healthz" && path != "/readyz") {
     text(404, "not found\n", "text/plain; charset=utf-8");
   } else if (request.method != "GET" && request.method != "HEAD") {
     text(405, "method not allowed\n", "text/plain; charset=utf-8");

@@ -11,14 +11,14 @@
 
 #include "absl/status/statusor.h"
 #include "server/http/bounded_http_server.h"
-#include "server/metrics/rpc_metrics.h"
+#include "server/metrics/gateway_metrics.h"
 
 namespace barion_gateway::server {
 
 class AdminServer {
  public:
-  // `metrics` is not owned and must outlive the server. INVALID_ARGUMENT for an address that is
-  // not host:port, UNAVAILABLE when it cannot be bound.
+  // `metrics` (null: metrics are off, /metrics is 404) is not owned and must outlive the server.
+  // INVALID_ARGUMENT for an address that is not host:port, UNAVAILABLE when it cannot be bound.
   static absl::StatusOr<std::unique_ptr<AdminServer>> Start(const std::string& address,
                                                             const GatewayMetrics* metrics,
                                                             std::function<bool()> ready);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -85,25 +86,56 @@ std::optional<UpstreamError> BarionApi::GetFile(const std::string& path, const s
   request.deadline = deadline;
   request.on_file_chunk = on_chunk;
   AddKey(request, header, key);
+  const absl::Time start = absl::Now();
   absl::StatusOr<HttpResponse> response = transport_->Send(request);
-  if (!response.ok()) return NoAnswer(response.status(), /*mutation=*/false);
-  if (response->status >= 200 && response->status < 300 &&
-      !absl::StrContains(response->content_type, "json")) {
+  if (!response.ok()) {
+    UpstreamError error = NoAnswer(response.status(), /*mutation=*/false);
+    Observe(path, start, 0, &error);
+    return error;
+  }
+  const int http = response->status;
+  if (http >= 200 && http < 300 && !absl::StrContains(response->content_type, "json")) {
     *content_type = response->content_type;
+    Observe(path, start, http, nullptr);
     return std::nullopt;  // the file went to on_chunk
   }
   BarionResult answer = Interpret(*std::move(response), /*mutation=*/false);
-  if (!answer.ok()) return answer.error();
-  return Failure(UpstreamFailure::kMalformedResponse, /*mutation=*/false, 200,
-                 "Barion answered JSON where a file was expected");
+  UpstreamError error = answer.ok() ? Failure(UpstreamFailure::kMalformedResponse,
+                                              /*mutation=*/false, http,
+                                              "Barion answered JSON where a file was expected")
+                                    : answer.error();
+  Observe(path, start, http, &error);
+  return error;
 }
 
 BarionResult BarionApi::Call(HttpRequest request, const std::string& key, KeyHeader header) const {
   const bool mutation = request.method != "GET";
   AddKey(request, header, key);
+  const absl::Time start = absl::Now();
   absl::StatusOr<HttpResponse> response = transport_->Send(request);
-  if (!response.ok()) return NoAnswer(response.status(), mutation);
-  return Interpret(*std::move(response), mutation);
+  if (!response.ok()) {
+    UpstreamError error = NoAnswer(response.status(), mutation);
+    Observe(request.path, start, 0, &error);
+    return error;
+  }
+  const int http = response->status;
+  BarionResult result = Interpret(*std::move(response), mutation);
+  Observe(request.path, start, http, result.ok() ? nullptr : &result.error());
+  return result;
+}
+
+void BarionApi::Observe(absl::string_view path, absl::Time start, int http_status,
+                        const UpstreamError* error) const {
+  if (observer_ == nullptr) return;
+  BarionCall call;
+  call.path = path;
+  call.http_status = http_status;
+  if (error != nullptr) {
+    call.failure = error->failure;
+    call.errors = &error->barion_errors;
+  }
+  call.took = absl::Now() - start;
+  observer_->BarionCalled(call);
 }
 
 BarionResult BarionApi::Interpret(HttpResponse response, bool mutation) {

@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/barion/call_observer.h"
 #include "server/barion/codec.h"
 #include "server/barion/http_transport.h"
 #include "server/barion/upstream_error.h"
@@ -48,8 +49,10 @@ class BarionResult {
 
 class BarionApi {
  public:
-  // `transport` is not owned and must outlive this object.
-  explicit BarionApi(HttpTransport* transport) : transport_(transport) {}
+  // `transport` and `observer` (told of every call; may be null) are not owned and must outlive
+  // this object.
+  explicit BarionApi(HttpTransport* transport, BarionCallObserver* observer = nullptr)
+      : transport_(transport), observer_(observer) {}
 
   // GET `path` (PaymentState v4). Thread-safe.
   BarionResult Get(const std::string& path, const std::string& key, absl::Time deadline,
@@ -73,8 +76,12 @@ class BarionApi {
   BarionResult Call(HttpRequest request, const std::string& key, KeyHeader header) const;
   // Maps an HTTP answer: Barion's errors, rate limit, other HTTP errors, malformed bodies.
   static BarionResult Interpret(HttpResponse response, bool mutation);
+  // Tells the observer (when there is one) how the call to `path` that began at `start` ended.
+  void Observe(absl::string_view path, absl::Time start, int http_status,
+               const UpstreamError* error) const;
 
   HttpTransport* transport_;
+  BarionCallObserver* observer_;
 };
 
 }  // namespace barion_gateway::server

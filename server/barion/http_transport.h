@@ -55,9 +55,21 @@ absl::Status TransportError(TransportFailure failure, absl::string_view message)
 // counts as kTimeout when it is DEADLINE_EXCEEDED, else as kReset: outcome unknown.
 TransportFailure TransportFailureOf(const absl::Status& status);
 
+// What a transport is doing now, for the metrics (docs/OPERATIONS.md).
+struct TransportStats {
+  int connections_in_use = 0;  // pooled connections carrying a call
+  int connections_idle = 0;    // kept-alive connections waiting for a call
+  int waiting = 0;             // calls waiting for a free connection
+  int in_flight = 0;           // calls between Send and its answer (LimitedTransport counts)
+  int64_t tls_handshakes = 0;  // since the transport was made
+};
+
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
+
+  // A snapshot of the transport's state; zeros where a transport does not know. Thread-safe.
+  virtual TransportStats Stats() const { return {}; }
 
   // Sends `request` and waits for the whole answer, at most until request.deadline.
   // Returns the answer (any HTTP status) or a TransportError. Thread-safe: many calls may run at

@@ -97,7 +97,11 @@ absl::StatusOr<HttplibTransport::Pooled> HttplibTransport::Acquire(absl::Time de
   auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return !idle_.empty() || in_use_ < options_.max_connections;
   };
-  if (!mu_.AwaitWithDeadline(absl::Condition(&available), deadline)) {
+  const bool waits = !available();
+  if (waits) ++waiting_;
+  const bool got = mu_.AwaitWithDeadline(absl::Condition(&available), deadline);
+  if (waits) --waiting_;
+  if (!got) {
     return TransportError(TransportFailure::kTimeoutNotSent,
                           "no upstream connection became free before the deadline");
   }
@@ -110,6 +114,16 @@ absl::StatusOr<HttplibTransport::Pooled> HttplibTransport::Acquire(absl::Time de
     // Idle too long: the peer has probably closed it; let it go.
   }
   return Pooled{nullptr, now};
+}
+
+TransportStats HttplibTransport::Stats() const {
+  TransportStats stats;
+  stats.tls_handshakes = tls_handshakes_->load();
+  absl::MutexLock lock(&mu_);
+  stats.connections_in_use = in_use_;
+  stats.connections_idle = static_cast<int>(idle_.size());
+  stats.waiting = waiting_;
+  return stats;
 }
 
 void HttplibTransport::Release(Pooled pooled) {

@@ -52,6 +52,7 @@ class HttplibTransport final : public HttpTransport {
   // TLS handshakes completed by this transport's clients since it was created (a new connection
   // makes one; a reused keep-alive connection makes none).
   int64_t tls_handshakes() const { return tls_handshakes_->load(); }
+  TransportStats Stats() const override;
 
  private:
   struct Pooled {
@@ -66,9 +67,10 @@ class HttplibTransport final : public HttpTransport {
 
   const Options options_;
   std::shared_ptr<std::atomic<int64_t>> tls_handshakes_;
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   std::vector<Pooled> idle_ ABSL_GUARDED_BY(mu_);
   int in_use_ ABSL_GUARDED_BY(mu_) = 0;
+  int waiting_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace barion_gateway::server

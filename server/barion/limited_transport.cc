@@ -17,4 +17,10 @@ absl::StatusOr<HttpResponse> LimitedTransport::Send(const HttpRequest& request) 
   return response;
 }
 
+TransportStats LimitedTransport::Stats() const {
+  TransportStats stats = inner_->Stats();
+  stats.in_flight = in_flight_.load();
+  return stats;
+}
+
 }  // namespace barion_gateway::server

@@ -20,6 +20,8 @@ class LimitedTransport final : public HttpTransport {
   LimitedTransport(HttpTransport* inner, int limit) : inner_(inner), limit_(limit) {}
 
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override;
+  // The inner transport's, with the calls in flight here.
+  TransportStats Stats() const override;
 
   int limit() const { return limit_; }
 

@@ -38,6 +38,9 @@ class CallbackListener::Impl {
       : options_(std::move(options)), inbox_(inbox), on_recorded_(std::move(on_recorded)) {}
 
   ServedResponse Handle(const ServedRequest& req) const;
+  void Count(CallbackReceipt receipt) const {
+    if (options_.metrics != nullptr) options_.metrics->Received(receipt);
+  }
 
   Options options_;
   CallbackInbox* const inbox_;
@@ -47,6 +50,7 @@ class CallbackListener::Impl {
 };
 
 ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
+  const absl::Time start = absl::Now();
   const size_t question = req.target.find('?');
   const absl::string_view path = absl::string_view(req.target).substr(0, question);
   const absl::string_view query = question == std::string::npos
@@ -55,10 +59,14 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
   // /callback/{shop}/{secret}
   const std::vector<absl::string_view> parts = absl::StrSplit(path, '/');
   if (parts.size() != 4 || !parts[0].empty() || parts[1] != "callback") {
+    Count(CallbackReceipt::kUnknownShop);
     return Answer(404, "not found\n");
   }
   const auto shop = options_.shop_secrets.find(std::string(parts[2]));
   if (shop == options_.shop_secrets.end() || !SecretMatches(parts[3], shop->second)) {
+    // Told apart for the operator's metrics only; the caller gets the same answer.
+    Count(shop == options_.shop_secrets.end() ? CallbackReceipt::kUnknownShop
+                                              : CallbackReceipt::kWrongSecret);
     // The same answer for an unknown shop and a wrong secret: nothing to learn by probing.
     LogLimited("WARN", "callback refused",
                absl::StrCat("callback refused (unknown shop or wrong secret): path=",
@@ -66,12 +74,14 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
     return Answer(404, "not found\n");
   }
   if (req.method != "POST" && req.method != "GET") {
+    Count(CallbackReceipt::kMethodNotAllowed);
     ServedResponse r = Answer(405, "method not allowed\n");
     r.headers.emplace_back("Allow", "GET, POST");
     return r;
   }
   absl::StatusOr<std::string> parsed = CallbackPaymentId(query, req.body);
   if (!parsed.ok()) {
+    Count(CallbackReceipt::kBadRequest);
     LogLimited(
         "WARN", "callback without payment id",
         absl::StrCat("callback shop=", shop->first, " refused: ", parsed.status().message()));
@@ -80,10 +90,14 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
   const std::string& payment_id = *parsed;
   absl::StatusOr<int64_t> id = inbox_->RecordCallback(shop->first, payment_id, absl::Now());
   if (!id.ok()) {
+    Count(CallbackReceipt::kNotRecorded);
+    if (options_.metrics != nullptr) options_.metrics->StoreError("inbox");
     LogError(absl::StrCat("callback shop=", shop->first, " payment_id=", payment_id,
                           " NOT recorded (Barion will retry): ", id.status().message()));
     return Answer(503, "try again\n");
   }
+  Count(CallbackReceipt::kAccepted);
+  if (options_.metrics != nullptr) options_.metrics->Acknowledged(absl::Now() - start);
   if (CallLogging()) {
     LogInfo(absl::StrCat("callback shop=", shop->first, " payment_id=", payment_id,
                          " recorded id=", *id));

@@ -31,6 +31,7 @@
 #include "absl/time/time.h"
 #include "server/events/callback_inbox.h"
 #include "server/http/bounded_http_server.h"
+#include "server/metrics/pipeline_metrics.h"
 
 namespace barion_gateway::server {
 
@@ -45,6 +46,8 @@ class CallbackListener {
     // small (a payment id): the limits default to 4 KiB bodies, 8 KiB of headers, 10 s per
     // request, 1,024 connections, 16 workers.
     BoundedHttpServer::Options http;
+    // Counts answers by result and the time to a durable record; not owned; may be null.
+    PipelineMetrics* metrics = nullptr;
   };
 
   // Starts listening. `inbox` is not owned and must outlive the listener; `on_recorded` is

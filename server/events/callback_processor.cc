@@ -89,6 +89,7 @@ void CallbackProcessor::RunOnce() {
   PruneIfDue(absl::Now());
   absl::StatusOr<std::vector<PendingCallback>> pending = store_->PendingCallbacks(options_.batch);
   if (!pending.ok()) {
+    if (options_.metrics != nullptr) options_.metrics->StoreError("inbox");
     LogError(absl::StrCat("callback processor: ", pending.status().message()));
     return;
   }
@@ -111,7 +112,7 @@ std::vector<CallbackProcessor::Group> CallbackProcessor::GroupByPayment(
   for (const PendingCallback& p : pending) {
     auto [it, inserted] = index.try_emplace(std::make_pair(p.shop, p.payment_id), groups.size());
     if (inserted) {
-      groups.push_back(Group{it->first, {p.id}, p.source});
+      groups.push_back(Group{it->first, {p.id}, p.source, p.received_at});
     } else {
       groups[it->second].ids.push_back(p.id);
     }
@@ -153,6 +154,7 @@ std::vector<const CallbackProcessor::Group*> CallbackProcessor::WithinUnknownBud
         absl::StrCat("callback for unseen payment dropped, shop=", shop,
                      " over its budget of unknown-payment fetches: payment_id=", payment_id));
     dropped.insert(dropped.end(), group->ids.begin(), group->ids.end());
+    Count(CallbackOutcome::kOverBudget, group->ids.size());
   }
   if (absl::Status s = store_->CompleteCallbacks(dropped); !s.ok()) {
     LogError(absl::StrCat("event store: ", s.message()));
@@ -176,7 +178,7 @@ void CallbackProcessor::FetchAndRecord(const std::vector<const Group*>& chunk) {
   std::vector<std::pair<std::string, std::string>> done_keys;
   for (size_t k = 0; k < chunk.size(); ++k) {
     const Group& group = *chunk[k];
-    if (Record(group.key, group.source, std::move(states[k]), now)) {
+    if (Record(group, std::move(states[k]), now)) {
       completed.insert(completed.end(), group.ids.begin(), group.ids.end());
       done_keys.push_back(group.key);
     }
@@ -184,7 +186,10 @@ void CallbackProcessor::FetchAndRecord(const std::vector<const Group*>& chunk) {
   // One transaction marks the chunk's receipts done. If it fails they stay pending and are
   // looked at again (their state is recorded, so that adds no event).
   absl::Status s = store_->CompleteCallbacks(completed);
-  if (!s.ok()) LogError(absl::StrCat("event store: ", s.message()));
+  if (!s.ok()) {
+    if (options_.metrics != nullptr) options_.metrics->StoreError("inbox");
+    LogError(absl::StrCat("event store: ", s.message()));
+  }
   absl::MutexLock lock(&mu_);
   for (const auto& key : done_keys) retry_.erase(key);
 }
@@ -213,26 +218,40 @@ void CallbackProcessor::PruneIfDue(absl::Time now) {
   }
 }
 
-bool CallbackProcessor::Record(const std::pair<std::string, std::string>& key,
-                               v1::EventSource source,
+void CallbackProcessor::Count(CallbackOutcome outcome, size_t receipts) const {
+  if (options_.metrics != nullptr) options_.metrics->Processed(outcome, static_cast<int>(receipts));
+}
+
+bool CallbackProcessor::Record(const Group& group,
                                absl::StatusOr<v1::GetPaymentStateResponse> state, absl::Time now) {
+  const auto& key = group.key;
   const auto& [shop, payment_id] = key;
   bool done = false;
   if (state.ok()) {
-    absl::StatusOr<bool> recorded =
-        RecordObservedState(*store_, *store_, shop, payment_id, *std::move(state), source, now);
+    absl::StatusOr<RecordedState> recorded = RecordObservedState(
+        *store_, *store_, shop, payment_id, *std::move(state), group.source, now);
     if (recorded.ok()) {
       done = true;
+      Count(recorded->appended ? CallbackOutcome::kEvent : CallbackOutcome::kDuplicate,
+            group.ids.size());
+      if (recorded->appended && group.source == v1::EVENT_SOURCE_CALLBACK &&
+          options_.metrics != nullptr) {
+        options_.metrics->CallbackBecameEvent(absl::Now() - group.first_received);
+      }
     } else {
+      Count(CallbackOutcome::kStoreError, group.ids.size());
+      if (options_.metrics != nullptr) options_.metrics->StoreError("append");
       LogError(absl::StrCat("event store: ", recorded.status().message()));
     }
   } else if (IsUnknownPayment(state.status())) {
+    Count(CallbackOutcome::kUnknownPayment, group.ids.size());
     // Forged callbacks make these at will: limited.
     LogLimited("WARN", "callback for unknown payment",
                absl::StrCat("callback for unknown payment dropped: shop=", shop,
                             " payment_id=", payment_id, ": ", state.status().message()));
     done = true;
   } else {
+    Count(CallbackOutcome::kFetchFailed, group.ids.size());
     LogWarning(absl::StrCat("payment state of shop=", shop, " payment_id=", payment_id,
                             " not fetched, will retry: ", state.status().message()));
   }

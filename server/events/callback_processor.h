@@ -32,6 +32,7 @@
 #include "server/events/doorbell.h"
 #include "server/events/event_store.h"
 #include "server/events/payment_state_fetcher.h"
+#include "server/metrics/pipeline_metrics.h"
 
 namespace barion_gateway::server {
 
@@ -52,6 +53,8 @@ class CallbackProcessor {
     // Processed receipts older than this are deleted, looked at every prune_interval.
     absl::Duration inbox_retention = absl::Hours(24 * 7);
     absl::Duration prune_interval = absl::Minutes(10);
+    // Counts receipts by outcome and callback → event latency; not owned; may be null.
+    PipelineMetrics* metrics = nullptr;
   };
 
   // `store` and `fetcher` are not owned and must outlive the processor. `doorbell` (not owned;
@@ -77,6 +80,7 @@ class CallbackProcessor {
     std::pair<std::string, std::string> key;
     std::vector<int64_t> ids;
     barion::v1::EventSource source;
+    absl::Time first_received;  // the oldest receipt's arrival
   };
   static std::vector<Group> GroupByPayment(const std::vector<PendingCallback>& pending);
   // The groups not waiting for a retry; none while stopping.
@@ -89,8 +93,9 @@ class CallbackProcessor {
   void FetcherLoop();
   // Records a fetched state (or schedules a retry when it could not be fetched or recorded).
   // Returns whether the payment's receipts are done.
-  bool Record(const std::pair<std::string, std::string>& key, barion::v1::EventSource source,
-              absl::StatusOr<barion::v1::GetPaymentStateResponse> state, absl::Time now);
+  bool Record(const Group& group, absl::StatusOr<barion::v1::GetPaymentStateResponse> state,
+              absl::Time now);
+  void Count(CallbackOutcome outcome, size_t receipts) const;
   // Whether a fetch for an unknown payment of `shop` fits the budget now (takes a token).
   bool TakeUnknownFetch(const std::string& shop, absl::Time now);
   // Deletes processed receipts past the retention, at most every prune_interval.

@@ -48,15 +48,18 @@ absl::Status Resumable(absl::StatusCode code, absl::string_view reason, absl::st
 // One SubscribePaymentEvents call. Everything below is guarded by the hub's mutex.
 class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
-  Stream(EventHub* hub, grpc::CallbackServerContext* context, int64_t id, const EventFilter& filter,
-         EventCursor position, std::string credential)
+  Stream(EventHub* hub, grpc::CallbackServerContext* context, int64_t id,
+         const Subscription& subscription, EventCursor position)
       : hub_(hub),
         context_(context),
         id_(id),
-        credential_(std::move(credential)),
-        filter_(std::make_shared<EventFilter>(filter)),
+        credential_(subscription.credential),
+        rpc_metrics_(subscription.rpc_metrics),
+        started_(subscription.started),
+        filter_(std::make_shared<EventFilter>(subscription.filter)),
         position_(position),
         written_(position) {
+    const EventFilter& filter = subscription.filter;
     shops_.insert(filter.shops.begin(), filter.shops.end());
     payment_ids_.insert(filter.payment_ids.begin(), filter.payment_ids.end());
     statuses_.insert(filter.statuses.begin(), filter.statuses.end());
@@ -76,6 +79,8 @@ class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   grpc::CallbackServerContext* const context_;
   const int64_t id_;
   const std::string credential_;
+  const RpcMethodMetrics* const rpc_metrics_;  // null: not counted
+  const absl::Time started_;
   const std::shared_ptr<const EventFilter> filter_;
   absl::flat_hash_set<std::string> shops_;
   absl::flat_hash_set<std::string> payment_ids_;
@@ -133,6 +138,14 @@ class EventHub::Locked {
 
 void EventHub::RunOps(std::vector<Op>& ops) {
   for (Op& op : ops) {
+    if (const RpcMethodMetrics* rpc = op.stream->rpc_metrics_; rpc != nullptr) {
+      if (op.finish) {
+        rpc->Handled(static_cast<absl::StatusCode>(op.status.error_code()),
+                     absl::Now() - op.stream->started_);
+      } else {
+        rpc->MessageSent();
+      }
+    }
     if (op.finish) {
       op.stream->Finish(std::move(op.status));
     } else {
@@ -174,6 +187,7 @@ EventHub::EntryPtr EventHub::MakeEntry(const EventCursor& cursor, const v1::Paym
 }
 
 void EventHub::EventAppended(const EventCursor& cursor, const v1::PaymentEvent& event) {
+  if (options_.metrics != nullptr) options_.metrics->Appended(event.source());
   EntryPtr entry = MakeEntry(cursor, event);
   Locked lock(this);
   if (entry->cursor <= head_) {
@@ -193,6 +207,7 @@ void EventHub::EventAppended(const EventCursor& cursor, const v1::PaymentEvent& 
     s->position_ = entry->cursor;
     if (!s->Matches(*entry)) continue;
     if (static_cast<int>(s->queue_.size()) >= options_.buffer_events) {
+      if (options_.metrics != nullptr) options_.metrics->SubscriberDropped();
       EndStream(s, absl::StatusCode::kResourceExhausted, "SUBSCRIBER_TOO_SLOW",
                 absl::StrCat("more than ", options_.buffer_events,
                              " events were waiting for this subscriber"));
@@ -203,16 +218,25 @@ void EventHub::EventAppended(const EventCursor& cursor, const v1::PaymentEvent& 
   }
 }
 
+grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Refuse(const Subscription& subscription,
+                                                             const absl::Status& status) {
+  if (subscription.rpc_metrics != nullptr) {
+    subscription.rpc_metrics->Handled(status.code(), absl::Now() - subscription.started);
+  }
+  return FinishedStream(status);
+}
+
 grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
     grpc::CallbackServerContext* context, Subscription subscription) {
   Locked lock(this);
   if (!started_ || finishing_all_ || stopping_) {
-    return FinishedStream(GatewayErrorStatus(absl::StatusCode::kUnavailable,
-                                             "GATEWAY_SHUTTING_DOWN",
-                                             "the gateway is shutting down; subscribe again", {}));
+    return Refuse(subscription,
+                  GatewayErrorStatus(absl::StatusCode::kUnavailable, "GATEWAY_SHUTTING_DOWN",
+                                     "the gateway is shutting down; subscribe again", {}));
   }
   if (static_cast<int>(streams_.size()) >= options_.max_subscribers) {
-    return FinishedStream(
+    return Refuse(
+        subscription,
         GatewayErrorStatus(absl::StatusCode::kResourceExhausted, "TOO_MANY_SUBSCRIBERS",
                            absl::StrCat("the gateway serves at most ", options_.max_subscribers,
                                         " subscriptions (subscriptions.max_subscribers)"),
@@ -220,25 +244,30 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
   }
   const std::string client = ClientOf(context->peer());
   if (per_client_[client] >= options_.max_subscribers_per_client) {
-    return FinishedStream(GatewayErrorStatus(
-        absl::StatusCode::kResourceExhausted, "TOO_MANY_SUBSCRIBERS_FROM_CLIENT",
-        absl::StrCat("one client may hold at most ", options_.max_subscribers_per_client,
-                     " subscriptions (subscriptions.max_subscribers_per_client)"),
-        {}));
+    return Refuse(
+        subscription,
+        GatewayErrorStatus(
+            absl::StatusCode::kResourceExhausted, "TOO_MANY_SUBSCRIBERS_FROM_CLIENT",
+            absl::StrCat("one client may hold at most ", options_.max_subscribers_per_client,
+                         " subscriptions (subscriptions.max_subscribers_per_client)"),
+            {}));
   }
   EventCursor position = head_;
   if (subscription.after_cursor.has_value()) {
     position = *subscription.after_cursor;
     if (position > head_) {
-      return FinishedStream(InvalidArgumentStatus(
-          {{"after_cursor", absl::StrCat("is after the newest event (", head_.ToText(),
-                                         "): a cursor of another gateway's event store?")}}));
+      return Refuse(
+          subscription,
+          InvalidArgumentStatus(
+              {{"after_cursor", absl::StrCat("is after the newest event (", head_.ToText(),
+                                             "): a cursor of another gateway's "
+                                             "event store?")}}));
     }
   }
   const int64_t id = next_id_++;
-  auto* s = new Stream(this, context, id, subscription.filter, position,
-                       std::move(subscription.credential));
+  auto* s = new Stream(this, context, id, subscription, position);
   streams_[id] = s;
+  if (options_.metrics != nullptr) options_.metrics->SubscriberOpened();
   ++per_client_[client];
   client_of_[id] = client;
   // The first message: a heartbeat with the start position. Then replay or live events.
@@ -273,6 +302,7 @@ void EventHub::StartWriteLocked(Stream* s) {
   EntryPtr next = std::move(s->queue_.front());
   s->queue_.pop_front();
   s->out_ = next->bytes;  // shares the serialized bytes
+  if (options_.metrics != nullptr) options_.metrics->Delivered();
   s->out_position_ = next->cursor;
   s->writing_ = true;
   s->write_started_ = absl::Now();
@@ -307,6 +337,10 @@ void EventHub::Advance(Stream* s) {
 void EventHub::ReadTask(int64_t id, EventCursor position, EventCursor head,
                         std::shared_ptr<const EventFilter> filter, int limit) {
   absl::StatusOr<std::vector<v1::PaymentEvent>> events = log_->ReadAfter(position, *filter, limit);
+  if (options_.metrics != nullptr) {
+    options_.metrics->ReplayRead();
+    if (!events.ok()) options_.metrics->StoreError("read");
+  }
   std::vector<EntryPtr> entries;
   if (events.ok()) {
     entries.reserve(events->size());
@@ -383,6 +417,7 @@ void EventHub::OnDone(Stream* s) {
   {
     absl::MutexLock lock(&mu_);
     streams_.erase(s->id_);
+    if (options_.metrics != nullptr) options_.metrics->SubscriberClosed();
     auto client = client_of_.find(s->id_);
     if (client != client_of_.end()) {
       if (--per_client_[client->second] <= 0) per_client_.erase(client->second);
@@ -469,6 +504,7 @@ void EventHub::TimerLoop() {
           s->live_ = false;
           s->final_code_ = absl::StatusCode::kResourceExhausted;
           s->final_reason_ = "SUBSCRIBER_TOO_SLOW";
+          if (options_.metrics != nullptr) options_.metrics->SubscriberDropped();
           s->final_why_ = absl::StrCat("the subscriber took no message for ",
                                        absl::FormatDuration(options_.write_timeout));
           LogWarning(absl::StrCat("subscription of ", s->context_->peer(),

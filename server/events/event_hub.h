@@ -48,6 +48,8 @@
 #include "grpcpp/support/server_callback.h"
 #include "server/events/event_cursor.h"
 #include "server/events/event_log.h"
+#include "server/metrics/pipeline_metrics.h"
+#include "server/metrics/rpc_metrics.h"
 
 namespace barion_gateway::server {
 
@@ -63,6 +65,9 @@ class EventHub final : public EventLogObserver {
     int ring_events = 4096;  // recent events kept in memory for streams joining live
     int read_batch = 256;    // events per store read while catching up
     int reader_threads = 2;
+    // Counts subscribers, deliveries, drops, replay reads and appends; null: nothing counted.
+    // Not owned.
+    PipelineMetrics* metrics = nullptr;
   };
 
   // Where a new stream starts: after `after_cursor` when set, else at the newest event.
@@ -72,6 +77,10 @@ class EventHub final : public EventLogObserver {
     // The credential that authenticated the subscriber (Caller::credential), for FinishIf after
     // a policy reload.
     std::string credential;
+    // The RPC's series (grpc_server_handled_total when the stream ends, ..._msg_sent_total per
+    // message) and when the call began; null: not counted. Not owned.
+    const RpcMethodMetrics* rpc_metrics = nullptr;
+    absl::Time started = absl::Now();
   };
 
   // `log` (for catch-up reads) is not owned and must outlive the hub. The gateway makes the hub
@@ -128,6 +137,9 @@ class EventHub final : public EventLogObserver {
 
   static EntryPtr MakeEntry(const EventCursor& cursor, const barion::v1::PaymentEvent& event);
 
+  // A subscription refused before it became a stream: counted, then finished with `status`.
+  static grpc::ServerWriteReactor<grpc::ByteBuffer>* Refuse(const Subscription& subscription,
+                                                            const absl::Status& status);
   void Pump(Stream* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Advance(Stream* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void StartWriteLocked(Stream* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -7,13 +7,29 @@
 #ifndef BARION_GATEWAY_SERVER_EVENTS_EVENT_STORE_H_
 #define BARION_GATEWAY_SERVER_EVENTS_EVENT_STORE_H_
 
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "server/events/callback_inbox.h"
 #include "server/events/event_log.h"
 #include "server/events/reconcile_schedule.h"
 
 namespace barion_gateway::server {
 
-class EventStore : public CallbackInbox, public EventLog, public ReconcileSchedule {};
+// How much work waits in the stores (for the metrics and readiness).
+struct PipelineBacklog {
+  int64_t inbox = 0;                                   // receipts not yet processed
+  absl::Time oldest_receipt = absl::InfiniteFuture();  // the oldest of them; none: InfiniteFuture
+  int64_t watched = 0;                                 // payments the reconciler watches
+  absl::Time earliest_check = absl::InfiniteFuture();  // the earliest next check; none: ditto
+};
+
+class EventStore : public CallbackInbox, public EventLog, public ReconcileSchedule {
+ public:
+  // Reads the backlog; UNAVAILABLE when the store cannot be read.
+  virtual absl::StatusOr<PipelineBacklog> Backlog() = 0;
+};
 
 }  // namespace barion_gateway::server
 

@@ -51,10 +51,15 @@ void Reconciler::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void Reconciler::Count(ReconcileOutcome outcome) const {
+  if (options_.metrics != nullptr) options_.metrics->Checked(outcome);
+}
+
 void Reconciler::RunOnce(absl::Time now) {
   absl::StatusOr<std::vector<WatchedPayment>> due =
       schedule_->DueWatchedPayments(now, options_.batch);
   if (!due.ok()) {
+    if (options_.metrics != nullptr) options_.metrics->StoreError("schedule");
     LogError(absl::StrCat("reconciler: ", due.status().message()));
     return;
   }
@@ -66,21 +71,26 @@ void Reconciler::RunOnce(absl::Time now) {
     absl::StatusOr<v1::GetPaymentStateResponse> state =
         fetcher_->FetchPaymentState(w.shop, w.payment_id, absl::Now() + options_.fetch_timeout);
     if (!state.ok() && IsUnknownPayment(state.status())) {
+      Count(ReconcileOutcome::kUnknownPayment);
       LogWarning(
           absl::StrCat("reconciler: Barion does not know ", w.payment_id, "; no longer watched"));
       schedule_->UnwatchPayment(w.shop, w.payment_id).IgnoreError();
       continue;
     }
     if (state.ok()) {
-      absl::StatusOr<bool> final_state =
+      absl::StatusOr<RecordedState> recorded =
           RecordObservedState(*log_, *schedule_, w.shop, w.payment_id, *std::move(state),
                               v1::EVENT_SOURCE_RECONCILIATION, absl::Now());
-      if (!final_state.ok()) {
-        LogError(absl::StrCat("event store: ", final_state.status().message()));
-      } else if (*final_state) {
-        continue;  // no longer watched
+      if (!recorded.ok()) {
+        Count(ReconcileOutcome::kStoreError);
+        if (options_.metrics != nullptr) options_.metrics->StoreError("append");
+        LogError(absl::StrCat("event store: ", recorded.status().message()));
+      } else {
+        Count(recorded->appended ? ReconcileOutcome::kChanged : ReconcileOutcome::kUnchanged);
+        if (recorded->final_state) continue;  // no longer watched
       }
     } else {
+      Count(ReconcileOutcome::kFetchFailed);
       LogWarning(absl::StrCat("reconciler: state of ", w.payment_id,
                               " not fetched: ", state.status().message()));
     }

@@ -16,6 +16,7 @@
 #include "server/events/event_log.h"
 #include "server/events/payment_state_fetcher.h"
 #include "server/events/reconcile_schedule.h"
+#include "server/metrics/pipeline_metrics.h"
 
 namespace barion_gateway::server {
 
@@ -32,6 +33,7 @@ class Reconciler {
     absl::Duration tick = absl::Seconds(1);  // how often due payments are looked for
     int batch = 20;                          // payments checked per tick at most
     absl::Duration fetch_timeout = absl::Seconds(10);
+    PipelineMetrics* metrics = nullptr;  // counts checks by result; not owned; may be null
   };
 
   // None of the pointers is owned; all must outlive the reconciler.
@@ -49,6 +51,7 @@ class Reconciler {
   void RunOnce(absl::Time now);
 
  private:
+  void Count(ReconcileOutcome outcome) const;
   ReconcileSchedule* const schedule_;
   EventLog* const log_;
   PaymentStateFetcher* const fetcher_;

@@ -11,10 +11,11 @@ namespace barion_gateway::server {
 
 namespace v1 = ::barion::v1;
 
-absl::StatusOr<bool> RecordObservedState(EventLog& log, ReconcileSchedule& schedule,
-                                         const std::string& shop, const std::string& payment_id,
-                                         v1::GetPaymentStateResponse snapshot,
-                                         v1::EventSource source, absl::Time observed_at) {
+absl::StatusOr<RecordedState> RecordObservedState(EventLog& log, ReconcileSchedule& schedule,
+                                                  const std::string& shop,
+                                                  const std::string& payment_id,
+                                                  v1::GetPaymentStateResponse snapshot,
+                                                  v1::EventSource source, absl::Time observed_at) {
   const bool final_state = IsFinalStatus(snapshot.status());
   v1::PaymentEvent event;
   event.set_shop(shop);
@@ -36,7 +37,7 @@ absl::StatusOr<bool> RecordObservedState(EventLog& log, ReconcileSchedule& sched
       LogError(absl::StrCat("event store: ", s.message()));
     }
   }
-  return final_state;
+  return RecordedState{final_state, appended->has_value()};
 }
 
 bool IsUnknownPayment(const absl::Status& fetch_status) {

@@ -13,13 +13,21 @@
 
 namespace barion_gateway::server {
 
+// What recording a state did.
+struct RecordedState {
+  bool final_state = false;  // the payment's state is final: no longer watched
+  bool appended = false;     // the state was new: an event was appended
+};
+
 // Appends a PaymentEvent for `snapshot` if it differs from the payment's last one, and stops the
-// reconciler watching the payment once its state is final. Returns whether the state is final,
-// or the store's error (nothing is then known to be recorded).
-absl::StatusOr<bool> RecordObservedState(EventLog& log, ReconcileSchedule& schedule,
-                                         const std::string& shop, const std::string& payment_id,
-                                         barion::v1::GetPaymentStateResponse snapshot,
-                                         barion::v1::EventSource source, absl::Time observed_at);
+// reconciler watching the payment once its state is final. Returns what it did, or the store's
+// error (nothing is then known to be recorded).
+absl::StatusOr<RecordedState> RecordObservedState(EventLog& log, ReconcileSchedule& schedule,
+                                                  const std::string& shop,
+                                                  const std::string& payment_id,
+                                                  barion::v1::GetPaymentStateResponse snapshot,
+                                                  barion::v1::EventSource source,
+                                                  absl::Time observed_at);
 
 // Whether a failed state fetch means Barion does not know the payment (callbacks are unsigned
 // and may be forged; a watched id may be wrong): looking again will not help.

@@ -40,4 +40,29 @@ std::string HistoryItemPath(const v1::GetHistoryItemRequest& r) {
   return absl::StrCat(catalog::kGetHistoryItem.endpoint, "?ItemId=", r.item_id());
 }
 
+std::vector<std::string> CatalogEndpoints() {
+  using namespace catalog;  // NOLINT: the whole catalog, listed
+  std::vector<std::string> endpoints = {kStartPayment.endpoint,
+                                        kGetPaymentState.endpoint,
+                                        kFinishReservation.endpoint,
+                                        kCapture.endpoint,
+                                        kCancelAuthorization.endpoint,
+                                        kRefund.endpoint,
+                                        kComplete.endpoint,
+                                        kStartGooglePayPayment.endpoint,
+                                        kStartApplePayPayment.endpoint,
+                                        kValidateApplePaySession.endpoint,
+                                        kQrCodeEndpoint,
+                                        kGetAccounts.endpoint,
+                                        kGetAccountsFallback.endpoint,
+                                        kSendMoneyByEmail.endpoint,
+                                        kSendBankTransfer.endpoint,
+                                        kGetHistory.endpoint,
+                                        kCreatePos.endpoint,
+                                        kGetPos.endpoint,
+                                        kGetHistoryItem.endpoint,
+                                        kStatementEndpoint};
+  return endpoints;
+}
+
 }  // namespace barion_gateway::server

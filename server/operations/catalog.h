@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -140,6 +141,10 @@ inline constexpr char kStatementEndpoint[] = "/v2/Statement/Download";
 // clang-format on
 
 }  // namespace catalog
+
+// Every Barion path template the catalog calls ("/v4/Payment/{PaymentId}/PaymentState"), once
+// each: the endpoint label of the Barion metrics.
+std::vector<std::string> CatalogEndpoints();
 
 // Sends one declared operation whose request passed its validation: encodes, calls Barion with
 // `key` until `deadline`, decodes. On an upstream failure, `error` (when not null) receives it

@@ -55,6 +55,20 @@ std::string Deterministic(const google::protobuf::Message& message) {
 }
 
 // What a StartLedger claim other than kNew answers.
+LedgerResult LedgerResultOf(StartLedger::Claim claim) {
+  switch (claim) {
+    case StartLedger::Claim::kNew:
+      return LedgerResult::kNew;
+    case StartLedger::Claim::kDone:
+      return LedgerResult::kRepeat;
+    case StartLedger::Claim::kConflict:
+      return LedgerResult::kConflict;
+    case StartLedger::Claim::kPending:
+      return LedgerResult::kPending;
+  }
+  return LedgerResult::kPending;
+}
+
 absl::StatusOr<v1::StartPaymentResponse> AnswerFromLedger(const StartLedger::ClaimResult& claim,
                                                           const std::string& request_id) {
   switch (claim.claim) {
@@ -89,13 +103,18 @@ void LogLedgerError(const absl::Status& status) {
 
 }  // namespace
 
+void BarionPayments::CountLedger(LedgerResult result) const {
+  if (metrics_ != nullptr) metrics_->Ledger(result);
+}
+
 BarionPayments::BarionPayments(Options options, HttpTransport* transport)
     : shops_(std::make_shared<const std::vector<ShopConfig>>(
           WithCallbackSecrets(std::move(options.shops)))),
       callback_base_url_(std::move(options.callback_base_url)),
       ledger_(options.start_ledger),
       observer_(options.observer),
-      api_(transport) {}
+      api_(transport, options.barion_observer),
+      metrics_(options.metrics) {}
 
 void BarionPayments::ReplacePosKeys(const std::vector<ShopConfig>& shops) {
   absl::MutexLock lock(&shops_mu_);
@@ -163,6 +182,7 @@ absl::StatusOr<v1::StartPaymentResponse> BarionPayments::StartPayment(
     absl::StatusOr<StartLedger::ClaimResult> claim =
         ledger_->ClaimStart((*shop)->name, request_id, Deterministic(request));
     if (!claim.ok()) return claim.status();
+    CountLedger(LedgerResultOf(claim->claim));
     if (claim->claim != StartLedger::Claim::kNew) return AnswerFromLedger(*claim, request_id);
   }
   std::optional<UpstreamError> error;
@@ -174,6 +194,9 @@ absl::StatusOr<v1::StartPaymentResponse> BarionPayments::StartPayment(
         (error->outcome() == UpstreamOutcome::kNotSent ||
          error->outcome() == UpstreamOutcome::kRejected)) {
       LogLedgerError(ledger_->ReleaseStart((*shop)->name, request_id));
+    } else if (ledger_ != nullptr && error.has_value() &&
+               error->outcome() == UpstreamOutcome::kUnknown) {
+      CountLedger(LedgerResult::kUnknownOutcome);  // stays pending: a retry will not start it
     }
     return response.status();
   }

@@ -20,10 +20,12 @@
 #include "absl/time/time.h"
 #include "barion/v1/payment_service.pb.h"
 #include "server/barion/barion_api.h"
+#include "server/barion/call_observer.h"
 #include "server/barion/http_transport.h"
 #include "server/config.h"
 #include "server/events/payment_state_fetcher.h"
 #include "server/events/start_ledger.h"
+#include "server/metrics/operation_metrics.h"
 #include "server/operations/call.h"
 #include "server/operations/catalog.h"
 #include "server/operations/payment_observer.h"
@@ -40,7 +42,9 @@ class BarionPayments final : public PaymentStateFetcher {
     // Makes StartPayment idempotent per (shop, payment_request_id). Not owned; may be null
     // (then every StartPayment goes to Barion).
     StartLedger* start_ledger = nullptr;
-    PaymentObserver* observer = nullptr;  // not owned; may be null
+    PaymentObserver* observer = nullptr;            // not owned; may be null
+    BarionCallObserver* barion_observer = nullptr;  // told of every Barion call; may be null
+    OperationMetrics* metrics = nullptr;  // counts the start ledger's answers; may be null
   };
 
   // `transport` is not owned; it and the options' pointers must outlive this object.
@@ -105,7 +109,10 @@ class BarionPayments final : public PaymentStateFetcher {
   const std::string callback_base_url_;
   StartLedger* const ledger_;
   PaymentObserver* const observer_;
+  void CountLedger(LedgerResult result) const;
+
   const BarionApi api_;
+  OperationMetrics* const metrics_;
 };
 
 }  // namespace barion_gateway::server

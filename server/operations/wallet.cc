@@ -13,9 +13,10 @@ namespace barion_gateway::server {
 
 namespace v1 = ::barion::v1;
 
-BarionWallet::BarionWallet(std::vector<WalletConfig> wallets, HttpTransport* transport)
+BarionWallet::BarionWallet(std::vector<WalletConfig> wallets, HttpTransport* transport,
+                           BarionCallObserver* observer)
     : wallets_(std::make_shared<const std::vector<WalletConfig>>(std::move(wallets))),
-      api_(transport) {}
+      api_(transport, observer) {}
 
 void BarionWallet::ReplaceApiKeys(const std::vector<WalletConfig>& wallets) {
   absl::MutexLock lock(&wallets_mu_);

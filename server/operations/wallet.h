@@ -24,7 +24,9 @@ namespace barion_gateway::server {
 class BarionWallet {
  public:
   // `transport` is not owned and must outlive this object.
-  BarionWallet(std::vector<WalletConfig> wallets, HttpTransport* transport);
+  // `observer` (may be null) is told of every Barion call.
+  BarionWallet(std::vector<WalletConfig> wallets, HttpTransport* transport,
+               BarionCallObserver* observer = nullptr);
 
   // GET /v2/Accounts/Get; when Barion answers 404 there, GET /v2/Accounts (docs/BARION.md §9:
   // sources disagree on the path).

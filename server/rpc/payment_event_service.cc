@@ -86,10 +86,10 @@ grpc::Status PaymentEventServiceImpl::ListPaymentEvents(grpc::ServerContext* con
                                                         const v1::ListPaymentEventsRequest* request,
                                                         v1::ListPaymentEventsResponse* response) {
   const absl::Time start = absl::Now();
-  CountRpcStarted(edge_, "unary", "ListPaymentEvents");
+  CountRpcStarted(edge_, "ListPaymentEvents");
   const absl::StatusOr<Call> call = CallOf(*context, edge_, "ListPaymentEvents");
   const absl::Status status = call.ok() ? List(*call, request, response) : call.status();
-  CountRpcHandled(edge_, "unary", "ListPaymentEvents", start, status);
+  CountRpcHandled(edge_, "ListPaymentEvents", start, status);
   return FinishRpc(
       "ListPaymentEvents", CallerName(call),
       absl::StrCat("shop=", request->shop().empty() ? "-" : SafeText(request->shop(), 64),
@@ -123,21 +123,26 @@ absl::Status PaymentEventServiceImpl::List(const Call& call,
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePaymentEvents(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
-  // Started here; how streams end is counted by the hub's own figures (not yet exported).
-  CountRpcStarted(edge_, "server_stream", "SubscribePaymentEvents");
+  // Started and refused here; once the hub has it, the hub counts its messages and its end.
+  const absl::Time start = absl::Now();
+  CountRpcStarted(edge_, "SubscribePaymentEvents");
+  auto refused = [&](absl::string_view caller, const absl::Status& status) {
+    CountRpcHandled(edge_, "SubscribePaymentEvents", start, status);
+    return Refused(caller, status);
+  };
   const absl::StatusOr<Call> call = CallOf(*context, edge_, "SubscribePaymentEvents");
-  if (!call.ok()) return Refused("-", call.status());
+  if (!call.ok()) return refused("-", call.status());
   v1::SubscribePaymentEventsRequest request;
   grpc::ByteBuffer copy(*raw_request);
   if (!grpc::SerializationTraits<v1::SubscribePaymentEventsRequest>::Deserialize(&copy, &request)
            .ok()) {
-    return Refused(
+    return refused(
         CallerName(call),
         absl::InvalidArgumentError("the request is not a barion.v1.SubscribePaymentEventsRequest"));
   }
   EventHub::Subscription subscription;
   if (absl::Status s = ScopeToCaller(*call, request.shop(), subscription.filter); !s.ok()) {
-    return Refused(CallerName(call), s);
+    return refused(CallerName(call), s);
   }
   std::vector<FieldViolation> violations;
   ParseFilter(request, subscription.filter, violations);
@@ -148,11 +153,13 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
   if (!v1::SubscriptionStart_IsValid(request.start())) {
     violations.push_back({"start", "is not a SubscriptionStart"});
   }
-  if (!violations.empty()) return Refused(CallerName(call), InvalidArgumentStatus(violations));
+  if (!violations.empty()) return refused(CallerName(call), InvalidArgumentStatus(violations));
   if (request.after_cursor().empty() && request.start() == v1::SUBSCRIPTION_START_BEGINNING) {
     subscription.after_cursor = EventCursor();
   }
   subscription.credential = call->caller->credential;
+  subscription.rpc_metrics = MethodMetrics(edge_, "SubscribePaymentEvents");
+  subscription.started = start;
   return hub_->Subscribe(context, std::move(subscription));
 }
 

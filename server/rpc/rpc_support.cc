@@ -117,22 +117,31 @@ void AuditCall(const RpcEdge& edge, absl::string_view rpc, const absl::StatusOr<
   edge.audit->Record(record);
 }
 
-void CountRpcStarted(const RpcEdge& edge, absl::string_view type, absl::string_view rpc) {
-  if (edge.metrics != nullptr) edge.metrics->RpcStarted(type, edge.service, rpc);
+const RpcMethodMetrics* MethodMetrics(const RpcEdge& edge, absl::string_view rpc) {
+  return edge.metrics == nullptr ? nullptr : edge.metrics->Find(rpc);
 }
 
-void CountRpcHandled(const RpcEdge& edge, absl::string_view type, absl::string_view rpc,
-                     absl::Time start, const absl::Status& status) {
-  if (edge.metrics == nullptr) return;
-  // gRPC's code names, as go-grpc-prometheus writes them ("OK", "InvalidArgument").
-  static const char* const kCodes[] = {
-      "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
-      "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
-      "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
-      "DataLoss", "Unauthenticated"};
-  const int code = static_cast<int>(status.code());
-  edge.metrics->RpcHandled(type, edge.service, rpc,
-                           code >= 0 && code <= 16 ? kCodes[code] : "Unknown", absl::Now() - start);
+void CountRpcStarted(const RpcEdge& edge, absl::string_view rpc) {
+  if (const RpcMethodMetrics* method = MethodMetrics(edge, rpc); method != nullptr) {
+    method->Started();
+  }
+}
+
+void CountRpcHandled(const RpcEdge& edge, absl::string_view rpc, absl::Time start,
+                     const absl::Status& status) {
+  if (const RpcMethodMetrics* method = MethodMetrics(edge, rpc); method != nullptr) {
+    method->Handled(status.code(), absl::Now() - start);
+  }
+  if (edge.operations == nullptr || (status.code() != absl::StatusCode::kUnauthenticated &&
+                                     status.code() != absl::StatusCode::kPermissionDenied)) {
+    return;
+  }
+  for (const ErrorInfoDetail& info : ErrorInfosOf(status)) {
+    if (info.domain != kBarionDomain) {
+      edge.operations->Denied(info.reason);
+      return;
+    }
+  }
 }
 
 std::string ShopSubject(absl::string_view shop, absl::string_view payment_id) {

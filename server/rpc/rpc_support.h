@@ -17,6 +17,7 @@
 #include "grpcpp/support/status.h"
 #include "server/audit/audit_log.h"
 #include "server/auth/authenticator.h"
+#include "server/metrics/operation_metrics.h"
 #include "server/metrics/rpc_metrics.h"
 #include "server/operations/call.h"
 #include "server/rpc/audit_subject.h"
@@ -33,15 +34,22 @@ struct RpcEdge {
   absl::Duration default_timeout = absl::Seconds(60);
   // Where audited calls are recorded; null: nowhere. Not owned.
   AuditLog* audit = nullptr;
-  // The RPC metrics; null: none. Not owned.
-  GatewayMetrics* metrics = nullptr;
+  // The service's RPC metrics; null: none. Not owned.
+  const RpcServiceMetrics* metrics = nullptr;
+  // Counts calls refused for their caller (barion_gateway_auth_denials_total); null: not
+  // counted. Not owned.
+  OperationMetrics* operations = nullptr;
 };
 
-// Counts the call `rpc` of `type` ("unary", "server_stream") as started, and when `status` is
-// given, as handled with its code and duration since `start`.
-void CountRpcStarted(const RpcEdge& edge, absl::string_view type, absl::string_view rpc);
-void CountRpcHandled(const RpcEdge& edge, absl::string_view type, absl::string_view rpc,
-                     absl::Time start, const absl::Status& status);
+// The series of the method `rpc` of the edge's service; null without metrics.
+const RpcMethodMetrics* MethodMetrics(const RpcEdge& edge, absl::string_view rpc);
+
+// Counts the call `rpc` as started; CountRpcHandled counts it as handled with `status`'s code
+// and its duration since `start`, and a refusal for its caller (UNAUTHENTICATED,
+// PERMISSION_DENIED with a reason of the gateway's domain) by that reason.
+void CountRpcStarted(const RpcEdge& edge, absl::string_view rpc);
+void CountRpcHandled(const RpcEdge& edge, absl::string_view rpc, absl::Time start,
+                     const absl::Status& status);
 
 // The call's gRPC deadline, or now + `default_timeout` without one; at most 10 minutes away.
 absl::Time RpcDeadline(const grpc::ServerContextBase& context, absl::Duration default_timeout);
@@ -90,11 +98,11 @@ grpc::Status ServeUnary(const RpcEdge& edge, absl::string_view rpc,
                         const grpc::ServerContext& context, Operation&& operation,
                         Subject&& subject, Response* response, Audit&& audit = {}) {
   const absl::Time start = absl::Now();
-  CountRpcStarted(edge, "unary", rpc);
+  CountRpcStarted(edge, rpc);
   const absl::StatusOr<Call> call = CallOf(context, edge, rpc);
   absl::StatusOr<Response> result = call.ok() ? operation(*call) : call.status();
   if (result.ok()) *response = *std::move(result);
-  CountRpcHandled(edge, "unary", rpc, start, result.status());
+  CountRpcHandled(edge, rpc, start, result.status());
   if constexpr (!std::is_same_v<std::decay_t<Audit>, NotAudited>) {
     AuditCall(edge, rpc, call, audit(*response), result.status());
   }

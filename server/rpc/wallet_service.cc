@@ -102,18 +102,20 @@ grpc::Status WalletServiceImpl::DownloadStatement(
     grpc::ServerWriter<v1::DownloadStatementResponse>* writer) {
   const absl::Time start = absl::Now();
   int64_t bytes = 0;
-  CountRpcStarted(edge_, "server_stream", "DownloadStatement");
+  CountRpcStarted(edge_, "DownloadStatement");
+  const RpcMethodMetrics* metrics = MethodMetrics(edge_, "DownloadStatement");
   const absl::StatusOr<Call> call = CallOf(*context, edge_, "DownloadStatement");
-  const absl::Status status = call.ok()
-                                  ? wallet_->DownloadStatement(
-                                        *request, *call,
-                                        [writer](const v1::DownloadStatementResponse& message) {
-                                          return writer->Write(message);
-                                        },
-                                        &bytes)
-                                  : call.status();
+  const absl::Status status =
+      call.ok() ? wallet_->DownloadStatement(
+                      *request, *call,
+                      [writer, metrics](const v1::DownloadStatementResponse& message) {
+                        if (metrics != nullptr) metrics->MessageSent();
+                        return writer->Write(message);
+                      },
+                      &bytes)
+                : call.status();
   AuditCall(edge_, "DownloadStatement", call, AuditSubjectOf(*request), status);
-  CountRpcHandled(edge_, "server_stream", "DownloadStatement", start, status);
+  CountRpcHandled(edge_, "DownloadStatement", start, status);
   return FinishRpc("DownloadStatement", CallerName(call),
                    absl::StrCat(WalletSubject(request->wallet()), " bytes=", bytes), start, status);
 }

@@ -47,6 +47,17 @@ TEST(ParseConfigTest, AppliesDefaults) {
   EXPECT_EQ(c->subscriber_buffer_events, 1024);
   EXPECT_EQ(c->max_subscribers, 10000);
   EXPECT_EQ(c->subscriber_write_timeout, absl::Seconds(60));
+  EXPECT_EQ(c->admin_address, "127.0.0.1:8091");
+  EXPECT_TRUE(c->metrics_enabled);
+}
+
+TEST(ParseConfigTest, MetricsCanBeTurnedOff) {
+  absl::StatusOr<Config> c = Parse(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+      "listen { disable_metrics: true admin_address: \"127.0.0.1:9100\" }");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->metrics_enabled);
+  EXPECT_EQ(c->admin_address, "127.0.0.1:9100");
 }
 
 TEST(ParseConfigTest, ReadsWalletsAndNamesTheBadOnes) {

@@ -89,6 +89,7 @@ class Statement {
     return data == nullptr ? std::string() : std::string(static_cast<const char*>(data), size);
   }
   int64_t Int(int column) { return sqlite3_column_int64(stmt_, column); }
+  bool IsNull(int column) { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
@@ -317,6 +318,23 @@ absl::StatusOr<bool> SqliteEventStore::KnowsPayment(const std::string& shop,
   st.Bind(2, payment_id);
   if (st.Step() != SQLITE_ROW) return Error(db_, "read payments");
   return st.Int(0) != 0;
+}
+
+absl::StatusOr<PipelineBacklog> SqliteEventStore::Backlog() {
+  absl::MutexLock lock(&mu_);
+  PipelineBacklog backlog;
+  // The oldest receipt is the pending one with the lowest id (ids grow with arrival).
+  Statement st(db_,
+               "SELECT (SELECT COUNT(*) FROM callbacks WHERE done = 0), "
+               "(SELECT received_at_us FROM callbacks WHERE done = 0 ORDER BY id LIMIT 1), "
+               "(SELECT COUNT(*) FROM watched), (SELECT MIN(next_check_us) FROM watched)");
+  if (!st.ok()) return Error(db_, "prepare");
+  if (st.Step() != SQLITE_ROW) return Error(db_, "read backlog");
+  backlog.inbox = st.Int(0);
+  if (!st.IsNull(1)) backlog.oldest_receipt = absl::FromUnixMicros(st.Int(1));
+  backlog.watched = st.Int(2);
+  if (!st.IsNull(3)) backlog.earliest_check = absl::FromUnixMicros(st.Int(3));
+  return backlog;
 }
 
 void SqliteEventStore::SetObserver(EventLogObserver* observer) {

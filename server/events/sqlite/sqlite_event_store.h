@@ -43,6 +43,7 @@ class SqliteEventStore final : public EventStore, public StartLedger {
                                                                   int limit) override;
   absl::StatusOr<EventCursor> LastCursor() override;
   bool Owns(const EventCursor& cursor) const override;
+  absl::StatusOr<PipelineBacklog> Backlog() override;
   // The store's identity: a number drawn when the store was created, 1 to 2^22-1 (0 for a store
   // created before stores had one). Every cursor is (0, identity * 2^40 + its event's sequence).
   int64_t identity() const { return identity_; }

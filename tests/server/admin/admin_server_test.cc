@@ -12,7 +12,7 @@ namespace barion_gateway::server {
 namespace {
 
 TEST(AdminServerTest, ReadinessFollowsTheGatewayAndMetricsAreServed) {
-  GatewayMetrics metrics("1.0", "c0ffee");
+  GatewayMetrics metrics("1.0", "c0ffee", {});
   std::atomic<bool> ready{true};
   auto admin = AdminServer::Start("127.0.0.1:0", &metrics, [&] { return ready.load(); });
   ASSERT_TRUE(admin.ok()) << admin.status();
@@ -28,6 +28,14 @@ TEST(AdminServerTest, ReadinessFollowsTheGatewayAndMetricsAreServed) {
   EXPECT_EQ(client.Delete("/healthz")->status, 405);
   EXPECT_EQ(AdminServer::Start("no-port", &metrics, [] { return true; }).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST(AdminServerTest, WithMetricsOffOnlyHealthIsServed) {
+  auto admin = AdminServer::Start("127.0.0.1:0", nullptr, [] { return true; });
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  httplib::Client client("http://" + (*admin)->address());
+  EXPECT_EQ(client.Get("/metrics")->status, 404);
+  EXPECT_EQ(client.Get("/readyz")->status, 200);
 }
 
 }  // namespace

@@ -71,6 +71,29 @@ TEST_P(CallbackInboxConformanceTest, RecordedCallbacksArePendingUntilCompletedAn
   EXPECT_EQ((*pending)[0].id, *b);
 }
 
+TEST_P(CallbackInboxConformanceTest, BacklogCountsPendingReceiptsAndWatchedPayments) {
+  auto empty = store_->Backlog();
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->inbox, 0);
+  EXPECT_EQ(empty->oldest_receipt, absl::InfiniteFuture());
+  EXPECT_EQ(empty->watched, 0);
+  EXPECT_EQ(empty->earliest_check, absl::InfiniteFuture());
+  const absl::Time t = absl::FromUnixSeconds(1700000000);
+  auto first = store_->RecordCallback("web", "p1", t);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(store_->RecordCallback("web", "p2", t + absl::Seconds(5)).ok());
+  ASSERT_TRUE(store_->RecordCallback("web", "p3", t + absl::Seconds(9)).ok());
+  ASSERT_TRUE(store_->CompleteCallbacks({*first}).ok());
+  ASSERT_TRUE(store_->WatchPayment("web", "p1", t + absl::Minutes(2), absl::Minutes(1)).ok());
+  ASSERT_TRUE(store_->WatchPayment("web", "p2", t + absl::Minutes(1), absl::Minutes(1)).ok());
+  auto backlog = store_->Backlog();
+  ASSERT_TRUE(backlog.ok()) << backlog.status();
+  EXPECT_EQ(backlog->inbox, 2);  // the completed one is not waiting
+  EXPECT_EQ(backlog->oldest_receipt, t + absl::Seconds(5));
+  EXPECT_EQ(backlog->watched, 2);
+  EXPECT_EQ(backlog->earliest_check, t + absl::Minutes(1));
+}
+
 TEST_P(CallbackInboxConformanceTest, PrunesOnlyProcessedCallbacksBeforeTheCutoff) {
   const absl::Time t = absl::FromUnixSeconds(1700000000);
   auto a = store_->RecordCallback("web", "p1", t);
