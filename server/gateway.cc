@@ -213,8 +213,14 @@ absl::Status GatewayServer::StartPipeline(const Config& config) {
   reconciler_ = std::make_unique<Reconciler>(events, events, payments_.get(), reconcile);
   processor_->Start();
   reconciler_->Start();
-  if (metrics_ != nullptr) metrics_->AddScrapeHook([this] { ReadBacklog(); });
+  if (metrics_ != nullptr) metrics_->AddScrapeHook([this] { metrics_->SetReady(Ready()); });
   return absl::OkStatus();
+}
+
+bool GatewayServer::Ready() const {
+  // The store is read (and the backlog gauges set) even while draining.
+  const bool store_up = ReadBacklog();
+  return store_up && server_ != nullptr && !shutting_down_.load();
 }
 
 PipelineMetrics* GatewayServer::pipeline_metrics() const {
@@ -346,9 +352,8 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
   }
   const std::string host = config.grpc_address.substr(0, config.grpc_address.rfind(':'));
   grpc_address_ = absl::StrCat(host, ":", grpc_port_);
-  absl::StatusOr<std::unique_ptr<AdminServer>> admin = AdminServer::Start(
-      config.admin_address, metrics_.get(),
-      [this] { return server_ != nullptr && !shutting_down_.load() && ReadBacklog(); });
+  absl::StatusOr<std::unique_ptr<AdminServer>> admin =
+      AdminServer::Start(config.admin_address, metrics_.get(), [this] { return Ready(); });
   if (!admin.ok()) return admin.status();
   admin_ = *std::move(admin);
   if (auto* health = server_->GetHealthCheckService()) {

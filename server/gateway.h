@@ -82,6 +82,8 @@ class GatewayServer {
   PipelineMetrics* pipeline_metrics() const;
   // Reads the stores' backlog into the metrics; false when the store cannot be read.
   bool ReadBacklog() const;
+  // What /readyz and barion_gateway_ready say: the store answers, gRPC serves, not draining.
+  bool Ready() const;
 
   std::unique_ptr<EventStore> store_;
   SqliteEventStore* sqlite_ = nullptr;  // store_, with the start ledger

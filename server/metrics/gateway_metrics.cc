@@ -21,6 +21,11 @@ GatewayMetrics::GatewayMetrics(const std::string& version, const std::string& co
       .Register(*registry_)
       .Add({{"version", version}, {"commit", commit}})
       .Set(1);
+  ready_ = &prometheus::BuildGauge()
+                .Name("barion_gateway_ready")
+                .Help("1 while the gateway serves (store readable, gRPC up, not draining).")
+                .Register(*registry_)
+                .Add({});
 }
 
 void GatewayMetrics::AddScrapeHook(std::function<void()> hook) {

@@ -33,6 +33,9 @@ class GatewayMetrics {
   PipelineMetrics& pipeline() { return pipeline_; }
   OperationMetrics& operations() { return operations_; }
 
+  // barion_gateway_ready: 1 while the gateway would answer /readyz with 200, else 0.
+  void SetReady(bool ready) { ready_->Set(ready ? 1 : 0); }
+
   // `hook` runs before every exposition, serialized with other scrapes.
   void AddScrapeHook(std::function<void()> hook);
 
@@ -45,6 +48,7 @@ class GatewayMetrics {
   BarionMetrics barion_;
   PipelineMetrics pipeline_;
   OperationMetrics operations_;
+  prometheus::Gauge* ready_ = nullptr;
   mutable absl::Mutex scrape_mu_;
   std::vector<std::function<void()>> hooks_ ABSL_GUARDED_BY(scrape_mu_);
 };

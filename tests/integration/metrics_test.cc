@@ -134,6 +134,7 @@ TEST(MetricsTest, CountsPaymentsBarionCallsTheLedgerCallbacksAndEvents) {
   EXPECT_EQ(metrics.Value("barion_gateway_callback_inbox_backlog"), 0);
   EXPECT_EQ(metrics.Value("barion_gateway_callback_inbox_oldest_age_seconds"), 0);
   EXPECT_EQ(metrics.Value("barion_gateway_event_store_up"), 1);
+  EXPECT_EQ(metrics.Value("barion_gateway_ready"), 1);
   EXPECT_GE(metrics.Value("barion_gateway_reconciler_watched_payments"), 1);
   EXPECT_GE(metrics.Value("barion_gateway_barion_connections{state=\"idle\"}"), 1);
   EXPECT_GE(metrics.Value("barion_gateway_barion_tls_handshakes_total"), 1);
