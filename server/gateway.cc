@@ -105,12 +105,9 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     return s;
   }
   if (absl::Status s = ValidateExposure(config); !s.ok()) return s;
-#ifndef BARION_GATEWAY_COMMIT
-#define BARION_GATEWAY_COMMIT "unknown"
-#endif
   if (config.metrics_enabled) {
-    gateway->metrics_ = std::make_unique<GatewayMetrics>(kGatewayVersion, BARION_GATEWAY_COMMIT,
-                                                         CatalogEndpoints());
+    gateway->metrics_ =
+        std::make_unique<GatewayMetrics>(kGatewayVersion, GatewayCommit(), CatalogEndpoints());
   }
   // The layers, each built on what exists already (docs/ARCHITECTURE.md).
   if (absl::Status s = gateway->StartStore(config); !s.ok()) return s;

@@ -30,11 +30,9 @@
 #include "server/rpc/payment_event_service.h"
 #include "server/rpc/payment_service.h"
 #include "server/rpc/wallet_service.h"
+#include "server/version.h"
 
 namespace barion_gateway::server {
-
-// The gateway's version, in barion_gateway_build_info.
-inline constexpr char kGatewayVersion[] = "0.6.0";
 
 class GatewayServer {
  public:

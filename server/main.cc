@@ -4,17 +4,22 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "server/common/log.h"
 #include "server/config.h"
 #include "server/gateway.h"
+#include "server/version.h"
 
 ABSL_FLAG(std::string, config, "",
           "Configuration file (text-format GatewayConfig). Empty: the embedded defaults, which "
@@ -32,6 +37,14 @@ ABSL_FLAG(std::string, addresses_file, "",
 ABSL_FLAG(std::string, barion_base_url, "", "Overrides barion.base_url.");
 ABSL_FLAG(std::string, barion_ca_file, "", "Overrides barion.ca_file.");
 ABSL_FLAG(bool, log_calls, true, "Log one line per RPC (failures are always logged).");
+ABSL_FLAG(std::string, log_format, "text",
+          "text: one readable line per event (for a terminal); json: one JSON object per line "
+          "(for a log collector).");
+ABSL_FLAG(std::string, log_level, "info",
+          "The least severe lines written: debug, info, warn, error.");
+ABSL_FLAG(std::string, check_config, "",
+          "Validate this configuration file (and the files and environment variables it names) "
+          "and exit: 0 when it is valid, 2 with the reason when not. Starts nothing.");
 ABSL_FLAG(bool, new_event_store, false,
           "Start with a new, empty event store although data_dir held one that is now missing "
           "or different. Subscribers' cursors of the old store are then refused.");
@@ -60,15 +73,60 @@ absl::StatusOr<Config> LoadConfig() {
              : srv::LoadConfigFile(config_path, srv::ProcessEnv());
 }
 
+// --check_config: the file as the gateway would load it, and the checks of a start that need
+// no socket. Prints what was checked, never a secret.
+int CheckConfig(const std::string& path) {
+  namespace srv = barion_gateway::server;
+  absl::StatusOr<Config> config = srv::LoadConfigFile(path, srv::ProcessEnv());
+  absl::Status valid = config.ok() ? srv::ValidateExposure(*config) : config.status();
+  if (!valid.ok()) {
+    std::fprintf(stderr, "%s: invalid: %s\n", path.c_str(), std::string(valid.message()).c_str());
+    return 2;
+  }
+  std::vector<std::string> shops, wallets;
+  for (const auto& shop : config->shops) shops.push_back(shop.name);
+  for (const auto& wallet : config->wallets) wallets.push_back(wallet.name);
+  std::printf("%s: valid (shops=%s wallets=%s callers=%zu grpc=%s admin=%s)\n", path.c_str(),
+              absl::StrJoin(shops, ",").c_str(), absl::StrJoin(wallets, ",").c_str(),
+              config->callers.size(), config->grpc_address.c_str(), config->admin_address.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("Barion payment gateway behind gRPC.");
+  namespace srv = barion_gateway::server;
+  absl::SetProgramUsageMessage(
+      "Barion payment gateway behind gRPC (docs/CONFIGURATION.md).\n"
+      "  barion_gateway --config=FILE        serve\n"
+      "  barion_gateway --check_config=FILE  validate a configuration and exit");
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "server/main.cc");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  usage.version_string = [] {
+    return absl::StrCat("barion-grpc-gateway ", srv::kGatewayVersion, " (commit ",
+                        srv::GatewayCommit(), ")\n");
+  };
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   // Abseil's Mutex cycle detection is a debugging aid; it showed in the gateway's CPU profile.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  namespace srv = barion_gateway::server;
   srv::SetCallLogging(absl::GetFlag(FLAGS_log_calls));
+  const std::optional<srv::LogFormat> format = srv::ParseLogFormat(absl::GetFlag(FLAGS_log_format));
+  const std::optional<srv::LogLevel> level = srv::ParseLogLevel(absl::GetFlag(FLAGS_log_level));
+  if (!format || !level) {
+    std::fprintf(stderr,
+                 "--log_format must be text or json; --log_level debug, info, warn or "
+                 "error\n");
+    return 2;
+  }
+  srv::SetLogFormat(*format);
+  srv::SetMinLogLevel(*level);
+  if (!absl::GetFlag(FLAGS_check_config).empty()) {
+    return CheckConfig(absl::GetFlag(FLAGS_check_config));
+  }
 
   // Block the signals before any thread starts, so that only sigwait below sees them.
   sigset_t signals;

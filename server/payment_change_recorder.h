@@ -24,7 +24,8 @@ class PaymentChangeRecorder final : public PaymentObserver {
       : inbox_(inbox), schedule_(schedule), doorbell_(doorbell), first_check_(first_check) {}
 
   void PaymentStarted(const std::string& shop, const std::string& payment_id) override;
-  void PaymentChanged(const std::string& shop, const std::string& payment_id) override;
+  void PaymentChanged(const std::string& shop, const std::string& payment_id,
+                      const std::string& trace_id) override;
 
  private:
   CallbackInbox* const inbox_;

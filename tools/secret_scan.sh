@@ -32,11 +32,15 @@ scan() {
 if [ "${1:-}" = "--self-test" ]; then
   planted="$(mktemp -d)"
   mkdir -p "$planted/t"
-  echo "rpc=StartPayment pos_key=$(secrets | head -1)" >"$planted/t/test.log"
-  if scan "$planted" >/dev/null; then
-    echo "secret_scan: the self-test's planted secret was not found"
-    echo "secret_scan: passed=0 failed=1"; exit 1
-  fi
+  # A text line, then a JSON line (--log_format=json): each must be found.
+  for line in "rpc=StartPayment pos_key=$(secrets | head -1)" \
+              "{\"level\":\"INFO\",\"msg\":\"\",\"rpc\":\"StartPayment\",\"key\":\"$(secrets | tail -1)\"}"; do
+    echo "$line" >"$planted/t/test.log"
+    if scan "$planted" >/dev/null; then
+      echo "secret_scan: the self-test's planted secret was not found in: ${line:0:30}..."
+      echo "secret_scan: passed=0 failed=1"; exit 1
+    fi
+  done
   rm -rf "$planted"
   echo "secret_scan: passed=1 failed=0"; exit 0
 fi

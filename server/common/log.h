@@ -1,12 +1,22 @@
 // Minimal structured logging to stderr (Debian's Abseil 20220623 has no absl/log).
-// Callers pass only secret-free text: never a POSKey, a request body or a header. Values that
-// came from a client go through SafeText (server/common/safe_text.h) first; as a second line of
-// defence every line is escaped here too (no control character survives, so no value can start
-// a forged line) and cut at kMaxLogLineBytes.
+//
+// Two formats (SetLogFormat; the flag --log_format): text, "2026-11-23T01:02:03.456Z LEVEL
+// message key=value ...", for a terminal; and JSON, one object per line, {"time": ..., "level":
+// ..., "msg": ..., "key": value, ...}, for a log collector. Lines below the minimum level
+// (SetMinLogLevel; --log_level) are dropped.
+//
+// Callers pass only secret-free text: never a POSKey, a token, a request body or a header.
+// Values that came from a client go through SafeText (server/common/safe_text.h) first; as a
+// second line of defence every line is escaped here too (no control character survives in
+// either format, so no value can start a forged line; JSON output is always valid JSON and
+// UTF-8) and each value is cut at kMaxLogLineBytes.
 #ifndef BARION_GATEWAY_SERVER_COMMON_LOG_H_
 #define BARION_GATEWAY_SERVER_COMMON_LOG_H_
 
 #include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -15,11 +25,43 @@ namespace barion_gateway::server {
 
 inline constexpr size_t kMaxLogLineBytes = 4096;
 
-// Writes "2026-11-23T01:02:03.456Z LEVEL message\n" to stderr in one write. Thread-safe.
-void Log(absl::string_view level, absl::string_view message);
-inline void LogInfo(absl::string_view message) { Log("INFO", message); }
-inline void LogWarning(absl::string_view message) { Log("WARN", message); }
-inline void LogError(absl::string_view message) { Log("ERROR", message); }
+enum class LogFormat { kText, kJson };
+enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
+
+// "text" or "json"; nullopt otherwise.
+std::optional<LogFormat> ParseLogFormat(absl::string_view name);
+// "debug", "info", "warn" (or "warning"), "error"; nullopt otherwise.
+std::optional<LogLevel> ParseLogLevel(absl::string_view name);
+void SetLogFormat(LogFormat format);
+void SetMinLogLevel(LogLevel level);
+// Whether a line of `level` would be written.
+bool LogEnabled(LogLevel level);
+
+// One key and value of a line: "rpc" = "StartPayment". A number is written bare in JSON.
+struct LogField {
+  std::string key;
+  std::string value;
+  bool number = false;
+};
+using LogFields = std::vector<LogField>;
+LogField NumberField(std::string key, double value);
+
+// Writes one line to stderr in one write(2), in the format in force. `level` is "DEBUG",
+// "INFO", "WARN" or "ERROR". Thread-safe.
+void Log(absl::string_view level, absl::string_view message, const LogFields& fields = {});
+inline void LogInfo(absl::string_view message, const LogFields& fields = {}) {
+  Log("INFO", message, fields);
+}
+inline void LogWarning(absl::string_view message, const LogFields& fields = {}) {
+  Log("WARN", message, fields);
+}
+inline void LogError(absl::string_view message, const LogFields& fields = {}) {
+  Log("ERROR", message, fields);
+}
+
+// The line Log would write (without its newline), at `time`. For tests.
+std::string FormatLogLine(LogFormat format, absl::Time time, absl::string_view level,
+                          absl::string_view message, const LogFields& fields);
 
 // Like Log, for lines a client can cause at will (bad callbacks, refused calls): at most
 // kLimitedLinesPerWindow lines of one `kind` (a constant naming the kind of line, never client
@@ -27,7 +69,8 @@ inline void LogError(absl::string_view message) { Log("ERROR", message); }
 // a later window is preceded by "KIND: N similar lines suppressed". Returns whether it logged.
 inline constexpr int kLimitedLinesPerWindow = 20;
 inline constexpr absl::Duration kLimitedWindow = absl::Seconds(10);
-bool LogLimited(absl::string_view level, absl::string_view kind, absl::string_view message);
+bool LogLimited(absl::string_view level, absl::string_view kind, absl::string_view message,
+                const LogFields& fields = {});
 
 // Turns per-call info logging off (benchmarks); warnings and errors still print.
 void SetCallLogging(bool on);

@@ -23,6 +23,7 @@ struct PendingCallback {
   std::string payment_id;
   absl::Time received_at;
   barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK;
+  std::string trace_id;  // of the RPC that made the change (source RPC); else empty
 };
 
 class CallbackInbox {
@@ -30,11 +31,13 @@ class CallbackInbox {
   virtual ~CallbackInbox() = default;
 
   // Durably records that payment `payment_id` of `shop` must be looked at: a Barion callback
-  // (source CALLBACK), or a change made through the gateway (source RPC). Returns its id.
+  // (source CALLBACK), or a change made through the gateway (source RPC, with the trace id of
+  // the call that made it, kept for the log lines of the event it causes). Returns its id.
   // UNAVAILABLE on storage failure.
   virtual absl::StatusOr<int64_t> RecordCallback(
       const std::string& shop, const std::string& payment_id, absl::Time received_at,
-      barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK) = 0;
+      barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK,
+      const std::string& trace_id = "") = 0;
   // The oldest unprocessed callbacks, at most `limit`, oldest first.
   virtual absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) = 0;
   // Marks callbacks processed, all or none (one transaction). OK for ids already processed;

@@ -99,8 +99,8 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
   Count(CallbackReceipt::kAccepted);
   if (options_.metrics != nullptr) options_.metrics->Acknowledged(absl::Now() - start);
   if (CallLogging()) {
-    LogInfo(absl::StrCat("callback shop=", shop->first, " payment_id=", payment_id,
-                         " recorded id=", *id));
+    LogInfo("callback recorded",
+            {{"shop", shop->first}, {"payment_id", payment_id}, {"receipt", absl::StrCat(*id)}});
   }
   if (on_recorded_) on_recorded_();
   return Answer(200, "OK\n");

@@ -112,9 +112,11 @@ std::vector<CallbackProcessor::Group> CallbackProcessor::GroupByPayment(
   for (const PendingCallback& p : pending) {
     auto [it, inserted] = index.try_emplace(std::make_pair(p.shop, p.payment_id), groups.size());
     if (inserted) {
-      groups.push_back(Group{it->first, {p.id}, p.source, p.received_at});
+      groups.push_back(Group{it->first, {p.id}, p.source, p.received_at, p.trace_id});
     } else {
-      groups[it->second].ids.push_back(p.id);
+      Group& group = groups[it->second];
+      group.ids.push_back(p.id);
+      if (group.trace_id.empty()) group.trace_id = p.trace_id;
     }
   }
   return groups;
@@ -229,7 +231,7 @@ bool CallbackProcessor::Record(const Group& group,
   bool done = false;
   if (state.ok()) {
     absl::StatusOr<RecordedState> recorded = RecordObservedState(
-        *store_, *store_, shop, payment_id, *std::move(state), group.source, now);
+        *store_, *store_, shop, payment_id, *std::move(state), group.source, now, group.trace_id);
     if (recorded.ok()) {
       done = true;
       Count(recorded->appended ? CallbackOutcome::kEvent : CallbackOutcome::kDuplicate,
@@ -252,8 +254,11 @@ bool CallbackProcessor::Record(const Group& group,
     done = true;
   } else {
     Count(CallbackOutcome::kFetchFailed, group.ids.size());
+    LogFields fields;
+    if (!group.trace_id.empty()) fields.push_back({"trace_id", group.trace_id});
     LogWarning(absl::StrCat("payment state of shop=", shop, " payment_id=", payment_id,
-                            " not fetched, will retry: ", state.status().message()));
+                            " not fetched, will retry: ", state.status().message()),
+               fields);
   }
   if (!done) {
     absl::MutexLock lock(&mu_);

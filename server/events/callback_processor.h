@@ -81,6 +81,7 @@ class CallbackProcessor {
     std::vector<int64_t> ids;
     barion::v1::EventSource source;
     absl::Time first_received;  // the oldest receipt's arrival
+    std::string trace_id;       // the first RPC-made receipt's, for the log lines
   };
   static std::vector<Group> GroupByPayment(const std::vector<PendingCallback>& pending);
   // The groups not waiting for a retry; none while stopping.

@@ -15,7 +15,8 @@ absl::StatusOr<RecordedState> RecordObservedState(EventLog& log, ReconcileSchedu
                                                   const std::string& shop,
                                                   const std::string& payment_id,
                                                   v1::GetPaymentStateResponse snapshot,
-                                                  v1::EventSource source, absl::Time observed_at) {
+                                                  v1::EventSource source, absl::Time observed_at,
+                                                  const std::string& trace_id) {
   const bool final_state = IsFinalStatus(snapshot.status());
   v1::PaymentEvent event;
   event.set_shop(shop);
@@ -27,9 +28,13 @@ absl::StatusOr<RecordedState> RecordObservedState(EventLog& log, ReconcileSchedu
   absl::StatusOr<std::optional<v1::PaymentEvent>> appended = log.AppendIfChanged(std::move(event));
   if (!appended.ok()) return appended.status();
   if (appended->has_value() && CallLogging()) {
-    LogInfo(absl::StrCat("event cursor=", (**appended).cursor(), " source=",
-                         v1::EventSource_Name(source), " shop=", shop, " payment_id=", payment_id,
-                         " status=", (**appended).snapshot().status_raw()));
+    LogFields fields = {{"cursor", (**appended).cursor()},
+                        {"source", v1::EventSource_Name(source)},
+                        {"shop", shop},
+                        {"payment_id", payment_id},
+                        {"status", (**appended).snapshot().status_raw()}};
+    if (!trace_id.empty()) fields.push_back({"trace_id", trace_id});
+    LogInfo("event", fields);
   }
   if (final_state) {
     // Final: the reconciler need not look at this payment again.

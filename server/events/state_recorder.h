@@ -21,13 +21,12 @@ struct RecordedState {
 
 // Appends a PaymentEvent for `snapshot` if it differs from the payment's last one, and stops the
 // reconciler watching the payment once its state is final. Returns what it did, or the store's
-// error (nothing is then known to be recorded).
-absl::StatusOr<RecordedState> RecordObservedState(EventLog& log, ReconcileSchedule& schedule,
-                                                  const std::string& shop,
-                                                  const std::string& payment_id,
-                                                  barion::v1::GetPaymentStateResponse snapshot,
-                                                  barion::v1::EventSource source,
-                                                  absl::Time observed_at);
+// error (nothing is then known to be recorded). `trace_id` (of the RPC that caused the change;
+// may be empty) goes into the log line of the appended event.
+absl::StatusOr<RecordedState> RecordObservedState(
+    EventLog& log, ReconcileSchedule& schedule, const std::string& shop,
+    const std::string& payment_id, barion::v1::GetPaymentStateResponse snapshot,
+    barion::v1::EventSource source, absl::Time observed_at, const std::string& trace_id = "");
 
 // Whether a failed state fetch means Barion does not know the payment (callbacks are unsigned
 // and may be forged; a watched id may be wrong): looking again will not help.

@@ -24,6 +24,9 @@ struct Call {
   // The gRPC full method name ("/barion.v1.PaymentService/Refund") the caller is authorized
   // for.
   std::string method;
+  // The W3C trace id of the call (from the caller's traceparent, or made by the gateway), for
+  // log lines, also those of the events the call causes; empty for the gateway's own work.
+  std::string trace_id;
 };
 
 // OK while the caller still wants the answer; CANCELLED when it cancelled, DEADLINE_EXCEEDED

@@ -15,8 +15,10 @@ class PaymentObserver {
   // Must not block for long.
   virtual void PaymentStarted(const std::string& shop, const std::string& payment_id) = 0;
   // A successful operation changed a payment: finish, capture, cancel, refund, complete, or a
-  // synchronous token charge settled within its start. Must not block for long.
-  virtual void PaymentChanged(const std::string& shop, const std::string& payment_id) = 0;
+  // synchronous token charge settled within its start; `trace_id` is the call's (may be
+  // empty). Must not block for long.
+  virtual void PaymentChanged(const std::string& shop, const std::string& payment_id,
+                              const std::string& trace_id) = 0;
 };
 
 }  // namespace barion_gateway::server

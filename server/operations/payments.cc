@@ -159,11 +159,13 @@ absl::StatusOr<std::shared_ptr<const ShopConfig>> BarionPayments::ResolveShop(
 }
 
 void BarionPayments::Started(const ShopConfig& shop, const std::string& payment_id,
-                             v1::PaymentStatus status) const {
+                             v1::PaymentStatus status, const Call& call) const {
   if (observer_ == nullptr || payment_id.empty()) return;
   observer_->PaymentStarted(shop.name, payment_id);
   // A synchronous token charge settles within the call: that is a change to report.
-  if (status != v1::PAYMENT_STATUS_PREPARED) observer_->PaymentChanged(shop.name, payment_id);
+  if (status != v1::PAYMENT_STATUS_PREPARED) {
+    observer_->PaymentChanged(shop.name, payment_id, call.trace_id);
+  }
 }
 
 absl::StatusOr<v1::StartPaymentResponse> BarionPayments::StartPayment(
@@ -204,7 +206,7 @@ absl::StatusOr<v1::StartPaymentResponse> BarionPayments::StartPayment(
   if (ledger_ != nullptr) {
     LogLedgerError(ledger_->CompleteStart((*shop)->name, request_id, Deterministic(*response)));
   }
-  Started(**shop, response->payment_id(), response->status());
+  Started(**shop, response->payment_id(), response->status(), call);
   return response;
 }
 
@@ -222,7 +224,7 @@ absl::StatusOr<Response> BarionPayments::TokenStart(const Operation<Request, Res
   absl::StatusOr<Response> response = Perform(api_, op, effective, (*shop)->pos_key, call.deadline);
   if (!response.ok()) return response.status();
   // Like StartPayment: watched until final, and the charge (settled in the call) is a change.
-  Started(**shop, response->payment_id(), response->status());
+  Started(**shop, response->payment_id(), response->status(), call);
   return response;
 }
 
@@ -244,7 +246,7 @@ absl::StatusOr<Response> BarionPayments::Change(const Operation<Request, Respons
   if (absl::Status s = op.validate(request); !s.ok()) return s;
   absl::StatusOr<Response> response = Perform(api_, op, request, (*shop)->pos_key, call.deadline);
   if (response.ok() && observer_ != nullptr && !request.payment_id().empty()) {
-    observer_->PaymentChanged((*shop)->name, request.payment_id());
+    observer_->PaymentChanged((*shop)->name, request.payment_id(), call.trace_id);
   }
   return response;
 }

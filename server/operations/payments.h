@@ -101,7 +101,7 @@ class BarionPayments final : public PaymentStateFetcher {
                                       const Request& request, const Call& call) const;
   // Barion's answer to a start, after the call: observers told.
   void Started(const ShopConfig& shop, const std::string& payment_id,
-               barion::v1::PaymentStatus status) const;
+               barion::v1::PaymentStatus status, const Call& call) const;
 
   // Replaced whole by ReplacePosKeys; a call keeps the snapshot it resolved its shop from.
   mutable absl::Mutex shops_mu_;

@@ -55,8 +55,9 @@ std::optional<EventCursor> ParseCursor(const std::string& text, const EventLog& 
 
 // A subscription refused before it reached the hub: logged like a failed unary call.
 grpc::ServerWriteReactor<grpc::ByteBuffer>* Refused(absl::string_view caller,
+                                                    absl::string_view trace_id,
                                                     const absl::Status& status) {
-  FinishRpc("SubscribePaymentEvents", caller, "", absl::Now(), status);
+  FinishRpc("SubscribePaymentEvents", caller, trace_id, {}, absl::Now(), status);
   return FinishedStream(status);
 }
 
@@ -87,14 +88,14 @@ grpc::Status PaymentEventServiceImpl::ListPaymentEvents(grpc::ServerContext* con
                                                         v1::ListPaymentEventsResponse* response) {
   const absl::Time start = absl::Now();
   CountRpcStarted(edge_, "ListPaymentEvents");
-  const absl::StatusOr<Call> call = CallOf(*context, edge_, "ListPaymentEvents");
+  const std::string trace_id = StartTrace(*context);
+  const absl::StatusOr<Call> call = CallOf(*context, edge_, "ListPaymentEvents", trace_id);
   const absl::Status status = call.ok() ? List(*call, request, response) : call.status();
   CountRpcHandled(edge_, "ListPaymentEvents", start, status);
-  return FinishRpc(
-      "ListPaymentEvents", CallerName(call),
-      absl::StrCat("shop=", request->shop().empty() ? "-" : SafeText(request->shop(), 64),
-                   " events=", response->events_size()),
-      start, status);
+  return FinishRpc("ListPaymentEvents", CallerName(call), trace_id,
+                   {{"shop", request->shop().empty() ? "-" : SafeText(request->shop(), 64)},
+                    {"events", absl::StrCat(response->events_size())}},
+                   start, status);
 }
 
 absl::Status PaymentEventServiceImpl::List(const Call& call,
@@ -126,11 +127,12 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
   // Started and refused here; once the hub has it, the hub counts its messages and its end.
   const absl::Time start = absl::Now();
   CountRpcStarted(edge_, "SubscribePaymentEvents");
+  const std::string trace_id = StartTrace(*context);
   auto refused = [&](absl::string_view caller, const absl::Status& status) {
     CountRpcHandled(edge_, "SubscribePaymentEvents", start, status);
-    return Refused(caller, status);
+    return Refused(caller, trace_id, status);
   };
-  const absl::StatusOr<Call> call = CallOf(*context, edge_, "SubscribePaymentEvents");
+  const absl::StatusOr<Call> call = CallOf(*context, edge_, "SubscribePaymentEvents", trace_id);
   if (!call.ok()) return refused("-", call.status());
   v1::SubscribePaymentEventsRequest request;
   grpc::ByteBuffer copy(*raw_request);

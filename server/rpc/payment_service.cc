@@ -1,5 +1,6 @@
 #include "server/rpc/payment_service.h"
 
+#include "server/common/safe_text.h"
 #include "server/rpc/rpc_support.h"
 
 namespace barion_gateway::server {
@@ -16,7 +17,9 @@ grpc::Status PaymentServiceImpl::StartPayment(grpc::ServerContext* context,
       edge_, "StartPayment", *context,
       [&](const Call& call) { return payments_->StartPayment(*request, call); },
       [&](const v1::StartPaymentResponse& r) {
-        return ShopSubject(request->shop(), r.payment_id());
+        LogFields subject = ShopSubject(request->shop(), r.payment_id());
+        subject.push_back({"request_id", SafeText(request->payment_request_id(), 64)});
+        return subject;
       },
       response, [&](const auto& r) { return AuditSubjectOf(*request, r.payment_id()); });
 }

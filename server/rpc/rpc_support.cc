@@ -50,7 +50,7 @@ Credentials CredentialsOf(const grpc::ServerContextBase& context) {
 }
 
 absl::StatusOr<Call> CallOf(const grpc::ServerContextBase& context, const RpcEdge& edge,
-                            absl::string_view rpc) {
+                            absl::string_view rpc, std::string trace_id) {
   absl::StatusOr<std::shared_ptr<const Caller>> caller =
       edge.auth->Current()->Authenticate(CredentialsOf(context));
   if (!caller.ok()) return caller.status();
@@ -59,6 +59,7 @@ absl::StatusOr<Call> CallOf(const grpc::ServerContextBase& context, const RpcEdg
   call.cancelled = [&context] { return context.IsCancelled(); };
   call.caller = *std::move(caller);
   call.method = absl::StrCat("/", edge.service, "/", rpc);
+  call.trace_id = std::move(trace_id);
   return call;
 }
 
@@ -144,29 +145,31 @@ void CountRpcHandled(const RpcEdge& edge, absl::string_view rpc, absl::Time star
   }
 }
 
-std::string ShopSubject(absl::string_view shop, absl::string_view payment_id) {
-  return absl::StrCat("shop=", shop.empty() ? "-" : SafeText(shop, 64),
-                      " payment_id=", payment_id.empty() ? "-" : SafeText(payment_id, 64));
+LogFields ShopSubject(absl::string_view shop, absl::string_view payment_id) {
+  return {{"shop", shop.empty() ? "-" : SafeText(shop, 64)},
+          {"payment_id", payment_id.empty() ? "-" : SafeText(payment_id, 64)}};
 }
 
-grpc::Status FinishRpc(absl::string_view rpc, absl::string_view caller, absl::string_view subject,
-                       absl::Time start, const absl::Status& status) {
+grpc::Status FinishRpc(absl::string_view rpc, absl::string_view caller, absl::string_view trace_id,
+                       LogFields subject, absl::Time start, const absl::Status& status) {
   if (CallLogging() || !status.ok()) {
-    std::string line = absl::StrFormat("rpc=%s caller=%s %s code=%s latency_ms=%.2f", rpc, caller,
-                                       subject, absl::StatusCodeToString(status.code()),
-                                       absl::ToDoubleMilliseconds(absl::Now() - start));
+    LogFields fields = {{"rpc", std::string(rpc)}, {"caller", std::string(caller)}};
+    for (LogField& field : subject) fields.push_back(std::move(field));
+    fields.push_back({"code", absl::StatusCodeToString(status.code())});
+    fields.push_back(NumberField("duration_ms", absl::ToDoubleMilliseconds(absl::Now() - start)));
     const std::vector<std::string> reasons = ErrorReasons(status);
-    if (!reasons.empty()) absl::StrAppend(&line, " reason=", SafeText(reasons.front(), 64));
+    if (!reasons.empty()) fields.push_back({"reason", SafeText(reasons.front(), 64)});
+    fields.push_back({"trace_id", std::string(trace_id)});
     const bool info = status.ok() || status.code() == absl::StatusCode::kInvalidArgument ||
                       status.code() == absl::StatusCode::kNotFound ||
                       status.code() == absl::StatusCode::kFailedPrecondition;
     if (status.ok()) {
-      LogInfo(line);
+      LogInfo("call", fields);
     } else {
       // Refused calls are a client's to cause at will: limited per RPC and code.
       LogLimited(info ? "INFO" : "WARN",
                  absl::StrCat("rpc=", rpc, " code=", absl::StatusCodeToString(status.code())),
-                 line);
+                 "call", fields);
     }
   }
   return ToGrpcStatus(status);

@@ -17,10 +17,12 @@
 #include "grpcpp/support/status.h"
 #include "server/audit/audit_log.h"
 #include "server/auth/authenticator.h"
+#include "server/common/log.h"
 #include "server/metrics/operation_metrics.h"
 #include "server/metrics/rpc_metrics.h"
 #include "server/operations/call.h"
 #include "server/rpc/audit_subject.h"
+#include "server/rpc/trace_context.h"
 
 namespace barion_gateway::server {
 
@@ -60,16 +62,16 @@ Credentials CredentialsOf(const grpc::ServerContextBase& context);
 
 // The operation's view of the call `rpc` of `edge.service`: its caller, authenticated by the
 // policy in force (UNAUTHENTICATED with the reason when it is not), RpcDeadline, the context's
-// cancellation and the full method name.
+// cancellation, the full method name and `trace_id` (StartTrace's).
 absl::StatusOr<Call> CallOf(const grpc::ServerContextBase& context, const RpcEdge& edge,
-                            absl::string_view rpc);
+                            absl::string_view rpc, std::string trace_id);
 
-// Logs one line for the call (always for failures, for successes when CallLogging() is on):
-// "rpc=NAME caller=CALLER SUBJECT code=... latency_ms=... [reason=...]", where `subject` names
-// what the call was about ("shop=web payment_id=..."), then converts `status` for gRPC.
+// Logs one line for the call (always for failures, for successes when CallLogging() is on)
+// with the fields rpc, caller, SUBJECT, code, duration_ms, [reason], trace_id, where `subject`
+// names what the call was about (shop, payment_id, ...), then converts `status` for gRPC.
 // `caller` is "-" when none was authenticated.
-grpc::Status FinishRpc(absl::string_view rpc, absl::string_view caller, absl::string_view subject,
-                       absl::Time start, const absl::Status& status);
+grpc::Status FinishRpc(absl::string_view rpc, absl::string_view caller, absl::string_view trace_id,
+                       LogFields subject, absl::Time start, const absl::Status& status);
 
 // The name of `call`'s caller for a log line, "-" without one.
 absl::string_view CallerName(const absl::StatusOr<Call>& call);
@@ -84,8 +86,8 @@ void AuditCall(const RpcEdge& edge, absl::string_view rpc, const absl::StatusOr<
 // For ServeUnary: a call that is not audited.
 struct NotAudited {};
 
-// "shop=web payment_id=...", client values escaped and cut; "-" for empty ones.
-std::string ShopSubject(absl::string_view shop, absl::string_view payment_id);
+// shop and payment_id, client values escaped and cut; "-" for empty ones.
+LogFields ShopSubject(absl::string_view shop, absl::string_view payment_id);
 
 // The whole of a unary RPC: authenticates (CallOf), runs `operation(call)` (returning
 // absl::StatusOr<Response>; the operation authorizes), moves its answer into `response`, and
@@ -94,19 +96,20 @@ std::string ShopSubject(absl::string_view shop, absl::string_view payment_id);
 // With `audit` (a function of the response returning its AuditSubject), the call is also
 // recorded in the audit log.
 template <typename Response, typename Operation, typename Subject, typename Audit = NotAudited>
-grpc::Status ServeUnary(const RpcEdge& edge, absl::string_view rpc,
-                        const grpc::ServerContext& context, Operation&& operation,
-                        Subject&& subject, Response* response, Audit&& audit = {}) {
+grpc::Status ServeUnary(const RpcEdge& edge, absl::string_view rpc, grpc::ServerContext& context,
+                        Operation&& operation, Subject&& subject, Response* response,
+                        Audit&& audit = {}) {
   const absl::Time start = absl::Now();
   CountRpcStarted(edge, rpc);
-  const absl::StatusOr<Call> call = CallOf(context, edge, rpc);
+  const std::string trace_id = StartTrace(context);
+  const absl::StatusOr<Call> call = CallOf(context, edge, rpc, trace_id);
   absl::StatusOr<Response> result = call.ok() ? operation(*call) : call.status();
   if (result.ok()) *response = *std::move(result);
   CountRpcHandled(edge, rpc, start, result.status());
   if constexpr (!std::is_same_v<std::decay_t<Audit>, NotAudited>) {
     AuditCall(edge, rpc, call, audit(*response), result.status());
   }
-  return FinishRpc(rpc, CallerName(call), subject(*response), start, result.status());
+  return FinishRpc(rpc, CallerName(call), trace_id, subject(*response), start, result.status());
 }
 
 }  // namespace barion_gateway::server

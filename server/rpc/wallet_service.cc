@@ -10,8 +10,12 @@ namespace {
 
 namespace v1 = ::barion::v1;
 
-std::string WalletSubject(const std::string& wallet) {
-  return absl::StrCat("wallet=", SafeText(wallet, 64));
+// The wallet, and `key` = `value` when a key is given.
+LogFields WalletSubject(const std::string& wallet, const char* key = nullptr,
+                        std::string value = "") {
+  LogFields fields = {{"wallet", SafeText(wallet, 64)}};
+  if (key != nullptr) fields.push_back({key, std::move(value)});
+  return fields;
 }
 
 }  // namespace
@@ -45,8 +49,7 @@ grpc::Status WalletServiceImpl::SendBankTransfer(grpc::ServerContext* context,
       edge_, "SendBankTransfer", *context,
       [&](const Call& call) { return wallet_->SendBankTransfer(*request, call); },
       [&](const v1::SendBankTransferResponse& r) {
-        return absl::StrCat(WalletSubject(request->wallet()),
-                            " transaction_id=", r.transaction_id());
+        return WalletSubject(request->wallet(), "transaction_id", r.transaction_id());
       },
       response, [&](const auto&) { return AuditSubjectOf(*request); });
 }
@@ -67,7 +70,7 @@ grpc::Status WalletServiceImpl::CreatePos(grpc::ServerContext* context,
       edge_, "CreatePos", *context,
       [&](const Call& call) { return wallet_->CreatePos(*request, call); },
       [&](const v1::CreatePosResponse& r) {
-        return absl::StrCat(WalletSubject(request->wallet()), " public_key=", r.public_key());
+        return WalletSubject(request->wallet(), "public_key", r.public_key());
       },
       response, [&](const auto&) { return AuditSubjectOf(*request); });
 }
@@ -78,8 +81,7 @@ grpc::Status WalletServiceImpl::GetPos(grpc::ServerContext* context,
   return ServeUnary(
       edge_, "GetPos", *context, [&](const Call& call) { return wallet_->GetPos(*request, call); },
       [&](const v1::GetPosResponse&) {
-        return absl::StrCat(WalletSubject(request->wallet()),
-                            " public_key=", SafeText(request->public_key(), 64));
+        return WalletSubject(request->wallet(), "public_key", SafeText(request->public_key(), 64));
       },
       response);
 }
@@ -91,8 +93,7 @@ grpc::Status WalletServiceImpl::GetHistoryItem(grpc::ServerContext* context,
       edge_, "GetHistoryItem", *context,
       [&](const Call& call) { return wallet_->GetHistoryItem(*request, call); },
       [&](const v1::GetHistoryItemResponse&) {
-        return absl::StrCat(WalletSubject(request->wallet()),
-                            " item_id=", SafeText(request->item_id(), 64));
+        return WalletSubject(request->wallet(), "item_id", SafeText(request->item_id(), 64));
       },
       response);
 }
@@ -104,7 +105,8 @@ grpc::Status WalletServiceImpl::DownloadStatement(
   int64_t bytes = 0;
   CountRpcStarted(edge_, "DownloadStatement");
   const RpcMethodMetrics* metrics = MethodMetrics(edge_, "DownloadStatement");
-  const absl::StatusOr<Call> call = CallOf(*context, edge_, "DownloadStatement");
+  const std::string trace_id = StartTrace(*context);
+  const absl::StatusOr<Call> call = CallOf(*context, edge_, "DownloadStatement", trace_id);
   const absl::Status status =
       call.ok() ? wallet_->DownloadStatement(
                       *request, *call,
@@ -116,8 +118,8 @@ grpc::Status WalletServiceImpl::DownloadStatement(
                 : call.status();
   AuditCall(edge_, "DownloadStatement", call, AuditSubjectOf(*request), status);
   CountRpcHandled(edge_, "DownloadStatement", start, status);
-  return FinishRpc("DownloadStatement", CallerName(call),
-                   absl::StrCat(WalletSubject(request->wallet()), " bytes=", bytes), start, status);
+  return FinishRpc("DownloadStatement", CallerName(call), trace_id,
+                   WalletSubject(request->wallet(), "bytes", absl::StrCat(bytes)), start, status);
 }
 
 }  // namespace barion_gateway::server

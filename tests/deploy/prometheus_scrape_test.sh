@@ -12,7 +12,7 @@ cleanup() { kill -9 "${gw_pid:-}" "${sb_pid:-}" "${prom_pid:-}" 2>/dev/null || t
 trap cleanup EXIT
 
 start_sandbox "$sandbox" "$work" --rate_limit=false
-start_gateway "$gateway" "$work"
+start_gateway "$gateway" "$work" --log_format=json
 admin=$(sed -n 's/^admin=//p' "$work/gateway.addr")
 callback=$(sed -n 's/^callback=//p' "$work/gateway.addr")
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -116,4 +116,23 @@ if len(exprs) < 20:
     failures.append("FAIL: only %d dashboard queries found" % len(exprs))
 print("\n".join(failures) or "dashboard: %d queries, every metric exported and every query valid" % len(exprs))
 sys.exit(1 if failures else 0)
+PY
+
+# The gateway logged in JSON (--log_format=json): every line one object with time, level and
+# msg, the calls' lines with their trace ids; the lines go to this test's log for the suite's
+# secret scan.
+kill -TERM "$gw_pid"; wait "$gw_pid" || true
+cat "$work/gateway.log"
+python3 - "$work/gateway.log" <<'PY'
+import json, sys
+lines = [l for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+calls = 0
+for line in lines:
+    entry = json.loads(line)  # fails the test on a line that is not JSON
+    assert {"time", "level", "msg"} <= entry.keys(), line
+    if "rpc" in entry:
+        calls += 1
+        assert len(entry["trace_id"]) == 32 and isinstance(entry["duration_ms"], float), line
+assert calls >= 5, "only %d call lines" % calls
+print("json_log: %d lines, %d call lines, all JSON" % (len(lines), calls))
 PY

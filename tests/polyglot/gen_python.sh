@@ -36,13 +36,14 @@ start_sandbox() {
 }
 
 # Starts the gateway binary $1 on free ports against the sandbox started above (https, ca), with
-# its data in $2/gateway; sets gw_pid and grpc.
+# its data in $2/gateway and the extra flags after; sets gw_pid and grpc.
 start_gateway() {
   local binary="$1" dir="$2"
+  shift 2
   mkdir -p "$dir/gateway"
   (cd "$dir/gateway" && exec "$OLDPWD/$binary" --grpc_address=127.0.0.1:0 \
      --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 --addresses_file="$dir/gateway.addr" \
-     --barion_base_url="$https" --barion_ca_file="$ca") \
+     --barion_base_url="$https" --barion_ca_file="$ca" "$@") \
     >"$dir/gateway.out" 2>"$dir/gateway.log" &
   gw_pid=$!
   await_file "$dir/gateway.addr"

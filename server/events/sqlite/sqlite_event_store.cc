@@ -132,8 +132,20 @@ absl::StatusOr<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const s
     if (absl::Status s = store->Exec(pragma); !s.ok()) return s;
   }
   if (absl::Status s = store->Exec(kSchema); !s.ok()) return s;
+  if (absl::Status s = store->Migrate(); !s.ok()) return s;
   if (absl::Status s = store->InitIdentity(); !s.ok()) return s;
   return store;
+}
+
+absl::Status SqliteEventStore::Migrate() {
+  // callbacks.trace_id (the trace of an RPC-made change), added after the first release.
+  {
+    Statement st(db_,
+                 "SELECT COUNT(*) FROM pragma_table_info('callbacks') WHERE name = 'trace_id'");
+    if (!st.ok() || st.Step() != SQLITE_ROW) return Error(db_, "read the schema");
+    if (st.Int(0) != 0) return absl::OkStatus();
+  }  // the statement is finished before the schema changes
+  return Exec("ALTER TABLE callbacks ADD COLUMN trace_id TEXT NOT NULL DEFAULT ''");
 }
 
 absl::Status SqliteEventStore::InitIdentity() {
@@ -206,8 +218,9 @@ absl::Status SqliteEventStore::Exec(const char* sql) {
 absl::StatusOr<int64_t> SqliteEventStore::RecordCallback(const std::string& shop,
                                                          const std::string& payment_id,
                                                          absl::Time received_at,
-                                                         v1::EventSource source) {
-  Receipt mine{shop, payment_id, received_at, source};
+                                                         v1::EventSource source,
+                                                         const std::string& trace_id) {
+  Receipt mine{shop, payment_id, received_at, source, trace_id};
   std::vector<Receipt*> batch;
   {
     absl::MutexLock lock(&group_mu_);
@@ -234,8 +247,8 @@ absl::Status SqliteEventStore::WriteReceipts(const std::vector<Receipt*>& batch)
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   Statement st(db_,
-               "INSERT INTO callbacks (shop, payment_id, received_at_us, source) "
-               "VALUES (?1, ?2, ?3, ?4)");
+               "INSERT INTO callbacks (shop, payment_id, received_at_us, source, trace_id) "
+               "VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!st.ok()) {
     absl::Status error = Error(db_, "prepare");
     Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
@@ -247,6 +260,7 @@ absl::Status SqliteEventStore::WriteReceipts(const std::vector<Receipt*>& batch)
     st.Bind(2, r->payment_id);
     st.Bind(3, absl::ToUnixMicros(r->received_at));
     st.Bind(4, static_cast<int64_t>(r->source));
+    st.Bind(5, r->trace_id);
     if (st.Step() != SQLITE_DONE) {
       absl::Status error = Error(db_, "record callback");
       Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
@@ -264,7 +278,7 @@ absl::Status SqliteEventStore::WriteReceipts(const std::vector<Receipt*>& batch)
 absl::StatusOr<std::vector<PendingCallback>> SqliteEventStore::PendingCallbacks(int limit) {
   absl::MutexLock lock(&mu_);
   Statement st(db_,
-               "SELECT id, shop, payment_id, received_at_us, source FROM callbacks "
+               "SELECT id, shop, payment_id, received_at_us, source, trace_id FROM callbacks "
                "WHERE done = 0 ORDER BY id LIMIT ?1");
   if (!st.ok()) return Error(db_, "prepare");
   st.Bind(1, static_cast<int64_t>(limit));
@@ -272,7 +286,7 @@ absl::StatusOr<std::vector<PendingCallback>> SqliteEventStore::PendingCallbacks(
   int rc;
   while ((rc = st.Step()) == SQLITE_ROW) {
     out.push_back({st.Int(0), st.Text(1), st.Text(2), absl::FromUnixMicros(st.Int(3)),
-                   static_cast<v1::EventSource>(st.Int(4))});
+                   static_cast<v1::EventSource>(st.Int(4)), st.Text(5)});
   }
   if (rc != SQLITE_DONE) return Error(db_, "read callbacks");
   return out;

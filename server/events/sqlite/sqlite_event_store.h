@@ -29,7 +29,8 @@ class SqliteEventStore final : public EventStore, public StartLedger {
 
   absl::StatusOr<int64_t> RecordCallback(
       const std::string& shop, const std::string& payment_id, absl::Time received_at,
-      barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK) override;
+      barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK,
+      const std::string& trace_id = "") override;
   absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) override;
   absl::Status CompleteCallbacks(const std::vector<int64_t>& ids) override;
   absl::StatusOr<int64_t> PruneCallbacks(absl::Time before) override;
@@ -68,6 +69,7 @@ class SqliteEventStore final : public EventStore, public StartLedger {
     const std::string& payment_id;
     absl::Time received_at;
     barion::v1::EventSource source;
+    const std::string& trace_id;
     absl::StatusOr<int64_t> result = absl::UnknownError("not written");
     bool done = false;
   };
@@ -77,6 +79,8 @@ class SqliteEventStore final : public EventStore, public StartLedger {
   // Reads the store's identity, drawing one for a new store. mu_ held.
   absl::Status InitIdentity() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Exec(const char* sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Adds what later versions added to a store made by an earlier one. mu_ held.
+  absl::Status Migrate() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // AppendIfChanged's transaction; append_mu_ held. `cursor` receives the appended event's.
   absl::StatusOr<std::optional<barion::v1::PaymentEvent>> Append(barion::v1::PaymentEvent event,
                                                                  EventCursor* cursor)

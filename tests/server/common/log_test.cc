@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "rapidjson/document.h"
 #include "server/rpc/rpc_support.h"
 #include "tests/support/stderr_capture.h"
 
@@ -49,11 +50,74 @@ TEST(LogTest, LimitedLinesAreCountedAndSummarised) {
 TEST(LogTest, RefusedCallsLogClientValuesEscapedAndTruncated) {
   StderrCapture capture;
   const std::string shop = std::string(1 << 20, 's') + "\nforged line";
-  FinishRpc("StartPayment", "web-frontend", "shop=" + shop, absl::Now(),
-            absl::InvalidArgumentError("invalid shop"));
+  FinishRpc("StartPayment", "web-frontend", "0af7651916cd43dd8448eb211c80319c", {{"shop", shop}},
+            absl::Now(), absl::InvalidArgumentError("invalid shop"));
   const std::vector<std::string> lines = Lines(capture.Text());
   ASSERT_EQ(lines.size(), 1u);
-  EXPECT_LT(lines[0].size(), kMaxLogLineBytes + 100);
+  EXPECT_LT(lines[0].size(), kMaxLogLineBytes + 200);
+  EXPECT_NE(lines[0].find(" trace_id=0af7651916cd43dd8448eb211c80319c"), std::string::npos);
+}
+
+const absl::Time kTime = absl::FromUnixMillis(1700000000123);
+
+TEST(LogFormatTest, TextLinesAreMessageThenKeyValues) {
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, kTime, "INFO", "event",
+                          {{"shop", "web"}, NumberField("duration_ms", 1.5)}),
+            "2023-11-14T22:13:20.123Z INFO event shop=web duration_ms=1.500");
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, kTime, "WARN", "", {{"rpc", "Refund"}}),
+            "2023-11-14T22:13:20.123Z WARN rpc=Refund");
+}
+
+TEST(LogFormatTest, JsonLinesAreOneValidObjectWhateverTheValues) {
+  std::string hostile = "a\"b\\c\n{\"level\":\"ERROR\"}\x01\x7f";
+  hostile += "\xff\xc3";                               // bytes that are not UTF-8
+  hostile += "\xc3\xa1rv\xc3\xadzt\xc5\xb1r\xc5\x91";  // UTF-8 that is: kept
+  const std::string line =
+      FormatLogLine(LogFormat::kJson, kTime, "ERROR", hostile,
+                    {{"shop", hostile}, NumberField("duration_ms", 2.25), {"we\"ird key", "v"}});
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  rapidjson::Document doc;
+  doc.Parse(line.c_str(), line.size());
+  ASSERT_FALSE(doc.HasParseError()) << line;
+  ASSERT_TRUE(doc.IsObject());
+  EXPECT_STREQ(doc["time"].GetString(), "2023-11-14T22:13:20.123Z");
+  EXPECT_STREQ(doc["level"].GetString(), "ERROR");
+  const std::string msg = doc["msg"].GetString();
+  EXPECT_EQ(msg.substr(0, 6), "a\"b\\c\n");  // quotes and backslashes survive as text
+  EXPECT_NE(msg.find("\\xff\\xc3"), std::string::npos) << msg;  // shown, not passed through
+  EXPECT_NE(msg.find("\xc3\xa1rv\xc3\xadzt\xc5\xb1r\xc5\x91"), std::string::npos);
+  EXPECT_EQ(doc["shop"].GetString(), msg);
+  EXPECT_TRUE(doc["duration_ms"].IsNumber());
+  EXPECT_DOUBLE_EQ(doc["duration_ms"].GetDouble(), 2.25);
+  EXPECT_TRUE(doc.HasMember("we_ird_key"));  // keys are reduced to [A-Za-z0-9_]
+}
+
+TEST(LogFormatTest, JsonValuesAreCutAtTheLimit) {
+  const std::string line = FormatLogLine(LogFormat::kJson, kTime, "INFO", std::string(1 << 20, 'x'),
+                                         {{"shop", std::string(1 << 20, 's')}});
+  EXPECT_LT(line.size(), 2 * kMaxLogLineBytes + 200);
+  rapidjson::Document doc;
+  doc.Parse(line.c_str(), line.size());
+  EXPECT_FALSE(doc.HasParseError());
+}
+
+TEST(LogFormatTest, FlagsAreParsedAndTheMinimumLevelFilters) {
+  EXPECT_EQ(ParseLogFormat("json"), LogFormat::kJson);
+  EXPECT_EQ(ParseLogFormat("xml"), std::nullopt);
+  EXPECT_EQ(ParseLogLevel("WARNING"), LogLevel::kWarn);
+  EXPECT_EQ(ParseLogLevel("loud"), std::nullopt);
+  StderrCapture capture;
+  SetMinLogLevel(LogLevel::kWarn);
+  LogInfo("dropped");
+  LogWarning("kept");
+  SetMinLogLevel(LogLevel::kInfo);
+  SetLogFormat(LogFormat::kJson);
+  LogInfo("json", {{"k", "v"}});
+  SetLogFormat(LogFormat::kText);
+  const std::vector<std::string> lines = Lines(capture.Text());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("WARN kept"), std::string::npos);
+  EXPECT_NE(lines[1].find("\"msg\":\"json\",\"k\":\"v\"}"), std::string::npos) << lines[1];
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ const std::string kPath = std::string("/callback/web/") + kSecret;
 class BrokenStore final : public CallbackInbox {
  public:
   absl::StatusOr<int64_t> RecordCallback(const std::string&, const std::string&, absl::Time,
-                                         barion::v1::EventSource) override {
+                                         barion::v1::EventSource, const std::string&) override {
     return absl::UnavailableError("disk full");
   }
   absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int) override {

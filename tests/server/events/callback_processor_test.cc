@@ -5,8 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
+#include "prometheus/text_serializer.h"
+#include "server/common/log.h"
 #include "server/events/sqlite/sqlite_event_store.h"
 #include "tests/server/events/function_fetcher.h"
+#include "tests/support/stderr_capture.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -83,6 +86,35 @@ TEST_F(CallbackProcessorTest, TurnsACallbackIntoAnEventWithTheFullSnapshot) {
   EXPECT_EQ(events[0].source(), v1::EVENT_SOURCE_CALLBACK);
   EXPECT_TRUE(events[0].has_observed_at());
   EXPECT_TRUE(store_->PendingCallbacks(10)->empty());
+}
+
+// A change made by an RPC carries the call's trace id to the log line of the event it causes,
+// also when a callback for the same payment shares the fetch; the receipts are counted.
+TEST_F(CallbackProcessorTest, AnRpcMadeChangeLogsItsEventWithTheCallsTraceId) {
+  prometheus::Registry registry;
+  PipelineMetrics metrics(registry);
+  CallbackProcessor::Options options;
+  options.metrics = &metrics;
+  CallbackProcessor processor(store_.get(), barion_.Fetcher(), options);
+  const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+  ASSERT_TRUE(store_->RecordCallback("web", "p1", absl::Now()).ok());
+  ASSERT_TRUE(store_->RecordCallback("web", "p1", absl::Now(), v1::EVENT_SOURCE_RPC, trace).ok());
+  EXPECT_EQ((*store_->PendingCallbacks(10))[1].trace_id, trace);
+  barion_.Next(State(v1::PAYMENT_STATUS_SUCCEEDED));
+  testing_support::StderrCapture capture;
+  SetLogFormat(LogFormat::kJson);
+  processor.RunOnce();
+  SetLogFormat(LogFormat::kText);
+  const std::string log = capture.Text();
+  EXPECT_NE(log.find("\"msg\":\"event\""), std::string::npos) << log;
+  EXPECT_NE(log.find("\"trace_id\":\"" + trace + "\""), std::string::npos) << log;
+  ASSERT_EQ(Events().size(), 1u);
+  std::ostringstream text;
+  prometheus::TextSerializer().Serialize(text, registry.Collect());
+  EXPECT_NE(text.str().find("barion_gateway_callbacks_processed_total{result=\"event\"} 2"),
+            std::string::npos)
+      << text.str();
+  EXPECT_NE(text.str().find("barion_gateway_callback_to_event_seconds_count 1"), std::string::npos);
 }
 
 TEST_F(CallbackProcessorTest, DuplicateCallbacksShareOneFetchAndMakeOneEvent) {

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "gtest/gtest.h"
+#include "sqlite3.h"
 #include "tests/server/events/event_store_conformance.h"
 
 namespace barion_gateway::server {
@@ -27,6 +28,34 @@ TEST(SqliteEventStoreTest, UsesWriteAheadLogging) {
   ASSERT_TRUE(store.ok());
   ASSERT_TRUE((*store)->RecordCallback("web", "p", absl::Now()).ok());
   EXPECT_TRUE(std::ifstream(path + "-wal").good());
+}
+
+// A store made before receipts had a trace id opens, gains the column, and keeps its receipts.
+TEST(SqliteEventStoreTest, AStoreWithoutTraceIdsIsMigrated) {
+  const std::string path = testing::TempDir() + "/old-schema.db";
+  {
+    auto store = SqliteEventStore::Open(path);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->RecordCallback("web", "old", absl::Now()).ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "ALTER TABLE callbacks DROP COLUMN trace_id", nullptr, nullptr, nullptr),
+      SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  auto store = SqliteEventStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE((*store)
+                  ->RecordCallback("web", "new", absl::Now(), barion::v1::EVENT_SOURCE_RPC,
+                                   "0af7651916cd43dd8448eb211c80319c")
+                  .ok());
+  auto pending = (*store)->PendingCallbacks(10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ((*pending)[0].trace_id, "");
+  EXPECT_EQ((*pending)[1].trace_id, "0af7651916cd43dd8448eb211c80319c");
 }
 
 int Mode(const std::string& path) {
