@@ -21,6 +21,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -44,6 +45,14 @@ ABSL_FLAG(int, secure_gateway_pid, 0, "its process id");
 ABSL_FLAG(std::string, client_ca, "", "PEM: the CA of the secure gateway's certificate");
 ABSL_FLAG(std::string, client_cert, "", "PEM: the bench's client certificate");
 ABSL_FLAG(std::string, client_key, "", "PEM: its key");
+ABSL_FLAG(std::string, metrics_on_gateway, "",
+          "with --metrics_off_gateway (BENCH_METRICS=1): two plaintext gateways configured alike "
+          "but for listen.disable_metrics; the gateway CPU per call with metrics on and off, "
+          "alternated over --metrics_rounds rounds");
+ABSL_FLAG(int, metrics_on_gateway_pid, 0, "its process id");
+ABSL_FLAG(std::string, metrics_off_gateway, "", "the gateway with listen.disable_metrics");
+ABSL_FLAG(int, metrics_off_gateway_pid, 0, "its process id");
+ABSL_FLAG(int, metrics_rounds, 3, "on/off rounds per client count (medians are reported)");
 ABSL_FLAG(bool, floor, true,
           "Also measure the gateway's CPU for a gRPC call rejected by validation (no Barion "
           "call): the floor that gRPC itself costs here.");
@@ -363,6 +372,43 @@ int main(int argc, char** argv) {
     absl::SimpleAtoi(n_text, &clients);
 
     const Result g = GatewayPhase(gateway, pid, control, start, clients, seconds);
+    const std::string metrics_on = absl::GetFlag(FLAGS_metrics_on_gateway);
+    const std::string metrics_off = absl::GetFlag(FLAGS_metrics_off_gateway);
+    if (!metrics_on.empty() && !metrics_off.empty()) {
+      // On and off alternated, and which goes first alternated too (off-on, on-off, ...), so
+      // that drift on the machine and the sandbox's growing state hit both alike; medians.
+      std::vector<double> on, off;
+      std::string rounds;
+      for (int round = 0; round < absl::GetFlag(FLAGS_metrics_rounds); ++round) {
+        double cpu[2];  // [0]: off, [1]: on
+        for (int k = 0; k < 2; ++k) {
+          const bool metrics = (k == 1) != (round % 2 == 1);
+          cpu[metrics] = GatewayPhase(metrics ? metrics_on : metrics_off,
+                                      absl::GetFlag(metrics ? FLAGS_metrics_on_gateway_pid
+                                                            : FLAGS_metrics_off_gateway_pid),
+                                      control, start, clients, seconds)
+                             .cpu_us_per_call;
+        }
+        off.push_back(cpu[0]);
+        on.push_back(cpu[1]);
+        absl::StrAppend(&rounds, rounds.empty() ? "" : ", ",
+                        absl::StrFormat("%.2f", cpu[1] / cpu[0]));
+      }
+      // Each round is a pair measured back to back: its ratio is the paired comparison, and
+      // the median of the ratios is the figure (the medians of each side are shown too).
+      std::vector<double> ratios;
+      for (size_t r = 0; r < on.size(); ++r) ratios.push_back(on[r] / off[r]);
+      std::sort(ratios.begin(), ratios.end());
+      std::sort(on.begin(), on.end());
+      std::sort(off.begin(), off.end());
+      const auto median = [](const std::vector<double>& v) {
+        return v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+      };
+      std::printf(
+          "%-8d ratio   metrics on/off: gateway CPU %.3fx (median of %zu rounds' ratios: %s; "
+          "median CPU per call %.1f us on, %.1f us off)\n",
+          clients, median(ratios), ratios.size(), rounds.c_str(), median(on), median(off));
+    }
     const std::string secure = absl::GetFlag(FLAGS_secure_gateway);
     if (!secure.empty()) {
       // The same calls over mTLS to a gateway that authenticates and authorizes each one.

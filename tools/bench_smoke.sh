@@ -26,11 +26,14 @@ run() {
   rm -f "$log"
 }
 run bench 'mtls.authz/plaintext: gateway CPU' env BENCH_SECURE=1 bash tools/bench.sh 1 1,4
+run bench_metrics 'metrics on/off: gateway CPU' env BENCH_METRICS=1 BENCH_METRICS_ROUNDS=2 bash tools/bench.sh 0.5 2
 run event_bench 'acknowledgements: .* durable callbacks/s' \
   bash tools/event_bench.sh 1 1,10 --rate=20 --burst=50 --idle_streams=20
 run ctl_bench 'median' bash tools/ctl_bench.sh 3
-bazel build -c fastbuild //tools:grpc_floor_experiment //tools:authz_bench >/dev/null 2>&1
+bazel build -c fastbuild //tools:grpc_floor_experiment //tools:authz_bench //tools:metrics_bench \
+  >/dev/null 2>&1
 run authz_bench 'certificate' bazel-bin/tools/authz_bench --iterations=1000
+run metrics_bench '^2 +[0-9]+$' bazel-bin/tools/metrics_bench --iterations=1000
 run grpc_floor_experiment '[0-9]' bazel-bin/tools/grpc_floor_experiment sync 1
 echo "bench_smoke: passed=$passed failed=$failed"
 [ "$failed" -eq 0 ]

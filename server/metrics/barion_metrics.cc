@@ -106,18 +106,25 @@ BarionMetrics::BarionMetrics(prometheus::Registry& registry,
   endpoints_.push_back(std::move(other));
 }
 
+// Whether `path` has the template's segments, "{...}" matching any one non-empty segment.
+// No allocation: this runs on every Barion call.
+static bool Matches(const std::vector<std::string>& segments, absl::string_view path) {
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const size_t slash = path.find('/');
+    const absl::string_view segment = path.substr(0, slash);
+    const bool last = slash == absl::string_view::npos;
+    if (last != (i + 1 == segments.size())) return false;
+    const std::string& want = segments[i];
+    if (absl::StartsWith(want, "{") ? segment.empty() : want != segment) return false;
+    if (!last) path.remove_prefix(slash + 1);
+  }
+  return true;
+}
+
 BarionMetrics::Endpoint& BarionMetrics::Match(absl::string_view path) const {
   path = path.substr(0, path.find('?'));
-  const std::vector<absl::string_view> segments = absl::StrSplit(path, '/');
   for (size_t e = 0; e + 1 < endpoints_.size(); ++e) {
-    const Endpoint& endpoint = *endpoints_[e];
-    if (endpoint.segments.size() != segments.size()) continue;
-    bool match = true;
-    for (size_t i = 0; i < segments.size() && match; ++i) {
-      const std::string& want = endpoint.segments[i];
-      match = absl::StartsWith(want, "{") ? !segments[i].empty() : want == segments[i];
-    }
-    if (match) return *endpoints_[e];
+    if (Matches(endpoints_[e]->segments, path)) return *endpoints_[e];
   }
   return *endpoints_.back();
 }
