@@ -1,4 +1,4 @@
-// Reading Prometheus's text format in tests: the value of one series.
+// Prometheus's text format in tests: a registry's text, and the value of one series in it.
 #ifndef BARION_GATEWAY_TESTS_SUPPORT_EXPOSITION_H_
 #define BARION_GATEWAY_TESTS_SUPPORT_EXPOSITION_H_
 
@@ -7,7 +7,17 @@
 #include <sstream>
 #include <string>
 
+#include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
+
 namespace barion_gateway::testing_support {
+
+// Every metric of `registry` in Prometheus's text format, as /metrics serves it.
+inline std::string ExpositionOf(prometheus::Registry& registry) {
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, registry.Collect());
+  return out.str();
+}
 
 // The value of the series `series` (its name and labels exactly as exposed, labels sorted by
 // name: `grpc_server_started_total{grpc_method="X",...}`), or nullopt when `text` has no such

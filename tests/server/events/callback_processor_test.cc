@@ -5,10 +5,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
-#include "prometheus/text_serializer.h"
 #include "server/common/log.h"
 #include "server/events/sqlite/sqlite_event_store.h"
 #include "tests/server/events/function_fetcher.h"
+#include "tests/support/exposition.h"
 #include "tests/support/stderr_capture.h"
 
 namespace barion_gateway::server {

@@ -4,19 +4,13 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "prometheus/text_serializer.h"
 #include "tests/support/exposition.h"
 
 namespace barion_gateway::server {
 namespace {
 
 using testing_support::SeriesValue;
-
-std::string Text(prometheus::Registry& registry) {
-  std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, registry.Collect());
-  return out.str();
-}
+using testing_support::ExpositionOf;
 
 const std::vector<std::string> kEndpoints = {
     "/v2/Payment/Start", "/v4/Payment/{PaymentId}/PaymentState", "/v1/Pos", "/v1/Pos/{PublicKey}"};
@@ -38,7 +32,7 @@ TEST(BarionMetricsTest, PathsWithIdsCountUnderTheirTemplate) {
   metrics.BarionCalled(call);
   call.path = "/v4/Payment/ffff/PaymentState";
   metrics.BarionCalled(call);
-  const std::string text = Text(registry);
+  const std::string text = ExpositionOf(registry);
   const std::string endpoint = "endpoint=\"/v4/Payment/{PaymentId}/PaymentState\"";
   EXPECT_EQ(
       SeriesValue(text, "barion_gateway_barion_requests_total{" + endpoint + ",outcome=\"ok\"}"),
@@ -73,7 +67,7 @@ TEST(BarionMetricsTest, FailuresCountByOutcomeAndBarionErrorsByCode) {
   refused.failure = UpstreamFailure::kBarionError;
   refused.errors = &errors;
   metrics.BarionCalled(refused);
-  const std::string text = Text(registry);
+  const std::string text = ExpositionOf(registry);
   const std::string start = "endpoint=\"/v2/Payment/Start\"";
   EXPECT_EQ(
       SeriesValue(text, "barion_gateway_barion_requests_total{" + start + ",outcome=\"timeout\"}"),
@@ -109,7 +103,7 @@ TEST(BarionMetricsTest, DistinctErrorCodesAreBounded) {
     errors[0].error_code = "Code" + std::to_string(i);
     metrics.BarionCalled(refused);
   }
-  const std::string text = Text(registry);
+  const std::string text = ExpositionOf(registry);
   int series = 0;
   for (size_t at = text.find("barion_gateway_barion_errors_total{"); at != std::string::npos;
        at = text.find("barion_gateway_barion_errors_total{", at + 1)) {
@@ -134,7 +128,7 @@ TEST(BarionMetricsTest, TransportStatsSetTheGaugesAndTheHandshakeCounter) {
   metrics.SetTransportStats(stats);
   stats.tls_handshakes = 9;
   metrics.SetTransportStats(stats);
-  const std::string text = Text(registry);
+  const std::string text = ExpositionOf(registry);
   EXPECT_EQ(SeriesValue(text, "barion_gateway_barion_connections{state=\"in_use\"}"), 3);
   EXPECT_EQ(SeriesValue(text, "barion_gateway_barion_connections{state=\"idle\"}"), 5);
   EXPECT_EQ(SeriesValue(text, "barion_gateway_barion_waiting_calls"), 2);

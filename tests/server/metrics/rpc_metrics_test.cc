@@ -5,19 +5,13 @@
 #include "barion/v1/payment_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "prometheus/text_serializer.h"
 #include "tests/support/exposition.h"
 
 namespace barion_gateway::server {
 namespace {
 
 using testing_support::SeriesValue;
-
-std::string Text(prometheus::Registry& registry) {
-  std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, registry.Collect());
-  return out.str();
-}
+using testing_support::ExpositionOf;
 
 const google::protobuf::ServiceDescriptor& Service(const std::string& name) {
   return *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
@@ -34,7 +28,7 @@ TEST(RpcMetricsTest, CountsStartedAndHandledCallsByCodeWithTheirDurations) {
   start->Started();
   start->Handled(absl::StatusCode::kOk, absl::Milliseconds(3));
   start->Handled(absl::StatusCode::kInvalidArgument, absl::Microseconds(200));
-  const std::string text = Text(registry);
+  const std::string text = ExpositionOf(registry);
   const std::string labels =
       "grpc_method=\"StartPayment\",grpc_service=\"barion.v1.PaymentService\","
       "grpc_type=\"unary\"";
@@ -68,7 +62,7 @@ TEST(RpcMetricsTest, StreamMethodsAreServerStreamsAndCountTheirMessages) {
   subscribe->MessageSent();
   subscribe->MessageSent();
   subscribe->Handled(absl::StatusCode::kUnavailable, absl::Seconds(2));
-  const std::string text = Text(registry);
+  const std::string text = ExpositionOf(registry);
   const std::string labels =
       "grpc_method=\"SubscribePaymentEvents\",grpc_service=\"barion.v1.PaymentEventService\","
       "grpc_type=\"server_stream\"";
