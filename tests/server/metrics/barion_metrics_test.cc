@@ -9,8 +9,8 @@
 namespace barion_gateway::server {
 namespace {
 
-using testing_support::SeriesValue;
 using testing_support::ExpositionOf;
+using testing_support::SeriesValue;
 
 const std::vector<std::string> kEndpoints = {
     "/v2/Payment/Start", "/v4/Payment/{PaymentId}/PaymentState", "/v1/Pos", "/v1/Pos/{PublicKey}"};

@@ -10,8 +10,8 @@
 namespace barion_gateway::server {
 namespace {
 
-using testing_support::SeriesValue;
 using testing_support::ExpositionOf;
+using testing_support::SeriesValue;
 
 const google::protobuf::ServiceDescriptor& Service(const std::string& name) {
   return *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
