@@ -9,7 +9,7 @@ PKGS=(bazel-bootstrap libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev proto
       libabsl-dev libcpp-httplib-dev rapidjson-dev libgtest-dev libgmock-dev libssl-dev
       libsqlite3-dev python3-grpcio python3-grpc-tools python3-protobuf openssl curl
       clang libclang-rt-14-dev pkg-config strace prometheus-cpp-dev
-      prometheus lintian systemd)
+      prometheus lintian systemd postgresql-15 libpq-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
