@@ -83,9 +83,9 @@ std::string PostgresServer::dsn() const {
 }
 
 absl::Status PostgresServer::RunTool(const std::string& tool, const std::string& args) {
-  const std::string command =
-      absl::StrCat(user_ == "postgres" && ::geteuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : "", kBin,
-                   tool, " ", args);
+  const std::string command = absl::StrCat(
+      user_ == "postgres" && ::geteuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : "", kBin,
+      tool, " ", args);
   std::string output;
   const int status = Run(command, &output);
   if (status != 0) {
