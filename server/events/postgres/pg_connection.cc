@@ -32,6 +32,8 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Open(const PgSetting
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
+bool PgConnection::healthy() const { return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK; }
+
 std::string PgConnection::Error() const {
   std::string message =
       conn_ == nullptr ? "out of memory"

@@ -45,6 +45,9 @@ class PgConnection {
   // simple query; errors as for Exec.
   absl::Status ExecScript(absl::string_view sql);
 
+  // Whether the connection still works as far as libpq knows (false after a broken one).
+  bool healthy() const;
+
  private:
   PgConnection(pg_conn* conn, std::string password) : conn_(conn), password_(std::move(password)) {}
   // libpq's current error message, without the password.
