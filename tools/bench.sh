@@ -13,7 +13,7 @@ bench_setup //server:barion_gateway //sandbox:barion_sandbox //tools:bench
 bench_sandbox
 bench_gateway --grpc_address=127.0.0.1:0 --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 \
   --barion_base_url="$https" --barion_ca_file="$ca"
-secure_flags=()
+extra_flags=()
 if [ "${BENCH_SECURE:-}" = "1" ]; then
   pki="$work/pki"; mkdir -p "$work/secure"
   source tools/pki.sh
@@ -38,7 +38,7 @@ CONFIG
   secure_gw=$!
   trap 'kill "${gw:-}" "${sb:-}" "${secure_gw:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
   for _ in $(seq 100); do [ -s "$work/secure/gw" ] && break; sleep 0.05; done
-  secure_flags=(--secure_gateway="$(sed -n 's/^grpc=//p' "$work/secure/gw")"
+  extra_flags+=(--secure_gateway="$(sed -n 's/^grpc=//p' "$work/secure/gw")"
                 --secure_gateway_pid="$secure_gw" --client_ca="$pki/ca.pem"
                 --client_cert="$pki/client.pem" --client_key="$pki/client-key.pem")
 fi
@@ -61,14 +61,14 @@ CONFIG
       >"$work/metrics_$mode/gateway.log" 2>&1 &
     metrics_pids+=($!)
     for _ in $(seq 100); do [ -s "$work/metrics_$mode/gw" ] && break; sleep 0.05; done
-    secure_flags+=(--metrics_${mode}_gateway="$(sed -n 's/^grpc=//p' "$work/metrics_$mode/gw")"
+    extra_flags+=(--metrics_${mode}_gateway="$(sed -n 's/^grpc=//p' "$work/metrics_$mode/gw")"
                    --metrics_${mode}_gateway_pid="${metrics_pids[-1]}")
   done
-  secure_flags+=(--metrics_rounds="${BENCH_METRICS_ROUNDS:-3}")
+  extra_flags+=(--metrics_rounds="${BENCH_METRICS_ROUNDS:-3}")
   trap 'kill "${gw:-}" "${sb:-}" "${secure_gw:-}" "${metrics_pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
 fi
 echo "build: -c ${BENCH_MODE:-opt}; gateway, sandbox and clients share the machine"
 ${BENCH_WRAP:-} bazel-bin/tools/bench --gateway="$(sed -n 's/^grpc=//p' "$work/gw")" --gateway_pid="$gw" \
-  "${secure_flags[@]}" \
+  "${extra_flags[@]}" \
   --sandbox_https="$https" --sandbox_http="$http" --ca_file="$ca" \
   --seconds="${1:-5}" --concurrency="${2:-1,16,64}"

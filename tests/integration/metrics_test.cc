@@ -31,16 +31,25 @@ class Metrics {
   double Value(const std::string& series) { return SeriesValue(Text(), series).value_or(-1); }
   // Waits (up to 10 s) until `series` reaches `at_least`; returns its last value.
   double AwaitAtLeast(const std::string& series, double at_least) {
+    return Await(series, [at_least](double v) { return v >= at_least; });
+  }
+  // Waits (up to 10 s) until `series` equals `want`; returns its last value.
+  double AwaitEqual(const std::string& series, double want) {
+    return Await(series, [want](double v) { return v == want; });
+  }
+
+ private:
+  template <typename Done>
+  double Await(const std::string& series, Done done) {
     double value = -1;
     for (int i = 0; i < 200; ++i) {
       value = Value(series);
-      if (value >= at_least) break;
+      if (done(value)) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return value;
   }
 
- private:
   httplib::Client admin_;
 };
 
@@ -128,10 +137,7 @@ TEST(MetricsTest, CountsPaymentsBarionCallsTheLedgerCallbacksAndEvents) {
   EXPECT_GE(*SeriesValue(events, "barion_gateway_events_appended_total{source=\"callback\"}") +
                 *SeriesValue(events, "barion_gateway_events_appended_total{source=\"rpc\"}"),
             1);
-  for (int i = 0; i < 200 && metrics.Value("barion_gateway_callback_inbox_backlog") != 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  EXPECT_EQ(metrics.Value("barion_gateway_callback_inbox_backlog"), 0);
+  EXPECT_EQ(metrics.AwaitEqual("barion_gateway_callback_inbox_backlog", 0), 0);
   EXPECT_EQ(metrics.Value("barion_gateway_callback_inbox_oldest_age_seconds"), 0);
   EXPECT_EQ(metrics.Value("barion_gateway_event_store_up"), 1);
   EXPECT_EQ(metrics.Value("barion_gateway_ready"), 1);
@@ -183,10 +189,7 @@ TEST(MetricsTest, CountsStreamsTheirMessagesAndHowTheyEnd) {
   EXPECT_EQ(metrics.Value("grpc_server_started_total{" + subscribe + "}"), 1);
   EXPECT_GE(metrics.Value("grpc_server_msg_sent_total{" + subscribe + "}"), 2);
   EXPECT_GE(metrics.Value("barion_gateway_event_messages_delivered_total"), 1);
-  for (int i = 0; i < 100 && metrics.Value("barion_gateway_event_subscribers") != 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  EXPECT_EQ(metrics.Value("barion_gateway_event_subscribers"), 0);
+  EXPECT_EQ(metrics.AwaitEqual("barion_gateway_event_subscribers", 0), 0);
 
   // A subscription refused before it becomes a stream is counted with its code.
   grpc::ClientContext context;
