@@ -1,7 +1,7 @@
 // CallbackInbox: the durable record of "payment X of shop S must be looked at": Barion's
 // callbacks (recorded before the listener answers 200) and changes made through the gateway's
 // RPCs, until the callback processor has fetched the payment's state. Durable when a call
-// returns OK. Implementations: SqliteEventStore. All pass
+// returns OK. Implementations: SqliteEventStore, postgres::PgEventStore. All pass
 // tests/server/events/event_store_conformance.h.
 #ifndef BARION_GATEWAY_SERVER_EVENTS_CALLBACK_INBOX_H_
 #define BARION_GATEWAY_SERVER_EVENTS_CALLBACK_INBOX_H_
@@ -38,7 +38,9 @@ class CallbackInbox {
       const std::string& shop, const std::string& payment_id, absl::Time received_at,
       barion::v1::EventSource source = barion::v1::EVENT_SOURCE_CALLBACK,
       const std::string& trace_id = "") = 0;
-  // The oldest unprocessed callbacks, at most `limit`, oldest first.
+  // The oldest unprocessed callbacks, at most `limit`, oldest first. A store that replicas
+  // share claims them for this replica for a lease (renewed by its next call): the others are
+  // not given them, nor other receipts of their payments, until it ends (PgEventStore).
   virtual absl::StatusOr<std::vector<PendingCallback>> PendingCallbacks(int limit) = 0;
   // Marks callbacks processed, all or none (one transaction). OK for ids already processed;
   // NOT_FOUND, and nothing marked, when an id is unknown.

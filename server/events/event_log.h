@@ -2,7 +2,8 @@
 // SubscribePaymentEvents (docs/EVENTS.md). Each event has an EventCursor handed out by the log;
 // per payment, events are in the order their snapshots were appended, and an event is appended
 // only when the payment's snapshot changed. Durable when a call returns OK.
-// Implementations: SqliteEventStore. All pass tests/server/events/event_store_conformance.h.
+// Implementations: SqliteEventStore, postgres::PgEventStore. All pass
+// tests/server/events/event_store_conformance.h.
 #ifndef BARION_GATEWAY_SERVER_EVENTS_EVENT_LOG_H_
 #define BARION_GATEWAY_SERVER_EVENTS_EVENT_LOG_H_
 
@@ -43,9 +44,17 @@ struct EventFilter {
 class EventLogObserver {
  public:
   virtual ~EventLogObserver() = default;
-  // `event` was durably appended at `cursor`. Calls come one at a time, in cursor order, before
-  // the append returns; they must not call back into the log.
+  // `event` was durably appended at `cursor`. Calls come one at a time, in cursor order; they
+  // must not call back into the log. A log of one process calls before the append returns; a
+  // log shared by processes (PostgreSQL) calls from its follower (log_follower.h), for the
+  // appends of every process, shortly after they become readable.
   virtual void EventAppended(const EventCursor& cursor, const barion::v1::PaymentEvent& event) = 0;
+  // A shared log's follower cannot read the log (once per outage): appends may be waiting that
+  // the observer is not told of until it can again. A log of one process never calls it.
+  virtual void LogUnavailable() {}
+  // How far the observer already knows the log (the hub: its newest cursor, read when it
+  // started): a shared log's follower starts after it. The beginning by default.
+  virtual EventCursor ObservedThrough() const { return EventCursor(); }
 };
 
 class EventLog {

@@ -1,6 +1,6 @@
 // ReconcileSchedule: the payments the reconciler watches until they are final, and when each is
 // checked next. Durable like the other stores (a dropped watch is harmless: see
-// SqliteEventStore). Implementations: SqliteEventStore. All pass
+// SqliteEventStore). Implementations: SqliteEventStore, postgres::PgEventStore. All pass
 // tests/server/events/event_store_conformance.h.
 #ifndef BARION_GATEWAY_SERVER_EVENTS_RECONCILE_SCHEDULE_H_
 #define BARION_GATEWAY_SERVER_EVENTS_RECONCILE_SCHEDULE_H_
@@ -29,7 +29,9 @@ class ReconcileSchedule {
   // its schedule.
   virtual absl::Status WatchPayment(const std::string& shop, const std::string& payment_id,
                                     absl::Time first_check, absl::Duration interval) = 0;
-  // Watched payments whose check is due at `now`, earliest first, at most `limit`.
+  // Watched payments whose check is due at `now`, earliest first, at most `limit`. A store that
+  // replicas share claims them: none is due again, for any replica, before a lease has passed
+  // unless rescheduled (PgEventStore).
   virtual absl::StatusOr<std::vector<WatchedPayment>> DueWatchedPayments(absl::Time now,
                                                                          int limit) = 0;
   // Sets the next check. NOT_FOUND when the payment is not watched.

@@ -7,7 +7,8 @@
 //   - a different request under a used key is a conflict;
 //   - a repeat while the first is in flight, or after its outcome became unknown (a timeout after
 //     sending), is refused: only GetPaymentState-by-hand can tell what happened.
-// Durable like the event store; SqliteEventStore implements it.
+// Durable like the event store; SqliteEventStore and postgres::PgEventStore implement it, and
+// both pass StartLedgerConformanceTest (tests/server/events/event_store_conformance.h).
 #ifndef BARION_GATEWAY_SERVER_EVENTS_START_LEDGER_H_
 #define BARION_GATEWAY_SERVER_EVENTS_START_LEDGER_H_
 

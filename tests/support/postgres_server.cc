@@ -78,8 +78,12 @@ PostgresServer::~PostgresServer() {
   if (!dir_.empty()) Run(absl::StrCat("rm -rf '", dir_, "'"), &ignored);
 }
 
-std::string PostgresServer::dsn() const {
-  return absl::StrCat("host=127.0.0.1 port=", port_, " user=postgres dbname=postgres");
+std::string PostgresServer::dsn(const std::string& database) const {
+  return absl::StrCat("host=127.0.0.1 port=", port_, " user=postgres dbname=", database);
+}
+
+absl::Status PostgresServer::CreateDatabase(const std::string& database) {
+  return RunTool("createdb", absl::StrCat("-h 127.0.0.1 -p ", port_, " -U postgres ", database));
 }
 
 absl::Status PostgresServer::RunTool(const std::string& tool, const std::string& args) {

@@ -21,8 +21,10 @@ class PostgresServer {
   static absl::StatusOr<std::unique_ptr<PostgresServer>> Start();
   ~PostgresServer();
 
-  // A libpq connection string for the cluster's superuser database "postgres" over TCP.
-  std::string dsn() const;
+  // A libpq connection string for the cluster's superuser and `database` over TCP.
+  std::string dsn(const std::string& database = "postgres") const;
+  // Creates an empty database (createdb).
+  absl::Status CreateDatabase(const std::string& database);
   int port() const { return port_; }
 
   // Stops the server (fast shutdown: open transactions are rolled back), and starts it again

@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/events/postgres/event_log_sql.h"
+#include "server/events/postgres/stores_sql.h"
 
 namespace barion_gateway::server::postgres {
 namespace {
@@ -15,8 +16,9 @@ absl::Status Run(PgConnection& conn, const char* sql) { return conn.ExecScript(s
 }  // namespace
 
 const std::vector<Migration>& StoreMigrations() {
-  static const std::vector<Migration>* migrations =
-      new std::vector<Migration>{{1, "the event log", kCreateEvents}};
+  static const std::vector<Migration>* migrations = new std::vector<Migration>{
+      {1, "the event log", kCreateEvents},
+      {2, "the inbox, schedule, start ledger and identity", kCreateStores}};
   return *migrations;
 }
 

@@ -1,5 +1,7 @@
 #include "server/events/postgres/pg_connection.h"
 
+#include <poll.h>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
@@ -80,6 +82,27 @@ absl::StatusOr<PgRows> PgConnection::Exec(absl::string_view sql,
   }
   PQclear(result);
   return rows;
+}
+
+absl::StatusOr<std::vector<std::string>> PgConnection::AwaitNotifications(absl::Duration timeout) {
+  std::vector<std::string> payloads;
+  auto take = [&] {
+    while (PGnotify* n = PQnotifies(conn_)) {
+      payloads.emplace_back(n->extra);
+      PQfreemem(n);
+    }
+  };
+  take();
+  if (!payloads.empty()) return payloads;
+  pollfd fd{PQsocket(conn_), POLLIN, 0};
+  if (fd.fd < 0) return absl::UnavailableError("event store: PostgreSQL: no connection");
+  const int ready = ::poll(&fd, 1, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  if (ready < 0) return payloads;  // interrupted: the caller waits again
+  if (ready > 0 && PQconsumeInput(conn_) == 0) {
+    return absl::UnavailableError(absl::StrCat("event store: PostgreSQL: ", Error()));
+  }
+  take();
+  return payloads;
 }
 
 }  // namespace barion_gateway::server::postgres

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 struct pg_conn;
 struct pg_result;
@@ -44,6 +45,10 @@ class PgConnection {
   // Runs `sql`, which may hold several statements and no parameters (a migration), as one
   // simple query; errors as for Exec.
   absl::Status ExecScript(absl::string_view sql);
+
+  // After LISTEN: waits up to `timeout` for notifications and returns their payloads (none when
+  // the time passed). UNAVAILABLE when the connection broke.
+  absl::StatusOr<std::vector<std::string>> AwaitNotifications(absl::Duration timeout);
 
   // Whether the connection still works as far as libpq knows (false after a broken one).
   bool healthy() const;

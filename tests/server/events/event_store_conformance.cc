@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "server/events/start_ledger.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -328,6 +329,48 @@ TEST_P(ReconcileScheduleConformanceTest, WatchesPaymentsOnADurableSchedule) {
   EXPECT_EQ((*due)[0].payment_id, "b");
   EXPECT_EQ((*due)[0].next_check, t0 + absl::Seconds(60));
   EXPECT_EQ((*due)[0].interval, absl::Seconds(20));
+}
+
+TEST_P(StartLedgerConformanceTest, ClaimsCompletesReleasesAndRemembersAcrossReopen) {
+  using Claim = StartLedger::Claim;
+  auto ledger = [this] { return dynamic_cast<StartLedger*>(store_.get()); };
+  ASSERT_NE(ledger(), nullptr) << "the store is a StartLedger";
+  EXPECT_EQ(ledger()->ClaimStart("web", "r1", "req-A")->claim, Claim::kNew);
+  EXPECT_EQ(ledger()->ClaimStart("web", "r1", "req-A")->claim, Claim::kPending);
+  EXPECT_EQ(ledger()->ClaimStart("web", "r1", "req-B")->claim, Claim::kConflict);
+  EXPECT_EQ(ledger()->ClaimStart("kiosk", "r1", "req-B")->claim, Claim::kNew) << "per shop";
+  // Released (nothing happened at Barion): the key is free again.
+  ASSERT_TRUE(ledger()->ReleaseStart("kiosk", "r1").ok());
+  EXPECT_EQ(ledger()->ClaimStart("kiosk", "r1", "req-C")->claim, Claim::kNew);
+  // Completed: the answer is kept (any bytes), and a release no longer frees the key.
+  const std::string answer("answer-A\0\xff", 10);
+  ASSERT_TRUE(ledger()->CompleteStart("web", "r1", answer).ok());
+  ASSERT_TRUE(ledger()->ReleaseStart("web", "r1").ok());
+  store_ = Reopen();
+  absl::StatusOr<StartLedger::ClaimResult> again = ledger()->ClaimStart("web", "r1", "req-A");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->claim, Claim::kDone);
+  EXPECT_EQ(again->response, answer);
+  EXPECT_EQ(ledger()->ClaimStart("kiosk", "r1", "req-C")->claim, Claim::kPending);
+}
+
+// Concurrent first claims of one key: exactly one caller may call Barion.
+TEST_P(StartLedgerConformanceTest, ConcurrentClaimsOfOneKeyHaveOneWinner) {
+  auto* ledger = dynamic_cast<StartLedger*>(store_.get());
+  ASSERT_NE(ledger, nullptr);
+  std::atomic<int> fresh{0}, pending{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      auto claim = ledger->ClaimStart("web", "same", "request");
+      ASSERT_TRUE(claim.ok()) << claim.status();
+      if (claim->claim == StartLedger::Claim::kNew) ++fresh;
+      if (claim->claim == StartLedger::Claim::kPending) ++pending;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(fresh.load(), 1);
+  EXPECT_EQ(pending.load(), 7);
 }
 
 }  // namespace barion_gateway::server

@@ -1,11 +1,12 @@
 // The conformance suites every implementation of the event pipeline's stores must pass, one per
-// interface: CallbackInboxConformanceTest, EventLogConformanceTest and
-// ReconcileScheduleConformanceTest. An implementation's test instantiates each with a factory:
+// interface: CallbackInboxConformanceTest, EventLogConformanceTest,
+// ReconcileScheduleConformanceTest and StartLedgerConformanceTest (the store must also be a
+// StartLedger). An implementation's test instantiates each with a factory:
 //
 //   INSTANTIATE_EVENT_STORE_CONFORMANCE(Sqlite, (EventStoreFactory{"sqlite", &OpenSqlite}));
 //
 // The factory opens (or reopens) the stores kept under `dir`: reopening must see everything
-// committed before. (The start ledger's suite is StartLedgerTest in sqlite_event_store_test.)
+// committed before.
 #ifndef BARION_GATEWAY_TESTS_SERVER_EVENTS_EVENT_STORE_CONFORMANCE_H_
 #define BARION_GATEWAY_TESTS_SERVER_EVENTS_EVENT_STORE_CONFORMANCE_H_
 
@@ -35,14 +36,16 @@ class EventStoreConformanceTest : public testing::TestWithParam<EventStoreFactor
 class CallbackInboxConformanceTest : public EventStoreConformanceTest {};
 class EventLogConformanceTest : public EventStoreConformanceTest {};
 class ReconcileScheduleConformanceTest : public EventStoreConformanceTest {};
+class StartLedgerConformanceTest : public EventStoreConformanceTest {};
 
 // A cursor from its text, for tests.
 inline EventCursor Cursor(const std::string& text) { return *EventCursor::FromText(text); }
 
-#define INSTANTIATE_EVENT_STORE_CONFORMANCE(name, factory)                               \
-  INSTANTIATE_TEST_SUITE_P(name, CallbackInboxConformanceTest, testing::Values factory); \
-  INSTANTIATE_TEST_SUITE_P(name, EventLogConformanceTest, testing::Values factory);      \
-  INSTANTIATE_TEST_SUITE_P(name, ReconcileScheduleConformanceTest, testing::Values factory)
+#define INSTANTIATE_EVENT_STORE_CONFORMANCE(name, factory)                                   \
+  INSTANTIATE_TEST_SUITE_P(name, CallbackInboxConformanceTest, testing::Values factory);     \
+  INSTANTIATE_TEST_SUITE_P(name, EventLogConformanceTest, testing::Values factory);          \
+  INSTANTIATE_TEST_SUITE_P(name, ReconcileScheduleConformanceTest, testing::Values factory); \
+  INSTANTIATE_TEST_SUITE_P(name, StartLedgerConformanceTest, testing::Values factory)
 
 }  // namespace barion_gateway::server
 
