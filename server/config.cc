@@ -62,7 +62,6 @@ bool ValidShopName(const std::string& name) {
   return true;
 }
 
-// Whether `name` can be an environment variable's name: [A-Za-z_][A-Za-z0-9_]*, at most 128.
 bool ValidEnvName(const std::string& name) {
   if (name.empty() || name.size() > 128 || absl::ascii_isdigit(name[0])) return false;
   return std::all_of(name.begin(), name.end(),
@@ -404,6 +403,9 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     if (config.inbox_retention < absl::Hours(1) || config.inbox_retention > absl::Hours(24 * 365)) {
       return Bad(source, "callbacks.inbox_retention", "must be between 1h and 365 days");
     }
+  }
+  if (absl::Status s = config_internal::ParseStore(file, source, base_dir, env, &config); !s.ok()) {
+    return s;
   }
   if (absl::Status s = config_internal::ParseAuth(file, source, base_dir, &config); !s.ok()) {
     return s;

@@ -44,6 +44,15 @@ struct WalletConfig {
   std::string api_key;  // secret: never logged
 };
 
+// The PostgreSQL database replicas share (docs/SCALING.md). Holds the database password: never
+// log or print it.
+struct PostgresStoreConfig {
+  std::string dsn;       // libpq keywords, without the password
+  std::string password;  // empty: none
+  int pool_size = 8;
+  absl::Duration claim_lease = absl::Seconds(30);
+};
+
 struct Config {
   std::vector<ShopConfig> shops;
   std::vector<WalletConfig> wallets;
@@ -82,6 +91,8 @@ struct Config {
   // Set by --new_event_store only: start with a new, empty event store although data_dir held
   // one that is now missing or different (its subscribers' cursors are then refused).
   bool new_event_store = false;
+  // The stores in PostgreSQL (store.postgres); unset: SQLite in data_dir.
+  std::optional<PostgresStoreConfig> postgres;
   double unknown_payment_fetches_per_second = 2;
   absl::Duration inbox_retention = absl::Hours(24 * 7);
 };

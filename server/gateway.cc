@@ -1,11 +1,13 @@
 #include "server/gateway.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -23,6 +25,7 @@
 #include "server/barion/httplib_transport.h"
 #include "server/barion/limited_transport.h"
 #include "server/common/log.h"
+#include "server/events/postgres/pg_event_store.h"
 #include "server/events/sqlite/sqlite_event_store.h"
 #include "server/operations/catalog.h"
 
@@ -95,6 +98,20 @@ absl::StatusOr<std::unique_ptr<SqliteEventStore>> OpenEventStore(const Config& c
   return store;
 }
 
+// The PostgreSQL store's options; this process's name in claims is unique among replicas (the
+// host, the process id, and a random part for a restart that reuses the id).
+postgres::PgEventStore::Options PostgresOptions(const PostgresStoreConfig& config) {
+  postgres::PgEventStore::Options options;
+  options.pool.settings = {config.dsn, config.password};
+  options.pool.size = config.pool_size;
+  options.claim_lease = config.claim_lease;
+  char host[256] = {0};
+  ::gethostname(host, sizeof(host) - 1);
+  std::random_device random;
+  options.owner = absl::StrCat(host, ":", ::getpid(), ":", absl::Hex(random(), absl::kZeroPad8));
+  return options;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
@@ -119,10 +136,18 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
 
 absl::Status GatewayServer::StartStore(const Config& config) {
   if (absl::Status s = MakeDirs(config.data_dir); !s.ok()) return s;
-  absl::StatusOr<std::unique_ptr<SqliteEventStore>> store = OpenEventStore(config);
-  if (!store.ok()) return store.status();
-  sqlite_ = store->get();
-  store_ = *std::move(store);
+  if (config.postgres.has_value()) {
+    absl::StatusOr<std::unique_ptr<postgres::PgEventStore>> store =
+        postgres::PgEventStore::Open(PostgresOptions(*config.postgres));
+    if (!store.ok()) return store.status();
+    ledger_ = store->get();
+    store_ = *std::move(store);
+  } else {
+    absl::StatusOr<std::unique_ptr<SqliteEventStore>> store = OpenEventStore(config);
+    if (!store.ok()) return store.status();
+    ledger_ = store->get();
+    store_ = *std::move(store);
+  }
   EventHub::Options hub_options;
   hub_options.heartbeat_interval = config.heartbeat_interval;
   hub_options.buffer_events = config.subscriber_buffer_events;
@@ -130,10 +155,11 @@ absl::Status GatewayServer::StartStore(const Config& config) {
   hub_options.max_subscribers_per_client = config.max_subscribers_per_client;
   hub_options.write_timeout = config.subscriber_write_timeout;
   hub_options.metrics = pipeline_metrics();
-  hub_ = std::make_unique<EventHub>(sqlite_, hub_options);
+  hub_ = std::make_unique<EventHub>(store_.get(), hub_options);
   if (absl::Status s = hub_->Start(); !s.ok()) return s;
-  // The hub learns of every append from the log itself.
-  sqlite_->SetObserver(hub_.get());
+  // The hub learns of every append from the log itself (with PostgreSQL, of every replica's,
+  // from the newest cursor the hub read at its start).
+  store_->SetObserver(hub_.get());
   return absl::OkStatus();
 }
 
@@ -166,7 +192,7 @@ absl::Status GatewayServer::StartTransport(const Config& config,
 // callbacks and rings the doorbell; the processor and the reconciler fetch states through the
 // operations.
 absl::Status GatewayServer::StartPipeline(const Config& config) {
-  EventStore* const events = sqlite_;
+  EventStore* const events = store_.get();
   recorder_ = std::make_unique<PaymentChangeRecorder>(events, events, &doorbell_,
                                                       config.reconcile_first_check);
   // Every shop has a callback secret: configured, or derived from its POSKey.
@@ -186,7 +212,7 @@ absl::Status GatewayServer::StartPipeline(const Config& config) {
   if (payments.callback_base_url == "listener") {
     payments.callback_base_url = "http://" + listener_->address();
   }
-  payments.start_ledger = sqlite_;
+  payments.start_ledger = ledger_;
   payments.observer = recorder_.get();
   BarionCallObserver* const barion_observer = metrics_ != nullptr ? &metrics_->barion() : nullptr;
   payments.barion_observer = barion_observer;
@@ -324,7 +350,7 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
   std::set<std::string> shop_names;
   for (const ShopConfig& shop : config.shops) shop_names.insert(shop.name);
   event_service_ = std::make_unique<PaymentEventServiceImpl>(
-      sqlite_, hub_.get(), std::move(shop_names), edge("barion.v1.PaymentEventService"));
+      store_.get(), hub_.get(), std::move(shop_names), edge("barion.v1.PaymentEventService"));
   wallet_service_ =
       std::make_unique<WalletServiceImpl>(wallet_.get(), edge("barion.v1.WalletService"));
 

@@ -1,6 +1,7 @@
 // GatewayServer: the assembled gateway: transport, services, gRPC server (reflection on,
-// grpc.health.v1 on, bounded threads), the event store in data_dir, the callback listener and
-// the processor that turns callbacks into events. Used by main and by in-process tests.
+// grpc.health.v1 on, bounded threads), the event store (SQLite in data_dir, or a PostgreSQL
+// database replicas share), the callback listener and the processor that turns callbacks into
+// events. Used by main and by in-process tests.
 #ifndef BARION_GATEWAY_SERVER_GATEWAY_H_
 #define BARION_GATEWAY_SERVER_GATEWAY_H_
 
@@ -22,7 +23,7 @@
 #include "server/events/event_hub.h"
 #include "server/events/event_store.h"
 #include "server/events/reconciler.h"
-#include "server/events/sqlite/sqlite_event_store.h"
+#include "server/events/start_ledger.h"
 #include "server/metrics/gateway_metrics.h"
 #include "server/operations/payments.h"
 #include "server/operations/wallet.h"
@@ -84,7 +85,7 @@ class GatewayServer {
   bool Ready() const;
 
   std::unique_ptr<EventStore> store_;
-  SqliteEventStore* sqlite_ = nullptr;  // store_, with the start ledger
+  StartLedger* ledger_ = nullptr;  // store_, as the start ledger
   std::unique_ptr<EventHub> hub_;
   std::unique_ptr<HttpTransport> transport_;
   std::unique_ptr<HttpTransport> limited_transport_;  // transport_ within the upstream limit

@@ -92,8 +92,10 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
   if (!id.ok()) {
     Count(CallbackReceipt::kNotRecorded);
     if (options_.metrics != nullptr) options_.metrics->StoreError("inbox");
-    LogError(absl::StrCat("callback shop=", shop->first, " payment_id=", payment_id,
-                          " NOT recorded (Barion will retry): ", id.status().message()));
+    // Limited: while the store is down every callback fails here.
+    LogLimited("ERROR", "callback not recorded",
+               absl::StrCat("callback shop=", shop->first, " payment_id=", payment_id,
+                            " NOT recorded (Barion will retry): ", id.status().message()));
     return Answer(503, "try again\n");
   }
   Count(CallbackReceipt::kAccepted);

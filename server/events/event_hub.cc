@@ -436,6 +436,19 @@ void EventHub::FinishAll() {
   }
 }
 
+void EventHub::LogUnavailable() {
+  Locked lock(this);
+  for (auto& [id, s] : streams_) {
+    EndStream(s, absl::StatusCode::kUnavailable, "EVENT_STORE_UNAVAILABLE",
+              "the event store cannot be read; resume after the position in this status");
+  }
+}
+
+EventCursor EventHub::ObservedThrough() const {
+  absl::MutexLock lock(&mu_);
+  return head_;
+}
+
 int EventHub::FinishIf(
     const std::function<bool(const std::string& credential, const EventFilter& filter)>& revoked) {
   Locked lock(this);

@@ -16,7 +16,8 @@
 // SUBSCRIBER_TOO_SLOW), and so does a write its client has not taken within `write_timeout`, so
 // one slow subscriber costs bounded memory and never delays the others. Idle streams get a
 // heartbeat every `heartbeat_interval`. FinishAll() ends every stream with UNAVAILABLE (reason
-// GATEWAY_SHUTTING_DOWN). Every finishing status carries `resume_after_cursor`.
+// GATEWAY_SHUTTING_DOWN), and a shared log that cannot be read ends them with UNAVAILABLE
+// (EVENT_STORE_UNAVAILABLE). Every finishing status carries `resume_after_cursor`.
 //
 // Locking: one mutex guards the ring and every stream's state. The gRPC operations decided under
 // it (StartWrite, Finish) are queued and run after it is released, so gRPC's threads completing
@@ -94,6 +95,12 @@ class EventHub final : public EventLogObserver {
 
   // EventLogObserver: an event was durably appended (calls come in cursor order).
   void EventAppended(const EventCursor& cursor, const barion::v1::PaymentEvent& event) override;
+  // EventLogObserver: a shared log cannot be read. Every open stream ends with UNAVAILABLE /
+  // EVENT_STORE_UNAVAILABLE and its position to resume after (on this replica or another, once the
+  // store is back); new subscriptions are still taken.
+  void LogUnavailable() override;
+  // EventLogObserver: the newest cursor the hub knows (read by Start).
+  EventCursor ObservedThrough() const override;
 
   // The reactor for one SubscribePaymentEvents call. A refused subscription (OUT_OF_RANGE for a
   // cursor after the newest event, RESOURCE_EXHAUSTED above max_subscribers, UNAVAILABLE while

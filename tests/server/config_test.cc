@@ -213,6 +213,69 @@ TEST(ParseConfigTest, NeverEchoesASecretPastedIntoTheWrongSetting) {
   }
 }
 
+TEST(ParseConfigTest, ReadsAPostgresStoreWithItsPasswordFromTheEnvironment) {
+  const std::string shop = "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } ";
+  absl::StatusOr<Config> sqlite = Parse(shop);
+  ASSERT_TRUE(sqlite.ok());
+  EXPECT_FALSE(sqlite->postgres.has_value()) << "SQLite is the default";
+  const std::string password = "Pg-s3cret-4f0e8b2a6c44";
+  absl::StatusOr<Config> c =
+      ParseConfig(shop +
+                      "store { postgres { dsn: \"host=db port=5432 dbname=gw sslmode=verify-full\" "
+                      "password_env: \"DB_PASSWORD\" pool_size: 12 claim_lease { seconds: 5 } } }",
+                  "f", ".", Env({{"KEY", kKey}, {"DB_PASSWORD", password}}));
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_TRUE(c->postgres.has_value());
+  EXPECT_EQ(c->postgres->dsn, "host=db port=5432 dbname=gw sslmode=verify-full");
+  EXPECT_EQ(c->postgres->password, password);
+  EXPECT_EQ(c->postgres->pool_size, 12);
+  EXPECT_EQ(c->postgres->claim_lease, absl::Seconds(5));
+  c = ParseConfig(shop + "store { postgres { dsn_env: \"DB_DSN\" } }", "f", ".",
+                  Env({{"KEY", kKey}, {"DB_DSN", "host=/run/postgresql dbname=gw"}}));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->postgres->dsn, "host=/run/postgresql dbname=gw");
+  EXPECT_EQ(c->postgres->pool_size, 8);
+  EXPECT_EQ(c->postgres->claim_lease, absl::Seconds(30));
+  EXPECT_EQ(c->postgres->password, "");
+}
+
+// A password pasted into the DSN (in any of libpq's forms) is refused without being echoed.
+TEST(ParseConfigTest, RefusesADsnHoldingAPasswordWithoutEchoingIt) {
+  const std::string shop = "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } ";
+  const std::string secret = "Zq9s3cretXq";
+  for (const std::string& dsn : {
+           "host=db dbname=gw password=" + secret,
+           "host=db password = '" + secret + "' dbname=gw",
+           "postgresql://gw:" + secret + "@db:5432/gw",
+           "postgres://db/gw?sslmode=require&password=" + secret,
+       }) {
+    absl::StatusOr<Config> c = ParseConfig(shop + "store { postgres { dsn: \"" + dsn + "\" } }",
+                                           "f", ".", Env({{"KEY", kKey}}));
+    ASSERT_FALSE(c.ok()) << "accepted a password in the DSN";
+    EXPECT_NE(c.status().message().find("store.postgres.dsn: holds a password"),
+              absl::string_view::npos)
+        << c.status().message();
+    EXPECT_EQ(c.status().message().find(secret), absl::string_view::npos) << "echoed";
+  }
+  // Not passwords: a user named like one, a passfile.
+  for (const std::string& dsn :
+       {"host=db user=password_admin dbname=gw", "host=db passfile=/run/gw.pgpass dbname=gw",
+        "postgresql://gw@db/gw"}) {
+    EXPECT_TRUE(ParseConfig(shop + "store { postgres { dsn: \"" + dsn + "\" } }", "f", ".",
+                            Env({{"KEY", kKey}}))
+                    .ok())
+        << dsn;
+  }
+  ExpectRejected(shop + "store { postgres { } }", "store.postgres.dsn: is required");
+  ExpectRejected(shop + "store { postgres { dsn: \"host=db\" pool_size: 65 } }",
+                 "store.postgres.pool_size");
+  ExpectRejected(shop + "store { postgres { dsn: \"host=db\" claim_lease { seconds: 0 } } }",
+                 "store.postgres.claim_lease");
+  ExpectRejected(
+      shop + "store { postgres { dsn: \"host=db\" password_env: \"" + std::string(kKey) + "\" } }",
+      "store.postgres.password_env: is not an environment variable name");
+}
+
 TEST(ParseConfigTest, CallbackSecretsAreDerivedOrReadAndValidated) {
   const std::string secret = "fresh-secret-0123456789abcdef0123456789";
   const std::string old = "older-secret-0123456789abcdef0123456789";

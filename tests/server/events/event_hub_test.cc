@@ -423,6 +423,32 @@ TEST_F(EventHubTest, ShutdownFinishesStreamsResumablyAndRefusesNewOnes) {
   EXPECT_EQ(late->reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
+// A shared log that cannot be read (PostgreSQL down): open streams end resumably, new ones are
+// still taken (they are served once the log reads again).
+TEST_F(EventHubTest, AnUnreadableSharedLogEndsStreamsResumablyButTakesNewOnes) {
+  Start(EventHub::Options());
+  const int64_t cursor = Append("a");
+  EXPECT_EQ(hub_->ObservedThrough(), EventCursor::At(0, cursor));
+  v1::SubscribePaymentEventsRequest request;
+  request.set_start(v1::SUBSCRIPTION_START_BEGINNING);
+  auto sub = SubscribeAndConfirm(request, 0);
+  ASSERT_EQ(sub->NextEvent()->cursor(), absl::StrCat(cursor));
+  hub_->LogUnavailable();
+  EXPECT_FALSE(sub->NextEvent().has_value());
+  grpc::Status end = sub->reader->Finish();
+  EXPECT_EQ(end.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Reasons(end), std::vector<std::string>{"EVENT_STORE_UNAVAILABLE"});
+  EXPECT_EQ(Metadata(end, "resume_after_cursor"), absl::StrCat(cursor));
+
+  v1::SubscribePaymentEventsRequest resume;
+  resume.set_after_cursor(absl::StrCat(cursor));
+  auto resumed = SubscribeAndConfirm(resume, cursor);
+  const int64_t next = Append("b");
+  auto got = resumed->NextEvent();
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->cursor(), absl::StrCat(next));
+}
+
 TEST_F(EventHubTest, RefusesSubscribersBeyondTheLimit) {
   EventHub::Options options;
   options.max_subscribers = 2;
