@@ -11,6 +11,11 @@
 //         events per second until every subscriber has every event.
 //   3. acknowledgements: --posters clients post callbacks (for known payments) for --seconds:
 //      durable acknowledgements (HTTP 200) per second.
+// With several gateways (replicas sharing PostgreSQL: comma-separated --gateway, --callback and
+// --gateway_pid, in the same order), subscribers are spread over the replicas round-robin,
+// callbacks are posted to the replicas' listeners round-robin, CPU is the replicas' sum, and the
+// latency phase also reports the deliveries whose subscriber is on another replica than the one
+// that accepted the callback.
 // Payments are started through the gateway with a dead CallbackUrl, so the sandbox's own
 // callbacks never arrive, and paid through the sandbox's control API: the benchmark alone
 // decides when each callback arrives. The gateway's reconciler is configured not to poll
@@ -40,14 +45,14 @@
 #include "server/config.h"
 #include "tools/proc_stats.h"
 
-ABSL_FLAG(std::string, gateway, "", "gateway gRPC host:port");
+ABSL_FLAG(std::string, gateway, "", "gateway gRPC host:port (replicas: a comma-separated list)");
 
 namespace {
 // StartPayment request ids handed out so far, in every phase.
 std::atomic<int64_t> request_ids{0};
 }  // namespace
-ABSL_FLAG(std::string, callback, "", "gateway callback listener host:port");
-ABSL_FLAG(int, gateway_pid, 0, "gateway process id (memory and CPU)");
+ABSL_FLAG(std::string, callback, "", "gateway callback listener host:port (replicas: a list)");
+ABSL_FLAG(std::string, gateway_pid, "", "gateway process id (replicas: a list; memory: the first)");
 ABSL_FLAG(std::string, sandbox_http, "", "sandbox http://host:port (control API)");
 ABSL_FLAG(std::string, subscribers, "1,100,1000", "subscriber counts");
 ABSL_FLAG(int, rate, 100, "callbacks per second in the latency phase");
@@ -71,10 +76,19 @@ class Payments {
       ids_.push_back(id);
     }
     sent_ = std::make_unique<std::atomic<int64_t>[]>(ids_.size());
+    replica_ = std::make_unique<std::atomic<int>[]>(ids_.size());
   }
   const std::string& id(int i) const { return ids_[i]; }
   int size() const { return static_cast<int>(ids_.size()); }
-  void MarkSent(int i) { sent_[i].store(NowNanos()); }
+  void MarkSent(int i, int replica) {
+    replica_[i].store(replica);
+    sent_[i].store(NowNanos());
+  }
+  // The replica whose listener accepted the payment's callback; -1 for an unknown payment.
+  int ReplicaOf(const std::string& payment_id) const {
+    auto it = index_.find(payment_id);
+    return it == index_.end() ? -1 : replica_[it->second].load();
+  }
   // Nanoseconds from the callback's post to `at`; -1 for an unknown payment.
   int64_t Since(const std::string& payment_id, int64_t at) const {
     auto it = index_.find(payment_id);
@@ -86,16 +100,37 @@ class Payments {
   std::vector<std::string> ids_;
   std::unordered_map<std::string, int> index_;
   std::unique_ptr<std::atomic<int64_t>[]> sent_;
+  std::unique_ptr<std::atomic<int>[]> replica_;
 };
+
+std::vector<std::string> List(const std::string& flag) {
+  return absl::StrSplit(flag, ',', absl::SkipEmpty());
+}
+
+std::vector<int> Pids() {
+  std::vector<int> pids;
+  for (const std::string& p : List(absl::GetFlag(FLAGS_gateway_pid))) {
+    int pid = 0;
+    if (absl::SimpleAtoi(p, &pid)) pids.push_back(pid);
+  }
+  return pids;
+}
+
+// The CPU of every replica, summed.
+double GatewayCpuSeconds() {
+  double total = 0;
+  for (int pid : Pids()) total += CpuOf(pid).total();
+  return total;
+}
 
 // One subscriber stream: counts heartbeats and records each event's latency. Driven by the
 // completion-queue API from a poller thread (the cheapest C++ client: no thread hop per
 // message), so the clients, which share the machine with the gateway, cost as little as they can.
 class Subscriber {
  public:
-  Subscriber(v1::PaymentEventService::Stub* stub, grpc::CompletionQueue* cq,
+  Subscriber(v1::PaymentEventService::Stub* stub, int replica, grpc::CompletionQueue* cq,
              const Payments* payments, std::shared_ptr<std::atomic<int>> ready)
-      : payments_(payments), ready_(std::move(ready)) {
+      : payments_(payments), replica_(replica), ready_(std::move(ready)) {
     request_.set_shop("demo");
     reader_ = stub->PrepareAsyncSubscribePaymentEvents(&context_, request_, cq);
     reader_->StartCall(&read_tag_);
@@ -127,6 +162,11 @@ class Subscriber {
     absl::MutexLock lock(&mu_);
     return std::move(latencies_ns_);
   }
+  // The latencies of events whose callback another replica accepted.
+  std::vector<int64_t> TakeCrossLatencies() {
+    absl::MutexLock lock(&mu_);
+    return std::move(cross_ns_);
+  }
   void CancelAndWait() {
     context_.TryCancel();
     absl::MutexLock lock(&mu_);
@@ -143,12 +183,15 @@ class Subscriber {
       }
     } else if (payments_ != nullptr) {
       const int64_t ns = payments_->Since(message_.event().payment_id(), now);
+      const int accepted_by = payments_->ReplicaOf(message_.event().payment_id());
       absl::MutexLock lock(&mu_);
       if (ns >= 0) latencies_ns_.push_back(ns);
+      if (ns >= 0 && accepted_by != replica_) cross_ns_.push_back(ns);
     }
   }
 
   const Payments* payments_;
+  const int replica_;
   const std::shared_ptr<std::atomic<int>> ready_;
   grpc::ClientContext context_;
   v1::SubscribePaymentEventsRequest request_;
@@ -161,20 +204,23 @@ class Subscriber {
   bool confirmed_ = false;
   absl::Mutex mu_;
   std::vector<int64_t> latencies_ns_;
+  std::vector<int64_t> cross_ns_;
   bool done_ = false;
 };
 
 class Bench {
  public:
-  Bench() {
-    for (int i = 0; i < 4; ++i) {
+  Bench() : gateways_(List(absl::GetFlag(FLAGS_gateway))) {
+    if (gateways_.empty()) Die("--gateway is required");
+    // Four connections per replica; stub k is on replica k % replicas.
+    for (int i = 0; i < 4 * static_cast<int>(gateways_.size()); ++i) {
       grpc::ChannelArguments args;
       args.SetInt("barion.bench.connection", i);
       event_stubs_.push_back(v1::PaymentEventService::NewStub(grpc::CreateCustomChannel(
-          absl::GetFlag(FLAGS_gateway), grpc::InsecureChannelCredentials(), args)));
+          gateways_[i % gateways_.size()], grpc::InsecureChannelCredentials(), args)));
     }
     payment_stub_ = v1::PaymentService::NewStub(
-        grpc::CreateChannel(absl::GetFlag(FLAGS_gateway), grpc::InsecureChannelCredentials()));
+        grpc::CreateChannel(gateways_[0], grpc::InsecureChannelCredentials()));
     for (int i = 0; i < 2; ++i) {
       cqs_.push_back(std::make_unique<grpc::CompletionQueue>());
       pollers_.emplace_back([cq = cqs_.back().get()] {
@@ -243,8 +289,10 @@ class Bench {
     auto ready = std::make_shared<std::atomic<int>>(0);
     std::vector<std::unique_ptr<Subscriber>> subs;
     for (int i = 0; i < n; ++i) {
-      subs.push_back(std::make_unique<Subscriber>(event_stubs_[i % 4].get(), cqs_[i % 2].get(),
-                                                  payments, ready));
+      const size_t stub = i % event_stubs_.size();
+      subs.push_back(std::make_unique<Subscriber>(event_stubs_[stub].get(),
+                                                  static_cast<int>(stub % gateways_.size()),
+                                                  cqs_[i % 2].get(), payments, ready));
     }
     const absl::Time give_up = absl::Now() + absl::Seconds(60);
     while (ready->load() < n && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(5));
@@ -253,7 +301,7 @@ class Bench {
   }
 
   void MemoryPhase() {
-    const int pid = absl::GetFlag(FLAGS_gateway_pid);
+    const int pid = Pids().empty() ? 0 : Pids()[0];
     const int n = absl::GetFlag(FLAGS_idle_streams);
     {
       auto warm = Subscribe(10, nullptr);
@@ -283,16 +331,20 @@ class Bench {
     return path;
   }
 
-  // Posts the callback of payment `i` with `client`; true on 200.
-  static bool PostCallback(httplib::Client& client, Payments& payments, int i) {
-    payments.MarkSent(i);
+  // Posts the callback of payment `i` with `client` (to replica `replica`'s listener); true on
+  // 200.
+  static bool PostCallback(httplib::Client& client, int replica, Payments& payments, int i) {
+    payments.MarkSent(i, replica);
     auto res = client.Post(absl::StrCat(CallbackPath(), "?paymentId=", payments.id(i)).c_str(), "",
                            "text/plain");
     return res && res->status == 200;
   }
 
-  static httplib::Client CallbackClient() {
-    httplib::Client c("http://" + absl::GetFlag(FLAGS_callback));
+  static int Listeners() { return static_cast<int>(List(absl::GetFlag(FLAGS_callback)).size()); }
+  // A client of replica `replica`'s callback listener.
+  static httplib::Client CallbackClient(int replica) {
+    const std::vector<std::string> listeners = List(absl::GetFlag(FLAGS_callback));
+    httplib::Client c("http://" + listeners[replica % listeners.size()]);
     c.set_keep_alive(true);
     c.set_tcp_nodelay(true);
     return c;
@@ -318,7 +370,6 @@ class Bench {
   }
 
   void SubscriberPhase(int n_subscribers) {
-    const int pid = absl::GetFlag(FLAGS_gateway_pid);
     const int rate = absl::GetFlag(FLAGS_rate);
     const int latency_callbacks = static_cast<int>(rate * absl::GetFlag(FLAGS_seconds));
     const int burst = absl::GetFlag(FLAGS_burst);
@@ -328,8 +379,9 @@ class Bench {
     Payments steady;
     steady.Add(PaidPayments(latency_callbacks));
     auto subs = Subscribe(n_subscribers, &steady);
-    httplib::Client client = CallbackClient();
-    const Cpu cpu0 = CpuOf(pid);
+    std::vector<httplib::Client> clients;
+    for (int r = 0; r < Listeners(); ++r) clients.push_back(CallbackClient(r));
+    const double cpu0 = GatewayCpuSeconds();
     const Cpu self0 = CpuOf(getpid());
     const absl::Time start = absl::Now();
     int acked = 0;
@@ -337,22 +389,30 @@ class Bench {
       const absl::Time due = start + absl::Seconds(1) * i / rate;
       const absl::Time now = absl::Now();
       if (due > now) absl::SleepFor(due - now);
-      acked += PostCallback(client, steady, i) ? 1 : 0;
+      const int replica = i % static_cast<int>(clients.size());
+      acked += PostCallback(clients[replica], replica, steady, i) ? 1 : 0;
     }
-    client.stop();  // frees its listener thread for the burst
+    for (auto& c : clients) c.stop();  // frees its listener thread for the burst
     AwaitDeliveries(subs, latency_callbacks);
-    const Cpu cpu1 = CpuOf(pid);
+    const double cpu1 = GatewayCpuSeconds();
     const Cpu self1 = CpuOf(getpid());
-    std::vector<int64_t> all;
+    std::vector<int64_t> all, cross;
     for (auto& s : subs) {
       std::vector<int64_t> l = s->TakeLatencies();
       all.insert(all.end(), l.begin(), l.end());
+      l = s->TakeCrossLatencies();
+      cross.insert(cross.end(), l.begin(), l.end());
     }
     char what[128];
     std::snprintf(what, sizeof(what), "latency at %d callbacks/s (%d acknowledged)", rate, acked);
+    const size_t cross_count = cross.size();
     Report(what, std::move(all), latency_callbacks * n_subscribers);
+    if (gateways_.size() > 1) {
+      Report("of which accepted on one replica, delivered by another", std::move(cross),
+             static_cast<int>(cross_count));
+    }
     std::printf("  CPU per callback at %d/s: gateway %.2f ms, benchmark clients %.2f ms\n", rate,
-                (cpu1.total() - cpu0.total()) * 1e3 / latency_callbacks,
+                (cpu1 - cpu0) * 1e3 / latency_callbacks,
                 (self1.total() - self0.total()) * 1e3 / latency_callbacks);
     for (auto& s : subs) s->CancelAndWait();
 
@@ -364,12 +424,13 @@ class Bench {
     std::atomic<int64_t> slowest_us{0};
     const absl::Time t0 = absl::Now();
     std::vector<std::thread> posters;
+    const double burst_cpu0 = GatewayCpuSeconds();
     for (int p = 0; p < absl::GetFlag(FLAGS_posters); ++p) {
-      posters.emplace_back([&] {
-        httplib::Client c = CallbackClient();
+      posters.emplace_back([&, p] {
+        httplib::Client c = CallbackClient(p);
         for (int i = next++; i < burst; i = next++) {
           const absl::Time t = absl::Now();
-          ok += PostCallback(c, burst_payments, i);
+          ok += PostCallback(c, p % Listeners(), burst_payments, i);
           const int64_t us = absl::ToInt64Microseconds(absl::Now() - t);
           int64_t prev = slowest_us.load();
           while (us > prev && !slowest_us.compare_exchange_weak(prev, us)) {
@@ -382,13 +443,16 @@ class Bench {
     std::printf("  slowest acknowledgement in the burst: %.1f ms\n", slowest_us.load() / 1e3);
     AwaitDeliveries(subs, burst);
     const double all_s = absl::ToDoubleSeconds(absl::Now() - t0);
+    const double burst_cpu = GatewayCpuSeconds() - burst_cpu0;
     int delivered = 0;
     for (auto& s : subs) delivered += s->events();
     std::printf(
         "  burst of %d callbacks by %d posters: %.0f acknowledged/s; every subscriber had "
-        "every event after %.2f s: %.0f events/s (%d of %d deliveries)\n",
-        burst, absl::GetFlag(FLAGS_posters), ok.load() / ack_s, all_s, burst / all_s, delivered,
-        burst * n_subscribers);
+        "every event after %.2f s: %.0f events/s, %.0f deliveries/s (%d of %d deliveries); "
+        "gateway CPU %.1f us per delivery\n",
+        burst, absl::GetFlag(FLAGS_posters), ok.load() / ack_s, all_s, burst / all_s,
+        delivered / all_s, delivered, burst * n_subscribers,
+        delivered == 0 ? 0.0 : burst_cpu * 1e6 / delivered);
     for (auto& s : subs) s->CancelAndWait();
   }
 
@@ -402,9 +466,9 @@ class Bench {
     const absl::Time t0 = absl::Now();
     for (int p = 0; p < absl::GetFlag(FLAGS_posters); ++p) {
       posters.emplace_back([&, p] {
-        httplib::Client c = CallbackClient();
+        httplib::Client c = CallbackClient(p);
         for (int i = p; !stop.load(); i = (i + 1) % known.size()) {
-          ok += PostCallback(c, known, i) ? 1 : 0;
+          ok += PostCallback(c, p % Listeners(), known, i) ? 1 : 0;
         }
       });
     }
@@ -424,6 +488,7 @@ class Bench {
     std::exit(1);
   }
 
+  const std::vector<std::string> gateways_;
   std::vector<std::unique_ptr<v1::PaymentEventService::Stub>> event_stubs_;
   std::unique_ptr<v1::PaymentService::Stub> payment_stub_;
   std::vector<std::unique_ptr<grpc::CompletionQueue>> cqs_;
