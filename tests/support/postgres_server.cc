@@ -104,14 +104,32 @@ absl::Status PostgresServer::Stop() {
   return RunTool("pg_ctl", absl::StrCat("-D ", dir_, "/data -m fast -w stop"));
 }
 
+absl::Status PostgresServer::UseTls(const std::string& cert_file, const std::string& key_file) {
+  std::string output;
+  const std::string owner = user_ == "postgres" && ::geteuid() == 0 ? "postgres" : user_;
+  if (Run(absl::StrCat("install -m 0644 -o ", owner, " '", cert_file, "' '", dir_,
+                       "/server.crt' && install -m 0600 -o ", owner, " '", key_file, "' '", dir_,
+                       "/server.key'"),
+          &output) != 0) {
+    return absl::UnavailableError(absl::StrCat("cannot install the TLS files: ", output));
+  }
+  if (absl::Status s = Stop(); !s.ok()) return s;
+  tls_ = true;
+  return Restart();
+}
+
 absl::Status PostgresServer::Restart() {
   if (running_) return absl::OkStatus();
+  const std::string tls = tls_ ? absl::StrCat(" -c ssl=on -c ssl_cert_file=", dir_,
+                                              "/server.crt -c ssl_key_file=", dir_, "/server.key")
+                               : "";
   // fsync off: a test's cluster need not survive a power cut, and it makes tests faster.
-  absl::Status s = RunTool(
-      "pg_ctl", absl::StrCat("-D ", dir_, "/data -l ", dir_,
-                             "/server.log -w -t 60 -o \"-c "
-                             "listen_addresses=127.0.0.1 -p ",
-                             port_, " -k ", dir_, " -c fsync=off -c max_connections=200\" start"));
+  absl::Status s =
+      RunTool("pg_ctl", absl::StrCat("-D ", dir_, "/data -l ", dir_,
+                                     "/server.log -w -t 60 -o \"-c "
+                                     "listen_addresses=127.0.0.1 -p ",
+                                     port_, " -k ", dir_, " -c fsync=off -c max_connections=200",
+                                     tls, "\" start"));
   if (s.ok()) running_ = true;
   return s;
 }

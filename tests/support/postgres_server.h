@@ -31,6 +31,10 @@ class PostgresServer {
   // on the same port: a database outage, for tests.
   absl::Status Stop();
   absl::Status Restart();
+  // Restarts the server with TLS on, presenting the certificate and key of these PEM files
+  // (copied into its folder, the key readable by the server's user only). Clients may still
+  // connect without TLS unless they ask for it (sslmode).
+  absl::Status UseTls(const std::string& cert_file, const std::string& key_file);
 
  private:
   PostgresServer() = default;
@@ -41,6 +45,7 @@ class PostgresServer {
   std::string user_;  // who runs the server: "postgres" when we are root, else ourselves
   int port_ = 0;
   bool running_ = false;
+  bool tls_ = false;
 };
 
 }  // namespace barion_gateway::testing_support
