@@ -29,6 +29,8 @@ run bench 'mtls.authz/plaintext: gateway CPU' env BENCH_SECURE=1 bash tools/benc
 run bench_metrics 'metrics on/off: gateway CPU' env BENCH_METRICS=1 BENCH_METRICS_ROUNDS=2 bash tools/bench.sh 0.5 2
 run event_bench 'acknowledgements: .* durable callbacks/s' \
   bash tools/event_bench.sh 1 1,10 --rate=20 --burst=50 --idle_streams=20
+run event_bench_replicas 'accepted on one replica, delivered by another' \
+  env BENCH_REPLICAS=2 bash tools/event_bench.sh 1 2 --rate=20 --burst=50 --idle_streams=10
 run ctl_bench 'median' bash tools/ctl_bench.sh 3
 bazel build -c fastbuild //tools:grpc_floor_experiment //tools:authz_bench //tools:metrics_bench \
   >/dev/null 2>&1
