@@ -241,18 +241,7 @@ def run(sandbox, dsn, pg_dir, lb_log, replicas_args):
 
     # 5. Every paid payment reaches SUCCEEDED in the log (the killed replica's claims taken over).
     live = replicas[1]["events"]
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        log = list(live.ListPaymentEvents(ev.ListPaymentEventsRequest(after_cursor="0",
-                                                                      page_size=1000),
-                                          timeout=10).events)
-        done = {e.payment_id.replace("-", "").lower() for e in log
-                if e.snapshot.status == types.PAYMENT_STATUS_SUCCEEDED}
-        if set(paid) <= done:
-            break
-        time.sleep(0.2)
-    else:
-        fail("payments without a SUCCEEDED event: %s" % sorted(set(paid) - done))
+    await_succeeded(live, paid, "after the kill")
     took = time.time() - killed_at
     left = psql(dsn, "SELECT count(*) FROM callbacks WHERE NOT done")
     if left != "0":
@@ -261,21 +250,13 @@ def run(sandbox, dsn, pg_dir, lb_log, replicas_args):
           flush=True)
 
     # 6. Every subscriber saw the whole log once, in the log's order.
-    time.sleep(1.5)
-    log = list(live.ListPaymentEvents(ev.ListPaymentEventsRequest(after_cursor="0",
-                                                                  page_size=1000),
-                                      timeout=10).events)
-    deadline = time.time() + 20
-    while time.time() < deadline and any(len(s.events) < len(log) for s in subscribers):
-        time.sleep(0.1)
-    expected = [e.cursor for e in log]
+    log = check_subscribers(live, subscribers, "after the kill")
     in_log = {e.payment_id.replace("-", "").lower() for e in log}
-    check_subscribers(subscribers, expected, "after the kill")
     resumed = sum(s.resumes > 0 for s in subscribers)
     if resumed < 2:
         fail("the killed replica's subscribers did not resume elsewhere")
     print("subscribers: 6 on 3 replicas each saw all %d events (%d payments) once, in one order; "
-          "%d resumed on another replica after the kill" % (len(expected), len(in_log), resumed),
+          "%d resumed on another replica after the kill" % (len(log), len(in_log), resumed),
           flush=True)
 
     # 7. PostgreSQL stops for a while: payments started before are paid meanwhile, so their
@@ -285,6 +266,7 @@ def run(sandbox, dsn, pg_dir, lb_log, replicas_args):
     survivors = replicas[1:]
     waiting = [survivors[n % 2]["stub"].StartPayment(payment_request("outage-%d" % n, 3000 + n),
                                                      timeout=10).payment_id for n in range(20)]
+    resumes_before = sum(s.resumes for s in subscribers)
     subprocess.run(["bash", "tools/pg_local.sh", "stop", pg_dir], check=True)
     stopped_at = time.time()
     not_ready = False
@@ -308,27 +290,10 @@ def run(sandbox, dsn, pg_dir, lb_log, replicas_args):
         time.sleep(0.2)
     if any(ready(r) != 200 for r in survivors):
         fail("a replica is not ready again after the database came back")
-    paid = {p.replace("-", "").lower() for p in waiting}
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        log = list(live.ListPaymentEvents(ev.ListPaymentEventsRequest(after_cursor="0",
-                                                                      page_size=1000),
-                                          timeout=10).events)
-        done = {e.payment_id.replace("-", "").lower() for e in log
-                if e.snapshot.status == types.PAYMENT_STATUS_SUCCEEDED}
-        if paid <= done:
-            break
-        time.sleep(0.5)
-    else:
-        fail("after the outage, payments without an event: %s" % sorted(paid - done)[:5])
-    time.sleep(1.5)
-    log = list(live.ListPaymentEvents(ev.ListPaymentEventsRequest(after_cursor="0",
-                                                                  page_size=1000),
-                                      timeout=10).events)
-    deadline = time.time() + 20
-    while time.time() < deadline and any(len(s.events) < len(log) for s in subscribers):
-        time.sleep(0.1)
-    check_subscribers(subscribers, [e.cursor for e in log], "after the outage")
+    await_succeeded(live, [p.replace("-", "").lower() for p in waiting], "after the outage")
+    check_subscribers(live, subscribers, "after the outage")
+    if sum(s.resumes for s in subscribers) == resumes_before:
+        fail("no subscriber's stream was ended by the outage")
     for s in subscribers:
         s.stop = True
     print("outage: PostgreSQL down %.1f s while 20 payments were paid: %d callbacks refused "
@@ -337,7 +302,32 @@ def run(sandbox, dsn, pg_dir, lb_log, replicas_args):
     os._exit(0)
 
 
-def check_subscribers(subscribers, expected, when):
+def whole_log(events):
+    return list(events.ListPaymentEvents(ev.ListPaymentEventsRequest(after_cursor="0",
+                                                                     page_size=1000),
+                                         timeout=10).events)
+
+
+def await_succeeded(events, paid, when):
+    """Waits until every payment of `paid` has a SUCCEEDED event in the log."""
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        done = {e.payment_id.replace("-", "").lower() for e in whole_log(events)
+                if e.snapshot.status == types.PAYMENT_STATUS_SUCCEEDED}
+        if set(paid) <= done:
+            return
+        time.sleep(0.2)
+    fail("%s, payments without a SUCCEEDED event: %s" % (when, sorted(set(paid) - done)[:5]))
+
+
+def check_subscribers(events, subscribers, when):
+    """Every subscriber has exactly the log's events, in its order; returns the log."""
+    time.sleep(1.5)  # and nothing more should come
+    log = whole_log(events)
+    expected = [e.cursor for e in log]
+    deadline = time.time() + 20
+    while time.time() < deadline and any(len(s.events) < len(log) for s in subscribers):
+        time.sleep(0.1)
     for s in subscribers:
         got = [e.cursor for e in s.events]
         if got != expected:
@@ -345,6 +335,7 @@ def check_subscribers(subscribers, expected, when):
                 when, s.name, len(got), len(expected),
                 next((k for k, (a, b) in enumerate(zip(got, expected)) if a != b),
                      min(len(got), len(expected)))))
+    return log
 
 
 if __name__ == "__main__":

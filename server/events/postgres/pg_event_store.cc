@@ -91,24 +91,31 @@ absl::Status PgEventStore::WithConnection(const std::function<absl::Status(PgCon
   }
 }
 
+absl::StatusOr<PgRows> PgEventStore::Query(absl::string_view sql,
+                                           const std::vector<std::string>& params) {
+  PgRows rows;
+  absl::Status s = WithConnection([&](PgConnection& conn) -> absl::Status {
+    absl::StatusOr<PgRows> result = conn.Exec(sql, params);
+    if (!result.ok()) return result.status();
+    rows = *std::move(result);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return rows;
+}
+
 // --- The callback inbox ---
 
 absl::StatusOr<int64_t> PgEventStore::RecordCallback(const std::string& shop,
                                                      const std::string& payment_id,
                                                      absl::Time received_at, v1::EventSource source,
                                                      const std::string& trace_id) {
-  int64_t id = 0;
-  absl::Status s = WithConnection([&](PgConnection& conn) -> absl::Status {
-    absl::StatusOr<PgRows> rows = conn.Exec(
-        "INSERT INTO callbacks (shop, payment_id, received_at_us, source, trace_id) "
-        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        {shop, payment_id, Micros(received_at), absl::StrCat(static_cast<int>(source)), trace_id});
-    if (!rows.ok()) return rows.status();
-    id = Int((*rows)[0][0]);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return id;
+  absl::StatusOr<PgRows> rows = Query(
+      "INSERT INTO callbacks (shop, payment_id, received_at_us, source, trace_id) "
+      "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+      {shop, payment_id, Micros(received_at), absl::StrCat(static_cast<int>(source)), trace_id});
+  if (!rows.ok()) return rows.status();
+  return Int((*rows)[0][0]);
 }
 
 absl::StatusOr<std::vector<PendingCallback>> PgEventStore::PendingCallbacks(int limit) {
@@ -155,71 +162,52 @@ absl::StatusOr<std::vector<PendingCallback>> PgEventStore::PendingCallbacks(int 
 absl::Status PgEventStore::CompleteCallbacks(const std::vector<int64_t>& ids) {
   if (ids.empty()) return absl::OkStatus();
   const std::set<int64_t> distinct(ids.begin(), ids.end());
-  const std::string array = absl::StrCat("{", absl::StrJoin(distinct, ","), "}");
-  return WithConnection([&](PgConnection& conn) -> absl::Status {
-    // All or none: nothing is marked unless every id exists.
-    absl::StatusOr<PgRows> rows = conn.Exec(
-        "WITH wanted AS (SELECT id FROM callbacks WHERE id = ANY($1::bigint[]) FOR UPDATE), "
-        "marked AS (UPDATE callbacks SET done = true FROM wanted "
-        "  WHERE callbacks.id = wanted.id AND (SELECT count(*) FROM wanted) = $2::bigint "
-        "  RETURNING 1) "
-        "SELECT (SELECT count(*) FROM wanted), (SELECT count(*) FROM marked)",
-        {array, absl::StrCat(distinct.size())});
-    if (!rows.ok()) return rows.status();
-    if (Int((*rows)[0][0]) != static_cast<int64_t>(distinct.size())) {
-      return absl::NotFoundError("event store: an unknown callback id; none marked");
-    }
-    return absl::OkStatus();
-  });
+  // All or none: nothing is marked unless every id exists.
+  absl::StatusOr<PgRows> rows = Query(
+      "WITH wanted AS (SELECT id FROM callbacks WHERE id = ANY($1::bigint[]) FOR UPDATE), "
+      "marked AS (UPDATE callbacks SET done = true FROM wanted "
+      "  WHERE callbacks.id = wanted.id AND (SELECT count(*) FROM wanted) = $2::bigint "
+      "  RETURNING 1) "
+      "SELECT (SELECT count(*) FROM wanted), (SELECT count(*) FROM marked)",
+      {absl::StrCat("{", absl::StrJoin(distinct, ","), "}"), absl::StrCat(distinct.size())});
+  if (!rows.ok()) return rows.status();
+  if (Int((*rows)[0][0]) != static_cast<int64_t>(distinct.size())) {
+    return absl::NotFoundError("event store: an unknown callback id; none marked");
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> PgEventStore::PruneCallbacks(absl::Time before) {
-  int64_t pruned = 0;
-  absl::Status s = WithConnection([&](PgConnection& conn) -> absl::Status {
-    absl::StatusOr<PgRows> rows = conn.Exec(
-        "WITH gone AS (DELETE FROM callbacks WHERE done AND received_at_us < $1 RETURNING 1) "
-        "SELECT count(*) FROM gone",
-        {Micros(before)});
-    if (!rows.ok()) return rows.status();
-    pruned = Int((*rows)[0][0]);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return pruned;
+  absl::StatusOr<PgRows> rows = Query(
+      "WITH gone AS (DELETE FROM callbacks WHERE done AND received_at_us < $1 RETURNING 1) "
+      "SELECT count(*) FROM gone",
+      {Micros(before)});
+  if (!rows.ok()) return rows.status();
+  return Int((*rows)[0][0]);
 }
 
 absl::StatusOr<bool> PgEventStore::KnowsPayment(const std::string& shop,
                                                 const std::string& payment_id) {
-  bool known = false;
-  absl::Status s = WithConnection([&](PgConnection& conn) -> absl::Status {
-    absl::StatusOr<PgRows> rows = conn.Exec(
-        "SELECT EXISTS (SELECT 1 FROM payments WHERE shop = $1 AND payment_id = $2) OR "
-        "EXISTS (SELECT 1 FROM watched WHERE shop = $1 AND payment_id = $2)",
-        {shop, payment_id});
-    if (!rows.ok()) return rows.status();
-    known = (*rows)[0][0] == "t";
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return known;
+  absl::StatusOr<PgRows> rows = Query(
+      "SELECT EXISTS (SELECT 1 FROM payments WHERE shop = $1 AND payment_id = $2) OR "
+      "EXISTS (SELECT 1 FROM watched WHERE shop = $1 AND payment_id = $2)",
+      {shop, payment_id});
+  if (!rows.ok()) return rows.status();
+  return (*rows)[0][0] == "t";
 }
 
 absl::StatusOr<PipelineBacklog> PgEventStore::Backlog() {
+  absl::StatusOr<PgRows> rows = Query(
+      "SELECT (SELECT count(*) FROM callbacks WHERE NOT done), "
+      "(SELECT received_at_us FROM callbacks WHERE NOT done ORDER BY id LIMIT 1), "
+      "(SELECT count(*) FROM watched), (SELECT min(next_check_us) FROM watched)");
+  if (!rows.ok()) return rows.status();
+  const std::vector<std::string>& row = (*rows)[0];
   PipelineBacklog backlog;
-  absl::Status s = WithConnection([&](PgConnection& conn) -> absl::Status {
-    absl::StatusOr<PgRows> rows = conn.Exec(
-        "SELECT (SELECT count(*) FROM callbacks WHERE NOT done), "
-        "(SELECT received_at_us FROM callbacks WHERE NOT done ORDER BY id LIMIT 1), "
-        "(SELECT count(*) FROM watched), (SELECT min(next_check_us) FROM watched)");
-    if (!rows.ok()) return rows.status();
-    const std::vector<std::string>& row = (*rows)[0];
-    backlog.inbox = Int(row[0]);
-    if (!row[1].empty()) backlog.oldest_receipt = absl::FromUnixMicros(Int(row[1]));
-    backlog.watched = Int(row[2]);
-    if (!row[3].empty()) backlog.earliest_check = absl::FromUnixMicros(Int(row[3]));
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
+  backlog.inbox = Int(row[0]);
+  if (!row[1].empty()) backlog.oldest_receipt = absl::FromUnixMicros(Int(row[1]));
+  backlog.watched = Int(row[2]);
+  if (!row[3].empty()) backlog.earliest_check = absl::FromUnixMicros(Int(row[3]));
   return backlog;
 }
 
@@ -383,49 +371,33 @@ absl::StatusOr<std::vector<v1::PaymentEvent>> PgEventStore::ReadAfter(const Even
   params.push_back(absl::StrCat(limit));
   absl::StrAppend(&sql, " ORDER BY events.tx, events.id LIMIT $", params.size(), "::int");
 
+  absl::StatusOr<PgRows> rows = Query(sql, params);
+  if (!rows.ok()) return rows.status();
   std::vector<v1::PaymentEvent> out;
-  absl::Status s = WithConnection([&](PgConnection& conn) -> absl::Status {
-    out.clear();
-    absl::StatusOr<PgRows> rows = conn.Exec(sql, params);
-    if (!rows.ok()) return rows.status();
-    for (const std::vector<std::string>& row : *rows) {
-      absl::StatusOr<EventCursor> cursor = CursorOf(row[0], row[1]);
-      if (!cursor.ok()) return cursor.status();
-      std::string bytes;
-      v1::PaymentEvent event;
-      if (!FromBytea(row[2], &bytes) || !event.ParseFromString(bytes)) {
-        return absl::DataLossError(
-            absl::StrCat("event store: event ", cursor->ToText(), " is corrupt"));
-      }
-      event.set_cursor(cursor->ToText());
-      out.push_back(std::move(event));
+  for (const std::vector<std::string>& row : *rows) {
+    absl::StatusOr<EventCursor> cursor = CursorOf(row[0], row[1]);
+    if (!cursor.ok()) return cursor.status();
+    std::string bytes;
+    v1::PaymentEvent event;
+    if (!FromBytea(row[2], &bytes) || !event.ParseFromString(bytes)) {
+      return absl::DataLossError(
+          absl::StrCat("event store: event ", cursor->ToText(), " is corrupt"));
     }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
+    event.set_cursor(cursor->ToText());
+    out.push_back(std::move(event));
+  }
   return out;
 }
 
 absl::StatusOr<EventCursor> PgEventStore::LastCursor() {
-  EventCursor last;
-  absl::Status s = WithConnection([&](PgConnection& conn) -> absl::Status {
-    // The newest readable event: everything not yet readable comes after it.
-    absl::StatusOr<PgRows> rows = conn.Exec(
-        "SELECT tx::text, id FROM events "
-        "WHERE tx < pg_snapshot_xmin(pg_current_snapshot()) "
-        "ORDER BY tx DESC, id DESC LIMIT 1");
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) {
-      last = EventCursor();
-      return absl::OkStatus();
-    }
-    absl::StatusOr<EventCursor> cursor = CursorOf((*rows)[0][0], (*rows)[0][1]);
-    if (!cursor.ok()) return cursor.status();
-    last = *cursor;
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return last;
+  // The newest readable event: everything not yet readable comes after it.
+  absl::StatusOr<PgRows> rows = Query(
+      "SELECT tx::text, id FROM events "
+      "WHERE tx < pg_snapshot_xmin(pg_current_snapshot()) "
+      "ORDER BY tx DESC, id DESC LIMIT 1");
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return EventCursor();
+  return CursorOf((*rows)[0][0], (*rows)[0][1]);
 }
 
 bool PgEventStore::Owns(const EventCursor& cursor) const {
@@ -437,62 +409,50 @@ bool PgEventStore::Owns(const EventCursor& cursor) const {
 
 absl::Status PgEventStore::WatchPayment(const std::string& shop, const std::string& payment_id,
                                         absl::Time first_check, absl::Duration interval) {
-  return WithConnection([&](PgConnection& conn) {
-    return conn
-        .Exec(
-            "INSERT INTO watched (shop, payment_id, next_check_us, interval_us) "
-            "VALUES ($1, $2, $3, $4) ON CONFLICT (shop, payment_id) DO NOTHING",
-            {shop, payment_id, Micros(first_check), Micros(interval)})
-        .status();
-  });
+  return Query(
+             "INSERT INTO watched (shop, payment_id, next_check_us, interval_us) "
+             "VALUES ($1, $2, $3, $4) ON CONFLICT (shop, payment_id) DO NOTHING",
+             {shop, payment_id, Micros(first_check), Micros(interval)})
+      .status();
 }
 
 absl::StatusOr<std::vector<WatchedPayment>> PgEventStore::DueWatchedPayments(absl::Time now,
                                                                              int limit) {
+  // Claimed by moving the check past the lease: no other replica finds it due meanwhile.
+  absl::StatusOr<PgRows> rows = Query(
+      "WITH due AS (SELECT shop, payment_id, next_check_us, interval_us FROM watched "
+      "  WHERE next_check_us <= $1 ORDER BY next_check_us LIMIT $2::int "
+      "  FOR UPDATE SKIP LOCKED), "
+      "claimed AS (UPDATE watched w SET next_check_us = $3 FROM due "
+      "  WHERE w.shop = due.shop AND w.payment_id = due.payment_id RETURNING 1) "
+      "SELECT shop, payment_id, next_check_us, interval_us, (SELECT count(*) FROM claimed) "
+      "FROM due ORDER BY next_check_us",
+      {Micros(now), absl::StrCat(limit), Micros(now + options_.reconcile_lease)});
+  if (!rows.ok()) return rows.status();
   std::vector<WatchedPayment> out;
-  absl::Status s = WithConnection([&](PgConnection& conn) -> absl::Status {
-    out.clear();
-    // Claimed by moving the check past the lease: no other replica finds it due meanwhile.
-    absl::StatusOr<PgRows> rows = conn.Exec(
-        "WITH due AS (SELECT shop, payment_id, next_check_us, interval_us FROM watched "
-        "  WHERE next_check_us <= $1 ORDER BY next_check_us LIMIT $2::int "
-        "  FOR UPDATE SKIP LOCKED), "
-        "claimed AS (UPDATE watched w SET next_check_us = $3 FROM due "
-        "  WHERE w.shop = due.shop AND w.payment_id = due.payment_id RETURNING 1) "
-        "SELECT shop, payment_id, next_check_us, interval_us, (SELECT count(*) FROM claimed) "
-        "FROM due ORDER BY next_check_us",
-        {Micros(now), absl::StrCat(limit), Micros(now + options_.reconcile_lease)});
-    if (!rows.ok()) return rows.status();
-    for (const std::vector<std::string>& row : *rows) {
-      out.push_back(
-          {row[0], row[1], absl::FromUnixMicros(Int(row[2])), absl::Microseconds(Int(row[3]))});
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
+  for (const std::vector<std::string>& row : *rows) {
+    out.push_back(
+        {row[0], row[1], absl::FromUnixMicros(Int(row[2])), absl::Microseconds(Int(row[3]))});
+  }
   return out;
 }
 
 absl::Status PgEventStore::RescheduleWatch(const std::string& shop, const std::string& payment_id,
                                            absl::Time next_check, absl::Duration interval) {
-  return WithConnection([&](PgConnection& conn) -> absl::Status {
-    absl::StatusOr<PgRows> rows = conn.Exec(
-        "UPDATE watched SET next_check_us = $3, interval_us = $4 "
-        "WHERE shop = $1 AND payment_id = $2 RETURNING 1",
-        {shop, payment_id, Micros(next_check), Micros(interval)});
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) {
-      return absl::NotFoundError(absl::StrCat("event store: ", payment_id, " is not watched"));
-    }
-    return absl::OkStatus();
-  });
+  absl::StatusOr<PgRows> rows = Query(
+      "UPDATE watched SET next_check_us = $3, interval_us = $4 "
+      "WHERE shop = $1 AND payment_id = $2 RETURNING 1",
+      {shop, payment_id, Micros(next_check), Micros(interval)});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) {
+    return absl::NotFoundError(absl::StrCat("event store: ", payment_id, " is not watched"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status PgEventStore::UnwatchPayment(const std::string& shop, const std::string& payment_id) {
-  return WithConnection([&](PgConnection& conn) {
-    return conn.Exec("DELETE FROM watched WHERE shop = $1 AND payment_id = $2", {shop, payment_id})
-        .status();
-  });
+  return Query("DELETE FROM watched WHERE shop = $1 AND payment_id = $2", {shop, payment_id})
+      .status();
 }
 
 // --- The start ledger ---
@@ -544,21 +504,15 @@ absl::StatusOr<StartLedger::ClaimResult> PgEventStore::ClaimStart(const std::str
 
 absl::Status PgEventStore::CompleteStart(const std::string& shop, const std::string& request_id,
                                          const std::string& response) {
-  return WithConnection([&](PgConnection& conn) {
-    return conn
-        .Exec("UPDATE starts SET response = $3 WHERE shop = $1 AND request_id = $2",
-              {shop, request_id, Bytea(response)})
-        .status();
-  });
+  return Query("UPDATE starts SET response = $3 WHERE shop = $1 AND request_id = $2",
+               {shop, request_id, Bytea(response)})
+      .status();
 }
 
 absl::Status PgEventStore::ReleaseStart(const std::string& shop, const std::string& request_id) {
-  return WithConnection([&](PgConnection& conn) {
-    return conn
-        .Exec("DELETE FROM starts WHERE shop = $1 AND request_id = $2 AND response IS NULL",
-              {shop, request_id})
-        .status();
-  });
+  return Query("DELETE FROM starts WHERE shop = $1 AND request_id = $2 AND response IS NULL",
+               {shop, request_id})
+      .status();
 }
 
 }  // namespace barion_gateway::server::postgres

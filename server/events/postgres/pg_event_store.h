@@ -98,6 +98,8 @@ class PgEventStore final : public EventStore, public StartLedger {
   explicit PgEventStore(Options options);
   // Runs `work` on a pooled connection; once more on a fresh one when the first was broken.
   absl::Status WithConnection(const std::function<absl::Status(PgConnection&)>& work);
+  // One statement through WithConnection: its rows.
+  absl::StatusOr<PgRows> Query(absl::string_view sql, const std::vector<std::string>& params = {});
   absl::StatusOr<std::optional<barion::v1::PaymentEvent>> Append(PgConnection& conn,
                                                                  barion::v1::PaymentEvent event,
                                                                  EventCursor* cursor);
