@@ -74,23 +74,18 @@ void LogFollower::Loop() {
     unavailable = !ok;
     absl::MutexLock lock(&mu_);
     if (stopping_) return;
-    absl::Duration wait = options_.poll;
+    auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
+    auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return woken_ || stopping_; };
     if (unavailable) {
-      wait = options_.retry;
+      mu_.AwaitWithTimeout(absl::Condition(&stop), options_.retry);
     } else if (wanted_ > position_.high()) {
-      // Announced but not yet readable: an earlier transaction is still open.
-      wait = pause;
+      // Announced but not yet readable (an older transaction is still open): read again soon;
+      // a wake would not make it readable sooner.
+      mu_.AwaitWithTimeout(absl::Condition(&stop), pause);
       pause = std::min(pause * 2, options_.poll);
     } else {
       pause = absl::Milliseconds(1);
-    }
-    auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return woken_ || stopping_; };
-    if (!unavailable && wanted_ <= position_.high()) {
-      mu_.AwaitWithTimeout(absl::Condition(&wake), wait);
-    } else {
-      // Short pauses ignore wakes: the reads themselves are what is waited for.
-      auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-      mu_.AwaitWithTimeout(absl::Condition(&stop), wait);
+      mu_.AwaitWithTimeout(absl::Condition(&wake), options_.poll);
     }
     woken_ = false;
     if (stopping_) return;
