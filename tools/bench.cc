@@ -56,6 +56,12 @@ ABSL_FLAG(int, metrics_rounds, 3, "on/off rounds per client count (medians are r
 ABSL_FLAG(bool, floor, true,
           "Also measure the gateway's CPU for a gRPC call rejected by validation (no Barion "
           "call): the floor that gRPC itself costs here.");
+ABSL_FLAG(std::string, only, "",
+          "Run only this RPC's phase (StartPayment or GetPaymentState) for each client count: "
+          "for profiling the gateway (tools/profile.sh).");
+ABSL_FLAG(bool, per_rpc, true,
+          "Also measure StartPayment alone and GetPaymentState alone (the gateway's CPU per call "
+          "of each).");
 
 namespace {
 
@@ -301,6 +307,34 @@ Result DirectPhase(const std::string& https, const std::string& ca, const std::s
   return d;
 }
 
+// One RPC alone, repeated: `call` makes it on the worker's stub and says whether it succeeded.
+// Prints its rate, latency and the gateway's CPU per call, so each RPC's own cost is visible
+// (StartPayment's includes the start ledger's durable claim; GetPaymentState is the read path).
+void OneRpcPhase(const std::string& gateway, int pid, int clients, double seconds,
+                 const char* label, const std::function<bool(v1::PaymentService::Stub&)>& call) {
+  Cpu c0, c1;
+  Result r = Run(
+      clients, seconds,
+      [&] {
+        auto stub = NewStub(gateway);
+        return [stub, &call](double* a, double* b) {
+          for (double* out : {a, b}) {
+            absl::Time t0 = absl::Now();
+            if (!call(*stub)) return false;
+            *out = Ms(t0);
+          }
+          return true;
+        };
+      },
+      [&] { c0 = CpuOf(pid); }, [&] { c1 = CpuOf(pid); });
+  std::printf(
+      "%-8d %-7s %s alone: %.0f calls/s, p50 %.3f ms, p99 %.3f ms, errors %lld, "
+      "gateway CPU %.1f us/call\n",
+      clients, label, label, r.calls_per_second, r.p50_ms, r.p99_ms,
+      static_cast<long long>(r.errors),
+      r.calls > 0 ? (c1.total() - c0.total()) * 1e6 / r.calls : 0.0);
+}
+
 // The floor: a gRPC call the gateway refuses before Barion (what gRPC alone costs it).
 void FloorPhase(const std::string& gateway, int pid, int clients, double seconds) {
   Cpu f0, f1;
@@ -330,6 +364,43 @@ void FloorPhase(const std::string& gateway, int pid, int clients, double seconds
       "gateway CPU %.1f us/call\n",
       clients, f.calls_per_second, f.p50_ms,
       f.calls > 0 ? (f1.total() - f0.total()) * 1e6 / f.calls : 0.0);
+}
+
+// OneRpcPhase for `rpc`: StartPayment with a fresh request id per call, or GetPaymentState of
+// one payment started for the purpose, read again and again (the sandbox has no rate limit here).
+void RunOneRpc(const std::string& gateway, int pid, int clients, double seconds,
+               const v1::StartPaymentRequest& start, const std::string& rpc) {
+  if (rpc == "StartPayment") {
+    OneRpcPhase(gateway, pid, clients, seconds, "StartPayment", [&start](auto& stub) {
+      static std::atomic<int64_t> next{0};
+      v1::StartPaymentRequest request = start;
+      request.set_payment_request_id(absl::StrCat("bench-alone-", next++));
+      grpc::ClientContext c;
+      c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+      v1::StartPaymentResponse started;
+      return stub.StartPayment(&c, request, &started).ok();
+    });
+    return;
+  }
+  std::string payment_id;
+  {
+    static std::atomic<int64_t> next{0};
+    v1::StartPaymentRequest request = start;
+    request.set_payment_request_id(absl::StrCat("bench-read-", next++));
+    grpc::ClientContext c;
+    v1::StartPaymentResponse started;
+    if (NewStub(gateway)->StartPayment(&c, request, &started).ok()) {
+      payment_id = started.payment_id();
+    }
+  }
+  OneRpcPhase(gateway, pid, clients, seconds, "GetPaymentState", [&payment_id](auto& stub) {
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::GetPaymentStateRequest get;
+    get.set_payment_id(payment_id);
+    v1::GetPaymentStateResponse state;
+    return stub.GetPaymentState(&c, get, &state).ok();
+  });
 }
 
 int main(int argc, char** argv) {
@@ -371,6 +442,11 @@ int main(int argc, char** argv) {
     int clients = 1;
     absl::SimpleAtoi(n_text, &clients);
 
+    const std::string only = absl::GetFlag(FLAGS_only);
+    if (!only.empty()) {
+      RunOneRpc(gateway, pid, clients, seconds, start, only);
+      continue;
+    }
     const Result g = GatewayPhase(gateway, pid, control, start, clients, seconds);
     const std::string metrics_on = absl::GetFlag(FLAGS_metrics_on_gateway);
     const std::string metrics_off = absl::GetFlag(FLAGS_metrics_off_gateway);
@@ -435,6 +511,10 @@ int main(int argc, char** argv) {
     std::printf("%-8d ratio   throughput gateway/direct %.2f, p50 %.2fx, p99 %.2fx\n", clients,
                 g.calls_per_second / d.calls_per_second, g.p50_ms / d.p50_ms, g.p99_ms / d.p99_ms);
     if (absl::GetFlag(FLAGS_floor)) FloorPhase(gateway, pid, clients, seconds);
+    if (absl::GetFlag(FLAGS_per_rpc)) {
+      RunOneRpc(gateway, pid, clients, seconds, start, "StartPayment");
+      RunOneRpc(gateway, pid, clients, seconds, start, "GetPaymentState");
+    }
     std::fflush(stdout);
   }
   return 0;

@@ -32,6 +32,7 @@ run event_bench 'acknowledgements: .* durable callbacks/s' \
 run event_bench_replicas 'accepted on one replica, delivered by another' \
   env BENCH_REPLICAS=2 bash tools/event_bench.sh 1 2 --rate=20 --burst=50 --idle_streams=10
 run ctl_bench 'median' bash tools/ctl_bench.sh 3
+run profile '^--- by library' bash tools/profile.sh 1 2 GetPaymentState
 bazel build -c fastbuild //tools:grpc_floor_experiment //tools:authz_bench //tools:metrics_bench \
   >/dev/null 2>&1
 run authz_bench 'certificate' bazel-bin/tools/authz_bench --iterations=1000

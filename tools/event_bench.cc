@@ -60,6 +60,7 @@ ABSL_FLAG(double, seconds, 5, "seconds of the latency and acknowledgement phases
 ABSL_FLAG(int, burst, 1000, "callbacks of the throughput phase");
 ABSL_FLAG(int, posters, 16, "concurrent callback posters in the throughput phases");
 ABSL_FLAG(int, idle_streams, 2000, "idle streams of the memory phase");
+ABSL_FLAG(bool, ack_phase, true, "end with the acknowledgements phase");
 
 namespace {
 
@@ -505,6 +506,6 @@ int main(int argc, char** argv) {
     int count = 0;
     if (absl::SimpleAtoi(n, &count)) bench.SubscriberPhase(count);
   }
-  bench.AckPhase();
+  if (absl::GetFlag(FLAGS_ack_phase)) bench.AckPhase();
   return 0;
 }

@@ -114,6 +114,7 @@ void Simulator::PayPayment(Payment& p, const Value& body, ApiResponse& res) {
     status = PaymentStatus::kReserved;
     tx_status = TxStatus::kReserved;
     p.reserved_until = now + p.reservation_period;
+    ExpectDeadline(*p.reserved_until);
   } else if (p.type == "DelayedCapture") {
     status = PaymentStatus::kAuthorized;
     tx_status = TxStatus::kAuthorized;
@@ -181,6 +182,7 @@ void Simulator::ControlPayment(const ApiRequest& req, ApiResponse& res) {
       return;
     }
     p->valid_until = now;
+    ExpectDeadline(now);
     Sweep(now);
     ControlAnswer(res, 200, Name(p->status));
   }

@@ -13,6 +13,9 @@ void Simulator::Complete(Payment& p, PaymentStatus status, absl::Time now) {
 
 // Expiry and automatic reservation finishing, applied lazily and by the dispatcher.
 void Simulator::Sweep(absl::Time now) {
+  if (now < next_sweep_) return;
+  ++sweep_scans_;
+  absl::Time next = absl::InfiniteFuture();
   for (auto& [id, p] : payments_) {
     if (AwaitsPayer(p.status) && now >= p.valid_until) {
       for (Tx& t : p.txs) {
@@ -34,7 +37,12 @@ void Simulator::Sweep(absl::Time now) {
       }
       Complete(p, any ? PaymentStatus::kSucceeded : PaymentStatus::kCanceled, now);
     }
+    if (AwaitsPayer(p.status)) next = std::min(next, p.valid_until);
+    if (p.status == PaymentStatus::kReserved && p.reserved_until) {
+      next = std::min(next, *p.reserved_until);
+    }
   }
+  next_sweep_ = next;
 }
 
 void Simulator::WriteProcessedTransactions(Writer& w, const Payment& p, bool with_z) {

@@ -8,6 +8,7 @@
 #ifndef BARION_GATEWAY_SANDBOX_MODEL_SIMULATOR_H_
 #define BARION_GATEWAY_SANDBOX_MODEL_SIMULATOR_H_
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <regex>
@@ -44,6 +45,13 @@ class Simulator {
 
   // Counted for the control API's stats by the HTTPS listener.
   void CountTlsHandshake() { tls_handshakes_.fetch_add(1); }
+
+  // How many times expiry scanned every payment (for tests: a call scans only when a deadline
+  // is due).
+  int64_t sweep_scans() {
+    absl::MutexLock lock(&mu_);
+    return sweep_scans_;
+  }
 
   // Ends every wait of a `slow` fault now and all later ones at once.
   void Shutdown() {
@@ -127,7 +135,14 @@ class Simulator {
   };
   bool BeginPaymentCall(const ApiRequest& req, const rapidjson::Document& body, ApiResponse& res,
                         PaymentCall* call) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Expires payments past their payer window and ends reservations past their deadline. Scans
+  // the payments only when the earliest such deadline has come (next_sweep_), so a call costs
+  // O(1) however many payments the sandbox holds.
   void Sweep(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A payment got a deadline Sweep acts on (valid_until, reserved_until).
+  void ExpectDeadline(absl::Time at) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    next_sweep_ = std::min(next_sweep_, at);
+  }
   void Complete(Payment& p, PaymentStatus status, absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ScheduleCallback(const Payment& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -149,6 +164,9 @@ class Simulator {
   std::set<std::string> wallets_ ABSL_GUARDED_BY(mu_);                 // lower-case e-mails
   std::map<std::string, ApiWallet> api_wallets_ ABSL_GUARDED_BY(mu_);  // by API key
   std::map<std::string, Payment> payments_ ABSL_GUARDED_BY(mu_);
+  // The earliest deadline Sweep must act on; InfinitePast: unknown, scan.
+  absl::Time next_sweep_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  int64_t sweep_scans_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, Token> tokens_ ABSL_GUARDED_BY(mu_);  // shop + '/' + recurrence id
   std::deque<Fault> faults_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::deque<absl::Time>> state_calls_ ABSL_GUARDED_BY(mu_);

@@ -321,6 +321,7 @@ void Simulator::HandleStart(const ApiRequest& req, ApiResponse& res, StartKind k
   p.id = RandomHex(16);
   p.created = now;
   p.valid_until = now + window;
+  ExpectDeadline(p.valid_until);
   std::string recurrence_result = "None";
   std::vector<ApiError> charge_errors;
   if (!p.initiate_recurrence && !p.recurrence_id.empty()) {

@@ -191,6 +191,28 @@ TEST_F(SimulatorTest, AnUnpaidPaymentExpiresAtTheEndOfItsWindow) {
   EXPECT_THAT(late.body, HasSubstr("payment is Expired"));
 }
 
+// Expiry costs a scan of every payment only when a deadline is due, not on every call (a
+// benchmark's sandbox holds thousands of payments); deadlines set after a scan still count.
+TEST_F(SimulatorTest, ExpiryScansThePaymentsOnlyWhenADeadlineIsDue) {
+  const std::string late = Start("Immediate", R"("PaymentWindow":"00:30:00",)");
+  for (int i = 0; i < 50; ++i) Start("Immediate", R"("PaymentWindow":"00:30:00",)");
+  EXPECT_EQ(Status(late), "Prepared");
+  const int64_t scans = sim_->sweep_scans();
+  for (int i = 0; i < 100; ++i) Status(late);
+  EXPECT_EQ(sim_->sweep_scans(), scans) << "no deadline due, yet every call scanned";
+  const std::string soon = Start("Immediate", R"("PaymentWindow":"00:05:00",)");
+  const std::string reserved = Start("Reservation", R"("ReservationPeriod":"00:10:00",)");
+  Control(absl::StrCat("/_sandbox/payments/", reserved, "/pay"));
+  Advance(absl::Minutes(5));
+  EXPECT_EQ(Status(soon), "Expired");
+  EXPECT_EQ(Status(late), "Prepared");
+  EXPECT_EQ(Status(reserved), "Reserved");
+  Advance(absl::Minutes(5));
+  EXPECT_EQ(Status(reserved), "Canceled");
+  Advance(absl::Minutes(20));
+  EXPECT_EQ(Status(late), "Expired");
+}
+
 TEST_F(SimulatorTest, AnUnfinishedReservationIsCanceledAtItsDeadline) {
   const std::string id = Start("Reservation", R"("ReservationPeriod":"00:10:00",)");
   Control(absl::StrCat("/_sandbox/payments/", id, "/pay"));

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Where the gateway's CPU goes, per kind of work: perf samples the gateway process while the
+# benchmark makes one kind of call only, and the top entries by self time are printed
+# (docs/PERFORMANCE.md explains them). Kinds: StartPayment, GetPaymentState (tools/bench
+# --only=RPC), and stream messages (tools/event_bench: 1,000 subscribers, 10 callbacks/s).
+# Usage: tools/profile.sh [seconds, default 5] [clients, default 16] [kinds, default all three:
+#        StartPayment,GetPaymentState,stream]
+# Needs perf (Debian's linux-perf; installed here if missing).
+set -euo pipefail
+source "$(dirname "$0")/bench_env.sh"
+command -v perf >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null
+bench_setup //server:barion_gateway //sandbox:barion_sandbox //tools:bench //tools:event_bench
+bench_sandbox --time_scale=1000
+cat >"$work/gateway.textproto" <<CONFIG
+shops { name: "demo" pos_key_env: "BARION_POS_KEY" payee: "demo-shop@sandbox.local" }
+barion { base_url: "$https" ca_file: "$ca" }
+listen { grpc_address: "127.0.0.1:0" callback_address: "127.0.0.1:0" admin_address: "127.0.0.1:0" }
+data_dir: "$work/gateway-data"
+callback_public_base_url: "listener"
+reconciliation { first_check { seconds: 3600 } max_interval { seconds: 3600 } }
+subscriptions { max_subscribers_per_client: 100000 max_subscribers: 100000 }
+CONFIG
+bench_gateway --config="$work/gateway.textproto"
+seconds="${1:-5}"; clients="${2:-16}"
+grpc=$(sed -n 's/^grpc=//p' "$work/gw"); callback=$(sed -n 's/^callback=//p' "$work/gw")
+report() {
+  echo "--- by library"
+  { perf report -i "$1" --no-children --sort dso --stdio 2>/dev/null || echo "(no samples)"; } |
+    grep -vE '^(#|$)' | sed -E 's/ +$//' | head -10 || true
+  echo "--- by function (self time, at least 1 %)"
+  { perf report -i "$1" --no-children --sort dso,symbol --stdio --percent-limit 1 2>/dev/null ||
+      echo "(no samples)"; } | grep -vE '^(#|$)' | sed -E 's/ +-? +-? *$//' | head -30 || true
+}
+for kind in $(echo "${3:-StartPayment,GetPaymentState,stream}" | tr , ' '); do
+  echo "=== $kind"
+  if [ "$kind" = stream ]; then
+    perf record -q -F 4999 -p "$gw" -o "$work/perf.$kind" -- sleep $((seconds + 25)) 2>/dev/null &
+    perf_pid=$!
+    bazel-bin/tools/event_bench --gateway="$grpc" --callback="$callback" --gateway_pid="$gw" \
+      --sandbox_http="$http" --seconds="$seconds" --subscribers=1000 --rate=10 --burst=10 \
+      --idle_streams=10 --ack_phase=false | grep -E 'latency|CPU per'
+    kill -INT "$perf_pid" 2>/dev/null || true
+  else
+    perf record -q -F 4999 -p "$gw" -o "$work/perf.$kind" -- sleep $((seconds + 2)) 2>/dev/null &
+    perf_pid=$!
+    bazel-bin/tools/bench --gateway="$grpc" --gateway_pid="$gw" --sandbox_https="$https" \
+      --sandbox_http="$http" --ca_file="$ca" --seconds="$seconds" --concurrency="$clients" \
+      --only="$kind" | grep alone
+  fi
+  wait "$perf_pid" 2>/dev/null || true
+  report "$work/perf.$kind"
+done
