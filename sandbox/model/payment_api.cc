@@ -11,40 +11,6 @@ void Simulator::Complete(Payment& p, PaymentStatus status, absl::Time now) {
   ScheduleCallback(p);
 }
 
-// Expiry and automatic reservation finishing, applied lazily and by the dispatcher.
-void Simulator::Sweep(absl::Time now) {
-  if (now < next_sweep_) return;
-  ++sweep_scans_;
-  absl::Time next = absl::InfiniteFuture();
-  for (auto& [id, p] : payments_) {
-    if (AwaitsPayer(p.status) && now >= p.valid_until) {
-      for (Tx& t : p.txs) {
-        if (!t.fee) t.status = TxStatus::kExpired;
-      }
-      Complete(p, PaymentStatus::kExpired, now);
-    } else if (p.status == PaymentStatus::kReserved && p.reserved_until &&
-               now >= *p.reserved_until) {
-      // Unfinished transactions are finished with 0: the money goes back.
-      bool any = false;
-      for (Tx& t : p.txs) {
-        if (t.fee || t.refund) continue;
-        if (!t.finished) {
-          t.finished = true;
-          t.total = Dec{};
-          t.status = TxStatus::kSucceeded;
-        }
-        any = any || t.total.units > 0;
-      }
-      Complete(p, any ? PaymentStatus::kSucceeded : PaymentStatus::kCanceled, now);
-    }
-    if (AwaitsPayer(p.status)) next = std::min(next, p.valid_until);
-    if (p.status == PaymentStatus::kReserved && p.reserved_until) {
-      next = std::min(next, *p.reserved_until);
-    }
-  }
-  next_sweep_ = next;
-}
-
 void Simulator::WriteProcessedTransactions(Writer& w, const Payment& p, bool with_z) {
   w.Key("Transactions");
   w.StartArray();

@@ -182,6 +182,7 @@ EventHub::EntryPtr EventHub::MakeEntry(const EventCursor& cursor, const v1::Paym
   // The event is only borrowed for serialization.
   message.unsafe_arena_set_allocated_event(const_cast<v1::PaymentEvent*>(&event));
   entry->bytes = Serialize(message);
+  event_serializations_.fetch_add(1, std::memory_order_relaxed);
   message.unsafe_arena_release_event();
   return entry;
 }

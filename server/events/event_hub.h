@@ -28,6 +28,7 @@
 #ifndef BARION_GATEWAY_SERVER_EVENTS_EVENT_HUB_H_
 #define BARION_GATEWAY_SERVER_EVENTS_EVENT_HUB_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -121,6 +122,9 @@ class EventHub final : public EventLogObserver {
 
   // Streams currently open (for tests and the benchmark).
   int subscribers() const;
+  // Events serialized so far (MakeEntry): once per appended event for the live fan-out, however
+  // many streams receive it, plus what catch-up reads read (for tests).
+  int64_t event_serializations() const { return event_serializations_.load(); }
 
  private:
   class Stream;
@@ -142,7 +146,7 @@ class EventHub final : public EventLogObserver {
   };
   using EntryPtr = std::shared_ptr<const Entry>;
 
-  static EntryPtr MakeEntry(const EventCursor& cursor, const barion::v1::PaymentEvent& event);
+  EntryPtr MakeEntry(const EventCursor& cursor, const barion::v1::PaymentEvent& event);
 
   // A subscription refused before it became a stream: counted, then finished with `status`.
   static grpc::ServerWriteReactor<grpc::ByteBuffer>* Refuse(const Subscription& subscription,
@@ -185,6 +189,7 @@ class EventHub final : public EventLogObserver {
 
   std::vector<std::thread> readers_;
   std::thread timer_;
+  std::atomic<int64_t> event_serializations_{0};
 };
 
 // A server-streaming reactor that finishes at once with `status` (a refused call).

@@ -258,9 +258,8 @@ TEST(ParseConfigTest, RefusesADsnHoldingAPasswordWithoutEchoingIt) {
     EXPECT_EQ(c.status().message().find(secret), absl::string_view::npos) << "echoed";
   }
   // Not passwords: a user named like one, a passfile.
-  for (const std::string& dsn :
-       {"host=db user=password_admin dbname=gw", "host=db passfile=/run/gw.pgpass dbname=gw",
-        "postgresql://gw@db/gw"}) {
+  for (const char* dsn : {"host=db user=password_admin dbname=gw",
+                          "host=db passfile=/run/gw.pgpass dbname=gw", "postgresql://gw@db/gw"}) {
     EXPECT_TRUE(ParseConfig(shop + "store { postgres { dsn: \"" + dsn + "\" } }", "f", ".",
                             Env({{"KEY", kKey}}))
                     .ok())

@@ -530,6 +530,7 @@ TEST_F(EventHubTest, FansOutToAThousandSubscribersDespiteAStalledOne) {
   ASSERT_EQ(ready.load(), kSubscribers);
   EXPECT_EQ(hub_->subscribers(), kSubscribers + 1);
 
+  const int64_t serialized = hub_->event_serializations();
   const absl::Time sent = absl::Now();
   Append("p1", v1::PAYMENT_STATUS_SUCCEEDED);
   give_up = absl::Now() + absl::Seconds(30);
@@ -538,6 +539,7 @@ TEST_F(EventHubTest, FansOutToAThousandSubscribersDespiteAStalledOne) {
   }
   const absl::Duration took = absl::Now() - sent;
   EXPECT_EQ(events.load(), kSubscribers);
+  EXPECT_EQ(hub_->event_serializations() - serialized, 1) << "serialized once, not per stream";
   EXPECT_LT(took, absl::Seconds(5));
   std::cout << "1 event to " << kSubscribers << " subscribers in " << took << "\n";
 
