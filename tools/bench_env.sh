@@ -2,7 +2,9 @@
 # TARGETS with -c opt, makes $work (removed on exit, with the processes $gw and $sb killed) and
 # a random POSKey. bench_sandbox [FLAGS...]: starts the sandbox on free ports; sets sb, https,
 # http, ca. bench_gateway FLAGS...: starts the gateway with its log in $work/gateway.log; sets gw
-# and waits for its addresses file $work/gw.
+# and waits for its addresses file $work/gw. bench_event_config DATA_DIR: the configuration of a
+# gateway for the event benchmarks (the sandbox's, free ports, no reconciliation during the run,
+# streams unlimited per client) on standard output.
 bench_setup() {
   cd "$(dirname "${BASH_SOURCE[0]}")/.."
   bash tools/install_deps.sh
@@ -31,4 +33,17 @@ bench_gateway() {
   gw=$!
   for _ in $(seq 100); do [ -s "$work/gw" ] && break; sleep 0.05; done
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+}
+
+bench_event_config() {
+  cat <<CONFIG
+shops { name: "demo" pos_key_env: "BARION_POS_KEY" payee: "demo-shop@sandbox.local" }
+barion { base_url: "$https" ca_file: "$ca" }
+listen { grpc_address: "127.0.0.1:0" callback_address: "127.0.0.1:0" admin_address: "127.0.0.1:0" }
+data_dir: "$1"
+callback_public_base_url: "listener"
+reconciliation { first_check { seconds: 3600 } max_interval { seconds: 3600 } }
+# Every stream of the benchmark comes from 127.0.0.1: one client as the gateway counts them.
+subscriptions { max_subscribers_per_client: 100000 max_subscribers: 100000 }
+CONFIG
 }

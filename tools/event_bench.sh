@@ -11,20 +11,8 @@ source "$(dirname "$0")/bench_env.sh"
 bench_setup //server:barion_gateway //sandbox:barion_sandbox //tools:event_bench
 # The sandbox's own callbacks go to a dead address and are not retried during the run.
 bench_sandbox --time_scale=1000
-config() {
-  cat <<CONFIG
-shops { name: "demo" pos_key_env: "BARION_POS_KEY" payee: "demo-shop@sandbox.local" }
-barion { base_url: "$https" ca_file: "$ca" }
-listen { grpc_address: "127.0.0.1:0" callback_address: "127.0.0.1:0" admin_address: "127.0.0.1:0" }
-data_dir: "$1"
-callback_public_base_url: "listener"
-reconciliation { first_check { seconds: 3600 } max_interval { seconds: 3600 } }
-# Every stream of the benchmark comes from 127.0.0.1: one client as the gateway counts them.
-subscriptions { max_subscribers_per_client: 100000 max_subscribers: 100000 }
-CONFIG
-}
 if [ -z "${BENCH_REPLICAS:-}" ]; then
-  config "$work/gateway-data" >"$work/gateway.textproto"
+  bench_event_config "$work/gateway-data" >"$work/gateway.textproto"
   bench_gateway --config="$work/gateway.textproto"
   grpc_list=$(sed -n 's/^grpc=//p' "$work/gw")
   callback_list=$(sed -n 's/^callback=//p' "$work/gw")
@@ -38,7 +26,7 @@ else
   grpc_list=""; callback_list=""; pid_list=""
   for i in $(seq "$BENCH_REPLICAS"); do
     mkdir -p "$work/r$i"
-    { config "$work/r$i/data"; echo "store { postgres { dsn: \"$dsn\" } }"; } >"$work/r$i/gateway.textproto"
+    { bench_event_config "$work/r$i/data"; echo "store { postgres { dsn: \"$dsn\" } }"; } >"$work/r$i/gateway.textproto"
     (cd "$work/r$i" && exec "$OLDPWD/bazel-bin/server/barion_gateway" --addresses_file="$work/r$i/gw" \
       --log_calls=false --config="$work/r$i/gateway.textproto") >"$work/r$i/gateway.log" 2>&1 &
     replica_pids+=($!)

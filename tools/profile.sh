@@ -11,15 +11,7 @@ source "$(dirname "$0")/bench_env.sh"
 command -v perf >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null
 bench_setup //server:barion_gateway //sandbox:barion_sandbox //tools:bench //tools:event_bench
 bench_sandbox --time_scale=1000
-cat >"$work/gateway.textproto" <<CONFIG
-shops { name: "demo" pos_key_env: "BARION_POS_KEY" payee: "demo-shop@sandbox.local" }
-barion { base_url: "$https" ca_file: "$ca" }
-listen { grpc_address: "127.0.0.1:0" callback_address: "127.0.0.1:0" admin_address: "127.0.0.1:0" }
-data_dir: "$work/gateway-data"
-callback_public_base_url: "listener"
-reconciliation { first_check { seconds: 3600 } max_interval { seconds: 3600 } }
-subscriptions { max_subscribers_per_client: 100000 max_subscribers: 100000 }
-CONFIG
+bench_event_config "$work/gateway-data" >"$work/gateway.textproto"
 bench_gateway --config="$work/gateway.textproto"
 seconds="${1:-5}"; clients="${2:-16}"
 grpc=$(sed -n 's/^grpc=//p' "$work/gw"); callback=$(sed -n 's/^callback=//p' "$work/gw")
