@@ -59,6 +59,9 @@ struct ErrorEnvelope {
 class ParsedAnswer {
  public:
   static ParsedAnswer Parse(absl::string_view body);
+  // Answers parsed so far in this process (for tests: each Barion answer is parsed once, and
+  // every decoder reads the one document).
+  static int64_t parses();
   ParsedAnswer(ParsedAnswer&&) noexcept;
   ParsedAnswer& operator=(ParsedAnswer&&) noexcept;
   ~ParsedAnswer();

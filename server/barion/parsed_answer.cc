@@ -1,4 +1,5 @@
 // ParsedAnswer: a Barion answer parsed once, and the verbatim copies of its members.
+#include <atomic>
 #include <string>
 
 #include "rapidjson/memorystream.h"
@@ -149,7 +150,14 @@ ParsedAnswer::ParsedAnswer(ParsedAnswer&&) noexcept = default;
 ParsedAnswer& ParsedAnswer::operator=(ParsedAnswer&&) noexcept = default;
 ParsedAnswer::~ParsedAnswer() = default;
 
+namespace {
+std::atomic<int64_t> parse_count{0};
+}  // namespace
+
+int64_t ParsedAnswer::parses() { return parse_count.load(std::memory_order_relaxed); }
+
 ParsedAnswer ParsedAnswer::Parse(absl::string_view body) {
+  parse_count.fetch_add(1, std::memory_order_relaxed);
   ParsedAnswer answer;
   answer.document_->body = std::string(body);
   rapidjson::Document& doc = answer.document_->doc;

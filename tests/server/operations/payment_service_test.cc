@@ -5,6 +5,7 @@
 #include "google/protobuf/text_format.h"
 #include "grpcpp/server_context.h"
 #include "gtest/gtest.h"
+#include "server/barion/codec.h"
 #include "server/common/errors.h"
 #include "server/events/sqlite/sqlite_event_store.h"
 #include "tests/server/auth/test_policy.h"
@@ -76,6 +77,29 @@ TEST_F(PaymentServiceTest, StartPaymentSendsExactAmountsWithTheShopsKeyAndDefaul
   // The deadline is bounded by the default timeout when the caller set none.
   EXPECT_LE(out.deadline, absl::Now() + absl::Seconds(30));
   EXPECT_GT(out.deadline, absl::Now() + absl::Seconds(25));
+}
+
+// Each Barion answer is parsed once, whatever reads it (the envelope, the decoder, the ledger's
+// record of a start): a second parse on the hot path would show here.
+TEST_F(PaymentServiceTest, EachBarionAnswerIsParsedOnce) {
+  transport_.Answer(200, R"({"PaymentId":"4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6","Status":"Prepared",
+                           "GatewayUrl":"https://g/Pay","Errors":[]})");
+  transport_.Answer(200, R"({"PaymentId":"4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6","Status":"Succeeded",
+                           "Total":84.00,"Currency":"HUF","Errors":[]})");
+  transport_.Answer(400, R"({"Errors":[{"ErrorCode":"InvalidPaymentId","Title":"t",
+                           "Description":"d"}]})");
+  const int64_t before = ParsedAnswer::parses();
+  v1::StartPaymentResponse started;
+  const v1::StartPaymentRequest start = MinimalStart();
+  ASSERT_TRUE(service_.StartPayment(&context_, &start, &started).ok());
+  EXPECT_EQ(ParsedAnswer::parses() - before, 1) << "StartPayment";
+  v1::GetPaymentStateRequest get;
+  get.set_payment_id(kPaymentId);
+  v1::GetPaymentStateResponse state;
+  ASSERT_TRUE(service_.GetPaymentState(&context_, &get, &state).ok());
+  EXPECT_EQ(ParsedAnswer::parses() - before, 2) << "GetPaymentState";
+  EXPECT_FALSE(service_.GetPaymentState(&context_, &get, &state).ok());
+  EXPECT_EQ(ParsedAnswer::parses() - before, 3) << "an error answer";
 }
 
 TEST_F(PaymentServiceTest, HufWithDecimalsNeverReachesBarion) {
