@@ -162,13 +162,13 @@ absl::StatusOr<std::vector<PendingCallback>> PgEventStore::PendingCallbacks(int 
 absl::Status PgEventStore::CompleteCallbacks(const std::vector<int64_t>& ids) {
   if (ids.empty()) return absl::OkStatus();
   const std::set<int64_t> distinct(ids.begin(), ids.end());
-  // All or none: nothing is marked unless every id exists.
+  // All or none: nothing is marked unless every id exists. (PostgreSQL runs a data-modifying
+  // WITH whether or not the query reads it.)
   absl::StatusOr<PgRows> rows = Query(
       "WITH wanted AS (SELECT id FROM callbacks WHERE id = ANY($1::bigint[]) FOR UPDATE), "
       "marked AS (UPDATE callbacks SET done = true FROM wanted "
-      "  WHERE callbacks.id = wanted.id AND (SELECT count(*) FROM wanted) = $2::bigint "
-      "  RETURNING 1) "
-      "SELECT (SELECT count(*) FROM wanted), (SELECT count(*) FROM marked)",
+      "  WHERE callbacks.id = wanted.id AND (SELECT count(*) FROM wanted) = $2::bigint) "
+      "SELECT count(*) FROM wanted",
       {absl::StrCat("{", absl::StrJoin(distinct, ","), "}"), absl::StrCat(distinct.size())});
   if (!rows.ok()) return rows.status();
   if (Int((*rows)[0][0]) != static_cast<int64_t>(distinct.size())) {
@@ -418,14 +418,15 @@ absl::Status PgEventStore::WatchPayment(const std::string& shop, const std::stri
 
 absl::StatusOr<std::vector<WatchedPayment>> PgEventStore::DueWatchedPayments(absl::Time now,
                                                                              int limit) {
-  // Claimed by moving the check past the lease: no other replica finds it due meanwhile.
+  // Claimed by moving the check past the lease: no other replica finds it due meanwhile. The
+  // rows returned are `due`'s, as they were before the claim.
   absl::StatusOr<PgRows> rows = Query(
       "WITH due AS (SELECT shop, payment_id, next_check_us, interval_us FROM watched "
       "  WHERE next_check_us <= $1 ORDER BY next_check_us LIMIT $2::int "
       "  FOR UPDATE SKIP LOCKED), "
       "claimed AS (UPDATE watched w SET next_check_us = $3 FROM due "
-      "  WHERE w.shop = due.shop AND w.payment_id = due.payment_id RETURNING 1) "
-      "SELECT shop, payment_id, next_check_us, interval_us, (SELECT count(*) FROM claimed) "
+      "  WHERE w.shop = due.shop AND w.payment_id = due.payment_id) "
+      "SELECT shop, payment_id, next_check_us, interval_us "
       "FROM due ORDER BY next_check_us",
       {Micros(now), absl::StrCat(limit), Micros(now + options_.reconcile_lease)});
   if (!rows.ok()) return rows.status();
