@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/events/sqlite/statement.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -59,43 +60,6 @@ constexpr char kSchema[] = R"sql(
 )sql";
 
 // A prepared statement, finalized on scope exit.
-class Statement {
- public:
-  Statement(sqlite3* db, const std::string& sql) {
-    rc_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr);
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  bool ok() const { return rc_ == SQLITE_OK; }
-  sqlite3_stmt* get() { return stmt_; }
-  void Bind(int i, const std::string& text) {
-    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-  }
-  void BindBlob(int i, const std::string& bytes) {
-    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
-  }
-  void Bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
-  // SQLITE_ROW, SQLITE_DONE or an error code.
-  int Step() { return sqlite3_step(stmt_); }
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  std::string Text(int column) {
-    const void* data = sqlite3_column_blob(stmt_, column);
-    const int size = sqlite3_column_bytes(stmt_, column);
-    return data == nullptr ? std::string() : std::string(static_cast<const char*>(data), size);
-  }
-  int64_t Int(int column) { return sqlite3_column_int64(stmt_, column); }
-  bool IsNull(int column) { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
-};
-
 absl::Status Error(sqlite3* db, absl::string_view what) {
   return absl::UnavailableError(absl::StrCat("event store: ", what, ": ", sqlite3_errmsg(db)));
 }
@@ -129,9 +93,9 @@ absl::StatusOr<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const s
   // WAL: readers never block the writer. synchronous=FULL: a commit is on disk when it returns.
   for (const char* pragma :
        {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
-    if (absl::Status s = store->Exec(pragma); !s.ok()) return s;
+    if (absl::Status s = store->ExecScript(pragma); !s.ok()) return s;
   }
-  if (absl::Status s = store->Exec(kSchema); !s.ok()) return s;
+  if (absl::Status s = store->ExecScript(kSchema); !s.ok()) return s;
   if (absl::Status s = store->Migrate(); !s.ok()) return s;
   if (absl::Status s = store->InitIdentity(); !s.ok()) return s;
   return store;
@@ -140,17 +104,18 @@ absl::StatusOr<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const s
 absl::Status SqliteEventStore::Migrate() {
   // callbacks.trace_id (the trace of an RPC-made change), added after the first release.
   {
-    Statement st(db_,
-                 "SELECT COUNT(*) FROM pragma_table_info('callbacks') WHERE name = 'trace_id'");
+    Statement st(
+        db_,
+        std::string("SELECT COUNT(*) FROM pragma_table_info('callbacks') WHERE name = 'trace_id'"));
     if (!st.ok() || st.Step() != SQLITE_ROW) return Error(db_, "read the schema");
     if (st.Int(0) != 0) return absl::OkStatus();
   }  // the statement is finished before the schema changes
-  return Exec("ALTER TABLE callbacks ADD COLUMN trace_id TEXT NOT NULL DEFAULT ''");
+  return ExecScript("ALTER TABLE callbacks ADD COLUMN trace_id TEXT NOT NULL DEFAULT ''");
 }
 
 absl::Status SqliteEventStore::InitIdentity() {
   {
-    Statement read(db_, "SELECT value FROM store_info WHERE key = 'identity'");
+    Statement read(statements_, "SELECT value FROM store_info WHERE key = 'identity'");
     if (!read.ok()) return Error(db_, "prepare");
     const int rc = read.Step();
     if (rc == SQLITE_ROW) {
@@ -163,7 +128,7 @@ absl::Status SqliteEventStore::InitIdentity() {
   // small numbers); a new one draws an identity and starts its cursors above identity * 2^40.
   int64_t events = 0;
   {
-    Statement count(db_, "SELECT COUNT(*) FROM events");
+    Statement count(statements_, "SELECT COUNT(*) FROM events");
     if (!count.ok() || count.Step() != SQLITE_ROW) return Error(db_, "count events");
     events = count.Int(0);
   }
@@ -172,8 +137,8 @@ absl::Status SqliteEventStore::InitIdentity() {
     identity_ = 1 + static_cast<int64_t>(random() % ((int64_t{1} << 22) - 1));
   }
   if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  Statement put(db_, "INSERT INTO store_info (key, value) VALUES ('identity', ?1)");
-  Statement seq(db_,
+  Statement put(statements_, "INSERT INTO store_info (key, value) VALUES ('identity', ?1)");
+  Statement seq(statements_,
                 "INSERT INTO sqlite_sequence (name, seq) SELECT 'events', ?1 "
                 "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events')");
   if (!put.ok() || !seq.ok()) {
@@ -198,10 +163,26 @@ bool SqliteEventStore::Owns(const EventCursor& cursor) const {
 
 SqliteEventStore::~SqliteEventStore() {
   absl::MutexLock lock(&mu_);
+  statements_.Clear();  // a connection with statements left does not close
   sqlite3_close(db_);
 }
 
+int64_t SqliteEventStore::statement_prepares() {
+  absl::MutexLock lock(&mu_);
+  return statements_.prepares();
+}
+
 absl::Status SqliteEventStore::Exec(const char* sql) {
+  Statement st(statements_, sql);
+  int rc = st.ok() ? st.Step() : SQLITE_ERROR;
+  while (rc == SQLITE_ROW) rc = st.Step();
+  if (rc != SQLITE_DONE) {
+    return absl::UnavailableError(absl::StrCat("event store: ", sqlite3_errmsg(db_)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteEventStore::ExecScript(const char* sql) {
   char* message = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
     absl::Status s = absl::UnavailableError(
@@ -246,7 +227,7 @@ absl::StatusOr<int64_t> SqliteEventStore::RecordCallback(const std::string& shop
 absl::Status SqliteEventStore::WriteReceipts(const std::vector<Receipt*>& batch) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  Statement st(db_,
+  Statement st(statements_,
                "INSERT INTO callbacks (shop, payment_id, received_at_us, source, trace_id) "
                "VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!st.ok()) {
@@ -277,7 +258,7 @@ absl::Status SqliteEventStore::WriteReceipts(const std::vector<Receipt*>& batch)
 
 absl::StatusOr<std::vector<PendingCallback>> SqliteEventStore::PendingCallbacks(int limit) {
   absl::MutexLock lock(&mu_);
-  Statement st(db_,
+  Statement st(statements_,
                "SELECT id, shop, payment_id, received_at_us, source, trace_id FROM callbacks "
                "WHERE done = 0 ORDER BY id LIMIT ?1");
   if (!st.ok()) return Error(db_, "prepare");
@@ -296,7 +277,7 @@ absl::Status SqliteEventStore::CompleteCallbacks(const std::vector<int64_t>& ids
   if (ids.empty()) return absl::OkStatus();
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  Statement st(db_, "UPDATE callbacks SET done = 1 WHERE id = ?1");
+  Statement st(statements_, "UPDATE callbacks SET done = 1 WHERE id = ?1");
   absl::Status result = st.ok() ? absl::OkStatus() : Error(db_, "prepare");
   for (size_t i = 0; result.ok() && i < ids.size(); ++i) {
     st.Reset();
@@ -314,7 +295,7 @@ absl::Status SqliteEventStore::CompleteCallbacks(const std::vector<int64_t>& ids
 
 absl::StatusOr<int64_t> SqliteEventStore::PruneCallbacks(absl::Time before) {
   absl::MutexLock lock(&mu_);
-  Statement st(db_, "DELETE FROM callbacks WHERE done = 1 AND received_at_us < ?1");
+  Statement st(statements_, "DELETE FROM callbacks WHERE done = 1 AND received_at_us < ?1");
   if (!st.ok()) return Error(db_, "prepare");
   st.Bind(1, absl::ToUnixMicros(before));
   if (st.Step() != SQLITE_DONE) return Error(db_, "prune callbacks");
@@ -324,7 +305,7 @@ absl::StatusOr<int64_t> SqliteEventStore::PruneCallbacks(absl::Time before) {
 absl::StatusOr<bool> SqliteEventStore::KnowsPayment(const std::string& shop,
                                                     const std::string& payment_id) {
   absl::MutexLock lock(&mu_);
-  Statement st(db_,
+  Statement st(statements_,
                "SELECT EXISTS (SELECT 1 FROM payments WHERE shop = ?1 AND payment_id = ?2) OR "
                "EXISTS (SELECT 1 FROM watched WHERE shop = ?1 AND payment_id = ?2)");
   if (!st.ok()) return Error(db_, "prepare");
@@ -338,7 +319,7 @@ absl::StatusOr<PipelineBacklog> SqliteEventStore::Backlog() {
   absl::MutexLock lock(&mu_);
   PipelineBacklog backlog;
   // The oldest receipt is the pending one with the lowest id (ids grow with arrival).
-  Statement st(db_,
+  Statement st(statements_,
                "SELECT (SELECT COUNT(*) FROM callbacks WHERE done = 0), "
                "(SELECT received_at_us FROM callbacks WHERE done = 0 ORDER BY id LIMIT 1), "
                "(SELECT COUNT(*) FROM watched), (SELECT MIN(next_check_us) FROM watched)");
@@ -383,7 +364,8 @@ absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::Append(v1::Pay
     return s;
   };
   {
-    Statement last(db_, "SELECT snapshot FROM payments WHERE shop = ?1 AND payment_id = ?2");
+    Statement last(statements_,
+                   "SELECT snapshot FROM payments WHERE shop = ?1 AND payment_id = ?2");
     if (!last.ok()) return fail("prepare");
     last.Bind(1, event.shop());
     last.Bind(2, event.payment_id());
@@ -406,7 +388,8 @@ absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::Append(v1::Pay
   event.clear_cursor();
   {
     Statement insert(
-        db_, "INSERT INTO events (shop, payment_id, status, event) VALUES (?1, ?2, ?3, ?4)");
+        statements_,
+        "INSERT INTO events (shop, payment_id, status, event) VALUES (?1, ?2, ?3, ?4)");
     if (!insert.ok()) return fail("prepare");
     insert.Bind(1, event.shop());
     insert.Bind(2, event.payment_id());
@@ -416,7 +399,7 @@ absl::StatusOr<std::optional<v1::PaymentEvent>> SqliteEventStore::Append(v1::Pay
   }
   const int64_t position = sqlite3_last_insert_rowid(db_);
   {
-    Statement upsert(db_,
+    Statement upsert(statements_,
                      "INSERT INTO payments (shop, payment_id, snapshot) VALUES (?1, ?2, ?3) "
                      "ON CONFLICT (shop, payment_id) DO UPDATE SET snapshot = excluded.snapshot");
     if (!upsert.ok()) return fail("prepare");
@@ -455,7 +438,7 @@ absl::StatusOr<std::vector<v1::PaymentEvent>> SqliteEventStore::ReadAfter(const 
   absl::StrAppend(&sql, " ORDER BY cursor LIMIT ?", next);
 
   absl::MutexLock lock(&mu_);
-  Statement st(db_, sql);
+  Statement st(db_, sql);  // built per filter: not cached
   if (!st.ok()) return Error(db_, "prepare");
   int i = 1;
   st.Bind(i++, after_cursor);
@@ -479,7 +462,7 @@ absl::StatusOr<std::vector<v1::PaymentEvent>> SqliteEventStore::ReadAfter(const 
 
 absl::StatusOr<EventCursor> SqliteEventStore::LastCursor() {
   absl::MutexLock lock(&mu_);
-  Statement st(db_, "SELECT COALESCE(MAX(cursor), 0) FROM events");
+  Statement st(statements_, "SELECT COALESCE(MAX(cursor), 0) FROM events");
   if (!st.ok() || st.Step() != SQLITE_ROW) return Error(db_, "read last cursor");
   return EventCursor::At(0, st.Int(0));
 }
@@ -504,7 +487,7 @@ absl::Status SqliteEventStore::WatchPayment(const std::string& shop, const std::
                                             absl::Time first_check, absl::Duration interval) {
   absl::MutexLock lock(&mu_);
   RelaxedSync relaxed(this);
-  Statement st(db_,
+  Statement st(statements_,
                "INSERT INTO watched (shop, payment_id, next_check_us, interval_us) "
                "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (shop, payment_id) DO NOTHING");
   if (!st.ok()) return Error(db_, "prepare");
@@ -519,7 +502,7 @@ absl::Status SqliteEventStore::WatchPayment(const std::string& shop, const std::
 absl::StatusOr<std::vector<WatchedPayment>> SqliteEventStore::DueWatchedPayments(absl::Time now,
                                                                                  int limit) {
   absl::MutexLock lock(&mu_);
-  Statement st(db_,
+  Statement st(statements_,
                "SELECT shop, payment_id, next_check_us, interval_us FROM watched "
                "WHERE next_check_us <= ?1 ORDER BY next_check_us LIMIT ?2");
   if (!st.ok()) return Error(db_, "prepare");
@@ -539,7 +522,7 @@ absl::Status SqliteEventStore::RescheduleWatch(const std::string& shop,
                                                const std::string& payment_id, absl::Time next_check,
                                                absl::Duration interval) {
   absl::MutexLock lock(&mu_);
-  Statement st(db_,
+  Statement st(statements_,
                "UPDATE watched SET next_check_us = ?3, interval_us = ?4 "
                "WHERE shop = ?1 AND payment_id = ?2");
   if (!st.ok()) return Error(db_, "prepare");
@@ -557,7 +540,7 @@ absl::Status SqliteEventStore::RescheduleWatch(const std::string& shop,
 absl::Status SqliteEventStore::UnwatchPayment(const std::string& shop,
                                               const std::string& payment_id) {
   absl::MutexLock lock(&mu_);
-  Statement st(db_, "DELETE FROM watched WHERE shop = ?1 AND payment_id = ?2");
+  Statement st(statements_, "DELETE FROM watched WHERE shop = ?1 AND payment_id = ?2");
   if (!st.ok()) return Error(db_, "prepare");
   st.Bind(1, shop);
   st.Bind(2, payment_id);
@@ -572,7 +555,8 @@ absl::StatusOr<StartLedger::ClaimResult> SqliteEventStore::ClaimStart(const std:
   if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   ClaimResult result;
   {
-    Statement find(db_, "SELECT request, response FROM starts WHERE shop = ?1 AND request_id = ?2");
+    Statement find(statements_,
+                   "SELECT request, response FROM starts WHERE shop = ?1 AND request_id = ?2");
     if (!find.ok()) {
       absl::Status e = Error(db_, "prepare");
       Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
@@ -600,7 +584,8 @@ absl::StatusOr<StartLedger::ClaimResult> SqliteEventStore::ClaimStart(const std:
       return e;
     }
   }
-  Statement insert(db_, "INSERT INTO starts (shop, request_id, request) VALUES (?1, ?2, ?3)");
+  Statement insert(statements_,
+                   "INSERT INTO starts (shop, request_id, request) VALUES (?1, ?2, ?3)");
   if (!insert.ok()) {
     absl::Status e = Error(db_, "prepare");
     Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
@@ -625,7 +610,7 @@ absl::Status SqliteEventStore::CompleteStart(const std::string& shop, const std:
                                              const std::string& response) {
   absl::MutexLock lock(&mu_);
   RelaxedSync relaxed(this);
-  Statement st(db_, "UPDATE starts SET response = ?3 WHERE shop = ?1 AND request_id = ?2");
+  Statement st(statements_, "UPDATE starts SET response = ?3 WHERE shop = ?1 AND request_id = ?2");
   if (!st.ok()) return Error(db_, "prepare");
   st.Bind(1, shop);
   st.Bind(2, request_id);
@@ -638,7 +623,8 @@ absl::Status SqliteEventStore::ReleaseStart(const std::string& shop,
                                             const std::string& request_id) {
   absl::MutexLock lock(&mu_);
   RelaxedSync relaxed(this);
-  Statement st(db_, "DELETE FROM starts WHERE shop = ?1 AND request_id = ?2 AND response IS NULL");
+  Statement st(statements_,
+               "DELETE FROM starts WHERE shop = ?1 AND request_id = ?2 AND response IS NULL");
   if (!st.ok()) return Error(db_, "prepare");
   st.Bind(1, shop);
   st.Bind(2, request_id);

@@ -13,6 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "server/events/event_store.h"
+#include "server/events/sqlite/statement.h"
 #include "server/events/start_ledger.h"
 
 struct sqlite3;
@@ -62,6 +63,10 @@ class SqliteEventStore final : public EventStore, public StartLedger {
                              const std::string& response) override;
   absl::Status ReleaseStart(const std::string& shop, const std::string& request_id) override;
 
+  // How many times the store has prepared a statement: once per SQL text, not per call, since
+  // statements are cached (tests count it; ReadAfter's SQL built per filter is not counted).
+  int64_t statement_prepares() ABSL_LOCKS_EXCLUDED(mu_);
+
  private:
   // A RecordCallback waiting for the group commit that writes it.
   struct Receipt {
@@ -75,10 +80,13 @@ class SqliteEventStore final : public EventStore, public StartLedger {
   };
 
   class RelaxedSync;
-  explicit SqliteEventStore(sqlite3* db) : db_(db) {}
+  explicit SqliteEventStore(sqlite3* db) : db_(db), statements_(db) {}
   // Reads the store's identity, drawing one for a new store. mu_ held.
   absl::Status InitIdentity() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Runs one statement of SQL text that does not change (cached: parsed once). mu_ held.
   absl::Status Exec(const char* sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Runs statements once (the schema, set-up pragmas; not cached). mu_ held.
+  absl::Status ExecScript(const char* sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Adds what later versions added to a store made by an earlier one. mu_ held.
   absl::Status Migrate() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // AppendIfChanged's transaction; append_mu_ held. `cursor` receives the appended event's.
@@ -95,6 +103,7 @@ class SqliteEventStore final : public EventStore, public StartLedger {
 
   absl::Mutex mu_;
   sqlite3* db_ ABSL_GUARDED_BY(mu_);
+  StatementCache statements_ ABSL_GUARDED_BY(mu_);
   int64_t identity_ = 0;  // set once in Open
 
   absl::Mutex group_mu_;  // never held with mu_

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "sqlite3.h"
 #include "tests/server/events/event_store_conformance.h"
@@ -28,6 +29,37 @@ TEST(SqliteEventStoreTest, UsesWriteAheadLogging) {
   ASSERT_TRUE(store.ok());
   ASSERT_TRUE((*store)->RecordCallback("web", "p", absl::Now()).ok());
   EXPECT_TRUE(std::ifstream(path + "-wal").good());
+}
+
+// The hot paths (a StartPayment's claim, completion and watch; a callback's receipt; an append)
+// prepare their SQL once, not per call: fails when a statement is prepared per use again.
+TEST(SqliteEventStoreTest, StatementsArePreparedOncePerSqlText) {
+  auto store = SqliteEventStore::Open(testing::TempDir() + "/prepares.db");
+  ASSERT_TRUE(store.ok());
+  auto round = [&](int i) {
+    const std::string id = absl::StrCat("req-", i), payment = absl::StrCat("p-", i);
+    auto claim = (*store)->ClaimStart("web", id, "request");
+    ASSERT_TRUE(claim.ok());
+    ASSERT_EQ(claim->claim, StartLedger::Claim::kNew);
+    ASSERT_TRUE((*store)->CompleteStart("web", id, "response").ok());
+    ASSERT_EQ((*store)->ClaimStart("web", id, "request")->claim, StartLedger::Claim::kDone);
+    ASSERT_TRUE((*store)->WatchPayment("web", payment, absl::Now(), absl::Minutes(1)).ok());
+    ASSERT_TRUE((*store)->ClaimStart("web", absl::StrCat("gone-", i), "request").ok());
+    ASSERT_TRUE((*store)->ReleaseStart("web", absl::StrCat("gone-", i)).ok());
+    auto receipt = (*store)->RecordCallback("web", payment, absl::Now());
+    ASSERT_TRUE(receipt.ok());
+    ASSERT_TRUE((*store)->CompleteCallbacks({*receipt}).ok());
+    v1::PaymentEvent event;
+    event.set_shop("web");
+    event.set_payment_id(payment);
+    event.mutable_snapshot()->set_status(v1::PAYMENT_STATUS_SUCCEEDED);
+    ASSERT_TRUE((*store)->AppendIfChanged(event).ok());
+  };
+  round(0);
+  const int64_t after_first = (*store)->statement_prepares();
+  EXPECT_GT(after_first, 0);
+  for (int i = 1; i <= 50; ++i) round(i);
+  EXPECT_EQ((*store)->statement_prepares(), after_first);
 }
 
 // A store made before receipts had a trace id opens, gains the column, and keeps its receipts.
