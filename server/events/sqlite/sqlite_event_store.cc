@@ -10,6 +10,7 @@
 #include <random>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -193,67 +194,77 @@ absl::Status SqliteEventStore::ExecScript(const char* sql) {
   return absl::OkStatus();
 }
 
-// Group commit: callers that arrive while a commit is running queue up; the next one to run
-// writes every queued receipt in one transaction, so concurrent callbacks share one fsync.
-// Each caller still returns only after its own receipt is committed.
-absl::StatusOr<int64_t> SqliteEventStore::RecordCallback(const std::string& shop,
-                                                         const std::string& payment_id,
-                                                         absl::Time received_at,
-                                                         v1::EventSource source,
-                                                         const std::string& trace_id) {
-  Receipt mine{shop, payment_id, received_at, source, trace_id};
-  std::vector<Receipt*> batch;
+// Group commit: writers that arrive while a commit is running queue up; the next one to run
+// applies every queued write in one transaction, so concurrent writers share one fsync. Each
+// still returns only after its own write is committed (or the whole group failed).
+absl::Status SqliteEventStore::GroupCommit(absl::FunctionRef<absl::Status()> apply) {
+  GroupWrite mine{apply};
+  std::vector<GroupWrite*> batch;
   {
     absl::MutexLock lock(&group_mu_);
-    receipts_.push_back(&mine);
+    group_.push_back(&mine);
     auto can_go = [this, &mine]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_) {
       return mine.done || !committing_;
     };
     group_mu_.Await(absl::Condition(&can_go));
     if (mine.done) return mine.result;
     committing_ = true;
-    batch.swap(receipts_);
+    batch.swap(group_);
   }
-  absl::Status failure = WriteReceipts(batch);
+  const absl::Status result = CommitGroup(batch);
   absl::MutexLock lock(&group_mu_);
-  for (Receipt* r : batch) {
-    if (!failure.ok()) r->result = failure;
-    r->done = true;
+  for (GroupWrite* w : batch) {
+    w->result = result;
+    w->done = true;
   }
   committing_ = false;
   return mine.result;
 }
 
-absl::Status SqliteEventStore::WriteReceipts(const std::vector<Receipt*>& batch) {
+absl::Status SqliteEventStore::CommitGroup(const std::vector<GroupWrite*>& batch) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  Statement st(statements_,
-               "INSERT INTO callbacks (shop, payment_id, received_at_us, source, trace_id) "
-               "VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!st.ok()) {
-    absl::Status error = Error(db_, "prepare");
-    Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
-    return error;
-  }
-  for (Receipt* r : batch) {
-    st.Reset();
-    st.Bind(1, r->shop);
-    st.Bind(2, r->payment_id);
-    st.Bind(3, absl::ToUnixMicros(r->received_at));
-    st.Bind(4, static_cast<int64_t>(r->source));
-    st.Bind(5, r->trace_id);
-    if (st.Step() != SQLITE_DONE) {
-      absl::Status error = Error(db_, "record callback");
+  for (GroupWrite* w : batch) {
+    if (absl::Status s = w->apply(); !s.ok()) {
       Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
-      return error;
+      return s;
     }
-    r->result = sqlite3_last_insert_rowid(db_);
   }
   if (absl::Status s = Exec("COMMIT"); !s.ok()) {
     Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
     return s;
   }
+  ++group_commits_;
   return absl::OkStatus();
+}
+
+int64_t SqliteEventStore::group_commits() {
+  absl::MutexLock lock(&mu_);
+  return group_commits_;
+}
+
+absl::StatusOr<int64_t> SqliteEventStore::RecordCallback(const std::string& shop,
+                                                         const std::string& payment_id,
+                                                         absl::Time received_at,
+                                                         v1::EventSource source,
+                                                         const std::string& trace_id) {
+  int64_t id = 0;
+  absl::Status status = GroupCommit([&]() -> absl::Status {
+    Statement st(statements_,
+                 "INSERT INTO callbacks (shop, payment_id, received_at_us, source, trace_id) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!st.ok()) return Error(db_, "prepare");
+    st.Bind(1, shop);
+    st.Bind(2, payment_id);
+    st.Bind(3, absl::ToUnixMicros(received_at));
+    st.Bind(4, static_cast<int64_t>(source));
+    st.Bind(5, trace_id);
+    if (st.Step() != SQLITE_DONE) return Error(db_, "record callback");
+    id = sqlite3_last_insert_rowid(db_);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return id;
 }
 
 absl::StatusOr<std::vector<PendingCallback>> SqliteEventStore::PendingCallbacks(int limit) {
@@ -548,61 +559,44 @@ absl::Status SqliteEventStore::UnwatchPayment(const std::string& shop,
   return absl::OkStatus();
 }
 
+// A claim is durable before Barion is called: it is committed with synchronous=FULL, in a group
+// commit shared with the claims and receipts of other threads.
 absl::StatusOr<StartLedger::ClaimResult> SqliteEventStore::ClaimStart(const std::string& shop,
                                                                       const std::string& request_id,
                                                                       const std::string& request) {
-  absl::MutexLock lock(&mu_);
-  if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   ClaimResult result;
-  {
-    Statement find(statements_,
-                   "SELECT request, response FROM starts WHERE shop = ?1 AND request_id = ?2");
-    if (!find.ok()) {
-      absl::Status e = Error(db_, "prepare");
-      Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
-      return e;
-    }
-    find.Bind(1, shop);
-    find.Bind(2, request_id);
-    const int rc = find.Step();
-    if (rc == SQLITE_ROW) {
-      const bool done = sqlite3_column_type(find.get(), 1) != SQLITE_NULL;
-      if (find.Text(0) != request) {
-        result.claim = Claim::kConflict;
-      } else if (done) {
-        result.claim = Claim::kDone;
-        result.response = find.Text(1);
-      } else {
-        result.claim = Claim::kPending;
+  absl::Status status = GroupCommit([&]() -> absl::Status {
+    {
+      Statement find(statements_,
+                     "SELECT request, response FROM starts WHERE shop = ?1 AND request_id = ?2");
+      if (!find.ok()) return Error(db_, "prepare");
+      find.Bind(1, shop);
+      find.Bind(2, request_id);
+      const int rc = find.Step();
+      if (rc == SQLITE_ROW) {
+        if (find.Text(0) != request) {
+          result.claim = Claim::kConflict;
+        } else if (!find.IsNull(1)) {
+          result.claim = Claim::kDone;
+          result.response = find.Text(1);
+        } else {
+          result.claim = Claim::kPending;
+        }
+        return absl::OkStatus();
       }
-      Exec("COMMIT").IgnoreError();  // a read: nothing is lost if it fails
-      return result;
+      if (rc != SQLITE_DONE) return Error(db_, "read starts");
     }
-    if (rc != SQLITE_DONE) {
-      absl::Status e = Error(db_, "read starts");
-      Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
-      return e;
-    }
-  }
-  Statement insert(statements_,
-                   "INSERT INTO starts (shop, request_id, request) VALUES (?1, ?2, ?3)");
-  if (!insert.ok()) {
-    absl::Status e = Error(db_, "prepare");
-    Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
-    return e;
-  }
-  insert.Bind(1, shop);
-  insert.Bind(2, request_id);
-  insert.BindBlob(3, request);
-  if (insert.Step() != SQLITE_DONE) {
-    absl::Status e = Error(db_, "claim start");
-    Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
-    return e;
-  }
-  if (absl::Status s = Exec("COMMIT"); !s.ok()) {
-    Exec("ROLLBACK").IgnoreError();  // nothing was written to keep
-    return s;
-  }
+    Statement insert(statements_,
+                     "INSERT INTO starts (shop, request_id, request) VALUES (?1, ?2, ?3)");
+    if (!insert.ok()) return Error(db_, "prepare");
+    insert.Bind(1, shop);
+    insert.Bind(2, request_id);
+    insert.BindBlob(3, request);
+    if (insert.Step() != SQLITE_DONE) return Error(db_, "claim start");
+    result.claim = Claim::kNew;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
   return result;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "server/events/event_store.h"
 #include "server/events/sqlite/statement.h"
@@ -66,16 +67,14 @@ class SqliteEventStore final : public EventStore, public StartLedger {
   // How many times the store has prepared a statement: once per SQL text, not per call, since
   // statements are cached (tests count it; ReadAfter's SQL built per filter is not counted).
   int64_t statement_prepares() ABSL_LOCKS_EXCLUDED(mu_);
+  // How many group commits have committed (tests: concurrent writers share them).
+  int64_t group_commits() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  // A RecordCallback waiting for the group commit that writes it.
-  struct Receipt {
-    const std::string& shop;
-    const std::string& payment_id;
-    absl::Time received_at;
-    barion::v1::EventSource source;
-    const std::string& trace_id;
-    absl::StatusOr<int64_t> result = absl::UnknownError("not written");
+  // A write waiting for the group commit that applies it.
+  struct GroupWrite {
+    absl::FunctionRef<absl::Status()> apply;
+    absl::Status result;
     bool done = false;
   };
 
@@ -93,8 +92,13 @@ class SqliteEventStore final : public EventStore, public StartLedger {
   absl::StatusOr<std::optional<barion::v1::PaymentEvent>> Append(barion::v1::PaymentEvent event,
                                                                  EventCursor* cursor)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
-  // Writes `batch` in one transaction (all or none), filling each result with its id.
-  absl::Status WriteReceipts(const std::vector<Receipt*>& batch);
+  // Runs `apply` (statements, under mu_, in a transaction it must not end) in a durable commit
+  // shared with the writes that other threads queue meanwhile; returns once that commit is
+  // done. A group is all or none: when one write or the commit fails, every write of the group
+  // gets the error and nothing of it is kept.
+  absl::Status GroupCommit(absl::FunctionRef<absl::Status()> apply) ABSL_LOCKS_EXCLUDED(mu_);
+  // One group's transaction.
+  absl::Status CommitGroup(const std::vector<GroupWrite*>& batch) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Serializes appends with the observer's calls, so it sees them in cursor order. Taken
   // before mu_, never while holding it.
@@ -104,10 +108,11 @@ class SqliteEventStore final : public EventStore, public StartLedger {
   absl::Mutex mu_;
   sqlite3* db_ ABSL_GUARDED_BY(mu_);
   StatementCache statements_ ABSL_GUARDED_BY(mu_);
+  int64_t group_commits_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t identity_ = 0;  // set once in Open
 
   absl::Mutex group_mu_;  // never held with mu_
-  std::vector<Receipt*> receipts_ ABSL_GUARDED_BY(group_mu_);
+  std::vector<GroupWrite*> group_ ABSL_GUARDED_BY(group_mu_);
   bool committing_ ABSL_GUARDED_BY(group_mu_) = false;
 };
 

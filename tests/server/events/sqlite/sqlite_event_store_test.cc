@@ -2,8 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -60,6 +63,38 @@ TEST(SqliteEventStoreTest, StatementsArePreparedOncePerSqlText) {
   EXPECT_GT(after_first, 0);
   for (int i = 1; i <= 50; ++i) round(i);
   EXPECT_EQ((*store)->statement_prepares(), after_first);
+}
+
+// Concurrent start claims and receipts share durable commits (group commit), and every claim
+// still gets its own answer: fails when each write commits (and fsyncs) alone again.
+TEST(SqliteEventStoreTest, ConcurrentClaimsAndReceiptsShareCommits) {
+  auto store = SqliteEventStore::Open(testing::TempDir() + "/group.db");
+  ASSERT_TRUE(store.ok());
+  constexpr int kThreads = 8, kEach = 40;
+  const int64_t before = (*store)->group_commits();
+  std::vector<std::thread> threads;
+  std::atomic<int> fresh{0}, repeated{0}, receipts{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        // Threads pair up on keys: of two claims of one key, exactly one is new.
+        const std::string id = absl::StrCat("req-", t / 2, "-", i);
+        auto claim = (*store)->ClaimStart("web", id, "request");
+        if (claim.ok() && claim->claim == StartLedger::Claim::kNew) ++fresh;
+        if (claim.ok() && claim->claim == StartLedger::Claim::kPending) ++repeated;
+        if ((*store)->RecordCallback("web", id, absl::Now()).ok()) ++receipts;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(fresh.load(), kThreads / 2 * kEach);
+  EXPECT_EQ(repeated.load(), kThreads / 2 * kEach);
+  EXPECT_EQ(receipts.load(), kThreads * kEach);
+  const int64_t commits = (*store)->group_commits() - before;
+  EXPECT_LT(commits, 2 * kThreads * kEach) << "every write committed alone";
+  auto pending = (*store)->PendingCallbacks(10 * kThreads * kEach);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->size(), static_cast<size_t>(kThreads * kEach));
 }
 
 // A store made before receipts had a trace id opens, gains the column, and keeps its receipts.
