@@ -141,7 +141,23 @@ TEST(SqliteEventStoreTest, DataFilesAreCreatedReadableByTheOwnerOnly) {
   ASSERT_TRUE((*store)->RecordCallback("web", "p", absl::Now()).ok());
   EXPECT_EQ(Mode(path), 0600);
   EXPECT_EQ(Mode(path + "-wal"), 0600);
-  EXPECT_EQ(Mode(path + "-shm"), 0600);
+  // Exclusive locking: the WAL index is in the process's memory, not in a -shm file.
+  EXPECT_FALSE(std::ifstream(path + "-shm").good());
+}
+
+// The store holds its file exclusively (no file locks per transaction): a second store on the
+// same file, a second gateway on one data_dir, is refused rather than sharing it.
+TEST(SqliteEventStoreTest, ASecondStoreOnTheSameFileIsRefused) {
+  const std::string path = testing::TempDir() + "/exclusive.db";
+  auto first = SqliteEventStore::Open(path);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE((*first)->RecordCallback("web", "p", absl::Now()).ok());
+  auto second = SqliteEventStore::Open(path);  // waits out the busy timeout (5 s)
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(second.status().message().find("locked"), std::string::npos) << second.status();
+  first->reset();
+  EXPECT_TRUE(SqliteEventStore::Open(path).ok());  // free once the first is closed
 }
 
 v1::PaymentEvent Prepared(const std::string& payment_id) {
