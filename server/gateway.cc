@@ -345,8 +345,9 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
                        : nullptr,
                    metrics_ != nullptr ? &metrics_->operations() : nullptr};
   };
-  payment_service_ =
-      std::make_unique<PaymentServiceImpl>(payments_.get(), edge("barion.v1.PaymentService"));
+  executor_ = std::make_unique<CallExecutor>(config.max_concurrent_calls);
+  payment_service_ = std::make_unique<PaymentServiceImpl>(payments_.get(), executor_.get(),
+                                                          edge("barion.v1.PaymentService"));
   std::set<std::string> shop_names;
   for (const ShopConfig& shop : config.shops) shop_names.insert(shop.name);
   event_service_ = std::make_unique<PaymentEventServiceImpl>(

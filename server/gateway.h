@@ -28,6 +28,7 @@
 #include "server/operations/payments.h"
 #include "server/operations/wallet.h"
 #include "server/payment_change_recorder.h"
+#include "server/rpc/call_executor.h"
 #include "server/rpc/payment_event_service.h"
 #include "server/rpc/payment_service.h"
 #include "server/rpc/wallet_service.h"
@@ -100,6 +101,8 @@ class GatewayServer {
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<GatewayMetrics> metrics_;
   std::unique_ptr<AdminServer> admin_;
+  // Runs the PaymentService's handlers; outlives server_, which waits for their calls at shutdown.
+  std::unique_ptr<CallExecutor> executor_;
   std::unique_ptr<PaymentServiceImpl> payment_service_;
   std::unique_ptr<PaymentEventServiceImpl> event_service_;
   std::unique_ptr<WalletServiceImpl> wallet_service_;

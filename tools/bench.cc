@@ -366,6 +366,16 @@ void FloorPhase(const std::string& gateway, int pid, int clients, double seconds
       f.calls > 0 ? (f1.total() - f0.total()) * 1e6 / f.calls : 0.0);
 }
 
+// Whether `s` is OK; the first failure of the run is printed, so that an error count can be told
+// apart (a refusal, a deadline, Barion's answer).
+bool ReportFirstError(const char* rpc, const grpc::Status& s) {
+  static std::atomic<bool> reported{false};
+  if (!s.ok() && !reported.exchange(true)) {
+    std::fprintf(stderr, "first %s error: %d %s\n", rpc, s.error_code(), s.error_message().c_str());
+  }
+  return s.ok();
+}
+
 // OneRpcPhase for `rpc`: StartPayment with a fresh request id per call, or GetPaymentState of
 // one payment started for the purpose, read again and again (the sandbox has no rate limit here).
 void RunOneRpc(const std::string& gateway, int pid, int clients, double seconds,
@@ -378,7 +388,7 @@ void RunOneRpc(const std::string& gateway, int pid, int clients, double seconds,
       grpc::ClientContext c;
       c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
       v1::StartPaymentResponse started;
-      return stub.StartPayment(&c, request, &started).ok();
+      return ReportFirstError("StartPayment", stub.StartPayment(&c, request, &started));
     });
     return;
   }
@@ -399,7 +409,7 @@ void RunOneRpc(const std::string& gateway, int pid, int clients, double seconds,
     v1::GetPaymentStateRequest get;
     get.set_payment_id(payment_id);
     v1::GetPaymentStateResponse state;
-    return stub.GetPaymentState(&c, get, &state).ok();
+    return ReportFirstError("GetPaymentState", stub.GetPaymentState(&c, get, &state));
   });
 }
 

@@ -175,4 +175,23 @@ grpc::Status FinishRpc(absl::string_view rpc, absl::string_view caller, absl::st
   return ToGrpcStatus(status);
 }
 
+grpc::ServerUnaryReactor* RunOnExecutor(CallExecutor& executor, const RpcEdge& edge,
+                                        absl::string_view rpc, grpc::CallbackServerContext* context,
+                                        std::function<grpc::Status()> serve) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (executor.Run([reactor, serve = std::move(serve)] { reactor->Finish(serve()); })) {
+    return reactor;
+  }
+  const absl::Time start = absl::Now();
+  CountRpcStarted(edge, rpc);
+  const absl::Status status = GatewayErrorStatus(
+      absl::StatusCode::kResourceExhausted, "CALLS_EXHAUSTED",
+      "the gateway has as many calls in flight as listen.max_concurrent_calls allows; nothing "
+      "was sent to Barion, retry later",
+      {{"outcome", "not_sent"}});
+  CountRpcHandled(edge, rpc, start, status);
+  reactor->Finish(FinishRpc(rpc, "-", "-", {}, start, status));
+  return reactor;
+}
+
 }  // namespace barion_gateway::server

@@ -4,6 +4,7 @@
 #ifndef BARION_GATEWAY_SERVER_RPC_RPC_SUPPORT_H_
 #define BARION_GATEWAY_SERVER_RPC_RPC_SUPPORT_H_
 
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
 #include "server/audit/audit_log.h"
 #include "server/auth/authenticator.h"
@@ -22,6 +24,7 @@
 #include "server/metrics/rpc_metrics.h"
 #include "server/operations/call.h"
 #include "server/rpc/audit_subject.h"
+#include "server/rpc/call_executor.h"
 #include "server/rpc/trace_context.h"
 
 namespace barion_gateway::server {
@@ -96,9 +99,9 @@ LogFields ShopSubject(absl::string_view shop, absl::string_view payment_id);
 // With `audit` (a function of the response returning its AuditSubject), the call is also
 // recorded in the audit log.
 template <typename Response, typename Operation, typename Subject, typename Audit = NotAudited>
-grpc::Status ServeUnary(const RpcEdge& edge, absl::string_view rpc, grpc::ServerContext& context,
-                        Operation&& operation, Subject&& subject, Response* response,
-                        Audit&& audit = {}) {
+grpc::Status ServeUnary(const RpcEdge& edge, absl::string_view rpc,
+                        grpc::ServerContextBase& context, Operation&& operation, Subject&& subject,
+                        Response* response, Audit&& audit = {}) {
   const absl::Time start = absl::Now();
   CountRpcStarted(edge, rpc);
   const std::string trace_id = StartTrace(context);
@@ -111,6 +114,15 @@ grpc::Status ServeUnary(const RpcEdge& edge, absl::string_view rpc, grpc::Server
   }
   return FinishRpc(rpc, CallerName(call), trace_id, subject(*response), start, result.status());
 }
+
+// A unary RPC of the callback API: runs `serve` (a ServeUnary, say) on `executor` and finishes
+// the call with the status it returns. When the executor already has its maximum of calls in
+// flight, the call ends at once with RESOURCE_EXHAUSTED, reason CALLS_EXHAUSTED and metadata
+// outcome=not_sent (nothing reached Barion: safe to retry), counted and logged (through the
+// limiter) like any refused call.
+grpc::ServerUnaryReactor* RunOnExecutor(CallExecutor& executor, const RpcEdge& edge,
+                                        absl::string_view rpc, grpc::CallbackServerContext* context,
+                                        std::function<grpc::Status()> serve);
 
 }  // namespace barion_gateway::server
 

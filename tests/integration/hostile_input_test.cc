@@ -173,8 +173,8 @@ TEST(HostileInputTest, CallsStuckOnAHungBarionDoNotStarveLocalCalls) {
   ASSERT_EQ(h.Control("faults", R"({"mode":"slow","path_prefix":"/v2/Payment/Start",)"
                                 R"("delay_ms":4000,"count":1000})"),
             200);
-  // Beyond the threads, gRPC itself refuses (RESOURCE_EXHAUSTED without details); beyond the
-  // upstream share, the gateway does (UPSTREAM_CALLS_EXHAUSTED, outcome not_sent).
+  // Beyond the call executor's bound, the gateway refuses (CALLS_EXHAUSTED); beyond the
+  // upstream share, too (UPSTREAM_CALLS_EXHAUSTED); both with outcome not_sent.
   std::atomic<int> limited{0};
   std::vector<std::thread> stuck;
   for (int i = 0; i < 40; ++i) {

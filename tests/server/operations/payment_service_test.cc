@@ -2,8 +2,11 @@
 // comes back, through gRPC and through the operations layer (the start ledger).
 #include "server/rpc/payment_service.h"
 
+#include <thread>
+
+#include "absl/synchronization/notification.h"
 #include "google/protobuf/text_format.h"
-#include "grpcpp/server_context.h"
+#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "server/barion/codec.h"
 #include "server/common/errors.h"
@@ -19,13 +22,42 @@ namespace v1 = ::barion::v1;
 constexpr char kKey[] = "2f6e1a9c4b7d4e0f8a3c5b9d1e7f6a20";
 constexpr char kPaymentId[] = "4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6";
 
+// The service behind an in-process gRPC server, called through a stub as a client reaches it.
+class InProcess {
+ public:
+  InProcess(const BarionPayments* payments, RpcEdge edge, int max_calls = 8)
+      : executor_(max_calls), service_(payments, &executor_, std::move(edge)) {
+    grpc::ServerBuilder builder;
+    builder.RegisterService(&service_);
+    server_ = builder.BuildAndStart();
+    stub_ = v1::PaymentService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+  }
+  ~InProcess() { server_->Shutdown(); }
+
+  CallExecutor& executor() { return executor_; }
+
+  template <typename Request, typename Response>
+  grpc::Status Call(grpc::Status (v1::PaymentService::Stub::*rpc)(grpc::ClientContext*,
+                                                                  const Request&, Response*),
+                    const Request* request, Response* response) {
+    grpc::ClientContext context;
+    return (stub_.get()->*rpc)(&context, *request, response);
+  }
+
+ private:
+  CallExecutor executor_;
+  PaymentServiceImpl service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::PaymentService::Stub> stub_;
+};
+
 class PaymentServiceTest : public testing::Test {
  protected:
   PaymentServiceTest()
       : payments_({{ShopConfig{"web", kKey, "shop@example.com", "https://shop.example/return", "",
                                "hu-HU"}}},
                   &transport_),
-        service_(&payments_, TestEdge("barion.v1.PaymentService", absl::Seconds(30))) {}
+        rpc_(&payments_, TestEdge("barion.v1.PaymentService", absl::Seconds(30))) {}
 
   v1::StartPaymentRequest MinimalStart() {
     v1::StartPaymentRequest r;
@@ -48,8 +80,7 @@ class PaymentServiceTest : public testing::Test {
 
   FakeTransport transport_;
   BarionPayments payments_;
-  PaymentServiceImpl service_;
-  grpc::ServerContext context_;
+  InProcess rpc_;
 };
 
 TEST_F(PaymentServiceTest, StartPaymentSendsExactAmountsWithTheShopsKeyAndDefaults) {
@@ -57,7 +88,7 @@ TEST_F(PaymentServiceTest, StartPaymentSendsExactAmountsWithTheShopsKeyAndDefaul
                            "GatewayUrl":"https://g/Pay","Errors":[]})");
   v1::StartPaymentResponse response;
   const v1::StartPaymentRequest request = MinimalStart();
-  grpc::Status s = service_.StartPayment(&context_, &request, &response);
+  grpc::Status s = rpc_.Call(&v1::PaymentService::Stub::StartPayment, &request, &response);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(response.payment_id(), kPaymentId);
   const std::vector<HttpRequest> requests = transport_.requests();
@@ -91,14 +122,14 @@ TEST_F(PaymentServiceTest, EachBarionAnswerIsParsedOnce) {
   const int64_t before = ParsedAnswer::parses();
   v1::StartPaymentResponse started;
   const v1::StartPaymentRequest start = MinimalStart();
-  ASSERT_TRUE(service_.StartPayment(&context_, &start, &started).ok());
+  ASSERT_TRUE(rpc_.Call(&v1::PaymentService::Stub::StartPayment, &start, &started).ok());
   EXPECT_EQ(ParsedAnswer::parses() - before, 1) << "StartPayment";
   v1::GetPaymentStateRequest get;
   get.set_payment_id(kPaymentId);
   v1::GetPaymentStateResponse state;
-  ASSERT_TRUE(service_.GetPaymentState(&context_, &get, &state).ok());
+  ASSERT_TRUE(rpc_.Call(&v1::PaymentService::Stub::GetPaymentState, &get, &state).ok());
   EXPECT_EQ(ParsedAnswer::parses() - before, 2) << "GetPaymentState";
-  EXPECT_FALSE(service_.GetPaymentState(&context_, &get, &state).ok());
+  EXPECT_FALSE(rpc_.Call(&v1::PaymentService::Stub::GetPaymentState, &get, &state).ok());
   EXPECT_EQ(ParsedAnswer::parses() - before, 3) << "an error answer";
 }
 
@@ -106,7 +137,7 @@ TEST_F(PaymentServiceTest, HufWithDecimalsNeverReachesBarion) {
   v1::StartPaymentRequest r = MinimalStart();
   r.mutable_transactions(0)->set_total("10.50");
   v1::StartPaymentResponse response;
-  grpc::Status s = service_.StartPayment(&context_, &r, &response);
+  grpc::Status s = rpc_.Call(&v1::PaymentService::Stub::StartPayment, &r, &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("transactions[0].total"), std::string::npos);
   EXPECT_TRUE(transport_.requests().empty());
@@ -116,7 +147,7 @@ TEST_F(PaymentServiceTest, UnknownShopIsInvalidArgument) {
   v1::StartPaymentRequest r = MinimalStart();
   r.set_shop("other");
   v1::StartPaymentResponse response;
-  grpc::Status s = service_.StartPayment(&context_, &r, &response);
+  grpc::Status s = rpc_.Call(&v1::PaymentService::Stub::StartPayment, &r, &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("shop"), std::string::npos);
 }
@@ -127,7 +158,7 @@ TEST_F(PaymentServiceTest, GetPaymentStateUsesV4PathWithTheHeader) {
   v1::GetPaymentStateRequest r;
   r.set_payment_id(kPaymentId);
   v1::GetPaymentStateResponse response;
-  ASSERT_TRUE(service_.GetPaymentState(&context_, &r, &response).ok());
+  ASSERT_TRUE(rpc_.Call(&v1::PaymentService::Stub::GetPaymentState, &r, &response).ok());
   EXPECT_EQ(transport_.requests()[0].method, "GET");
   EXPECT_EQ(transport_.requests()[0].path,
             "/v4/Payment/4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6/PaymentState");
@@ -140,7 +171,7 @@ TEST_F(PaymentServiceTest, QrCodeIsFetchedWithoutAnyKeyAndReturnedWhole) {
   r.set_payment_id(kPaymentId);
   r.set_size(v1::QR_CODE_SIZE_NORMAL);
   v1::GetPaymentQrCodeResponse response;
-  ASSERT_TRUE(service_.GetPaymentQrCode(&context_, &r, &response).ok());
+  ASSERT_TRUE(rpc_.Call(&v1::PaymentService::Stub::GetPaymentQrCode, &r, &response).ok());
   ASSERT_EQ(transport_.requests().size(), 1u);
   EXPECT_EQ(transport_.requests()[0].path,
             "/qr/generate?paymentId=4f1d2c3b-5a6e-47c8-b9d0-e1f2a3b4c5d6&size=Normal");
@@ -162,7 +193,7 @@ TEST_F(PaymentServiceTest, BarionErrorsNeverLeakTheEchoedPosKey) {
   t->set_pos_transaction_id("r1");
   t->set_amount_to_refund("1");
   v1::RefundResponse response;
-  grpc::Status s = service_.Refund(&context_, &r, &response);
+  grpc::Status s = rpc_.Call(&v1::PaymentService::Stub::Refund, &r, &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(Everything(s).find(kKey), std::string::npos);
 }
@@ -175,7 +206,7 @@ TEST_F(PaymentServiceTest, FailedTokenChargeOnHttp200IsAnErrorWithThePaymentId) 
   r.set_recurrence_id("tok");
   r.set_recurrence_type(v1::RECURRENCE_TYPE_ONE_CLICK_PAYMENT);
   v1::StartPaymentResponse response;
-  grpc::Status s = service_.StartPayment(&context_, &r, &response);
+  grpc::Status s = rpc_.Call(&v1::PaymentService::Stub::StartPayment, &r, &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(s.error_details().find("d4e6f8a0b2c44d3e8a1b3c5d7e9f0a12"), std::string::npos);
   EXPECT_NE(s.error_details().find("CardExpired"), std::string::npos);
@@ -187,46 +218,46 @@ TEST_F(PaymentServiceTest, TransportOutcomesAreToldApart) {
   v1::CancelAuthorizationResponse response;
 
   transport_.Fail(TransportFailure::kConnect);
-  grpc::Status refused = service_.CancelAuthorization(&context_, &r, &response);
+  grpc::Status refused = rpc_.Call(&v1::PaymentService::Stub::CancelAuthorization, &r, &response);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_NE(refused.error_details().find("UPSTREAM_UNREACHABLE"), std::string::npos);
   EXPECT_NE(refused.error_details().find("not_sent"), std::string::npos);
 
   transport_.Fail(TransportFailure::kTimeout);
-  grpc::Status timeout = service_.CancelAuthorization(&context_, &r, &response);
+  grpc::Status timeout = rpc_.Call(&v1::PaymentService::Stub::CancelAuthorization, &r, &response);
   EXPECT_EQ(timeout.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_NE(timeout.error_details().find("unknown"), std::string::npos);
 
   transport_.Fail(TransportFailure::kTimeoutNotSent);
-  grpc::Status queued = service_.CancelAuthorization(&context_, &r, &response);
+  grpc::Status queued = rpc_.Call(&v1::PaymentService::Stub::CancelAuthorization, &r, &response);
   EXPECT_EQ(queued.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_NE(queued.error_details().find("not_sent"), std::string::npos);
 
   transport_.Fail(TransportFailure::kTls);
-  EXPECT_NE(service_.CancelAuthorization(&context_, &r, &response)
+  EXPECT_NE(rpc_.Call(&v1::PaymentService::Stub::CancelAuthorization, &r, &response)
                 .error_details()
                 .find("UPSTREAM_TLS_FAILURE"),
             std::string::npos);
 
   transport_.Answer(500, R"({"Message":"An error has occurred."})");
-  grpc::Status http500 = service_.CancelAuthorization(&context_, &r, &response);
+  grpc::Status http500 = rpc_.Call(&v1::PaymentService::Stub::CancelAuthorization, &r, &response);
   EXPECT_EQ(http500.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_NE(http500.error_message().find("An error has occurred."), std::string::npos);
 
   transport_.Answer(502, "<html>Bad gateway</html>");
-  grpc::Status html = service_.CancelAuthorization(&context_, &r, &response);
+  grpc::Status html = rpc_.Call(&v1::PaymentService::Stub::CancelAuthorization, &r, &response);
   EXPECT_EQ(html.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_NE(html.error_message().find("not JSON"), std::string::npos);
 
   transport_.Answer(200, "{\"PaymentId\":");
-  EXPECT_EQ(service_.CancelAuthorization(&context_, &r, &response).error_code(),
+  EXPECT_EQ(rpc_.Call(&v1::PaymentService::Stub::CancelAuthorization, &r, &response).error_code(),
             grpc::StatusCode::UNKNOWN);
 
   transport_.Answer(429, "");
   v1::GetPaymentStateRequest g;
   g.set_payment_id(kPaymentId);
   v1::GetPaymentStateResponse gr;
-  EXPECT_EQ(service_.GetPaymentState(&context_, &g, &gr).error_code(),
+  EXPECT_EQ(rpc_.Call(&v1::PaymentService::Stub::GetPaymentState, &g, &gr).error_code(),
             grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
@@ -236,17 +267,47 @@ TEST(PaymentServiceShopsTest, SeveralShopsRequireTheShopField) {
       {{ShopConfig{"a", kKey, "a@x.example", "", "", ""},
         ShopConfig{"b", "11111111111111111111111111111111", "b@x.example", "", "", ""}}},
       &transport);
-  PaymentServiceImpl service(&payments, TestEdge("barion.v1.PaymentService", absl::Seconds(5)));
-  grpc::ServerContext context;
+  InProcess rpc(&payments, TestEdge("barion.v1.PaymentService", absl::Seconds(5)));
   v1::GetPaymentStateRequest r;
   r.set_payment_id(kPaymentId);
   v1::GetPaymentStateResponse response;
-  EXPECT_EQ(service.GetPaymentState(&context, &r, &response).error_code(),
+  EXPECT_EQ(rpc.Call(&v1::PaymentService::Stub::GetPaymentState, &r, &response).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   transport.Answer(200, R"({"Errors":[]})");
   r.set_shop("b");
-  ASSERT_TRUE(service.GetPaymentState(&context, &r, &response).ok());
+  ASSERT_TRUE(rpc.Call(&v1::PaymentService::Stub::GetPaymentState, &r, &response).ok());
   EXPECT_EQ(transport.requests()[0].headers[0].second, "11111111111111111111111111111111");
+}
+
+// With as many calls in flight as the executor takes, a call is refused at once, before
+// Barion: RESOURCE_EXHAUSTED, reason CALLS_EXHAUSTED, outcome not_sent. Once a place frees, calls
+// are served again.
+TEST(PaymentServiceExecutorTest, ACallBeyondTheBoundIsRefusedBeforeBarion) {
+  FakeTransport transport;
+  BarionPayments payments({{ShopConfig{"web", kKey, "shop@example.com", "", "", ""}}}, &transport);
+  InProcess rpc(&payments, TestEdge("barion.v1.PaymentService", absl::Seconds(5)), 1);
+  absl::Notification busy, release;
+  std::thread holder([&] {
+    ASSERT_TRUE(rpc.executor().Run([&] {
+      busy.Notify();
+      release.WaitForNotification();
+    }));
+  });
+  busy.WaitForNotification();
+  v1::GetPaymentStateRequest r;
+  r.set_payment_id(kPaymentId);
+  v1::GetPaymentStateResponse response;
+  grpc::Status refused = rpc.Call(&v1::PaymentService::Stub::GetPaymentState, &r, &response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  const std::string details = refused.error_details();
+  EXPECT_NE(details.find("CALLS_EXHAUSTED"), std::string::npos);
+  EXPECT_NE(details.find("not_sent"), std::string::npos);
+  EXPECT_TRUE(transport.requests().empty());
+  release.Notify();
+  holder.join();
+  while (rpc.executor().stats().in_flight > 0) absl::SleepFor(absl::Milliseconds(1));
+  transport.Answer(200, R"({"Errors":[]})");
+  EXPECT_TRUE(rpc.Call(&v1::PaymentService::Stub::GetPaymentState, &r, &response).ok());
 }
 
 }  // namespace
