@@ -57,7 +57,8 @@ ABSL_FLAG(bool, floor, true,
           "Also measure the gateway's CPU for a gRPC call rejected by validation (no Barion "
           "call): the floor that gRPC itself costs here.");
 ABSL_FLAG(std::string, only, "",
-          "Run only this RPC's phase (StartPayment or GetPaymentState) for each client count: "
+          "Run only this RPC's phase (StartPayment, GetPaymentState or Refund, a mutation) for "
+          "each client count: "
           "for profiling the gateway (tools/profile.sh).");
 ABSL_FLAG(bool, per_rpc, true,
           "Also measure StartPayment alone and GetPaymentState alone (the gateway's CPU per call "
@@ -389,6 +390,52 @@ void RunOneRpc(const std::string& gateway, int pid, int clients, double seconds,
       c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
       v1::StartPaymentResponse started;
       return ReportFirstError("StartPayment", stub.StartPayment(&c, request, &started));
+    });
+    return;
+  }
+  if (rpc == "Refund") {
+    // A mutation that succeeds: 1 HUF refunded at a time, in turn from 64 paid payments of a
+    // large total (so that no payment's history, which each fetch reads whole, grows long).
+    // Each success is also a change the gateway records and fetches (an event).
+    constexpr int kPayments = 64;
+    std::vector<v1::RefundRequest> refunds;
+    httplib::Client control(absl::GetFlag(FLAGS_sandbox_http));
+    auto stub = NewStub(gateway);
+    for (int i = 0; i < kPayments; ++i) {
+      v1::StartPaymentRequest request = start;
+      static std::atomic<int64_t> next{0};
+      request.set_payment_request_id(absl::StrCat("bench-refund-", next++));
+      request.mutable_transactions(0)->set_total("100000000");
+      grpc::ClientContext c;
+      v1::StartPaymentResponse started;
+      bool ready =
+          stub->StartPayment(&c, request, &started).ok() && started.transactions_size() > 0;
+      if (ready) {
+        auto paid =
+            control.Post(absl::StrCat("/_sandbox/payments/", started.payment_id(), "/pay").c_str(),
+                         "{}", "application/json");
+        ready = paid && paid->status == 200;
+      }
+      if (!ready) {
+        std::fprintf(stderr, "Refund: a payment to refund did not start or was not paid\n");
+        return;
+      }
+      v1::RefundRequest refund;
+      refund.set_payment_id(started.payment_id());
+      v1::TransactionToRefund* t = refund.add_transactions_to_refund();
+      t->set_transaction_id(started.transactions(0).transaction_id());
+      t->set_amount_to_refund("1");
+      refunds.push_back(std::move(refund));
+    }
+    OneRpcPhase(gateway, pid, clients, seconds, "Refund", [&refunds](auto& stub) {
+      static std::atomic<int64_t> next_refund{0};
+      const int64_t n = next_refund++;
+      v1::RefundRequest one = refunds[n % kPayments];
+      one.mutable_transactions_to_refund(0)->set_pos_transaction_id(absl::StrCat("refund-", n));
+      grpc::ClientContext c;
+      c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+      v1::RefundResponse out;
+      return ReportFirstError("Refund", stub.Refund(&c, one, &out));
     });
     return;
   }

@@ -2,7 +2,8 @@
 # TARGETS with -c opt, makes $work (removed on exit, with the processes $gw and $sb killed) and
 # a random POSKey. bench_sandbox [FLAGS...]: starts the sandbox on free ports; sets sb, https,
 # http, ca. bench_gateway FLAGS...: starts the gateway with its log in $work/gateway.log; sets gw
-# and waits for its addresses file $work/gw. bench_event_config DATA_DIR: the configuration of a
+# and waits for its addresses file $work/gw (BENCH_GATEWAY_BIN: another gateway binary, such as
+# one built from an earlier commit, to compare before and after in one run). bench_event_config DATA_DIR: the configuration of a
 # gateway for the event benchmarks (the sandbox's, free ports, no reconciliation during the run,
 # streams unlimited per client) on standard output.
 bench_setup() {
@@ -28,7 +29,8 @@ bench_sandbox() {
 }
 
 bench_gateway() {
-  (cd "$work" && exec "$OLDPWD/bazel-bin/server/barion_gateway" --addresses_file="$work/gw" \
+  local binary="${BENCH_GATEWAY_BIN:-$PWD/bazel-bin/server/barion_gateway}"
+  (cd "$work" && exec "$binary" --addresses_file="$work/gw" \
     --log_calls=false "$@") >"$work/gateway.log" 2>&1 &
   gw=$!
   for _ in $(seq 100); do [ -s "$work/gw" ] && break; sleep 0.05; done

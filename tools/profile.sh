@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Where the gateway's CPU goes, per kind of work: perf samples the gateway process while the
 # benchmark makes one kind of call only, and the top entries by self time are printed
-# (docs/PERFORMANCE.md explains them). Kinds: StartPayment, GetPaymentState (tools/bench
-# --only=RPC), and stream messages (tools/event_bench: 1,000 subscribers, 10 callbacks/s).
-# Usage: tools/profile.sh [seconds, default 5] [clients, default 16] [kinds, default all three:
-#        StartPayment,GetPaymentState,stream]
+# (docs/PERFORMANCE.md explains them). Kinds: StartPayment, GetPaymentState, Refund (a mutation
+# that succeeds, so also the change it records and fetches; tools/bench --only=RPC), and stream
+# messages (tools/event_bench: 1,000 subscribers, 10 callbacks/s).
+# Usage: tools/profile.sh [seconds, default 5] [clients, default 16] [kinds, default all four:
+#        StartPayment,GetPaymentState,Refund,stream]
+# BENCH_GATEWAY_BIN profiles another gateway binary (one built from an earlier commit).
 # Needs perf (Debian's linux-perf; installed here if missing). perf samples the whole machine and
 # the report keeps the gateway's samples: `perf record -p` follows only the threads that exist
 # when it starts, and gRPC's sync server creates its worker threads as calls arrive, so a
@@ -30,7 +32,7 @@ report() {
       --stdio -g none --percent-limit 1 2>/dev/null ||
       echo "(no samples)"; } | grep -vE '^(#|$)' | sed -E 's/ +-? +-? *$//' | head -30 || true
 }
-for kind in $(echo "${3:-StartPayment,GetPaymentState,stream}" | tr , ' '); do
+for kind in $(echo "${3:-StartPayment,GetPaymentState,Refund,stream}" | tr , ' '); do
   echo "=== $kind"
   if [ "$kind" = stream ]; then
     perf record -q -F 4999 -a -o "$work/perf.$kind" -- sleep $((seconds + 25)) 2>/dev/null &
