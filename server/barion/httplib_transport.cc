@@ -164,10 +164,11 @@ absl::Status FailureOf(httplib::Error error, bool past_deadline) {
 }
 
 // One exchange on `client`, within the request's deadline. A file (request.on_file_chunk) goes to
-// the caller as it arrives; any other body of such a GET lands in `streamed_body`.
+// the caller as it arrives (`delivered` is set once a chunk has); any other body of such a GET
+// lands in `streamed_body`.
 httplib::Result Exchange(httplib::Client& client, const HttpRequest& request,
                          const httplib::Headers& headers, absl::Duration max_connect_timeout,
-                         std::string* streamed_body) {
+                         std::string* streamed_body, bool* delivered) {
   const absl::Duration remaining = request.deadline - absl::Now();
   SetTimeout(client, &httplib::Client::set_connection_timeout,
              std::min(remaining, max_connect_timeout));
@@ -189,8 +190,12 @@ httplib::Result Exchange(httplib::Client& client, const HttpRequest& request,
             head.status >= 200 && head.status < 300 && !absl::StrContains(content_type, "json");
         return true;
       },
-      [&request, &to_caller, &content_type, streamed_body](const char* data, size_t size) {
-        if (to_caller) return request.on_file_chunk(content_type, data, size);
+      [&request, &to_caller, &content_type, streamed_body, delivered](const char* data,
+                                                                      size_t size) {
+        if (to_caller) {
+          *delivered = true;
+          return request.on_file_chunk(content_type, data, size);
+        }
         if (streamed_body->size() + size > kMaxKeptBody) return false;
         streamed_body->append(data, size);
         return true;
@@ -217,15 +222,22 @@ absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) 
   headers.emplace("Accept", "application/json");
 
   std::string streamed_body;  // the kept body of a GET with on_file_chunk
+  bool delivered = false;     // part of a file went to the caller
   auto attempt = [&]() {
-    return Exchange(*pooled.client, request, headers, options_.max_connect_timeout, &streamed_body);
+    return Exchange(*pooled.client, request, headers, options_.max_connect_timeout, &streamed_body,
+                    &delivered);
   };
   httplib::Result result = attempt();
-  if (!result && reused && result.error() == httplib::Error::Write &&
-      absl::Now() < request.deadline) {
-    // The server closed this idle keep-alive connection as we reused it, and the request could
-    // not be written: no complete request reached Barion, so one retry on a fresh connection
-    // cannot apply anything twice. (A failure after the request was written is never retried.)
+  // The server closed this idle keep-alive connection as we reused it (servers close idle ones
+  // on their own timer, which can fire just as a request goes out). One retry on a fresh
+  // connection is safe when the request could not be written (no complete request reached
+  // Barion), and for a GET that failed before answering anything to the caller (a read applies
+  // nothing). A POST that was written is never retried: Barion may have applied it.
+  const bool repeatable =
+      !result &&
+      (result.error() == httplib::Error::Write ||
+       (request.method == "GET" && !delivered && result.error() == httplib::Error::Read));
+  if (repeatable && reused && absl::Now() < request.deadline) {
     pooled.client = NewClient();
     result = attempt();
   }

@@ -1,10 +1,16 @@
 // HttplibTransport against a real HTTPS server on loopback.
 #include "server/barion/httplib_transport.h"
 
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -121,6 +127,119 @@ TEST_F(HttplibTransportTest, WaitsForAFreeConnectionOnlyUntilTheDeadline) {
   busy.join();
   r.deadline = absl::Now() - absl::Seconds(1);
   EXPECT_EQ(TransportFailureOf(transport->Send(r).status()), TransportFailure::kTimeoutNotSent);
+}
+
+// A keep-alive HTTP server on a raw socket that answers the first request of each connection and
+// drops the connection without answering once it has read the second: a server closing an idle
+// keep-alive connection just as a request arrives on it.
+class DroppingServer {
+ public:
+  DroppingServer() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&address), length), 0);
+    EXPECT_EQ(::listen(listener_, 8), 0);
+    EXPECT_EQ(::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    port_ = ntohs(address.sin_port);
+    acceptor_ = std::thread([this] {
+      for (;;) {
+        const int connection = ::accept(listener_, nullptr, nullptr);
+        if (connection < 0) return;
+        connections_.emplace_back([this, connection] { Serve(connection); });
+      }
+    });
+  }
+  ~DroppingServer() {
+    ::shutdown(listener_, SHUT_RDWR);
+    ::close(listener_);
+    acceptor_.join();
+    for (std::thread& t : connections_) t.join();
+  }
+  int port() const { return port_; }
+  int requests() const { return requests_.load(); }
+
+ private:
+  // Reads one request (headers, then Content-Length bytes of body); false at the end.
+  static bool ReadRequest(int connection, std::string& buffer) {
+    char chunk[4096];
+    size_t end;
+    while ((end = buffer.find("\r\n\r\n")) == std::string::npos) {
+      const ssize_t n = ::read(connection, chunk, sizeof chunk);
+      if (n <= 0) return false;
+      buffer.append(chunk, n);
+    }
+    size_t body = 0;
+    const size_t at = buffer.find("Content-Length: ");
+    if (at != std::string::npos && at < end)
+      body = std::strtoul(buffer.c_str() + at + 16, nullptr, 10);
+    while (buffer.size() < end + 4 + body) {
+      const ssize_t n = ::read(connection, chunk, sizeof chunk);
+      if (n <= 0) return false;
+      buffer.append(chunk, n);
+    }
+    buffer.erase(0, end + 4 + body);
+    return true;
+  }
+  void Serve(int connection) {
+    std::string buffer;
+    for (int on_this_connection = 1; ReadRequest(connection, buffer); ++on_this_connection) {
+      ++requests_;
+      if (on_this_connection > 1) break;  // dropped without an answer
+      const std::string answer =
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+      if (::write(connection, answer.data(), answer.size()) < 0) break;
+    }
+    ::close(connection);
+  }
+
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<int> requests_{0};
+  std::thread acceptor_;
+  std::vector<std::thread> connections_;  // touched by the acceptor only, until it is joined
+};
+
+std::unique_ptr<HttplibTransport> PlainTransport(int port) {
+  HttplibTransport::Options options;
+  options.base_url = "http://127.0.0.1:" + std::to_string(port);
+  auto transport = HttplibTransport::Create(options);
+  EXPECT_TRUE(transport.ok()) << transport.status();
+  return *std::move(transport);
+}
+
+HttpRequest Request(const std::string& method) {
+  HttpRequest r;
+  r.method = method;
+  r.path = "/v4/Payment/x/PaymentState";
+  if (method == "POST") r.body = "{}";
+  r.deadline = absl::Now() + absl::Seconds(5);
+  return r;
+}
+
+// A GET on a reused connection that the server drops after reading it is sent again on a fresh
+// connection: a read applies nothing. Fails when only unwritten requests are retried.
+TEST(HttplibTransportDropTest, AGetDroppedOnAReusedConnectionIsRetriedOnce) {
+  DroppingServer server;
+  auto transport = PlainTransport(server.port());
+  ASSERT_TRUE(transport->Send(Request("GET")).ok());
+  auto again = transport->Send(Request("GET"));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->status, 200);
+  EXPECT_EQ(server.requests(), 3);  // the first, the dropped one, its retry
+}
+
+// A POST that was written is never sent twice, even when its connection is dropped unanswered:
+// Barion may have applied it. The caller learns the outcome is unknown.
+TEST(HttplibTransportDropTest, AWrittenPostIsNeverRetried) {
+  DroppingServer server;
+  auto transport = PlainTransport(server.port());
+  ASSERT_TRUE(transport->Send(Request("POST")).ok());
+  auto again = transport->Send(Request("POST"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(server.requests(), 2);
 }
 
 TEST(HttplibTransportCreateTest, RejectsBadOptionsNamingTheSetting) {
