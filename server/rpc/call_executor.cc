@@ -25,8 +25,7 @@ bool CallExecutor::Run(std::function<void()> work) {
       return false;
     }
     ++in_flight_;
-    bool expected = false;
-    if (!inline_busy_.compare_exchange_strong(expected, true)) {
+    if (inline_busy_) {
       queue_.push_back(std::move(work));
       ++pooled_runs_;
       ++pooled_in_flight_;
@@ -38,11 +37,12 @@ bool CallExecutor::Run(std::function<void()> work) {
       work_ready_.Signal();
       return true;
     }
+    inline_busy_ = true;
     ++inline_runs_;
   }
   work();
-  inline_busy_.store(false);
   absl::MutexLock lock(&mu_);
+  inline_busy_ = false;
   --in_flight_;
   return true;
 }

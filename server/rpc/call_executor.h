@@ -8,7 +8,6 @@
 #ifndef BARION_GATEWAY_SERVER_RPC_CALL_EXECUTOR_H_
 #define BARION_GATEWAY_SERVER_RPC_CALL_EXECUTOR_H_
 
-#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -45,11 +44,11 @@ class CallExecutor {
   void Work();
 
   const int max_calls_;
-  std::atomic<bool> inline_busy_{false};
   mutable absl::Mutex mu_;
   absl::CondVar work_ready_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;         // queued, pooled or inline
+  bool inline_busy_ ABSL_GUARDED_BY(mu_) = false;  // a call runs on its caller's thread
   int pooled_in_flight_ ABSL_GUARDED_BY(mu_) = 0;  // queued or running on the pool
   int64_t inline_runs_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

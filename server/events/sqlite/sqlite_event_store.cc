@@ -60,7 +60,6 @@ constexpr char kSchema[] = R"sql(
     PRIMARY KEY (shop, payment_id));
 )sql";
 
-// A prepared statement, finalized on scope exit.
 absl::Status Error(sqlite3* db, absl::string_view what) {
   return absl::UnavailableError(absl::StrCat("event store: ", what, ": ", sqlite3_errmsg(db)));
 }
