@@ -214,6 +214,16 @@ std::shared_ptr<v1::PaymentService::Stub> NewStub(const std::string& gateway) {
 
 }  // namespace
 
+// Whether `s` is OK; the first failure of the run is printed, so that an error count can be told
+// apart (a refusal, a deadline, Barion's answer).
+bool ReportFirstError(const char* rpc, const grpc::Status& s) {
+  static std::atomic<bool> reported{false};
+  if (!s.ok() && !reported.exchange(true)) {
+    std::fprintf(stderr, "first %s error: %d %s\n", rpc, s.error_code(), s.error_message().c_str());
+  }
+  return s.ok();
+}
+
 // The gateway path: StartPayment then GetPaymentState through gRPC; CPU is the gateway's.
 Result GatewayPhase(const std::string& gateway, int pid, const std::string& control,
                     const v1::StartPaymentRequest& start, int clients, double seconds) {
@@ -234,13 +244,7 @@ Result GatewayPhase(const std::string& gateway, int pid, const std::string& cont
           c1.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
           v1::StartPaymentResponse started;
           absl::Time t0 = absl::Now();
-          grpc::Status s = stub->StartPayment(&c1, request, &started);
-          if (!s.ok()) {
-            static std::atomic<bool> reported{false};
-            if (!reported.exchange(true)) {
-              std::fprintf(stderr, "first gateway error: %d %s\n", s.error_code(),
-                           s.error_message().c_str());
-            }
+          if (!ReportFirstError("StartPayment", stub->StartPayment(&c1, request, &started))) {
             return false;
           }
           *a = Ms(t0);
@@ -250,7 +254,9 @@ Result GatewayPhase(const std::string& gateway, int pid, const std::string& cont
           get.set_payment_id(started.payment_id());
           v1::GetPaymentStateResponse state;
           t0 = absl::Now();
-          if (!stub->GetPaymentState(&c2, get, &state).ok()) return false;
+          if (!ReportFirstError("GetPaymentState", stub->GetPaymentState(&c2, get, &state))) {
+            return false;
+          }
           *b = Ms(t0);
           return state.payment_id() == started.payment_id();
         };
@@ -367,18 +373,9 @@ void FloorPhase(const std::string& gateway, int pid, int clients, double seconds
       f.calls > 0 ? (f1.total() - f0.total()) * 1e6 / f.calls : 0.0);
 }
 
-// Whether `s` is OK; the first failure of the run is printed, so that an error count can be told
-// apart (a refusal, a deadline, Barion's answer).
-bool ReportFirstError(const char* rpc, const grpc::Status& s) {
-  static std::atomic<bool> reported{false};
-  if (!s.ok() && !reported.exchange(true)) {
-    std::fprintf(stderr, "first %s error: %d %s\n", rpc, s.error_code(), s.error_message().c_str());
-  }
-  return s.ok();
-}
-
-// OneRpcPhase for `rpc`: StartPayment with a fresh request id per call, or GetPaymentState of
-// one payment started for the purpose, read again and again (the sandbox has no rate limit here).
+// OneRpcPhase for `rpc`: StartPayment with a fresh request id per call, Refund (below), or
+// GetPaymentState of one payment started for the purpose, read again and again (the sandbox has
+// no rate limit here).
 void RunOneRpc(const std::string& gateway, int pid, int clients, double seconds,
                const v1::StartPaymentRequest& start, const std::string& rpc) {
   if (rpc == "StartPayment") {
