@@ -35,6 +35,11 @@ grpc::ByteBuffer Serialize(const v1::SubscribePaymentEventsResponse& message) {
   return bytes;
 }
 
+// The current time. Not TimeUtil::GetCurrentTime: protobuf 3.21's drops the fraction of a second.
+google::protobuf::Timestamp NowTimestamp() {
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(absl::Now()));
+}
+
 absl::Status Resumable(absl::StatusCode code, absl::string_view reason, absl::string_view why,
                        const EventCursor& cursor) {
   const std::string c = cursor.ToText();
@@ -274,8 +279,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
   // The first message: a heartbeat with the start position. Then replay or live events.
   v1::SubscribePaymentEventsResponse hello;
   hello.mutable_heartbeat()->set_cursor(position.ToText());
-  *hello.mutable_heartbeat()->mutable_sent_at() =
-      google::protobuf::util::TimeUtil::GetCurrentTime();
+  *hello.mutable_heartbeat()->mutable_sent_at() = NowTimestamp();
   s->out_ = Serialize(hello);
   s->out_position_ = position;
   s->writing_ = true;
@@ -536,8 +540,7 @@ void EventHub::TimerLoop() {
       if (now - s->last_write_done_ < options_.heartbeat_interval) continue;
       v1::SubscribePaymentEventsResponse beat;
       beat.mutable_heartbeat()->set_cursor(s->position_.ToText());
-      *beat.mutable_heartbeat()->mutable_sent_at() =
-          google::protobuf::util::TimeUtil::GetCurrentTime();
+      *beat.mutable_heartbeat()->mutable_sent_at() = NowTimestamp();
       s->out_ = Serialize(beat);
       s->out_position_ = s->position_;
       s->writing_ = true;

@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "barion/v1/payment_event.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/time_util.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
@@ -334,6 +335,30 @@ TEST_F(EventHubTest, IdleStreamsGetHeartbeatsWithTheirPosition) {
   EXPECT_EQ(sub->message.heartbeat().cursor(), absl::StrCat(last));
   ASSERT_TRUE(sub->Read());
   EXPECT_TRUE(sub->message.has_heartbeat());
+}
+
+// A heartbeat's sent_at is when it was sent, to the microsecond: a subscriber measures its lag
+// with it (protobuf 3.21's TimeUtil::GetCurrentTime drops the fraction of a second).
+TEST_F(EventHubTest, HeartbeatsCarryTheTimeTheyWereSent) {
+  EventHub::Options options;
+  options.heartbeat_interval = absl::Milliseconds(50);
+  Start(options);
+  auto sub = Subscribe(v1::SubscribePaymentEventsRequest());
+  for (int i = 0; i < 3; ++i) {
+    const absl::Time before = absl::Now() - absl::Microseconds(1);
+    ASSERT_TRUE(sub->Read());
+    const absl::Time after = absl::Now();
+    ASSERT_TRUE(sub->message.has_heartbeat());
+    const absl::Time sent =
+        absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+            sub->message.heartbeat().sent_at()));
+    // The start heartbeat is sent before the first Read; later ones within the heartbeat
+    // interval before theirs.
+    EXPECT_GE(sent, before - (i == 0 ? absl::Seconds(1) : absl::Milliseconds(100)))
+        << absl::FormatTime(sent) << " " << absl::FormatTime(before);
+    EXPECT_LE(sent, after) << absl::FormatTime(sent) << " " << absl::FormatTime(after);
+    EXPECT_NE(sub->message.heartbeat().sent_at().nanos(), 0);
+  }
 }
 
 // A subscriber that stops reading: its writes stall once the HTTP/2 windows are full, its
