@@ -33,11 +33,13 @@ run event_bench_replicas 'accepted on one replica, delivered by another' \
   env BENCH_REPLICAS=2 bash tools/event_bench.sh 1 2 --rate=20 --burst=50 --idle_streams=10
 run ctl_bench 'median' bash tools/ctl_bench.sh 3
 run profile 'Refund alone: [0-9]+ calls/s.*errors 0' bash tools/profile.sh 1 2 GetPaymentState,Refund
-bazel build -c fastbuild //tools:grpc_floor_experiment //tools:authz_bench //tools:metrics_bench \
-  >/dev/null 2>&1
+bazel build -c fastbuild //tools:grpc_floor_experiment //tools:fanout_floor_experiment \
+  //tools:authz_bench //tools:metrics_bench >/dev/null 2>&1
 run authz_bench 'certificate' bazel-bin/tools/authz_bench --iterations=1000
 run metrics_bench '^2 +[0-9]+$' bazel-bin/tools/metrics_bench --iterations=1000
 run grpc_floor_experiment 'server CPU [0-9.]+ us/call' \
   bazel-bin/tools/grpc_floor_experiment executor 1 100 2
+run fanout_floor_experiment 'split:2, 40 subscribers.* [1-9][0-9]* delivered, server CPU' \
+  bazel-bin/tools/fanout_floor_experiment split:2 1 40 20
 echo "bench_smoke: passed=$passed failed=$failed"
 [ "$failed" -eq 0 ]
