@@ -134,7 +134,7 @@ class EventHub::Locked {
     std::vector<Op> ops;
     ops.swap(hub_->ops_);
     hub_->mu_.Unlock();
-    RunOps(ops);
+    hub_->RunOps(ops);
   }
 
  private:
@@ -142,7 +142,8 @@ class EventHub::Locked {
 };
 
 void EventHub::RunOps(std::vector<Op>& ops) {
-  for (Op& op : ops) {
+  writers_.ForEach(ops.size(), [&ops](size_t i) {
+    Op& op = ops[i];
     if (const RpcMethodMetrics* rpc = op.stream->rpc_metrics_; rpc != nullptr) {
       if (op.finish) {
         rpc->Handled(static_cast<absl::StatusCode>(op.status.error_code()),
@@ -156,10 +157,16 @@ void EventHub::RunOps(std::vector<Op>& ops) {
     } else {
       op.stream->StartWrite(&op.stream->out_);
     }
-  }
+  });
 }
 
-EventHub::EventHub(EventLog* log, Options options) : log_(log), options_(std::move(options)) {}
+// A helper takes part in a fan-out of at least twice this many operations.
+constexpr int kMinOpsPerWriter = 16;
+
+EventHub::EventHub(EventLog* log, Options options)
+    : log_(log),
+      options_(std::move(options)),
+      writers_(options_.writer_threads, kMinOpsPerWriter) {}
 
 EventHub::~EventHub() { Stop(); }
 
@@ -476,6 +483,7 @@ void EventHub::Stop() {
   for (std::thread& t : readers_) t.join();
   readers_.clear();
   if (timer_.joinable()) timer_.join();
+  writers_.Stop();
 }
 
 int EventHub::subscribers() const {

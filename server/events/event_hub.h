@@ -21,7 +21,9 @@
 //
 // Locking: one mutex guards the ring and every stream's state. The gRPC operations decided under
 // it (StartWrite, Finish) are queued and run after it is released, so gRPC's threads completing
-// writes never wait for a fan-out in progress. This is safe because a stream is claimed under
+// writes never wait for a fan-out in progress. A long queue (one event for many streams) is run
+// by the deciding thread and `writer_threads` helpers at once, and the decider returns only
+// when every operation of it has run. This is safe because a stream is claimed under
 // the lock before its operation is queued: a write is started only by the thread that set
 // `writing`, and Finish only once `finish_called` is set, and gRPC cannot end the call (OnDone)
 // before both have run.
@@ -48,6 +50,7 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
+#include "server/common/parallel_runner.h"
 #include "server/events/event_cursor.h"
 #include "server/events/event_log.h"
 #include "server/metrics/pipeline_metrics.h"
@@ -67,6 +70,10 @@ class EventHub final : public EventLogObserver {
     int ring_events = 4096;  // recent events kept in memory for streams joining live
     int read_batch = 256;    // events per store read while catching up
     int reader_threads = 2;
+    // Threads that start stream writes together with the thread that decided them, when one
+    // event (or heartbeat round) goes to many streams at once: writes to one connection that
+    // meet in gRPC's queue leave in one socket write (ParallelRunner, docs/PERFORMANCE.md).
+    int writer_threads = 3;
     // Counts subscribers, deliveries, drops, replay reads and appends; null: nothing counted.
     // Not owned.
     PipelineMetrics* metrics = nullptr;
@@ -125,6 +132,8 @@ class EventHub final : public EventLogObserver {
   // Events serialized so far (MakeEntry): once per appended event for the live fan-out, however
   // many streams receive it, plus what catch-up reads read (for tests).
   int64_t event_serializations() const { return event_serializations_.load(); }
+  // Batches of stream operations that the writer threads took part in (for tests).
+  int64_t shared_write_batches() const { return writers_.shared_batches(); }
 
  private:
   class Stream;
@@ -135,7 +144,8 @@ class EventHub final : public EventLogObserver {
     bool finish;  // Finish(status); else StartWrite of the stream's `out_`
     grpc::Status status;
   };
-  static void RunOps(std::vector<Op>& ops);
+  // Runs `ops` (on the writers too when there are many) and returns when all have run.
+  void RunOps(std::vector<Op>& ops);
   // One event as the streams need it: the fields filters look at, and its bytes on the wire.
   struct Entry {
     EventCursor cursor;
@@ -187,6 +197,7 @@ class EventHub final : public EventLogObserver {
   std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
   std::vector<Op> ops_ ABSL_GUARDED_BY(mu_);
 
+  ParallelRunner writers_;
   std::vector<std::thread> readers_;
   std::thread timer_;
   std::atomic<int64_t> event_serializations_{0};
