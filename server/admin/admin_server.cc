@@ -8,6 +8,7 @@ absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(const std::strin
                                                                 const GatewayMetrics* metrics,
                                                                 std::function<bool()> ready) {
   BoundedHttpServer::Options http;
+  http.thread_name = "admin";
   if (absl::Status s = BoundedHttpServer::SetAddress(address, "admin_address", &http); !s.ok()) {
     return s;
   }

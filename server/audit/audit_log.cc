@@ -12,6 +12,7 @@
 #include "rapidjson/writer.h"
 #include "server/common/log.h"
 #include "server/common/safe_text.h"
+#include "server/common/thread_name.h"
 
 namespace barion_gateway::server {
 
@@ -85,7 +86,10 @@ absl::Status AuditLog::Reopen() {
 }
 
 AuditLog::AuditLog(Options options, int fd) : options_(std::move(options)), fd_(fd) {
-  writer_ = std::thread([this] { WriterLoop(); });
+  writer_ = std::thread([this] {
+    NameThisThread("audit-writer");
+    WriterLoop();
+  });
 }
 
 AuditLog::~AuditLog() {

@@ -1,11 +1,20 @@
 #include "server/common/parallel_runner.h"
 
 #include <algorithm>
+#include <string>
+
+#include "server/common/thread_name.h"
 
 namespace barion_gateway::server {
 
-ParallelRunner::ParallelRunner(int helpers, int min_part) : min_part_(std::max(1, min_part)) {
-  for (int i = 0; i < helpers; ++i) helpers_.emplace_back([this] { Help(); });
+ParallelRunner::ParallelRunner(int helpers, int min_part, absl::string_view thread_name)
+    : min_part_(std::max(1, min_part)) {
+  for (int i = 0; i < helpers; ++i) {
+    helpers_.emplace_back([this, name = std::string(thread_name)] {
+      NameThisThread(name);
+      Help();
+    });
+  }
 }
 
 ParallelRunner::~ParallelRunner() { Stop(); }

@@ -21,15 +21,16 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/function_ref.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 
 namespace barion_gateway::server {
 
 class ParallelRunner {
  public:
-  // `helpers` threads (0: every batch runs on its caller); a batch is split only when it has at
-  // least 2 × `min_part` items.
-  ParallelRunner(int helpers, int min_part);
+  // `helpers` threads named `thread_name` (0: every batch runs on its caller); a batch is split
+  // only when it has at least 2 × `min_part` items.
+  ParallelRunner(int helpers, int min_part, absl::string_view thread_name);
   ~ParallelRunner();  // Stop()
   ParallelRunner(const ParallelRunner&) = delete;
   ParallelRunner& operator=(const ParallelRunner&) = delete;

@@ -111,6 +111,7 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
 absl::StatusOr<std::unique_ptr<CallbackListener>> CallbackListener::Start(
     Options options, CallbackInbox* inbox, std::function<void()> on_recorded) {
   BoundedHttpServer::Options http = options.http;
+  http.thread_name = "callback";
   if (absl::Status s = BoundedHttpServer::SetAddress(options.address, "callback_address", &http);
       !s.ok()) {
     return s;

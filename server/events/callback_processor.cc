@@ -8,6 +8,7 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/time/clock.h"
 #include "server/common/log.h"
+#include "server/common/thread_name.h"
 #include "server/events/state_recorder.h"
 
 namespace barion_gateway::server {
@@ -26,9 +27,15 @@ CallbackProcessor::~CallbackProcessor() { Stop(); }
 
 void CallbackProcessor::Start() {
   for (int i = 0; i < options_.fetch_concurrency; ++i) {
-    fetchers_.emplace_back([this] { FetcherLoop(); });
+    fetchers_.emplace_back([this] {
+      NameThisThread("cb-fetcher");
+      FetcherLoop();
+    });
   }
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("cb-processor");
+    Loop();
+  });
 }
 
 void CallbackProcessor::FetcherLoop() {

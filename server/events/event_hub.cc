@@ -9,6 +9,7 @@
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "server/common/errors.h"
 #include "server/common/log.h"
+#include "server/common/thread_name.h"
 #include "server/rpc/grpc_status.h"
 
 namespace barion_gateway::server {
@@ -166,7 +167,7 @@ constexpr int kMinOpsPerWriter = 16;
 EventHub::EventHub(EventLog* log, Options options)
     : log_(log),
       options_(std::move(options)),
-      writers_(options_.writer_threads, kMinOpsPerWriter) {}
+      writers_(options_.writer_threads, kMinOpsPerWriter, "hub-writer") {}
 
 EventHub::~EventHub() { Stop(); }
 
@@ -179,8 +180,16 @@ absl::Status EventHub::Start() {
     ring_floor_ = *last;
     started_ = true;
   }
-  for (int i = 0; i < options_.reader_threads; ++i) readers_.emplace_back([this] { ReaderLoop(); });
-  timer_ = std::thread([this] { TimerLoop(); });
+  for (int i = 0; i < options_.reader_threads; ++i) {
+    readers_.emplace_back([this] {
+      NameThisThread("hub-reader");
+      ReaderLoop();
+    });
+  }
+  timer_ = std::thread([this] {
+    NameThisThread("hub-timer");
+    TimerLoop();
+  });
   return absl::OkStatus();
 }
 

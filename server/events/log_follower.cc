@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/common/log.h"
+#include "server/common/thread_name.h"
 
 namespace barion_gateway::server {
 
@@ -18,7 +19,10 @@ void LogFollower::Start(EventCursor from) {
     absl::MutexLock lock(&mu_);
     position_ = from;
   }
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("log-follower");
+    Loop();
+  });
 }
 
 void LogFollower::Wake(int64_t high) {

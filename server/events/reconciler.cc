@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/common/log.h"
+#include "server/common/thread_name.h"
 #include "server/events/state_recorder.h"
 
 namespace barion_gateway::server {
@@ -34,6 +35,7 @@ void Reconciler::Watch(const std::string& shop, const std::string& payment_id) {
 
 void Reconciler::Start() {
   thread_ = std::thread([this] {
+    NameThisThread("reconciler");
     while (true) {
       RunOnce(absl::Now());
       absl::MutexLock lock(&mu_);

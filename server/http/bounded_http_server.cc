@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "server/common/thread_name.h"
 
 namespace barion_gateway::server {
 
@@ -114,9 +115,15 @@ class BoundedHttpServer::Impl {
 
   absl::Status Listen();
   void Begin() {
-    io_ = std::thread([this] { Run(); });
+    io_ = std::thread([this] {
+      NameThisThread(options_.thread_name + "-io");
+      Run();
+    });
     for (int i = 0; i < std::max(1, options_.workers); ++i) {
-      workers_.emplace_back([this] { Work(); });
+      workers_.emplace_back([this] {
+        NameThisThread(options_.thread_name + "-worker");
+        Work();
+      });
     }
   }
   void Run();

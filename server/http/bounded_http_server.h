@@ -43,6 +43,8 @@ class BoundedHttpServer {
     int max_connections = 1024;
     int workers = 16;
     int listen_backlog = 1024;
+    // Its threads show as "<thread_name>-io" and "<thread_name>-worker" (top -H, perf).
+    std::string thread_name = "http";
   };
   using Handler = std::function<ServedResponse(const ServedRequest&)>;
 

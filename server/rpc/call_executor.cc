@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "server/common/thread_name.h"
+
 namespace barion_gateway::server {
 
 CallExecutor::CallExecutor(int max_calls) : max_calls_(max_calls < 1 ? 1 : max_calls) {}
@@ -32,7 +34,10 @@ bool CallExecutor::Run(std::function<void()> work) {
       // As many threads as pooled calls in flight: each queued call has a thread that takes it
       // (one waiting, which this wakes, or one that finishes its call and looks again).
       if (static_cast<int>(threads_.size()) < pooled_in_flight_) {
-        threads_.emplace_back([this] { Work(); });
+        threads_.emplace_back([this] {
+          NameThisThread("call-executor");
+          Work();
+        });
       }
       work_ready_.Signal();
       return true;

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "server/common/log.h"
+#include "server/common/thread_name.h"
 #include "server/events/postgres/event_log_sql.h"
 #include "server/events/postgres/migrations.h"
 #include "server/events/postgres/stores_sql.h"
@@ -232,7 +233,10 @@ void PgEventStore::SetObserver(EventLogObserver* observer) {
     stopping_ = false;
     follower_ = std::move(follower);
   }
-  listener_ = std::thread([this] { ListenLoop(); });
+  listener_ = std::thread([this] {
+    NameThisThread("pg-listener");
+    ListenLoop();
+  });
 }
 
 void PgEventStore::ListenLoop() {

@@ -29,7 +29,7 @@ std::set<std::thread::id> RunBatch(ParallelRunner& runner, size_t n,
 }
 
 TEST(ParallelRunnerTest, EveryItemRunsOnceAndTheCallReturnsAfterAll) {
-  ParallelRunner runner(3, 8);
+  ParallelRunner runner(3, 8, "test-helper");
   for (size_t n : {0, 1, 15, 16, 17, 1000, 20000}) {
     std::vector<std::atomic<int>> runs(n);
     RunBatch(runner, n, runs);
@@ -41,7 +41,7 @@ TEST(ParallelRunnerTest, EveryItemRunsOnceAndTheCallReturnsAfterAll) {
 // different threads. Item 0 (on whichever thread claims it) waits until another item runs on
 // another thread meanwhile.
 TEST(ParallelRunnerTest, ALargeBatchRunsOnSeveralThreadsAtOnce) {
-  ParallelRunner runner(3, 8);
+  ParallelRunner runner(3, 8, "test-helper");
   std::atomic<std::thread::id> first_thread{};
   absl::Notification first_claimed;
   absl::Notification other_thread_ran;
@@ -67,7 +67,7 @@ TEST(ParallelRunnerTest, ALargeBatchRunsOnSeveralThreadsAtOnce) {
 }
 
 TEST(ParallelRunnerTest, ASmallBatchRunsOnTheCaller) {
-  ParallelRunner runner(3, 8);
+  ParallelRunner runner(3, 8, "test-helper");
   std::vector<std::atomic<int>> runs(15);
   const std::set<std::thread::id> threads = RunBatch(runner, 15, runs);
   EXPECT_EQ(threads, std::set<std::thread::id>{std::this_thread::get_id()});
@@ -75,7 +75,7 @@ TEST(ParallelRunnerTest, ASmallBatchRunsOnTheCaller) {
 }
 
 TEST(ParallelRunnerTest, AfterStopEveryBatchRunsOnTheCaller) {
-  ParallelRunner runner(3, 8);
+  ParallelRunner runner(3, 8, "test-helper");
   runner.Stop();
   runner.Stop();
   std::vector<std::atomic<int>> runs(1000);
@@ -85,7 +85,7 @@ TEST(ParallelRunnerTest, AfterStopEveryBatchRunsOnTheCaller) {
 }
 
 TEST(ParallelRunnerTest, BatchesFromSeveralCallersAtOnceEachRunCompletely) {
-  ParallelRunner runner(2, 4);
+  ParallelRunner runner(2, 4, "test-helper");
   std::vector<std::thread> callers;
   std::atomic<int> incomplete{0};
   for (int c = 0; c < 6; ++c) {

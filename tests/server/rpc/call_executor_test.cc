@@ -1,5 +1,7 @@
 #include "server/rpc/call_executor.h"
 
+#include <sys/prctl.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -17,17 +19,21 @@ TEST(CallExecutorTest, OneCallRunsInlineAndAnotherMeanwhileOnThePool) {
   CallExecutor executor(4);
   const std::thread::id caller = std::this_thread::get_id();
   std::thread::id first, second;
+  char second_name[16] = {};
   absl::Notification second_done;
   ASSERT_TRUE(executor.Run([&] {
     first = std::this_thread::get_id();
     ASSERT_TRUE(executor.Run([&] {
       second = std::this_thread::get_id();
+      prctl(PR_GET_NAME, second_name);
       second_done.Notify();
     }));
     second_done.WaitForNotification();
   }));
   EXPECT_EQ(first, caller);
   EXPECT_NE(second, caller);
+  // Named as the executor's, not after the gRPC thread that started it (profiles go by name).
+  EXPECT_STREQ(second_name, "call-executor");
   const CallExecutor::Stats stats = executor.stats();
   EXPECT_EQ(stats.inline_runs, 1);
   EXPECT_EQ(stats.pooled_runs, 1);
