@@ -86,10 +86,7 @@ absl::Status AuditLog::Reopen() {
 }
 
 AuditLog::AuditLog(Options options, int fd) : options_(std::move(options)), fd_(fd) {
-  writer_ = std::thread([this] {
-    NameThisThread("audit-writer");
-    WriterLoop();
-  });
+  writer_ = NamedThread("audit-writer", [this] { WriterLoop(); });
 }
 
 AuditLog::~AuditLog() {

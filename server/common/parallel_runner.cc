@@ -10,10 +10,7 @@ namespace barion_gateway::server {
 ParallelRunner::ParallelRunner(int helpers, int min_part, absl::string_view thread_name)
     : min_part_(std::max(1, min_part)) {
   for (int i = 0; i < helpers; ++i) {
-    helpers_.emplace_back([this, name = std::string(thread_name)] {
-      NameThisThread(name);
-      Help();
-    });
+    helpers_.push_back(NamedThread(std::string(thread_name), [this] { Help(); }));
   }
 }
 

@@ -5,11 +5,18 @@
 #ifndef BARION_GATEWAY_SERVER_COMMON_THREAD_NAME_H_
 #define BARION_GATEWAY_SERVER_COMMON_THREAD_NAME_H_
 
+#include <functional>
+#include <string>
+#include <thread>
+
 #include "absl/strings/string_view.h"
 
 namespace barion_gateway::server {
 
 void NameThisThread(absl::string_view name);
+
+// A new thread that names itself `name`, then runs `body`.
+std::thread NamedThread(std::string name, std::function<void()> body);
 
 }  // namespace barion_gateway::server
 

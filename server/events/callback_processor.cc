@@ -27,15 +27,9 @@ CallbackProcessor::~CallbackProcessor() { Stop(); }
 
 void CallbackProcessor::Start() {
   for (int i = 0; i < options_.fetch_concurrency; ++i) {
-    fetchers_.emplace_back([this] {
-      NameThisThread("cb-fetcher");
-      FetcherLoop();
-    });
+    fetchers_.push_back(NamedThread("cb-fetcher", [this] { FetcherLoop(); }));
   }
-  thread_ = std::thread([this] {
-    NameThisThread("cb-processor");
-    Loop();
-  });
+  thread_ = NamedThread("cb-processor", [this] { Loop(); });
 }
 
 void CallbackProcessor::FetcherLoop() {

@@ -181,15 +181,9 @@ absl::Status EventHub::Start() {
     started_ = true;
   }
   for (int i = 0; i < options_.reader_threads; ++i) {
-    readers_.emplace_back([this] {
-      NameThisThread("hub-reader");
-      ReaderLoop();
-    });
+    readers_.push_back(NamedThread("hub-reader", [this] { ReaderLoop(); }));
   }
-  timer_ = std::thread([this] {
-    NameThisThread("hub-timer");
-    TimerLoop();
-  });
+  timer_ = NamedThread("hub-timer", [this] { TimerLoop(); });
   return absl::OkStatus();
 }
 

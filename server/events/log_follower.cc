@@ -19,10 +19,7 @@ void LogFollower::Start(EventCursor from) {
     absl::MutexLock lock(&mu_);
     position_ = from;
   }
-  thread_ = std::thread([this] {
-    NameThisThread("log-follower");
-    Loop();
-  });
+  thread_ = NamedThread("log-follower", [this] { Loop(); });
 }
 
 void LogFollower::Wake(int64_t high) {

@@ -34,8 +34,7 @@ void Reconciler::Watch(const std::string& shop, const std::string& payment_id) {
 }
 
 void Reconciler::Start() {
-  thread_ = std::thread([this] {
-    NameThisThread("reconciler");
+  thread_ = NamedThread("reconciler", [this] {
     while (true) {
       RunOnce(absl::Now());
       absl::MutexLock lock(&mu_);

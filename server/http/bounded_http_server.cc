@@ -115,15 +115,9 @@ class BoundedHttpServer::Impl {
 
   absl::Status Listen();
   void Begin() {
-    io_ = std::thread([this] {
-      NameThisThread(options_.thread_name + "-io");
-      Run();
-    });
+    io_ = NamedThread(options_.thread_name + "-io", [this] { Run(); });
     for (int i = 0; i < std::max(1, options_.workers); ++i) {
-      workers_.emplace_back([this] {
-        NameThisThread(options_.thread_name + "-worker");
-        Work();
-      });
+      workers_.push_back(NamedThread(options_.thread_name + "-worker", [this] { Work(); }));
     }
   }
   void Run();

@@ -34,10 +34,7 @@ bool CallExecutor::Run(std::function<void()> work) {
       // As many threads as pooled calls in flight: each queued call has a thread that takes it
       // (one waiting, which this wakes, or one that finishes its call and looks again).
       if (static_cast<int>(threads_.size()) < pooled_in_flight_) {
-        threads_.emplace_back([this] {
-          NameThisThread("call-executor");
-          Work();
-        });
+        threads_.push_back(NamedThread("call-executor", [this] { Work(); }));
       }
       work_ready_.Signal();
       return true;

@@ -233,10 +233,7 @@ void PgEventStore::SetObserver(EventLogObserver* observer) {
     stopping_ = false;
     follower_ = std::move(follower);
   }
-  listener_ = std::thread([this] {
-    NameThisThread("pg-listener");
-    ListenLoop();
-  });
+  listener_ = NamedThread("pg-listener", [this] { ListenLoop(); });
 }
 
 void PgEventStore::ListenLoop() {

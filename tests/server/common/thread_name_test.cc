@@ -1,4 +1,5 @@
-// NameThisThread: the name the kernel shows for the thread, cut to Linux's 15 bytes.
+// NameThisThread and NamedThread: the name the kernel shows for the thread, cut to Linux's 15
+// bytes, set before the thread's work begins and on that thread only.
 #include "server/common/thread_name.h"
 
 #include <sys/prctl.h>
@@ -17,26 +18,32 @@ std::string NameOfThisThread() {
   return name;
 }
 
-TEST(ThreadNameTest, NamesTheCallingThreadOnly) {
-  const std::string before = NameOfThisThread();
-  std::string inside;
+// The name a new thread has after NameThisThread(`name`).
+std::string NameAfterNaming(const std::string& name) {
+  std::string seen;
   std::thread t([&] {
-    NameThisThread("hub-writer");
-    inside = NameOfThisThread();
+    NameThisThread(name);
+    seen = NameOfThisThread();
   });
   t.join();
-  EXPECT_EQ(inside, "hub-writer");
+  return seen;
+}
+
+TEST(ThreadNameTest, NamesTheCallingThreadOnly) {
+  const std::string before = NameOfThisThread();
+  EXPECT_EQ(NameAfterNaming("hub-writer"), "hub-writer");
   EXPECT_EQ(NameOfThisThread(), before);
 }
 
 TEST(ThreadNameTest, LongNamesAreCutToFifteenBytes) {
-  std::string inside;
-  std::thread t([&] {
-    NameThisThread("a-name-longer-than-fifteen-bytes");
-    inside = NameOfThisThread();
-  });
+  EXPECT_EQ(NameAfterNaming("a-name-longer-than-fifteen-bytes"), "a-name-longer-t");
+}
+
+TEST(ThreadNameTest, ANamedThreadHasItsNameWhenItsWorkBegins) {
+  std::string seen;
+  std::thread t = NamedThread("cb-fetcher", [&] { seen = NameOfThisThread(); });
   t.join();
-  EXPECT_EQ(inside, "a-name-longer-t");
+  EXPECT_EQ(seen, "cb-fetcher");
 }
 
 }  // namespace
