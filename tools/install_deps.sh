@@ -9,7 +9,11 @@ PKGS=(bazel-bootstrap libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev proto
       libabsl-dev libcpp-httplib-dev rapidjson-dev libgtest-dev libgmock-dev libssl-dev
       libsqlite3-dev python3-grpcio python3-grpc-tools python3-protobuf openssl curl
       clang libclang-rt-14-dev pkg-config strace prometheus-cpp-dev
-      prometheus lintian systemd postgresql-15 libpq-dev)
+      prometheus lintian systemd postgresql-15 libpq-dev
+      # The Go example (tests/polyglot:go_example_test): grpc-go 1.33 needs the APIv2-based
+      # golang/protobuf 1.5 to read messages that protoc-gen-go 1.28 generates.
+      golang-go protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev
+      golang-google-protobuf-dev golang-google-genproto-dev golang-github-golang-protobuf-1-5-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
