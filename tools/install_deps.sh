@@ -13,7 +13,9 @@ PKGS=(bazel-bootstrap libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev proto
       # The Go example (tests/polyglot:go_example_test): grpc-go 1.33 needs the APIv2-based
       # golang/protobuf 1.5 to read messages that protoc-gen-go 1.28 generates.
       golang-go protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev
-      golang-google-protobuf-dev golang-google-genproto-dev golang-github-golang-protobuf-1-5-dev)
+      golang-google-protobuf-dev golang-google-genproto-dev golang-github-golang-protobuf-1-5-dev
+      # The Ruby example (tests/polyglot:ruby_example_test).
+      ruby-grpc ruby-grpc-tools ruby-googleapis-common-protos-types)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

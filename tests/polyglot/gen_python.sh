@@ -15,6 +15,31 @@ gen_python() {
     "$gen/health/v1/__init__.py"
 }
 
+# build_go_example DIR: Go stubs for the gateway's protos (Debian's protoc-gen-go and
+# protoc-gen-go-grpc) and examples/go built against them, offline in GOPATH mode with Debian's
+# grpc-go, into DIR/take_payment.
+build_go_example() {
+  local dir="$1" mappings=() f
+  mkdir -p "$dir/src"
+  for f in types payment_service payment_event; do
+    mappings+=("--go_opt=Mbarion/v1/$f.proto=barion/v1;barionv1"
+               "--go-grpc_opt=Mbarion/v1/$f.proto=barion/v1;barionv1")
+  done
+  /usr/bin/protoc -Iproto --go_out="$dir/src" --go-grpc_out="$dir/src" "${mappings[@]}" \
+    proto/barion/v1/types.proto proto/barion/v1/payment_service.proto \
+    proto/barion/v1/payment_event.proto
+  GO111MODULE=off GOPATH="$dir:/usr/share/gocode" GOCACHE="$dir/cache" HOME="$dir" \
+    go build -o "$dir/take_payment" examples/go/take_payment.go
+}
+
+# gen_ruby DIR: Ruby stubs for the gateway's protos (Debian's grpc_tools_ruby_protoc) into DIR.
+gen_ruby() {
+  mkdir -p "$1"
+  /usr/bin/grpc_tools_ruby_protoc -Iproto --ruby_out="$1" --grpc_out="$1" \
+    proto/barion/v1/types.proto proto/barion/v1/payment_service.proto \
+    proto/barion/v1/payment_event.proto
+}
+
 # Resolves an external repository's file path given by $(location) inside runfiles.
 runfile() { if [ -e "$1" ]; then echo "$1"; else echo "../${1#external/}"; fi; }
 

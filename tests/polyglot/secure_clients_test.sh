@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The clients against a gateway that authenticates its callers (docs/SECURITY.md), with a PKI
-# made here by the openssl command: the Python and Node examples and barionctl, each over mTLS
-# (the certificate's URI SAN is its caller) and with a bearer token over TLS; a client without
-# credentials is refused. Real gateway and sandbox binaries.
+# made here by the openssl command: the Python, Node, Go and Ruby examples and barionctl, each
+# over mTLS (the certificate's URI SAN is its caller) and with a bearer token over TLS; a client
+# without credentials is refused. Real gateway and sandbox binaries.
 set -euo pipefail
 source tests/polyglot/gen_python.sh
 gateway="$1"; sandbox="$2"; barionctl="$3"
@@ -12,6 +12,8 @@ grpc_js="$(runfile "$6")"
 node_modules="$(cd "$(dirname "$grpc_js")/../.." && pwd)"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
 gen_python "$work/gen"
+build_go_example "$work/go"
+gen_ruby "$work/ruby"
 
 export BARION_POS_KEY="$(openssl rand -hex 16)"
 cleanup() { kill "${gw_pid:-}" "${sb_pid:-}" 2>/dev/null || true; }
@@ -59,6 +61,11 @@ for way in mtls token; do
   env "${creds[@]}" NODE_PATH="$node_modules" node examples/node/take_payment.js "$grpc" "$http" \
     proto | tee "$work/node-$way.out"
   grep -q "node example: payment succeeded" "$work/node-$way.out"
+  env "${creds[@]}" "$work/go/take_payment" "$grpc" "$http" | tee "$work/go-$way.out"
+  grep -q "go example: payment succeeded" "$work/go-$way.out"
+  env "${creds[@]}" ruby examples/ruby/take_payment.rb "$grpc" "$http" "$work/ruby" \
+    | tee "$work/ruby-$way.out"
+  grep -q "ruby example: payment succeeded" "$work/ruby-$way.out"
 done
 
 # barionctl: mTLS, then the token; then TLS without credentials, which the gateway refuses.
