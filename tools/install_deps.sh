@@ -15,7 +15,12 @@ PKGS=(bazel-bootstrap libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev proto
       golang-go protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev
       golang-google-protobuf-dev golang-google-genproto-dev golang-github-golang-protobuf-1-5-dev
       # The Ruby example (tests/polyglot:ruby_example_test).
-      ruby-grpc ruby-grpc-tools ruby-googleapis-common-protos-types)
+      ruby-grpc ruby-grpc-tools ruby-googleapis-common-protos-types
+      # The Java example (tests/polyglot:java_example_test): libgrpc-java pulls in none of the
+      # jars it needs at run time.
+      default-jdk-headless libgrpc-java protobuf-compiler-grpc-java-plugin libprotobuf-java
+      libguava-java libgoogle-gson-java libnetty-java libperfmark-java
+      libgeronimo-annotation-1.3-spec-java)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -32,6 +32,33 @@ build_go_example() {
     go build -o "$dir/take_payment" examples/go/take_payment.go
 }
 
+# The class path of the Java example: Debian's grpc-java 1.41 with its Netty transport, protobuf
+# and what they need at run time (tools/install_deps.sh installs them). The google.rpc classes
+# are generated with the stubs: Debian's proto-google-common-protos (1.16) predates ErrorInfo.
+java_classpath() {
+  local jars=(grpc-api grpc-core grpc-context grpc-netty grpc-protobuf grpc-protobuf-lite grpc-stub
+              protobuf guava perfmark-api gson
+              geronimo-annotation-1.3-spec netty-buffer netty-codec netty-codec-http
+              netty-codec-http2 netty-codec-socks netty-common netty-handler netty-handler-proxy
+              netty-resolver netty-transport netty-transport-native-unix-common) cp="" j
+  for j in "${jars[@]}"; do cp+="${cp:+:}/usr/share/java/$j.jar"; done
+  echo "$cp"
+}
+
+# build_java_example DIR: Java stubs for the gateway's protos (Debian's grpc_java_plugin) and
+# the google.rpc status and error details (needs $google_protos, as gen_python), and
+# examples/java compiled with them into DIR/classes.
+build_java_example() {
+  local dir="$1"
+  mkdir -p "$dir/gen" "$dir/classes"
+  /usr/bin/protoc -Iproto -I"$google_protos/.." --java_out="$dir/gen" --grpc-java_out="$dir/gen" \
+    --plugin=protoc-gen-grpc-java=/usr/bin/grpc_java_plugin proto/barion/v1/types.proto \
+    proto/barion/v1/payment_service.proto proto/barion/v1/payment_event.proto \
+    google/rpc/status.proto google/rpc/error_details.proto
+  javac -nowarn -d "$dir/classes" -cp "$(java_classpath)" $(find "$dir/gen" -name '*.java') \
+    examples/java/TakePayment.java
+}
+
 # gen_ruby DIR: Ruby stubs for the gateway's protos (Debian's grpc_tools_ruby_protoc) into DIR.
 gen_ruby() {
   mkdir -p "$1"
