@@ -1,10 +1,12 @@
 // Take a payment through barion-grpc-gateway, from Node.js (npm @grpc/grpc-js and
 // @grpc/proto-loader; the protos are loaded at run time from proto/).
 //
-// Starts a payment, plays the payer through the local sandbox's control API, and waits on the
-// payment-event stream until the payment has Succeeded.
+// Starts a payment, plays the payer through the local sandbox's control API, waits on the
+// payment-event stream until the payment has Succeeded, and shows the structured details of a
+// request the gateway refuses (decoded with protobufjs, which @grpc/proto-loader brings, from
+// google/rpc's protos in GOOGLE_PROTO_DIR, e.g. npm google-proto-files).
 //
-// Usage: node take_payment.js GRPC_ADDRESS SANDBOX_HTTP_URL PROTO_DIR
+// Usage: node take_payment.js GRPC_ADDRESS SANDBOX_HTTP_URL PROTO_DIR GOOGLE_PROTO_DIR
 //
 // Connection, as the gateway's callers need it (docs/SECURITY.md), from the environment:
 // BARION_GATEWAY_CA (the CA of the gateway's certificate: TLS), BARION_GATEWAY_CERT and
@@ -16,6 +18,8 @@ const fs = require('fs');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 const http = require('http');
+const path = require('path');
+const protobuf = require('protobufjs');
 
 const read = (name) => (process.env[name] ? fs.readFileSync(process.env[name]) : null);
 function connect() {
@@ -37,7 +41,7 @@ const metadata = () => {
   return m;
 };
 
-const [address, sandbox, protoDir] = process.argv.slice(2);
+const [address, sandbox, protoDir, googleProtoDir] = process.argv.slice(2);
 const definition = protoLoader.loadSync(
     ['barion/v1/payment_service.proto', 'barion/v1/payment_event.proto'],
     {includeDirs: [protoDir], keepCase: true, enums: String, longs: String, defaults: true});
@@ -90,9 +94,53 @@ stream.on('data', async (message) => {
   if (s.status === 'PAYMENT_STATUS_SUCCEEDED') {
     console.log('node example: payment succeeded');
     stream.cancel();
-    process.exit(0);
+    refuse();
   }
 });
+
+// Prints what a refused call's status carries: its code, then each detail the gateway attached
+// (branch on these, never on the message text).
+function explain(err) {
+  console.log(`refused: ${grpc.status[err.code]}: ${err.details}`);
+  const bin = err.metadata.get('grpc-status-details-bin')[0];
+  if (!bin) return;
+  const root = new protobuf.Root();
+  root.resolvePath = (origin, target) => path.join(googleProtoDir, target);
+  root.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto']);
+  const status = root.lookupType('google.rpc.Status').decode(bin);
+  for (const detail of status.details) {
+    const name = detail.type_url.split('/').pop();
+    if (name === 'google.rpc.BadRequest') {
+      const bad = root.lookupType(name).decode(detail.value);
+      for (const v of bad.fieldViolations) console.log(`  bad field ${v.field}: ${v.description}`);
+    } else if (name === 'google.rpc.ErrorInfo') {
+      const info = root.lookupType(name).decode(detail.value);
+      console.log(`  reason ${info.reason} (${info.domain})`, info.metadata);
+    } else {
+      console.log(`  detail ${detail.type_url}`);
+    }
+  }
+}
+
+// 5. A request the gateway refuses: forints have no decimals.
+function refuse() {
+  payments.StartPayment({
+    payment_type: 'PAYMENT_TYPE_IMMEDIATE',
+    funding_sources: ['FUNDING_SOURCE_ALL'],
+    payment_request_id: `example-node-${process.pid}-bad`,
+    currency: 'CURRENCY_HUF',
+    transactions: [{
+      pos_transaction_id: 'example-node-bad-1', total: '1500.50',
+      items: [{name: 'Coffee', description: 'Flat white', quantity: '1', unit: 'cup',
+               unit_price: '1500.50', item_total: '1500.50'}],
+    }],
+  }, metadata(), deadline(10), (err) => {
+    if (!err) { console.log('FAIL: a HUF amount with decimals was accepted'); process.exit(1); }
+    explain(err);
+    console.log('node example: invalid request refused with its details');
+    process.exit(0);
+  });
+}
 stream.on('error', (err) => {
   if (err.code !== grpc.status.CANCELLED) { console.log('FAIL: ' + err.message); process.exit(1); }
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs examples/python and examples/node against the real gateway and sandbox binaries: each
-# starts a payment, pays it through the sandbox and waits for the Succeeded event on the stream.
+# starts a payment, pays it through the sandbox, waits for the Succeeded event on the stream
+# and decodes the details of a refused request.
 set -euo pipefail
 source tests/polyglot/gen_python.sh
 gateway="$1"; sandbox="$2"
@@ -19,5 +20,12 @@ start_gateway "$gateway" "$work"
 
 /usr/bin/python3 examples/python/take_payment.py "$grpc" "$http" "$work/gen" | tee "$work/py.out"
 grep -q "python example: payment succeeded" "$work/py.out"
-NODE_PATH="$node_modules" node examples/node/take_payment.js "$grpc" "$http" proto | tee "$work/node.out"
+grep -q "^refused: INVALID_ARGUMENT: " "$work/py.out"
+grep -q "^  bad field transactions\[0\]\.total: " "$work/py.out"
+grep -q "^python example: invalid request refused with its details$" "$work/py.out"
+NODE_PATH="$node_modules" node examples/node/take_payment.js "$grpc" "$http" proto \
+  "$google_protos/.." | tee "$work/node.out"
 grep -q "node example: payment succeeded" "$work/node.out"
+grep -q "^refused: INVALID_ARGUMENT: " "$work/node.out"
+grep -q "^  bad field transactions\[0\]\.total: " "$work/node.out"
+grep -q "^node example: invalid request refused with its details$" "$work/node.out"

@@ -59,7 +59,7 @@ for way in mtls token; do
     | tee "$work/py-$way.out"
   grep -q "python example: payment succeeded" "$work/py-$way.out"
   env "${creds[@]}" NODE_PATH="$node_modules" node examples/node/take_payment.js "$grpc" "$http" \
-    proto | tee "$work/node-$way.out"
+    proto "$google_protos/.." | tee "$work/node-$way.out"
   grep -q "node example: payment succeeded" "$work/node-$way.out"
   env "${creds[@]}" "$work/go/take_payment" "$grpc" "$http" | tee "$work/go-$way.out"
   grep -q "go example: payment succeeded" "$work/go-$way.out"
