@@ -1,5 +1,7 @@
-# Sourced by end-to-end tests (helpers below). gen_python: Python stubs for the gateway's protos
-# into $1 with Debian's protoc and grpc_python_plugin. Needs $google_protos (folder holding google/rpc) and
+# Sourced by end-to-end tests (helpers below): stubs and builds of the client examples
+# (gen_python, build_go_example, gen_ruby, build_java_example with java_classpath), and starting
+# the sandbox and the gateway. gen_python: Python stubs for the gateway's protos into $1 with
+# Debian's protoc and grpc_python_plugin. Needs $google_protos (folder holding google/rpc) and
 # $health_proto (grpc-health-check's health.proto).
 gen_python() {
   local gen="$1"
