@@ -16,8 +16,8 @@ PKGS=(bazel-bootstrap libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev proto
       golang-google-protobuf-dev golang-google-genproto-dev golang-github-golang-protobuf-1-5-dev
       # The Ruby example (tests/polyglot:ruby_example_test).
       ruby-grpc ruby-grpc-tools ruby-googleapis-common-protos-types
-      # The Java example (tests/polyglot:java_example_test): libgrpc-java pulls in none of the
-      # jars it needs at run time.
+      # The Java example (tests/polyglot:java_example_test): libgrpc-java depends on none of
+      # these jars, which it needs at run time.
       default-jdk-headless libgrpc-java protobuf-compiler-grpc-java-plugin libprotobuf-java
       libguava-java libgoogle-gson-java libnetty-java libperfmark-java
       libgeronimo-annotation-1.3-spec-java)
