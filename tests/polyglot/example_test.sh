@@ -3,7 +3,7 @@
 # and sandbox binaries, with its stubs generated from proto/ by Debian's toolchain for that
 # language (gen_python.sh): it takes a payment, waits for the Succeeded event on the stream and
 # decodes the details of a request the gateway refuses.
-# Usage: example_test.sh go|ruby|java GATEWAY SANDBOX [google/rpc/status.proto, for java]
+# Usage: example_test.sh go|ruby|java GATEWAY SANDBOX GOOGLE_RPC_STATUS_PROTO (read by java only)
 set -euo pipefail
 source tests/polyglot/gen_python.sh
 lang="$1"; gateway="$2"; sandbox="$3"
