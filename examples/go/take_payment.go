@@ -2,32 +2,18 @@
 //
 // Starts a payment, plays the payer through the local sandbox's control API, waits on the
 // payment-event stream until the payment has Succeeded, and shows the structured details of a
-// request the gateway refuses. Stubs are generated from proto/ (nothing generated is committed):
-//
-//	M=; for f in types payment_service payment_event; do
-//	  M="$M --go_opt=Mbarion/v1/$f.proto=barion/v1;barionv1"
-//	  M="$M --go-grpc_opt=Mbarion/v1/$f.proto=barion/v1;barionv1"; done
-//	protoc -Iproto --go_out=GOPATH_DIR/src --go-grpc_out=GOPATH_DIR/src $M \
-//	  proto/barion/v1/types.proto proto/barion/v1/payment_service.proto \
-//	  proto/barion/v1/payment_event.proto
-//	GO111MODULE=off GOPATH=GOPATH_DIR:/usr/share/gocode go build -o take_payment \
-//	  examples/go/take_payment.go
+// request the gateway refuses. Stubs are generated from proto/ and the example built by
+// examples/go/build.sh (nothing generated is committed).
 //
 // Usage: take_payment GRPC_ADDRESS SANDBOX_HTTP_URL
 //
-// Connection, as the gateway's callers need it (docs/SECURITY.md), from the environment:
-// BARION_GATEWAY_CA (the CA of the gateway's certificate: TLS), BARION_GATEWAY_CERT and
-// BARION_GATEWAY_KEY (a client certificate: mTLS), BARION_GATEWAY_SERVER_NAME (the name on the
-// gateway's certificate, when not the address's host), BARION_GATEWAY_TOKEN_FILE (a bearer
-// token). None set: plaintext, for a gateway on this machine without callers.
+// Connection, as the gateway's callers need it, from the environment: see package
+// gatewayclient (examples/go/src/gatewayclient).
 package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
-	"io/ioutil"
 	"log"
 	"net/http"
 	"os"
@@ -35,59 +21,11 @@ import (
 	"time"
 
 	barionv1 "barion/v1"
+	"gatewayclient"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
-
-// read returns the contents of the file the environment variable names, or nil when unset.
-func read(variable string) []byte {
-	path := os.Getenv(variable)
-	if path == "" {
-		return nil
-	}
-	data, err := ioutil.ReadFile(path)
-	if err != nil {
-		log.Fatalf("%s: %v", variable, err)
-	}
-	return data
-}
-
-// connect dials the gateway as the environment describes; the returned context carries the
-// token, if any, for every call made with it.
-func connect(ctx context.Context, address string) (*grpc.ClientConn, context.Context) {
-	if token := read("BARION_GATEWAY_TOKEN_FILE"); token != nil {
-		ctx = metadata.AppendToOutgoingContext(ctx, "authorization",
-			"Bearer "+strings.TrimSpace(string(token)))
-	}
-	option := grpc.WithInsecure() // grpc-go 1.33 has no credentials/insecure yet
-	ca, cert, key := read("BARION_GATEWAY_CA"), read("BARION_GATEWAY_CERT"), read("BARION_GATEWAY_KEY")
-	if ca != nil || cert != nil {
-		config := &tls.Config{ServerName: os.Getenv("BARION_GATEWAY_SERVER_NAME")}
-		if ca != nil {
-			config.RootCAs = x509.NewCertPool()
-			if !config.RootCAs.AppendCertsFromPEM(ca) {
-				log.Fatal("BARION_GATEWAY_CA holds no certificate")
-			}
-		}
-		if cert != nil {
-			pair, err := tls.X509KeyPair(cert, key)
-			if err != nil {
-				log.Fatalf("client certificate: %v", err)
-			}
-			config.Certificates = []tls.Certificate{pair}
-		}
-		option = grpc.WithTransportCredentials(credentials.NewTLS(config))
-	}
-	conn, err := grpc.DialContext(ctx, address, option)
-	if err != nil {
-		log.Fatalf("dial %s: %v", address, err)
-	}
-	return conn, ctx
-}
 
 func coffee(requestID string, total string) *barionv1.StartPaymentRequest {
 	return &barionv1.StartPaymentRequest{
@@ -135,7 +73,10 @@ func main() {
 	address, sandbox := os.Args[1], os.Args[2]
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	conn, ctx := connect(ctx, address)
+	conn, err := gatewayclient.Dial(address)
+	if err != nil {
+		log.Fatalf("dial %s: %v", address, err)
+	}
 	defer conn.Close()
 	payments := barionv1.NewPaymentServiceClient(conn)
 	events := barionv1.NewPaymentEventServiceClient(conn)

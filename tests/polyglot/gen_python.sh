@@ -17,21 +17,11 @@ gen_python() {
     "$gen/health/v1/__init__.py"
 }
 
-# build_go_example DIR: Go stubs for the gateway's protos (Debian's protoc-gen-go and
-# protoc-gen-go-grpc) and examples/go built against them, offline in GOPATH mode with Debian's
-# grpc-go, into DIR/take_payment.
+# build_go_example DIR: the Go example (examples/go/take_payment.go) built by examples/go/build.sh
+# into DIR, with DIR as the Go tools' home.
 build_go_example() {
-  local dir="$1" mappings=() f
-  mkdir -p "$dir/src"
-  for f in types payment_service payment_event; do
-    mappings+=("--go_opt=Mbarion/v1/$f.proto=barion/v1;barionv1"
-               "--go-grpc_opt=Mbarion/v1/$f.proto=barion/v1;barionv1")
-  done
-  /usr/bin/protoc -Iproto --go_out="$dir/src" --go-grpc_out="$dir/src" "${mappings[@]}" \
-    proto/barion/v1/types.proto proto/barion/v1/payment_service.proto \
-    proto/barion/v1/payment_event.proto
-  GO111MODULE=off GOPATH="$dir:/usr/share/gocode" GOCACHE="$dir/cache" HOME="$dir" \
-    go build -o "$dir/take_payment" examples/go/take_payment.go
+  mkdir -p "$1"
+  HOME="$(cd "$1" && pwd)" bash examples/go/build.sh "$@"
 }
 
 # The class path of the Java example: Debian's grpc-java 1.41 with its Netty transport, protobuf
