@@ -17,8 +17,9 @@ gen_python() {
     "$gen/health/v1/__init__.py"
 }
 
-# build_go_example DIR: the Go example (examples/go/take_payment.go) built by examples/go/build.sh
-# into DIR, with DIR as the Go tools' home.
+# build_go_example DIR [check]: the Go examples (examples/go/take_payment.go and examples/webshop)
+# built by examples/go/build.sh into DIR (with "check": vetted and tested), with DIR as the Go
+# tools' home.
 build_go_example() {
   mkdir -p "$1"
   HOME="$(cd "$1" && pwd)" bash examples/go/build.sh "$@"
