@@ -20,7 +20,10 @@ PKGS=(bazel-bootstrap libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev proto
       # these jars, which it needs at run time.
       default-jdk-headless libgrpc-java protobuf-compiler-grpc-java-plugin libprotobuf-java
       libguava-java libgoogle-gson-java libnetty-java libperfmark-java
-      libgeronimo-annotation-1.3-spec-java)
+      libgeronimo-annotation-1.3-spec-java
+      # The web shop in a real browser (tests/polyglot:webshop_test): Debian's Chromium driven
+      # by Selenium, certutil for the browser's trust store, and fonts for the screenshots.
+      chromium chromium-driver python3-selenium libnss3-tools fonts-liberation)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
