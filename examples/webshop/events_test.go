@@ -71,10 +71,10 @@ func event(cursor, orderID, paymentID string,
 }
 
 func TestFollowerSettlesOrdersAndResumesAfterItsLastCursor(t *testing.T) {
-	book := newOrderBook(10)
-	paid, _ := book.create("order-paid")
+	book := newOrderBook(10, 10)
+	paid, _ := book.create("order-paid", "client")
 	book.started(paid, "p1", "")
-	failed, _ := book.create("order-failed")
+	failed, _ := book.create("order-failed", "client")
 	ctx, cancel := context.WithCancel(context.Background())
 	events := &fakeEvents{cancel: cancel, streams: []*fakeStream{
 		{messages: []*barionv1.SubscribePaymentEventsResponse{heartbeat("c1"),

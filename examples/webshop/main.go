@@ -10,6 +10,11 @@
 // keeps them in its database and, after a restart, resumes its subscription after the last
 // cursor it stored).
 //
+// What a client can make it spend is bounded: connections (-max_connections), header (8 KiB) and
+// body (4 KiB) bytes, time per request, orders open at once per client address
+// (-max_open_orders_per_client) and in all (-max_orders). Nothing a client sends reaches a log
+// line; a malformed paymentId is refused before use.
+//
 // Usage: webshop [-gateway 127.0.0.1:50051] [-listen 127.0.0.1:8088] [-public_url URL] [-shop NAME]
 //
 // The connection to the gateway (TLS, client certificate, token) comes from the environment:
@@ -24,8 +29,10 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,14 +50,24 @@ func main() {
 	gatewayShop := flag.String("shop", "",
 		"the shop's name in the gateway's configuration (empty: the gateway's only shop)")
 	maxOrders := flag.Int("max_orders", 10000, "orders kept in memory")
+	maxOpenPerClient := flag.Int("max_open_orders_per_client", 20,
+		"unfinished orders one client address may have")
 	maxConnections := flag.Int("max_connections", 256, "connections served at once")
 	resultWait := flag.Duration("result_wait", 5*time.Second,
 		"how long the return page waits for the payment's event before showing it as pending")
 	addressesFile := flag.String("addresses_file", "", "after start, write shop=URL here")
 	flag.Parse()
-	if flag.NArg() != 0 || *maxOrders < 1 || *maxConnections < 1 {
+	if flag.NArg() != 0 || *maxOrders < 1 || *maxOpenPerClient < 1 || *maxConnections < 1 {
 		flag.Usage()
 		os.Exit(2)
+	}
+	if *publicURL != "" {
+		u, err := url.Parse(*publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.RawQuery != "" || u.Fragment != "" {
+			log.Fatal("-public_url must be an absolute http or https URL without query")
+		}
+		*publicURL = strings.TrimRight(*publicURL, "/")
 	}
 
 	conn, err := gatewayclient.Dial(*gateway)
@@ -61,7 +78,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	book := newOrderBook(*maxOrders)
+	book := newOrderBook(*maxOrders, *maxOpenPerClient)
 	events := newFollower(barionv1.NewPaymentEventServiceClient(conn), *gatewayShop, book)
 	go events.run(ctx)
 

@@ -44,11 +44,15 @@ var finalStatuses = []barionv1.PaymentStatus{
 	barionv1.PaymentStatus_PAYMENT_STATUS_PARTIALLY_SUCCEEDED,
 }
 
-var errShopFull = errors.New("too many open orders")
+var (
+	errShopFull      = errors.New("too many open orders")
+	errClientTooBusy = errors.New("too many open orders from this client")
+)
 
 // order is one attempt to buy; its fields are guarded by the orderBook's mutex.
 type order struct {
 	id         string // the payment_request_id sent to the gateway
+	client     string // who placed it (the remote address's host)
 	paymentID  string // Barion's id, once StartPayment has answered
 	gatewayURL string
 	outcome    string
@@ -62,33 +66,47 @@ type orderView struct {
 }
 
 // orderBook holds the shop's orders in memory, at most max of them. When full, a new order
-// evicts the oldest finished one; when every order is still open, new orders are refused.
+// evicts the oldest finished one; when every order is still open, new orders are refused. One
+// client may have at most perClient open orders: each is a payment started at Barion.
 // Events find an order by its id (the payment_request_id their snapshot carries), so an event
 // that overtakes StartPayment's answer is not lost; the return page finds it by payment id.
 type orderBook struct {
 	mu        sync.Mutex
 	max       int
+	perClient int
 	byID      map[string]*order
 	byPayment map[string]*order
-	age       *list.List // oldest first
+	open      map[string]int // open orders per client
+	age       *list.List     // oldest first
 }
 
-func newOrderBook(max int) *orderBook {
-	return &orderBook{max: max, byID: map[string]*order{}, byPayment: map[string]*order{},
-		age: list.New()}
+func newOrderBook(max, perClient int) *orderBook {
+	return &orderBook{max: max, perClient: perClient, byID: map[string]*order{},
+		byPayment: map[string]*order{}, open: map[string]int{}, age: list.New()}
 }
 
-// create records a new open order under id.
-func (b *orderBook) create(id string) (*order, error) {
+// create records a new open order of client under id.
+func (b *orderBook) create(id, client string) (*order, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.open[client] >= b.perClient {
+		return nil, errClientTooBusy
+	}
 	if len(b.byID) >= b.max && !b.evictOneLocked() {
 		return nil, errShopFull
 	}
-	o := &order{id: id, done: make(chan struct{})}
+	o := &order{id: id, client: client, done: make(chan struct{})}
 	o.element = b.age.PushBack(o)
 	b.byID[id] = o
+	b.open[client]++
 	return o, nil
+}
+
+// closeLocked counts o as no longer open for its client.
+func (b *orderBook) closeLocked(o *order) {
+	if b.open[o.client]--; b.open[o.client] <= 0 {
+		delete(b.open, o.client)
+	}
 }
 
 // evictOneLocked forgets the oldest finished order; false when every order is open.
@@ -124,6 +142,9 @@ func (b *orderBook) started(o *order, paymentID, gatewayURL string) {
 func (b *orderBook) discard(o *order) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if o.outcome == outcomePending {
+		b.closeLocked(o)
+	}
 	b.forgetLocked(o)
 }
 
@@ -143,6 +164,7 @@ func (b *orderBook) settle(id, paymentID, outcome string) bool {
 	if o.outcome == outcomePending {
 		o.outcome = outcome
 		close(o.done)
+		b.closeLocked(o)
 	}
 	return true
 }

@@ -23,8 +23,8 @@ func TestOnlyFinalStatusesHaveAnOutcome(t *testing.T) {
 }
 
 func TestSettleKeepsTheFirstOutcomeOfTheRightPayment(t *testing.T) {
-	book := newOrderBook(10)
-	o, _ := book.create("order-1")
+	book := newOrderBook(10, 10)
+	o, _ := book.create("order-1", "client")
 	if !book.settle("order-1", "p1", outcomeDeclined) {
 		t.Fatal("an event that overtakes StartPayment's answer is lost")
 	}
@@ -47,19 +47,19 @@ func TestSettleKeepsTheFirstOutcomeOfTheRightPayment(t *testing.T) {
 }
 
 func TestFullBookEvictsTheOldestFinishedOrder(t *testing.T) {
-	book := newOrderBook(3)
-	a, _ := book.create("a")
+	book := newOrderBook(3, 10)
+	a, _ := book.create("a", "client")
 	book.started(a, "pa", "")
-	b, _ := book.create("b")
+	b, _ := book.create("b", "client")
 	book.started(b, "pb", "")
-	c, _ := book.create("c")
+	c, _ := book.create("c", "client")
 	book.started(c, "pc", "")
-	if _, err := book.create("d"); err != errShopFull {
+	if _, err := book.create("d", "client"); err != errShopFull {
 		t.Fatalf("a book full of open orders took another: %v", err)
 	}
 	book.settle("c", "pc", outcomePaid)
 	book.settle("b", "pb", outcomeCancelled)
-	if _, err := book.create("d"); err != nil {
+	if _, err := book.create("d", "client"); err != nil {
 		t.Fatal(err)
 	}
 	if book.byPaymentID("pb") != nil || book.byPaymentID("pa") == nil ||
@@ -69,5 +69,33 @@ func TestFullBookEvictsTheOldestFinishedOrder(t *testing.T) {
 	book.discard(a)
 	if book.byPaymentID("pa") != nil || len(book.byID) != 2 {
 		t.Error("discard left the order behind")
+	}
+}
+
+func TestOneClientHasAtMostPerClientOpenOrders(t *testing.T) {
+	book := newOrderBook(10, 2)
+	a, _ := book.create("a", "mallory")
+	b, _ := book.create("b", "mallory")
+	if _, err := book.create("c", "mallory"); err != errClientTooBusy {
+		t.Fatalf("a third open order: %v", err)
+	}
+	if _, err := book.create("c", "alice"); err != nil {
+		t.Fatalf("another client is refused: %v", err)
+	}
+	book.settle("a", "", outcomeCancelled)
+	book.settle("a", "", outcomePaid) // a repeated event frees nothing more
+	if _, err := book.create("d", "mallory"); err != nil {
+		t.Fatalf("a finished order still counts: %v", err)
+	}
+	if _, err := book.create("e", "mallory"); err != errClientTooBusy {
+		t.Fatalf("a repeated event freed a place: %v", err)
+	}
+	book.discard(b)
+	if _, err := book.create("e", "mallory"); err != nil {
+		t.Fatalf("a discarded order still counts: %v", err)
+	}
+	book.discard(a) // finished: frees nothing
+	if _, err := book.create("f", "mallory"); err != errClientTooBusy {
+		t.Fatalf("discarding a finished order freed a place: %v", err)
 	}
 }

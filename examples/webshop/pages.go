@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"html/template"
 	"log"
+	"net"
 	"net/http"
 	"regexp"
 	"time"
@@ -135,8 +136,16 @@ func (s *shop) pay(w http.ResponseWriter, r *http.Request) {
 			"The shop is not yet following payment events; try again in a moment.")
 		return
 	}
-	o, err := s.book.create(newOrderID())
+	client, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
+		client = r.RemoteAddr
+	}
+	o, err := s.book.create(newOrderID(), client)
+	if err == errClientTooBusy {
+		problem(w, http.StatusTooManyRequests,
+			"You have too many unfinished payments; finish or cancel one first.")
+		return
+	} else if err != nil {
 		problem(w, http.StatusServiceUnavailable, "The shop is busy; try again later.")
 		return
 	}

@@ -32,7 +32,7 @@ func (f *fakePayments) StartPayment(_ context.Context, in *barionv1.StartPayment
 const paymentID = "0123456789abcdef0123456789abcdef"
 
 func newTestShop(payments *fakePayments, subscribed bool) *shop {
-	book := newOrderBook(10)
+	book := newOrderBook(10, 10)
 	f := newFollower(nil, "", book)
 	if subscribed {
 		f.once.Do(func() { close(f.ready) })
@@ -113,7 +113,7 @@ func TestReturnRefusesWhatIsNotAPaymentID(t *testing.T) {
 
 func TestReturnShowsTheOutcomeOfTheEventNotOfTheRedirect(t *testing.T) {
 	s := newTestShop(&fakePayments{}, true)
-	o, _ := s.book.create("order-1")
+	o, _ := s.book.create("order-1", "client")
 	s.book.started(o, paymentID, "https://barion.test/Pay")
 	w := serve(s, "GET", "/return?paymentId="+paymentID)
 	if body := w.Body.String(); !strings.Contains(body, `data-outcome="pending"`) ||
@@ -132,5 +132,20 @@ func TestReturnShowsTheOutcomeOfTheEventNotOfTheRedirect(t *testing.T) {
 	}
 	if time.Since(started) > 5*time.Second {
 		t.Error("the page did not answer as soon as the event came")
+	}
+}
+
+func TestPayRefusesAClientWithTooManyOpenOrders(t *testing.T) {
+	payments := &fakePayments{answer: &barionv1.StartPaymentResponse{PaymentId: paymentID,
+		GatewayUrl: "https://barion.test/Pay"}}
+	s := newTestShop(payments, true)
+	s.book = newOrderBook(10, 1)
+	if w := serve(s, "POST", "/orders"); w.Code != http.StatusSeeOther {
+		t.Fatalf("first order: %d", w.Code)
+	}
+	payments.got = nil
+	if w := serve(s, "POST", "/orders"); w.Code != http.StatusTooManyRequests ||
+		payments.got != nil {
+		t.Errorf("second open order of one client: %d", w.Code)
 	}
 }
