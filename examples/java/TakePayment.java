@@ -4,7 +4,7 @@
 // Starts a payment with the blocking stub, plays the payer through the local sandbox's control
 // API, waits on the payment-event stream (async stub) until the payment has Succeeded, and shows
 // the structured details of a request the gateway refuses (StatusProto.fromThrowable). Stubs are
-// generated from proto/ (nothing generated is committed); tests/polyglot/gen_python.sh
+// generated from proto/ (nothing generated is committed); tests/polyglot/helpers.sh
 // (build_java_example) has the exact protoc, javac and class path.
 //
 // Usage: java -cp CLASSPATH TakePayment GRPC_ADDRESS SANDBOX_HTTP_URL

@@ -3,7 +3,7 @@
 # payments, a payer pays (the sandbox sends Barion's callback) and a forger posts callbacks with
 # a wrong secret; Prometheus's HTTP query API must then report exactly what the test did.
 set -euo pipefail
-source tests/polyglot/gen_python.sh
+source tests/polyglot/helpers.sh
 gateway="$1"; sandbox="$2"; ctl="$3"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
 command -v prometheus >/dev/null || { echo "FAIL: prometheus is not installed (tools/install_deps.sh)"; exit 1; }

@@ -3,7 +3,7 @@
 # events survive `kill -9`; after a restart, a reader resuming from its cursor gets every event
 # after it, in order, each once. Real binaries, ports picked by the OS.
 set -euo pipefail
-source tests/polyglot/gen_python.sh
+source tests/polyglot/helpers.sh
 gateway="$1"; sandbox="$2"
 google_protos="$(dirname "$(dirname "$(runfile "$3")")")"
 health_proto="$(runfile "$4")"

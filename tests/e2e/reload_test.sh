@@ -3,7 +3,7 @@
 # without callers; SIGHUP reloads the callers (a token replaced: the old one refused, the new one
 # accepted, no restart); a reload of a broken file is refused and the running policy stays.
 set -euo pipefail
-source tests/polyglot/gen_python.sh
+source tests/polyglot/helpers.sh
 gateway="$1"; sandbox="$2"
 google_protos="$(dirname "$(dirname "$(runfile "$3")")")"
 health_proto="$(runfile "$4")"

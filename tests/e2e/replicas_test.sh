@@ -8,7 +8,7 @@
 # (503) meanwhile, /readyz says so, and the replicas recover by themselves, losing nothing
 # acknowledged. PostgreSQL is Debian's, started in a temporary folder by tools/pg_local.sh.
 set -euo pipefail
-source tests/polyglot/gen_python.sh
+source tests/polyglot/helpers.sh
 gateway="$1"; sandbox="$2"
 google_protos="$(dirname "$(dirname "$(runfile "$3")")")"
 health_proto="$(runfile "$4")"

@@ -4,7 +4,7 @@
 # fault, the exit codes (0 ok, 1 local failure, 2 usage, 3 refused, 4 unavailable), and no key in
 # any output.
 set -euo pipefail
-source tests/polyglot/gen_python.sh
+source tests/polyglot/helpers.sh
 gateway="$1"; sandbox="$2"; ctl="$3"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
 export BARION_POS_KEY="$(openssl rand -hex 16)" BARION_WALLET_API_KEY="$(openssl rand -hex 16)"

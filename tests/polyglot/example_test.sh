@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs one client example, examples/go, examples/ruby or examples/java, against the real gateway
 # and sandbox binaries, with its stubs generated from proto/ by Debian's toolchain for that
-# language (gen_python.sh): it takes a payment, waits for the Succeeded event on the stream and
+# language (helpers.sh): it takes a payment, waits for the Succeeded event on the stream and
 # decodes the details of a request the gateway refuses.
 # Usage: example_test.sh go|ruby|java GATEWAY SANDBOX GOOGLE_RPC_STATUS_PROTO (read by java only)
 set -euo pipefail
-source tests/polyglot/gen_python.sh
+source tests/polyglot/helpers.sh
 lang="$1"; gateway="$2"; sandbox="$3"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
 

@@ -3,7 +3,7 @@
 # starts a payment, pays it through the sandbox, waits for the Succeeded event on the stream
 # and decodes the details of a refused request.
 set -euo pipefail
-source tests/polyglot/gen_python.sh
+source tests/polyglot/helpers.sh
 gateway="$1"; sandbox="$2"
 google_protos="$(dirname "$(dirname "$(runfile "$3")")")"
 health_proto="$(runfile "$4")"

@@ -2,7 +2,7 @@
 # Polyglot end-to-end test: a Node.js subscriber (npm @grpc/grpc-js + @grpc/proto-loader)
 # against the real gateway and sandbox binaries: subscribe, disconnect, resume from the cursor.
 set -euo pipefail
-source tests/polyglot/gen_python.sh
+source tests/polyglot/helpers.sh
 gateway="$1"; sandbox="$2"
 grpc_js="$(runfile "$3")"
 node_modules="$(cd "$(dirname "$grpc_js")/../.." && pwd)"

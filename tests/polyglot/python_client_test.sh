@@ -4,7 +4,7 @@
 # protoc + grpc_python_plugin, and a graceful SIGTERM shutdown. Also checks that the POSKey
 # appears in no log line.
 set -euo pipefail
-source tests/polyglot/gen_python.sh
+source tests/polyglot/helpers.sh
 gateway="$1"; sandbox="$2"
 google_protos="$(dirname "$(dirname "$(runfile "$3")")")"
 health_proto="$(runfile "$4")"

@@ -4,7 +4,7 @@
 # over mTLS (the certificate's URI SAN is its caller) and with a bearer token over TLS; a client
 # without credentials is refused. Real gateway and sandbox binaries.
 set -euo pipefail
-source tests/polyglot/gen_python.sh
+source tests/polyglot/helpers.sh
 gateway="$1"; sandbox="$2"; barionctl="$3"
 google_protos="$(dirname "$(dirname "$(runfile "$4")")")"
 health_proto="$(runfile "$5")"

@@ -6,7 +6,7 @@
 # pages are test outputs (in bazel-testlogs/tests/polyglot/webshop_test/test.outputs/outputs.zip).
 # Usage: webshop_test.sh GATEWAY SANDBOX
 set -euo pipefail
-source tests/polyglot/gen_python.sh
+source tests/polyglot/helpers.sh
 gateway="$1"; sandbox="$2"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
 screenshots="${TEST_UNDECLARED_OUTPUTS_DIR:-$work/screenshots}"
