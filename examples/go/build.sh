@@ -4,7 +4,7 @@
 # then OUT/take_payment (examples/go/take_payment.go) and OUT/webshop (examples/webshop/), in
 # GOPATH mode against Debian's grpc-go 1.33 under /usr/share/gocode, with this folder's
 # src/gatewayclient. Nothing generated is committed; nothing is downloaded. With "check", then
-# also go vet and the web shop's own tests (examples/webshop/*_test.go).
+# also gofmt, go vet and the Go tests (examples/webshop, gatewayclient).
 # Usage, from the repository's root: bash examples/go/build.sh OUT [check]
 set -euo pipefail
 out="$(mkdir -p "$1" && cd "$1" && pwd)"
@@ -21,7 +21,9 @@ export GO111MODULE=off GOPATH="$out:$PWD/examples/go:/usr/share/gocode" GOCACHE=
 go build -o "$out/take_payment" examples/go/take_payment.go
 go build -o "$out/webshop" ./examples/webshop
 if [ "${2:-}" = check ]; then
+  unformatted=$(gofmt -l examples/go examples/webshop)
+  [ -z "$unformatted" ] || { echo "gofmt would change: $unformatted" >&2; exit 1; }
   go vet examples/go/take_payment.go
   go vet ./examples/webshop gatewayclient
-  go test ./examples/webshop
+  go test ./examples/webshop gatewayclient
 fi

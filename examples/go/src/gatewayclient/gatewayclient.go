@@ -59,7 +59,8 @@ func Options() ([]grpc.DialOption, error) {
 	ca, cert, key, token := files[0], files[1], files[2], files[3]
 	var options []grpc.DialOption
 	if token != nil {
-		options = append(options, grpc.WithPerRPCCredentials(bearer(strings.TrimSpace(string(token)))))
+		secret := bearer(strings.TrimSpace(string(token)))
+		options = append(options, grpc.WithPerRPCCredentials(secret))
 	}
 	if ca == nil && cert == nil {
 		if token != nil {
