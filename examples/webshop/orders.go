@@ -130,12 +130,15 @@ func (b *orderBook) forgetLocked(o *order) {
 	}
 }
 
-// started records the payment StartPayment created for o.
+// started records the payment StartPayment created for o, unless o is gone already (settled by
+// an event that overtook the answer, then evicted).
 func (b *orderBook) started(o *order, paymentID, gatewayURL string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	o.paymentID, o.gatewayURL = paymentID, gatewayURL
-	b.byPayment[paymentID] = o
+	if b.byID[o.id] == o {
+		b.byPayment[paymentID] = o
+	}
 }
 
 // discard forgets an order whose payment could not be started.

@@ -99,3 +99,16 @@ func TestOneClientHasAtMostPerClientOpenOrders(t *testing.T) {
 		t.Fatalf("discarding a finished order freed a place: %v", err)
 	}
 }
+
+func TestAnOrderEvictedBeforeStartPaymentAnsweredStaysGone(t *testing.T) {
+	book := newOrderBook(1, 10)
+	e, _ := book.create("e", "client")
+	book.settle("e", "pe", outcomePaid) // the event overtakes StartPayment's answer
+	if _, err := book.create("f", "client"); err != nil {
+		t.Fatal(err)
+	}
+	book.started(e, "pe", "")
+	if book.byPaymentID("pe") != nil || len(book.byPayment) != 0 {
+		t.Error("an evicted order came back")
+	}
+}
