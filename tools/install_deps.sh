@@ -17,10 +17,11 @@ PKGS=(bazel-bootstrap libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev proto
       # The Ruby example (tests/polyglot:ruby_example_test).
       ruby-grpc ruby-grpc-tools ruby-googleapis-common-protos-types
       # The Java example (tests/polyglot:java_example_test): libgrpc-java depends on none of
-      # these jars, which it needs at run time.
+      # these jars, which it needs at run time; netty-tcnative is Netty's OpenSSL TLS, the only
+      # one with the ALPN gRPC needs in Debian's Netty.
       default-jdk-headless libgrpc-java protobuf-compiler-grpc-java-plugin libprotobuf-java
       libguava-java libgoogle-gson-java libnetty-java libperfmark-java
-      libgeronimo-annotation-1.3-spec-java
+      libgeronimo-annotation-1.3-spec-java libnetty-tcnative-java libnetty-tcnative-jni
       # The web shop in a real browser (tests/polyglot:webshop_test): Debian's Chromium driven
       # by Selenium, certutil for the browser's trust store, and fonts for the screenshots.
       chromium chromium-driver python3-selenium libnss3-tools fonts-liberation)

@@ -5,19 +5,20 @@
 // API, waits on the payment-event stream (async stub) until the payment has Succeeded, and shows
 // the structured details of a request the gateway refuses (StatusProto.fromThrowable). Stubs are
 // generated from proto/ (nothing generated is committed); tests/polyglot/helpers.sh
-// (build_java_example) has the exact protoc, javac and class path.
+// (build_java_example, run_java_example) has the exact protoc, javac, class path and library;
+// SANDBOX_URL is the sandbox's HTTP address.
 //
-// Usage: java -cp CLASSPATH TakePayment GRPC_ADDRESS SANDBOX_HTTP_URL
+// Usage: java -Djava.library.path=NATIVE_DIR -cp CLASSPATH TakePayment GRPC_ADDRESS SANDBOX_URL
 //
 // Connection, as the gateway's callers need it (docs/SECURITY.md), from the environment:
 // BARION_GATEWAY_CA (the CA of the gateway's certificate: TLS), BARION_GATEWAY_CERT and
 // BARION_GATEWAY_KEY (a client certificate, its key in PKCS#8: mTLS),
 // BARION_GATEWAY_SERVER_NAME (the name on the gateway's certificate, when not the address's
 // host), BARION_GATEWAY_TOKEN_FILE (a bearer token). None set: plaintext, for a gateway on this
-// machine without callers. TLS needs ALPN, which Debian's Netty 4.1.48 does not offer with the
-// JDK's TLS ("JDK provider does not support ALPN protocol"): with Debian's jars only plaintext
-// works (README, "From other languages"); TLS needs a Netty with ALPN, such as grpc-java's
-// grpc-netty-shaded, which Debian does not package.
+// machine without callers; a token is only ever sent over TLS. gRPC over TLS needs ALPN, which
+// Debian's Netty 4.1.48 offers only with OpenSSL: netty-tcnative on the class path and its
+// library, named libnetty_tcnative.so, on java.library.path (README, "From other languages").
+// GrpcSslContexts.forClient() then picks it.
 import barion.v1.PaymentEventOuterClass.PaymentEvent;
 import barion.v1.PaymentEventOuterClass.SubscribePaymentEventsRequest;
 import barion.v1.PaymentEventOuterClass.SubscribePaymentEventsResponse;
@@ -61,7 +62,13 @@ public final class TakePayment {
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address);
     String ca = env("BARION_GATEWAY_CA");
     String cert = env("BARION_GATEWAY_CERT");
-    if (ca == null && cert == null) return builder.usePlaintext().build();
+    if (ca == null && cert == null) {
+      if (env("BARION_GATEWAY_TOKEN_FILE") != null) {
+        throw new IllegalStateException(
+            "BARION_GATEWAY_TOKEN_FILE needs TLS: set BARION_GATEWAY_CA");
+      }
+      return builder.usePlaintext().build();
+    }
     SslContextBuilder tls = GrpcSslContexts.forClient();
     if (ca != null) tls.trustManager(new File(ca));
     if (cert != null) tls.keyManager(new File(cert), new File(env("BARION_GATEWAY_KEY")));

@@ -20,7 +20,7 @@ case "$lang" in
   java)
     google_protos="$(dirname "$(dirname "$(runfile "$4")")")"
     build_java_example "$work/java"
-    run=(java -cp "$work/java/classes:$(java_classpath)" TakePayment) ;;
+    run=(run_java_example "$work/java") ;;
   *) echo "unknown language $lang" >&2; exit 2 ;;
 esac
 echo "$lang: stubs generated and the example built in $(( $(date +%s) - start )) s"

@@ -26,30 +26,42 @@ build_go_example() {
 }
 
 # The class path of the Java example: Debian's grpc-java 1.41 with its Netty transport, protobuf
-# and what they need at run time (tools/install_deps.sh installs them). The google.rpc classes
-# are generated with the stubs: Debian's proto-google-common-protos (1.16) predates ErrorInfo.
+# and what they need at run time (tools/install_deps.sh installs them), and netty-tcnative, the
+# OpenSSL TLS that gives Netty 4.1.48 the ALPN gRPC needs (with the JDK's TLS Debian's Netty has
+# none). The google.rpc classes are generated with the stubs: Debian's
+# proto-google-common-protos (1.16) predates ErrorInfo.
 java_classpath() {
   local jars=(grpc-api grpc-core grpc-context grpc-netty grpc-protobuf grpc-protobuf-lite grpc-stub
               protobuf guava perfmark-api gson
               geronimo-annotation-1.3-spec netty-buffer netty-codec netty-codec-http
               netty-codec-http2 netty-codec-socks netty-common netty-handler netty-handler-proxy
-              netty-resolver netty-transport netty-transport-native-unix-common) cp="" j
+              netty-resolver netty-transport netty-transport-native-unix-common netty-tcnative)
+  local cp="" j
   for j in "${jars[@]}"; do cp+="${cp:+:}/usr/share/java/$j.jar"; done
   echo "$cp"
 }
 
 # build_java_example DIR: Java stubs for the gateway's protos (Debian's grpc_java_plugin) and
-# the google.rpc status and error details (needs $google_protos, as gen_python), and
-# examples/java compiled with them into DIR/classes.
+# the google.rpc status and error details (needs $google_protos, as gen_python), examples/java
+# compiled with them into DIR/classes, and DIR/native/libnetty_tcnative.so: Debian's
+# libnetty-tcnative.so under the name Netty loads (a copy: the library checks its own file name).
 build_java_example() {
   local dir="$1"
-  mkdir -p "$dir/gen" "$dir/classes"
+  mkdir -p "$dir/gen" "$dir/classes" "$dir/native"
   /usr/bin/protoc -Iproto -I"$google_protos/.." --java_out="$dir/gen" --grpc-java_out="$dir/gen" \
     --plugin=protoc-gen-grpc-java=/usr/bin/grpc_java_plugin proto/barion/v1/types.proto \
     proto/barion/v1/payment_service.proto proto/barion/v1/payment_event.proto \
     google/rpc/status.proto google/rpc/error_details.proto
   javac -nowarn -d "$dir/classes" -cp "$(java_classpath)" $(find "$dir/gen" -name '*.java') \
     examples/java/TakePayment.java
+  cp /usr/lib/x86_64-linux-gnu/jni/libnetty-tcnative.so "$dir/native/libnetty_tcnative.so"
+}
+
+# run_java_example DIR ARGS...: runs the example build_java_example built into DIR.
+run_java_example() {
+  local dir="$1"
+  shift
+  java -Djava.library.path="$dir/native" -cp "$dir/classes:$(java_classpath)" TakePayment "$@"
 }
 
 # gen_ruby DIR: Ruby stubs for the gateway's protos (Debian's grpc_tools_ruby_protoc) into DIR.

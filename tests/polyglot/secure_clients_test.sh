@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The clients against a gateway that authenticates its callers (docs/SECURITY.md), with a PKI
-# made here by the openssl command: the Python, Node, Go and Ruby examples and barionctl, each
-# over mTLS (the certificate's URI SAN is its caller) and with a bearer token over TLS; a client
-# without credentials is refused. Real gateway and sandbox binaries.
+# made here by the openssl command: the Python, Node, Go, Ruby and Java examples and barionctl,
+# each over mTLS (the certificate's URI SAN is its caller) and with a bearer token over TLS; a
+# client without credentials is refused. Real gateway and sandbox binaries.
 set -euo pipefail
 source tests/polyglot/helpers.sh
 gateway="$1"; sandbox="$2"; barionctl="$3"
@@ -14,6 +14,7 @@ work="${TEST_TMPDIR:-$(mktemp -d)}"
 gen_python "$work/gen"
 build_go_example "$work/go"
 gen_ruby "$work/ruby"
+build_java_example "$work/java"
 
 export BARION_POS_KEY="$(openssl rand -hex 16)"
 cleanup() { kill "${gw_pid:-}" "${sb_pid:-}" 2>/dev/null || true; }
@@ -66,6 +67,8 @@ for way in mtls token; do
   env "${creds[@]}" ruby examples/ruby/take_payment.rb "$grpc" "$http" "$work/ruby" \
     | tee "$work/ruby-$way.out"
   grep -q "ruby example: payment succeeded" "$work/ruby-$way.out"
+  (export "${creds[@]}"; run_java_example "$work/java" "$grpc" "$http") | tee "$work/java-$way.out"
+  grep -q "java example: payment succeeded" "$work/java-$way.out"
 done
 
 # barionctl: mTLS, then the token; then TLS without credentials, which the gateway refuses.
@@ -90,6 +93,17 @@ status=0
 env -u BARION_GATEWAY_CA -u BARION_GATEWAY_SERVER_NAME "$barionctl" --gateway 192.0.2.1:50051 --token-file "$work/node.token" state \
   --payment "$unknown" 2>"$work/ctl-clear.err" || status=$?
 [ "$status" -eq 2 ] || { echo "FAIL: a token in clear text: exit $status"; exit 1; }
+# Nor do the Go and Java examples, before they dial.
+status=0
+env -u BARION_GATEWAY_CA BARION_GATEWAY_TOKEN_FILE="$work/node.token" "$work/go/take_payment" \
+  "$grpc" "$http" >"$work/go-clear.out" 2>&1 || status=$?
+[ "$status" -ne 0 ] && grep -q "needs TLS" "$work/go-clear.out" ||
+  { echo "FAIL: the Go example with a token in clear text: exit $status"; exit 1; }
+status=0
+(unset BARION_GATEWAY_CA; export BARION_GATEWAY_TOKEN_FILE="$work/node.token"
+ run_java_example "$work/java" "$grpc" "$http") >"$work/java-clear.out" 2>&1 || status=$?
+[ "$status" -ne 0 ] && grep -q "needs TLS" "$work/java-clear.out" ||
+  { echo "FAIL: the Java example with a token in clear text: exit $status"; exit 1; }
 
 token="$(cat "$work/node.token")"
 if grep -qF "$token" "$work"/*.log "$work"/*.out "$work"/*.err "$work/gateway-data/audit.log"; then
