@@ -20,8 +20,7 @@ type follower struct {
 	shop   string
 	book   *orderBook
 
-	mu     sync.Mutex
-	cursor string        // the last cursor processed (of an event or a heartbeat)
+	cursor string        // the last cursor processed; only run's goroutine touches it
 	ready  chan struct{} // closed at the first heartbeat: from then on no event is missed
 	once   sync.Once
 }
@@ -54,11 +53,8 @@ func (f *follower) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		f.mu.Lock()
-		cursor := f.cursor
-		f.mu.Unlock()
 		log.Printf("payment events: stream ended (%s); resuming after cursor %q in %v",
-			status.Code(err), cursor, pause)
+			status.Code(err), f.cursor, pause)
 		select {
 		case <-ctx.Done():
 			return
@@ -72,10 +68,8 @@ func (f *follower) run(ctx context.Context) {
 
 // follow reads one stream until it ends; received tells whether any message came.
 func (f *follower) follow(ctx context.Context) (received bool, err error) {
-	f.mu.Lock()
 	request := &barionv1.SubscribePaymentEventsRequest{
 		Shop: f.shop, Statuses: finalStatuses, AfterCursor: f.cursor}
-	f.mu.Unlock()
 	stream, err := f.events.SubscribePaymentEvents(ctx, request)
 	if err != nil {
 		return false, err
@@ -86,20 +80,17 @@ func (f *follower) follow(ctx context.Context) (received bool, err error) {
 			return received, err
 		}
 		received = true
-		cursor := ""
+		// A message of a kind this shop does not know moves nothing: the cursor stays.
 		if heartbeat := message.GetHeartbeat(); heartbeat != nil {
-			cursor = heartbeat.GetCursor()
+			f.cursor = heartbeat.GetCursor()
 			f.once.Do(func() { close(f.ready) })
 		} else if event := message.GetEvent(); event != nil {
-			cursor = event.GetCursor()
+			f.cursor = event.GetCursor()
 			snapshot := event.GetSnapshot()
 			if f.book.settle(snapshot.GetPaymentRequestId(), event.GetPaymentId(),
 				outcomeOf(snapshot.GetStatus())) {
 				log.Printf("payment %s: %s", event.GetPaymentId(), snapshot.GetStatus())
 			}
 		}
-		f.mu.Lock()
-		f.cursor = cursor
-		f.mu.Unlock()
 	}
 }

@@ -108,3 +108,15 @@ func TestFollowerSettlesOrdersAndResumesAfterItsLastCursor(t *testing.T) {
 		}
 	}
 }
+
+func TestAMessageOfAnUnknownKindKeepsTheCursor(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	events := &fakeEvents{cancel: cancel, streams: []*fakeStream{
+		{messages: []*barionv1.SubscribePaymentEventsResponse{heartbeat("c1"), {}},
+			err: status.Error(codes.Unavailable, "restarting")},
+	}}
+	newFollower(events, "", newOrderBook(10, 10)).run(ctx)
+	if len(events.requests) != 2 || events.requests[1].AfterCursor != "c1" {
+		t.Fatalf("resubscribed with %v, want after c1", events.requests)
+	}
+}
