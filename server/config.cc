@@ -153,6 +153,17 @@ std::vector<ShopConfig> WithCallbackSecrets(std::vector<ShopConfig> shops) {
   return shops;
 }
 
+std::vector<std::string> SecretsOf(const Config& config) {
+  std::vector<std::string> secrets;
+  for (const ShopConfig& shop : WithCallbackSecrets(config.shops)) {
+    secrets.push_back(shop.pos_key);
+    secrets.insert(secrets.end(), shop.callback_secrets.begin(), shop.callback_secrets.end());
+  }
+  for (const WalletConfig& wallet : config.wallets) secrets.push_back(wallet.api_key);
+  if (config.postgres.has_value()) secrets.push_back(config.postgres->password);
+  return secrets;
+}
+
 namespace {
 
 bool ValidCallbackSecret(const std::string& secret) {

@@ -38,6 +38,12 @@ std::string DerivedCallbackSecret(const std::string& pos_key, const std::string&
 // ParseConfig) gets its derived secret. So the secrets are computed once, never per call.
 std::vector<ShopConfig> WithCallbackSecrets(std::vector<ShopConfig> shops);
 
+struct Config;
+
+// Every secret `config` holds: the shops' POSKeys and callback secrets (derived ones included),
+// the wallets' API keys, the database password. What the gateway blots out of Barion's answers.
+std::vector<std::string> SecretsOf(const Config& config);
+
 // A Barion wallet whose operations the gateway performs (WalletService).
 struct WalletConfig {
   std::string name;

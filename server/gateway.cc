@@ -24,6 +24,7 @@
 #include "grpcpp/server_builder.h"
 #include "server/barion/httplib_transport.h"
 #include "server/barion/limited_transport.h"
+#include "server/barion/redacting_transport.h"
 #include "server/common/log.h"
 #include "server/events/postgres/pg_event_store.h"
 #include "server/events/sqlite/sqlite_event_store.h"
@@ -176,11 +177,13 @@ absl::Status GatewayServer::StartTransport(const Config& config,
     transport = *std::move(created);
   }
   transport_ = std::move(transport);
+  redactor_.Add(SecretsOf(config));
+  redacting_transport_ = std::make_unique<RedactingTransport>(transport_.get(), &redactor_);
   // Calls waiting on Barion may take all but an eighth (at least 8, which also covers gRPC's own
   // polling threads) of the gRPC threads; the rest stay free for calls that never reach Barion.
   const int reserved = std::max(8, config.max_concurrent_calls / 8);
   limited_transport_ = std::make_unique<LimitedTransport>(
-      transport_.get(), std::max(1, config.max_concurrent_calls - reserved));
+      redacting_transport_.get(), std::max(1, config.max_concurrent_calls - reserved));
   if (metrics_ != nullptr) {
     metrics_->AddScrapeHook(
         [this] { metrics_->barion().SetTransportStats(limited_transport_->Stats()); });

@@ -16,6 +16,7 @@
 #include "server/audit/audit_log.h"
 #include "server/auth/authenticator.h"
 #include "server/barion/http_transport.h"
+#include "server/common/secret_redactor.h"
 #include "server/config.h"
 #include "server/events/callback_listener.h"
 #include "server/events/callback_processor.h"
@@ -89,7 +90,10 @@ class GatewayServer {
   StartLedger* ledger_ = nullptr;  // store_, as the start ledger
   std::unique_ptr<EventHub> hub_;
   std::unique_ptr<HttpTransport> transport_;
-  std::unique_ptr<HttpTransport> limited_transport_;  // transport_ within the upstream limit
+  // Every secret of the configuration (reloads add theirs), blotted out of Barion's answers.
+  SecretRedactor redactor_;
+  std::unique_ptr<HttpTransport> redacting_transport_;  // transport_, answers without secrets
+  std::unique_ptr<HttpTransport> limited_transport_;    // that, within the upstream limit
   Doorbell doorbell_;  // rung when a receipt is recorded; the processor waits on it
   std::unique_ptr<PaymentChangeRecorder> recorder_;
   std::unique_ptr<BarionPayments> payments_;

@@ -49,6 +49,7 @@ absl::Status GatewayServer::Reload(const Config& next) {
   if (absl::Status s = ValidateExposure(check); !s.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(s.message(), "; nothing was reloaded"));
   }
+  redactor_.Add(SecretsOf(next));  // before the new keys are used
   auto authenticator = std::make_shared<const Authenticator>(next.callers);
   auth_->Replace(authenticator);
   payments_->ReplacePosKeys(next.shops);

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "client/ctl/commands.h"
 #include "client/currency.h"
@@ -213,8 +214,10 @@ absl::Status PosCreate(Cli& cli) {
   }
   auto res = cli.wallets().CreatePos(r);
   if (!res.ok()) return res.status();
-  return cli.Print(*res, Row("public key", res->public_key()) +
-                             Row("note", "Barion reviews the shop before it opens"));
+  return cli.Print(*res, Row("public key", res->public_key()) + Row("status", res->status()) +
+                             Row("note",
+                                 "Barion reviews the shop before it opens; its POSKey "
+                                 "is in Barion's shop admin, never in this answer"));
 }
 
 absl::Status PosGet(Cli& cli) {
@@ -224,8 +227,20 @@ absl::Status PosGet(Cli& cli) {
   if (r.public_key().empty()) return UsageError("--public-key is required");
   auto res = cli.wallets().GetPos(r);
   if (!res.ok()) return res.status();
-  return cli.Print(*res, Row("public key", res->public_key()) + Row("name", res->name()) +
-                             Row("url", res->url()) + Row("status", res->status()));
+  std::string human = Row("public key", res->public_key()) + Row("name", res->name()) +
+                      Row("url", res->url()) + Row("status", res->status()) +
+                      Row("open", res->is_open() ? "yes" : "no");
+  if (!res->description().empty()) human += Row("description", res->description());
+  if (!res->categories().empty()) human += Row("categories", absl::StrJoin(res->categories(), ","));
+  if (!res->callback_url().empty()) human += Row("callback url", res->callback_url());
+  if (!res->reference_id().empty()) human += Row("reference", res->reference_id());
+  if (!res->business_contact().email().empty()) {
+    human += Row("business", res->business_contact().email());
+  }
+  if (!res->technical_contact().email().empty()) {
+    human += Row("technical", res->technical_contact().email());
+  }
+  return cli.Print(*res, human);
 }
 
 }  // namespace

@@ -108,13 +108,30 @@ struct HistoryEntry {
   std::string counterpart;     // the other party's e-mail, or a bank account
 };
 
+// A contact person of a shop, as Pos-Create takes it and Pos-Get answers it.
+struct PosContactEntry {
+  std::string name;
+  std::string phone_number;
+  std::string email;
+};
+
+// A shop created through Pos-Create. Barion's Pos-Get answers with every field, the secret POS
+// key included (docs/BARION.md, "Shops"): so does the sandbox.
 struct PosEntry {
   std::string public_key;  // 32 lower-case hex digits
+  std::string secret_key;  // the shop's POSKey: 32 lower-case hex digits
   std::string name;
   std::string url;
   std::string description;
   std::vector<std::string> categories;
   std::string status = "NewUnderApproval";
+  PosContactEntry business_contact;
+  PosContactEntry technical_contact;
+  PosContactEntry customer_service_contact;
+  std::string callback_url;
+  std::string reference_id;
+  std::string custom_template;
+  std::string custom_css;
 };
 
 struct ApiWallet {

@@ -447,21 +447,49 @@ void Simulator::HandleStatement(const ApiRequest& req, ApiResponse& res) {
   res.delivery = Delivery::kChunked;
 }
 
-static void WritePos(Writer& w, const PosEntry& pos) {
-  w.Key("PublicKey");
-  w.String(Hyphenated(pos.public_key).c_str());
+static void WriteContact(Writer& w, const char* key, const PosContactEntry& c) {
+  w.Key(key);
+  w.StartObject();
   w.Key("Name");
-  w.String(pos.name.c_str());
-  w.Key("Url");
-  w.String(pos.url.c_str());
-  w.Key("Description");
-  w.String(pos.description.c_str());
+  w.String(c.name.c_str());
+  w.Key("PhoneNumber");
+  w.String(c.phone_number.c_str());
+  w.Key("Email");
+  w.String(c.email.c_str());
+  w.EndObject();
+}
+
+static PosContactEntry ReadContact(const Value& c) {
+  return {Str(c, "Name"), Str(c, "PhoneNumber"), Str(c, "Email")};
+}
+
+// The shop as Pos-Get-v1 documents its answer, SecretKey included: a gateway that forwards this
+// verbatim hands out the POSKey, and the tests must be able to see that.
+static void WritePos(Writer& w, const PosEntry& pos, const std::string& logo_base_url) {
+  auto text = [&w](const char* key, const std::string& value) {
+    w.Key(key);
+    w.String(value.c_str());
+  };
+  text("PublicKey", Hyphenated(pos.public_key));
+  text("SecretKey", Hyphenated(pos.secret_key));
+  text("Name", pos.name);
+  text("Url", pos.url);
+  text("Description", pos.description);
+  text("Logo", absl::StrCat(logo_base_url, "/shop-logos/", pos.public_key, ".png"));
   w.Key("Category");
   w.StartArray();
   for (const std::string& c : pos.categories) w.String(c.c_str());
   w.EndArray();
-  w.Key("Status");
-  w.String(pos.status.c_str());
+  text("Status", pos.status);
+  w.Key("IsOpen");
+  w.Bool(pos.status == "Open");
+  WriteContact(w, "BusinessContact", pos.business_contact);
+  WriteContact(w, "TechnicalContact", pos.technical_contact);
+  WriteContact(w, "CustomerServiceContact", pos.customer_service_contact);
+  text("CallBackUrl", pos.callback_url);
+  text("ReferenceId", pos.reference_id);
+  text("CustomTemplate", pos.custom_template);
+  text("CustomCss", pos.custom_css);
 }
 
 void Simulator::HandleCreatePos(const ApiRequest& req, ApiResponse& res) {
@@ -489,11 +517,22 @@ void Simulator::HandleCreatePos(const ApiRequest& req, ApiResponse& res) {
     }
   }
   if (pos.categories.empty()) invalid("The Category field is required.");
-  for (const char* contact : {"BusinessContact", "TechnicalContact", "CustomerServiceContact"}) {
+  for (auto [contact, into] :
+       {std::pair{"BusinessContact", &pos.business_contact},
+        std::pair{"TechnicalContact", &pos.technical_contact},
+        std::pair{"CustomerServiceContact", &pos.customer_service_contact}}) {
     const Value* c = ok ? Get(body, contact) : nullptr;
     if (c == nullptr || !c->IsObject() || Str(*c, "Email").find('@') == std::string::npos) {
       invalid(absl::StrCat("The ", contact, " field is required."));
+    } else {
+      *into = ReadContact(*c);
     }
+  }
+  if (ok) {
+    pos.callback_url = Str(body, "CallBackUrl");
+    pos.reference_id = Str(body, "ReferenceId");
+    pos.custom_template = Str(body, "CustomTemplate");
+    pos.custom_css = Str(body, "CustomCss");
   }
   int turnover = 0;
   if (!ok || !absl::SimpleAtoi(Str(body, "ExpectedTurnover"), &turnover) || turnover < 1 ||
@@ -505,11 +544,12 @@ void Simulator::HandleCreatePos(const ApiRequest& req, ApiResponse& res) {
     return;
   }
   pos.public_key = RandomHex(16);
+  pos.secret_key = RandomHex(16);
   wallet->shops.push_back(pos);
   rapidjson::StringBuffer b;
   Writer w(b);
   w.StartObject();
-  WritePos(w, pos);
+  WritePos(w, pos, options_.gateway_base_url);
   WriteErrors(w, {}, Endpoint(req), "");
   w.EndObject();
   Json(res, 200, b.GetString());
@@ -525,7 +565,7 @@ void Simulator::HandleGetPos(const ApiRequest& req, ApiResponse& res) {
     rapidjson::StringBuffer b;
     Writer w(b);
     w.StartObject();
-    WritePos(w, pos);
+    WritePos(w, pos, options_.gateway_base_url);
     WriteErrors(w, {}, Endpoint(req), "");
     w.EndObject();
     Json(res, 200, b.GetString());

@@ -32,16 +32,6 @@ void ApplyShopDefaults(const ShopConfig& shop, const std::string& callback_base_
   if (r->locale().empty()) r->set_locale(shop.default_locale);
 }
 
-// Barion echoes the callback URL (with its secret) in its answers; callers of the gateway
-// never see the secret, nor do event subscribers (snapshots come from GetPaymentState).
-void RedactCallbackSecret(const ShopConfig& shop, std::string* url) {
-  for (const std::string& secret : shop.callback_secrets) {
-    for (size_t at = url->find(secret); at != std::string::npos; at = url->find(secret, at)) {
-      url->replace(at, secret.size(), "REDACTED");
-    }
-  }
-}
-
 // A message's deterministic serialization (stable field order), to compare requests.
 std::string Deterministic(const google::protobuf::Message& message) {
   std::string bytes;
@@ -202,7 +192,6 @@ absl::StatusOr<v1::StartPaymentResponse> BarionPayments::StartPayment(
     }
     return response.status();
   }
-  RedactCallbackSecret(**shop, response->mutable_callback_url());
   if (ledger_ != nullptr) {
     LogLedgerError(ledger_->CompleteStart((*shop)->name, request_id, Deterministic(*response)));
   }
@@ -291,10 +280,7 @@ absl::StatusOr<v1::GetPaymentStateResponse> BarionPayments::GetPaymentState(
   absl::StatusOr<std::shared_ptr<const ShopConfig>> shop = ResolveShop(request.shop(), call);
   if (!shop.ok()) return shop.status();
   if (absl::Status s = op.validate(request); !s.ok()) return s;
-  absl::StatusOr<v1::GetPaymentStateResponse> response =
-      Perform(api_, op, request, (*shop)->pos_key, call.deadline);
-  if (response.ok()) RedactCallbackSecret(**shop, response->mutable_callback_url());
-  return response;
+  return Perform(api_, op, request, (*shop)->pos_key, call.deadline);
 }
 
 absl::StatusOr<v1::GetPaymentStateResponse> BarionPayments::FetchPaymentState(

@@ -2,7 +2,7 @@
 //
 // Each operation: resolve the shop -> apply the shop's defaults (starts) -> validate -> check
 // the caller still wants it -> (StartPayment) claim the start ledger -> one Barion call ->
-// decode -> redact the callback secret -> complete or release the ledger claim -> tell the
+// decode -> complete or release the ledger claim -> tell the
 // PaymentObserver. Nothing is retried. Errors are the gateway's error model
 // (server/common/errors.h); the RPC edge only converts them.
 //
@@ -47,7 +47,9 @@ class BarionPayments final : public PaymentStateFetcher {
     OperationMetrics* metrics = nullptr;  // counts the start ledger's answers; may be null
   };
 
-  // `transport` is not owned; it and the options' pointers must outlive this object.
+  // `transport` is not owned; it and the options' pointers must outlive this object. Barion
+  // echoes the callback URL with its secret: the gateway hands in a RedactingTransport, so that
+  // no answer carries it.
   BarionPayments(Options options, HttpTransport* transport);
 
   absl::StatusOr<barion::v1::StartPaymentResponse> StartPayment(

@@ -1,9 +1,13 @@
 // WalletService end to end: gateway -> sandbox over HTTPS with the wallet's API key.
+#include <algorithm>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
+#include "rapidjson/document.h"
 #include "tests/integration/harness.h"
 
 namespace barion_gateway::testing_support {
@@ -280,6 +284,31 @@ TEST_F(WalletTest, HistoryRequestsAreValidated) {
   EXPECT_EQ(BadFields(s), std::vector<std::string>{"item_id"});
 }
 
+// The shop's secret POS key as Barion (the sandbox) tells it to the wallet's owner, read past
+// the gateway.
+std::string SecretKeyAtBarion(Harness& h, const std::string& public_key) {
+  httplib::Client client(h.sandbox().http_url());
+  auto res = client.Get(("/v1/Pos/" + public_key).c_str(), {{"x-api-key", kWalletApiKey}});
+  if (!res || res->status != 200) return "";
+  rapidjson::Document doc;
+  doc.Parse(res->body.c_str());
+  return doc.IsObject() && doc.HasMember("SecretKey") ? doc["SecretKey"].GetString() : "";
+}
+
+// `message` in every form a client could read it: binary, text format, and JSON-ish debug text.
+void ExpectNoSecret(const google::protobuf::Message& message, const std::string& secret) {
+  ASSERT_EQ(secret.size(), 36u);
+  std::string without_hyphens = secret;
+  without_hyphens.erase(std::remove(without_hyphens.begin(), without_hyphens.end(), '-'),
+                        without_hyphens.end());
+  for (const std::string& text : {message.SerializeAsString(), message.DebugString()}) {
+    // Booleans, so that a failure does not print the key it found.
+    EXPECT_FALSE(absl::StrContains(text, secret)) << "the answer carries the shop's POSKey";
+    EXPECT_FALSE(absl::StrContains(text, without_hyphens)) << "the answer carries the POSKey";
+    EXPECT_FALSE(absl::StrContains(text, "SecretKey")) << "the answer carries Barion's SecretKey";
+  }
+}
+
 v1::CreatePosRequest NewShop() {
   v1::CreatePosRequest r;
   r.set_wallet("treasury");
@@ -296,7 +325,27 @@ v1::CreatePosRequest NewShop() {
   r.mutable_customer_service_contact()->set_phone_number("+36301234567");
   r.set_primary_currency(v1::CURRENCY_HUF);
   r.set_expected_turnover(2);
+  r.set_callback_url("https://tea.example/barion");
+  r.set_reference_id("tea-1");
   return r;
+}
+
+TEST_F(WalletTest, NeitherCreatePosNorGetPosHandsOutTheShopsSecretKey) {
+  v1::CreatePosResponse created;
+  grpc::Status s = h_.wallets().CreatePos(Deadline(10).get(), NewShop(), &created);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const std::string secret = SecretKeyAtBarion(h_, created.public_key());
+  ASSERT_FALSE(secret.empty()) << "Barion (the sandbox) answers Pos-Get with the SecretKey";
+  ExpectNoSecret(created, secret);
+
+  v1::GetPosRequest get;
+  get.set_wallet("treasury");
+  get.set_public_key(created.public_key());
+  v1::GetPosResponse pos;
+  s = h_.wallets().GetPos(Deadline(10).get(), get, &pos);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(pos.public_key(), created.public_key());
+  ExpectNoSecret(pos, secret);
 }
 
 TEST_F(WalletTest, CreatesAShopAndReadsItBack) {
@@ -304,7 +353,8 @@ TEST_F(WalletTest, CreatesAShopAndReadsItBack) {
   grpc::Status s = h_.wallets().CreatePos(Deadline(10).get(), NewShop(), &created);
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_EQ(created.public_key().size(), 36u);
-  EXPECT_THAT(created.pos_json(), testing::HasSubstr("\"Status\":\"NewUnderApproval\""));
+  EXPECT_EQ(created.status(), "NewUnderApproval");
+  EXPECT_EQ(created.name(), "Tea Shop");
 
   v1::GetPosRequest get;
   get.set_wallet("treasury");
@@ -315,7 +365,15 @@ TEST_F(WalletTest, CreatesAShopAndReadsItBack) {
   EXPECT_EQ(pos.name(), "Tea Shop");
   EXPECT_EQ(pos.url(), "https://tea.example");
   EXPECT_EQ(pos.status(), "NewUnderApproval");
-  EXPECT_THAT(pos.pos_json(), testing::HasSubstr("\"Category\":[\"FoodDrink\"]"));
+  EXPECT_FALSE(pos.is_open());
+  EXPECT_EQ(pos.description(), "Loose leaf teas from small farms");
+  EXPECT_THAT(pos.categories(), testing::ElementsAre("FoodDrink"));
+  EXPECT_EQ(pos.business_contact().email(), "anna@tea.example");
+  EXPECT_EQ(pos.technical_contact().name(), "Bela");
+  EXPECT_EQ(pos.customer_service_contact().phone_number(), "+36301234567");
+  EXPECT_EQ(pos.callback_url(), "https://tea.example/barion");
+  EXPECT_EQ(pos.reference_id(), "tea-1");
+  EXPECT_THAT(pos.logo_url(), testing::HasSubstr("/shop-logos/"));
 
   get.set_public_key("0123456789abcdef0123456789abcdef");
   s = h_.wallets().GetPos(Deadline(10).get(), get, &pos);

@@ -227,7 +227,11 @@ pos_flags=(--name "Tea Shop" --url https://tea.example --description "Teas and c
 key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["publicKey"])' "$work/out")
 [ "$(code ctl wallet pos-get --public-key "$key")" = 0 ] || fail "pos-get: $(cat "$work/err")"
 grep -Eq "^name +Tea Shop$" "$work/out" && grep -Eq "^status +NewUnderApproval$" "$work/out" \
+  && grep -Eq "^open +no$" "$work/out" && grep -Eq "^categories +FoodDrink$" "$work/out" \
   || fail "pos-get: $(cat "$work/out")"
+# Barion's answer carries the shop's SecretKey; neither output form may.
+[ "$(code ctl --output json wallet pos-get --public-key "$key")" = 0 ] || fail "pos-get json"
+! grep -qi "secret" "$work/out" || fail "pos-get --output json shows a secret"
 [ "$(code ctl wallet pos-get --public-key 0123456789abcdef0123456789abcdef)" = 3 ] || fail "unknown shop"
 grep -q "reason: POS_NOT_FOUND" "$work/err" || fail "reason: $(cat "$work/err")"
 [ "$(code ctl wallet pos-create "${pos_flags[@]}" --url http://tea.example --description short)" = 3 ] \

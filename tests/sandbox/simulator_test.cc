@@ -291,6 +291,45 @@ TEST_F(SimulatorTest, AWalletTransferMovesMoneyBetweenTheSandboxsWallets) {
   EXPECT_EQ(std::string(doc["Accounts"][0]["Balance"]["Available"].GetString()), "999750.00");
 }
 
+TEST_F(SimulatorTest, PosGetAnswersEveryDocumentedFieldTheSecretKeyToo) {
+  ApiRequest create;
+  create.method = "POST";
+  create.path = "/v1/Pos";
+  create.SetHeader("x-api-key", kWalletKey);
+  create.body = R"({"Name":"Tea","Url":"https://tea.test","Description":"Loose leaf teas of farms",
+    "Category":["FoodDrink"],"BusinessContact":{"Name":"Anna","Email":"anna@tea.test"},
+    "TechnicalContact":{"Name":"Bela","Email":"bela@tea.test","PhoneNumber":"+3611"},
+    "CustomerServiceContact":{"Email":"help@tea.test"},"ExpectedTurnover":2,
+    "CallBackUrl":"https://tea.test/shop-state","ReferenceId":"ref-7"})";
+  const ApiResponse created = sim_->Handle(create);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const rapidjson::Document made = Parse(created);
+  const std::string public_key = made["PublicKey"].GetString();
+
+  ApiRequest get;
+  get.method = "GET";
+  get.path = absl::StrCat("/v1/Pos/", public_key);
+  get.SetHeader("x-api-key", kWalletKey);
+  const ApiResponse res = sim_->Handle(get);
+  ASSERT_EQ(res.status, 200) << res.body;
+  const rapidjson::Document doc = Parse(res);
+  ASSERT_TRUE(doc.IsObject());
+  for (const char* field :
+       {"PublicKey", "SecretKey", "Name", "Url", "Description", "Logo", "Status", "IsOpen",
+        "BusinessContact", "TechnicalContact", "CustomerServiceContact", "CallBackUrl",
+        "ReferenceId", "CustomTemplate", "CustomCss"}) {
+    EXPECT_TRUE(doc.HasMember(field)) << field;
+  }
+  const std::string secret = doc["SecretKey"].GetString();
+  EXPECT_EQ(secret.size(), 36u);  // a GUID, like the public key
+  EXPECT_NE(secret, public_key);
+  EXPECT_STREQ(made["SecretKey"].GetString(), secret.c_str());
+  EXPECT_STREQ(doc["TechnicalContact"]["PhoneNumber"].GetString(), "+3611");
+  EXPECT_STREQ(doc["CallBackUrl"].GetString(), "https://tea.test/shop-state");
+  EXPECT_STREQ(doc["ReferenceId"].GetString(), "ref-7");
+  EXPECT_FALSE(doc["IsOpen"].GetBool());
+}
+
 TEST_F(SimulatorTest, FaultModesAnswerAsArmed) {
   EXPECT_EQ(Control("/_sandbox/faults", R"({"mode":"sideways"})").status, 400);
   ASSERT_EQ(
