@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -153,6 +154,23 @@ std::vector<ShopConfig> WithCallbackSecrets(std::vector<ShopConfig> shops) {
   return shops;
 }
 
+absl::Status CheckNoShopAliases(const std::vector<ShopConfig>& shops) {
+  std::map<std::string, std::string> owner;  // normalized POSKey -> shop
+  for (const ShopConfig& shop : shops) {
+    std::string key = absl::AsciiStrToLower(shop.pos_key);
+    key.erase(std::remove(key.begin(), key.end(), '-'), key.end());
+    auto [at, inserted] = owner.emplace(key, shop.name);
+    if (!inserted) {
+      // Names the shops, never the key.
+      return absl::InvalidArgumentError(absl::StrCat(
+          "shops \"", at->second, "\" and \"", shop.name,
+          "\" have the same POSKey: one Barion shop configured twice would let a caller of one "
+          "act on the other's payments"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 std::vector<std::string> SecretsOf(const Config& config) {
   std::vector<std::string> secrets;
   for (const ShopConfig& shop : WithCallbackSecrets(config.shops)) {
@@ -242,6 +260,15 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     if (shop.payee.empty() || shop.payee.find('@') == std::string::npos) {
       return Bad(source, where + ".payee", "must be the e-mail of the shop's Barion wallet");
     }
+    shop.allowed_payees.push_back(absl::AsciiStrToLower(shop.payee));
+    for (int p = 0; p < s.allowed_payees_size(); ++p) {
+      const std::string& payee = s.allowed_payees(p);
+      if (payee.find('@') == std::string::npos || payee.size() > 256) {
+        return Bad(source, absl::StrCat(where, ".allowed_payees[", p, "]"),
+                   "must be the e-mail of a Barion wallet");
+      }
+      shop.allowed_payees.push_back(absl::AsciiStrToLower(payee));
+    }
     shop.default_redirect_url = s.defaults().redirect_url();
     shop.default_callback_url = s.defaults().callback_url();
     shop.default_locale = s.defaults().locale();
@@ -255,6 +282,9 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
       return st;
     }
     config.shops.push_back(std::move(shop));
+  }
+  if (absl::Status st = CheckNoShopAliases(config.shops); !st.ok()) {
+    return Bad(source, "shops", std::string(st.message()));
   }
 
   std::set<std::string> wallet_names;

@@ -28,6 +28,9 @@ struct ShopConfig {
   // The callback secrets this shop's callback URL may carry: the current one first (put into
   // new payments' CallbackUrl), then the previous one during a rotation. Secret: never logged.
   std::vector<std::string> callback_secrets;
+  // The wallets this shop's payments may pay (lower case): `payee` and the configured
+  // allowed_payees. Empty (a shop built in code): `payee` only.
+  std::vector<std::string> allowed_payees;
 };
 
 // The callback secret derived from a POSKey when none is configured: HMAC-SHA256(POSKey,
@@ -39,6 +42,12 @@ std::string DerivedCallbackSecret(const std::string& pos_key, const std::string&
 std::vector<ShopConfig> WithCallbackSecrets(std::vector<ShopConfig> shops);
 
 struct Config;
+
+// INVALID_ARGUMENT when two of `shops` have the same POSKey (letter case and hyphens aside): the
+// same Barion shop under two names would let a caller allowed one of them act on the other's
+// payments, and record its events under the wrong name. The message names the shops, never the
+// key.
+absl::Status CheckNoShopAliases(const std::vector<ShopConfig>& shops);
 
 // Every secret `config` holds: the shops' POSKeys and callback secrets (derived ones included),
 // the wallets' API keys, the database password. What the gateway blots out of Barion's answers.

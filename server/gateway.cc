@@ -216,6 +216,9 @@ absl::Status GatewayServer::StartPipeline(const Config& config) {
     payments.callback_base_url = "http://" + listener_->address();
   }
   payments.start_ledger = ledger_;
+  payments.knows_payment = [events](const std::string& shop, const std::string& payment_id) {
+    return events->KnowsPayment(shop, payment_id);
+  };
   payments.observer = recorder_.get();
   BarionCallObserver* const barion_observer = metrics_ != nullptr ? &metrics_->barion() : nullptr;
   payments.barion_observer = barion_observer;

@@ -41,6 +41,9 @@ absl::Status GatewayServer::Reload(const Config& next) {
     return absl::FailedPreconditionError(
         "shops or wallets were added or removed: that takes a restart; nothing was reloaded");
   }
+  if (absl::Status s = CheckNoShopAliases(next.shops); !s.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(s.message(), "; nothing was reloaded"));
+  }
   // The listener is not reloaded: the new policy must suit the one that is running.
   Config check = next;
   check.grpc_address = config_.grpc_address;

@@ -1,7 +1,9 @@
 #include "server/operations/payments.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -10,6 +12,7 @@
 #include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/common/safe_text.h"
+#include "server/operations/payee_policy.h"
 #include "server/operations/validation.h"
 
 namespace barion_gateway::server {
@@ -103,6 +106,7 @@ BarionPayments::BarionPayments(Options options, HttpTransport* transport)
       callback_base_url_(std::move(options.callback_base_url)),
       ledger_(options.start_ledger),
       observer_(options.observer),
+      knows_payment_(std::move(options.knows_payment)),
       api_(transport, options.barion_observer),
       metrics_(options.metrics) {}
 
@@ -166,6 +170,7 @@ absl::StatusOr<v1::StartPaymentResponse> BarionPayments::StartPayment(
   v1::StartPaymentRequest effective = request;
   ApplyShopDefaults(**shop, callback_base_url_, &effective);
   if (absl::Status s = op.validate(effective); !s.ok()) return s;
+  if (absl::Status s = CheckPayees(**shop, effective); !s.ok()) return s;
   if (absl::Status s = CallStillWanted(call); !s.ok()) return s;
   const std::string& request_id = effective.payment_request_id();
   if (ledger_ != nullptr) {
@@ -209,6 +214,7 @@ absl::StatusOr<Response> BarionPayments::TokenStart(const Operation<Request, Res
   Request effective = request;
   ApplyShopDefaults(**shop, callback_base_url_, effective.mutable_payment());
   if (absl::Status s = op.validate(effective); !s.ok()) return s;
+  if (absl::Status s = CheckPayees(**shop, effective.payment(), "payment."); !s.ok()) return s;
   if (absl::Status s = CallStillWanted(call); !s.ok()) return s;
   absl::StatusOr<Response> response = Perform(api_, op, effective, (*shop)->pos_key, call.deadline);
   if (!response.ok()) return response.status();
@@ -295,11 +301,30 @@ absl::StatusOr<v1::GetPaymentStateResponse> BarionPayments::FetchPaymentState(
   return GetPaymentState(request, call);
 }
 
+absl::Status BarionPayments::CheckPaymentOfShop(const ShopConfig& shop,
+                                                const std::string& payment_id,
+                                                const Call& call) const {
+  std::string id = absl::AsciiStrToLower(payment_id);
+  id.erase(std::remove(id.begin(), id.end(), '-'), id.end());
+  if (knows_payment_) {
+    absl::StatusOr<bool> known = knows_payment_(shop.name, id);
+    if (known.ok() && *known) return absl::OkStatus();
+    // Unknown here, or the store could not say: Barion decides.
+  }
+  // Barion answers PaymentState only for the payments of the shop whose POSKey asks.
+  v1::GetPaymentStateRequest state;
+  state.set_shop(shop.name);
+  state.set_payment_id(payment_id);
+  // Another shop's payment: Barion's NotExistingPaymentId, NOT_FOUND.
+  return Perform(api_, catalog::kGetPaymentState, state, shop.pos_key, call.deadline).status();
+}
+
 absl::StatusOr<v1::GetPaymentQrCodeResponse> BarionPayments::GetPaymentQrCode(
     const v1::GetPaymentQrCodeRequest& request, const Call& call) const {
   absl::StatusOr<std::shared_ptr<const ShopConfig>> shop = ResolveShop(request.shop(), call);
   if (!shop.ok()) return shop.status();
   if (absl::Status s = ValidateGetPaymentQrCode(request); !s.ok()) return s;
+  if (absl::Status s = CheckPaymentOfShop(**shop, request.payment_id(), call); !s.ok()) return s;
   const char* size = "Large";
   if (request.size() == v1::QR_CODE_SIZE_SMALL) size = "Small";
   if (request.size() == v1::QR_CODE_SIZE_NORMAL) size = "Normal";

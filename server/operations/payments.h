@@ -10,6 +10,7 @@
 #ifndef BARION_GATEWAY_SERVER_OPERATIONS_PAYMENTS_H_
 #define BARION_GATEWAY_SERVER_OPERATIONS_PAYMENTS_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,11 @@ class BarionPayments final : public PaymentStateFetcher {
     PaymentObserver* observer = nullptr;            // not owned; may be null
     BarionCallObserver* barion_observer = nullptr;  // told of every Barion call; may be null
     OperationMetrics* metrics = nullptr;  // counts the start ledger's answers; may be null
+    // Whether the gateway knows payment (shop, 32 lower-case hex digits) as that shop's: it has
+    // an event for it or watches it (CallbackInbox::KnowsPayment). GetPaymentQrCode asks it
+    // first; unset, or not known, the shop's own GetPaymentState decides.
+    std::function<absl::StatusOr<bool>(const std::string& shop, const std::string& payment_id)>
+        knows_payment;
   };
 
   // `transport` is not owned; it and the options' pointers must outlive this object. Barion
@@ -75,7 +81,11 @@ class BarionPayments final : public PaymentStateFetcher {
   // Barion's answer verbatim.
   absl::StatusOr<barion::v1::ValidateApplePaySessionResponse> ValidateApplePaySession(
       const barion::v1::ValidateApplePaySessionRequest& request, const Call& call) const;
-  // GET /qr/generate (no key sent); the image, at most 1 MiB.
+  // GET /qr/generate (no key sent); the image, at most 1 MiB. Barion does not scope the QR
+  // endpoint by shop (it takes no key), so the gateway answers only for payments of the
+  // requested shop: known to it (knows_payment), or found by that shop's GetPaymentState;
+  // otherwise that call's error (another shop's payment: NOT_FOUND, Barion's
+  // NotExistingPaymentId) and the image is never fetched.
   absl::StatusOr<barion::v1::GetPaymentQrCodeResponse> GetPaymentQrCode(
       const barion::v1::GetPaymentQrCodeRequest& request, const Call& call) const;
 
@@ -101,6 +111,10 @@ class BarionPayments final : public PaymentStateFetcher {
   template <typename Request, typename Response>
   absl::StatusOr<Response> TokenStart(const Operation<Request, Response>& op,
                                       const Request& request, const Call& call) const;
+  // OK when payment `payment_id` is `shop`'s (see GetPaymentQrCode), else the error of the
+  // shop's GetPaymentState for it.
+  absl::Status CheckPaymentOfShop(const ShopConfig& shop, const std::string& payment_id,
+                                  const Call& call) const;
   // Barion's answer to a start, after the call: observers told.
   void Started(const ShopConfig& shop, const std::string& payment_id,
                barion::v1::PaymentStatus status, const Call& call) const;
@@ -111,6 +125,7 @@ class BarionPayments final : public PaymentStateFetcher {
   const std::string callback_base_url_;
   StartLedger* const ledger_;
   PaymentObserver* const observer_;
+  const std::function<absl::StatusOr<bool>(const std::string&, const std::string&)> knows_payment_;
   void CountLedger(LedgerResult result) const;
 
   const BarionApi api_;

@@ -16,6 +16,7 @@ Harness::Harness(HarnessOptions options) {
   sandbox::SandboxOptions so;
   so.tls_dir = ::testing::TempDir() + "/sandbox-tls";
   so.shops = {{"demo", kPosKey, kPayee, true}};
+  if (options.second_shop) so.shops.push_back({"outlet", kOutletPosKey, kOutletPayee, true});
   so.wallets = {{"treasury", kWalletApiKey, kWalletEmail}};
   so.time_scale = 0.001;
   so.rate_limit = options.rate_limit;
@@ -29,6 +30,14 @@ Harness::Harness(HarnessOptions options) {
 
   server::Config config;
   config.shops = {{"demo", kPosKey, kPayee, "https://shop.example/return", "", "en-US"}};
+  config.shops[0].allowed_payees = {kPayee};
+  for (const std::string& payee : options.demo_allowed_payees) {
+    config.shops[0].allowed_payees.push_back(payee);
+  }
+  if (options.second_shop) {
+    config.shops.push_back(
+        {"outlet", kOutletPosKey, kOutletPayee, "https://outlet.example/return", "", "en-US"});
+  }
   config.wallets = {{"treasury", options.wallet_api_key}};
   config.barion_base_url = sandbox_->https_url();
   config.barion_ca_file = sandbox_->ca_file();

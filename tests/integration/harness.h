@@ -23,9 +23,17 @@ inline constexpr char kPosKey[] = "5e4f7a1c2b3d4e5f8091a2b3c4d5e6f7";
 inline constexpr char kPayee[] = "demo-shop@sandbox.local";
 inline constexpr char kWalletApiKey[] = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 inline constexpr char kWalletEmail[] = "treasury@sandbox.local";
+// The second shop, with HarnessOptions::second_shop.
+inline constexpr char kOutletPosKey[] = "7a6b5c4d3e2f10f9e8d7c6b5a4938271";
+inline constexpr char kOutletPayee[] = "outlet-shop@sandbox.local";
 
 struct HarnessOptions {
   bool rate_limit = false;
+  // A second shop "outlet" (kOutletPosKey, kOutletPayee) besides "demo", at Barion and in the
+  // gateway.
+  bool second_shop = false;
+  // The demo shop's allowed_payees besides its payee (lower case).
+  std::vector<std::string> demo_allowed_payees;
   int max_connections = 8;
   absl::Duration reconcile_first_check = absl::Minutes(1);
   std::string wallet_api_key = kWalletApiKey;  // the gateway's; the sandbox knows kWalletApiKey

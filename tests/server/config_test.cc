@@ -51,6 +51,51 @@ TEST(ParseConfigTest, AppliesDefaults) {
   EXPECT_TRUE(c->metrics_enabled);
 }
 
+TEST(ParseConfigTest, PinsEachShopsPayees) {
+  absl::StatusOr<Config> c = Parse(R"pb(
+    shops { name: "web" pos_key_env: "KEY" payee: "Shop@B.c" }
+    shops {
+      name: "market"
+      pos_key_env: "OTHER"
+      payee: "m@b.c"
+      allowed_payees: [ "Seller-1@B.c", "seller-2@b.c" ]
+    })pb");
+  ASSERT_FALSE(c.ok());  // OTHER is not set
+  c = ParseConfig(R"pb(
+                    shops { name: "web" pos_key_env: "KEY" payee: "Shop@B.c" }
+                    shops {
+                      name: "market"
+                      pos_key_env: "OTHER"
+                      payee: "m@b.c"
+                      allowed_payees: [ "Seller-1@B.c", "seller-2@b.c" ]
+                    })pb",
+                  "gateway.textproto", ".",
+                  Env({{"KEY", kKey}, {"OTHER", "00112233445566778899aabbccddeeff"}}));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->shops[0].allowed_payees, std::vector<std::string>{"shop@b.c"});
+  EXPECT_EQ(c->shops[1].allowed_payees,
+            (std::vector<std::string>{"m@b.c", "seller-1@b.c", "seller-2@b.c"}));
+  ExpectRejected(
+      R"pb(shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" allowed_payees: "nobody" })pb",
+      "shops[0] (web).allowed_payees[0]");
+}
+
+TEST(ParseConfigTest, RefusesTwoShopsWithOnePosKey) {
+  const std::string guid = "7D3B9E51-C2A8-4F06-B1E5-D9A3C7F20E48";  // kKey, written otherwise
+  absl::StatusOr<Config> c =
+      ParseConfig(R"pb(
+                    shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" }
+                    shops { name: "alias" pos_key_env: "SAME" payee: "x@b.c" })pb",
+                  "gateway.textproto", ".", Env({{"KEY", kKey}, {"SAME", guid}}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("\"web\" and \"alias\" have the same POSKey"),
+            absl::string_view::npos)
+      << c.status();
+  EXPECT_EQ(c.status().message().find(kKey), absl::string_view::npos) << "secret leaked";
+  EXPECT_EQ(c.status().message().find("7D3B9E51"), absl::string_view::npos) << "secret leaked";
+}
+
 TEST(ParseConfigTest, MetricsCanBeTurnedOff) {
   absl::StatusOr<Config> c = Parse(
       "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
@@ -337,10 +382,11 @@ TEST(ParseConfigTest, EmbeddedDefaultsAndExampleFileParse) {
   ASSERT_TRUE(with_wallet.ok()) << with_wallet.status();
   ASSERT_EQ(with_wallet->wallets.size(), 1u);
   EXPECT_EQ(with_wallet->wallets[0].name, "demo");
-  absl::StatusOr<Config> example = LoadConfigFile("server/gateway.example.textproto",
-                                                  Env({{"BARION_POS_KEY_WEBSHOP", kKey},
-                                                       {"BARION_POS_KEY_SUBSCRIPTIONS", kKey},
-                                                       {"BARION_WALLET_API_KEY_TREASURY", kKey}}));
+  absl::StatusOr<Config> example =
+      LoadConfigFile("server/gateway.example.textproto",
+                     Env({{"BARION_POS_KEY_WEBSHOP", kKey},
+                          {"BARION_POS_KEY_SUBSCRIPTIONS", "00112233445566778899aabbccddeeff"},
+                          {"BARION_WALLET_API_KEY_TREASURY", kKey}}));
   ASSERT_TRUE(example.ok()) << example.status();
   EXPECT_EQ(example->shops.size(), 2u);
 }

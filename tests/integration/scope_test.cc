@@ -1,0 +1,170 @@
+// What a caller limited to one shop can reach through the real gateway and sandbox: only its
+// shop's payees (payees are pinned), only its shop's payments' QR codes (Barion's QR endpoint
+// takes no key, so Barion does not scope it), and nothing of another shop whose POSKey is the
+// same (shop aliases are refused). A refused call never reaches Barion.
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "httplib.h"
+#include "rapidjson/document.h"
+#include "tests/integration/harness.h"
+#include "tests/server/auth/test_policy.h"
+
+namespace barion_gateway::testing_support {
+namespace {
+
+namespace v1 = ::barion::v1;
+using server::TokenCaller;
+using testing::ElementsAre;
+using testing::HasSubstr;
+
+constexpr char kDemoToken[] = "token-of-the-demo-frontend-0123456789abcd";
+constexpr char kOutletToken[] = "token-of-the-outlet-frontend-0123456789ab";
+
+int64_t SandboxRequests(Harness& h) {
+  const std::string stats = h.ControlGet("stats");
+  const size_t at = stats.find("\"requests\":") + 11;
+  int64_t n = -1;
+  EXPECT_TRUE(absl::SimpleAtoi(stats.substr(at, stats.find(',', at) - at), &n)) << stats;
+  return n;
+}
+
+HarnessOptions TwoShops() {
+  HarnessOptions options;
+  options.second_shop = true;
+  options.callers = {
+      TokenCaller("demo-frontend", kDemoToken, {"/barion.v1.PaymentService/*"}, {"demo"}),
+      TokenCaller("outlet-frontend", kOutletToken, {"/barion.v1.PaymentService/*"}, {"outlet"})};
+  return options;
+}
+
+// A card payment of the demo shop (the gateway serves two: the shop must be named).
+v1::StartPaymentRequest DemoPayment(const std::string& total = "1000") {
+  v1::StartPaymentRequest r = Harness::CardPayment(total, v1::CURRENCY_HUF);
+  r.set_shop("demo");
+  return r;
+}
+
+class PayeeTest : public testing::Test {
+ protected:
+  grpc::Status Start(const v1::StartPaymentRequest& request) {
+    v1::StartPaymentResponse response;
+    return h_.stub().StartPayment(WithToken(kDemoToken).get(), request, &response);
+  }
+  Harness h_{TwoShops()};
+};
+
+TEST_F(PayeeTest, AnotherWalletAsPayeeIsRefusedBeforeBarion) {
+  const int64_t before = SandboxRequests(h_);
+  v1::StartPaymentRequest r = DemoPayment();
+  r.mutable_transactions(0)->set_payee(kWalletEmail);  // a real wallet, not the shop's
+  grpc::Status s = Start(r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_THAT(Reasons(s), ElementsAre("PAYEE_NOT_ALLOWED"));
+  EXPECT_EQ(Metadata(s, "field"), "transactions[0].payee");
+
+  r = DemoPayment();
+  v1::PayeeTransaction* commission = r.mutable_transactions(0)->add_payee_transactions();
+  commission->set_pos_transaction_id("fee-1");
+  commission->set_payee(kOutletPayee);  // another shop's wallet: also not this shop's to pay
+  commission->set_total("10");
+  s = Start(r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Metadata(s, "field"), "transactions[0].payee_transactions[0].payee");
+
+  v1::StartGooglePayPaymentRequest google;
+  *google.mutable_payment() = DemoPayment();
+  google.mutable_payment()->mutable_transactions(0)->set_payee(kWalletEmail);
+  google.mutable_payment()->clear_funding_sources();
+  google.set_payer_email_address("payer@example.com");
+  google.set_google_pay_token(R"({"signature":"x","protocolVersion":"ECv2"})");
+  v1::StartGooglePayPaymentResponse google_response;
+  s = h_.stub().StartGooglePayPayment(WithToken(kDemoToken).get(), google, &google_response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Metadata(s, "field"), "payment.transactions[0].payee");
+  EXPECT_EQ(SandboxRequests(h_), before);
+}
+
+TEST_F(PayeeTest, TheShopsOwnPayeeInAnyCaseStillPays) {
+  v1::StartPaymentRequest r = DemoPayment();
+  r.mutable_transactions(0)->set_payee("Demo-Shop@Sandbox.Local");
+  grpc::Status s = Start(r);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
+TEST(AllowedPayeesTest, AConfiguredPayeeMayBePaid) {
+  HarnessOptions options;
+  options.demo_allowed_payees = {kWalletEmail};
+  Harness h(options);
+  v1::StartPaymentRequest r = Harness::CardPayment("1000", v1::CURRENCY_HUF);
+  v1::PayeeTransaction* commission = r.mutable_transactions(0)->add_payee_transactions();
+  commission->set_pos_transaction_id("fee-1");
+  commission->set_payee(kWalletEmail);
+  commission->set_total("10");
+  v1::StartPaymentResponse response;
+  grpc::Status s = h.stub().StartPayment(Deadline(10).get(), r, &response);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
+// A payment of the outlet shop started at Barion without the gateway (the gateway does not know
+// it): its id.
+std::string StartedElsewhere(Harness& h) {
+  httplib::Client client(h.sandbox().http_url());
+  auto res = client.Post("/v2/Payment/Start", {{"x-pos-key", kOutletPosKey}},
+                         absl::StrCat(R"({"PaymentType":"Immediate","FundingSources":["All"],
+      "GuestCheckOut":true,"PaymentRequestId":"elsewhere-1","RedirectUrl":"https://o.example/r",
+      "Locale":"hu-HU","Currency":"HUF","Transactions":[{"POSTransactionId":"t1","Payee":")",
+                                      kOutletPayee, R"(","Total":700,"Items":[]}]})"),
+                         "application/json");
+  if (!res || res->status != 200) return "";
+  rapidjson::Document doc;
+  doc.Parse(res->body.c_str());
+  return doc.IsObject() && doc.HasMember("PaymentId") ? doc["PaymentId"].GetString() : "";
+}
+
+TEST(QrScopeTest, OnlyTheRequestedShopsPaymentsHaveAQrCode) {
+  Harness h(TwoShops());
+  v1::StartPaymentResponse demo_payment;
+  ASSERT_TRUE(
+      h.stub().StartPayment(WithToken(kDemoToken).get(), DemoPayment("1500"), &demo_payment).ok());
+  v1::GetPaymentQrCodeRequest request;
+  request.set_shop("outlet");
+  request.set_payment_id(demo_payment.payment_id());
+  v1::GetPaymentQrCodeResponse qr;
+  grpc::Status s = h.stub().GetPaymentQrCode(WithToken(kOutletToken).get(), request, &qr);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << s.error_message();
+  EXPECT_TRUE(qr.image().empty());
+
+  // The outlet's own payment, unknown to the gateway: the outlet's GetPaymentState finds it.
+  const std::string elsewhere = StartedElsewhere(h);
+  ASSERT_FALSE(elsewhere.empty());
+  request.set_payment_id(elsewhere);
+  s = h.stub().GetPaymentQrCode(WithToken(kOutletToken).get(), request, &qr);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(qr.content_type(), "image/png");
+
+  // The demo shop's own payment, known from its start: no Barion call besides the image.
+  const int64_t before = SandboxRequests(h);
+  request.set_shop("demo");
+  request.set_payment_id(demo_payment.payment_id());
+  s = h.stub().GetPaymentQrCode(WithToken(kDemoToken).get(), request, &qr);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(SandboxRequests(h), before + 1);
+}
+
+TEST(ShopAliasTest, AReloadThatGivesTwoShopsOnePosKeyIsRefused) {
+  Harness h(TwoShops());
+  server::Config next = h.config();
+  // The outlet now has the demo shop's key, written the other way Barion accepts it.
+  next.shops[1].pos_key = "5E4F7A1C-2B3D-4E5F-8091-A2B3C4D5E6F7";
+  absl::Status s = h.gateway().Reload(next);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("\"demo\" and \"outlet\" have the same POSKey"));
+  EXPECT_THAT(std::string(s.message()), testing::Not(HasSubstr(kPosKey)));
+}
+
+}  // namespace
+}  // namespace barion_gateway::testing_support
