@@ -30,10 +30,11 @@ std::string DigestHex() {
 absl::StatusOr<Config> Parse(const std::string& text) {
   auto env = [](const std::string& name) -> std::optional<std::string> {
     if (name == "KEY") return std::string(kKey);
+    if (name == "B2B_KEY") return std::string("00112233445566778899aabbccddeeff");
     return std::nullopt;
   };
   return ParseConfig(absl::StrCat(R"pb(shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" }
-                                       shops { name: "b2b" pos_key_env: "KEY" payee: "b@b.c" }
+                                       shops { name: "b2b" pos_key_env: "B2B_KEY" payee: "b@b.c" }
                                        wallets { name: "ops" api_key_env: "KEY" })pb",
                                   text),
                      "gateway.textproto", testing::TempDir(), env);

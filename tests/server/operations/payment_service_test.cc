@@ -4,7 +4,9 @@
 
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
@@ -166,18 +168,58 @@ TEST_F(PaymentServiceTest, GetPaymentStateUsesV4PathWithTheHeader) {
 }
 
 TEST_F(PaymentServiceTest, QrCodeIsFetchedWithoutAnyKeyAndReturnedWhole) {
+  // The gateway does not know the payment: the shop's own GetPaymentState must find it first
+  // (Barion's QR endpoint takes no key and would answer for any shop's payment).
+  transport_.Answer(
+      200, absl::StrCat(R"({"PaymentId":")", kPaymentId, R"(","Status":"Prepared","Errors":[]})"));
   transport_.AnswerFile(200, std::string("\x89PNG\r\n\x1a\nIMAGEDATA", 17), "image/png");
   v1::GetPaymentQrCodeRequest r;
   r.set_payment_id(kPaymentId);
   r.set_size(v1::QR_CODE_SIZE_NORMAL);
   v1::GetPaymentQrCodeResponse response;
-  ASSERT_TRUE(rpc_.Call(&v1::PaymentService::Stub::GetPaymentQrCode, &r, &response).ok());
-  ASSERT_EQ(transport_.requests().size(), 1u);
-  EXPECT_EQ(transport_.requests()[0].path,
+  grpc::Status s = rpc_.Call(&v1::PaymentService::Stub::GetPaymentQrCode, &r, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(transport_.requests().size(), 2u);
+  EXPECT_THAT(transport_.requests()[0].path, testing::HasSubstr("PaymentState"));
+  EXPECT_EQ(transport_.requests()[1].path,
             "/qr/generate?paymentId=4f1d2c3b-5a6e-47c8-b9d0-e1f2a3b4c5d6&size=Normal");
-  EXPECT_TRUE(transport_.requests()[0].headers.empty()) << "a key was sent where none is needed";
+  EXPECT_TRUE(transport_.requests()[1].headers.empty()) << "a key was sent where none is needed";
   EXPECT_EQ(response.content_type(), "image/png");
   EXPECT_EQ(response.image(), std::string("\x89PNG\r\n\x1a\nIMAGEDATA", 17));
+}
+
+TEST_F(PaymentServiceTest, NoQrCodeForAPaymentTheShopsKeyCannotRead) {
+  transport_.Answer(400, R"({"Errors":[{"ErrorCode":"NotExistingPaymentId",
+      "Title":"Invalid payment id","Description":"The given payment id is invalid"}]})");
+  v1::GetPaymentQrCodeRequest r;
+  r.set_payment_id(kPaymentId);
+  v1::GetPaymentQrCodeResponse response;
+  grpc::Status s = rpc_.Call(&v1::PaymentService::Stub::GetPaymentQrCode, &r, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(transport_.requests().size(), 1u) << "the image must not be fetched";
+  EXPECT_TRUE(response.image().empty());
+}
+
+TEST(PaymentQrScopeTest, AKnownPaymentCostsNoStateRead) {
+  FakeTransport transport;
+  BarionPayments::Options options;
+  options.shops = {ShopConfig{"web", kKey, "shop@example.com", "", "", "hu-HU"}};
+  std::vector<std::pair<std::string, std::string>> asked;
+  options.knows_payment = [&asked](const std::string& shop, const std::string& id) {
+    asked.emplace_back(shop, id);
+    return absl::StatusOr<bool>(true);
+  };
+  BarionPayments payments(std::move(options), &transport);
+  transport.AnswerFile(200, "PNG", "image/png");
+  v1::GetPaymentQrCodeRequest r;
+  r.set_payment_id("4F1D2C3B-5A6E-47C8-B9D0-E1F2A3B4C5D6");
+  absl::StatusOr<v1::GetPaymentQrCodeResponse> response =
+      payments.GetPaymentQrCode(r, AnonymousCall("/barion.v1.PaymentService/GetPaymentQrCode"));
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(transport.requests().size(), 1u);
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0].first, "web");
+  EXPECT_EQ(asked[0].second, kPaymentId);  // normalized: 32 lower-case hex digits
 }
 
 TEST_F(PaymentServiceTest, BarionErrorsNeverLeakTheEchoedPosKey) {
