@@ -12,11 +12,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "barion/gateway/config/v1/config.pb.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "openssl/evp.h"
 #include "openssl/hmac.h"
+#include "server/common/loopback.h"
 #include "server/config_internal.h"
 
 namespace barion_gateway::server {
@@ -323,6 +325,12 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
   }
   if (!ValidUrl(config.barion_base_url)) {
     return Bad(source, "barion.base_url", "must start with https:// or http://");
+  }
+  if (absl::string_view rest = config.barion_base_url;
+      absl::ConsumePrefix(&rest, "http://") && !IsLoopbackAddress(rest.substr(0, rest.find('/')))) {
+    return Bad(source, "barion.base_url",
+               "http:// is allowed only to a loopback address (the local sandbox): every call "
+               "carries a POSKey or an API key");
   }
   config.barion_ca_file = Resolve(base_dir, b.ca_file());
   if (b.max_connections() != 0) {

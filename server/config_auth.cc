@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/method_pattern.h"
+#include "server/common/loopback.h"
 #include "server/config_internal.h"
 
 namespace barion_gateway::server::config_internal {
@@ -185,17 +186,6 @@ absl::Status ParseTls(const cfg::Listen& l, const std::string& source, const std
 
 }  // namespace
 
-bool IsLoopbackAddress(const std::string& address) {
-  const size_t colon = address.rfind(':');
-  std::string host = address.substr(0, colon == std::string::npos ? address.size() : colon);
-  if (absl::StartsWith(host, "[") && absl::EndsWith(host, "]")) {
-    host = host.substr(1, host.size() - 2);
-  }
-  host = absl::AsciiStrToLower(host);
-  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.") ||
-         host == "ipv6:[::1]";
-}
-
 // Secure by default: a listener other machines can reach authenticates its callers, and bearer
 // tokens never cross a network in clear text.
 absl::Status CheckExposure(const std::string& source, const Config& config) {
@@ -230,6 +220,10 @@ absl::Status ParseAuth(const cfg::GatewayConfig& file, const std::string& source
       return Bad(source, at + ".name", "must be 1-64 characters of [a-z0-9_-]");
     }
     const std::string where = absl::StrCat(at, " (", c.name(), ")");
+    if (c.name() == kAnonymousCallerName || c.name() == kGatewayCallerName) {
+      return Bad(source, where + ".name",
+                 "is reserved: the gateway's own callers are named anonymous and gateway");
+    }
     if (!names.insert(c.name()).second) return Bad(source, where + ".name", "is used twice");
     absl::StatusOr<CallerPolicy> caller = ParseCaller(c, source, where, base_dir, *config);
     if (!caller.ok()) return caller.status();

@@ -33,8 +33,6 @@ absl::StatusOr<std::string> ReadSecret(const std::string& source, const std::str
                                        const std::string& file, const std::string& base_dir,
                                        const EnvLookup& env);
 
-// Whether the host of `address` (host:port) is a loopback address: 127.0.0.0/8, ::1, localhost.
-bool IsLoopbackAddress(const std::string& address);
 
 // Secure by default: a grpc_address other machines can reach needs callers, and bearer tokens
 // there need TLS; allow_unauthenticated_insecure lifts both. Errors start with `source`.

@@ -46,7 +46,8 @@ Authenticator::Authenticator(std::vector<CallerPolicy> callers) {
                                                 absl::StrCat("certificate:", principal)}));
     }
   }
-  anonymous_ = std::make_shared<const Caller>(Caller{"anonymous", nullptr, "none", "none"});
+  anonymous_ =
+      std::make_shared<const Caller>(Caller{kAnonymousCallerName, nullptr, "none", "none"});
 }
 
 namespace {

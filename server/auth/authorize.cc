@@ -69,7 +69,7 @@ std::optional<std::vector<std::string>> VisibleShops(const Caller& caller) {
 
 std::shared_ptr<const Caller> GatewayCaller() {
   static const auto* const kGateway =
-      new std::shared_ptr<const Caller>(new Caller{"gateway", nullptr, "none", "gateway"});
+      new std::shared_ptr<const Caller>(new Caller{kGatewayCallerName, nullptr, "none", "gateway"});
   return *kGateway;
 }
 

@@ -31,6 +31,12 @@ struct CallerPolicy {
   std::vector<std::string> wallets;
 };
 
+// The names of the callers the gateway itself makes: "anonymous" (every call while no callers
+// are configured) and "gateway" (its own state fetches). No configured caller may take one, or
+// the audit log and metrics could not tell it from them.
+inline constexpr char kAnonymousCallerName[] = "anonymous";
+inline constexpr char kGatewayCallerName[] = "gateway";
+
 // What a call presents, as the transport verified it.
 struct Credentials {
   // The peer certificate's URI SANs, then its DNS SANs; empty without a verified certificate.

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "httplib.h"
+#include "server/common/loopback.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -57,6 +58,12 @@ absl::StatusOr<std::unique_ptr<HttplibTransport>> HttplibTransport::Create(Optio
   }
   if (rest.find('/') != absl::string_view::npos && rest.substr(rest.find('/')) != "/") {
     return absl::InvalidArgumentError("barion.base_url: must not have a path");
+  }
+  if (absl::StartsWith(url, "http://") && !IsLoopbackAddress(rest.substr(0, rest.find('/')))) {
+    // Every call carries a POSKey or an API key: only the local sandbox may be spoken to in clear.
+    return absl::InvalidArgumentError(
+        "barion.base_url: http:// is allowed only to a loopback address (the local sandbox); "
+        "Barion is https:// with TLS 1.2 or later");
   }
   if (!options.ca_file.empty() && !std::ifstream(options.ca_file).good()) {
     return absl::InvalidArgumentError(

@@ -93,6 +93,12 @@ TEST(ConfigAuthTest, NamesTheBadCallerSetting) {
   EXPECT_THAT(Rejected(absl::StrCat(TokenCaller("x", "allow_methods: \"*\""),
                                     TokenCaller("x", "allow_methods: \"*\""))),
               HasSubstr("callers[1] (x).name: is used twice"));
+  // The gateway's own callers: a configured one of that name could pass for them in the audit
+  // log and the metrics.
+  EXPECT_THAT(Rejected(TokenCaller("gateway", "allow_methods: \"*\"")),
+              HasSubstr("callers[0] (gateway).name: is reserved"));
+  EXPECT_THAT(Rejected(TokenCaller("anonymous", "allow_methods: \"*\"")),
+              HasSubstr("callers[0] (anonymous).name: is reserved"));
   EXPECT_THAT(Rejected(absl::StrCat(TokenCaller("x", "allow_methods: \"*\""),
                                     TokenCaller("y", "allow_methods: \"*\""))),
               HasSubstr("a token is given to two callers"));
@@ -145,6 +151,9 @@ TEST(ConfigAuthTest, RefusesAnUnauthenticatedListenerOffLoopback) {
   EXPECT_EQ(Rejected(R"pb(listen { grpc_address: "localhost:50051" })pb"), "accepted");
   EXPECT_EQ(Rejected(R"pb(listen { grpc_address: "[::1]:50051" })pb"), "accepted");
   EXPECT_THAT(Rejected(R"pb(listen { grpc_address: "0.0.0.0:50051" })pb"),
+              HasSubstr("callers: listen.grpc_address is not a loopback address"));
+  // A name that only starts like a loopback address is a name anyone may resolve elsewhere.
+  EXPECT_THAT(Rejected(R"pb(listen { grpc_address: "127.corp.example:50051" })pb"),
               HasSubstr("callers: listen.grpc_address is not a loopback address"));
   EXPECT_THAT(Rejected(R"pb(listen { grpc_address: "[::]:50051" })pb"),
               HasSubstr("callers are required"));

@@ -182,6 +182,18 @@ TEST(ParseConfigTest, NamesTheBadSetting) {
       "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
       "barion { base_url: \"ftp://x\" }",
       "barion.base_url");
+  // POSKeys in clear: only to the local sandbox.
+  ExpectRejected(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+      "barion { base_url: \"http://api.barion.com\" }",
+      "barion.base_url");
+  ExpectRejected(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+      "barion { base_url: \"http://127.corp.example:8080\" }",
+      "barion.base_url");
+  EXPECT_TRUE(Parse("shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+                    "barion { base_url: \"http://127.0.0.1:18080\" }")
+                  .ok());
   ExpectRejected(
       "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
       "barion { default_timeout { seconds: 3600 } }",

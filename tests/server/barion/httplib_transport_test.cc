@@ -249,6 +249,21 @@ TEST(HttplibTransportCreateTest, RejectsBadOptionsNamingTheSetting) {
             absl::string_view::npos);
   options.base_url = "https://example.com/v2";
   EXPECT_FALSE(HttplibTransport::Create(options).ok());
+  // Every call carries a key: in clear only to this machine (the sandbox), decided by parsing
+  // the host, not by its text.
+  for (const char* clear :
+       {"http://api.barion.com", "http://127.corp.example", "http://localhost.example:80",
+        "http://10.0.0.1:8080", "http://[::2]:80"}) {
+    options.base_url = clear;
+    absl::Status s = HttplibTransport::Create(options).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << clear;
+    EXPECT_NE(s.message().find("loopback"), absl::string_view::npos) << s;
+  }
+  for (const char* local : {"http://127.0.0.1:18080", "http://127.8.9.10", "http://[::1]:18080",
+                            "http://localhost:18080"}) {
+    options.base_url = local;
+    EXPECT_TRUE(HttplibTransport::Create(options).ok()) << local;
+  }
   options.base_url = "https://example.com";
   options.ca_file = "/nonexistent/ca.pem";
   EXPECT_NE(HttplibTransport::Create(options).status().message().find("barion.ca_file"),
