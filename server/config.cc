@@ -372,6 +372,29 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
   }
   if (!l.admin_address().empty()) config.admin_address = l.admin_address();
   if (l.disable_metrics()) config.metrics_enabled = false;
+  auto duration = [](const google::protobuf::Duration& d) {
+    return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+  };
+  if (l.has_max_connection_age()) {
+    config.max_connection_age = duration(l.max_connection_age());
+    if (config.max_connection_age < absl::Minutes(1) ||
+        config.max_connection_age > absl::Hours(24)) {
+      return Bad(source, "listen.max_connection_age", "must be between 1m and 24h");
+    }
+  }
+  if (l.has_max_connection_age_grace()) {
+    config.max_connection_age_grace = duration(l.max_connection_age_grace());
+    if (config.max_connection_age_grace < absl::Seconds(1) ||
+        config.max_connection_age_grace > absl::Hours(24)) {
+      return Bad(source, "listen.max_connection_age_grace", "must be between 1s and 24h");
+    }
+  }
+  if (l.max_streams_per_connection() != 0) {
+    if (l.max_streams_per_connection() < 1 || l.max_streams_per_connection() > 10000) {
+      return Bad(source, "listen.max_streams_per_connection", "must be 1-10000");
+    }
+    config.max_streams_per_connection = l.max_streams_per_connection();
+  }
   if (absl::Status s = ValidateListenAddress(config.admin_address, "listen.admin_address");
       !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(source, ": ", s.message()));
@@ -386,9 +409,6 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     return Bad(source, "callback_public_base_url",
                "must be an absolute http(s) URL, or \"listener\"");
   }
-  auto duration = [](const google::protobuf::Duration& d) {
-    return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-  };
   const cfg::Reconciliation& rec = file.reconciliation();
   if (rec.has_first_check()) {
     config.reconcile_first_check = duration(rec.first_check());

@@ -101,6 +101,10 @@ struct Config {
   absl::Duration heartbeat_interval = absl::Seconds(15);
   int subscriber_buffer_events = 1024;
   int max_subscribers = 10000;
+  // Client connections: their lifetime, the grace after it, and their concurrent streams.
+  absl::Duration max_connection_age = absl::Minutes(30);
+  absl::Duration max_connection_age_grace = absl::Minutes(5);
+  int max_streams_per_connection = 100;
   int max_subscribers_per_client = 2500;
   absl::Duration subscriber_write_timeout = absl::Seconds(60);
   // Set by --new_event_store only: start with a new, empty event store although data_dir held

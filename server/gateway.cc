@@ -371,6 +371,15 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
   quota.SetMaxThreads(config.max_concurrent_calls);
   builder.SetResourceQuota(quota);
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  // A connection authenticates once, in its handshake: aging connections out makes a revoked
+  // certificate stop working on open connections too (docs/SECURITY.md).
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(config.max_connection_age)));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(config.max_connection_age_grace)));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, config.max_streams_per_connection);
   builder.AddListeningPort(config.grpc_address, credentials, &grpc_port_);
   builder.RegisterService(payment_service_.get());
   builder.RegisterService(event_service_.get());

@@ -39,6 +39,9 @@ struct HarnessOptions {
   std::string wallet_api_key = kWalletApiKey;  // the gateway's; the sandbox knows kWalletApiKey
   int max_concurrent_calls = 256;
   int max_subscribers_per_client = 2500;
+  absl::Duration max_connection_age = absl::Minutes(30);
+  absl::Duration max_connection_age_grace = absl::Minutes(5);
+  int max_streams_per_connection = 100;
   // The gateway's policy (empty: authentication off) and its gRPC listener's TLS files.
   std::vector<server::CallerPolicy> callers;
   std::string tls_cert_file;
