@@ -17,23 +17,6 @@ std::set<std::string> Names(const std::vector<Named>& items) {
   return names;
 }
 
-// Whether a stream opened with `credential` and `filter` may still be served under `auth`: the
-// same credential (not only a caller of the same name: a leaked token that was replaced must
-// not keep its stream) still names a caller that may read what the stream subscribed to.
-bool StillAllowed(const Authenticator& auth, const std::string& credential,
-                  const EventFilter& filter) {
-  constexpr char kMethod[] = "/barion.v1.PaymentEventService/SubscribePaymentEvents";
-  const std::shared_ptr<const Caller> caller = auth.CallerOfCredential(credential);
-  if (caller == nullptr) return false;
-  if (!AuthorizeMethod(caller.get(), kMethod).ok()) return false;
-  if (!VisibleShops(*caller).has_value()) return true;  // every shop
-  if (filter.shops.empty()) return false;               // it subscribed to shops it lost
-  for (const std::string& shop : filter.shops) {
-    if (!AuthorizeShop(caller.get(), kMethod, shop).ok()) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 absl::Status GatewayServer::Reload(const Config& next) {
@@ -58,7 +41,8 @@ absl::Status GatewayServer::Reload(const Config& next) {
   payments_->ReplacePosKeys(next.shops);
   if (wallet_ != nullptr) wallet_->ReplaceApiKeys(next.wallets);
   const int ended = hub_->FinishIf([&](const std::string& credential, const EventFilter& filter) {
-    return !StillAllowed(*authenticator, credential, filter);
+    return !MayStillRead(*authenticator, credential,
+                         "/barion.v1.PaymentEventService/SubscribePaymentEvents", filter.shops);
   });
   // logrotate moved the audit log away and sent SIGHUP: continue in a new file.
   if (absl::Status s = audit_->Reopen(); !s.ok()) {

@@ -73,4 +73,17 @@ std::shared_ptr<const Caller> GatewayCaller() {
   return *kGateway;
 }
 
+bool MayStillRead(const Authenticator& auth, const std::string& credential,
+                  absl::string_view method, const std::vector<std::string>& shops) {
+  const std::shared_ptr<const Caller> caller = auth.CallerOfCredential(credential);
+  if (caller == nullptr) return false;
+  if (!AuthorizeMethod(caller.get(), method).ok()) return false;
+  if (!VisibleShops(*caller).has_value()) return true;  // every shop
+  if (shops.empty()) return false;                      // it subscribed to shops it lost
+  for (const std::string& shop : shops) {
+    if (!AuthorizeShop(caller.get(), method, shop).ok()) return false;
+  }
+  return true;
+}
+
 }  // namespace barion_gateway::server

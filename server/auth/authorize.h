@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "server/auth/authenticator.h"
 #include "server/auth/caller.h"
 
 namespace barion_gateway::server {
@@ -28,6 +29,14 @@ absl::Status AuthorizeWallet(const Caller* caller, absl::string_view method,
 
 // The shops whose events `caller` may read: nullopt for all of them.
 std::optional<std::vector<std::string>> VisibleShops(const Caller& caller);
+
+// Whether a stream opened with `credential` on `shops` (empty: every shop) may still be served
+// under `auth`: the same credential (not only a caller of the same name: a leaked token that was
+// replaced must not keep its stream) still names a caller that may call `method` and read each
+// of `shops`. What a reload asks of every open subscription, and a subscription of itself as it
+// registers (so one that authenticated just before a reload cannot slip past its sweep).
+bool MayStillRead(const Authenticator& auth, const std::string& credential,
+                  absl::string_view method, const std::vector<std::string>& shops);
 
 // A caller for the gateway's own work (the callback processor's and the reconciler's fetches):
 // unrestricted, named "gateway".

@@ -242,9 +242,27 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Refuse(const Subscription&
   return FinishedStream(status);
 }
 
+void EventHub::SetBeforeRegisterForTesting(std::function<void()> hook) {
+  absl::MutexLock lock(&hook_mu_);
+  before_register_ = std::move(hook);
+}
+
 grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
     grpc::CallbackServerContext* context, Subscription subscription) {
+  std::function<void()> hook;
+  {
+    absl::MutexLock hook_lock(&hook_mu_);
+    hook = before_register_;
+  }
+  if (hook) hook();
   Locked lock(this);
+  if (subscription.still_allowed && !subscription.still_allowed()) {
+    return Refuse(subscription,
+                  GatewayErrorStatus(absl::StatusCode::kPermissionDenied, "ACCESS_REVOKED",
+                                     "the policy was reloaded and no longer lets these "
+                                     "credentials read these events",
+                                     {}));
+  }
   if (!started_ || finishing_all_ || stopping_) {
     return Refuse(subscription,
                   GatewayErrorStatus(absl::StatusCode::kUnavailable, "GATEWAY_SHUTTING_DOWN",

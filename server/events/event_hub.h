@@ -90,6 +90,11 @@ class EventHub final : public EventLogObserver {
     // message) and when the call began; null: not counted. Not owned.
     const RpcMethodMetrics* rpc_metrics = nullptr;
     absl::Time started = absl::Now();
+    // Asked under the hub's lock as the stream registers: whether its credential may still read
+    // what it subscribed to. A reload replaces the policy, then sweeps the registered streams
+    // under the same lock (FinishIf): a subscription that authenticated before the replacement
+    // either registers before the sweep (and is swept) or is refused here. Unset: allowed.
+    std::function<bool()> still_allowed;
   };
 
   // `log` (for catch-up reads) is not owned and must outlive the hub. The gateway makes the hub
@@ -100,6 +105,10 @@ class EventHub final : public EventLogObserver {
   // Reads the newest cursor and starts the timer and reader threads. UNAVAILABLE if the log
   // cannot be read.
   absl::Status Start();
+
+  // For tests: `hook` runs in every Subscribe before the hub's lock is taken, i.e. between the
+  // subscriber's authentication and its registration, where a reload may strike.
+  void SetBeforeRegisterForTesting(std::function<void()> hook);
 
   // EventLogObserver: an event was durably appended (calls come in cursor order).
   void EventAppended(const EventCursor& cursor, const barion::v1::PaymentEvent& event) override;
@@ -181,6 +190,9 @@ class EventHub final : public EventLogObserver {
 
   EventLog* const log_;
   const Options options_;
+  // For tests (SetBeforeRegisterForTesting); empty in production.
+  absl::Mutex hook_mu_;
+  std::function<void()> before_register_ ABSL_GUARDED_BY(hook_mu_);
 
   mutable absl::Mutex mu_;
   bool started_ ABSL_GUARDED_BY(mu_) = false;

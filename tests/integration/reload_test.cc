@@ -115,3 +115,32 @@ TEST(ReloadTest, AReloadItCannotApplyKeepsTheRunningConfiguration) {
 
 }  // namespace
 }  // namespace barion_gateway::testing_support
+
+namespace barion_gateway::testing_support {
+namespace {
+
+// A subscriber that authenticated just before a reload took its credential away, and reaches
+// the hub only after the reload's sweep, is refused as it registers: it does not stream on.
+TEST(ReloadRaceTest, ASubscriptionAuthenticatedBeforeAReloadThatRevokedItIsRefused) {
+  Harness h(Options());
+  server::Config next = h.config();
+  next.callers = {TokenCaller("shop-app", kNewToken, {"*"}, {"demo"})};  // the watcher is gone
+  absl::Status reloaded = absl::UnknownError("the hook did not run");
+  h.gateway().event_hub()->SetBeforeRegisterForTesting([&] {
+    // Authenticated already, not yet registered: the reload replaces the policy and sweeps.
+    reloaded = h.gateway().Reload(next);
+  });
+  auto context = WithToken(kWatcherToken);
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto reader = h.events().SubscribePaymentEvents(context.get(), {});
+  v1::SubscribePaymentEventsResponse message;
+  EXPECT_FALSE(reader->Read(&message)) << "a revoked subscriber received a message";
+  const grpc::Status s = reader->Finish();
+  h.gateway().event_hub()->SetBeforeRegisterForTesting(nullptr);
+  ASSERT_TRUE(reloaded.ok()) << reloaded;
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_THAT(Reasons(s), ElementsAre("ACCESS_REVOKED"));
+}
+
+}  // namespace
+}  // namespace barion_gateway::testing_support
