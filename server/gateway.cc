@@ -336,6 +336,14 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
   audit.path =
       config.audit_path.empty() ? absl::StrCat(config.data_dir, "/audit.log") : config.audit_path;
   audit.flush_interval = config.audit_flush_interval;
+  if (metrics_ != nullptr) {
+    OperationMetrics* operations = &metrics_->operations();
+    audit.on_batch = [operations](bool ok, int64_t records) {
+      operations->AuditBatch(ok, records);
+      operations->SetAuditWritable(ok);
+    };
+    audit.on_suppressed = [operations] { operations->AuditSuppressed(); };
+  }
   absl::StatusOr<std::unique_ptr<AuditLog>> audit_log = AuditLog::Open(std::move(audit));
   if (!audit_log.ok()) return audit_log.status();
   audit_ = *std::move(audit_log);

@@ -69,6 +69,11 @@ class GatewayServer {
   // itself.
   absl::Status Reload(const Config& next);
 
+  // Opens the audit log's path again (logrotate moved the file away and sent SIGHUP): records
+  // go to the new file from now on. main does it on every SIGHUP, whether the new configuration
+  // is accepted or not; a failure is logged and the old file stays in use.
+  void ReopenAuditLog();
+
   // Stops accepting calls and waits up to `grace` for running ones; then cancels them.
   void Shutdown(absl::Duration grace);
 

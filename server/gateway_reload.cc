@@ -44,15 +44,17 @@ absl::Status GatewayServer::Reload(const Config& next) {
     return !MayStillRead(*authenticator, credential,
                          "/barion.v1.PaymentEventService/SubscribePaymentEvents", filter.shops);
   });
-  // logrotate moved the audit log away and sent SIGHUP: continue in a new file.
-  if (absl::Status s = audit_->Reopen(); !s.ok()) {
-    LogError(absl::StrCat("the audit log could not be reopened; it continues in the old file: ",
-                          s.message()));
-  }
   LogInfo(absl::StrCat("configuration reloaded: ", next.callers.size(),
                        " callers; POSKeys and API keys re-read; ", ended,
                        " event streams ended whose caller lost access"));
   return absl::OkStatus();
+}
+
+void GatewayServer::ReopenAuditLog() {
+  if (absl::Status s = audit_->Reopen(); !s.ok()) {
+    LogError(absl::StrCat("the audit log could not be reopened; it continues in the old file: ",
+                          s.message()));
+  }
 }
 
 }  // namespace barion_gateway::server

@@ -185,6 +185,9 @@ int main(int argc, char** argv) {
   // SIGHUP reloads the callers and the keys (docs/SECURITY.md#reloading); SIGTERM and SIGINT
   // stop.
   while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    // logrotate's postrotate: the audit log moves to a new file even if the configuration that
+    // comes with the signal is refused.
+    (*gateway)->ReopenAuditLog();
     absl::StatusOr<Config> next = LoadConfig();
     absl::Status reloaded = next.ok() ? (*gateway)->Reload(*next) : next.status();
     if (!reloaded.ok()) {

@@ -1,10 +1,12 @@
 #include "server/audit/audit_log.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -36,8 +38,10 @@ std::string AuditLine(const AuditRecord& r) {
   };
   w.StartObject();
   text("time", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", r.time, absl::UTCTimeZone()));
+  text("phase", r.phase);
   text("caller", r.caller);
   text("authenticated_by", r.authenticated_by);
+  if (!r.peer.empty()) text("peer", r.peer);
   text("method", r.method);
   if (!r.shop.empty()) text("shop", r.shop);
   if (!r.wallet.empty()) text("wallet", r.wallet);
@@ -45,15 +49,31 @@ std::string AuditLine(const AuditRecord& r) {
   if (!r.payment_request_id.empty()) text("payment_request_id", r.payment_request_id);
   if (!r.amounts.empty()) list("amounts", r.amounts);
   if (!r.currency.empty()) text("currency", r.currency);
-  text("code", r.code);
+  if (!r.scope.empty()) list("scope", r.scope);
+  if (!r.start.empty()) text("start", r.start);
+  if (r.events >= 0) {
+    w.Key("events");
+    w.Int64(r.events);
+    w.Key("duration_ms");
+    w.Int64(absl::ToInt64Milliseconds(r.duration));
+  }
+  if (r.suppressed > 0) {
+    w.Key("suppressed");
+    w.Int64(r.suppressed);
+  }
+  if (!r.code.empty()) text("code", r.code);
   if (!r.barion_errors.empty()) list("barion_errors", r.barion_errors);
   if (!r.reason.empty()) text("reason", r.reason);
-  text("outcome", r.outcome);
+  if (!r.outcome.empty()) text("outcome", r.outcome);
+  if (!r.trace_id.empty()) text("trace_id", r.trace_id);
   w.EndObject();
   return absl::StrCat(buffer.GetString(), "\n");
 }
 
 namespace {
+
+// Peers tracked by the per-peer limit at once; further new peers share one count.
+constexpr size_t kMaxTrackedPeers = 10000;
 
 absl::StatusOr<int> OpenForAppend(const std::string& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -82,6 +102,8 @@ absl::Status AuditLog::Reopen() {
     fd_ = *fd;
   }
   ::close(old);
+  absl::MutexLock lock(&mu_);
+  healthy_ = true;  // a new file: the next batch tells
   return absl::OkStatus();
 }
 
@@ -99,65 +121,161 @@ AuditLog::~AuditLog() {
   ::close(fd_);
 }
 
-void AuditLog::Record(const AuditRecord& record) {
+bool AuditLog::healthy() const {
+  absl::MutexLock lock(&mu_);
+  return healthy_;
+}
+
+int64_t AuditLog::lost() const {
+  absl::MutexLock lock(&mu_);
+  return lost_;
+}
+
+int64_t AuditLog::suppressed() const {
+  absl::MutexLock lock(&mu_);
+  return suppressed_;
+}
+
+bool AuditLog::AllowPeer(const std::string& peer, int64_t* summary) {
+  const int64_t second = absl::ToUnixSeconds(absl::Now());
+  if (second != window_) {
+    window_ = second;
+    in_window_.clear();
+  }
+  auto it = in_window_.find(peer);
+  if (it == in_window_.end()) {
+    if (in_window_.size() >= kMaxTrackedPeers) {
+      ++suppressed_;
+      return false;
+    }
+    it = in_window_.emplace(peer, 0).first;
+  }
+  if (it->second >= options_.unauthenticated_per_second) {
+    ++suppressed_;
+    if (counted_.size() < kMaxTrackedPeers || counted_.count(peer) != 0) ++counted_[peer];
+    return false;
+  }
+  ++it->second;
+  if (auto c = counted_.find(peer); c != counted_.end()) {
+    *summary = c->second;
+    counted_.erase(c);
+  }
+  return true;
+}
+
+absl::Status AuditLog::Record(const AuditRecord& record, Durability durability,
+                              bool unauthenticated) {
   std::string line = AuditLine(record);
   absl::MutexLock lock(&mu_);
+  if (unauthenticated) {
+    int64_t summary = 0;
+    if (!AllowPeer(record.peer, &summary)) {
+      if (options_.on_suppressed) options_.on_suppressed();
+      return absl::OkStatus();
+    }
+    if (summary > 0) {
+      AuditRecord counted;
+      counted.time = record.time;
+      counted.phase = "suppressed";
+      counted.caller = "-";
+      counted.authenticated_by = "none";
+      counted.peer = record.peer;
+      counted.suppressed = summary;
+      line = absl::StrCat(AuditLine(counted), line);
+    }
+  }
   auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return queued_.size() < options_.max_queued || stopping_;
   };
   mu_.Await(absl::Condition(&room));
-  queued_.push_back(std::move(line));
+  std::shared_ptr<std::optional<bool>> durable;
+  if (durability == Durability::kSynced) {
+    durable = std::make_shared<std::optional<bool>>();
+    ++durable_queued_;
+  }
+  queued_.push_back({std::move(line), durable});
   ++recorded_;
+  if (durable == nullptr) return absl::OkStatus();
+  auto settled = [&durable]() { return durable->has_value(); };
+  mu_.Await(absl::Condition(&settled));
+  if (**durable) return absl::OkStatus();
+  return absl::UnavailableError("the audit log cannot be written");
 }
 
 void AuditLog::Flush() {
   absl::MutexLock lock(&mu_);
   const int64_t target = recorded_;
-  auto done = [this, target]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return synced_ >= target; };
+  auto done = [this, target]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return done_ >= target; };
   mu_.Await(absl::Condition(&done));
+}
+
+bool AuditLog::Append(const std::string& text) {
+  struct stat before;
+  if (::fstat(fd_, &before) != 0) {
+    LogLimited("ERROR", "audit write", absl::StrCat("audit log: ", std::strerror(errno)));
+    return false;
+  }
+  size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd_, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      LogLimited("ERROR", "audit write",
+                 absl::StrCat("audit log: write failed: ", std::strerror(n < 0 ? errno : EIO)));
+      // Never half a line: cut what this batch wrote (the file was whole at `before`).
+      if (written > 0 && ::ftruncate(fd_, before.st_size) != 0) {
+        LogLimited("ERROR", "audit truncate",
+                   absl::StrCat("audit log: cannot cut a partial write: ", std::strerror(errno)));
+      }
+      return false;
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fdatasync(fd_) != 0) {
+    LogLimited("ERROR", "audit sync",
+               absl::StrCat("audit log: fdatasync failed: ", std::strerror(errno)));
+    return false;
+  }
+  return true;
 }
 
 void AuditLog::WriterLoop() {
   for (;;) {
-    std::vector<std::string> batch;
+    std::vector<Queued> batch;
     bool stopping;
     {
       absl::MutexLock lock(&mu_);
       auto ready = [this]()
                        ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !queued_.empty() || stopping_; };
       mu_.Await(absl::Condition(&ready));
-      stopping = stopping_;
-    }
-    // Let a batch gather: one write and one sync for every record of the interval.
-    if (!stopping) absl::SleepFor(options_.flush_interval);
-    {
-      absl::MutexLock lock(&mu_);
+      // Let a batch gather, unless a caller waits for its record: then at once (the records
+      // queued meanwhile form the next batch, sharing its sync).
+      auto urgent = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return durable_queued_ > 0 || stopping_;
+      };
+      mu_.AwaitWithTimeout(absl::Condition(&urgent), options_.flush_interval);
       batch.swap(queued_);
+      durable_queued_ = 0;
       stopping = stopping_;
     }
     std::string text;
-    for (const std::string& line : batch) text += line;
-    {
+    for (const Queued& q : batch) text += q.line;
+    bool ok = true;
+    if (!batch.empty()) {
       absl::MutexLock fd_lock(&fd_mu_);
-      size_t written = 0;
-      while (written < text.size()) {
-        const ssize_t n = ::write(fd_, text.data() + written, text.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-          LogLimited("ERROR", "audit write",
-                     absl::StrCat("audit log: write failed: ", std::strerror(errno)));
-          break;
-        }
-        written += static_cast<size_t>(n);
-      }
-      if (!batch.empty() && ::fdatasync(fd_) != 0) {
-        LogLimited("ERROR", "audit sync",
-                   absl::StrCat("audit log: fdatasync failed: ", std::strerror(errno)));
-      }
+      ok = Append(text);
+    }
+    if (!batch.empty() && options_.on_batch) {
+      options_.on_batch(ok, static_cast<int64_t>(batch.size()));
     }
     {
       absl::MutexLock lock(&mu_);
-      synced_ += static_cast<int64_t>(batch.size());
+      if (!batch.empty()) healthy_ = ok;
+      if (!ok) lost_ += static_cast<int64_t>(batch.size());
+      for (Queued& q : batch) {
+        if (q.durable != nullptr) *q.durable = ok;
+      }
+      done_ += static_cast<int64_t>(batch.size());
       if (stopping && queued_.empty()) return;
     }
   }

@@ -61,6 +61,7 @@ class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
         id_(id),
         credential_(subscription.credential),
         rpc_metrics_(subscription.rpc_metrics),
+        on_end_(subscription.on_end),
         started_(subscription.started),
         filter_(std::make_shared<EventFilter>(subscription.filter)),
         position_(position),
@@ -85,7 +86,8 @@ class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   grpc::CallbackServerContext* const context_;
   const int64_t id_;
   const std::string credential_;
-  const RpcMethodMetrics* const rpc_metrics_;  // null: not counted
+  const RpcMethodMetrics* const rpc_metrics_;                       // null: not counted
+  const std::function<void(const absl::Status&, int64_t)> on_end_;  // may be empty
   const absl::Time started_;
   const std::shared_ptr<const EventFilter> filter_;
   absl::flat_hash_set<std::string> shops_;
@@ -98,8 +100,10 @@ class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   bool fetching_ = false;  // a store read is running for it
   std::deque<EntryPtr> queue_;
   bool writing_ = false;
-  grpc::ByteBuffer out_;      // the message being written
-  EventCursor out_position_;  // the position `out_` confirms once written
+  bool writing_event_ = false;  // the write under way carries an event (not a heartbeat)
+  int64_t events_ = 0;          // events written
+  grpc::ByteBuffer out_;        // the message being written
+  EventCursor out_position_;    // the position `out_` confirms once written
   absl::Time write_started_;
   absl::Time last_write_done_;
   bool finishing_ = false;  // end it once the write in flight is done
@@ -147,14 +151,17 @@ void EventHub::RunOps(std::vector<Op>& ops) {
     Op& op = ops[i];
     if (const RpcMethodMetrics* rpc = op.stream->rpc_metrics_; rpc != nullptr) {
       if (op.finish) {
-        rpc->Handled(static_cast<absl::StatusCode>(op.status.error_code()),
-                     absl::Now() - op.stream->started_);
+        rpc->Handled(op.status.code(), absl::Now() - op.stream->started_);
       } else {
         rpc->MessageSent();
       }
     }
     if (op.finish) {
-      op.stream->Finish(std::move(op.status));
+      if (op.stream->on_end_) op.stream->on_end_(op.status, op.stream->events_);
+      op.stream->Finish(
+          op.status.code() == absl::StatusCode::kCancelled
+              ? grpc::Status(grpc::StatusCode::CANCELLED, std::string(op.status.message()))
+              : ToGrpcStatus(op.status));
     } else {
       op.stream->StartWrite(&op.stream->out_);
     }
@@ -239,6 +246,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Refuse(const Subscription&
   if (subscription.rpc_metrics != nullptr) {
     subscription.rpc_metrics->Handled(status.code(), absl::Now() - subscription.started);
   }
+  if (subscription.on_end) subscription.on_end(status, 0);
   return FinishedStream(status);
 }
 
@@ -311,6 +319,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
   s->out_ = Serialize(hello);
   s->out_position_ = position;
   s->writing_ = true;
+  s->writing_event_ = false;
   s->write_started_ = absl::Now();
   ops_.push_back({s, false, {}});
   return s;
@@ -338,6 +347,7 @@ void EventHub::StartWriteLocked(Stream* s) {
   if (options_.metrics != nullptr) options_.metrics->Delivered();
   s->out_position_ = next->cursor;
   s->writing_ = true;
+  s->writing_event_ = true;
   s->write_started_ = absl::Now();
   ops_.push_back({s, false, {}});
 }
@@ -407,9 +417,9 @@ void EventHub::ReadTask(int64_t id, EventCursor position, EventCursor head,
   Pump(s);
 }
 
-grpc::Status EventHub::FinalStatus(const Stream& s) const {
-  if (s.final_reason_.empty()) return grpc::Status(grpc::StatusCode::CANCELLED, s.final_why_);
-  return ToGrpcStatus(Resumable(s.final_code_, s.final_reason_, s.final_why_, s.written_));
+absl::Status EventHub::FinalStatus(const Stream& s) const {
+  if (s.final_reason_.empty()) return absl::CancelledError(s.final_why_);
+  return Resumable(s.final_code_, s.final_reason_, s.final_why_, s.written_);
 }
 
 void EventHub::EndStream(Stream* s, absl::StatusCode code, absl::string_view reason,
@@ -438,6 +448,7 @@ void EventHub::OnWriteDone(Stream* s, bool ok) {
     return;
   }
   s->written_ = s->out_position_;
+  if (s->writing_event_) ++s->events_;
   Pump(s);
 }
 
@@ -573,6 +584,7 @@ void EventHub::TimerLoop() {
       s->out_ = Serialize(beat);
       s->out_position_ = s->position_;
       s->writing_ = true;
+      s->writing_event_ = false;
       s->write_started_ = now;
       ops_.push_back({s, false, {}});
     }

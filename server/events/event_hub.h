@@ -95,6 +95,10 @@ class EventHub final : public EventLogObserver {
     // under the same lock (FinishIf): a subscription that authenticated before the replacement
     // either registers before the sweep (and is swept) or is refused here. Unset: allowed.
     std::function<bool()> still_allowed;
+    // Told once how the stream ended (its final status, a refusal included) and how many events
+    // it delivered (writes the client's connection accepted), outside the hub's lock. For the
+    // audit log. Unset: nobody is told.
+    std::function<void(const absl::Status& status, int64_t events)> on_end;
   };
 
   // `log` (for catch-up reads) is not owned and must outlive the hub. The gateway makes the hub
@@ -151,7 +155,7 @@ class EventHub final : public EventLogObserver {
   struct Op {
     Stream* stream;
     bool finish;  // Finish(status); else StartWrite of the stream's `out_`
-    grpc::Status status;
+    absl::Status status;
   };
   // Runs `ops` (on the writers too when there are many) and returns when all have run.
   void RunOps(std::vector<Op>& ops);
@@ -177,7 +181,7 @@ class EventHub final : public EventLogObserver {
   // position to resume after; an empty reason means CANCELLED (the client went away).
   void EndStream(Stream* s, absl::StatusCode code, absl::string_view reason, absl::string_view why)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  grpc::Status FinalStatus(const Stream& s) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status FinalStatus(const Stream& s) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void OnWriteDone(Stream* s, bool ok);
   void OnCancel(Stream* s);
   void OnDone(Stream* s);

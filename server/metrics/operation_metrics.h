@@ -6,6 +6,7 @@
 #define BARION_GATEWAY_SERVER_METRICS_OPERATION_METRICS_H_
 
 #include "absl/strings/string_view.h"
+#include "prometheus/gauge.h"
 #include "prometheus/registry.h"
 #include "server/metrics/counter_set.h"
 
@@ -28,9 +29,18 @@ class OperationMetrics {
   // ErrorInfo reason. Reasons not in docs/ERRORS.md's caller table count as "other".
   void Denied(absl::string_view reason);
 
+  // The audit log: a batch of `records` was written and synced (ok) or lost; a record of an
+  // unauthenticated peer was counted instead of written (suppressed).
+  void AuditBatch(bool ok, int64_t records) { audit_records_.Add(ok ? 0 : 1, records); }
+  void AuditSuppressed() { audit_records_.Add(2); }
+  // barion_gateway_audit_writable: 1 while the last batch was written and synced, else 0.
+  void SetAuditWritable(bool writable) { audit_writable_->Set(writable ? 1 : 0); }
+
  private:
   CounterSet ledger_;
   CounterSet denials_;
+  CounterSet audit_records_;
+  prometheus::Gauge* audit_writable_ = nullptr;
 };
 
 }  // namespace barion_gateway::server

@@ -19,4 +19,9 @@ absl::Status CallStillWanted(const Call& call) {
   return absl::OkStatus();
 }
 
+absl::Status ReadyToSend(const Call& call) {
+  if (absl::Status s = CallStillWanted(call); !s.ok()) return s;
+  return call.before_barion ? call.before_barion() : absl::OkStatus();
+}
+
 }  // namespace barion_gateway::server

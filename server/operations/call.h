@@ -27,12 +27,20 @@ struct Call {
   // The W3C trace id of the call (from the caller's traceparent, or made by the gateway), for
   // log lines, also those of the events the call causes; empty for the gateway's own work.
   std::string trace_id;
+  // Run by ReadyToSend right before a mutation is sent to Barion, after the request was
+  // authorized and validated: the audit log's intent record (docs/SECURITY.md#audit-log). A
+  // non-OK status stops the operation, and nothing is sent. Null: nothing to run.
+  std::function<absl::Status()> before_barion;
 };
 
 // OK while the caller still wants the answer; CANCELLED when it cancelled, DEADLINE_EXCEEDED
 // when its deadline passed (both with outcome "not_sent": checked before Barion is called, so
 // work a caller gave up on never becomes a Barion call).
 absl::Status CallStillWanted(const Call& call);
+
+// What every mutation passes right before Barion is called: CallStillWanted, then the call's
+// before_barion (whose refusal is returned as it is).
+absl::Status ReadyToSend(const Call& call);
 
 }  // namespace barion_gateway::server
 

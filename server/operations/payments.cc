@@ -171,7 +171,7 @@ absl::StatusOr<v1::StartPaymentResponse> BarionPayments::StartPayment(
   ApplyShopDefaults(**shop, callback_base_url_, &effective);
   if (absl::Status s = op.validate(effective); !s.ok()) return s;
   if (absl::Status s = CheckPayees(**shop, effective); !s.ok()) return s;
-  if (absl::Status s = CallStillWanted(call); !s.ok()) return s;
+  if (absl::Status s = ReadyToSend(call); !s.ok()) return s;
   const std::string& request_id = effective.payment_request_id();
   if (ledger_ != nullptr) {
     // What the caller sent, not `effective`: a retry after the shop's defaults or the callback
@@ -215,7 +215,7 @@ absl::StatusOr<Response> BarionPayments::TokenStart(const Operation<Request, Res
   ApplyShopDefaults(**shop, callback_base_url_, effective.mutable_payment());
   if (absl::Status s = op.validate(effective); !s.ok()) return s;
   if (absl::Status s = CheckPayees(**shop, effective.payment(), "payment."); !s.ok()) return s;
-  if (absl::Status s = CallStillWanted(call); !s.ok()) return s;
+  if (absl::Status s = ReadyToSend(call); !s.ok()) return s;
   absl::StatusOr<Response> response = Perform(api_, op, effective, (*shop)->pos_key, call.deadline);
   if (!response.ok()) return response.status();
   // Like StartPayment: watched until final, and the charge (settled in the call) is a change.
@@ -239,6 +239,7 @@ absl::StatusOr<Response> BarionPayments::Change(const Operation<Request, Respons
   absl::StatusOr<std::shared_ptr<const ShopConfig>> shop = ResolveShop(request.shop(), call);
   if (!shop.ok()) return shop.status();
   if (absl::Status s = op.validate(request); !s.ok()) return s;
+  if (absl::Status s = ReadyToSend(call); !s.ok()) return s;
   absl::StatusOr<Response> response = Perform(api_, op, request, (*shop)->pos_key, call.deadline);
   if (response.ok() && observer_ != nullptr && !request.payment_id().empty()) {
     observer_->PaymentChanged((*shop)->name, request.payment_id(), call.trace_id);

@@ -72,6 +72,9 @@ absl::StatusOr<Response> BarionWallet::Run(const Operation<Request, Response>& o
   if (op.validate != nullptr) {
     if (absl::Status s = op.validate(request); !s.ok()) return s;
   }
+  if (op.method == Method::kPost) {
+    if (absl::Status s = ReadyToSend(call); !s.ok()) return s;
+  }
   return Perform(api_, op, request, (*wallet)->api_key, call.deadline, error);
 }
 

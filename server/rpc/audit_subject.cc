@@ -89,4 +89,42 @@ AuditSubject AuditSubjectOf(const v1::DownloadStatementRequest& request) {
   return s;
 }
 
+AuditSubject AuditSubjectOf(const v1::GetPaymentStateRequest& request) {
+  return OfPayment(request);
+}
+
+AuditSubject AuditSubjectOf(const v1::GetPaymentQrCodeRequest& request) {
+  return OfPayment(request);
+}
+
+AuditSubject AuditSubjectOf(const v1::ValidateApplePaySessionRequest& request) {
+  AuditSubject s;
+  s.shop = request.shop();
+  return s;
+}
+
+AuditSubject AuditSubjectOf(const v1::GetAccountsRequest& request) {
+  AuditSubject s;
+  s.wallet = request.wallet();
+  return s;
+}
+
+AuditSubject AuditSubjectOf(const v1::GetHistoryRequest& request) {
+  AuditSubject s;
+  s.wallet = request.wallet();
+  return s;
+}
+
+AuditSubject AuditSubjectOf(const v1::GetHistoryItemRequest& request) {
+  AuditSubject s;
+  s.wallet = request.wallet();
+  return s;
+}
+
+AuditSubject AuditSubjectOf(const v1::GetPosRequest& request) {
+  AuditSubject s;
+  s.wallet = request.wallet();
+  return s;
+}
+
 }  // namespace barion_gateway::server

@@ -1,7 +1,6 @@
-// What the audit log records of each audited call besides who called, the method and how it
-// ended: the shop or wallet, the payment, the amounts and the currency, read from the request
-// (and the answer, for a new payment's id). One overload per audited request type
-// (docs/SECURITY.md#audit-log).
+// What the audit log records of each call besides who called, the method and how it ended: the
+// shop or wallet, the payment, the amounts and the currency, read from the request (and the
+// answer, for a new payment's id). One overload per request type (docs/SECURITY.md#audit-log).
 #ifndef BARION_GATEWAY_SERVER_RPC_AUDIT_SUBJECT_H_
 #define BARION_GATEWAY_SERVER_RPC_AUDIT_SUBJECT_H_
 
@@ -33,6 +32,14 @@ AuditSubject AuditSubjectOf(const barion::v1::SendMoneyByEmailRequest& request);
 AuditSubject AuditSubjectOf(const barion::v1::SendBankTransferRequest& request);
 AuditSubject AuditSubjectOf(const barion::v1::CreatePosRequest& request);
 AuditSubject AuditSubjectOf(const barion::v1::DownloadStatementRequest& request);
+// Reads: what they name.
+AuditSubject AuditSubjectOf(const barion::v1::GetPaymentStateRequest& request);
+AuditSubject AuditSubjectOf(const barion::v1::GetPaymentQrCodeRequest& request);
+AuditSubject AuditSubjectOf(const barion::v1::ValidateApplePaySessionRequest& request);
+AuditSubject AuditSubjectOf(const barion::v1::GetAccountsRequest& request);
+AuditSubject AuditSubjectOf(const barion::v1::GetHistoryRequest& request);
+AuditSubject AuditSubjectOf(const barion::v1::GetHistoryItemRequest& request);
+AuditSubject AuditSubjectOf(const barion::v1::GetPosRequest& request);
 
 }  // namespace barion_gateway::server
 

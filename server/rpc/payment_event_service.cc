@@ -92,6 +92,10 @@ grpc::Status PaymentEventServiceImpl::ListPaymentEvents(grpc::ServerContext* con
   const absl::StatusOr<Call> call = CallOf(*context, edge_, "ListPaymentEvents", trace_id);
   const absl::Status status = call.ok() ? List(*call, request, response) : call.status();
   CountRpcHandled(edge_, "ListPaymentEvents", start, status);
+  AuditSubject subject;
+  subject.shop = request->shop();
+  AuditCall(edge_, AuditRecordOf(edge_, "ListPaymentEvents", *context, trace_id, call, subject),
+            status, Audited::kRead);
   return FinishRpc("ListPaymentEvents", CallerName(call), trace_id,
                    {{"shop", request->shop().empty() ? "-" : SafeText(request->shop(), 64)},
                     {"events", absl::StrCat(response->events_size())}},
@@ -128,11 +132,15 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
   const absl::Time start = absl::Now();
   CountRpcStarted(edge_, "SubscribePaymentEvents");
   const std::string trace_id = StartTrace(*context);
+  const absl::StatusOr<Call> call = CallOf(*context, edge_, "SubscribePaymentEvents", trace_id);
+  // The stream's audit record: who, from where, and (once known) its scope and start.
+  AuditRecord record = AuditRecordOf(edge_, "SubscribePaymentEvents", *context, trace_id, call, {});
+  record.phase = "stream";
   auto refused = [&](absl::string_view caller, const absl::Status& status) {
     CountRpcHandled(edge_, "SubscribePaymentEvents", start, status);
+    AuditCall(edge_, record, status, Audited::kRead);
     return Refused(caller, trace_id, status);
   };
-  const absl::StatusOr<Call> call = CallOf(*context, edge_, "SubscribePaymentEvents", trace_id);
   if (!call.ok()) return refused("-", call.status());
   v1::SubscribePaymentEventsRequest request;
   grpc::ByteBuffer copy(*raw_request);
@@ -159,6 +167,18 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
   if (request.after_cursor().empty() && request.start() == v1::SUBSCRIPTION_START_BEGINNING) {
     subscription.after_cursor = EventCursor();
   }
+  record.shop = request.shop();
+  record.scope =
+      subscription.filter.shops.empty() ? std::vector<std::string>{"*"} : subscription.filter.shops;
+  record.start = subscription.after_cursor.has_value()
+                     ? absl::StrCat("after:", subscription.after_cursor->ToText())
+                     : "now";
+  subscription.on_end = [edge = edge_, record, start](const absl::Status& status,
+                                                      int64_t events) mutable {
+    record.events = events;
+    record.duration = absl::Now() - start;
+    AuditCall(edge, std::move(record), status, Audited::kRead);
+  };
   subscription.credential = call->caller->credential;
   // A reload between the authentication above and the registration must not be missed.
   subscription.still_allowed = [auth = edge_.auth, credential = call->caller->credential,

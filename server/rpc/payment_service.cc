@@ -23,7 +23,8 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::StartPayment(grpc::CallbackServerC
           subject.push_back({"request_id", SafeText(request->payment_request_id(), 64)});
           return subject;
         },
-        response, [&](const auto& r) { return AuditSubjectOf(*request, r.payment_id()); });
+        response, [&](const auto& r) { return AuditSubjectOf(*request, r.payment_id()); },
+        Audited::kMovesMoney);
   });
 }
 
@@ -37,7 +38,7 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::GetPaymentState(
         [&](const v1::GetPaymentStateResponse&) {
           return ShopSubject(request->shop(), request->payment_id());
         },
-        response);
+        response, [&](const auto&) { return AuditSubjectOf(*request); });
   });
 }
 
@@ -51,7 +52,7 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::FinishReservation(
         [&](const v1::FinishReservationResponse&) {
           return ShopSubject(request->shop(), request->payment_id());
         },
-        response, [&](const auto&) { return AuditSubjectOf(*request); });
+        response, [&](const auto&) { return AuditSubjectOf(*request); }, Audited::kMovesMoney);
   });
 }
 
@@ -65,7 +66,7 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::Capture(grpc::CallbackServerContex
         [&](const v1::CaptureResponse&) {
           return ShopSubject(request->shop(), request->payment_id());
         },
-        response, [&](const auto&) { return AuditSubjectOf(*request); });
+        response, [&](const auto&) { return AuditSubjectOf(*request); }, Audited::kMovesMoney);
   });
 }
 
@@ -79,7 +80,7 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::CancelAuthorization(
         [&](const v1::CancelAuthorizationResponse&) {
           return ShopSubject(request->shop(), request->payment_id());
         },
-        response, [&](const auto&) { return AuditSubjectOf(*request); });
+        response, [&](const auto&) { return AuditSubjectOf(*request); }, Audited::kMovesMoney);
   });
 }
 
@@ -93,7 +94,7 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::Refund(grpc::CallbackServerContext
         [&](const v1::RefundResponse&) {
           return ShopSubject(request->shop(), request->payment_id());
         },
-        response, [&](const auto&) { return AuditSubjectOf(*request); });
+        response, [&](const auto&) { return AuditSubjectOf(*request); }, Audited::kMovesMoney);
   });
 }
 
@@ -107,7 +108,7 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::Complete(grpc::CallbackServerConte
         [&](const v1::CompleteResponse&) {
           return ShopSubject(request->shop(), request->payment_id());
         },
-        response, [&](const auto&) { return AuditSubjectOf(*request); });
+        response, [&](const auto&) { return AuditSubjectOf(*request); }, Audited::kMovesMoney);
   });
 }
 
@@ -121,8 +122,8 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::StartGooglePayPayment(
         [&](const v1::StartGooglePayPaymentResponse& r) {
           return ShopSubject(request->payment().shop(), r.payment_id());
         },
-        response,
-        [&](const auto& r) { return AuditSubjectOf(request->payment(), r.payment_id()); });
+        response, [&](const auto& r) { return AuditSubjectOf(request->payment(), r.payment_id()); },
+        Audited::kMovesMoney);
   });
 }
 
@@ -136,8 +137,8 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::StartApplePayPayment(
         [&](const v1::StartApplePayPaymentResponse& r) {
           return ShopSubject(request->payment().shop(), r.payment_id());
         },
-        response,
-        [&](const auto& r) { return AuditSubjectOf(request->payment(), r.payment_id()); });
+        response, [&](const auto& r) { return AuditSubjectOf(request->payment(), r.payment_id()); },
+        Audited::kMovesMoney);
   });
 }
 
@@ -151,7 +152,7 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::ValidateApplePaySession(
         [&](const v1::ValidateApplePaySessionResponse& r) {
           return ShopSubject(request->shop(), "");
         },
-        response);
+        response, [&](const auto&) { return AuditSubjectOf(*request); });
   });
 }
 
@@ -165,7 +166,7 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::GetPaymentQrCode(
         [&](const v1::GetPaymentQrCodeResponse&) {
           return ShopSubject(request->shop(), request->payment_id());
         },
-        response);
+        response, [&](const auto&) { return AuditSubjectOf(*request); });
   });
 }
 

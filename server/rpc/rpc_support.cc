@@ -90,21 +90,29 @@ std::string Outcome(const absl::Status& status, const std::vector<ErrorInfoDetai
 
 }  // namespace
 
-void AuditCall(const RpcEdge& edge, absl::string_view rpc, const absl::StatusOr<Call>& call,
-               const AuditSubject& subject, const absl::Status& status) {
-  if (edge.audit == nullptr) return;
+AuditRecord AuditRecordOf(const RpcEdge& edge, absl::string_view rpc,
+                          const grpc::ServerContextBase& context, absl::string_view trace_id,
+                          const absl::StatusOr<Call>& call, const AuditSubject& subject) {
   AuditRecord record;
   record.time = absl::Now();
   record.caller = std::string(CallerName(call));
   record.authenticated_by =
       call.ok() && call->caller != nullptr ? call->caller->authenticated_by : "none";
+  record.peer = context.peer();
   record.method = call.ok() ? call->method : absl::StrCat("/", edge.service, "/", rpc);
+  record.trace_id = std::string(trace_id);
+  if (!call.ok()) return record;  // not authenticated: none of the request's values
   record.shop = subject.shop;
   record.wallet = subject.wallet;
   record.payment_id = subject.payment_id;
   record.payment_request_id = subject.payment_request_id;
   record.amounts = subject.amounts;
   record.currency = subject.currency;
+  return record;
+}
+
+void AuditCall(const RpcEdge& edge, AuditRecord record, const absl::Status& status, Audited kind) {
+  if (edge.audit == nullptr) return;
   record.code = absl::StatusCodeToString(status.code());
   const std::vector<ErrorInfoDetail> infos = ErrorInfosOf(status);
   for (const ErrorInfoDetail& info : infos) {
@@ -115,7 +123,23 @@ void AuditCall(const RpcEdge& edge, absl::string_view rpc, const absl::StatusOr<
     }
   }
   record.outcome = Outcome(status, infos);
-  edge.audit->Record(record);
+  const bool unauthenticated = record.caller == "-";
+  // A refused call moved nothing: its record need not hold up the answer.
+  const bool durable = kind == Audited::kMovesMoney && !unauthenticated;
+  edge.audit
+      ->Record(record, durable ? AuditLog::Durability::kSynced : AuditLog::Durability::kQueued,
+               unauthenticated)
+      .IgnoreError();  // a lost record is counted by the log (barion_gateway_audit_*)
+}
+
+absl::Status AuditIntent(const RpcEdge& edge, AuditRecord record) {
+  if (edge.audit == nullptr) return absl::OkStatus();
+  record.phase = "intent";
+  if (edge.audit->Record(record, AuditLog::Durability::kSynced).ok()) return absl::OkStatus();
+  return GatewayErrorStatus(absl::StatusCode::kUnavailable, "AUDIT_UNAVAILABLE",
+                            "the audit log cannot be written, so no money-moving call is sent to "
+                            "Barion; the operator must free the audit log's disk",
+                            {{"outcome", "not_sent"}});
 }
 
 const RpcMethodMetrics* MethodMetrics(const RpcEdge& edge, absl::string_view rpc) {

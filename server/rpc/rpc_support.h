@@ -79,39 +79,61 @@ grpc::Status FinishRpc(absl::string_view rpc, absl::string_view caller, absl::st
 // The name of `call`'s caller for a log line, "-" without one.
 absl::string_view CallerName(const absl::StatusOr<Call>& call);
 
-// Records the call `rpc` in the edge's audit log (when it has one): who called, the method,
-// `subject`, the gRPC code, Barion's error codes, the gateway's reason and the outcome ("ok",
-// "denied", "invalid", "not_sent", "unknown", "rejected", "failed"). Refused calls, those
-// that were never authenticated included, are recorded too.
-void AuditCall(const RpcEdge& edge, absl::string_view rpc, const absl::StatusOr<Call>& call,
-               const AuditSubject& subject, const absl::Status& status);
+// How a call is audited (docs/SECURITY.md#audit-log). Every call is.
+enum class Audited {
+  // One record when the call ends, queued: the answer does not wait for the disk.
+  kRead,
+  // An intent record, written and synced right before Barion is called (when the audit log
+  // cannot take it, the call fails with UNAVAILABLE, reason AUDIT_UNAVAILABLE, and nothing is
+  // sent), and the record of how it ended, synced before the answer goes out.
+  kMovesMoney,
+};
 
-// For ServeUnary: a call that is not audited.
-struct NotAudited {};
+// The audit record of the call `rpc` about `subject`: who called (caller, how authenticated,
+// the peer's address), the method, the trace id. A call that was not authenticated gets a small
+// record: none of the request's values (they are anybody's), only method, peer and outcome.
+AuditRecord AuditRecordOf(const RpcEdge& edge, absl::string_view rpc,
+                          const grpc::ServerContextBase& context, absl::string_view trace_id,
+                          const absl::StatusOr<Call>& call, const AuditSubject& subject);
+
+// Records how the call of `record` ended with `status`: the gRPC code, Barion's error codes,
+// the gateway's reason and the outcome ("ok", "denied", "invalid", "not_sent", "unknown",
+// "rejected", "failed"). With kMovesMoney waits until the record is durable; when it cannot
+// be, the answer still goes out (Barion has acted: withholding the answer would invite a blind
+// retry) and the loss is counted. No-op without an audit log.
+void AuditCall(const RpcEdge& edge, AuditRecord record, const absl::Status& status, Audited kind);
+
+// Writes and syncs `record` as the intent of a money-moving call. UNAVAILABLE with reason
+// AUDIT_UNAVAILABLE and outcome not_sent when the audit log cannot take it.
+absl::Status AuditIntent(const RpcEdge& edge, AuditRecord record);
 
 // shop and payment_id, client values escaped and cut; "-" for empty ones.
 LogFields ShopSubject(absl::string_view shop, absl::string_view payment_id);
 
 // The whole of a unary RPC: authenticates (CallOf), runs `operation(call)` (returning
-// absl::StatusOr<Response>; the operation authorizes), moves its answer into `response`, and
-// finishes with FinishRpc; `subject(response)` is computed after the call, so it may name what
-// the answer holds.
-// With `audit` (a function of the response returning its AuditSubject), the call is also
-// recorded in the audit log.
-template <typename Response, typename Operation, typename Subject, typename Audit = NotAudited>
+// absl::StatusOr<Response>; the operation authorizes), moves its answer into `response`, audits
+// it as `kind` says with `audit(response)` (a function of the response returning its
+// AuditSubject; for the intent record it gets an empty response), and finishes with FinishRpc;
+// `subject(response)` is computed after the call, so it may name what the answer holds.
+template <typename Response, typename Operation, typename Subject, typename Audit>
 grpc::Status ServeUnary(const RpcEdge& edge, absl::string_view rpc,
                         grpc::ServerContextBase& context, Operation&& operation, Subject&& subject,
-                        Response* response, Audit&& audit = {}) {
+                        Response* response, Audit&& audit, Audited kind = Audited::kRead) {
   const absl::Time start = absl::Now();
   CountRpcStarted(edge, rpc);
   const std::string trace_id = StartTrace(context);
-  const absl::StatusOr<Call> call = CallOf(context, edge, rpc, trace_id);
+  absl::StatusOr<Call> call = CallOf(context, edge, rpc, trace_id);
+  if (call.ok() && kind == Audited::kMovesMoney && edge.audit != nullptr) {
+    call->before_barion = [&] {
+      return AuditIntent(edge,
+                         AuditRecordOf(edge, rpc, context, trace_id, call, audit(Response())));
+    };
+  }
   absl::StatusOr<Response> result = call.ok() ? operation(*call) : call.status();
   if (result.ok()) *response = *std::move(result);
   CountRpcHandled(edge, rpc, start, result.status());
-  if constexpr (!std::is_same_v<std::decay_t<Audit>, NotAudited>) {
-    AuditCall(edge, rpc, call, audit(*response), result.status());
-  }
+  AuditCall(edge, AuditRecordOf(edge, rpc, context, trace_id, call, audit(*response)),
+            result.status(), kind);
   return FinishRpc(rpc, CallerName(call), trace_id, subject(*response), start, result.status());
 }
 

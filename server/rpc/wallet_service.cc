@@ -29,7 +29,8 @@ grpc::Status WalletServiceImpl::GetAccounts(grpc::ServerContext* context,
   return ServeUnary(
       edge_, "GetAccounts", *context,
       [&](const Call& call) { return wallet_->GetAccounts(*request, call); },
-      [&](const v1::GetAccountsResponse&) { return WalletSubject(request->wallet()); }, response);
+      [&](const v1::GetAccountsResponse&) { return WalletSubject(request->wallet()); }, response,
+      [&](const auto&) { return AuditSubjectOf(*request); });
 }
 
 grpc::Status WalletServiceImpl::SendMoneyByEmail(grpc::ServerContext* context,
@@ -39,7 +40,7 @@ grpc::Status WalletServiceImpl::SendMoneyByEmail(grpc::ServerContext* context,
       edge_, "SendMoneyByEmail", *context,
       [&](const Call& call) { return wallet_->SendMoneyByEmail(*request, call); },
       [&](const v1::SendMoneyByEmailResponse&) { return WalletSubject(request->wallet()); },
-      response, [&](const auto&) { return AuditSubjectOf(*request); });
+      response, [&](const auto&) { return AuditSubjectOf(*request); }, Audited::kMovesMoney);
 }
 
 grpc::Status WalletServiceImpl::SendBankTransfer(grpc::ServerContext* context,
@@ -51,7 +52,7 @@ grpc::Status WalletServiceImpl::SendBankTransfer(grpc::ServerContext* context,
       [&](const v1::SendBankTransferResponse& r) {
         return WalletSubject(request->wallet(), "transaction_id", r.transaction_id());
       },
-      response, [&](const auto&) { return AuditSubjectOf(*request); });
+      response, [&](const auto&) { return AuditSubjectOf(*request); }, Audited::kMovesMoney);
 }
 
 grpc::Status WalletServiceImpl::GetHistory(grpc::ServerContext* context,
@@ -60,7 +61,8 @@ grpc::Status WalletServiceImpl::GetHistory(grpc::ServerContext* context,
   return ServeUnary(
       edge_, "GetHistory", *context,
       [&](const Call& call) { return wallet_->GetHistory(*request, call); },
-      [&](const v1::GetHistoryResponse&) { return WalletSubject(request->wallet()); }, response);
+      [&](const v1::GetHistoryResponse&) { return WalletSubject(request->wallet()); }, response,
+      [&](const auto&) { return AuditSubjectOf(*request); });
 }
 
 grpc::Status WalletServiceImpl::CreatePos(grpc::ServerContext* context,
@@ -72,7 +74,7 @@ grpc::Status WalletServiceImpl::CreatePos(grpc::ServerContext* context,
       [&](const v1::CreatePosResponse& r) {
         return WalletSubject(request->wallet(), "public_key", r.public_key());
       },
-      response, [&](const auto&) { return AuditSubjectOf(*request); });
+      response, [&](const auto&) { return AuditSubjectOf(*request); }, Audited::kMovesMoney);
 }
 
 grpc::Status WalletServiceImpl::GetPos(grpc::ServerContext* context,
@@ -83,7 +85,7 @@ grpc::Status WalletServiceImpl::GetPos(grpc::ServerContext* context,
       [&](const v1::GetPosResponse&) {
         return WalletSubject(request->wallet(), "public_key", SafeText(request->public_key(), 64));
       },
-      response);
+      response, [&](const auto&) { return AuditSubjectOf(*request); });
 }
 
 grpc::Status WalletServiceImpl::GetHistoryItem(grpc::ServerContext* context,
@@ -95,7 +97,7 @@ grpc::Status WalletServiceImpl::GetHistoryItem(grpc::ServerContext* context,
       [&](const v1::GetHistoryItemResponse&) {
         return WalletSubject(request->wallet(), "item_id", SafeText(request->item_id(), 64));
       },
-      response);
+      response, [&](const auto&) { return AuditSubjectOf(*request); });
 }
 
 grpc::Status WalletServiceImpl::DownloadStatement(
@@ -116,7 +118,10 @@ grpc::Status WalletServiceImpl::DownloadStatement(
                       },
                       &bytes)
                 : call.status();
-  AuditCall(edge_, "DownloadStatement", call, AuditSubjectOf(*request), status);
+  AuditCall(
+      edge_,
+      AuditRecordOf(edge_, "DownloadStatement", *context, trace_id, call, AuditSubjectOf(*request)),
+      status, Audited::kRead);
   CountRpcHandled(edge_, "DownloadStatement", start, status);
   return FinishRpc("DownloadStatement", CallerName(call), trace_id,
                    WalletSubject(request->wallet(), "bytes", absl::StrCat(bytes)), start, status);

@@ -1,12 +1,15 @@
-// The audit log through the real gateway: one JSON line per money-moving or data-revealing call
-// (each audited method called once here, whether Barion accepts it or not), refused calls
-// included, with who called, the method, the shop or wallet, amounts and outcome; never a key
-// or a token (docs/SECURITY.md#audit-log).
+// The audit log through the real gateway: one result record per call (each method called once
+// here, whether Barion accepts it or not), refused calls and reads included, with who called
+// from where, the method, the shop or wallet, amounts, outcome and trace id; an intent record,
+// synced, before every money-moving call that reaches Barion; never a key or a token
+// (docs/SECURITY.md#audit-log).
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
@@ -32,7 +35,7 @@ HarnessOptions Options() {
   return options;
 }
 
-TEST(AuditTest, EveryAuditedMethodLeavesOneRecordAndNoSecret) {
+TEST(AuditTest, EveryCallLeavesOneResultRecordAndNoSecret) {
   Harness h(Options());
   v1::StartPaymentResponse started;
   ASSERT_TRUE(h.stub()
@@ -101,7 +104,7 @@ TEST(AuditTest, EveryAuditedMethodLeavesOneRecordAndNoSecret) {
   h.stub().StartPayment(WithToken(kReaderToken).get(),
                         Harness::CardPayment("700", v1::CURRENCY_HUF), &denied);
   h.stub().Refund(WithToken(nullptr).get(), refund, &refunded);
-  // Not audited: a read.
+  // A read: audited too.
   v1::GetPaymentStateRequest state;
   state.set_payment_id(id);
   v1::GetPaymentStateResponse got;
@@ -115,14 +118,36 @@ TEST(AuditTest, EveryAuditedMethodLeavesOneRecordAndNoSecret) {
   for (const char* secret : {kAppToken, kReaderToken, kPosKey, kWalletApiKey}) {
     EXPECT_EQ(audit.find(secret), std::string::npos) << "a secret in the audit log";
   }
-  std::map<std::string, std::vector<rapidjson::Document>> by_method;
+  std::map<std::string, std::vector<rapidjson::Document>> by_method;  // results
+  std::map<std::string, std::vector<rapidjson::Document>> intents;
   for (absl::string_view l : absl::StrSplit(audit, '\n', absl::SkipEmpty())) {
     rapidjson::Document d;
     d.Parse(std::string(l).c_str());
     ASSERT_TRUE(d.IsObject()) << l;
-    by_method[std::string(absl::StripPrefix(d["method"].GetString(), "/barion.v1."))].push_back(
+    ASSERT_TRUE(d.HasMember("peer") && d.HasMember("trace_id")) << l;
+    EXPECT_THAT(d["peer"].GetString(), testing::HasSubstr("127.0.0.1")) << l;
+    auto& into = std::string(d["phase"].GetString()) == "intent" ? intents : by_method;
+    into[std::string(absl::StripPrefix(d["method"].GetString(), "/barion.v1."))].push_back(
         std::move(d));
   }
+  // Every result of a money-moving call that reached Barion follows its intent (same trace).
+  for (auto& [method, results] : by_method) {
+    for (const rapidjson::Document& r : results) {
+      const std::string outcome = r["outcome"].GetString();
+      if (outcome != "ok" && outcome != "rejected" && outcome != "unknown") continue;
+      if (method == "PaymentService/GetPaymentState" ||
+          method == "WalletService/DownloadStatement") {
+        continue;  // reads: no intent
+      }
+      bool found = false;
+      for (const rapidjson::Document& i : intents[method]) {
+        found |= std::string(i["trace_id"].GetString()) == r["trace_id"].GetString();
+      }
+      EXPECT_TRUE(found) << method << " reached Barion without an intent record";
+    }
+  }
+  EXPECT_EQ(intents["PaymentService/StartPayment"].size(), 1u);  // the reader's was denied
+  EXPECT_EQ(intents["PaymentService/Refund"].size(), 1u);        // the unauthenticated one: none
   for (const char* method :
        {"PaymentService/StartGooglePayPayment", "PaymentService/StartApplePayPayment",
         "PaymentService/FinishReservation", "PaymentService/Capture",
@@ -133,7 +158,10 @@ TEST(AuditTest, EveryAuditedMethodLeavesOneRecordAndNoSecret) {
     EXPECT_STREQ(by_method[method][0]["caller"].GetString(), "shop-app") << method;
     EXPECT_STRNE(by_method[method][0]["outcome"].GetString(), "ok") << method;
   }
-  EXPECT_EQ(by_method.count("PaymentService/GetPaymentState"), 0u);
+  ASSERT_EQ(by_method["PaymentService/GetPaymentState"].size(), 1u);
+  EXPECT_STREQ(by_method["PaymentService/GetPaymentState"][0]["caller"].GetString(), "reader");
+  EXPECT_STREQ(by_method["PaymentService/GetPaymentState"][0]["payment_id"].GetString(),
+               id.c_str());
 
   const auto& starts = by_method["PaymentService/StartPayment"];
   ASSERT_EQ(starts.size(), 2u);
@@ -155,8 +183,126 @@ TEST(AuditTest, EveryAuditedMethodLeavesOneRecordAndNoSecret) {
   EXPECT_TRUE(refunds[0].HasMember("barion_errors"));
   EXPECT_STREQ(refunds[1]["caller"].GetString(), "-");
   EXPECT_STREQ(refunds[1]["code"].GetString(), "UNAUTHENTICATED");
+  // Nothing of an unauthenticated request is written: it is anybody's.
+  EXPECT_FALSE(refunds[1].HasMember("amounts"));
+  EXPECT_FALSE(refunds[1].HasMember("payment_id"));
   EXPECT_STREQ(refunds[1]["outcome"].GetString(), "denied");
   EXPECT_STREQ(by_method["WalletService/SendBankTransfer"][0]["amounts"][0].GetString(), "10.50");
+}
+
+}  // namespace
+}  // namespace barion_gateway::testing_support
+
+namespace barion_gateway::testing_support {
+namespace {
+
+std::vector<rapidjson::Document> Records(Harness& h) {
+  h.gateway().audit_log()->Flush();
+  std::ifstream in(h.data_dir() + "/audit.log");
+  std::vector<rapidjson::Document> records;
+  for (std::string line; std::getline(in, line);) {
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    EXPECT_TRUE(d.IsObject()) << line;
+    if (d.IsObject()) records.push_back(std::move(d));
+  }
+  return records;
+}
+
+TEST(AuditTest, StreamsAndEventListsAreAudited) {
+  Harness h(Options());
+  v1::StartPaymentResponse started;
+  ASSERT_TRUE(h.stub()
+                  .StartPayment(WithToken(kAppToken).get(),
+                                Harness::CardPayment("1000", v1::CURRENCY_HUF), &started)
+                  .ok());
+  v1::ListPaymentEventsRequest list;
+  list.set_shop("demo");
+  v1::ListPaymentEventsResponse listed;
+  ASSERT_TRUE(h.events().ListPaymentEvents(WithToken(kAppToken).get(), list, &listed).ok());
+
+  auto context = WithToken(kAppToken);
+  v1::SubscribePaymentEventsRequest subscribe;
+  subscribe.set_start(v1::SUBSCRIPTION_START_BEGINNING);
+  auto stream = h.events().SubscribePaymentEvents(context.get(), subscribe);
+  v1::SubscribePaymentEventsResponse message;
+  ASSERT_TRUE(stream->Read(&message));  // the start heartbeat
+  ASSERT_TRUE(h.Control(absl::StrCat("payments/", started.payment_id(), "/pay"), "{}") == 200);
+  do {
+    ASSERT_TRUE(stream->Read(&message));
+  } while (!message.has_event());
+  context->TryCancel();
+  while (stream->Read(&message)) {
+  }
+  stream->Finish();
+  // A refused subscription: the reader may not subscribe.
+  auto refused_context = WithToken(kReaderToken);
+  auto refused = h.events().SubscribePaymentEvents(refused_context.get(), {});
+  EXPECT_FALSE(refused->Read(&message));
+  refused->Finish();
+
+  absl::Time until = absl::Now() + absl::Seconds(5);
+  std::vector<rapidjson::Document> streams;
+  bool listed_audited = false;
+  while (absl::Now() < until) {
+    streams.clear();
+    for (rapidjson::Document& d : Records(h)) {
+      const std::string method = d["method"].GetString();
+      if (method == "/barion.v1.PaymentEventService/ListPaymentEvents") listed_audited = true;
+      if (method == "/barion.v1.PaymentEventService/SubscribePaymentEvents") {
+        streams.push_back(std::move(d));
+      }
+    }
+    if (streams.size() == 2) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_TRUE(listed_audited);
+  ASSERT_EQ(streams.size(), 2u);
+  const rapidjson::Document* mine = nullptr;
+  const rapidjson::Document* denied = nullptr;
+  for (const rapidjson::Document& d : streams) {
+    (std::string(d["caller"].GetString()) == "shop-app" ? mine : denied) = &d;
+  }
+  ASSERT_NE(mine, nullptr);
+  ASSERT_NE(denied, nullptr);
+  EXPECT_STREQ((*mine)["phase"].GetString(), "stream");
+  EXPECT_STREQ((*mine)["scope"][0].GetString(), "demo");
+  EXPECT_STREQ((*mine)["start"].GetString(), "after:0");
+  EXPECT_GE((*mine)["events"].GetInt64(), 1);
+  EXPECT_TRUE((*mine).HasMember("duration_ms"));
+  EXPECT_STREQ((*mine)["code"].GetString(), "CANCELLED");
+  EXPECT_STREQ((*denied)["code"].GetString(), "PERMISSION_DENIED");
+  EXPECT_STREQ((*denied)["outcome"].GetString(), "denied");
+}
+
+TEST(AuditTest, UnauthenticatedCallersCannotGrowTheLogAtWill) {
+  Harness h(Options());
+  v1::RefundRequest refund;
+  refund.set_payment_id("1fadd1c30d564ea1b95096ac580c14c4");
+  for (int i = 0; i < 100; ++i) {
+    auto* line = refund.add_transactions_to_refund();
+    line->set_transaction_id(std::string(64, 'a'));
+    line->set_pos_transaction_id(std::string(200, 'b'));
+    line->set_amount_to_refund("99999999999999");
+    line->set_comment(std::string(500, 'c'));
+  }
+  h.gateway().audit_log()->Flush();
+  const int64_t before = Records(h).size();
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < 1000; ++i) {
+    v1::RefundResponse response;
+    grpc::Status s = h.stub().Refund(WithToken(nullptr).get(), refund, &response);
+    ASSERT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+  const absl::Duration took = absl::Now() - start;
+  std::ifstream in(h.data_dir() + "/audit.log", std::ios::ate);
+  const int64_t bytes = in.tellg();
+  const int64_t written = static_cast<int64_t>(Records(h).size()) - before;
+  // At most 20 a second from one peer, each without the request's values (~250 bytes).
+  const int64_t seconds = absl::ToInt64Seconds(took) + 2;
+  EXPECT_LE(written, 20 * seconds + 2) << "in " << took;
+  EXPECT_LT(bytes, 400 * (20 * seconds + 10)) << "in " << took;
+  EXPECT_GE(h.gateway().audit_log()->suppressed(), 1000 - 20 * seconds);
 }
 
 }  // namespace
