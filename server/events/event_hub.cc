@@ -65,7 +65,9 @@ class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
         started_(subscription.started),
         filter_(std::make_shared<EventFilter>(subscription.filter)),
         position_(position),
-        written_(position) {
+        written_(position),
+        scoped_(!subscription.filter.shops.empty()),
+        reported_(subscription.scoped_start.value_or(position)) {
     const EventFilter& filter = subscription.filter;
     shops_.insert(filter.shops.begin(), filter.shops.end());
     payment_ids_.insert(filter.payment_ids.begin(), filter.payment_ids.end());
@@ -94,8 +96,14 @@ class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   absl::flat_hash_set<std::string> payment_ids_;
   absl::flat_hash_set<int> statuses_;
 
-  EventCursor position_;   // every event up to here was considered (queued if it matched)
-  EventCursor written_;    // the position that the last completed write confirmed
+  EventCursor position_;  // every event up to here was considered (queued if it matched)
+  EventCursor written_;   // the position that the last completed write confirmed
+  // A stream limited to shops reports reported_ (its start, then each event it wrote) instead
+  // of position_/written_, which move with every shop's events.
+  const bool scoped_;
+  EventCursor reported_;
+  // What the stream may tell its client of where it stands.
+  const EventCursor& told() const { return scoped_ ? reported_ : position_; }
   bool live_ = false;      // Publish hands it new events
   bool fetching_ = false;  // a store read is running for it
   std::deque<EntryPtr> queue_;
@@ -301,9 +309,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
       return Refuse(
           subscription,
           InvalidArgumentStatus(
-              {{"after_cursor", absl::StrCat("is after the newest event (", head_.ToText(),
-                                             "): a cursor of another gateway's "
-                                             "event store?")}}));
+              {{"after_cursor",
+                "is after the newest event: a cursor of another gateway's event store?"}}));
     }
   }
   const int64_t id = next_id_++;
@@ -314,7 +321,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
   client_of_[id] = client;
   // The first message: a heartbeat with the start position. Then replay or live events.
   v1::SubscribePaymentEventsResponse hello;
-  hello.mutable_heartbeat()->set_cursor(position.ToText());
+  hello.mutable_heartbeat()->set_cursor(s->told().ToText());
   *hello.mutable_heartbeat()->mutable_sent_at() = NowTimestamp();
   s->out_ = Serialize(hello);
   s->out_position_ = position;
@@ -419,7 +426,8 @@ void EventHub::ReadTask(int64_t id, EventCursor position, EventCursor head,
 
 absl::Status EventHub::FinalStatus(const Stream& s) const {
   if (s.final_reason_.empty()) return absl::CancelledError(s.final_why_);
-  return Resumable(s.final_code_, s.final_reason_, s.final_why_, s.written_);
+  return Resumable(s.final_code_, s.final_reason_, s.final_why_,
+                   s.scoped_ ? s.reported_ : s.written_);
 }
 
 void EventHub::EndStream(Stream* s, absl::StatusCode code, absl::string_view reason,
@@ -448,7 +456,10 @@ void EventHub::OnWriteDone(Stream* s, bool ok) {
     return;
   }
   s->written_ = s->out_position_;
-  if (s->writing_event_) ++s->events_;
+  if (s->writing_event_) {
+    ++s->events_;
+    s->reported_ = s->out_position_;
+  }
   Pump(s);
 }
 
@@ -579,7 +590,7 @@ void EventHub::TimerLoop() {
       if (s->writing_ || s->finishing_ || s->finish_called_ || !s->queue_.empty()) continue;
       if (now - s->last_write_done_ < options_.heartbeat_interval) continue;
       v1::SubscribePaymentEventsResponse beat;
-      beat.mutable_heartbeat()->set_cursor(s->position_.ToText());
+      beat.mutable_heartbeat()->set_cursor(s->told().ToText());
       *beat.mutable_heartbeat()->mutable_sent_at() = NowTimestamp();
       s->out_ = Serialize(beat);
       s->out_position_ = s->position_;

@@ -83,6 +83,12 @@ class EventHub final : public EventLogObserver {
   struct Subscription {
     EventFilter filter;
     std::optional<EventCursor> after_cursor;
+    // For a stream limited to shops (filter.shops not empty) that starts at the newest event:
+    // the position its start heartbeat reports, the newest event of those shops at or before
+    // the hub's head (EventLog::LastCursorOf with ObservedThrough()). Such a stream reports only
+    // positions of its own shops' events (its start, the events it wrote), never the log's head,
+    // so its positions tell nothing of other shops' activity. Unset: the start position.
+    std::optional<EventCursor> scoped_start;
     // The credential that authenticated the subscriber (Caller::credential), for FinishIf after
     // a policy reload.
     std::string credential;

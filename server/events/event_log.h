@@ -83,6 +83,12 @@ class EventLog {
   // The cursor of the newest event, or the beginning when the log is empty ("start at now").
   virtual absl::StatusOr<EventCursor> LastCursor() = 0;
 
+  // The cursor of the newest event of one of `shops` (not empty) at or before `at_most`, or the
+  // beginning when there is none: where a stream limited to those shops may say it stands
+  // without telling how much other shops did.
+  virtual absl::StatusOr<EventCursor> LastCursorOf(const std::vector<std::string>& shops,
+                                                   const EventCursor& at_most) = 0;
+
   // Whether `cursor` was handed out by this log: every log has an identity, created with it
   // and carried in each of its cursors, so a cursor from a replaced or recreated log is refused
   // instead of silently skipping events. The beginning belongs to every log.

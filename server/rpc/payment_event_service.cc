@@ -167,6 +167,18 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
   if (request.after_cursor().empty() && request.start() == v1::SUBSCRIPTION_START_BEGINNING) {
     subscription.after_cursor = EventCursor();
   }
+  if (!subscription.filter.shops.empty() && !subscription.after_cursor.has_value()) {
+    // A stream limited to shops says where it starts with its own shops' newest event, not
+    // with the log's head (docs/EVENTS.md, "Positions of a scoped stream").
+    absl::StatusOr<EventCursor> start_at =
+        log_->LastCursorOf(subscription.filter.shops, hub_->ObservedThrough());
+    if (!start_at.ok()) {
+      return refused(CallerName(call),
+                     GatewayErrorStatus(absl::StatusCode::kUnavailable, "EVENT_STORE_UNAVAILABLE",
+                                        "the event store could not be read", {}));
+    }
+    subscription.scoped_start = *start_at;
+  }
   record.shop = request.shop();
   record.scope =
       subscription.filter.shops.empty() ? std::vector<std::string>{"*"} : subscription.filter.shops;

@@ -47,6 +47,7 @@ Harness::Harness(HarnessOptions options) {
   config.max_connection_age = options.max_connection_age;
   config.max_connection_age_grace = options.max_connection_age_grace;
   config.max_streams_per_connection = options.max_streams_per_connection;
+  config.heartbeat_interval = options.heartbeat_interval;
   config.reconcile_first_check = options.reconcile_first_check;
   config.reconcile_max_interval = std::max(options.reconcile_first_check, absl::Seconds(1));
   config.grpc_address = "127.0.0.1:0";

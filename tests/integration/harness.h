@@ -42,6 +42,7 @@ struct HarnessOptions {
   absl::Duration max_connection_age = absl::Minutes(30);
   absl::Duration max_connection_age_grace = absl::Minutes(5);
   int max_streams_per_connection = 100;
+  absl::Duration heartbeat_interval = absl::Seconds(15);
   // The gateway's policy (empty: authentication off) and its gRPC listener's TLS files.
   std::vector<server::CallerPolicy> callers;
   std::string tls_cert_file;

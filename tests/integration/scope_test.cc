@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
@@ -23,6 +24,7 @@ using testing::HasSubstr;
 
 constexpr char kDemoToken[] = "token-of-the-demo-frontend-0123456789abcd";
 constexpr char kOutletToken[] = "token-of-the-outlet-frontend-0123456789ab";
+constexpr char kOutletWatcherToken[] = "token-of-the-outlet-watcher-0123456789abc";
 
 int64_t SandboxRequests(Harness& h) {
   const std::string stats = h.ControlGet("stats");
@@ -36,7 +38,8 @@ HarnessOptions TwoShops() {
   HarnessOptions options;
   options.second_shop = true;
   options.callers = {
-      TokenCaller("demo-frontend", kDemoToken, {"/barion.v1.PaymentService/*"}, {"demo"}),
+      TokenCaller("demo-frontend", kDemoToken,
+                  {"/barion.v1.PaymentService/*", "/barion.v1.PaymentEventService/*"}, {"demo"}),
       TokenCaller("outlet-frontend", kOutletToken, {"/barion.v1.PaymentService/*"}, {"outlet"})};
   return options;
 }
@@ -164,6 +167,77 @@ TEST(ShopAliasTest, AReloadThatGivesTwoShopsOnePosKeyIsRefused) {
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(s.message()), HasSubstr("\"demo\" and \"outlet\" have the same POSKey"));
   EXPECT_THAT(std::string(s.message()), testing::Not(HasSubstr(kPosKey)));
+}
+
+// A stream limited to one shop never learns how much other shops do: its start heartbeat, its
+// heartbeats and its final status carry only positions of its own shop's events.
+TEST(ScopedStreamTest, PositionsRevealNothingOfOtherShops) {
+  HarnessOptions options = TwoShops();
+  options.callers.push_back(TokenCaller("outlet-watcher", kOutletWatcherToken,
+                                        {"/barion.v1.PaymentEventService/*"}, {"outlet"}));
+  options.heartbeat_interval = absl::Milliseconds(100);
+  Harness h(options);
+  auto pay = [&h](const char* token, v1::StartPaymentRequest r) {
+    v1::StartPaymentResponse started;
+    EXPECT_TRUE(h.stub().StartPayment(WithToken(token).get(), r, &started).ok());
+    EXPECT_EQ(h.Control(absl::StrCat("payments/", started.payment_id(), "/pay"), "{}"), 200);
+    return started.payment_id();
+  };
+  for (int i = 0; i < 3; ++i) pay(kDemoToken, DemoPayment());  // the demo shop is busy
+  // Wait until the demo shop's events are in the log.
+  for (absl::Time until = absl::Now() + absl::Seconds(10); absl::Now() < until;) {
+    v1::ListPaymentEventsRequest list;
+    v1::ListPaymentEventsResponse listed;
+    h.events().ListPaymentEvents(WithToken(kDemoToken).get(), list, &listed);
+    if (listed.events_size() >= 3) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+
+  auto context = WithToken(kOutletWatcherToken);
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto stream = h.events().SubscribePaymentEvents(context.get(), {});
+  v1::SubscribePaymentEventsResponse message;
+  ASSERT_TRUE(stream->Read(&message));
+  ASSERT_TRUE(message.has_heartbeat());
+  EXPECT_EQ(message.heartbeat().cursor(), "0") << "the outlet has no event yet";
+  pay(kDemoToken, DemoPayment());  // more of the demo shop's activity while the stream runs
+  for (int beats = 0; beats < 3;) {
+    ASSERT_TRUE(stream->Read(&message));
+    ASSERT_TRUE(message.has_heartbeat()) << "an event of another shop";
+    EXPECT_EQ(message.heartbeat().cursor(), "0");
+    ++beats;
+  }
+  v1::StartPaymentRequest outlet = Harness::CardPayment("900", v1::CURRENCY_HUF);
+  outlet.set_shop("outlet");
+  pay(kOutletToken, outlet);
+  std::string own;
+  while (own.empty()) {
+    ASSERT_TRUE(stream->Read(&message));
+    if (message.has_event()) own = message.event().cursor();
+  }
+  pay(kDemoToken, DemoPayment());
+  for (int beats = 0; beats < 3;) {
+    ASSERT_TRUE(stream->Read(&message));
+    if (!message.has_heartbeat()) continue;  // the outlet payment's later changes
+    EXPECT_EQ(message.heartbeat().cursor(), own);
+    ++beats;
+  }
+  context->TryCancel();
+  while (stream->Read(&message)) {
+  }
+  stream->Finish();
+
+  // A cursor past the head is refused without naming the head.
+  auto late = WithToken(kOutletWatcherToken);
+  v1::SubscribePaymentEventsRequest after;
+  after.set_after_cursor(std::to_string(std::stoll(own) + 1000));  // this store's, past its head
+  auto refused = h.events().SubscribePaymentEvents(late.get(), after);
+  EXPECT_FALSE(refused->Read(&message));
+  const grpc::Status s = refused->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), testing::HasSubstr("is after the newest event"));
+  // Cursors are decimal: the head would show as a number in the message.
+  EXPECT_THAT(s.error_message(), testing::Not(testing::ContainsRegex("[0-9]")));
 }
 
 }  // namespace

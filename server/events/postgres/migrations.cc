@@ -18,7 +18,8 @@ absl::Status Run(PgConnection& conn, const char* sql) { return conn.ExecScript(s
 const std::vector<Migration>& StoreMigrations() {
   static const std::vector<Migration>* migrations = new std::vector<Migration>{
       {1, "the event log", kCreateEvents},
-      {2, "the inbox, schedule, start ledger and identity", kCreateStores}};
+      {2, "the inbox, schedule, start ledger and identity", kCreateStores},
+      {3, "indexes for event filters by shop and by status", kIndexEventFilters}};
   return *migrations;
 }
 

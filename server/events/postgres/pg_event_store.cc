@@ -401,6 +401,26 @@ absl::StatusOr<EventCursor> PgEventStore::LastCursor() {
   return CursorOf((*rows)[0][0], (*rows)[0][1]);
 }
 
+absl::StatusOr<EventCursor> PgEventStore::LastCursorOf(const std::vector<std::string>& shops,
+                                                       const EventCursor& at_most) {
+  if (at_most.is_beginning()) return EventCursor();
+  std::vector<std::string> params = {absl::StrCat(at_most.high()), absl::StrCat(at_most.low())};
+  std::vector<std::string> marks;
+  for (const std::string& shop : shops) {
+    params.push_back(shop);
+    marks.push_back(absl::StrCat("$", params.size()));
+  }
+  absl::StatusOr<PgRows> rows =
+      Query(absl::StrCat("SELECT tx::text, id FROM events "
+                         "WHERE (tx, id) <= ($1::xid8, $2::bigint) "
+                         "AND tx < pg_snapshot_xmin(pg_current_snapshot()) AND shop IN (",
+                         absl::StrJoin(marks, ","), ") ORDER BY tx DESC, id DESC LIMIT 1"),
+            params);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return EventCursor();
+  return CursorOf((*rows)[0][0], (*rows)[0][1]);
+}
+
 bool PgEventStore::Owns(const EventCursor& cursor) const {
   if (cursor.is_beginning()) return true;
   return cursor.high() > 0 && (cursor.low() >> kIdentityShift) == identity_;

@@ -75,6 +75,8 @@ class PgEventStore final : public EventStore, public StartLedger {
                                                                   const EventFilter& filter,
                                                                   int limit) override;
   absl::StatusOr<EventCursor> LastCursor() override;
+  absl::StatusOr<EventCursor> LastCursorOf(const std::vector<std::string>& shops,
+                                           const EventCursor& at_most) override;
   bool Owns(const EventCursor& cursor) const override;
   absl::StatusOr<PipelineBacklog> Backlog() override;
   absl::Status WatchPayment(const std::string& shop, const std::string& payment_id,

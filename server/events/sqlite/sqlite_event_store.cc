@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -37,6 +38,8 @@ constexpr char kSchema[] = R"sql(
     status INTEGER NOT NULL,
     event BLOB NOT NULL);
   CREATE INDEX IF NOT EXISTS events_by_payment ON events (shop, payment_id, cursor);
+  CREATE INDEX IF NOT EXISTS events_by_shop ON events (shop, cursor);
+  CREATE INDEX IF NOT EXISTS events_by_status ON events (status, cursor);
   CREATE TABLE IF NOT EXISTS watched (
     shop TEXT NOT NULL,
     payment_id TEXT NOT NULL,
@@ -479,6 +482,23 @@ absl::StatusOr<EventCursor> SqliteEventStore::LastCursor() {
   Statement st(statements_, "SELECT COALESCE(MAX(cursor), 0) FROM events");
   if (!st.ok() || st.Step() != SQLITE_ROW) return Error(db_, "read last cursor");
   return EventCursor::At(0, st.Int(0));
+}
+
+absl::StatusOr<EventCursor> SqliteEventStore::LastCursorOf(const std::vector<std::string>& shops,
+                                                           const EventCursor& at_most) {
+  // One indexed look-up per shop (events_by_shop), the newest of them wins.
+  int64_t newest = 0;
+  absl::MutexLock lock(&mu_);
+  for (const std::string& shop : shops) {
+    Statement st(statements_,
+                 "SELECT COALESCE(MAX(cursor), 0) FROM events WHERE shop = ?1 AND cursor <= ?2");
+    if (!st.ok()) return Error(db_, "prepare");
+    st.Bind(1, shop);
+    st.Bind(2, at_most.low());
+    if (st.Step() != SQLITE_ROW) return Error(db_, "read a shop's last cursor");
+    newest = std::max(newest, st.Int(0));
+  }
+  return EventCursor::At(0, newest);
 }
 
 // Writes that need not wait for the disk: they survive a crash of the gateway (WAL), and a power

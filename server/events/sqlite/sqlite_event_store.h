@@ -45,6 +45,8 @@ class SqliteEventStore final : public EventStore, public StartLedger {
                                                                   const EventFilter& filter,
                                                                   int limit) override;
   absl::StatusOr<EventCursor> LastCursor() override;
+  absl::StatusOr<EventCursor> LastCursorOf(const std::vector<std::string>& shops,
+                                           const EventCursor& at_most) override;
   bool Owns(const EventCursor& cursor) const override;
   absl::StatusOr<PipelineBacklog> Backlog() override;
   // The store's identity: a number drawn when the store was created, 1 to 2^22-1 (0 for a store

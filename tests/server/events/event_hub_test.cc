@@ -621,6 +621,10 @@ class FailingReads final : public EventLog {
     return absl::UnavailableError("disk error");
   }
   absl::StatusOr<EventCursor> LastCursor() override { return inner_->LastCursor(); }
+  absl::StatusOr<EventCursor> LastCursorOf(const std::vector<std::string>& shops,
+                                           const EventCursor& at_most) override {
+    return inner_->LastCursorOf(shops, at_most);
+  }
   bool Owns(const EventCursor& cursor) const override { return inner_->Owns(cursor); }
 
  private:

@@ -242,6 +242,31 @@ TEST_P(EventLogConformanceTest, FiltersByShopPaymentAndStatus) {
   EXPECT_EQ(store_->ReadAfter(EventCursor(), by_shops, 10)->size(), 4u);
 }
 
+TEST_P(EventLogConformanceTest, TheNewestCursorOfSomeShopsAtOrBeforeAPosition) {
+  auto web_a = store_->AppendIfChanged(Event("web", "a", v1::PAYMENT_STATUS_PREPARED));
+  auto app_b = store_->AppendIfChanged(Event("app", "b", v1::PAYMENT_STATUS_PREPARED));
+  auto web_c = store_->AppendIfChanged(Event("web", "c", v1::PAYMENT_STATUS_PREPARED));
+  auto app_d = store_->AppendIfChanged(Event("app", "d", v1::PAYMENT_STATUS_PREPARED));
+  ASSERT_TRUE(web_a.ok() && app_b.ok() && web_c.ok() && app_d.ok());
+  auto cursor = [](const absl::StatusOr<std::optional<v1::PaymentEvent>>& e) {
+    return *EventCursor::FromText((*e)->cursor());
+  };
+  absl::StatusOr<EventCursor> head = store_->LastCursor();
+  ASSERT_TRUE(head.ok());
+  auto last_of = [&](std::vector<std::string> shops, const EventCursor& at_most) {
+    absl::StatusOr<EventCursor> c = store_->LastCursorOf(shops, at_most);
+    EXPECT_TRUE(c.ok()) << c.status();
+    return c.ok() ? c->ToText() : "";
+  };
+  EXPECT_EQ(last_of({"web"}, *head), cursor(web_c).ToText());
+  EXPECT_EQ(last_of({"app"}, *head), cursor(app_d).ToText());
+  EXPECT_EQ(last_of({"web"}, cursor(app_b)), cursor(web_a).ToText());
+  EXPECT_EQ(last_of({"web", "app"}, cursor(web_c)), cursor(web_c).ToText());
+  EXPECT_EQ(last_of({"app"}, cursor(web_a)), "0");  // none at or before it
+  EXPECT_EQ(last_of({"shop"}, *head), "0");         // none at all
+  EXPECT_EQ(last_of({"web"}, EventCursor()), "0");
+}
+
 TEST_P(EventLogConformanceTest, EventsSurviveReopenWithTheirCursors) {
   v1::PaymentEvent in = Event("web", "p1", v1::PAYMENT_STATUS_SUCCEEDED);
   in.mutable_observed_at()->set_seconds(1700000000);

@@ -46,6 +46,10 @@ class MemoryLog : public EventLog {
     return out;
   }
   absl::StatusOr<EventCursor> LastCursor() override { return EventCursor(); }
+  absl::StatusOr<EventCursor> LastCursorOf(const std::vector<std::string>&,
+                                           const EventCursor&) override {
+    return EventCursor();
+  }
   bool Owns(const EventCursor&) const override { return true; }
 
  private:
