@@ -16,7 +16,6 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
-#include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/security/tls_certificate_provider.h"
@@ -372,7 +371,12 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
   if (absl::Status s = CheckTlsFiles(config); !s.ok()) return s;
   std::shared_ptr<grpc::ServerCredentials> credentials = ListenerCredentials(config);
 
-  grpc::EnableDefaultHealthCheckService(true);
+  // gRPC's own health service would let anyone hold unbounded Watch streams.
+  grpc::EnableDefaultHealthCheckService(false);
+  health_ = std::make_unique<HealthService>(
+      std::set<std::string>{"barion.v1.PaymentService", "barion.v1.PaymentEventService",
+                            "barion.v1.WalletService"},
+      HealthService::Options{});
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   grpc::ResourceQuota quota("barion-gateway");
@@ -392,6 +396,7 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
   builder.RegisterService(payment_service_.get());
   builder.RegisterService(event_service_.get());
   builder.RegisterService(wallet_service_.get());
+  builder.RegisterService(health_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || grpc_port_ == 0) {
     return absl::UnavailableError(
@@ -403,12 +408,6 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
       AdminServer::Start(config.admin_address, metrics_.get(), [this] { return Ready(); });
   if (!admin.ok()) return admin.status();
   admin_ = *std::move(admin);
-  if (auto* health = server_->GetHealthCheckService()) {
-    health->SetServingStatus(true);
-    health->SetServingStatus("barion.v1.PaymentService", true);
-    health->SetServingStatus("barion.v1.PaymentEventService", true);
-    health->SetServingStatus("barion.v1.WalletService", true);
-  }
   return absl::OkStatus();
 }
 
@@ -421,7 +420,7 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   // Streams end with a resumable status before the server stops waiting for them.
   if (hub_ != nullptr) hub_->FinishAll();
   if (server_ != nullptr) {
-    if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
+    health_->Shutdown();
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
     server_->Wait();
   }

@@ -30,6 +30,7 @@
 #include "server/operations/wallet.h"
 #include "server/payment_change_recorder.h"
 #include "server/rpc/call_executor.h"
+#include "server/rpc/health_service.h"
 #include "server/rpc/payment_event_service.h"
 #include "server/rpc/payment_service.h"
 #include "server/rpc/wallet_service.h"
@@ -115,6 +116,7 @@ class GatewayServer {
   std::unique_ptr<PaymentServiceImpl> payment_service_;
   std::unique_ptr<PaymentEventServiceImpl> event_service_;
   std::unique_ptr<WalletServiceImpl> wallet_service_;
+  std::unique_ptr<HealthService> health_;
   std::unique_ptr<CallbackProcessor> processor_;
   std::unique_ptr<Reconciler> reconciler_;
   std::unique_ptr<CallbackListener> listener_;

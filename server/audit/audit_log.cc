@@ -13,6 +13,7 @@
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "server/common/log.h"
+#include "server/common/peer.h"
 #include "server/common/safe_text.h"
 #include "server/common/thread_name.h"
 
@@ -169,7 +170,7 @@ absl::Status AuditLog::Record(const AuditRecord& record, Durability durability,
   absl::MutexLock lock(&mu_);
   if (unauthenticated) {
     int64_t summary = 0;
-    if (!AllowPeer(record.peer, &summary)) {
+    if (!AllowPeer(ClientOfPeer(record.peer), &summary)) {
       if (options_.on_suppressed) options_.on_suppressed();
       return absl::OkStatus();
     }

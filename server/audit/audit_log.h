@@ -20,8 +20,8 @@
 // (UNAVAILABLE).
 //
 // Flooding. Records of calls whose caller was not authenticated are kept small by the edge
-// (no amounts or free text) and limited per peer address (`unauthenticated_per_second` a
-// second): past it they are counted, and the count is written as one summary record
+// (no amounts or free text) and limited per client address (the peer without its port, so a
+// client's many connections count together; `unauthenticated_per_second` a second): past it they are counted, and the count is written as one summary record
 // ("suppressed") with the peer's next record that is written. Thread-safe.
 #ifndef BARION_GATEWAY_SERVER_AUDIT_AUDIT_LOG_H_
 #define BARION_GATEWAY_SERVER_AUDIT_AUDIT_LOG_H_
@@ -128,9 +128,9 @@ class AuditLog {
   // Writes `text` whole at the end of the file and syncs; on failure cuts the file back to
   // where it was. Returns whether the text is durable.
   bool Append(const std::string& text) ABSL_EXCLUSIVE_LOCKS_REQUIRED(fd_mu_);
-  // The per-peer limit: whether a record of `peer` may be written now; sets `*summary` to the
-  // number counted since its last written record.
-  bool AllowPeer(const std::string& peer, int64_t* summary) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The per-client limit: whether a record of `client` may be written now; sets `*summary` to
+  // the number counted since its last written record.
+  bool AllowPeer(const std::string& client, int64_t* summary) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Options options_;
   absl::Mutex fd_mu_;  // held by the writer while it writes and syncs, and by Reopen

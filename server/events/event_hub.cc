@@ -8,6 +8,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "server/common/errors.h"
+#include "server/common/peer.h"
 #include "server/common/log.h"
 #include "server/common/thread_name.h"
 #include "server/rpc/grpc_status.h"
@@ -17,15 +18,6 @@ namespace barion_gateway::server {
 namespace v1 = ::barion::v1;
 
 namespace {
-
-// The client of a gRPC peer ("ipv4:10.0.0.1:5432", "ipv6:[::1]:5432"): its address without the
-// port, so that one client's many connections count together.
-std::string ClientOf(const std::string& peer) {
-  const size_t colon = peer.rfind(':');
-  const size_t first = peer.find(':');
-  if (colon == std::string::npos || colon == first) return peer;
-  return peer.substr(0, colon);
-}
 
 grpc::ByteBuffer Serialize(const v1::SubscribePaymentEventsResponse& message) {
   grpc::ByteBuffer bytes;
@@ -292,7 +284,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* EventHub::Subscribe(
                                         " subscriptions (subscriptions.max_subscribers)"),
                            {}));
   }
-  const std::string client = ClientOf(context->peer());
+  const std::string client = ClientOfPeer(context->peer());
   if (per_client_[client] >= options_.max_subscribers_per_client) {
     return Refuse(
         subscription,
