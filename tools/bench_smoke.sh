@@ -34,7 +34,8 @@ run event_bench_replicas 'accepted on one replica, delivered by another' \
 run ctl_bench 'median' bash tools/ctl_bench.sh 3
 run profile 'Refund alone: [0-9]+ calls/s.*errors 0' bash tools/profile.sh 1 2 GetPaymentState,Refund
 bazel build -c fastbuild //tools:grpc_floor_experiment //tools:fanout_floor_experiment \
-  //tools:authz_bench //tools:metrics_bench //tools:ledger_bench >/dev/null 2>&1
+  //tools:authz_bench //tools:metrics_bench //tools:ledger_bench //tools:store_read_bench //tools:audit_bench \
+  >/dev/null 2>&1
 run authz_bench 'certificate' bazel-bin/tools/authz_bench --iterations=1000
 run metrics_bench '^2 +[0-9]+$' bazel-bin/tools/metrics_bench --iterations=1000
 run grpc_floor_experiment 'server CPU [0-9.]+ us/call' \
@@ -43,5 +44,10 @@ run fanout_floor_experiment 'split:2, 40 subscribers.* [1-9][0-9]* delivered, se
   bazel-bin/tools/fanout_floor_experiment split:2 1 40 20
 run ledger_bench "a start's three +CPU +[0-9.]+ us" \
   bazel-bin/tools/ledger_bench --starts=20 --rounds=1 --dir="${TEST_TMPDIR:-/tmp}"
+run store_read_bench 'p99 ratio with readers / alone: start [0-9.]+x, callback [0-9.]+x' \
+  bazel-bin/tools/store_read_bench --events=2000 --readers=2 --seconds=0.3 \
+  --dir="${TEST_TMPDIR:-/tmp}"
+run audit_bench ' +4 synced +[0-9.]+ +[0-9.]+ +[0-9.]+' \
+  bazel-bin/tools/audit_bench --threads=4 --calls=40 --dir="${TEST_TMPDIR:-/tmp}"
 echo "bench_smoke: passed=$passed failed=$failed"
 [ "$failed" -eq 0 ]

@@ -19,10 +19,29 @@ namespace v1 = ::barion::v1;
 
 namespace {
 
+// Bounds of a filter (docs/EVENTS.md): each is one indexed look-up in the store's read.
+constexpr int kMaxFilterPaymentIds = 100;
+constexpr int kMaxFilterStatuses = 16;
+
 // Fills `filter` from the request's filter fields, adding a violation per bad one.
 template <typename Request>
 void ParseFilter(const Request& request, EventFilter& filter,
                  std::vector<FieldViolation>& violations) {
+  if (request.payment_ids_size() > kMaxFilterPaymentIds) {
+    violations.push_back({"payment_ids", absl::StrCat("at most ", kMaxFilterPaymentIds,
+                                                      " payment ids per request")});
+    return;
+  }
+  if (request.statuses_size() > kMaxFilterStatuses) {
+    violations.push_back(
+        {"statuses", absl::StrCat("at most ", kMaxFilterStatuses, " statuses per request")});
+    return;
+  }
+  for (int i = 0; i < request.payment_ids_size(); ++i) {
+    if (request.payment_ids(i).size() > 64) {
+      violations.push_back({absl::StrCat("payment_ids[", i, "]"), "is longer than 64 bytes"});
+    }
+  }
   filter.payment_ids.assign(request.payment_ids().begin(), request.payment_ids().end());
   for (int i = 0; i < request.statuses_size(); ++i) {
     const int status = request.statuses(i);

@@ -242,6 +242,29 @@ TEST_F(EventsTest, ListingPagesByCursorAndRejectsForeignCursors) {
   EXPECT_THAT(BadFields(s), ElementsAre("after_cursor", "page_size"));
 }
 
+// A filter is bounded, so that no caller can make the store do unbounded work per read.
+TEST_F(EventsTest, FiltersAreBounded) {
+  v1::ListPaymentEventsRequest list;
+  for (int i = 0; i < 101; ++i) list.add_payment_ids(absl::StrCat("payment-", i));
+  v1::ListPaymentEventsResponse listed;
+  grpc::Status s = h_.events().ListPaymentEvents(Deadline(10).get(), list, &listed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(BadFields(s), std::vector<std::string>{"payment_ids"});
+  list.mutable_payment_ids()->RemoveLast();  // 100: allowed
+  s = h_.events().ListPaymentEvents(Deadline(10).get(), list, &listed);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+
+  v1::SubscribePaymentEventsRequest subscribe;
+  for (int i = 0; i < 17; ++i) subscribe.add_statuses(v1::PAYMENT_STATUS_SUCCEEDED);
+  auto context = Deadline(10);
+  auto stream = h_.events().SubscribePaymentEvents(context.get(), subscribe);
+  v1::SubscribePaymentEventsResponse message;
+  EXPECT_FALSE(stream->Read(&message));
+  s = stream->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(BadFields(s), std::vector<std::string>{"statuses"});
+}
+
 TEST(LostCallbackTest, TheReconcilerStillDeliversTheChange) {
   HarnessOptions options;
   options.reconcile_first_check = absl::Milliseconds(200);

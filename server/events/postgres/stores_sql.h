@@ -55,11 +55,12 @@ inline constexpr char kEventsChannel[] = "barion_gateway_events";
 
 }  // namespace barion_gateway::server::postgres
 
-// Migration 3: the indexes a stream or listing limited to shops or statuses reads by, so that
+// Migration 3: the indexes a stream or listing limited to shops, statuses or payments reads by, so that
 // neither scans the whole log (docs/SCALING.md).
 inline constexpr char kIndexEventFilters[] = R"sql(
   CREATE INDEX IF NOT EXISTS events_by_shop ON events (shop, tx, id);
   CREATE INDEX IF NOT EXISTS events_by_status ON events (status, tx, id);
+  CREATE INDEX IF NOT EXISTS events_by_payment_id ON events (payment_id, tx, id);
 )sql";
 
 #endif  // BARION_GATEWAY_SERVER_EVENTS_POSTGRES_STORES_SQL_H_

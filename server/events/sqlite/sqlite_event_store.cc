@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,6 +41,7 @@ constexpr char kSchema[] = R"sql(
   CREATE INDEX IF NOT EXISTS events_by_payment ON events (shop, payment_id, cursor);
   CREATE INDEX IF NOT EXISTS events_by_shop ON events (shop, cursor);
   CREATE INDEX IF NOT EXISTS events_by_status ON events (status, cursor);
+  CREATE INDEX IF NOT EXISTS events_by_payment_id ON events (payment_id, cursor);
   CREATE TABLE IF NOT EXISTS watched (
     shop TEXT NOT NULL,
     payment_id TEXT NOT NULL,
@@ -81,6 +83,18 @@ absl::StatusOr<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const s
     return absl::UnavailableError(absl::StrCat("event store: cannot create ", path, ": ", why));
   }
   ::close(fd);
+  // One store per file: a second gateway on the same data_dir would append events under the
+  // same cursors. The lock is the kernel's, so a killed gateway leaves none behind.
+  const int lock_fd = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("event store: cannot create ", path, ".lock: ", std::strerror(errno)));
+  }
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd);
+    return absl::UnavailableError(absl::StrCat(
+        "event store: ", path, " is locked by another store (a second gateway on this data_dir?)"));
+  }
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -88,23 +102,24 @@ absl::StatusOr<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const s
     absl::Status s = absl::UnavailableError(
         absl::StrCat("event store: cannot open ", path, ": ", db ? sqlite3_errmsg(db) : "?"));
     sqlite3_close(db);
+    ::close(lock_fd);
     return s;
   }
   sqlite3_busy_timeout(db, 5000);
-  std::unique_ptr<SqliteEventStore> store(new SqliteEventStore(db));
+  std::unique_ptr<SqliteEventStore> store(new SqliteEventStore(db, lock_fd));
   absl::MutexLock lock(&store->mu_);
-  // locking_mode=EXCLUSIVE: this process holds the file for as long as it runs, so a transaction
-  // takes no file locks and the WAL index lives in memory (about a third of a small write's CPU);
-  // a second process that opens the file, a second gateway on the same data_dir included, gets
-  // "database is locked". WAL: readers never block the writer. synchronous=FULL: a commit is on
-  // disk when it returns.
-  for (const char* pragma : {"PRAGMA locking_mode=EXCLUSIVE", "PRAGMA journal_mode=WAL",
-                             "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+  // WAL: readers (their own connections, see Reader) never block the writer, nor it them.
+  // synchronous=FULL: a commit is on disk when it returns.
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
     if (absl::Status s = store->ExecScript(pragma); !s.ok()) return s;
   }
   if (absl::Status s = store->ExecScript(kSchema); !s.ok()) return s;
   if (absl::Status s = store->Migrate(); !s.ok()) return s;
   if (absl::Status s = store->InitIdentity(); !s.ok()) return s;
+  absl::StatusOr<std::unique_ptr<ReadThread>> reader = ReadThread::Open(path);
+  if (!reader.ok()) return reader.status();
+  store->reader_ = *std::move(reader);
   return store;
 }
 
@@ -169,9 +184,13 @@ bool SqliteEventStore::Owns(const EventCursor& cursor) const {
 }
 
 SqliteEventStore::~SqliteEventStore() {
-  absl::MutexLock lock(&mu_);
-  statements_.Clear();  // a connection with statements left does not close
-  sqlite3_close(db_);
+  reader_.reset();
+  {
+    absl::MutexLock lock(&mu_);
+    statements_.Clear();  // a connection with statements left does not close
+    sqlite3_close(db_);
+  }
+  ::close(lock_fd_);  // releases the flock
 }
 
 int64_t SqliteEventStore::statement_prepares() {
@@ -454,27 +473,37 @@ absl::StatusOr<std::vector<v1::PaymentEvent>> SqliteEventStore::ReadAfter(const 
   if (!filter.statuses.empty()) in_list("status", filter.statuses.size());
   absl::StrAppend(&sql, " ORDER BY cursor LIMIT ?", next);
 
-  absl::MutexLock lock(&mu_);
-  Statement st(db_, sql);  // built per filter: not cached
-  if (!st.ok()) return Error(db_, "prepare");
-  int i = 1;
-  st.Bind(i++, after_cursor);
-  for (const std::string& shop : filter.shops) st.Bind(i++, shop);
-  for (const std::string& id : filter.payment_ids) st.Bind(i++, id);
-  for (v1::PaymentStatus status : filter.statuses) st.Bind(i++, static_cast<int64_t>(status));
-  st.Bind(i, static_cast<int64_t>(limit));
-  std::vector<v1::PaymentEvent> out;
-  int rc;
-  while ((rc = st.Step()) == SQLITE_ROW) {
-    v1::PaymentEvent event;
-    if (!event.ParseFromString(st.Text(1))) {
-      return absl::DataLossError(absl::StrCat("event store: event ", st.Int(0), " is corrupt"));
+  absl::StatusOr<std::vector<v1::PaymentEvent>> result;
+  reader_->Run([&](sqlite3* db) {
+    Statement st(db, sql);  // built per filter: not cached
+    if (!st.ok()) {
+      result = Error(db, "prepare");
+      return;
     }
-    event.set_cursor(EventCursor::At(0, st.Int(0)).ToText());
-    out.push_back(std::move(event));
-  }
-  if (rc != SQLITE_DONE) return Error(db_, "read events");
-  return out;
+    int i = 1;
+    st.Bind(i++, after_cursor);
+    for (const std::string& shop : filter.shops) st.Bind(i++, shop);
+    for (const std::string& id : filter.payment_ids) st.Bind(i++, id);
+    for (v1::PaymentStatus status : filter.statuses) st.Bind(i++, static_cast<int64_t>(status));
+    st.Bind(i, static_cast<int64_t>(limit));
+    std::vector<v1::PaymentEvent> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+      v1::PaymentEvent event;
+      if (!event.ParseFromString(st.Text(1))) {
+        result = absl::DataLossError(absl::StrCat("event store: event ", st.Int(0), " is corrupt"));
+        return;
+      }
+      event.set_cursor(EventCursor::At(0, st.Int(0)).ToText());
+      out.push_back(std::move(event));
+    }
+    if (rc != SQLITE_DONE) {
+      result = Error(db, "read events");
+      return;
+    }
+    result = std::move(out);
+  });
+  return result;
 }
 
 absl::StatusOr<EventCursor> SqliteEventStore::LastCursor() {
@@ -488,16 +517,25 @@ absl::StatusOr<EventCursor> SqliteEventStore::LastCursorOf(const std::vector<std
                                                            const EventCursor& at_most) {
   // One indexed look-up per shop (events_by_shop), the newest of them wins.
   int64_t newest = 0;
-  absl::MutexLock lock(&mu_);
-  for (const std::string& shop : shops) {
-    Statement st(statements_,
-                 "SELECT COALESCE(MAX(cursor), 0) FROM events WHERE shop = ?1 AND cursor <= ?2");
-    if (!st.ok()) return Error(db_, "prepare");
-    st.Bind(1, shop);
-    st.Bind(2, at_most.low());
-    if (st.Step() != SQLITE_ROW) return Error(db_, "read a shop's last cursor");
-    newest = std::max(newest, st.Int(0));
-  }
+  absl::Status status;
+  reader_->Run([&](sqlite3* db) {
+    for (const std::string& shop : shops) {
+      Statement st(db,
+                   "SELECT COALESCE(MAX(cursor), 0) FROM events WHERE shop = ?1 AND cursor <= ?2");
+      if (!st.ok()) {
+        status = Error(db, "prepare");
+        return;
+      }
+      st.Bind(1, shop);
+      st.Bind(2, at_most.low());
+      if (st.Step() != SQLITE_ROW) {
+        status = Error(db, "read a shop's last cursor");
+        return;
+      }
+      newest = std::max(newest, st.Int(0));
+    }
+  });
+  if (!status.ok()) return status;
   return EventCursor::At(0, newest);
 }
 

@@ -2,18 +2,23 @@
 // embedded SQLite database (WAL journal, synchronous=FULL,
 // so a committed append or callback receipt survives a crash of the process or the machine).
 // The database file (and with it SQLite's -wal and -shm files) is created mode 0600.
-// One connection serialised by a mutex: SQLite allows one writer at a time anyway, and the
-// gateway's event rate is Barion's callback rate.
+// One writing connection serialised by a mutex (SQLite allows one writer at a time anyway, and
+// the gateway's event rate is Barion's callback rate), and a read-only connection for the log's
+// reads (ListPaymentEvents, stream catch-up) on a low-priority thread (ReadThread), which WAL
+// lets run beside the writer: a read never holds up a payment's or a callback's write. A lock file
+// (path + ".lock", flock) keeps a second store off the same file.
 #ifndef BARION_GATEWAY_SERVER_EVENTS_SQLITE_SQLITE_EVENT_STORE_H_
 #define BARION_GATEWAY_SERVER_EVENTS_SQLITE_SQLITE_EVENT_STORE_H_
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "server/events/event_store.h"
+#include "server/events/sqlite/read_thread.h"
 #include "server/events/sqlite/statement.h"
 #include "server/events/start_ledger.h"
 
@@ -81,7 +86,8 @@ class SqliteEventStore final : public EventStore, public StartLedger {
   };
 
   class RelaxedSync;
-  explicit SqliteEventStore(sqlite3* db) : db_(db), statements_(db) {}
+  SqliteEventStore(sqlite3* db, int lock_fd) : lock_fd_(lock_fd), db_(db), statements_(db) {}
+
   // Reads the store's identity, drawing one for a new store. mu_ held.
   absl::Status InitIdentity() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Runs one statement of SQL text that does not change (cached: parsed once). mu_ held.
@@ -106,6 +112,12 @@ class SqliteEventStore final : public EventStore, public StartLedger {
   // before mu_, never while holding it.
   absl::Mutex append_mu_;
   EventLogObserver* observer_ ABSL_GUARDED_BY(append_mu_) = nullptr;
+
+  // flock'd for the store's lifetime: a second store on the same file (a second gateway on the
+  // same data_dir) is refused.
+  const int lock_fd_;
+  // The log's reads (ReadAfter, LastCursorOf), off mu_ and at low priority; set by Open.
+  std::unique_ptr<ReadThread> reader_;
 
   absl::Mutex mu_;
   sqlite3* db_ ABSL_GUARDED_BY(mu_);

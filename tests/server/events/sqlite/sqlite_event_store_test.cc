@@ -131,7 +131,8 @@ int Mode(const std::string& path) {
 }
 
 // Payers' data and payment states: readable by the gateway's user only, whatever the umask,
-// including SQLite's -wal and -shm files and a file that existed with wider rights.
+// including SQLite's -wal and -shm files, the lock file, and a file that existed with wider
+// rights.
 TEST(SqliteEventStoreTest, DataFilesAreCreatedReadableByTheOwnerOnly) {
   const std::string path = testing::TempDir() + "/mode.db";
   std::ofstream(path).close();
@@ -141,18 +142,19 @@ TEST(SqliteEventStoreTest, DataFilesAreCreatedReadableByTheOwnerOnly) {
   ASSERT_TRUE((*store)->RecordCallback("web", "p", absl::Now()).ok());
   EXPECT_EQ(Mode(path), 0600);
   EXPECT_EQ(Mode(path + "-wal"), 0600);
-  // Exclusive locking: the WAL index is in the process's memory, not in a -shm file.
-  EXPECT_FALSE(std::ifstream(path + "-shm").good());
+  // The WAL index is shared with the store's reader connection.
+  EXPECT_EQ(Mode(path + "-shm"), 0600);
+  EXPECT_EQ(Mode(path + ".lock"), 0600);
 }
 
-// The store holds its file exclusively (no file locks per transaction): a second store on the
-// same file, a second gateway on one data_dir, is refused rather than sharing it.
+// The store holds its file's lock file (flock) for its lifetime: a second store on the same
+// file, a second gateway on one data_dir, is refused rather than sharing it.
 TEST(SqliteEventStoreTest, ASecondStoreOnTheSameFileIsRefused) {
   const std::string path = testing::TempDir() + "/exclusive.db";
   auto first = SqliteEventStore::Open(path);
   ASSERT_TRUE(first.ok());
   ASSERT_TRUE((*first)->RecordCallback("web", "p", absl::Now()).ok());
-  auto second = SqliteEventStore::Open(path);  // waits out the busy timeout (5 s)
+  auto second = SqliteEventStore::Open(path);  // the lock file is taken
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_NE(second.status().message().find("locked"), std::string::npos) << second.status();
