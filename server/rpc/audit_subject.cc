@@ -22,6 +22,22 @@ AuditSubject OfPayment(const Request& request) {
 }
 
 template <typename Request>
+AuditSubject OfWallet(const Request& request) {
+  AuditSubject s;
+  s.wallet = request.wallet();
+  return s;
+}
+
+// A transfer out of the wallet: the wallet, the amount and its currency.
+template <typename Request>
+AuditSubject OfTransfer(const Request& request) {
+  AuditSubject s = OfWallet(request);
+  s.amounts = {request.amount()};
+  s.currency = CurrencyCode(request.currency());
+  return s;
+}
+
+template <typename Request>
 AuditSubject OfFinish(const Request& request) {
   AuditSubject s = OfPayment(request);
   for (const v1::TransactionToFinish& t : request.transactions()) s.amounts.push_back(t.total());
@@ -61,30 +77,17 @@ AuditSubject AuditSubjectOf(const v1::RefundRequest& request) {
 AuditSubject AuditSubjectOf(const v1::CompleteRequest& request) { return OfPayment(request); }
 
 AuditSubject AuditSubjectOf(const v1::SendMoneyByEmailRequest& request) {
-  AuditSubject s;
-  s.wallet = request.wallet();
-  s.amounts = {request.amount()};
-  s.currency = CurrencyCode(request.currency());
-  return s;
+  return OfTransfer(request);
 }
 
 AuditSubject AuditSubjectOf(const v1::SendBankTransferRequest& request) {
-  AuditSubject s;
-  s.wallet = request.wallet();
-  s.amounts = {request.amount()};
-  s.currency = CurrencyCode(request.currency());
-  return s;
+  return OfTransfer(request);
 }
 
-AuditSubject AuditSubjectOf(const v1::CreatePosRequest& request) {
-  AuditSubject s;
-  s.wallet = request.wallet();
-  return s;
-}
+AuditSubject AuditSubjectOf(const v1::CreatePosRequest& request) { return OfWallet(request); }
 
 AuditSubject AuditSubjectOf(const v1::DownloadStatementRequest& request) {
-  AuditSubject s;
-  s.wallet = request.wallet();
+  AuditSubject s = OfWallet(request);
   s.currency = CurrencyCode(request.currency());
   return s;
 }
@@ -103,28 +106,12 @@ AuditSubject AuditSubjectOf(const v1::ValidateApplePaySessionRequest& request) {
   return s;
 }
 
-AuditSubject AuditSubjectOf(const v1::GetAccountsRequest& request) {
-  AuditSubject s;
-  s.wallet = request.wallet();
-  return s;
-}
+AuditSubject AuditSubjectOf(const v1::GetAccountsRequest& request) { return OfWallet(request); }
 
-AuditSubject AuditSubjectOf(const v1::GetHistoryRequest& request) {
-  AuditSubject s;
-  s.wallet = request.wallet();
-  return s;
-}
+AuditSubject AuditSubjectOf(const v1::GetHistoryRequest& request) { return OfWallet(request); }
 
-AuditSubject AuditSubjectOf(const v1::GetHistoryItemRequest& request) {
-  AuditSubject s;
-  s.wallet = request.wallet();
-  return s;
-}
+AuditSubject AuditSubjectOf(const v1::GetHistoryItemRequest& request) { return OfWallet(request); }
 
-AuditSubject AuditSubjectOf(const v1::GetPosRequest& request) {
-  AuditSubject s;
-  s.wallet = request.wallet();
-  return s;
-}
+AuditSubject AuditSubjectOf(const v1::GetPosRequest& request) { return OfWallet(request); }
 
 }  // namespace barion_gateway::server

@@ -35,6 +35,19 @@ HarnessOptions Options() {
   return options;
 }
 
+std::vector<rapidjson::Document> Records(Harness& h) {
+  h.gateway().audit_log()->Flush();
+  std::ifstream in(h.data_dir() + "/audit.log");
+  std::vector<rapidjson::Document> records;
+  for (std::string line; std::getline(in, line);) {
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    EXPECT_TRUE(d.IsObject()) << line;
+    if (d.IsObject()) records.push_back(std::move(d));
+  }
+  return records;
+}
+
 TEST(AuditTest, EveryCallLeavesOneResultRecordAndNoSecret) {
   Harness h(Options());
   v1::StartPaymentResponse started;
@@ -195,19 +208,6 @@ TEST(AuditTest, EveryCallLeavesOneResultRecordAndNoSecret) {
 
 namespace barion_gateway::testing_support {
 namespace {
-
-std::vector<rapidjson::Document> Records(Harness& h) {
-  h.gateway().audit_log()->Flush();
-  std::ifstream in(h.data_dir() + "/audit.log");
-  std::vector<rapidjson::Document> records;
-  for (std::string line; std::getline(in, line);) {
-    rapidjson::Document d;
-    d.Parse(line.c_str());
-    EXPECT_TRUE(d.IsObject()) << line;
-    if (d.IsObject()) records.push_back(std::move(d));
-  }
-  return records;
-}
 
 TEST(AuditTest, StreamsAndEventListsAreAudited) {
   Harness h(Options());

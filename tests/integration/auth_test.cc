@@ -30,15 +30,6 @@ constexpr char kShopToken[] = "token-of-the-web-frontend-0123456789abcdef";
 constexpr char kWalletToken[] = "token-of-the-treasury-bot-0123456789abcdef";
 constexpr char kStrangerToken[] = "token-of-a-caller-with-no-shop-0123456789";
 
-// Barion API requests the sandbox has served.
-int64_t SandboxRequests(Harness& h) {
-  const std::string stats = h.ControlGet("stats");
-  const size_t at = stats.find("\"requests\":") + 11;
-  int64_t n = -1;
-  EXPECT_TRUE(absl::SimpleAtoi(stats.substr(at, stats.find(',', at) - at), &n)) << stats;
-  return n;
-}
-
 class TokenAuthTest : public testing::Test {
  protected:
   static HarnessOptions Options() {

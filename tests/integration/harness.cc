@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
 #include "grpcpp/create_channel.h"
@@ -105,6 +106,14 @@ std::string Harness::ControlGet(const std::string& path) {
   httplib::Client client(sandbox_->http_url());
   auto res = client.Get(("/_sandbox/" + path).c_str());
   return res ? res->body : "";
+}
+
+int64_t SandboxRequests(Harness& h) {
+  const std::string stats = h.ControlGet("stats");
+  const size_t at = stats.find("\"requests\":") + 11;
+  int64_t n = -1;
+  EXPECT_TRUE(absl::SimpleAtoi(stats.substr(at, stats.find(',', at) - at), &n)) << stats;
+  return n;
 }
 
 std::string Harness::CallbackPath() {

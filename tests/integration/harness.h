@@ -98,6 +98,9 @@ class Harness {
   server::Config config_;
 };
 
+// Barion API requests the sandbox of `h` has served.
+int64_t SandboxRequests(Harness& h);
+
 // A context with a deadline `seconds` from now.
 std::unique_ptr<grpc::ClientContext> Deadline(double seconds);
 

@@ -26,14 +26,6 @@ constexpr char kDemoToken[] = "token-of-the-demo-frontend-0123456789abcd";
 constexpr char kOutletToken[] = "token-of-the-outlet-frontend-0123456789ab";
 constexpr char kOutletWatcherToken[] = "token-of-the-outlet-watcher-0123456789abc";
 
-int64_t SandboxRequests(Harness& h) {
-  const std::string stats = h.ControlGet("stats");
-  const size_t at = stats.find("\"requests\":") + 11;
-  int64_t n = -1;
-  EXPECT_TRUE(absl::SimpleAtoi(stats.substr(at, stats.find(',', at) - at), &n)) << stats;
-  return n;
-}
-
 HarnessOptions TwoShops() {
   HarnessOptions options;
   options.second_shop = true;
