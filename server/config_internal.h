@@ -33,7 +33,6 @@ absl::StatusOr<std::string> ReadSecret(const std::string& source, const std::str
                                        const std::string& file, const std::string& base_dir,
                                        const EnvLookup& env);
 
-
 // Secure by default: a grpc_address other machines can reach needs callers, and bearer tokens
 // there need TLS; allow_unauthenticated_insecure lifts both. Errors start with `source`.
 absl::Status CheckExposure(const std::string& source, const Config& config);

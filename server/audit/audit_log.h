@@ -21,7 +21,8 @@
 //
 // Flooding. Records of calls whose caller was not authenticated are kept small by the edge
 // (no amounts or free text) and limited per client address (the peer without its port, so a
-// client's many connections count together; `unauthenticated_per_second` a second): past it they are counted, and the count is written as one summary record
+// client's many connections count together; `unauthenticated_per_second` a second): past it they
+// are counted, and the count is written as one summary record
 // ("suppressed") with the peer's next record that is written. Thread-safe.
 #ifndef BARION_GATEWAY_SERVER_AUDIT_AUDIT_LOG_H_
 #define BARION_GATEWAY_SERVER_AUDIT_AUDIT_LOG_H_

@@ -8,8 +8,8 @@
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "server/common/errors.h"
-#include "server/common/peer.h"
 #include "server/common/log.h"
+#include "server/common/peer.h"
 #include "server/common/thread_name.h"
 #include "server/rpc/grpc_status.h"
 

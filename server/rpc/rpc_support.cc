@@ -124,8 +124,7 @@ void AuditCall(const RpcEdge& edge, AuditRecord record, const absl::Status& stat
   }
   record.outcome = Outcome(status, infos);
   const bool unauthenticated = record.caller == "-";
-  // A refused call moved nothing: its record need not hold up the answer.
-  const bool durable = kind == Audited::kMovesMoney && !unauthenticated;
+  const bool durable = kind == Audited::kMovesMoney;
   edge.audit
       ->Record(record, durable ? AuditLog::Durability::kSynced : AuditLog::Durability::kQueued,
                unauthenticated)

@@ -98,9 +98,10 @@ AuditRecord AuditRecordOf(const RpcEdge& edge, absl::string_view rpc,
 
 // Records how the call of `record` ended with `status`: the gRPC code, Barion's error codes,
 // the gateway's reason and the outcome ("ok", "denied", "invalid", "not_sent", "unknown",
-// "rejected", "failed"). With kMovesMoney waits until the record is durable; when it cannot
-// be, the answer still goes out (Barion has acted: withholding the answer would invite a blind
-// retry) and the loss is counted. No-op without an audit log.
+// "rejected", "failed"). With kMovesMoney (a call whose intent was written: it reached
+// Barion) waits until the record is durable; when it cannot be, the answer still goes out (Barion
+// has acted: withholding the answer would invite a blind retry) and the loss is counted. No-op
+// without an audit log.
 void AuditCall(const RpcEdge& edge, AuditRecord record, const absl::Status& status, Audited kind);
 
 // Writes and syncs `record` as the intent of a money-moving call. UNAVAILABLE with reason
@@ -123,17 +124,22 @@ grpc::Status ServeUnary(const RpcEdge& edge, absl::string_view rpc,
   CountRpcStarted(edge, rpc);
   const std::string trace_id = StartTrace(context);
   absl::StatusOr<Call> call = CallOf(context, edge, rpc, trace_id);
+  // Whether the call got as far as Barion: only then must its result be durable before the
+  // answer (a refused or invalid call moved nothing).
+  bool intended = false;
   if (call.ok() && kind == Audited::kMovesMoney && edge.audit != nullptr) {
     call->before_barion = [&] {
-      return AuditIntent(edge,
-                         AuditRecordOf(edge, rpc, context, trace_id, call, audit(Response())));
+      absl::Status s =
+          AuditIntent(edge, AuditRecordOf(edge, rpc, context, trace_id, call, audit(Response())));
+      intended = s.ok();
+      return s;
     };
   }
   absl::StatusOr<Response> result = call.ok() ? operation(*call) : call.status();
   if (result.ok()) *response = *std::move(result);
   CountRpcHandled(edge, rpc, start, result.status());
   AuditCall(edge, AuditRecordOf(edge, rpc, context, trace_id, call, audit(*response)),
-            result.status(), kind);
+            result.status(), intended ? Audited::kMovesMoney : Audited::kRead);
   return FinishRpc(rpc, CallerName(call), trace_id, subject(*response), start, result.status());
 }
 

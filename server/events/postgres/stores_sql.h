@@ -55,8 +55,8 @@ inline constexpr char kEventsChannel[] = "barion_gateway_events";
 
 }  // namespace barion_gateway::server::postgres
 
-// Migration 3: the indexes a stream or listing limited to shops, statuses or payments reads by, so that
-// neither scans the whole log (docs/SCALING.md).
+// Migration 3: the indexes a stream or listing limited to shops, statuses or payments reads by, so
+// that neither scans the whole log (docs/SCALING.md).
 inline constexpr char kIndexEventFilters[] = R"sql(
   CREATE INDEX IF NOT EXISTS events_by_shop ON events (shop, tx, id);
   CREATE INDEX IF NOT EXISTS events_by_status ON events (status, tx, id);
