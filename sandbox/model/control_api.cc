@@ -1,5 +1,6 @@
 // The control API under /_sandbox/: the payer (the payment page) and the operator (payments,
 // tokens, shops, wallets, stats, callbacks). Faults are faults.cc's.
+#include "sandbox/model/control_fields.h"
 #include "sandbox/model/simulator.h"
 
 namespace barion_gateway::sandbox {
@@ -202,27 +203,41 @@ void Simulator::ControlToken(const ApiRequest& req, ApiResponse& res) {
     ControlAnswer(res, 404, "unknown token (shop/recurrence id)");
     return;
   }
-  Token& t = it->second;
-  if (Has(body, "wallet_blocked")) t.wallet_blocked = BoolOf(body, "wallet_blocked");
-  if (Has(body, "card_expired")) t.card_expired = BoolOf(body, "card_expired");
-  if (Has(body, "require_3ds")) t.require_3ds = BoolOf(body, "require_3ds");
-  if (Has(body, "wallet_balance")) {
-    t.wallet_balance = Dec::Parse(Str(body, "wallet_balance")).value_or(t.wallet_balance);
+  ControlFields fields(body);
+  const std::optional<bool> blocked = fields.Bool("wallet_blocked");
+  const std::optional<bool> expired = fields.Bool("card_expired");
+  const std::optional<bool> require_3ds = fields.Bool("require_3ds");
+  const std::optional<Dec> balance = fields.Decimal("wallet_balance");
+  const std::optional<std::string> currency = fields.Text("wallet_currency");
+  if (!fields.error().empty()) {  // nothing changes
+    ControlAnswer(res, 400, fields.error());
+    return;
   }
-  if (Has(body, "wallet_currency")) t.wallet_currency = Str(body, "wallet_currency");
+  Token& t = it->second;
+  t.wallet_blocked = blocked.value_or(t.wallet_blocked);
+  t.card_expired = expired.value_or(t.card_expired);
+  t.require_3ds = require_3ds.value_or(t.require_3ds);
+  t.wallet_balance = balance.value_or(t.wallet_balance);
+  t.wallet_currency = currency.value_or(t.wallet_currency);
   ControlAnswer(res, 200, Name(t.state));
 }
 
 void Simulator::ControlShop(const ApiRequest& req, ApiResponse& res) {
   rapidjson::Document body = ControlBody(req);
+  ControlFields fields(body);
+  const std::optional<bool> recurring = fields.Bool("recurring_allowed");
+  const std::optional<bool> draft = fields.Bool("draft");
+  const std::optional<bool> closed = fields.Bool("closed");
+  if (!fields.error().empty()) {  // nothing changes
+    ControlAnswer(res, 400, fields.error());
+    return;
+  }
   absl::MutexLock lock(&mu_);
   for (auto& [key, shop] : shops_) {
     if (shop.config.name != req.captures[1]) continue;
-    if (Has(body, "recurring_allowed")) {
-      shop.config.recurring_allowed = BoolOf(body, "recurring_allowed");
-    }
-    if (Has(body, "draft")) shop.draft = BoolOf(body, "draft");
-    if (Has(body, "closed")) shop.closed = BoolOf(body, "closed");
+    shop.config.recurring_allowed = recurring.value_or(shop.config.recurring_allowed);
+    shop.draft = draft.value_or(shop.draft);
+    shop.closed = closed.value_or(shop.closed);
     ControlAnswer(res, 200, "updated");
     return;
   }

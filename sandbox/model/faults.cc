@@ -1,5 +1,6 @@
 // Faults the control API arms (POST /_sandbox/faults; DELETE clears them) and what each does to
 // the next Barion API request whose path starts with its prefix (docs/SANDBOX.md).
+#include "sandbox/model/control_fields.h"
 #include "sandbox/model/simulator.h"
 
 namespace barion_gateway::sandbox {
@@ -12,23 +13,26 @@ void Simulator::ControlFaults(const ApiRequest& req, ApiResponse& res) {
     return;
   }
   rapidjson::Document body = ControlBody(req);
-  Fault f;
-  const absl::optional<FaultMode> mode = ParseFaultMode(Str(body, "mode"));
+  ControlFields fields(body);
+  const absl::optional<FaultMode> mode = ParseFaultMode(fields.Text("mode").value_or(""));
+  const std::string path_prefix = fields.Text("path_prefix").value_or("");
+  const int64_t count = fields.Int("count", 1, 1000000).value_or(1);
+  const int64_t delay_ms = fields.Int("delay_ms", 0, 600000).value_or(2000);
+  if (!fields.error().empty()) {
+    ControlAnswer(res, 400, fields.error());
+    return;
+  }
   if (!mode) {
     ControlAnswer(res, 400,
                   "mode must be status_404, status_500, status_503_html, slow, reset, malformed "
                   "or rate_limited");
     return;
   }
+  Fault f;
   f.mode = *mode;
-  f.path_prefix = Str(body, "path_prefix");
-  int count = 1, delay_ms = 2000;
-  if (Has(body, "count") && !absl::SimpleAtoi(Str(body, "count"), &count)) count = 1;
-  if (Has(body, "delay_ms") && !absl::SimpleAtoi(Str(body, "delay_ms"), &delay_ms)) {
-    delay_ms = 2000;
-  }
-  f.remaining = std::max(1, count);
-  f.delay = absl::Milliseconds(std::max(0, delay_ms));
+  f.path_prefix = path_prefix;
+  f.remaining = static_cast<int>(count);
+  f.delay = absl::Milliseconds(delay_ms);
   faults_.push_back(f);
   ControlAnswer(res, 200, "armed");
 }

@@ -289,11 +289,13 @@ inline void ControlAnswer(ApiResponse& res, int status, const std::string& messa
   Json(res, status, b.GetString());
 }
 
-// Parses a control API body: JSON, or an HTML form (the payment page's buttons).
+// Parses a control API body: JSON, or an HTML form (the payment page's buttons). A body that
+// starts with '{' is JSON whatever its Content-Type: `curl -d '{...}'` labels JSON as a form.
 inline rapidjson::Document ControlBody(const ApiRequest& req) {
   rapidjson::Document doc;
   doc.SetObject();
-  if (absl::StrContains(req.Header("Content-Type"), "x-www-form-urlencoded")) {
+  const bool json = absl::StartsWith(absl::StripLeadingAsciiWhitespace(req.body), "{");
+  if (!json && absl::StrContains(req.Header("Content-Type"), "x-www-form-urlencoded")) {
     for (absl::string_view pair : absl::StrSplit(req.body, '&', absl::SkipEmpty())) {
       std::vector<std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
       if (kv.size() != 2) continue;

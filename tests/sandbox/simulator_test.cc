@@ -330,6 +330,38 @@ TEST_F(SimulatorTest, PosGetAnswersEveryDocumentedFieldTheSecretKeyToo) {
   EXPECT_FALSE(doc["IsOpen"].GetBool());
 }
 
+// What `curl -X POST -d '{...}'` sends: JSON labelled as a form, numbers as JSON numbers.
+TEST_F(SimulatorTest, TheControlApiReadsJsonWhateverItsLabelAndHonoursJsonNumbers) {
+  ApiRequest arm;
+  arm.method = "POST";
+  arm.path = "/_sandbox/faults";
+  arm.SetHeader("Content-Type", "application/x-www-form-urlencoded");
+  arm.body = R"({"mode":"status_500","path_prefix":"/v2/Accounts","count":3,"delay_ms":0})";
+  const ApiResponse armed = sim_->Handle(arm);
+  ASSERT_EQ(armed.status, 200) << armed.body;
+  ApiRequest accounts;
+  accounts.method = "GET";
+  accounts.path = "/v2/Accounts";
+  accounts.SetHeader("x-api-key", kWalletKey);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(sim_->Handle(accounts).status, 500) << i;
+  EXPECT_EQ(sim_->Handle(accounts).status, 200) << "count 3, not the default 1";
+}
+
+TEST_F(SimulatorTest, AControlFieldOfTheWrongTypeIsRefusedByName) {
+  ApiResponse bad = Control("/_sandbox/faults", R"({"mode":"slow","delay_ms":"soon"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_THAT(bad.body, HasSubstr("delay_ms must be a whole number"));
+  bad = Control("/_sandbox/faults", R"({"mode":"reset","count":0})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_THAT(bad.body, HasSubstr("count must be a whole number from 1"));
+  bad = Control("/_sandbox/shops/demo", R"({"draft":"yes"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_THAT(bad.body, HasSubstr("draft must be true or false"));
+  // Nothing was changed by the refused calls: the shop still takes payments.
+  EXPECT_FALSE(Start().empty());
+  EXPECT_EQ(Control("/_sandbox/shops/demo", R"({"draft":"true","closed":false})").status, 200);
+}
+
 TEST_F(SimulatorTest, FaultModesAnswerAsArmed) {
   EXPECT_EQ(Control("/_sandbox/faults", R"({"mode":"sideways"})").status, 400);
   ASSERT_EQ(
