@@ -1,6 +1,8 @@
 // barionctl's wallet commands: WalletService.
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -181,13 +183,16 @@ absl::Status PosCreate(Cli& cli) {
   if (absl::Status s = cli.FromJson(&r); !s.ok()) return s;
   if (cli.Flag("json").empty()) {
     for (const char* required : {"name", "url", "description", "category", "contact-name",
-                                 "contact-email", "contact-phone"}) {
+                                 "contact-email", "contact-phone", "logo"}) {
       if (cli.Flag(required).empty()) {
         return UsageError(
             "--name, --url, --description, --category, --contact-name, "
-            "--contact-email and --contact-phone are required");
+            "--contact-email, --contact-phone and --logo are required");
       }
     }
+    std::ifstream logo(cli.Flag("logo"), std::ios::binary);
+    if (!logo) return UsageError("--logo: cannot read " + cli.Flag("logo"));
+    r.set_logo(std::string(std::istreambuf_iterator<char>(logo), {}));
     const std::optional<v1::Currency> currency = cli.CurrencyFlag("HUF");
     if (!currency) return UsageError("--currency must be HUF, EUR, USD or CZK");
     int turnover = 1;
@@ -211,6 +216,8 @@ absl::Status PosCreate(Cli& cli) {
     r.set_primary_currency(*currency);
     r.set_expected_turnover(turnover);
     r.set_callback_url(cli.Flag("callback-url"));
+    r.set_custom_template(cli.Flag("custom-template"));
+    r.set_custom_css(cli.Flag("custom-css"));
   }
   auto res = cli.wallets().CreatePos(r);
   if (!res.ok()) return res.status();
@@ -295,8 +302,8 @@ std::vector<Command> WalletCommands() {
       {"wallet pos-create", "create a shop",
        "barionctl wallet pos-create --name NAME --url HTTPS_URL --description TEXT\n"
        "    --category C[,C...] --contact-name NAME --contact-email EMAIL --contact-phone PHONE\n"
-       "    [--currency HUF] [--turnover 1-6] [--callback-url URL] [--wallet NAME]\n"
-       "    [--json FILE|-]\n"
+       "    --logo IMAGE_FILE [--currency HUF] [--turnover 1-6] [--callback-url URL]\n"
+       "    [--custom-template TEXT] [--custom-css CSS] [--wallet NAME] [--json FILE|-]\n"
        "Creates a shop; the contact serves as business, technical and customer-service contact\n"
        "(use --json for different ones). Barion reviews the shop before it opens.\n",
        &PosCreate},

@@ -517,6 +517,13 @@ void Simulator::HandleCreatePos(const ApiRequest& req, ApiResponse& res) {
     }
   }
   if (pos.categories.empty()) invalid("The Category field is required.");
+  // Pos-Create-v1: the logo is required, a base64 image of at most 10 MB.
+  const std::string logo = ok ? Str(body, "Logo") : "";
+  if (logo.empty()) {
+    invalid("The Logo field is required.");
+  } else if (logo.size() > 10 * 1024 * 1024 / 3 * 4 + 4) {
+    invalid("The Logo must be at most 10 MB.");
+  }
   for (auto [contact, into] :
        {std::pair{"BusinessContact", &pos.business_contact},
         std::pair{"TechnicalContact", &pos.technical_contact},

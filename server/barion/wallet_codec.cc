@@ -49,6 +49,8 @@ std::string EncodeCreatePos(const v1::CreatePosRequest& r) {
   Str(w, "CallBackUrl", r.callback_url());  // sic: Barion spells it with a capital B
   Str(w, "ReferenceId", r.reference_id());
   Str(w, "NoteForApproval", r.note_for_approval());
+  Str(w, "CustomTemplate", r.custom_template());
+  Str(w, "CustomCss", r.custom_css());
   w.EndObject();
   return Finish(buffer);
 }

@@ -142,6 +142,9 @@ void CheckContact(Violations& v, const v1::PosContact& c, const std::string& fie
 
 }  // namespace
 
+constexpr size_t kMaxLogoBytes = 3 << 20;
+constexpr size_t kMaxCustomPageText = 10000;
+
 absl::Status ValidateCreatePos(const v1::CreatePosRequest& r) {
   Violations v;
   v.RequiredMax(r.name(), kMaxShopNameLength, "name");
@@ -150,6 +153,12 @@ absl::Status ValidateCreatePos(const v1::CreatePosRequest& r) {
     v.Add("url", "must be an https URL");
   }
   v.MaxLength(r.url(), kMaxUrlLength, "url");
+  // Barion's docs mark the logo required; up to 10 MB there, 3 MiB here (a gRPC message is at
+  // most 4 MiB, and base64 adds a third on the way to Barion).
+  if (r.logo().empty()) v.Add("logo", "is required (the shop's logo image)");
+  if (r.logo().size() > kMaxLogoBytes) v.Add("logo", "must be at most 3 MiB");
+  v.MaxLength(r.custom_template(), kMaxCustomPageText, "custom_template");
+  v.MaxLength(r.custom_css(), kMaxCustomPageText, "custom_css");
   if (r.description().size() < 20 || r.description().size() > 200) {
     v.Add("description", "must be 20 to 200 characters");
   }

@@ -221,8 +221,10 @@ grep -Eq "^details +\{" "$work/out" || fail "history-item details: $(cat "$work/
 [ "$(code ctl wallet history --limit 0)" = 2 ] || fail "--limit 0 must exit 2"
 
 # Shops.
+printf '\x89PNG\r\n\x1a\n' >"$work/logo.png"
 pos_flags=(--name "Tea Shop" --url https://tea.example --description "Teas and cups from all over the world"
-  --category FoodDrink --contact-name "Kiss Anna" --contact-email anna@tea.example --contact-phone 36301234567)
+  --category FoodDrink --contact-name "Kiss Anna" --contact-email anna@tea.example --contact-phone 36301234567
+  --logo "$work/logo.png" --custom-css "body { color: teal }")
 [ "$(code ctl --output json wallet pos-create "${pos_flags[@]}")" = 0 ] || fail "pos-create: $(cat "$work/err")"
 key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["publicKey"])' "$work/out")
 [ "$(code ctl wallet pos-get --public-key "$key")" = 0 ] || fail "pos-get: $(cat "$work/err")"

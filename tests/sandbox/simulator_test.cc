@@ -300,7 +300,8 @@ TEST_F(SimulatorTest, PosGetAnswersEveryDocumentedFieldTheSecretKeyToo) {
     "Category":["FoodDrink"],"BusinessContact":{"Name":"Anna","Email":"anna@tea.test"},
     "TechnicalContact":{"Name":"Bela","Email":"bela@tea.test","PhoneNumber":"+3611"},
     "CustomerServiceContact":{"Email":"help@tea.test"},"ExpectedTurnover":2,
-    "CallBackUrl":"https://tea.test/shop-state","ReferenceId":"ref-7"})";
+    "CallBackUrl":"https://tea.test/shop-state","ReferenceId":"ref-7","Logo":"iVBORw0KGgo=",
+    "CustomCss":"body { color: teal }"})";
   const ApiResponse created = sim_->Handle(create);
   ASSERT_EQ(created.status, 200) << created.body;
   const rapidjson::Document made = Parse(created);
@@ -328,6 +329,17 @@ TEST_F(SimulatorTest, PosGetAnswersEveryDocumentedFieldTheSecretKeyToo) {
   EXPECT_STREQ(doc["CallBackUrl"].GetString(), "https://tea.test/shop-state");
   EXPECT_STREQ(doc["ReferenceId"].GetString(), "ref-7");
   EXPECT_FALSE(doc["IsOpen"].GetBool());
+  EXPECT_STREQ(doc["CustomCss"].GetString(), "body { color: teal }");
+
+  // Pos-Create-v1 marks the logo required.
+  create.body =
+      R"({"Name":"Cups","Url":"https://cups.test","Description":"Cups of every shape there is",
+    "Category":["Other"],"BusinessContact":{"Name":"A","Email":"a@cups.test"},
+    "TechnicalContact":{"Name":"B","Email":"b@cups.test"},
+    "CustomerServiceContact":{"Email":"c@cups.test"},"ExpectedTurnover":1})";
+  const ApiResponse no_logo = sim_->Handle(create);
+  EXPECT_EQ(no_logo.status, 400);
+  EXPECT_THAT(no_logo.body, HasSubstr("The Logo field is required."));
 }
 
 // What `curl -X POST -d '{...}'` sends: JSON labelled as a form, numbers as JSON numbers.

@@ -109,6 +109,8 @@ TEST(PosCodecTest, EncodesBarionsSpellingAndABase64Logo) {
   r.set_primary_currency(barion::v1::CURRENCY_EUR);
   r.set_expected_turnover(3);
   r.set_callback_url("https://tea.example/barion");
+  r.set_custom_template("<p>{ShopName}</p>");
+  r.set_custom_css("body { color: teal }");
   rapidjson::Document doc;
   const std::string json = EncodeCreatePos(r);
   doc.Parse(json.c_str());
@@ -119,6 +121,8 @@ TEST(PosCodecTest, EncodesBarionsSpellingAndABase64Logo) {
   EXPECT_STREQ(doc["Category"][0].GetString(), "FoodDrink");
   EXPECT_STREQ(doc["PrimaryCurrency"].GetString(), "EUR");
   EXPECT_EQ(doc["ExpectedTurnover"].GetInt(), 3);
+  EXPECT_STREQ(doc["CustomTemplate"].GetString(), "<p>{ShopName}</p>");
+  EXPECT_STREQ(doc["CustomCss"].GetString(), "body { color: teal }");
 }
 
 }  // namespace

@@ -74,6 +74,7 @@ v1::CreatePosRequest Pos() {
   r.mutable_customer_service_contact()->set_phone_number("+3630");
   r.set_primary_currency(v1::CURRENCY_HUF);
   r.set_expected_turnover(1);
+  r.set_logo("PNG");
   return r;
 }
 
@@ -227,6 +228,17 @@ const std::vector<Rule>& Rules() {
       {"pos: primary currency", "primary_currency",
        Broken<v1::CreatePosRequest>(&ValidateCreatePos, Pos(),
                                     [](v1::CreatePosRequest& r) { r.clear_primary_currency(); })},
+      {"pos: logo required", "logo",
+       Broken<v1::CreatePosRequest>(&ValidateCreatePos, Pos(),
+                                    [](v1::CreatePosRequest& r) { r.clear_logo(); })},
+      {"pos: logo at most 3 MiB", "logo",
+       Broken<v1::CreatePosRequest>(
+           &ValidateCreatePos, Pos(),
+           [](v1::CreatePosRequest& r) { r.set_logo(std::string((3 << 20) + 1, 'x')); })},
+      {"pos: custom css bounded", "custom_css",
+       Broken<v1::CreatePosRequest>(
+           &ValidateCreatePos, Pos(),
+           [](v1::CreatePosRequest& r) { r.set_custom_css(std::string(10001, 'x')); })},
       {"pos: customer service phone", "customer_service_contact.phone_number",
        Broken<v1::CreatePosRequest>(&ValidateCreatePos, Pos(),
                                     [](v1::CreatePosRequest& r) {
