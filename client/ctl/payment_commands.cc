@@ -92,6 +92,8 @@ absl::Status GooglePay(Cli& cli) {
       return UsageError("--email and --token are required (or --json)");
     }
     if (absl::Status s = PaymentFromFlags(cli, r.mutable_payment()); !s.ok()) return s;
+    // Google Pay's input is Payment/Start's, funding sources included (required there).
+    r.mutable_payment()->add_funding_sources(v1::FUNDING_SOURCE_ALL);
     r.set_payer_email_address(cli.Flag("email"));
     r.set_google_pay_token(cli.Flag("token"));
   }

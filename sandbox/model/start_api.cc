@@ -29,6 +29,8 @@ std::string Simulator::StartJson(const Payment& p, const std::string& recurrence
   w.String(p.request_id.c_str());
   w.Key("Status");
   w.String(Name(p.status));
+  w.Key("IsSuccessful");  // Payment-Start-v2's answer carries it
+  w.Bool(!failed);
   str_or_null("QRUrl", failed ? ""
                               : absl::StrCat("https://api.test.barion.com/qr/generate?paymentId=",
                                              Hyphenated(p.id), "&size=Large"));
@@ -104,6 +106,9 @@ void ReadStartFields(const Value& body, StartKind kind, Payment* p_out, std::str
     }
   }
   if (kind == StartKind::kGooglePay) {
+    // Its input extends Payment/Start v2, where both are required (docs/BARION.md, "Google Pay").
+    if (p.funding_sources.empty()) AddModelError(errors, "The FundingSources field is required.");
+    if (!Has(body, "GuestCheckOut")) AddModelError(errors, "The GuestCheckOut field is required.");
     p.funding_sources = {"GooglePay"};
     const std::string payer = Str(body, "PayerEmailAddress");
     if (payer.find('@') == std::string::npos || payer.size() > 256) {
@@ -236,6 +241,8 @@ std::string TokenStartAnswer(const Payment& p, const std::string& endpoint,
   w.String(p.request_id.c_str());
   w.Key("PaymentStatus");
   w.String(Name(p.status));
+  w.Key("IsSuccessful");  // whether the token was charged
+  w.Bool(p.status == PaymentStatus::kSucceeded);
   w.Key("ThreeDSAuthClientData");
   w.Null();
   w.Key("TraceId");

@@ -1,6 +1,7 @@
 // Encoding and decoding of the payment operations (PaymentService).
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "server/barion/codec_internal.h"
@@ -237,21 +238,22 @@ void ReadFundingInformation(const Value& fi, v1::FundingInformation* info) {
 
 }  // namespace
 
-// The members of a Payment/Start request. A wallet-token start (Google Pay, Apple Pay) has its
-// own instrument: no funding choice and no guest checkout.
-void WriteStartMembers(Writer& w, const v1::StartPaymentRequest& r, bool google_pay) {
+// The members of a Payment/Start request. Google Pay's input extends Payment/Start v2, funding
+// sources and guest checkout included (both required there); Apple Pay's has its own instrument:
+// no funding choice and no guest checkout.
+void WriteStartMembers(Writer& w, const v1::StartPaymentRequest& r, bool apple_pay) {
   Enum(w, "PaymentType", kPaymentTypes, r.payment_type());
   Span(w, "ReservationPeriod", r.reservation_period(), r.has_reservation_period());
   Span(w, "DelayedCapturePeriod", r.delayed_capture_period(), r.has_delayed_capture_period());
   Span(w, "PaymentWindow", r.payment_window(), r.has_payment_window());
-  if (!google_pay) {
+  if (!apple_pay) {
     Key(w, "GuestCheckOut");
     w.Bool(r.guest_check_out());
   }
   Key(w, "InitiateRecurrence");
   w.Bool(r.initiate_recurrence());
   Str(w, "RecurrenceId", r.recurrence_id());
-  if (!google_pay) {
+  if (!apple_pay) {
     Key(w, "FundingSources");
     w.StartArray();
     for (int fs : r.funding_sources()) {
@@ -319,7 +321,7 @@ std::string EncodeStartPayment(const v1::StartPaymentRequest& r) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
-  WriteStartMembers(w, r, /*google_pay=*/false);
+  WriteStartMembers(w, r, /*apple_pay=*/false);
   w.EndObject();
   return Finish(buffer);
 }
@@ -328,7 +330,7 @@ std::string EncodeStartApplePayPayment(const v1::StartApplePayPaymentRequest& r)
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
-  WriteStartMembers(w, r.payment(), /*google_pay=*/true);
+  WriteStartMembers(w, r.payment(), /*apple_pay=*/true);
   Key(w, "ApplePayToken");
   w.StartObject();
   Str(w, "TransactionIdentifier", r.token().transaction_identifier());
@@ -364,7 +366,7 @@ std::string EncodeStartGooglePayPayment(const v1::StartGooglePayPaymentRequest& 
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
-  WriteStartMembers(w, r.payment(), /*google_pay=*/true);
+  WriteStartMembers(w, r.payment(), /*apple_pay=*/false);
   Str(w, "PayerEmailAddress", r.payer_email_address());
   Str(w, "GooglePayToken", r.google_pay_token());
   w.EndObject();
@@ -450,6 +452,7 @@ absl::Status DecodeStartPayment(const ParsedAnswer& answer, v1::StartPaymentResp
   out->set_redirect_url(Text(doc, "RedirectUrl"));
   out->set_callback_url(Text(doc, "CallbackUrl"));
   out->set_trace_id(Text(doc, "TraceId"));
+  out->set_is_successful(Bool(doc, "IsSuccessful"));
   return absl::OkStatus();
 }
 
@@ -471,6 +474,9 @@ absl::Status DecodeTokenStart(const ParsedAnswer& answer, Response* out) {
         CopyMemberVerbatim(DocumentOf(answer).body, "ThreeDSAuthClientData"));
   }
   out->set_trace_id(Text(doc, "TraceId"));
+  if constexpr (std::is_same_v<Response, v1::StartGooglePayPaymentResponse>) {
+    out->set_is_successful(Bool(doc, "IsSuccessful"));
+  }
   return absl::OkStatus();
 }
 

@@ -311,7 +311,8 @@ absl::Status ValidateValidateApplePaySession(const v1::ValidateApplePaySessionRe
 
 absl::Status ValidateStartGooglePayPayment(const v1::StartGooglePayPaymentRequest& r) {
   Violations v;
-  v.Nested(ValidateTokenPayment(r.payment(), v1::FUNDING_SOURCE_GOOGLE_PAY), "payment.");
+  // Google Pay's input extends Payment/Start v2: its funding sources are StartPayment's.
+  v.Nested(ValidateStartPayment(r.payment()), "payment.");
   v.RequiredMax(r.payer_email_address(), kMaxEmailLength, "payer_email_address");
   CheckEmail(v, r.payer_email_address(), "payer_email_address");
   v.Required(r.google_pay_token(), "google_pay_token");

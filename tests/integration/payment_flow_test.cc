@@ -423,7 +423,6 @@ namespace {
 barion::v1::StartGooglePayPaymentRequest GooglePay(const std::string& token) {
   barion::v1::StartGooglePayPaymentRequest r;
   *r.mutable_payment() = Harness::CardPayment("2990", barion::v1::CURRENCY_HUF);
-  r.mutable_payment()->clear_funding_sources();
   r.set_payer_email_address("payer@example.com");
   r.set_google_pay_token(token);
   return r;

@@ -73,7 +73,6 @@ TEST_F(PayeeTest, AnotherWalletAsPayeeIsRefusedBeforeBarion) {
   v1::StartGooglePayPaymentRequest google;
   *google.mutable_payment() = DemoPayment();
   google.mutable_payment()->mutable_transactions(0)->set_payee(kWalletEmail);
-  google.mutable_payment()->clear_funding_sources();
   google.set_payer_email_address("payer@example.com");
   google.set_google_pay_token(R"({"signature":"x","protocolVersion":"ECv2"})");
   v1::StartGooglePayPaymentResponse google_response;

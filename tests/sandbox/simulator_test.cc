@@ -374,6 +374,32 @@ TEST_F(SimulatorTest, AControlFieldOfTheWrongTypeIsRefusedByName) {
   EXPECT_EQ(Control("/_sandbox/shops/demo", R"({"draft":"true","closed":false})").status, 200);
 }
 
+// Google Pay's input extends Payment/Start v2: FundingSources and GuestCheckOut are required;
+// the Start answer and the charge's carry IsSuccessful.
+TEST_F(SimulatorTest, GooglePayRequiresStartsFundingSourcesAndGuestCheckOut) {
+  const std::string common = R"("PaymentType":"Immediate","PaymentRequestId":"g1",
+      "RedirectUrl":"https://shop/return","Locale":"hu-HU","Currency":"HUF",
+      "PayerEmailAddress":"payer@example.com","GooglePayToken":"{\"signature\":\"x\"}",
+      "Transactions":[{"POSTransactionId":"t1","Payee":"shop@sandbox.local","Total":1000,
+      "Items":[]}])";
+  ApiResponse res =
+      Call("POST", "/v3/Payment/StartPaymentWithGoogleToken", absl::StrCat("{", common, "}"));
+  EXPECT_EQ(res.status, 400);
+  EXPECT_THAT(res.body, HasSubstr("The FundingSources field is required."));
+  EXPECT_THAT(res.body, HasSubstr("The GuestCheckOut field is required."));
+  res = Call("POST", "/v3/Payment/StartPaymentWithGoogleToken",
+             absl::StrCat(R"({"FundingSources":["All"],"GuestCheckOut":true,)", common, "}"));
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_THAT(res.body, HasSubstr("\"IsSuccessful\":true"));
+  const ApiResponse start =
+      Call("POST", "/v2/Payment/Start",
+           R"({"PaymentType":"Immediate","FundingSources":["All"],"PaymentRequestId":"r9",
+               "RedirectUrl":"https://shop/return","Locale":"hu-HU","Currency":"HUF",
+               "Transactions":[{"POSTransactionId":"t1","Payee":"shop@sandbox.local",
+               "Total":1000,"Items":[]}]})");
+  EXPECT_THAT(start.body, HasSubstr("\"IsSuccessful\":true"));
+}
+
 TEST_F(SimulatorTest, FaultModesAnswerAsArmed) {
   EXPECT_EQ(Control("/_sandbox/faults", R"({"mode":"sideways"})").status, 400);
   ASSERT_EQ(

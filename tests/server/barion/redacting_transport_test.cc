@@ -31,7 +31,7 @@ class RedactingTransportTest : public ::testing::Test {
   }
 
   void ExpectClean(const std::string& text) {
-    for (const std::string secret :
+    for (const std::string& secret :
          {std::string(kPosKey), std::string("5E4F7A1C-2B3D-4E5F-8091-A2B3C4D5E6F7"),
           std::string(kOtherShopsKey), std::string(kCallbackSecret)}) {
       EXPECT_THAT(absl::AsciiStrToLower(text), Not(HasSubstr(absl::AsciiStrToLower(secret))));

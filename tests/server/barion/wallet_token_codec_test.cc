@@ -12,7 +12,7 @@ TEST(GooglePayCodecTest, SendsTheTokenAndNoFundingChoice) {
   barion::v1::StartGooglePayPaymentRequest r;
   barion::v1::StartPaymentRequest* p = r.mutable_payment();
   p->set_payment_type(barion::v1::PAYMENT_TYPE_IMMEDIATE);
-  p->add_funding_sources(barion::v1::FUNDING_SOURCE_ALL);  // ignored: Google Pay is the instrument
+  p->add_funding_sources(barion::v1::FUNDING_SOURCE_ALL);
   p->set_guest_check_out(true);
   p->set_payment_request_id("g-1");
   p->set_currency(barion::v1::CURRENCY_EUR);
@@ -22,8 +22,10 @@ TEST(GooglePayCodecTest, SendsTheTokenAndNoFundingChoice) {
   rapidjson::Document doc;
   doc.Parse(json.c_str());
   ASSERT_TRUE(doc.IsObject()) << json;
-  EXPECT_FALSE(doc.HasMember("FundingSources"));
-  EXPECT_FALSE(doc.HasMember("GuestCheckOut"));
+  // Google Pay's input extends Payment/Start v2, where both are required.
+  ASSERT_TRUE(doc.HasMember("FundingSources"));
+  EXPECT_STREQ(doc["FundingSources"][0].GetString(), "All");
+  EXPECT_TRUE(doc["GuestCheckOut"].GetBool());
   EXPECT_STREQ(doc["PaymentType"].GetString(), "Immediate");
   EXPECT_STREQ(doc["PaymentRequestId"].GetString(), "g-1");
   EXPECT_STREQ(doc["PayerEmailAddress"].GetString(), "payer@example.com");
@@ -32,13 +34,15 @@ TEST(GooglePayCodecTest, SendsTheTokenAndNoFundingChoice) {
   barion::v1::StartGooglePayPaymentResponse out;
   ASSERT_TRUE(DecodeStartGooglePayPayment(
                   ParsedAnswer::Parse(R"json({"PaymentId": "p", "PaymentRequestId": "g-1",
-                      "PaymentStatus": "Succeeded", "ThreeDSAuthClientData": {"a": 1},
+                      "PaymentStatus": "Succeeded", "IsSuccessful": true,
+                      "ThreeDSAuthClientData": {"a": 1},
                       "TraceId": "T  1", "Errors": []})json"),
                   &out)
                   .ok());
   EXPECT_EQ(out.status(), barion::v1::PAYMENT_STATUS_SUCCEEDED);
   EXPECT_EQ(out.three_ds_auth_client_data(), R"({"a":1})");
   EXPECT_EQ(out.trace_id(), "T  1");
+  EXPECT_TRUE(out.is_successful());
 }
 
 }  // namespace
