@@ -271,6 +271,20 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
       }
       shop.allowed_payees.push_back(absl::AsciiStrToLower(payee));
     }
+    const std::string country = absl::AsciiStrToUpper(s.country());
+    if (!country.empty() && (country.size() != 2 || !absl::ascii_isalpha(country[0]) ||
+                             !absl::ascii_isalpha(country[1]))) {
+      return Bad(source, where + ".country", "must be an ISO 3166-1 alpha-2 code (\"HU\")");
+    }
+    shop.max_delayed_capture = absl::Hours(24 * (country == "HU" ? 21 : 7));
+    if (s.has_max_delayed_capture_period()) {
+      shop.max_delayed_capture = absl::Seconds(s.max_delayed_capture_period().seconds()) +
+                                 absl::Nanoseconds(s.max_delayed_capture_period().nanos());
+      if (shop.max_delayed_capture < absl::Minutes(1) ||
+          shop.max_delayed_capture > absl::Hours(24 * 21)) {
+        return Bad(source, where + ".max_delayed_capture_period", "must be between 1m and 21d");
+      }
+    }
     shop.default_redirect_url = s.defaults().redirect_url();
     shop.default_callback_url = s.defaults().callback_url();
     shop.default_locale = s.defaults().locale();
@@ -498,6 +512,7 @@ std::string DefaultConfigText(bool with_wallet) {
       name: "demo"
       pos_key_env: "BARION_POS_KEY"
       payee: "demo-shop@sandbox.local"
+      country: "HU"
       defaults { redirect_url: "http://127.0.0.1:8080/payment/return" locale: "en-US" }
     }
     barion { base_url: "https://127.0.0.1:18443" ca_file: "data/sandbox/ca.pem" }

@@ -31,6 +31,9 @@ struct ShopConfig {
   // The wallets this shop's payments may pay (lower case): `payee` and the configured
   // allowed_payees. Empty (a shop built in code): `payee` only.
   std::vector<std::string> allowed_payees;
+  // The longest a DELAYED_CAPTURE payment of this shop may wait for its capture: 21 days for a
+  // Hungarian shop, 7 for others (Barion's rule), or the configured maximum.
+  absl::Duration max_delayed_capture = absl::Hours(24 * 7);
 };
 
 // The callback secret derived from a POSKey when none is configured: HMAC-SHA256(POSKey,

@@ -228,6 +228,11 @@ void Simulator::ControlShop(const ApiRequest& req, ApiResponse& res) {
   const std::optional<bool> recurring = fields.Bool("recurring_allowed");
   const std::optional<bool> draft = fields.Bool("draft");
   const std::optional<bool> closed = fields.Bool("closed");
+  const std::optional<std::string> country = fields.Text("country");
+  if (country.has_value() && country->size() != 2) {
+    ControlAnswer(res, 400, "country must be an ISO 3166-1 alpha-2 code (\"HU\")");
+    return;
+  }
   if (!fields.error().empty()) {  // nothing changes
     ControlAnswer(res, 400, fields.error());
     return;
@@ -238,6 +243,7 @@ void Simulator::ControlShop(const ApiRequest& req, ApiResponse& res) {
     shop.config.recurring_allowed = recurring.value_or(shop.config.recurring_allowed);
     shop.draft = draft.value_or(shop.draft);
     shop.closed = closed.value_or(shop.closed);
+    if (country.has_value()) shop.config.country = absl::AsciiStrToUpper(*country);
     ControlAnswer(res, 200, "updated");
     return;
   }

@@ -13,6 +13,8 @@ struct SandboxShop {
   std::string pos_key;  // 32 hex digits (hyphens allowed)
   std::string payee;    // the shop owner's wallet e-mail
   bool recurring_allowed = true;
+  // ISO 3166-1 alpha-2: Barion holds a delayed capture 21 days for a Hungarian shop, 7 for others.
+  std::string country = "HU";
 };
 
 // A business wallet reachable with an API key (wallet endpoints, docs/BARION.md §3). It gets a HUF

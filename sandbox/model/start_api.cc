@@ -132,8 +132,8 @@ void ReadStartFields(const Value& body, StartKind kind, Payment* p_out, std::str
 }
 
 // The payment window and the reservation or capture period; `window` receives the first.
-void ReadStartPeriods(const Value& body, Payment* p_out, absl::Duration* window,
-                      std::vector<ApiError>& errors) {
+void ReadStartPeriods(const Value& body, const SandboxShop& shop, Payment* p_out,
+                      absl::Duration* window, std::vector<ApiError>& errors) {
   Payment& p = *p_out;
   if (Has(body, "PaymentWindow")) {
     if (!ParseSpan(Str(body, "PaymentWindow"), window) || *window < absl::Minutes(1) ||
@@ -149,11 +149,14 @@ void ReadStartPeriods(const Value& body, Payment* p_out, absl::Duration* window,
     }
   }
   if (p.type == "DelayedCapture") {
+    // Delayed_Capture: up to 21 days for Hungarian shops, up to 7 for others.
+    const int days = shop.country == "HU" ? 21 : 7;
     if (Has(body, "DelayedCapturePeriod") &&
         (!ParseSpan(Str(body, "DelayedCapturePeriod"), &p.delayed_capture_period) ||
          p.delayed_capture_period < absl::Minutes(1) ||
-         p.delayed_capture_period > absl::Hours(24 * 21))) {
-      AddModelError(errors, "The DelayedCapturePeriod must be between 1 minute and 21 days.");
+         p.delayed_capture_period > absl::Hours(24 * days))) {
+      AddModelError(errors, absl::StrCat("The DelayedCapturePeriod must be between 1 minute and ",
+                                         days, " days."));
     }
   }
 }
@@ -297,7 +300,7 @@ void Simulator::HandleStart(const ApiRequest& req, ApiResponse& res, StartKind k
   ReadStartFields(body, kind, &p, &token_text, errors);
   const absl::Time now = now_();
   absl::Duration window = absl::Minutes(30);
-  ReadStartPeriods(body, &p, &window, errors);
+  ReadStartPeriods(body, shop->config, &p, &window, errors);
   CheckStartAddresses(body, errors);
   if (!ReadStartTransactions(body, now, wallets_, &p, errors)) {
     AddModelError(errors, "The Transactions field is required.");

@@ -12,7 +12,7 @@
 #include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/common/safe_text.h"
-#include "server/operations/payee_policy.h"
+#include "server/operations/shop_policy.h"
 #include "server/operations/validation.h"
 
 namespace barion_gateway::server {
@@ -171,6 +171,7 @@ absl::StatusOr<v1::StartPaymentResponse> BarionPayments::StartPayment(
   ApplyShopDefaults(**shop, callback_base_url_, &effective);
   if (absl::Status s = op.validate(effective); !s.ok()) return s;
   if (absl::Status s = CheckPayees(**shop, effective); !s.ok()) return s;
+  if (absl::Status s = CheckDelayedCapture(**shop, effective); !s.ok()) return s;
   if (absl::Status s = ReadyToSend(call); !s.ok()) return s;
   const std::string& request_id = effective.payment_request_id();
   if (ledger_ != nullptr) {
@@ -215,6 +216,9 @@ absl::StatusOr<Response> BarionPayments::TokenStart(const Operation<Request, Res
   ApplyShopDefaults(**shop, callback_base_url_, effective.mutable_payment());
   if (absl::Status s = op.validate(effective); !s.ok()) return s;
   if (absl::Status s = CheckPayees(**shop, effective.payment(), "payment."); !s.ok()) return s;
+  if (absl::Status s = CheckDelayedCapture(**shop, effective.payment(), "payment."); !s.ok()) {
+    return s;
+  }
   if (absl::Status s = ReadyToSend(call); !s.ok()) return s;
   absl::StatusOr<Response> response = Perform(api_, op, effective, (*shop)->pos_key, call.deadline);
   if (!response.ok()) return response.status();

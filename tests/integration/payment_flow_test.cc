@@ -164,6 +164,33 @@ TEST_F(PaymentFlowTest, ReservationFinishedWithALowerAmount) {
   EXPECT_THAT(Reasons(s), ElementsAre("PaymentStatusNotValid"));
 }
 
+// Barion holds a delayed capture 7 days (21 for Hungarian shops): a longer period for the shop is
+// refused before Barion, naming the field; the sandbox, told the shop is German, refuses it too.
+TEST_F(PaymentFlowTest, DelayedCaptureLongerThanTheShopMayHoldIsRefusedBeforeBarion) {
+  v1::StartPaymentRequest r = Harness::CardPayment("4000", v1::CURRENCY_HUF);
+  r.set_payment_type(v1::PAYMENT_TYPE_DELAYED_CAPTURE);
+  r.mutable_delayed_capture_period()->set_seconds(10 * 86400);  // the harness's shop: 7 days
+  const int64_t before = SandboxRequests(h_);
+  v1::StartPaymentResponse response;
+  grpc::Status s = h_.stub().StartPayment(Deadline(10).get(), r, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(BadFields(s), std::vector<std::string>{"delayed_capture_period"});
+  EXPECT_EQ(SandboxRequests(h_), before) << "a refused start reached Barion";
+
+  // What Barion says to a German shop asking for 10 days.
+  ASSERT_EQ(h_.Control("shops/demo", R"({"country":"DE"})"), 200);
+  httplib::Client barion(h_.sandbox().http_url());
+  auto answer = barion.Post("/v2/Payment/Start", {{"x-pos-key", kPosKey}},
+                            R"({"PaymentType":"DelayedCapture","DelayedCapturePeriod":"10.00:00:00",
+          "FundingSources":["All"],"PaymentRequestId":"dc-10","RedirectUrl":"https://s/r",
+          "Locale":"hu-HU","Currency":"HUF","Transactions":[{"POSTransactionId":"t",
+          "Payee":"demo-shop@sandbox.local","Total":4000,"Items":[]}]})",
+                            "application/json");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 400);
+  EXPECT_THAT(answer->body, testing::HasSubstr("between 1 minute and 7 days"));
+}
+
 TEST_F(PaymentFlowTest, DelayedCaptureCapturedAndAnotherCancelled) {
   v1::StartPaymentRequest r = Harness::CardPayment("4000", v1::CURRENCY_HUF);
   r.set_payment_type(v1::PAYMENT_TYPE_DELAYED_CAPTURE);

@@ -80,6 +80,35 @@ TEST(ParseConfigTest, PinsEachShopsPayees) {
       "shops[0] (web).allowed_payees[0]");
 }
 
+TEST(ParseConfigTest, TheShopsCountrySetsHowLongADelayedCaptureMayWait) {
+  absl::StatusOr<Config> hu =
+      Parse(R"pb(shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" country: "hu" })pb");
+  ASSERT_TRUE(hu.ok()) << hu.status();
+  EXPECT_EQ(hu->shops[0].max_delayed_capture, absl::Hours(24 * 21));
+  absl::StatusOr<Config> other =
+      Parse(R"pb(shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" })pb");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->shops[0].max_delayed_capture, absl::Hours(24 * 7));
+  absl::StatusOr<Config> explicit_max = Parse(R"pb(shops {
+                                                     name: "web"
+                                                     pos_key_env: "KEY"
+                                                     payee: "a@b.c"
+                                                     country: "DE"
+                                                     max_delayed_capture_period { seconds: 172800 }
+                                                   })pb");
+  ASSERT_TRUE(explicit_max.ok());
+  EXPECT_EQ(explicit_max->shops[0].max_delayed_capture, absl::Hours(48));
+  ExpectRejected(R"pb(shops { name: "web" pos_key_env: "KEY" payee: "a@b.c" country: "HUN" })pb",
+                 "shops[0] (web).country");
+  ExpectRejected(R"pb(shops {
+                        name: "web"
+                        pos_key_env: "KEY"
+                        payee: "a@b.c"
+                        max_delayed_capture_period { seconds: 2592000 }
+                      })pb",
+                 "shops[0] (web).max_delayed_capture_period");
+}
+
 TEST(ParseConfigTest, RefusesTwoShopsWithOnePosKey) {
   const std::string guid = "7D3B9E51-C2A8-4F06-B1E5-D9A3C7F20E48";  // kKey, written otherwise
   absl::StatusOr<Config> c =

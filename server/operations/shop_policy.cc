@@ -1,9 +1,10 @@
-#include "server/operations/payee_policy.h"
+#include "server/operations/shop_policy.h"
 
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "server/common/errors.h"
 
 namespace barion_gateway::server {
@@ -41,6 +42,24 @@ absl::Status CheckPayees(const ShopConfig& shop, const barion::v1::StartPaymentR
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckDelayedCapture(const ShopConfig& shop,
+                                 const barion::v1::StartPaymentRequest& request,
+                                 const std::string& prefix) {
+  if (request.payment_type() != barion::v1::PAYMENT_TYPE_DELAYED_CAPTURE ||
+      !request.has_delayed_capture_period()) {
+    return absl::OkStatus();
+  }
+  const absl::Duration period = absl::Seconds(request.delayed_capture_period().seconds()) +
+                                absl::Nanoseconds(request.delayed_capture_period().nanos());
+  if (period <= shop.max_delayed_capture) return absl::OkStatus();
+  return InvalidArgumentStatus(
+      {{absl::StrCat(prefix, "delayed_capture_period"),
+        absl::StrCat(
+            "must be at most ", absl::FormatDuration(shop.max_delayed_capture), " for shop \"",
+            shop.name,
+            "\" (Barion holds a card payment 21 days for Hungarian shops, 7 for others)")}});
 }
 
 }  // namespace barion_gateway::server
