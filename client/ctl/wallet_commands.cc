@@ -88,7 +88,7 @@ absl::Status BankTransfer(Cli& cli) {
     std::string name = absl::AsciiStrToUpper(cli.Flag("format", "giro"));
     if (!v1::BankAccountFormat_Parse("BANK_ACCOUNT_FORMAT_" + name, &format) ||
         format == v1::BANK_ACCOUNT_FORMAT_UNSPECIFIED) {
-      return UsageError("--format must be giro, iban, czech or unknown");
+      return UsageError("--format must be giro, iban, czech, other or unknown");
     }
     r.set_wallet(cli.Flag("wallet"));
     r.set_currency(*currency);
@@ -281,7 +281,8 @@ std::vector<Command> WalletCommands() {
        &SendEmail},
       {"wallet bank-transfer", "pay to a bank",
        "barionctl wallet bank-transfer --amount AMOUNT --currency C --account-number N\n"
-       "    --recipient NAME [--country HUN] [--format giro|iban|czech|unknown] [--swift BIC]\n"
+       "    --recipient NAME [--country HUN] [--format giro|iban|czech|other|unknown] [--swift "
+       "BIC]\n"
        "    [--comment TEXT] [--wallet NAME] [--json FILE|-]\n"
        "Sends money from the wallet's account in C to a bank account (--swift for IBAN).\n",
        &BankTransfer},

@@ -148,12 +148,15 @@ struct BankTransfer {
   std::string currency;
   absl::optional<Dec> amount;
   std::string comment;
-  std::string country;  // BankAccount.Country
-  std::string format;   // BankAccount.Format
-  std::string number;   // BankAccount.AccountNumber
-  std::string swift;    // Bank.SwiftCode
-  std::string name;     // Recipient.Name
-  std::string zip;      // Recipient.Address.Zip
+  std::string country;          // BankAccount.Country
+  std::string format;           // BankAccount.Format
+  std::string number;           // BankAccount.AccountNumber
+  std::string swift;            // Bank.SwiftCode
+  std::string name;             // Recipient.Name
+  std::string address_country;  // Recipient.Address.Country
+  std::string street;           // Recipient.Address.Street
+  std::string city;             // Recipient.Address.City
+  std::string zip;              // Recipient.Address.Zip
 };
 
 BankTransfer ReadBankTransfer(const rapidjson::Document& body) {
@@ -174,14 +177,19 @@ BankTransfer ReadBankTransfer(const rapidjson::Document& body) {
   t.number = Str(account, "AccountNumber");
   t.swift = Str(part(body, "Bank"), "SwiftCode");
   t.name = Str(recipient, "Name");
-  t.zip = Str(part(recipient, "Address"), "Zip");
+  const Value& address = part(recipient, "Address");
+  t.address_country = Str(address, "Country");
+  t.street = Str(address, "Street");
+  t.city = Str(address, "City");
+  t.zip = Str(address, "Zip");
   return t;
 }
 
 // Barion's ModelValidationErrors for a bank transfer.
 std::vector<ApiError> CheckBankTransfer(const BankTransfer& t) {
   std::vector<ApiError> errors;
-  static const std::set<std::string> kFormats = {"Unknown", "Giro", "IBAN", "Czech"};
+  // Bank transfer v3's BankAccountNumberFormat, Other included.
+  static const std::set<std::string> kFormats = {"Unknown", "Giro", "IBAN", "Czech", "Other"};
   const bool alpha3 =
       t.country.size() == 3 &&
       std::all_of(t.country.begin(), t.country.end(), [](char x) { return x >= 'A' && x <= 'Z'; });
@@ -231,10 +239,25 @@ std::string BankTransferAnswer(const BankTransfer& t, const std::string& endpoin
   w.Key("AccountNumber");
   w.String(t.number.c_str());
   w.EndObject();
+  // The answer echoes the request: Comment, BankAccount, Bank and Recipient.
+  w.Key("Bank");
+  w.StartObject();
+  w.Key("SwiftCode");
+  w.String(t.swift.c_str());
+  w.EndObject();
   w.Key("Recipient");
   w.StartObject();
   w.Key("Name");
   w.String(t.name.c_str());
+  w.Key("Address");
+  w.StartObject();
+  for (auto [key, value] :
+       {std::pair{"Country", &t.address_country}, std::pair{"Street", &t.street},
+        std::pair{"City", &t.city}, std::pair{"Zip", &t.zip}}) {
+    w.Key(key);
+    w.String(value->c_str());
+  }
+  w.EndObject();
   w.EndObject();
   WriteErrors(w, {}, endpoint, "");
   w.EndObject();

@@ -73,6 +73,7 @@ inline constexpr EnumName kBankAccountFormats[] = {
     {v1::BANK_ACCOUNT_FORMAT_GIRO, "Giro"},
     {v1::BANK_ACCOUNT_FORMAT_IBAN, "IBAN"},
     {v1::BANK_ACCOUNT_FORMAT_CZECH, "Czech"},
+    {v1::BANK_ACCOUNT_FORMAT_OTHER, "Other"},
 };
 inline constexpr EnumName kBalanceChanges[] = {
     {v1::BALANCE_CHANGE_NO_CHANGE, "NoChange"},

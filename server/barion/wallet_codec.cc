@@ -209,6 +209,28 @@ absl::Status DecodeSendBankTransfer(const ParsedAnswer& answer, v1::SendBankTran
   out->set_currency(static_cast<v1::Currency>(
       ReadEnum(doc, "Currency", kCurrencies, out->mutable_currency_raw())));
   out->set_amount(CanonicalAmount(Text(doc, "Amount"), BarionCurrencyScale(out->currency_raw())));
+  // Bank transfer v3 echoes the request.
+  out->set_comment(Text(doc, "Comment"));
+  if (const Value* account = Member(doc, "BankAccount"); account != nullptr) {
+    v1::BankAccount* a = out->mutable_bank_account();
+    a->set_country(Text(*account, "Country"));
+    a->set_format(static_cast<v1::BankAccountFormat>(
+        ReadEnum(*account, "Format", kBankAccountFormats, nullptr)));
+    a->set_account_number(Text(*account, "AccountNumber"));
+  }
+  if (const Value* bank = Member(doc, "Bank"); bank != nullptr) {
+    out->set_swift_code(Text(*bank, "SwiftCode"));
+  }
+  if (const Value* recipient = Member(doc, "Recipient"); recipient != nullptr) {
+    v1::TransferRecipient* r = out->mutable_recipient();
+    r->set_name(Text(*recipient, "Name"));
+    if (const Value* address = Member(*recipient, "Address"); address != nullptr) {
+      r->mutable_address()->set_country(Text(*address, "Country"));
+      r->mutable_address()->set_street(Text(*address, "Street"));
+      r->mutable_address()->set_city(Text(*address, "City"));
+      r->mutable_address()->set_zip(Text(*address, "Zip"));
+    }
+  }
   return absl::OkStatus();
 }
 

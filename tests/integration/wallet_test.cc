@@ -142,11 +142,31 @@ TEST_F(WalletTest, SendsABankTransferFromTheAccountOfItsCurrency) {
   EXPECT_EQ(sent.transaction_id().size(), 36u);
   EXPECT_EQ(sent.currency(), v1::CURRENCY_HUF);
   EXPECT_EQ(sent.amount(), "25000");
+  // Bank transfer v3 echoes what it was sent.
+  EXPECT_EQ(sent.comment(), "Invoice 2026/118");
+  EXPECT_EQ(sent.bank_account().format(), v1::BANK_ACCOUNT_FORMAT_GIRO);
+  EXPECT_EQ(sent.bank_account().account_number(), "117730161111101800000000");
+  EXPECT_EQ(sent.recipient().name(), "Supplier Kft.");
+  EXPECT_EQ(sent.recipient().address().zip(), "1117");
   EXPECT_EQ(Account(Accounts(), v1::CURRENCY_HUF)->available_balance(), "975000");
 
   s = h_.wallets().SendBankTransfer(Deadline(10).get(), BankTransfer("975001"), &sent);
   EXPECT_EQ(Reasons(s), std::vector<std::string>{"InsufficientFunds"});
   EXPECT_EQ(Account(Accounts(), v1::CURRENCY_HUF)->available_balance(), "975000");
+}
+
+TEST_F(WalletTest, ABankTransferToAnAccountOfAnotherNationalFormat) {
+  v1::SendBankTransferRequest r = BankTransfer("1000");
+  r.mutable_bank_account()->set_country("NOR");
+  r.mutable_bank_account()->set_format(v1::BANK_ACCOUNT_FORMAT_OTHER);
+  r.mutable_bank_account()->set_account_number("86011117947");
+  r.set_swift_code("DNBANOKK");
+  v1::SendBankTransferResponse sent;
+  grpc::Status s = h_.wallets().SendBankTransfer(Deadline(10).get(), r, &sent);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(sent.bank_account().format(), v1::BANK_ACCOUNT_FORMAT_OTHER);
+  EXPECT_EQ(sent.bank_account().country(), "NOR");
+  EXPECT_EQ(sent.swift_code(), "DNBANOKK");
 }
 
 TEST_F(WalletTest, ABadBankTransferListsEveryFieldAndReachesNoOne) {
