@@ -346,7 +346,8 @@ std::vector<Command> PaymentCommands() {
       {"apple-pay", "charge an Apple Pay token",
        "barionctl apple-pay --json FILE|-\n"
        "Starts a payment charged at once with an Apple Pay token: a StartApplePayPaymentRequest\n"
-       "in proto JSON. Not retried once sent, like google-pay.\n",
+       "in proto JSON, with the payment, the token and the payer's shippingContact and\n"
+       "billingContact (both required). Not retried once sent, like google-pay.\n",
        &ApplePay},
       {"apple-pay-session", "validate an Apple Pay merchant session",
        "barionctl apple-pay-session --validation-url URL --shop-url URL [--shop S] "

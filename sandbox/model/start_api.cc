@@ -117,6 +117,14 @@ void ReadStartFields(const Value& body, StartKind kind, Payment* p_out, std::str
     *token_text = Str(body, "GooglePayToken");
     if (token_text->empty()) AddModelError(errors, "The GooglePayToken field is required.");
   } else if (kind == StartKind::kApplePay) {
+    // ApplePay-StartPaymentWithAppleToken marks both contacts Required (Apple Pay JS's payment
+    // contacts: GivenName, FamilyName, EmailAddress, PhoneNumber, PostalAddress).
+    for (const char* contact : {"ShippingContact", "BillingContact"}) {
+      const Value* c = Get(body, contact);
+      if (c == nullptr || !c->IsObject()) {
+        AddModelError(errors, absl::StrCat("The ", contact, " field is required."));
+      }
+    }
     p.funding_sources = {"ApplePay"};
     const Value* token = Get(body, "ApplePayToken");
     const Value* data = token != nullptr ? Get(*token, "PaymentData") : nullptr;

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "server/barion/codec_internal.h"
@@ -331,6 +332,26 @@ std::string EncodeStartApplePayPayment(const v1::StartApplePayPaymentRequest& r)
   Writer w(buffer);
   w.StartObject();
   WriteStartMembers(w, r.payment(), /*apple_pay=*/true);
+  for (auto [key, c] : {std::pair{"ShippingContact", &r.shipping_contact()},
+                        std::pair{"BillingContact", &r.billing_contact()}}) {
+    Key(w, key);
+    w.StartObject();
+    Str(w, "GivenName", c->given_name());
+    Str(w, "FamilyName", c->family_name());
+    Str(w, "EmailAddress", c->email_address());
+    Str(w, "PhoneNumber", c->phone_number());
+    const v1::ApplePayPostalAddress& a = c->postal_address();
+    Key(w, "PostalAddress");
+    w.StartObject();
+    Str(w, "Street", a.street());
+    Str(w, "City", a.city());
+    Str(w, "PostalCode", a.postal_code());
+    Str(w, "State", a.state());
+    Str(w, "Country", a.country());
+    Str(w, "IsoCountryCode", a.iso_country_code());
+    w.EndObject();
+    w.EndObject();
+  }
   Key(w, "ApplePayToken");
   w.StartObject();
   Str(w, "TransactionIdentifier", r.token().transaction_identifier());

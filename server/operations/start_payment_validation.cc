@@ -1,4 +1,7 @@
 // The rules of a payment start: StartPayment and the wallet-token starts.
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
 #include "server/operations/validation_rules.h"
 
 namespace barion_gateway::server {
@@ -293,6 +296,32 @@ absl::Status ValidateStartApplePayPayment(const v1::StartApplePayPaymentRequest&
   v.Required(r.token().transaction_identifier(), "token.transaction_identifier");
   v.Required(r.token().payment_data().data(), "token.payment_data.data");
   v.Required(r.token().payment_data().signature(), "token.payment_data.signature");
+  // Barion requires both contacts (their fields are what Apple Pay filled in).
+  for (auto [present, contact, field] :
+       {std::tuple{r.has_shipping_contact(), &r.shipping_contact(), "shipping_contact"},
+        std::tuple{r.has_billing_contact(), &r.billing_contact(), "billing_contact"}}) {
+    if (!present) {
+      v.Add(field, "is required (Apple Pay JS's payment contact)");
+      continue;
+    }
+    const std::string at = absl::StrCat(field, ".");
+    v.MaxLength(contact->given_name(), 100, at + "given_name");
+    v.MaxLength(contact->family_name(), 100, at + "family_name");
+    v.MaxLength(contact->email_address(), kMaxEmailLength, at + "email_address");
+    if (!contact->email_address().empty()) {
+      CheckEmail(v, contact->email_address(), at + "email_address");
+    }
+    v.MaxLength(contact->phone_number(), 30, at + "phone_number");
+    const v1::ApplePayPostalAddress& a = contact->postal_address();
+    v.MaxLength(a.street(), 256, at + "postal_address.street");
+    v.MaxLength(a.city(), 100, at + "postal_address.city");
+    v.MaxLength(a.postal_code(), 16, at + "postal_address.postal_code");
+    v.MaxLength(a.state(), 100, at + "postal_address.state");
+    v.MaxLength(a.country(), 100, at + "postal_address.country");
+    if (!a.iso_country_code().empty() && a.iso_country_code().size() != 2) {
+      v.Add(at + "postal_address.iso_country_code", "must be an ISO 3166-1 alpha-2 code");
+    }
+  }
   return v.Result();
 }
 

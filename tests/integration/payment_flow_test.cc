@@ -518,6 +518,14 @@ barion::v1::StartApplePayPaymentRequest ApplePay(const std::string& data) {
   d->mutable_header()->set_public_key_hash("LbsUwAT6w1JV9tFXocU813TCHks");
   d->mutable_header()->set_transaction_id("8d3c3a0c24e1f3");
   d->set_version("EC_v1");
+  for (barion::v1::ApplePayContact* c :
+       {r.mutable_shipping_contact(), r.mutable_billing_contact()}) {
+    c->set_given_name("Anna");
+    c->set_family_name("Kiss");
+    c->set_email_address("anna@example.com");
+    c->mutable_postal_address()->set_city("Budapest");
+    c->mutable_postal_address()->set_iso_country_code("HU");
+  }
   return r;
 }
 
@@ -566,6 +574,17 @@ TEST(ApplePayTest, BadRequestsNameTheirFields) {
   EXPECT_THAT(BadFields(s),
               testing::IsSupersetOf({"payment.payment_request_id", "token.transaction_identifier",
                                      "token.payment_data.data"}));
+
+  // Both contacts are required, as Barion requires them; a bad e-mail in one is named.
+  r = ApplePay("data");
+  r.clear_shipping_contact();
+  r.mutable_billing_contact()->set_email_address("nobody");
+  const int64_t before = SandboxRequests(h);
+  s = h.stub().StartApplePayPayment(Deadline(10).get(), r, &paid);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(s),
+              testing::ElementsAre("shipping_contact", "billing_contact.email_address"));
+  EXPECT_EQ(SandboxRequests(h), before);
 }
 
 }  // namespace

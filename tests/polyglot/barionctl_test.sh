@@ -131,7 +131,10 @@ cat >"$work/apple.json" <<'JSON'
  "token": {"transactionIdentifier": "8D3C3A0C24E1F3", "paymentData": {"data": "bmV0d29ya0RhdGE=",
   "signature": "MIAGCSqGSIb3DQEHAqCAMIACAQE", "version": "EC_v1", "header": {
   "ephemeralPublicKey": "MFkwEwYHKoZIzj0CAQ", "publicKeyHash": "LbsUwAT6w1JV9tFXocU813TCHks",
-  "transactionId": "8d3c3a0c24e1f3"}}}}
+  "transactionId": "8d3c3a0c24e1f3"}}},
+ "shippingContact": {"givenName": "Anna", "familyName": "Kiss",
+  "postalAddress": {"city": "Budapest", "isoCountryCode": "HU"}},
+ "billingContact": {"givenName": "Anna", "familyName": "Kiss", "emailAddress": "anna@example.com"}}
 JSON
 [ "$(code ctl --output json apple-pay --json "$work/apple.json")" = 0 ] \
   || fail "apple-pay: $(cat "$work/err")"

@@ -45,6 +45,28 @@ TEST(GooglePayCodecTest, SendsTheTokenAndNoFundingChoice) {
   EXPECT_TRUE(out.is_successful());
 }
 
+// Apple Pay: both contacts under Barion's names (ApplePay-StartPaymentWithAppleToken marks them
+// Required); no funding choice, no guest checkout.
+TEST(WalletTokenCodecTest, AnApplePayStartCarriesBothContacts) {
+  barion::v1::StartApplePayPaymentRequest r;
+  r.mutable_payment()->set_payment_type(barion::v1::PAYMENT_TYPE_IMMEDIATE);
+  r.mutable_token()->set_transaction_identifier("8D3C");
+  r.mutable_shipping_contact()->set_given_name("Anna");
+  r.mutable_shipping_contact()->mutable_postal_address()->set_iso_country_code("HU");
+  r.mutable_billing_contact()->set_email_address("anna@example.com");
+  r.mutable_billing_contact()->mutable_postal_address()->set_postal_code("1117");
+  rapidjson::Document doc;
+  const std::string json = EncodeStartApplePayPayment(r);
+  doc.Parse(json.c_str());
+  ASSERT_TRUE(doc.IsObject()) << json;
+  EXPECT_STREQ(doc["ShippingContact"]["GivenName"].GetString(), "Anna");
+  EXPECT_STREQ(doc["ShippingContact"]["PostalAddress"]["IsoCountryCode"].GetString(), "HU");
+  EXPECT_STREQ(doc["BillingContact"]["EmailAddress"].GetString(), "anna@example.com");
+  EXPECT_STREQ(doc["BillingContact"]["PostalAddress"]["PostalCode"].GetString(), "1117");
+  EXPECT_FALSE(doc.HasMember("FundingSources"));
+  EXPECT_FALSE(doc.HasMember("GuestCheckOut"));
+}
+
 }  // namespace
 }  // namespace barion_gateway::server
 
