@@ -19,6 +19,7 @@
 #include "openssl/evp.h"
 #include "openssl/hmac.h"
 #include "server/common/loopback.h"
+#include "server/common/network_list.h"
 #include "server/config_internal.h"
 
 namespace barion_gateway::server {
@@ -401,6 +402,16 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     if (config.max_connection_age_grace < absl::Seconds(1) ||
         config.max_connection_age_grace > absl::Hours(24)) {
       return Bad(source, "listen.max_connection_age_grace", "must be between 1s and 24h");
+    }
+  }
+  for (auto [field, values, out] :
+       {std::tuple{"listen.callback_allowed_sources", &l.callback_allowed_sources(),
+                   &config.callback_allowed_sources},
+        std::tuple{"listen.callback_trusted_proxies", &l.callback_trusted_proxies(),
+                   &config.callback_trusted_proxies}}) {
+    out->assign(values->begin(), values->end());
+    if (absl::StatusOr<NetworkList> parsed = NetworkList::Parse(*out); !parsed.ok()) {
+      return Bad(source, field, std::string(parsed.status().message()));
     }
   }
   if (l.max_streams_per_connection() != 0) {

@@ -108,6 +108,10 @@ struct Config {
   absl::Duration max_connection_age = absl::Minutes(30);
   absl::Duration max_connection_age_grace = absl::Minutes(5);
   int max_streams_per_connection = 100;
+  // The callback listener's source allowlist and the proxies whose X-Forwarded-For it believes
+  // (CIDR text, checked by ParseConfig).
+  std::vector<std::string> callback_allowed_sources;
+  std::vector<std::string> callback_trusted_proxies;
   int max_subscribers_per_client = 2500;
   absl::Duration subscriber_write_timeout = absl::Seconds(60);
   // Set by --new_event_store only: start with a new, empty event store although data_dir held

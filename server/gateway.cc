@@ -202,6 +202,13 @@ absl::Status GatewayServer::StartPipeline(const Config& config) {
   CallbackListener::Options listen;
   listen.address = config.callback_address;
   listen.metrics = pipeline_metrics();
+  // Checked by ParseConfig; a Config built in code is checked here.
+  absl::StatusOr<NetworkList> sources = NetworkList::Parse(config.callback_allowed_sources);
+  if (!sources.ok()) return sources.status();
+  absl::StatusOr<NetworkList> proxies = NetworkList::Parse(config.callback_trusted_proxies);
+  if (!proxies.ok()) return proxies.status();
+  listen.allowed_sources = *std::move(sources);
+  listen.trusted_proxies = *std::move(proxies);
   for (const ShopConfig& shop : shops) listen.shop_secrets[shop.name] = shop.callback_secrets;
   Doorbell* const doorbell = &doorbell_;
   absl::StatusOr<std::unique_ptr<CallbackListener>> listener =

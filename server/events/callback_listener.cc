@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -30,6 +31,24 @@ bool SecretMatches(absl::string_view given, const std::vector<std::string>& secr
   return match;
 }
 
+// The client behind `req`: its peer, or, when the peer is a trusted proxy, the address that
+// proxy says it forwarded for: X-Forwarded-For read from its right end, skipping the trusted
+// proxies' own hops (the entries left of them are the client's to write, so not trusted).
+std::string ClientOf(const ServedRequest& req, const NetworkList& trusted_proxies) {
+  if (trusted_proxies.empty() || !trusted_proxies.Contains(req.peer)) return req.peer;
+  std::string client = req.peer;
+  for (const auto& [name, value] : req.headers) {
+    if (name != "x-forwarded-for") continue;
+    std::vector<absl::string_view> hops = absl::StrSplit(value, ',');
+    for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+      const std::string hop(absl::StripAsciiWhitespace(*it));
+      client = hop;
+      if (!trusted_proxies.Contains(hop)) break;
+    }
+  }
+  return client;
+}
+
 }  // namespace
 
 class CallbackListener::Impl {
@@ -51,6 +70,15 @@ class CallbackListener::Impl {
 
 ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
   const absl::Time start = absl::Now();
+  // Before anything else: a source outside the allowlist costs no store write, no Barion call.
+  if (!options_.allowed_sources.empty() &&
+      !options_.allowed_sources.Contains(ClientOf(req, options_.trusted_proxies))) {
+    Count(CallbackReceipt::kSourceRefused);
+    LogLimited("WARN", "callback source refused",
+               absl::StrCat("callback refused: source ", SafeText(req.peer, 64),
+                            " is not in listen.callback_allowed_sources"));
+    return Answer(404, "not found\n");
+  }
   const size_t question = req.target.find('?');
   const absl::string_view path = absl::string_view(req.target).substr(0, question);
   const absl::string_view query = question == std::string::npos

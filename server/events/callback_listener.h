@@ -7,7 +7,8 @@
 // urlencoded body, the parameter name matched case-insensitively. Nothing else in the callback
 // is trusted: the state is always fetched from Barion afterwards, by the CallbackProcessor.
 //
-// Answers: 200 only after the receipt is durably recorded in the CallbackInbox; 404 unknown shop
+// Answers: 404 for a source outside allowed_sources (when set), before anything else; 200 only
+// after the receipt is durably recorded in the CallbackInbox; 404 unknown shop
 // or path, and a missing or wrong secret (nothing is recorded, nothing fetched); 400 missing or
 // malformed payment id or request; 405 other methods (HEAD included); 413 body over
 // max_body_bytes; 431 headers too large; 503 when the store cannot record (Barion then retries).
@@ -29,6 +30,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/common/network_list.h"
 #include "server/events/callback_inbox.h"
 #include "server/http/bounded_http_server.h"
 #include "server/metrics/pipeline_metrics.h"
@@ -48,6 +50,12 @@ class CallbackListener {
     BoundedHttpServer::Options http;
     // Counts answers by result and the time to a durable record; not owned; may be null.
     PipelineMetrics* metrics = nullptr;
+    // When not empty, only callbacks from these networks are taken; others get 404, counted as
+    // source_refused, and cost no store write. Barion publishes its callbacks' source addresses
+    // and says they change (docs/EVENTS.md): they come from the configuration.
+    NetworkList allowed_sources;
+    // Peers whose X-Forwarded-For tells the client's address (a reverse proxy in front).
+    NetworkList trusted_proxies;
   };
 
   // Starts listening. `inbox` is not owned and must outlive the listener; `on_recorded` is

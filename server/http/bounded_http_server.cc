@@ -129,6 +129,7 @@ class BoundedHttpServer::Impl {
   struct Conn {
     int fd = -1;
     HttpRequestReader reader;
+    std::string peer;          // the client's address
     std::string pending;       // bytes read past a complete request (pipelining)
     absl::Time waiting_since;  // accepted, or last answer written
     absl::Time request_start;  // first byte of the current request
@@ -209,8 +210,17 @@ void BoundedHttpServer::Impl::Close(uint64_t id) {
 
 void BoundedHttpServer::Impl::Accept(absl::Time now) {
   while (true) {
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    sockaddr_storage from{};
+    socklen_t from_len = sizeof(from);
+    const int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&from), &from_len,
+                             SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;  // EAGAIN, or an error the next round sees again
+    char text[INET6_ADDRSTRLEN] = "";
+    if (from.ss_family == AF_INET) {
+      ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&from)->sin_addr, text, sizeof(text));
+    } else if (from.ss_family == AF_INET6) {
+      ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&from)->sin6_addr, text, sizeof(text));
+    }
     int yes = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
     if (static_cast<int>(conns_.size()) >= options_.max_connections) {
@@ -231,6 +241,7 @@ void BoundedHttpServer::Impl::Accept(absl::Time now) {
       Close(victim);
     }
     Conn conn{fd, HttpRequestReader(options_.limits)};
+    conn.peer = text;
     conn.waiting_since = now;
     conns_.emplace(next_id_++, std::move(conn));
   }
@@ -252,6 +263,7 @@ bool BoundedHttpServer::Impl::Consume(uint64_t id, Conn& conn, absl::string_view
   conn.busy = true;
   absl::MutexLock lock(&mu_);
   jobs_.push_back(Job{id, conn.fd, conn.reader.request()});
+  jobs_.back().request.peer = conn.peer;
   return true;
 }
 

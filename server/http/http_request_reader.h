@@ -27,6 +27,8 @@ struct ServedRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;                                          // decoded
   bool keep_alive = true;
+  // The client's address as the connection has it ("10.0.0.7", "::1"); set by the server.
+  std::string peer;
 };
 
 class HttpRequestReader {

@@ -25,6 +25,7 @@ enum class CallbackReceipt {
   kWrongSecret,       // a configured shop with a wrong secret: 404 (source verification)
   kMethodNotAllowed,  // 405
   kNotRecorded,       // the store could not record it: 503, Barion retries
+  kSourceRefused,     // from an address outside listen.callback_allowed_sources: 404
 };
 
 // What processing a receipt led to (barion_gateway_callbacks_processed_total{result}).

@@ -211,6 +211,14 @@ TEST(ParseConfigTest, NamesTheBadSetting) {
       "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
       "barion { base_url: \"ftp://x\" }",
       "barion.base_url");
+  ExpectRejected(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+      "listen { callback_allowed_sources: [\"20.223.214.216/32\", \"not-a-network\"] }",
+      "listen.callback_allowed_sources: entry 1");
+  ExpectRejected(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+      "listen { callback_trusted_proxies: \"10.0.0.0/40\" }",
+      "listen.callback_trusted_proxies: entry 0");
   // POSKeys in clear: only to the local sandbox.
   ExpectRejected(
       "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "

@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
+#include "server/common/network_list.h"
 #include "server/events/sqlite/sqlite_event_store.h"
 
 namespace barion_gateway::server {
@@ -53,8 +54,11 @@ class CallbackListenerTest : public testing::Test {
     store_ = *std::move(store);
     Start(store_.get());
   }
-  void Start(CallbackInbox* store) {
+  void Start(CallbackInbox* store, const std::vector<std::string>& allowed = {},
+             const std::vector<std::string>& proxies = {}) {
     CallbackListener::Options options;
+    options.allowed_sources = *NetworkList::Parse(allowed);
+    options.trusted_proxies = *NetworkList::Parse(proxies);
     options.shop_secrets = {{"web", {kSecret, kOldSecret}}};
     options.http.limits.max_body_bytes = 256;
     options.http.request_timeout = absl::Seconds(1);
@@ -96,6 +100,35 @@ TEST_F(CallbackListenerTest, ReadsTheBodyAndMatchesTheNameCaseInsensitively) {
   auto get = client_->Get((kPath + "?paymentid=" + kId).c_str());
   ASSERT_TRUE(get);
   EXPECT_EQ(get->status, 200);
+}
+
+// Barion's callbacks come from published addresses: with an allowlist, a callback from
+// elsewhere gets 404 and is not recorded; behind a trusted proxy, X-Forwarded-For names the
+// client, and a client cannot pass for an allowed address by writing the header itself.
+TEST_F(CallbackListenerTest, AnAllowlistRefusesOtherSourcesBeforeRecordingAnything) {
+  listener_.reset();
+  Start(store_.get(), {"20.223.214.216/32"});
+  auto res = client_->Post((kPath + "?paymentId=" + kId).c_str(), "", "");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  res = client_->Post((kPath + "?paymentId=" + kId).c_str(),
+                      {{"X-Forwarded-For", "20.223.214.216"}}, "", "");  // not from a proxy
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_TRUE(Pending().empty());
+
+  listener_.reset();
+  Start(store_.get(), {"20.223.214.216/32"}, {"127.0.0.0/8"});  // a proxy on this machine
+  res = client_->Post((kPath + "?paymentId=" + kId).c_str(),
+                      {{"X-Forwarded-For", "20.223.214.216"}}, "", "");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  // A client-written hop left of the proxy's does not count: the proxy appended the real one.
+  res = client_->Post((kPath + "?paymentId=" + kId).c_str(),
+                      {{"X-Forwarded-For", "20.223.214.216, 203.0.113.9"}}, "", "");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(Pending().size(), 1u);
 }
 
 TEST_F(CallbackListenerTest, RejectsBadInputWithTheRightStatus) {
