@@ -69,10 +69,8 @@ inline constexpr EnumName kCurrencies[] = {
     {v1::CURRENCY_CZK, "CZK"}, {v1::CURRENCY_RON, "RON"}, {v1::CURRENCY_PLN, "PLN"},
 };
 inline constexpr EnumName kBankAccountFormats[] = {
-    {v1::BANK_ACCOUNT_FORMAT_UNKNOWN, "Unknown"},
-    {v1::BANK_ACCOUNT_FORMAT_GIRO, "Giro"},
-    {v1::BANK_ACCOUNT_FORMAT_IBAN, "IBAN"},
-    {v1::BANK_ACCOUNT_FORMAT_CZECH, "Czech"},
+    {v1::BANK_ACCOUNT_FORMAT_UNKNOWN, "Unknown"}, {v1::BANK_ACCOUNT_FORMAT_GIRO, "Giro"},
+    {v1::BANK_ACCOUNT_FORMAT_IBAN, "IBAN"},       {v1::BANK_ACCOUNT_FORMAT_CZECH, "Czech"},
     {v1::BANK_ACCOUNT_FORMAT_OTHER, "Other"},
 };
 inline constexpr EnumName kBalanceChanges[] = {
