@@ -164,11 +164,10 @@ bool AuditLog::AllowPeer(const std::string& peer, int64_t* summary) {
   return true;
 }
 
-absl::Status AuditLog::Record(const AuditRecord& record, Durability durability,
-                              bool unauthenticated) {
+absl::Status AuditLog::Record(const AuditRecord& record, Durability durability) {
   std::string line = AuditLine(record);
   absl::MutexLock lock(&mu_);
-  if (unauthenticated) {
+  if (record.unauthenticated) {
     int64_t summary = 0;
     if (!AllowPeer(ClientOfPeer(record.peer), &summary)) {
       if (options_.on_suppressed) options_.on_suppressed();
@@ -180,6 +179,7 @@ absl::Status AuditLog::Record(const AuditRecord& record, Durability durability,
       counted.phase = "suppressed";
       counted.caller = "-";
       counted.authenticated_by = "none";
+      counted.unauthenticated = true;
       counted.peer = record.peer;
       counted.suppressed = summary;
       line = absl::StrCat(AuditLine(counted), line);

@@ -73,6 +73,8 @@ struct AuditRecord {
   absl::Duration duration = absl::ZeroDuration();
   int64_t events = -1;  // -1: not a stream
   int64_t suppressed = 0;
+  // No caller was authenticated: the record goes through the per-client limit. Not written.
+  bool unauthenticated = false;
 };
 
 // The record as one JSON object on one line, with a trailing newline.
@@ -99,10 +101,9 @@ class AuditLog {
   ~AuditLog();  // writes and syncs what is queued
 
   // Queues `record` (see above). With kSynced, OK once it is written and synced, UNAVAILABLE
-  // when it could not be. With kQueued always OK. `unauthenticated` records go through the
-  // per-peer limit (a suppressed one is OK: it is counted).
-  absl::Status Record(const AuditRecord& record, Durability durability = Durability::kQueued,
-                      bool unauthenticated = false);
+  // when it could not be. With kQueued always OK. Unauthenticated records go through the
+  // per-client limit (a suppressed one is OK: it is counted).
+  absl::Status Record(const AuditRecord& record, Durability durability = Durability::kQueued);
 
   // Whether the last batch was written and synced (true before the first).
   bool healthy() const;

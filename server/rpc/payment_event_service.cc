@@ -213,9 +213,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
   subscription.credential = call->caller->credential;
   // A reload between the authentication above and the registration must not be missed.
   subscription.still_allowed = [auth = edge_.auth, credential = call->caller->credential,
-                                shops = subscription.filter.shops] {
-    return MayStillRead(*auth->Current(), credential,
-                        "/barion.v1.PaymentEventService/SubscribePaymentEvents", shops);
+                                method = call->method, shops = subscription.filter.shops] {
+    return MayStillRead(*auth->Current(), credential, method, shops);
   };
   subscription.rpc_metrics = MethodMetrics(edge_, "SubscribePaymentEvents");
   subscription.started = start;

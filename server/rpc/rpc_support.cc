@@ -101,7 +101,10 @@ AuditRecord AuditRecordOf(const RpcEdge& edge, absl::string_view rpc,
   record.peer = context.peer();
   record.method = call.ok() ? call->method : absl::StrCat("/", edge.service, "/", rpc);
   record.trace_id = std::string(trace_id);
-  if (!call.ok()) return record;  // not authenticated: none of the request's values
+  if (!call.ok()) {  // not authenticated: none of the request's values
+    record.unauthenticated = true;
+    return record;
+  }
   record.shop = subject.shop;
   record.wallet = subject.wallet;
   record.payment_id = subject.payment_id;
@@ -123,11 +126,9 @@ void AuditCall(const RpcEdge& edge, AuditRecord record, const absl::Status& stat
     }
   }
   record.outcome = Outcome(status, infos);
-  const bool unauthenticated = record.caller == "-";
-  const bool durable = kind == Audited::kMovesMoney;
   edge.audit
-      ->Record(record, durable ? AuditLog::Durability::kSynced : AuditLog::Durability::kQueued,
-               unauthenticated)
+      ->Record(record, kind == Audited::kMovesMoney ? AuditLog::Durability::kSynced
+                                                    : AuditLog::Durability::kQueued)
       .IgnoreError();  // a lost record is counted by the log (barion_gateway_audit_*)
 }
 

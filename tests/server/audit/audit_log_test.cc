@@ -231,22 +231,23 @@ TEST(AuditLogTest, AnUnauthenticatedPeerIsCountedPastItsRate) {
   r.caller = "-";
   r.authenticated_by = "none";
   r.peer = "ipv4:10.0.0.7:5000";
+  r.unauthenticated = true;
   r.method = "/barion.v1.PaymentService/Refund";
   r.code = "UNAUTHENTICATED";
   r.outcome = "denied";
   // All within one second (the window), unless the clock turns a second meanwhile.
   const int64_t second = absl::ToUnixSeconds(absl::Now());
-  for (int i = 0; i < 100; ++i) ASSERT_TRUE((*log)->Record(r, {}, true).ok());
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE((*log)->Record(r).ok());
   AuditRecord other = r;
   other.peer = "ipv4:10.0.0.8:5000";
-  ASSERT_TRUE((*log)->Record(other, {}, true).ok());  // another peer has its own allowance
+  ASSERT_TRUE((*log)->Record(other).ok());  // another peer has its own allowance
   (*log)->Flush();
   if (absl::ToUnixSeconds(absl::Now()) != second) GTEST_SKIP() << "the second turned";
   EXPECT_EQ(Lines(path).size(), 6u);
   EXPECT_EQ((*log)->suppressed(), 95);
   // The peer's next written record carries the count.
   absl::SleepFor(absl::Seconds(1));
-  ASSERT_TRUE((*log)->Record(r, {}, true).ok());
+  ASSERT_TRUE((*log)->Record(r).ok());
   (*log)->Flush();
   const std::vector<std::string> lines = Lines(path);
   ASSERT_EQ(lines.size(), 8u);
