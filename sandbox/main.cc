@@ -26,6 +26,9 @@ ABSL_FLAG(std::string, wallets, "demo:BARION_WALLET_API_KEY:demo-wallet@sandbox.
 ABSL_FLAG(double, time_scale, 1.0, "Multiplies callback retry delays (0.01 = 100x faster).");
 ABSL_FLAG(int, auth_failure_status, 400, "HTTP status of AuthenticationFailed answers.");
 ABSL_FLAG(bool, rate_limit, true, "Apply Barion's PaymentState limit (2 per payment per 5 s).");
+ABSL_FLAG(std::string, callback_ca_file, "",
+          "PEM CAs that https callback receivers' certificates must chain to; \"\" uses the "
+          "system's trust store.");
 ABSL_FLAG(std::string, addresses_file, "", "After start, write the bound addresses here.");
 
 int main(int argc, char** argv) {
@@ -45,6 +48,7 @@ int main(int argc, char** argv) {
   options.time_scale = absl::GetFlag(FLAGS_time_scale);
   options.auth_failure_status = absl::GetFlag(FLAGS_auth_failure_status);
   options.rate_limit = absl::GetFlag(FLAGS_rate_limit);
+  options.callback_ca_file = absl::GetFlag(FLAGS_callback_ca_file);
   for (absl::string_view spec :
        absl::StrSplit(absl::GetFlag(FLAGS_shops), ',', absl::SkipEmpty())) {
     std::vector<std::string> parts = absl::StrSplit(spec, ':');

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "httplib.h"
+#include "sandbox/callback_sender.h"
 #include "sandbox/model/simulator.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/tls.h"
@@ -101,7 +102,7 @@ class Sandbox::Impl {
   absl::Status StartHttp();
   absl::Status StartHttps();
   void DispatchLoop();
-  int Deliver(const CallbackJob& job);
+  CallbackSendResult Deliver(const CallbackJob& job);
 
   SandboxOptions options_;
   std::unique_ptr<Simulator> simulator_;
@@ -221,30 +222,19 @@ void Sandbox::Impl::DispatchLoop() {
   while (!stopping_.load()) {
     for (const CallbackJob& job : simulator_->TakeDueCallbacks()) {
       if (stopping_.load()) return;
-      simulator_->RecordDelivery(job, Deliver(job));  // no lock held during network I/O
+      // No lock is held during network I/O.
+      CallbackSendResult sent = Deliver(job);
+      simulator_->RecordDelivery(job, sent.http_status, std::move(sent.error), sent.final);
     }
     stopped_.WaitForNotificationWithTimeout(absl::Milliseconds(5));
   }
 }
 
-int Sandbox::Impl::Deliver(const CallbackJob& job) {
-  // Split "scheme://host[:port]/path?query".
-  size_t scheme_end = job.url.find("://");
-  if (scheme_end == std::string::npos) return 0;
-  size_t path_start = job.url.find('/', scheme_end + 3);
-  const std::string origin = job.url.substr(0, path_start);
-  const std::string path = path_start == std::string::npos ? "/" : job.url.substr(path_start);
-  httplib::Client client(origin);
-  const absl::Duration timeout =
-      std::max(absl::Milliseconds(200), absl::Seconds(15) * options_.time_scale);
-  const int64_t usec = absl::ToInt64Microseconds(timeout);
-  client.set_connection_timeout(usec / 1000000, usec % 1000000);
-  client.set_read_timeout(usec / 1000000, usec % 1000000);
-  client.set_write_timeout(usec / 1000000, usec % 1000000);
-  client.set_tcp_nodelay(true);
-  httplib::Result result = client.Post(path.c_str(), absl::StrCat("paymentId=", job.payment_id),
-                                       "application/x-www-form-urlencoded");
-  return result ? result->status : 0;
+CallbackSendResult Sandbox::Impl::Deliver(const CallbackJob& job) {
+  CallbackSendOptions send;
+  send.timeout = std::max(absl::Milliseconds(200), absl::Seconds(15) * options_.time_scale);
+  send.ca_file = options_.callback_ca_file;
+  return SendCallback(job.url, absl::StrCat("paymentId=", job.payment_id), send);
 }
 
 absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Start(SandboxOptions options) {

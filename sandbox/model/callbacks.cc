@@ -24,12 +24,14 @@ std::vector<CallbackJob> Simulator::TakeDueCallbacks() {
   return due;
 }
 
-void Simulator::RecordDelivery(const CallbackJob& job, int http_status) {
+void Simulator::RecordDelivery(const CallbackJob& job, int http_status, std::string error,
+                               bool final) {
   absl::MutexLock lock(&mu_);
   const absl::Time now = now_();
-  callback_log_.push_back({job.payment_id, job.url, job.attempt, http_status, now});
+  callback_log_.push_back(
+      {job.payment_id, job.url, job.attempt, http_status, now, std::move(error)});
   constexpr int kRetries = sizeof(kRetryDelaysSeconds) / sizeof(kRetryDelaysSeconds[0]);
-  if (http_status != 200 && job.attempt < kRetries) {
+  if (http_status != 200 && !final && job.attempt < kRetries) {
     CallbackJob next = job;
     next.attempt = job.attempt + 1;
     next.due = now + absl::Seconds(kRetryDelaysSeconds[job.attempt]) * options_.time_scale;

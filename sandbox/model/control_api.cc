@@ -295,6 +295,10 @@ void Simulator::ControlCallbacks(const ApiRequest& req, ApiResponse& res) {
     w.Int(r.http_status);
     w.Key("at");
     w.String(TimeZ(r.at).c_str());
+    if (!r.error.empty()) {
+      w.Key("error");
+      w.String(r.error.c_str());
+    }
     w.EndObject();
   }
   w.EndArray();

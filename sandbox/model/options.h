@@ -41,6 +41,9 @@ struct SandboxOptions {
   int threads = 256;
   // Public base of the simulated payment page; "" uses the HTTPS (else HTTP) listener.
   std::string gateway_base_url;
+  // PEM bundle that https:// callback receivers' certificates must chain to; "" uses the
+  // system's trust store (as Barion uses public CAs).
+  std::string callback_ca_file;
 };
 
 }  // namespace barion_gateway::sandbox

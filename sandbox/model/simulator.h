@@ -38,10 +38,12 @@ class Simulator {
 
   // The callback schedule. TakeDueCallbacks() first applies expiry and automatic reservation
   // finishing, then removes and returns the callbacks due now; RecordDelivery() logs one attempt
-  // (http_status 0 when nothing answered) and schedules the next with Barion's retry delays
-  // until an HTTP 200 or the last retry.
+  // (http_status 0 when nothing answered, with `error` saying why) and schedules the next with
+  // Barion's retry delays until an HTTP 200 or the last retry; a `final` failure (a URL Barion
+  // never calls) is not retried.
   std::vector<CallbackJob> TakeDueCallbacks();
-  void RecordDelivery(const CallbackJob& job, int http_status);
+  void RecordDelivery(const CallbackJob& job, int http_status, std::string error = "",
+                      bool final = false);
 
   // Counted for the control API's stats by the HTTPS listener.
   void CountTlsHandshake() { tls_handshakes_.fetch_add(1); }

@@ -162,6 +162,7 @@ struct CallbackRecord {
   int attempt;
   int http_status;  // 0: no answer
   absl::Time at;
+  std::string error;  // why there was no answer ("" when there was one)
 };
 
 // How a payment is started: Payment/Start, or with a wallet token, charged at once.

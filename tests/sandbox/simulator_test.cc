@@ -179,6 +179,20 @@ TEST_F(SimulatorTest, AnAnswered200EndsTheRetries) {
   EXPECT_TRUE(sim_->TakeDueCallbacks().empty());
 }
 
+TEST_F(SimulatorTest, AUrlBarionNeverCallsIsLoggedWithWhyAndNotRetried) {
+  const std::string id = Start();
+  Control(absl::StrCat("/_sandbox/payments/", id, "/pay"));
+  std::vector<CallbackJob> due = sim_->TakeDueCallbacks();
+  ASSERT_EQ(due.size(), 1u);
+  sim_->RecordDelivery(due[0], 0, "not https", /*final=*/true);
+  Advance(absl::Hours(1));
+  EXPECT_TRUE(sim_->TakeDueCallbacks().empty());
+  rapidjson::Document doc = Parse(Call("GET", "/_sandbox/callbacks", "", ""));
+  ASSERT_TRUE(doc.IsArray());
+  ASSERT_EQ(doc.Size(), 1u);
+  EXPECT_STREQ(doc[0]["error"].GetString(), "not https");
+}
+
 TEST_F(SimulatorTest, AnUnpaidPaymentExpiresAtTheEndOfItsWindow) {
   const std::string id = Start("Immediate", R"("PaymentWindow":"00:05:00",)");
   Advance(absl::Minutes(5) - absl::Seconds(1));
