@@ -40,6 +40,9 @@ class ParseErrors : public google::protobuf::io::ErrorCollector {
   std::string first_;
 };
 
+constexpr char kCallbacksNeedHttps[] =
+    "must be https: Barion calls only https callback URLs (http only to loopback, docs/BARION.md)";
+
 bool ValidUrl(const std::string& url) {
   return absl::StartsWith(url, "https://") || absl::StartsWith(url, "http://");
 }
@@ -295,6 +298,10 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     if (!shop.default_callback_url.empty() && !ValidUrl(shop.default_callback_url)) {
       return Bad(source, where + ".defaults.callback_url", "must be an absolute http(s) URL");
     }
+    if (!shop.default_callback_url.empty() &&
+        !IsCallbackUrlBarionCalls(shop.default_callback_url)) {
+      return Bad(source, where + ".defaults.callback_url", kCallbacksNeedHttps);
+    }
     if (absl::Status st = ReadCallbackSecrets(source, where, s, base_dir, env, &shop); !st.ok()) {
       return st;
     }
@@ -433,6 +440,10 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
       config.callback_public_base_url != "listener") {
     return Bad(source, "callback_public_base_url",
                "must be an absolute http(s) URL, or \"listener\"");
+  }
+  if (!config.callback_public_base_url.empty() && config.callback_public_base_url != "listener" &&
+      !IsCallbackUrlBarionCalls(config.callback_public_base_url)) {
+    return Bad(source, "callback_public_base_url", kCallbacksNeedHttps);
   }
   const cfg::Reconciliation& rec = file.reconciliation();
   if (rec.has_first_check()) {

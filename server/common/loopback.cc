@@ -41,4 +41,16 @@ bool IsLoopbackAddress(absl::string_view address) {
   return IsLoopbackHost(address);
 }
 
+bool IsCallbackUrlBarionCalls(absl::string_view url) {
+  constexpr absl::string_view kHttps = "https://";
+  constexpr absl::string_view kHttp = "http://";
+  if (absl::StartsWithIgnoreCase(url, kHttps)) return url.size() > kHttps.size();
+  if (!absl::StartsWithIgnoreCase(url, kHttp)) return false;
+  absl::string_view authority = url.substr(kHttp.size());
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  // "http://127.0.0.1@host/" names host: userinfo is never loopback.
+  if (authority.find('@') != absl::string_view::npos) return false;
+  return IsLoopbackAddress(authority);
+}
+
 }  // namespace barion_gateway::server

@@ -15,6 +15,11 @@ bool IsLoopbackHost(absl::string_view host);
 // with gRPC's "ipv4:" / "ipv6:" scheme. Without a port, the whole text is the host.
 bool IsLoopbackAddress(absl::string_view address);
 
+// Whether Barion can send callbacks to `url`: an https:// URL (Barion calls nothing else,
+// docs/BARION.md §6), or an http:// URL whose host is loopback (a TLS proxy or the local sandbox
+// on this machine). The scheme is matched without regard to case.
+bool IsCallbackUrlBarionCalls(absl::string_view url);
+
 }  // namespace barion_gateway::server
 
 #endif  // BARION_GATEWAY_SERVER_COMMON_LOOPBACK_H_

@@ -131,7 +131,7 @@ void CheckTokenRules(Violations& v, const v1::StartPaymentRequest& r) {
 // Where the payer goes and how the payment page speaks.
 void CheckJourney(Violations& v, const v1::StartPaymentRequest& r) {
   CheckUrl(v, r.redirect_url(), "redirect_url", /*required=*/true);
-  CheckUrl(v, r.callback_url(), "callback_url", /*required=*/false);
+  CheckCallbackUrl(v, r.callback_url(), "callback_url");
   v.MaxLength(r.order_number(), kMaxIdLength, "order_number");
 
   if (r.locale().empty()) {

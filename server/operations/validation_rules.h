@@ -19,6 +19,7 @@
 #include "server/barion/codec.h"
 #include "server/barion/money.h"
 #include "server/common/errors.h"
+#include "server/common/loopback.h"
 #include "server/operations/validation.h"
 #include "server/operations/violations.h"
 
@@ -41,6 +42,14 @@ inline void CheckUrl(Violations& v, absl::string_view url, const std::string& fi
   }
   v.MaxLength(url, kMaxUrlLength, field);
   if (!IsAbsoluteUrl(url)) v.Add(field, "must be an absolute http(s) URL");
+}
+
+// A URL Barion sends callbacks to: CheckUrl's rules, and https (plain http only to loopback).
+inline void CheckCallbackUrl(Violations& v, absl::string_view url, const std::string& field) {
+  CheckUrl(v, url, field, /*required=*/false);
+  if (IsAbsoluteUrl(url) && !IsCallbackUrlBarionCalls(url)) {
+    v.Add(field, "must be https: Barion calls only https callback URLs (http only to loopback)");
+  }
 }
 
 inline void CheckPhone(Violations& v, absl::string_view phone, const std::string& field) {

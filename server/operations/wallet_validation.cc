@@ -182,7 +182,7 @@ absl::Status ValidateCreatePos(const v1::CreatePosRequest& r) {
   v.Range(r.average_basket_value(), 0, INT32_MAX, "average_basket_value");
   v.Range(r.percentage_of_b2b_customers(), 0, 100, "percentage_of_b2b_customers");
   v.Range(r.percentage_of_non_eu_cards(), 0, 100, "percentage_of_non_eu_cards");
-  CheckUrl(v, r.callback_url(), "callback_url", /*required=*/false);
+  CheckCallbackUrl(v, r.callback_url(), "callback_url");
   v.MaxLength(r.callback_url(), kMaxUrlLength, "callback_url");
   return v.Result();
 }

@@ -253,6 +253,15 @@ TEST(ParseConfigTest, NamesTheBadSetting) {
       "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
       "callback_public_base_url: \"pay.example.com\"",
       "callback_public_base_url");
+  // Barion calls only https callback URLs: plain http is for loopback (a proxy on this machine).
+  ExpectRejected(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } "
+      "callback_public_base_url: \"http://pay.example.com\"",
+      "callback_public_base_url");
+  ExpectRejected(
+      "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" "
+      "defaults { callback_url: \"http://shop.example.com/cb\" } }",
+      ".defaults.callback_url: must be https");
   const std::string shop = "shops { name: \"web\" pos_key_env: \"KEY\" payee: \"a@b.c\" } ";
   ExpectRejected(shop + "subscriptions { heartbeat_interval { nanos: 1000 } }",
                  "subscriptions.heartbeat_interval");

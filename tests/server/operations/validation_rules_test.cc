@@ -134,6 +134,13 @@ const std::vector<Rule>& Rules() {
        Broken<SP>(&ValidateStartPayment, Start(), [](SP& r) { r.clear_redirect_url(); })},
       {"callback url absolute", "callback_url",
        Broken<SP>(&ValidateStartPayment, Start(), [](SP& r) { r.set_callback_url("/cb"); })},
+      // Barion calls only https callback URLs; plain http reaches nothing but loopback.
+      {"callback url https", "callback_url",
+       Broken<SP>(&ValidateStartPayment, Start(),
+                  [](SP& r) { r.set_callback_url("http://shop.example.com/cb"); })},
+      {"callback url https, userinfo is not loopback", "callback_url",
+       Broken<SP>(&ValidateStartPayment, Start(),
+                  [](SP& r) { r.set_callback_url("http://127.0.0.1@shop.example.com/cb"); })},
       {"order number at most 100", "order_number",
        Broken<SP>(&ValidateStartPayment, Start(),
                   [](SP& r) { r.set_order_number(std::string(101, 'x')); })},
@@ -213,6 +220,10 @@ const std::vector<Rule>& Rules() {
                                                  std::string(17, '1'));
                                            })},
       // CreatePos
+      {"pos callback url https", "callback_url",
+       Broken<v1::CreatePosRequest>(
+           &ValidateCreatePos, Pos(),
+           [](v1::CreatePosRequest& r) { r.set_callback_url("http://shop.example.com/cb"); })},
       {"pos: https url", "url",
        Broken<v1::CreatePosRequest>(&ValidateCreatePos, Pos(),
                                     [](v1::CreatePosRequest& r) { r.set_url("http://x"); })},
