@@ -4,13 +4,18 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <deque>
 #include <thread>
@@ -83,26 +88,70 @@ std::string Serialize(const ServedResponse& r, bool keep_alive, bool with_body) 
   return out;
 }
 
-// Writes all of `bytes` to a non-blocking socket within `timeout`; false if it could not.
-bool WriteAll(int fd, absl::string_view bytes, absl::Duration timeout) {
+struct SslFree {
+  void operator()(SSL* ssl) const { SSL_free(ssl); }
+};
+using SslPtr = std::unique_ptr<SSL, SslFree>;
+
+// One write to a non-blocking socket, in clear or through `ssl`: the bytes taken (> 0), 0 when
+// the socket must first become writable (*wait = POLLOUT) or, for TLS, readable
+// (*wait = POLLIN), or -1 when the connection failed.
+ssize_t WriteSome(int fd, SSL* ssl, absl::string_view bytes, short* wait) {
+  *wait = POLLOUT;
+  if (ssl == nullptr) {
+    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n >= 0) return n == 0 ? -1 : n;
+    return errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+  }
+  ERR_clear_error();
+  const int n =
+      SSL_write(ssl, bytes.data(), static_cast<int>(std::min<size_t>(bytes.size(), INT_MAX)));
+  if (n > 0) return n;
+  switch (SSL_get_error(ssl, n)) {
+    case SSL_ERROR_WANT_WRITE:
+      return 0;
+    case SSL_ERROR_WANT_READ:
+      *wait = POLLIN;
+      return 0;
+    default:
+      ERR_clear_error();
+      return -1;
+  }
+}
+
+// Writes all of `bytes` within `timeout`; false if it could not.
+bool WriteAll(int fd, SSL* ssl, absl::string_view bytes, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   while (!bytes.empty()) {
-    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    short wait = POLLOUT;
+    const ssize_t n = WriteSome(fd, ssl, bytes, &wait);
+    if (n < 0) return false;
     if (n > 0) {
       bytes.remove_prefix(static_cast<size_t>(n));
       continue;
     }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      const int64_t ms = absl::ToInt64Milliseconds(deadline - absl::Now());
-      if (ms <= 0) return false;
-      pollfd p{fd, POLLOUT, 0};
-      if (::poll(&p, 1, static_cast<int>(ms)) <= 0) return false;
-      continue;
-    }
-    return false;
+    const int64_t ms = absl::ToInt64Milliseconds(deadline - absl::Now());
+    if (ms <= 0) return false;
+    pollfd p{fd, wait, 0};
+    if (::poll(&p, 1, static_cast<int>(ms)) <= 0) return false;
   }
   return true;
+}
+
+// One attempt, for an error answer just before the connection closes.
+void WriteOnce(int fd, SSL* ssl, absl::string_view bytes) {
+  short wait;
+  (void)WriteSome(fd, ssl, bytes, &wait);
+}
+
+// A peer that closes while an answer is written makes write(2) raise SIGPIPE, which would end
+// the process; OpenSSL writes with write(2), not send(MSG_NOSIGNAL). Blocked in this server's
+// threads, the signal stays pending on the thread and the write fails with EPIPE.
+void BlockSigpipeInThisThread() {
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
 }
 
 }  // namespace
@@ -115,9 +164,15 @@ class BoundedHttpServer::Impl {
 
   absl::Status Listen();
   void Begin() {
-    io_ = NamedThread(options_.thread_name + "-io", [this] { Run(); });
+    io_ = NamedThread(options_.thread_name + "-io", [this] {
+      BlockSigpipeInThisThread();
+      Run();
+    });
     for (int i = 0; i < std::max(1, options_.workers); ++i) {
-      workers_.push_back(NamedThread(options_.thread_name + "-worker", [this] { Work(); }));
+      workers_.push_back(NamedThread(options_.thread_name + "-worker", [this] {
+        BlockSigpipeInThisThread();
+        Work();
+      }));
     }
   }
   void Run();
@@ -133,11 +188,15 @@ class BoundedHttpServer::Impl {
     std::string pending;       // bytes read past a complete request (pipelining)
     absl::Time waiting_since;  // accepted, or last answer written
     absl::Time request_start;  // first byte of the current request
-    bool busy = false;         // a worker is answering it
+    bool busy = false;         // a worker is answering it (and owns `ssl` meanwhile)
+    SslPtr ssl;                // HTTPS: the connection's TLS state
+    bool handshaking = false;  // HTTPS: the handshake is not complete yet
+    bool want_write = false;   // HTTPS: TLS waits for the socket to take bytes
   };
   struct Job {
     uint64_t id;
     int fd;
+    SSL* ssl;
     ServedRequest request;
   };
   struct Done {
@@ -148,6 +207,8 @@ class BoundedHttpServer::Impl {
   void Accept(absl::Time now);
   // Reads what is there; false when the connection is to be closed.
   bool ReadFrom(uint64_t id, Conn& conn, absl::Time now);
+  // ReadFrom for HTTPS: advances the handshake, then reads what TLS has decrypted.
+  bool ReadTls(uint64_t id, Conn& conn, absl::Time now);
   // Feeds `data` to the reader; hands a complete request to the workers. False to close.
   bool Consume(uint64_t id, Conn& conn, absl::string_view data, absl::Time now);
   void Close(uint64_t id);
@@ -204,7 +265,12 @@ void BoundedHttpServer::Impl::Wake() {
 void BoundedHttpServer::Impl::Close(uint64_t id) {
   auto it = conns_.find(id);
   if (it == conns_.end()) return;
-  ::close(it->second.fd);
+  Conn& c = it->second;
+  if (c.ssl != nullptr && !c.handshaking) {
+    SSL_shutdown(c.ssl.get());  // close_notify, once, without waiting for the peer's
+    ERR_clear_error();
+  }
+  ::close(c.fd);
   conns_.erase(it);
 }
 
@@ -243,6 +309,16 @@ void BoundedHttpServer::Impl::Accept(absl::Time now) {
     Conn conn{fd, HttpRequestReader(options_.limits)};
     conn.peer = text;
     conn.waiting_since = now;
+    if (options_.tls != nullptr) {
+      conn.ssl.reset(SSL_new(options_.tls->Current(now)));
+      if (conn.ssl == nullptr || SSL_set_fd(conn.ssl.get(), fd) != 1) {
+        ERR_clear_error();
+        ::close(fd);
+        continue;
+      }
+      SSL_set_accept_state(conn.ssl.get());
+      conn.handshaking = true;
+    }
     conns_.emplace(next_id_++, std::move(conn));
   }
 }
@@ -254,20 +330,61 @@ bool BoundedHttpServer::Impl::Consume(uint64_t id, Conn& conn, absl::string_view
   if (state == HttpRequestReader::State::kNeedMore) return true;
   if (state == HttpRequestReader::State::kError) {
     ServedResponse r{conn.reader.error_status(), absl::StrCat(conn.reader.error_reason(), "\n")};
-    const std::string bytes = Serialize(r, /*keep_alive=*/false, /*with_body=*/true);
-    ssize_t unused = ::send(conn.fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    (void)unused;
+    WriteOnce(conn.fd, conn.ssl.get(), Serialize(r, /*keep_alive=*/false, /*with_body=*/true));
     return false;
   }
   conn.pending.assign(data.data(), data.size());
   conn.busy = true;
   absl::MutexLock lock(&mu_);
-  jobs_.push_back(Job{id, conn.fd, conn.reader.request()});
+  jobs_.push_back(Job{id, conn.fd, conn.ssl.get(), conn.reader.request()});
   jobs_.back().request.peer = conn.peer;
   return true;
 }
 
+bool BoundedHttpServer::Impl::ReadTls(uint64_t id, Conn& conn, absl::Time now) {
+  SSL* const ssl = conn.ssl.get();
+  conn.want_write = false;
+  if (conn.handshaking) {
+    ERR_clear_error();
+    const int r = SSL_do_handshake(ssl);
+    if (r != 1) {
+      const int error = SSL_get_error(ssl, r);
+      ERR_clear_error();
+      if (error == SSL_ERROR_WANT_READ) return true;
+      if (error == SSL_ERROR_WANT_WRITE) {
+        conn.want_write = true;
+        return true;
+      }
+      if (options_.on_tls_handshake_failure) options_.on_tls_handshake_failure();
+      return false;
+    }
+    conn.handshaking = false;
+    conn.waiting_since = now;  // the idle clock starts once TLS is up
+  }
+  // Up to the end of the first complete request: TLS may hold more than the socket shows, so
+  // read until it asks for the socket again (the request reader's limits bound the total).
+  char buffer[kReadChunk];
+  while (!conn.busy) {
+    ERR_clear_error();
+    const int n = SSL_read(ssl, buffer, sizeof(buffer));
+    if (n > 0) {
+      if (!Consume(id, conn, absl::string_view(buffer, static_cast<size_t>(n)), now)) return false;
+      continue;
+    }
+    const int error = SSL_get_error(ssl, n);
+    ERR_clear_error();
+    if (error == SSL_ERROR_WANT_READ) return true;
+    if (error == SSL_ERROR_WANT_WRITE) {
+      conn.want_write = true;
+      return true;
+    }
+    return false;  // close_notify, a reset, or a TLS error
+  }
+  return true;
+}
+
 bool BoundedHttpServer::Impl::ReadFrom(uint64_t id, Conn& conn, absl::Time now) {
+  if (conn.ssl != nullptr) return ReadTls(id, conn, now);
   char buffer[kReadChunk];
   const ssize_t n = ::recv(conn.fd, buffer, sizeof(buffer), 0);
   if (n == 0) return false;
@@ -300,15 +417,25 @@ void BoundedHttpServer::Impl::Run() {
       c.waiting_since = now;
       const std::string pending = std::move(c.pending);
       c.pending.clear();
-      if (!pending.empty() && !Consume(d.id, c, pending, now)) Close(d.id);
+      if (!pending.empty() && !Consume(d.id, c, pending, now)) {
+        Close(d.id);
+        continue;
+      }
+      // Bytes TLS decrypted before the answer are not on the socket: poll would not see them.
+      if (c.ssl != nullptr && !c.busy && SSL_has_pending(c.ssl.get()) == 1 &&
+          !ReadTls(d.id, c, now)) {
+        Close(d.id);
+      }
     }
     // Deadlines: a request that has not arrived whole in time is cut off.
     absl::Time next = now + absl::Seconds(1);
     std::vector<uint64_t> expired;
     for (auto& [id, c] : conns_) {
       if (c.busy) continue;
-      const absl::Time deadline = c.reader.started() ? c.request_start + options_.request_timeout
-                                                     : c.waiting_since + options_.idle_timeout;
+      // The TLS handshake counts as part of the first request.
+      const absl::Time deadline = c.handshaking        ? c.waiting_since + options_.request_timeout
+                                  : c.reader.started() ? c.request_start + options_.request_timeout
+                                                       : c.waiting_since + options_.idle_timeout;
       if (deadline <= now) {
         expired.push_back(id);
       } else {
@@ -317,11 +444,10 @@ void BoundedHttpServer::Impl::Run() {
     }
     for (uint64_t id : expired) {
       Conn& c = conns_.at(id);
+      if (c.handshaking && options_.on_tls_handshake_failure) options_.on_tls_handshake_failure();
       if (c.reader.started()) {
-        const std::string bytes =
-            Serialize(ServedResponse{408, "request took too long\n"}, false, true);
-        ssize_t unused = ::send(c.fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-        (void)unused;
+        WriteOnce(c.fd, c.ssl.get(),
+                  Serialize(ServedResponse{408, "request took too long\n"}, false, true));
       }
       Close(id);
     }
@@ -332,7 +458,7 @@ void BoundedHttpServer::Impl::Run() {
     fds.push_back({wake_fd_, POLLIN, 0});
     for (const auto& [id, c] : conns_) {
       if (c.busy) continue;
-      fds.push_back({c.fd, POLLIN, 0});
+      fds.push_back({c.fd, static_cast<short>(c.want_write ? POLLOUT : POLLIN), 0});
       ids.push_back(id);
     }
     const int timeout_ms =
@@ -367,9 +493,9 @@ void BoundedHttpServer::Impl::Work() {
       jobs_.pop_front();
     }
     const ServedResponse response = handler_(job.request);
-    const bool written =
-        WriteAll(job.fd, Serialize(response, job.request.keep_alive, job.request.method != "HEAD"),
-                 options_.write_timeout);
+    const bool written = WriteAll(
+        job.fd, job.ssl, Serialize(response, job.request.keep_alive, job.request.method != "HEAD"),
+        options_.write_timeout);
     const bool keep = written && job.request.keep_alive;
     {
       absl::MutexLock lock(&mu_);

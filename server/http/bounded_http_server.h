@@ -11,6 +11,11 @@
 //     complete request (slow senders go first; connections whose request is being answered are
 //     never closed);
 //   - an answer the client does not read within write_timeout closes the connection.
+//
+// With `tls` set it serves HTTPS only (TLS 1.2 or later, ReloadingTlsContext): the handshake runs
+// on the I/O thread without blocking and counts against request_timeout from the moment the
+// connection was accepted; a client that does not complete it is closed, never answered. A
+// worker owns a connection's TLS state while it answers (the I/O thread does not touch it).
 #ifndef BARION_GATEWAY_SERVER_HTTP_BOUNDED_HTTP_SERVER_H_
 #define BARION_GATEWAY_SERVER_HTTP_BOUNDED_HTTP_SERVER_H_
 
@@ -22,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/http/http_request_reader.h"
+#include "server/http/tls_context.h"
 
 namespace barion_gateway::server {
 
@@ -45,6 +51,10 @@ class BoundedHttpServer {
     int listen_backlog = 1024;
     // Its threads show as "<thread_name>-io" and "<thread_name>-worker" (top -H, perf).
     std::string thread_name = "http";
+    // Serve HTTPS with this context (shared with whoever reports on it); null: plain HTTP.
+    std::shared_ptr<ReloadingTlsContext> tls;
+    // Called on the I/O thread for each TLS handshake that fails or is cut off.
+    std::function<void()> on_tls_handshake_failure;
   };
   using Handler = std::function<ServedResponse(const ServedRequest&)>;
 
