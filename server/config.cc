@@ -386,6 +386,14 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
   }
   config.tls_cert_file = Resolve(base_dir, l.tls_cert_file());
   config.tls_key_file = Resolve(base_dir, l.tls_key_file());
+  config.callback_tls_cert_file = Resolve(base_dir, l.callback_tls_cert_file());
+  config.callback_tls_key_file = Resolve(base_dir, l.callback_tls_key_file());
+  if (config.callback_tls_cert_file.empty() != config.callback_tls_key_file.empty()) {
+    return Bad(source,
+               config.callback_tls_cert_file.empty() ? "listen.callback_tls_cert_file"
+                                                     : "listen.callback_tls_key_file",
+               "needs listen.callback_tls_cert_file and listen.callback_tls_key_file together");
+  }
   if (!file.data_dir().empty()) config.data_dir = Resolve(base_dir, file.data_dir());
   if (!l.callback_address().empty()) config.callback_address = l.callback_address();
   if (absl::Status s = ValidateListenAddress(config.callback_address, "listen.callback_address");

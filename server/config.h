@@ -112,6 +112,10 @@ struct Config {
   // (CIDR text, checked by ParseConfig).
   std::vector<std::string> callback_allowed_sources;
   std::vector<std::string> callback_trusted_proxies;
+  // The callback listener's own HTTPS (both set) or plain HTTP (both empty); re-read every
+  // tls_refresh_interval.
+  std::string callback_tls_cert_file;
+  std::string callback_tls_key_file;
   int max_subscribers_per_client = 2500;
   absl::Duration subscriber_write_timeout = absl::Seconds(60);
   // Set by --new_event_store only: start with a new, empty event store although data_dir held

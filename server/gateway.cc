@@ -25,8 +25,10 @@
 #include "server/barion/limited_transport.h"
 #include "server/barion/redacting_transport.h"
 #include "server/common/log.h"
+#include "server/common/loopback.h"
 #include "server/events/postgres/pg_event_store.h"
 #include "server/events/sqlite/sqlite_event_store.h"
+#include "server/http/tls_context.h"
 #include "server/operations/catalog.h"
 
 namespace barion_gateway::server {
@@ -209,7 +211,26 @@ absl::Status GatewayServer::StartPipeline(const Config& config) {
   if (!proxies.ok()) return proxies.status();
   listen.allowed_sources = *std::move(sources);
   listen.trusted_proxies = *std::move(proxies);
+  if (!config.callback_tls_cert_file.empty() || !config.callback_tls_key_file.empty()) {
+    ReloadingTlsContext::Files files;
+    files.cert_file = config.callback_tls_cert_file;
+    files.key_file = config.callback_tls_key_file;
+    files.cert_setting = "listen.callback_tls_cert_file";
+    files.key_setting = "listen.callback_tls_key_file";
+    files.refresh_interval = config.tls_refresh_interval;
+    absl::StatusOr<std::unique_ptr<ReloadingTlsContext>> tls = ReloadingTlsContext::Load(files);
+    if (!tls.ok()) return tls.status();
+    listen.http.tls = *std::move(tls);
+  } else if (!IsLoopbackAddress(config.callback_address) &&
+             config.callback_trusted_proxies.empty()) {
+    LogWarning(
+        "the callback listener speaks plain HTTP on an address other machines can reach, and "
+        "no listen.callback_trusted_proxies are set: Barion calls only https:// callback URLs. "
+        "Put a TLS proxy in front, or set listen.callback_tls_cert_file and "
+        "listen.callback_tls_key_file (docs/CONFIGURATION.md)");
+  }
   for (const ShopConfig& shop : shops) listen.shop_secrets[shop.name] = shop.callback_secrets;
+  const bool listen_tls = listen.http.tls != nullptr;
   Doorbell* const doorbell = &doorbell_;
   absl::StatusOr<std::unique_ptr<CallbackListener>> listener =
       CallbackListener::Start(listen, events, [doorbell] { doorbell->Ring(); });
@@ -219,7 +240,8 @@ absl::Status GatewayServer::StartPipeline(const Config& config) {
   payments.shops = shops;
   payments.callback_base_url = config.callback_public_base_url;
   if (payments.callback_base_url == "listener") {
-    payments.callback_base_url = "http://" + listener_->address();
+    payments.callback_base_url =
+        absl::StrCat(listen_tls ? "https://" : "http://", listener_->address());
   }
   payments.start_ledger = ledger_;
   payments.knows_payment = [events](const std::string& shop, const std::string& payment_id) {

@@ -140,6 +140,9 @@ absl::StatusOr<std::unique_ptr<CallbackListener>> CallbackListener::Start(
     Options options, CallbackInbox* inbox, std::function<void()> on_recorded) {
   BoundedHttpServer::Options http = options.http;
   http.thread_name = "callback";
+  if (PipelineMetrics* metrics = options.metrics; metrics != nullptr) {
+    http.on_tls_handshake_failure = [metrics] { metrics->Received(CallbackReceipt::kTlsFailed); };
+  }
   if (absl::Status s = BoundedHttpServer::SetAddress(options.address, "callback_address", &http);
       !s.ok()) {
     return s;

@@ -47,6 +47,7 @@ class CallbackListener {
     // Limits of the HTTP server; its host and port come from `address`. A callback's body is
     // small (a payment id): the limits default to 4 KiB bodies, 8 KiB of headers, 10 s per
     // request, 1,024 connections, 16 workers.
+    // With http.tls set it serves HTTPS only; failed handshakes count as result tls_failed.
     BoundedHttpServer::Options http;
     // Counts answers by result and the time to a durable record; not owned; may be null.
     PipelineMetrics* metrics = nullptr;

@@ -46,7 +46,7 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
     : received_(registry, "barion_gateway_callbacks_received_total",
                 "Callback requests answered by the callback listener, by result.", "result",
                 {"accepted", "bad_request", "unknown_shop", "wrong_secret", "method_not_allowed",
-                 "not_recorded", "source_refused"}),
+                 "not_recorded", "source_refused", "tls_failed"}),
       ack_seconds_(Histogram(registry, "barion_gateway_callback_ack_seconds",
                              "From a callback's arrival to its durable record, in seconds.",
                              LatencyBuckets())),

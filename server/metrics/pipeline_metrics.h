@@ -26,6 +26,7 @@ enum class CallbackReceipt {
   kMethodNotAllowed,  // 405
   kNotRecorded,       // the store could not record it: 503, Barion retries
   kSourceRefused,     // from an address outside listen.callback_allowed_sources: 404
+  kTlsFailed,         // HTTPS: the TLS handshake failed or did not finish in time; no answer
 };
 
 // What processing a receipt led to (barion_gateway_callbacks_processed_total{result}).

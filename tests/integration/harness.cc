@@ -1,5 +1,7 @@
 #include "tests/integration/harness.h"
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <chrono>
 
@@ -22,6 +24,23 @@ Harness::Harness(HarnessOptions options) {
   so.time_scale = 0.001;
   so.rate_limit = options.rate_limit;
   so.threads = 64;
+  static std::atomic<int> callback_pkis{0};
+  if (options.callback_tls) {
+    const std::string dir =
+        absl::StrCat(::testing::TempDir(), "/callback-pki-", callback_pkis.fetch_add(1));
+    mkdir(dir.c_str(), 0700);
+    std::unique_ptr<TestCa> ca = TestCa::Create(dir, "callback-ca");
+    callback_ca_file_ = ca->certificate().cert_file;
+    callback_certificate_ = ca->Issue("callback-listener", {"IP:127.0.0.1"});
+    if (options.sandbox_trusts_callback_ca) so.callback_ca_file = callback_ca_file_;
+  }
+  if (options.callback_tls && !options.sandbox_trusts_callback_ca) {
+    // Trusts only a CA of its own: the gateway's certificate does not verify.
+    const std::string dir =
+        absl::StrCat(::testing::TempDir(), "/callback-pki-", callback_pkis.fetch_add(1));
+    mkdir(dir.c_str(), 0700);
+    so.callback_ca_file = TestCa::Create(dir, "unrelated-ca")->certificate().cert_file;
+  }
   auto sb = sandbox::Sandbox::Start(so);
   if (!sb.ok()) {
     ADD_FAILURE() << "sandbox: " << sb.status();
@@ -61,6 +80,8 @@ Harness::Harness(HarnessOptions options) {
   config.tls_client_ca_file = options.tls_client_ca_file;
   config.require_client_certificate = options.require_client_certificate;
   config.tls_refresh_interval = options.tls_refresh_interval;
+  config.callback_tls_cert_file = callback_certificate_.cert_file;
+  config.callback_tls_key_file = callback_certificate_.key_file;
   static std::atomic<int> instances{0};
   config.data_dir = absl::StrCat(::testing::TempDir(), "/gateway-data-", instances++);
   data_dir_ = config.data_dir;

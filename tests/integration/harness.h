@@ -16,6 +16,7 @@
 #include "sandbox/sandbox.h"
 #include "server/gateway.h"
 #include "tests/support/status_details.h"
+#include "tests/support/test_pki.h"
 
 namespace barion_gateway::testing_support {
 
@@ -50,6 +51,10 @@ struct HarnessOptions {
   std::string tls_client_ca_file;
   bool require_client_certificate = false;
   absl::Duration tls_refresh_interval = absl::Seconds(60);
+  // The callback listener serves HTTPS with a certificate for 127.0.0.1 from a throwaway CA
+  // (callback_ca_file()); the sandbox trusts that CA unless told not to.
+  bool callback_tls = false;
+  bool sandbox_trusts_callback_ca = true;
   // How the harness's own stubs connect (default: plaintext); with TLS, the target name the
   // server certificate must carry is "localhost".
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials;
@@ -70,6 +75,10 @@ class Harness {
       const std::shared_ptr<grpc::ChannelCredentials>& credentials) const;
   sandbox::Sandbox& sandbox() { return *sandbox_; }
   server::GatewayServer& gateway() { return *gateway_; }
+  // With HarnessOptions::callback_tls: the CA of the callback listener's certificate, and that
+  // certificate's files.
+  const std::string& callback_ca_file() const { return callback_ca_file_; }
+  const TestCertificate& callback_certificate() const { return callback_certificate_; }
   // The configuration the gateway started with (for reload tests).
   const server::Config& config() const { return config_; }
   // The gateway's data folder (its event store, its audit log).
@@ -95,6 +104,8 @@ class Harness {
   std::unique_ptr<barion::v1::WalletService::Stub> wallets_;
   std::shared_ptr<grpc::Channel> channel_;
   std::string data_dir_;
+  std::string callback_ca_file_;
+  TestCertificate callback_certificate_;
   server::Config config_;
 };
 

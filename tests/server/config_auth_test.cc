@@ -144,6 +144,18 @@ TEST(ConfigAuthTest, ClientCertificateSettingsGoTogether) {
   EXPECT_THAT(c->tls_client_ca_file, HasSubstr("ca.pem"));
 }
 
+TEST(ConfigAuthTest, TheCallbackListenersTlsFilesGoTogether) {
+  EXPECT_THAT(Rejected(R"pb(listen { callback_tls_cert_file: "cb.pem" })pb"),
+              HasSubstr("listen.callback_tls_key_file: needs"));
+  EXPECT_THAT(Rejected(R"pb(listen { callback_tls_key_file: "cb-key.pem" })pb"),
+              HasSubstr("listen.callback_tls_cert_file: needs"));
+  absl::StatusOr<Config> c = Parse(
+      R"pb(listen { callback_tls_cert_file: "cb.pem" callback_tls_key_file: "cb-key.pem" })pb");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_THAT(c->callback_tls_cert_file, HasSubstr("cb.pem"));  // resolved against the file's dir
+  EXPECT_THAT(c->callback_tls_key_file, HasSubstr("cb-key.pem"));
+}
+
 // Secure by default: a gateway other machines can reach authenticates its callers, and bearer
 // tokens travel only over TLS.
 TEST(ConfigAuthTest, RefusesAnUnauthenticatedListenerOffLoopback) {
