@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "server/barion/callback_request.h"
 
 namespace barion_gateway::server {
 
@@ -38,6 +39,22 @@ std::string PosPath(const v1::GetPosRequest& r) { return absl::StrCat("/v1/Pos/"
 
 std::string HistoryItemPath(const v1::GetHistoryItemRequest& r) {
   return absl::StrCat(catalog::kGetHistoryItem.endpoint, "?ItemId=", r.item_id());
+}
+
+std::string QrCodePath(const v1::GetPaymentQrCodeRequest& r) {
+  const char* size = "Large";
+  if (r.size() == v1::QR_CODE_SIZE_SMALL) size = "Small";
+  if (r.size() == v1::QR_CODE_SIZE_NORMAL) size = "Normal";
+  return absl::StrCat(catalog::kQrCodeEndpoint, "?paymentId=", HyphenatedGuid(r.payment_id()),
+                      "&size=", size);
+}
+
+std::string StatementPath(const v1::DownloadStatementRequest& r) {
+  std::string path =
+      absl::StrCat(catalog::kStatementEndpoint, "?Year=", r.year(), "&Month=", r.month());
+  if (r.day() != 0) absl::StrAppend(&path, "&Day=", r.day());
+  absl::StrAppend(&path, "&Currency=", CurrencyCode(r.currency()));
+  return path;
 }
 
 std::vector<std::string> CatalogEndpoints() {

@@ -51,6 +51,9 @@ std::string AccountsFallbackPath(const barion::v1::GetAccountsRequest& request);
 std::string HistoryPath(const barion::v1::GetHistoryRequest& request);
 std::string PosPath(const barion::v1::GetPosRequest& request);
 std::string HistoryItemPath(const barion::v1::GetHistoryItemRequest& request);
+// The QR code image of a payment (its id hyphenated, as Barion's own QRUrl prints it).
+std::string QrCodePath(const barion::v1::GetPaymentQrCodeRequest& request);
+std::string StatementPath(const barion::v1::DownloadStatementRequest& request);
 
 namespace catalog {
 

@@ -8,7 +8,6 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "server/auth/authorize.h"
-#include "server/barion/callback_request.h"
 #include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/common/safe_text.h"
@@ -330,16 +329,11 @@ absl::StatusOr<v1::GetPaymentQrCodeResponse> BarionPayments::GetPaymentQrCode(
   if (!shop.ok()) return shop.status();
   if (absl::Status s = ValidateGetPaymentQrCode(request); !s.ok()) return s;
   if (absl::Status s = CheckPaymentOfShop(**shop, request.payment_id(), call); !s.ok()) return s;
-  const char* size = "Large";
-  if (request.size() == v1::QR_CODE_SIZE_SMALL) size = "Small";
-  if (request.size() == v1::QR_CODE_SIZE_NORMAL) size = "Normal";
   constexpr size_t kMaxImage = 1 << 20;
   v1::GetPaymentQrCodeResponse response;
   std::string* image = response.mutable_image();
   std::optional<UpstreamError> error = api_.GetFile(
-      absl::StrCat(catalog::kQrCodeEndpoint, "?paymentId=", HyphenatedGuid(request.payment_id()),
-                   "&size=", size),
-      "", call.deadline, KeyHeader::kNone,
+      QrCodePath(request), "", call.deadline, KeyHeader::kNone,
       [image](const std::string&, const char* data, size_t n) {
         if (image->size() + n > kMaxImage) return false;
         image->append(data, n);

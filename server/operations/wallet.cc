@@ -132,10 +132,7 @@ absl::Status BarionWallet::DownloadStatement(const v1::DownloadStatementRequest&
       ResolveWallet(request.wallet(), call);
   if (!wallet.ok()) return wallet.status();
   if (absl::Status s = ValidateDownloadStatement(request); !s.ok()) return s;
-  std::string path = absl::StrCat(catalog::kStatementEndpoint, "?Year=", request.year(),
-                                  "&Month=", request.month());
-  if (request.day() != 0) absl::StrAppend(&path, "&Day=", request.day());
-  absl::StrAppend(&path, "&Currency=", CurrencyCode(request.currency()));
+  const std::string path = StatementPath(request);
   // Chunks are passed on as they come (each write waits for the client's flow control); the
   // first one also carries the content type.
   std::string content_type;
