@@ -6,7 +6,7 @@
 namespace barion_gateway::server {
 
 // The gateway's version, in barion_gateway_build_info, --version and the Debian package.
-inline constexpr char kGatewayVersion[] = "0.7.0";
+inline constexpr char kGatewayVersion[] = "0.8.0";
 
 // The commit the binary was built from, or "unknown".
 const char* GatewayCommit();
