@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs examples/python and examples/node against the real gateway and sandbox binaries: each
 # starts a payment, pays it through the sandbox, waits for the Succeeded event on the stream
-# and decodes the details of a refused request.
+# and decodes the details of a refused request; examples/node/apple_pay.js takes an Apple Pay
+# payment from Apple Pay JS's objects.
 set -euo pipefail
 source tests/polyglot/helpers.sh
 gateway="$1"; sandbox="$2"
@@ -29,3 +30,9 @@ grep -q "node example: payment succeeded" "$work/node.out"
 grep -q "^refused: INVALID_ARGUMENT: " "$work/node.out"
 grep -q "^  bad field transactions\[0\]\.total: " "$work/node.out"
 grep -q "^node example: invalid request refused with its details$" "$work/node.out"
+# Apple Pay's server side: merchant validation, then event.payment (token and contacts) mapped
+# to StartApplePayPayment; without the contacts Barion requires, a refusal before Barion.
+NODE_PATH="$node_modules" node examples/node/apple_pay.js "$grpc" proto | tee "$work/apple.out"
+grep -q "^apple pay example: payment succeeded$" "$work/apple.out"
+grep -q "^refused: INVALID_ARGUMENT: .*shipping_contact" "$work/apple.out"
+grep -q "^apple pay example: missing contacts refused$" "$work/apple.out"
