@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "server/common/log.h"
 
 namespace barion_gateway::server {
@@ -74,6 +75,7 @@ absl::StatusOr<std::unique_ptr<ReloadingTlsContext>> ReloadingTlsContext::Load(F
   if (!ctx.ok()) return ctx.status();
   out->current_ = *std::move(ctx);
   out->digest_ = Sha256(*cert, *key);
+  out->next_check_ = absl::Now() + out->files_.refresh_interval;
   return out;
 }
 
