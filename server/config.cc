@@ -185,6 +185,12 @@ std::vector<std::string> SecretsOf(const Config& config) {
   }
   for (const WalletConfig& wallet : config.wallets) secrets.push_back(wallet.api_key);
   if (config.postgres.has_value()) secrets.push_back(config.postgres->password);
+  for (const WebhookEndpointConfig& endpoint : config.webhooks.endpoints) {
+    for (const std::string& text : endpoint.secret_texts) {
+      secrets.push_back(text);
+      secrets.push_back(text.substr(text.find('_') + 1));  // the base64 alone
+    }
+  }
   return secrets;
 }
 
@@ -298,8 +304,7 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     if (!shop.default_callback_url.empty() && !ValidUrl(shop.default_callback_url)) {
       return Bad(source, where + ".defaults.callback_url", "must be an absolute http(s) URL");
     }
-    if (!shop.default_callback_url.empty() &&
-        !IsCallbackUrlBarionCalls(shop.default_callback_url)) {
+    if (!shop.default_callback_url.empty() && !IsHttpsOrLoopbackUrl(shop.default_callback_url)) {
       return Bad(source, where + ".defaults.callback_url", kCallbacksNeedHttps);
     }
     if (absl::Status st = ReadCallbackSecrets(source, where, s, base_dir, env, &shop); !st.ok()) {
@@ -450,7 +455,7 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
                "must be an absolute http(s) URL, or \"listener\"");
   }
   if (!config.callback_public_base_url.empty() && config.callback_public_base_url != "listener" &&
-      !IsCallbackUrlBarionCalls(config.callback_public_base_url)) {
+      !IsHttpsOrLoopbackUrl(config.callback_public_base_url)) {
     return Bad(source, "callback_public_base_url", kCallbacksNeedHttps);
   }
   const cfg::Reconciliation& rec = file.reconciliation();
@@ -521,6 +526,10 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
     return s;
   }
   if (absl::Status s = config_internal::ParseAuth(file, source, base_dir, &config); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = config_internal::ParseWebhooks(file, source, base_dir, env, &config);
+      !s.ok()) {
     return s;
   }
   return config;

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/auth/caller.h"
+#include "server/webhooks/endpoint_config.h"
 
 namespace barion_gateway::server {
 
@@ -125,6 +126,8 @@ struct Config {
   std::optional<PostgresStoreConfig> postgres;
   double unknown_payment_fetches_per_second = 2;
   absl::Duration inbox_retention = absl::Hours(24 * 7);
+  // Webhook endpoints and their retry schedule (docs/WEBHOOKS.md); holds signing secrets.
+  WebhooksConfig webhooks;
 };
 
 // Looks up an environment variable; nullopt when unset. Injected so that tests set no globals.

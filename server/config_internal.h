@@ -43,6 +43,11 @@ absl::Status ParseStore(const barion::gateway::config::v1::GatewayConfig& file,
                         const std::string& source, const std::string& base_dir,
                         const EnvLookup& env, Config* config);
 
+// The webhooks of `file` into `config` (config_webhooks.cc). Needs config->shops parsed.
+absl::Status ParseWebhooks(const barion::gateway::config::v1::GatewayConfig& file,
+                           const std::string& source, const std::string& base_dir,
+                           const EnvLookup& env, Config* config);
+
 // The callers and the listener's TLS settings of `file` into `config` (config_auth.cc). Needs
 // config->shops, config->wallets and config->grpc_address already parsed.
 absl::Status ParseAuth(const barion::gateway::config::v1::GatewayConfig& file,

@@ -28,12 +28,17 @@ struct HttpRequest {
   // arrives, with the answer's Content-Type, instead of HttpResponse::body; returning false
   // abandons the call (a reset). Other answers (errors, JSON) still land in HttpResponse::body.
   std::function<bool(const std::string& content_type, const char* data, size_t size)> on_file_chunk;
+  // The most of an answer's body kept (not a file passed to on_file_chunk): reading stops there
+  // and HttpResponse::body_truncated is set. Barion's answers are small; a hostile or broken
+  // peer's endless body costs no more than this.
+  size_t max_body_bytes = 1 << 20;
 };
 
 struct HttpResponse {
   int status = 0;
   std::string body;
   std::string content_type;
+  bool body_truncated = false;  // the body went on past HttpRequest::max_body_bytes
 };
 
 // Why a transport got no (complete) answer; callers branch on it (TransportFailureOf), so that a

@@ -50,27 +50,31 @@ absl::StatusOr<std::unique_ptr<HttplibTransport>> HttplibTransport::Create(Optio
   IgnoreSigpipe();
   const std::string& url = options.base_url;
   if (!absl::StartsWith(url, "https://") && !absl::StartsWith(url, "http://")) {
-    return absl::InvalidArgumentError("barion.base_url: must start with https:// or http://");
+    return absl::InvalidArgumentError(
+        absl::StrCat(options.setting, ".base_url: must start with https:// or http://"));
   }
   absl::string_view rest = absl::StripPrefix(absl::StripPrefix(url, "https://"), "http://");
   if (rest.empty() || rest[0] == '/' || rest[0] == ':') {
-    return absl::InvalidArgumentError("barion.base_url: has no host");
+    return absl::InvalidArgumentError(absl::StrCat(options.setting, ".base_url: has no host"));
   }
   if (rest.find('/') != absl::string_view::npos && rest.substr(rest.find('/')) != "/") {
-    return absl::InvalidArgumentError("barion.base_url: must not have a path");
+    return absl::InvalidArgumentError(
+        absl::StrCat(options.setting, ".base_url: must not have a path"));
   }
   if (absl::StartsWith(url, "http://") && !IsLoopbackAddress(rest.substr(0, rest.find('/')))) {
     // Every call carries a POSKey or an API key: only the local sandbox may be spoken to in clear.
     return absl::InvalidArgumentError(
-        "barion.base_url: http:// is allowed only to a loopback address (the local sandbox); "
-        "Barion is https:// with TLS 1.2 or later");
+        absl::StrCat(options.setting,
+                     ".base_url: http:// is allowed only to a loopback address (the local "
+                     "sandbox); Barion is https:// with TLS 1.2 or later"));
   }
   if (!options.ca_file.empty() && !std::ifstream(options.ca_file).good()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("barion.ca_file: cannot read ", options.ca_file));
+        absl::StrCat(options.setting, ".ca_file: cannot read ", options.ca_file));
   }
   if (options.max_connections < 1) {
-    return absl::InvalidArgumentError("barion.max_connections: must be at least 1");
+    return absl::InvalidArgumentError(
+        absl::StrCat(options.setting, ".max_connections: must be at least 1"));
   }
   if (absl::EndsWith(options.base_url, "/")) options.base_url.pop_back();
   return std::unique_ptr<HttplibTransport>(new HttplibTransport(std::move(options)));
@@ -141,9 +145,6 @@ void HttplibTransport::Release(Pooled pooled) {
 
 namespace {
 
-// The most of a non-file answer kept when the caller streams files (an error answer is small).
-constexpr size_t kMaxKeptBody = 1 << 20;
-
 // What a failed exchange means: nothing sent (connect, TLS), or a timeout or reset after sending.
 absl::Status FailureOf(httplib::Error error, bool past_deadline) {
   switch (error) {
@@ -170,43 +171,57 @@ absl::Status FailureOf(httplib::Error error, bool past_deadline) {
   }
 }
 
-// One exchange on `client`, within the request's deadline. A file (request.on_file_chunk) goes to
-// the caller as it arrives (`delivered` is set once a chunk has); any other body of such a GET
-// lands in `streamed_body`.
+// One exchange on `client`, within the request's deadline. The answer's body is read through a
+// receiver, never whole by cpp-httplib: a file (request.on_file_chunk) goes to the caller as it
+// arrives (`delivered` is set once a chunk has); any other body is kept in `kept_body` up to
+// request.max_body_bytes, where reading stops (`*truncated`; the status stays readable). Reading
+// also stops at the deadline, whatever pace the bytes come at.
 httplib::Result Exchange(httplib::Client& client, const HttpRequest& request,
                          const httplib::Headers& headers, absl::Duration max_connect_timeout,
-                         std::string* streamed_body, bool* delivered) {
+                         std::string* kept_body, bool* delivered, bool* truncated) {
   const absl::Duration remaining = request.deadline - absl::Now();
   SetTimeout(client, &httplib::Client::set_connection_timeout,
              std::min(remaining, max_connect_timeout));
   SetTimeout(client, &httplib::Client::set_read_timeout, remaining);
   SetTimeout(client, &httplib::Client::set_write_timeout, remaining);
-  if (request.method == "POST") {
-    return client.Post(request.path.c_str(), headers, request.body, "application/json");
-  }
-  if (!request.on_file_chunk) return client.Get(request.path.c_str(), headers);
-  // A file is passed on as it arrives; anything else is kept for the caller to parse.
-  streamed_body->clear();
+  kept_body->clear();
+  *truncated = false;
   bool to_caller = false;
   std::string content_type;
-  return client.Get(
-      request.path.c_str(), headers,
-      [&](const httplib::Response& head) {
-        content_type = head.get_header_value("Content-Type");
-        to_caller =
-            head.status >= 200 && head.status < 300 && !absl::StrContains(content_type, "json");
-        return true;
-      },
-      [&request, &to_caller, &content_type, streamed_body, delivered](const char* data,
-                                                                      size_t size) {
-        if (to_caller) {
-          *delivered = true;
-          return request.on_file_chunk(content_type, data, size);
-        }
-        if (streamed_body->size() + size > kMaxKeptBody) return false;
-        streamed_body->append(data, size);
-        return true;
-      });
+  httplib::Request req;
+  req.method = request.method;
+  req.path = request.path;
+  req.headers = headers;
+  if (request.method == "POST") {
+    req.body = request.body;
+    req.headers.emplace("Content-Type", "application/json");
+  }
+  req.response_handler = [&](const httplib::Response& head) {
+    content_type = head.get_header_value("Content-Type");
+    to_caller = request.on_file_chunk && head.status >= 200 && head.status < 300 &&
+                !absl::StrContains(content_type, "json");
+    return true;
+  };
+  req.content_receiver = [&](const char* data, size_t size, uint64_t, uint64_t) {
+    if (absl::Now() >= request.deadline) return false;
+    if (to_caller) {
+      *delivered = true;
+      return request.on_file_chunk(content_type, data, size);
+    }
+    if (kept_body->size() + size > request.max_body_bytes) {
+      kept_body->append(data, request.max_body_bytes - kept_body->size());
+      *truncated = true;
+      return false;
+    }
+    kept_body->append(data, size);
+    return true;
+  };
+  auto response = std::make_unique<httplib::Response>();
+  httplib::Error error = httplib::Error::Success;
+  if (client.send(req, *response, error) || (*truncated && response->status > 0)) {
+    return httplib::Result(std::move(response), httplib::Error::Success);
+  }
+  return httplib::Result(nullptr, error);
 }
 
 }  // namespace
@@ -228,11 +243,12 @@ absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) 
   for (const auto& [name, value] : request.headers) headers.emplace(name, value);
   headers.emplace("Accept", "application/json");
 
-  std::string streamed_body;  // the kept body of a GET with on_file_chunk
-  bool delivered = false;     // part of a file went to the caller
+  std::string kept_body;   // the answer's body (not a file passed to the caller)
+  bool delivered = false;  // part of a file went to the caller
+  bool truncated = false;  // the body was longer than request.max_body_bytes
   auto attempt = [&]() {
-    return Exchange(*pooled.client, request, headers, options_.max_connect_timeout, &streamed_body,
-                    &delivered);
+    return Exchange(*pooled.client, request, headers, options_.max_connect_timeout, &kept_body,
+                    &delivered, &truncated);
   };
   httplib::Result result = attempt();
   // The server closed this idle keep-alive connection as we reused it (servers close idle ones
@@ -260,9 +276,12 @@ absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) 
 
   HttpResponse response;
   response.status = result->status;
-  response.body = request.on_file_chunk ? std::move(streamed_body) : std::move(result->body);
+  response.body = std::move(kept_body);
+  response.body_truncated = truncated;
   response.content_type = result->get_header_value("Content-Type");
-  const bool close = absl::EqualsIgnoreCase(result->get_header_value("Connection"), "close");
+  // A connection whose answer was not read to its end cannot carry another request.
+  const bool close =
+      truncated || absl::EqualsIgnoreCase(result->get_header_value("Connection"), "close");
   pooled.last_used = absl::Now();
   if (close) pooled.client.reset();
   Release(std::move(pooled));

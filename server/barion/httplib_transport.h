@@ -39,6 +39,8 @@ class HttplibTransport final : public HttpTransport {
     int max_connections = 16;  // pooled clients; a call waits (until its deadline) for one
     absl::Duration max_connect_timeout = absl::Seconds(10);
     absl::Duration idle_keep_alive = absl::Seconds(50);  // drop a pooled client idle that long
+    // The configuration section errors name ("barion.base_url: ...").
+    std::string setting = "barion";
   };
 
   // Validates `options` (scheme http or https, a host, a readable ca_file) and returns the

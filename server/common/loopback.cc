@@ -41,7 +41,7 @@ bool IsLoopbackAddress(absl::string_view address) {
   return IsLoopbackHost(address);
 }
 
-bool IsCallbackUrlBarionCalls(absl::string_view url) {
+bool IsHttpsOrLoopbackUrl(absl::string_view url) {
   constexpr absl::string_view kHttps = "https://";
   constexpr absl::string_view kHttp = "http://";
   if (absl::StartsWithIgnoreCase(url, kHttps)) return url.size() > kHttps.size();

@@ -15,10 +15,10 @@ bool IsLoopbackHost(absl::string_view host);
 // with gRPC's "ipv4:" / "ipv6:" scheme. Without a port, the whole text is the host.
 bool IsLoopbackAddress(absl::string_view address);
 
-// Whether Barion can send callbacks to `url`: an https:// URL (Barion calls nothing else,
-// docs/BARION.md §6), or an http:// URL whose host is loopback (a TLS proxy or the local sandbox
-// on this machine). The scheme is matched without regard to case.
-bool IsCallbackUrlBarionCalls(absl::string_view url);
+// Whether `url` is https://, or http:// to a loopback host (a TLS proxy or the local sandbox on
+// this machine): the URLs Barion sends callbacks to (it calls nothing else, docs/BARION.md §6)
+// and the gateway sends webhooks to. The scheme is matched without regard to case.
+bool IsHttpsOrLoopbackUrl(absl::string_view url);
 
 }  // namespace barion_gateway::server
 

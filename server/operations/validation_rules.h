@@ -47,7 +47,7 @@ inline void CheckUrl(Violations& v, absl::string_view url, const std::string& fi
 // A URL Barion sends callbacks to: CheckUrl's rules, and https (plain http only to loopback).
 inline void CheckCallbackUrl(Violations& v, absl::string_view url, const std::string& field) {
   CheckUrl(v, url, field, /*required=*/false);
-  if (IsAbsoluteUrl(url) && !IsCallbackUrlBarionCalls(url)) {
+  if (IsAbsoluteUrl(url) && !IsHttpsOrLoopbackUrl(url)) {
     v.Add(field, "must be https: Barion calls only https callback URLs (http only to loopback)");
   }
 }

@@ -19,7 +19,8 @@ const std::vector<Migration>& StoreMigrations() {
   static const std::vector<Migration>* migrations = new std::vector<Migration>{
       {1, "the event log", kCreateEvents},
       {2, "the inbox, schedule, start ledger and identity", kCreateStores},
-      {3, "indexes for event filters by shop and by status", kIndexEventFilters}};
+      {3, "indexes for event filters by shop and by status", kIndexEventFilters},
+      {4, "webhook positions, dead letters and claims", kCreateWebhooks}};
   return *migrations;
 }
 

@@ -2,12 +2,23 @@
 
 #include <poll.h>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "postgresql/libpq-fe.h"
 
 namespace barion_gateway::server::postgres {
+
+std::string PgBytea(const std::string& bytes) {
+  return absl::StrCat("\\x", absl::BytesToHexString(bytes));
+}
+
+bool PgFromBytea(const std::string& text, std::string* bytes) {
+  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x') return false;
+  *bytes = absl::HexStringToBytes(absl::string_view(text).substr(2));
+  return true;
+}
 
 absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Open(const PgSettings& settings) {
   // The DSN is expanded first (expand_dbname), then the password is a keyword of its own.

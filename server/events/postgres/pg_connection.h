@@ -30,6 +30,11 @@ struct PgSettings {
 // Rows of a result, each a vector of column values as text (NULL as "").
 using PgRows = std::vector<std::vector<std::string>>;
 
+// bytea as a text parameter ("\\x" and hex), and back from a text result (false when `text` is
+// not in that form).
+std::string PgBytea(const std::string& bytes);
+bool PgFromBytea(const std::string& text, std::string* bytes);
+
 class PgConnection {
  public:
   // Connects; UNAVAILABLE with libpq's reason when it cannot.

@@ -28,15 +28,8 @@ constexpr char kClaimLock[] = "SELECT pg_advisory_xact_lock(7351402918237002)";
 std::string Micros(absl::Time t) { return absl::StrCat(absl::ToUnixMicros(t)); }
 std::string Micros(absl::Duration d) { return absl::StrCat(absl::ToInt64Microseconds(d)); }
 
-// bytea as a text parameter, and back from a text result.
-std::string Bytea(const std::string& bytes) {
-  return absl::StrCat("\\x", absl::BytesToHexString(bytes));
-}
-bool FromBytea(const std::string& text, std::string* bytes) {
-  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x') return false;
-  *bytes = absl::HexStringToBytes(absl::string_view(text).substr(2));
-  return true;
-}
+std::string Bytea(const std::string& bytes) { return PgBytea(bytes); }
+bool FromBytea(const std::string& text, std::string* bytes) { return PgFromBytea(text, bytes); }
 
 int64_t Int(const std::string& text) {
   int64_t value = 0;
@@ -82,27 +75,12 @@ absl::StatusOr<std::unique_ptr<PgEventStore>> PgEventStore::Open(Options options
 PgEventStore::~PgEventStore() { SetObserver(nullptr); }
 
 absl::Status PgEventStore::WithConnection(const std::function<absl::Status(PgConnection&)>& work) {
-  for (int attempt = 0;; ++attempt) {
-    absl::StatusOr<PgPool::Lease> lease = pool_.Acquire();
-    if (!lease.ok()) return lease.status();
-    absl::Status s = work(**lease);
-    // A connection broken before or during the call (the server restarted since it was made):
-    // once more on a new one.
-    if (s.ok() || (*lease)->healthy() || attempt == 1) return s;
-  }
+  return pool_.WithConnection(work);
 }
 
 absl::StatusOr<PgRows> PgEventStore::Query(absl::string_view sql,
                                            const std::vector<std::string>& params) {
-  PgRows rows;
-  absl::Status s = WithConnection([&](PgConnection& conn) -> absl::Status {
-    absl::StatusOr<PgRows> result = conn.Exec(sql, params);
-    if (!result.ok()) return result.status();
-    rows = *std::move(result);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return rows;
+  return pool_.Query(sql, params);
 }
 
 // --- The callback inbox ---

@@ -95,6 +95,8 @@ class PgEventStore final : public EventStore, public StartLedger {
 
   // The store's identity (1 to 2^22-1): every cursor is (tx, identity * 2^40 + sequence).
   int64_t identity() const { return identity_; }
+  // Its connections, for the stores that share its database (PgWebhookStore).
+  PgPool* pool() { return &pool_; }
 
  private:
   explicit PgEventStore(Options options);

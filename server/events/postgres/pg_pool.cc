@@ -47,6 +47,28 @@ void PgPool::Return(std::unique_ptr<PgConnection> conn) {
   }
 }
 
+absl::Status PgPool::WithConnection(const std::function<absl::Status(PgConnection&)>& work) {
+  for (int attempt = 0;; ++attempt) {
+    absl::StatusOr<Lease> lease = Acquire();
+    if (!lease.ok()) return lease.status();
+    absl::Status s = work(**lease);
+    if (s.ok() || (*lease)->healthy() || attempt == 1) return s;
+  }
+}
+
+absl::StatusOr<PgRows> PgPool::Query(absl::string_view sql,
+                                     const std::vector<std::string>& params) {
+  PgRows rows;
+  absl::Status s = WithConnection([&](PgConnection& conn) -> absl::Status {
+    absl::StatusOr<PgRows> result = conn.Exec(sql, params);
+    if (!result.ok()) return result.status();
+    rows = *std::move(result);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return rows;
+}
+
 int PgPool::open() const {
   absl::MutexLock lock(&mu_);
   return open_;

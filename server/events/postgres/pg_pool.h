@@ -8,7 +8,9 @@
 #ifndef BARION_GATEWAY_SERVER_EVENTS_POSTGRES_PG_POOL_H_
 #define BARION_GATEWAY_SERVER_EVENTS_POSTGRES_PG_POOL_H_
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -53,6 +55,12 @@ class PgPool {
 
   // Connections that exist (lent or idle).
   int open() const;
+
+  // Runs `work` on a lent connection; once more on a new one when the first turned out broken
+  // (the server restarted since it was made).
+  absl::Status WithConnection(const std::function<absl::Status(PgConnection&)>& work);
+  // One statement through WithConnection: its rows.
+  absl::StatusOr<PgRows> Query(absl::string_view sql, const std::vector<std::string>& params = {});
 
  private:
   void Return(std::unique_ptr<PgConnection> conn);

@@ -63,4 +63,26 @@ inline constexpr char kIndexEventFilters[] = R"sql(
   CREATE INDEX IF NOT EXISTS events_by_payment_id ON events (payment_id, tx, id);
 )sql";
 
+// Migration 4: webhook delivery's positions, dead letters and claims (server/webhooks,
+// docs/WEBHOOKS.md).
+inline constexpr char kCreateWebhooks[] = R"sql(
+  CREATE TABLE webhook_positions (
+    endpoint TEXT PRIMARY KEY,
+    cursor TEXT NOT NULL);
+  CREATE TABLE webhook_dead_letters (
+    endpoint TEXT NOT NULL,
+    cursor TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    event BYTEA NOT NULL,
+    attempts INTEGER NOT NULL,
+    last_error TEXT NOT NULL,
+    failed_at_us BIGINT NOT NULL,
+    PRIMARY KEY (endpoint, cursor));
+  CREATE INDEX webhook_dead_letters_by_time ON webhook_dead_letters (endpoint, failed_at_us);
+  CREATE TABLE webhook_claims (
+    endpoint TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    expires_us BIGINT NOT NULL);
+)sql";
+
 #endif  // BARION_GATEWAY_SERVER_EVENTS_POSTGRES_STORES_SQL_H_

@@ -132,6 +132,40 @@ TEST_F(HttplibTransportTest, WaitsForAFreeConnectionOnlyUntilTheDeadline) {
 // A keep-alive HTTP server on a raw socket that answers the first request of each connection and
 // drops the connection without answering once it has read the second: a server closing an idle
 // keep-alive connection just as a request arrives on it.
+// A peer's answer is read only up to max_body_bytes, and only until the deadline: an endless
+// body, or one dripped slower than the deadline allows, costs bounded memory and time.
+TEST_F(HttplibTransportTest, AnEndlessOrDrippedBodyIsCutAtItsBoundAndTheDeadline) {
+  server_->Post("/endless", [](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("text/plain", [](size_t, httplib::DataSink& sink) {
+      static const std::string chunk(64 * 1024, 'x');
+      return sink.write(chunk.data(), chunk.size());
+    });
+  });
+  server_->Post("/drip", [](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("text/plain", [](size_t, httplib::DataSink& sink) {
+      absl::SleepFor(absl::Milliseconds(50));
+      return sink.write("x", 1);
+    });
+  });
+  auto transport = Transport(tls_.ca_file);
+  HttpRequest endless = Echo("{}");
+  endless.path = "/endless";
+  endless.max_body_bytes = 100 * 1000;
+  absl::StatusOr<HttpResponse> r = transport->Send(endless);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_TRUE(r->body_truncated);
+  EXPECT_EQ(r->body.size(), 100u * 1000);
+
+  HttpRequest drip = Echo("{}");
+  drip.path = "/drip";
+  drip.deadline = absl::Now() + absl::Milliseconds(600);
+  const absl::Time start = absl::Now();
+  absl::StatusOr<HttpResponse> dripped = transport->Send(drip);
+  EXPECT_FALSE(dripped.ok());
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+}
+
 class DroppingServer {
  public:
   DroppingServer() {

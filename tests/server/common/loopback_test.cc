@@ -29,12 +29,12 @@ TEST(LoopbackTest, BarionCallsHttpsAndOnlyLoopbackInClear) {
   for (const char* url : {"https://pay.example.com/cb", "HTTPS://pay.example.com",
                           "http://127.0.0.1:8090/callback/web/x", "http://localhost/cb",
                           "http://[::1]:8090/cb", "http://127.0.0.1?x"}) {
-    EXPECT_TRUE(IsCallbackUrlBarionCalls(url)) << url;
+    EXPECT_TRUE(IsHttpsOrLoopbackUrl(url)) << url;
   }
   for (const char* url :
        {"http://pay.example.com/cb", "http://127.corp.example/cb", "http://127.0.0.1@evil.test/",
         "http://10.0.0.1:8090/cb", "ftp://127.0.0.1/", "https://", "http://", "/cb", ""}) {
-    EXPECT_FALSE(IsCallbackUrlBarionCalls(url)) << url;
+    EXPECT_FALSE(IsHttpsOrLoopbackUrl(url)) << url;
   }
 }
 

@@ -147,7 +147,9 @@ TEST_F(TlsServerTest, PlainHttpOnTheTlsPortGetsNoAnswerAndIsCounted) {
   char buffer[512];
   const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
   // OpenSSL may answer with a TLS alert record; never with HTTP.
-  if (n > 0) EXPECT_THAT(std::string(buffer, n), testing::Not(HasSubstr("HTTP/1.1")));
+  if (n > 0) {
+    EXPECT_THAT(std::string(buffer, n), testing::Not(HasSubstr("HTTP/1.1")));
+  }
   ::close(fd);
   const absl::Time deadline = absl::Now() + absl::Seconds(5);
   while (handshake_failures_.load() == 0 && absl::Now() < deadline) {
