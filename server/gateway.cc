@@ -30,6 +30,8 @@
 #include "server/events/sqlite/sqlite_event_store.h"
 #include "server/http/tls_context.h"
 #include "server/operations/catalog.h"
+#include "server/webhooks/pg_webhook_store.h"
+#include "server/webhooks/sqlite_webhook_store.h"
 
 namespace barion_gateway::server {
 namespace {
@@ -102,16 +104,21 @@ absl::StatusOr<std::unique_ptr<SqliteEventStore>> OpenEventStore(const Config& c
 
 // The PostgreSQL store's options; this process's name in claims is unique among replicas (the
 // host, the process id, and a random part for a restart that reuses the id).
-postgres::PgEventStore::Options PostgresOptions(const PostgresStoreConfig& config) {
+postgres::PgEventStore::Options PostgresOptions(const PostgresStoreConfig& config,
+                                                const std::string& owner) {
   postgres::PgEventStore::Options options;
   options.pool.settings = {config.dsn, config.password};
   options.pool.size = config.pool_size;
   options.claim_lease = config.claim_lease;
+  options.owner = owner;
+  return options;
+}
+
+std::string ReplicaName() {
   char host[256] = {0};
   ::gethostname(host, sizeof(host) - 1);
   std::random_device random;
-  options.owner = absl::StrCat(host, ":", ::getpid(), ":", absl::Hex(random(), absl::kZeroPad8));
-  return options;
+  return absl::StrCat(host, ":", ::getpid(), ":", absl::Hex(random(), absl::kZeroPad8));
 }
 
 }  // namespace
@@ -138,17 +145,23 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
 
 absl::Status GatewayServer::StartStore(const Config& config) {
   if (absl::Status s = MakeDirs(config.data_dir); !s.ok()) return s;
+  const std::string replica = ReplicaName();
   if (config.postgres.has_value()) {
     absl::StatusOr<std::unique_ptr<postgres::PgEventStore>> store =
-        postgres::PgEventStore::Open(PostgresOptions(*config.postgres));
+        postgres::PgEventStore::Open(PostgresOptions(*config.postgres, replica));
     if (!store.ok()) return store.status();
     ledger_ = store->get();
+    webhook_store_ = std::make_unique<PgWebhookStore>((*store)->pool());
     store_ = *std::move(store);
   } else {
     absl::StatusOr<std::unique_ptr<SqliteEventStore>> store = OpenEventStore(config);
     if (!store.ok()) return store.status();
     ledger_ = store->get();
     store_ = *std::move(store);
+    absl::StatusOr<std::unique_ptr<SqliteWebhookStore>> webhooks =
+        SqliteWebhookStore::Open(config.data_dir + "/webhooks.db");
+    if (!webhooks.ok()) return webhooks.status();
+    webhook_store_ = *std::move(webhooks);
   }
   EventHub::Options hub_options;
   hub_options.heartbeat_interval = config.heartbeat_interval;
@@ -159,10 +172,18 @@ absl::Status GatewayServer::StartStore(const Config& config) {
   hub_options.metrics = pipeline_metrics();
   hub_ = std::make_unique<EventHub>(store_.get(), hub_options);
   if (absl::Status s = hub_->Start(); !s.ok()) return s;
-  // The hub learns of every append from the log itself (with PostgreSQL, of every replica's,
-  // from the newest cursor the hub read at its start).
-  store_->SetObserver(hub_.get());
-  return absl::OkStatus();
+  WebhookDispatcher::Options webhooks;
+  webhooks.owner = replica;
+  webhooks.claim_lease =
+      config.postgres.has_value() ? config.postgres->claim_lease : absl::Seconds(30);
+  webhooks.metrics = metrics_ != nullptr ? &metrics_->webhooks() : nullptr;
+  webhooks_ = std::make_unique<WebhookDispatcher>(store_.get(), webhook_store_.get(), webhooks);
+  // The hub and webhook delivery learn of every append from the log itself (with PostgreSQL, of
+  // every replica's, from the newest cursor the hub read at its start).
+  observers_ =
+      std::make_unique<ObserverFanout>(std::vector<EventLogObserver*>{hub_.get(), webhooks_.get()});
+  store_->SetObserver(observers_.get());
+  return webhooks_->Start(config.webhooks);
 }
 
 absl::Status GatewayServer::StartTransport(const Config& config,
@@ -457,6 +478,7 @@ void GatewayServer::Shutdown(absl::Duration grace) {
   if (processor_ != nullptr) processor_->Stop();
   if (reconciler_ != nullptr) reconciler_->Stop();
   if (store_ != nullptr) store_->SetObserver(nullptr);
+  if (webhooks_ != nullptr) webhooks_->Stop();  // positions saved, claims given up
   if (hub_ != nullptr) hub_->Stop();
   if (admin_ != nullptr) admin_->Stop();
 }

@@ -23,6 +23,7 @@
 #include "server/events/doorbell.h"
 #include "server/events/event_hub.h"
 #include "server/events/event_store.h"
+#include "server/events/observer_fanout.h"
 #include "server/events/reconciler.h"
 #include "server/events/start_ledger.h"
 #include "server/metrics/gateway_metrics.h"
@@ -35,6 +36,8 @@
 #include "server/rpc/payment_service.h"
 #include "server/rpc/wallet_service.h"
 #include "server/version.h"
+#include "server/webhooks/webhook_dispatcher.h"
+#include "server/webhooks/webhook_store.h"
 
 namespace barion_gateway::server {
 
@@ -58,6 +61,8 @@ class GatewayServer {
   HttpTransport* transport() const { return transport_.get(); }
   // The bound admin listener address (/metrics, /healthz, /readyz).
   const std::string& admin_address() const { return admin_->address(); }
+  // Webhook delivery (docs/WEBHOOKS.md).
+  WebhookDispatcher* webhooks() const { return webhooks_.get(); }
   // The audit log (docs/SECURITY.md); Flush() it to read what was recorded.
   AuditLog* audit_log() const { return audit_.get(); }
 
@@ -95,6 +100,10 @@ class GatewayServer {
   std::unique_ptr<EventStore> store_;
   StartLedger* ledger_ = nullptr;  // store_, as the start ledger
   std::unique_ptr<EventHub> hub_;
+  // Webhook delivery (docs/WEBHOOKS.md): its store, and the log's observers (hub, webhooks).
+  std::unique_ptr<WebhookStore> webhook_store_;
+  std::unique_ptr<WebhookDispatcher> webhooks_;
+  std::unique_ptr<ObserverFanout> observers_;
   std::unique_ptr<HttpTransport> transport_;
   // Every secret of the configuration (reloads add theirs), blotted out of Barion's answers.
   SecretRedactor redactor_;

@@ -36,6 +36,9 @@ absl::Status GatewayServer::Reload(const Config& next) {
     return absl::FailedPreconditionError(absl::StrCat(s.message(), "; nothing was reloaded"));
   }
   redactor_.Add(SecretsOf(next));  // before the new keys are used
+  if (absl::Status s = webhooks_->Reload(next.webhooks); !s.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(s.message(), "; nothing was reloaded"));
+  }
   auto authenticator = std::make_shared<const Authenticator>(next.callers);
   auth_->Replace(authenticator);
   payments_->ReplacePosKeys(next.shops);
@@ -45,7 +48,8 @@ absl::Status GatewayServer::Reload(const Config& next) {
                          "/barion.v1.PaymentEventService/SubscribePaymentEvents", filter.shops);
   });
   LogInfo(absl::StrCat("configuration reloaded: ", next.callers.size(),
-                       " callers; POSKeys and API keys re-read; ", ended,
+                       " callers; POSKeys and API keys re-read; ", next.webhooks.endpoints.size(),
+                       " webhook endpoints; ", ended,
                        " event streams ended whose caller lost access"));
   return absl::OkStatus();
 }

@@ -53,6 +53,16 @@ class EventCursor {
   int64_t low_ = 0;
 };
 
+// How many events a log appended after `from` up to `to` (0 when `to` is not after it). Both logs
+// of this gateway put identity * 2^40 + the event's sequence in `low` (the beginning: 0), so the
+// count is the difference of the sequences; for a backlog gauge, not for correctness.
+inline int64_t EventsBetween(const EventCursor& from, const EventCursor& to) {
+  constexpr int64_t kSequenceMask = (int64_t{1} << 40) - 1;
+  const int64_t a = from.low() & kSequenceMask;
+  const int64_t b = to.low() & kSequenceMask;
+  return b > a ? b - a : 0;
+}
+
 }  // namespace barion_gateway::server
 
 #endif  // BARION_GATEWAY_SERVER_EVENTS_EVENT_CURSOR_H_

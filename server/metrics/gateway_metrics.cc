@@ -14,6 +14,7 @@ GatewayMetrics::GatewayMetrics(const std::string& version, const std::string& co
       rpc_(*registry_),
       barion_(*registry_, endpoints),
       pipeline_(*registry_),
+      webhooks_(*registry_),
       operations_(*registry_) {
   prometheus::BuildGauge()
       .Name("barion_gateway_build_info")

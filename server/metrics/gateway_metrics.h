@@ -18,6 +18,7 @@
 #include "server/metrics/barion_metrics.h"
 #include "server/metrics/operation_metrics.h"
 #include "server/metrics/pipeline_metrics.h"
+#include "server/metrics/webhook_metrics.h"
 #include "server/metrics/rpc_metrics.h"
 
 namespace barion_gateway::server {
@@ -31,6 +32,7 @@ class GatewayMetrics {
   RpcMetrics& rpc() { return rpc_; }
   BarionMetrics& barion() { return barion_; }
   PipelineMetrics& pipeline() { return pipeline_; }
+  WebhookMetrics& webhooks() { return webhooks_; }
   OperationMetrics& operations() { return operations_; }
 
   // barion_gateway_ready: 1 while the gateway would answer /readyz with 200, else 0.
@@ -47,6 +49,7 @@ class GatewayMetrics {
   RpcMetrics rpc_;
   BarionMetrics barion_;
   PipelineMetrics pipeline_;
+  WebhookMetrics webhooks_;
   OperationMetrics operations_;
   prometheus::Gauge* ready_ = nullptr;
   mutable absl::Mutex scrape_mu_;

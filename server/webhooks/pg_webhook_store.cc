@@ -43,8 +43,8 @@ absl::Status PgWebhookStore::AddDeadLetter(const DeadLetter& l) {
           "last_error, failed_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7) "
           "ON CONFLICT (endpoint, cursor) DO UPDATE SET attempts = excluded.attempts, "
           "last_error = excluded.last_error, failed_at_us = excluded.failed_at_us",
-          {l.endpoint, l.cursor, l.payment_id, postgres::PgBytea(l.event),
-           absl::StrCat(l.attempts), l.last_error, absl::StrCat(absl::ToUnixMicros(l.failed_at))})
+          {l.endpoint, l.cursor, l.payment_id, postgres::PgBytea(l.event), absl::StrCat(l.attempts),
+           l.last_error, absl::StrCat(absl::ToUnixMicros(l.failed_at))})
       .status();
 }
 
@@ -68,21 +68,21 @@ absl::StatusOr<std::vector<DeadLetter>> PgWebhookStore::Letters(const PgRows& ro
 
 absl::StatusOr<std::vector<DeadLetter>> PgWebhookStore::DeadLetters(const std::string& endpoint,
                                                                     int limit) {
-  absl::StatusOr<PgRows> rows = pool_->Query(
-      absl::StrCat("SELECT ", kLetterColumns,
-                   " FROM webhook_dead_letters WHERE endpoint = $1 "
-                   "ORDER BY failed_at_us DESC, cursor DESC LIMIT $2"),
-      {endpoint, absl::StrCat(limit)});
+  absl::StatusOr<PgRows> rows =
+      pool_->Query(absl::StrCat("SELECT ", kLetterColumns,
+                                " FROM webhook_dead_letters WHERE endpoint = $1 "
+                                "ORDER BY failed_at_us DESC, cursor DESC LIMIT $2"),
+                   {endpoint, absl::StrCat(limit)});
   if (!rows.ok()) return rows.status();
   return Letters(*rows);
 }
 
 absl::StatusOr<std::optional<DeadLetter>> PgWebhookStore::FindDeadLetter(
     const std::string& endpoint, const std::string& cursor) {
-  absl::StatusOr<PgRows> rows = pool_->Query(
-      absl::StrCat("SELECT ", kLetterColumns,
-                   " FROM webhook_dead_letters WHERE endpoint = $1 AND cursor = $2"),
-      {endpoint, cursor});
+  absl::StatusOr<PgRows> rows =
+      pool_->Query(absl::StrCat("SELECT ", kLetterColumns,
+                                " FROM webhook_dead_letters WHERE endpoint = $1 AND cursor = $2"),
+                   {endpoint, cursor});
   if (!rows.ok()) return rows.status();
   absl::StatusOr<std::vector<DeadLetter>> letters = Letters(*rows);
   if (!letters.ok()) return letters.status();
@@ -124,6 +124,23 @@ absl::Status PgWebhookStore::Release(const std::string& endpoint, const std::str
   return pool_
       ->Query("DELETE FROM webhook_claims WHERE endpoint = $1 AND owner = $2", {endpoint, owner})
       .status();
+}
+
+absl::Status PgWebhookStore::RequestReplay(const std::string& endpoint, const std::string& cursor) {
+  return pool_
+      ->Query(
+          "INSERT INTO webhook_replays (endpoint, cursor) VALUES ($1, $2) "
+          "ON CONFLICT (endpoint) DO UPDATE SET cursor = excluded.cursor",
+          {endpoint, cursor})
+      .status();
+}
+
+absl::StatusOr<std::optional<std::string>> PgWebhookStore::TakeReplay(const std::string& endpoint) {
+  absl::StatusOr<PgRows> rows =
+      pool_->Query("DELETE FROM webhook_replays WHERE endpoint = $1 RETURNING cursor", {endpoint});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<std::string>();
+  return std::optional<std::string>((*rows)[0][0]);
 }
 
 }  // namespace barion_gateway::server

@@ -30,6 +30,8 @@ class PgWebhookStore final : public WebhookStore {
   absl::StatusOr<bool> Claim(const std::string& endpoint, const std::string& owner,
                              absl::Duration lease) override;
   absl::Status Release(const std::string& endpoint, const std::string& owner) override;
+  absl::Status RequestReplay(const std::string& endpoint, const std::string& cursor) override;
+  absl::StatusOr<std::optional<std::string>> TakeReplay(const std::string& endpoint) override;
 
  private:
   absl::StatusOr<std::vector<DeadLetter>> Letters(const postgres::PgRows& rows);

@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS webhook_dead_letters (
   failed_at_us INTEGER NOT NULL,
   PRIMARY KEY (endpoint, cursor)
 );
+CREATE TABLE IF NOT EXISTS webhook_replays (
+  endpoint TEXT PRIMARY KEY,
+  cursor TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS webhook_dead_letters_by_time
   ON webhook_dead_letters (endpoint, failed_at_us);
 )sql";
@@ -146,13 +150,12 @@ absl::StatusOr<std::vector<DeadLetter>> SqliteWebhookStore::SelectLetters(
   return out;
 }
 
-absl::StatusOr<std::vector<DeadLetter>> SqliteWebhookStore::DeadLetters(
-    const std::string& endpoint, int limit) {
+absl::StatusOr<std::vector<DeadLetter>> SqliteWebhookStore::DeadLetters(const std::string& endpoint,
+                                                                        int limit) {
   absl::MutexLock lock(&mu_);
-  static const std::string sql =
-      absl::StrCat("SELECT ", kLetterColumns,
-                   " FROM webhook_dead_letters WHERE endpoint = ? "
-                   "ORDER BY failed_at_us DESC, cursor DESC LIMIT ?");
+  static const std::string sql = absl::StrCat("SELECT ", kLetterColumns,
+                                              " FROM webhook_dead_letters WHERE endpoint = ? "
+                                              "ORDER BY failed_at_us DESC, cursor DESC LIMIT ?");
   return SelectLetters(sql.c_str(), endpoint, "", limit);
 }
 
@@ -161,8 +164,7 @@ absl::StatusOr<std::optional<DeadLetter>> SqliteWebhookStore::FindDeadLetter(
   absl::MutexLock lock(&mu_);
   static const std::string sql = absl::StrCat(
       "SELECT ", kLetterColumns, " FROM webhook_dead_letters WHERE endpoint = ? AND cursor = ?");
-  absl::StatusOr<std::vector<DeadLetter>> found =
-      SelectLetters(sql.c_str(), endpoint, cursor, 1);
+  absl::StatusOr<std::vector<DeadLetter>> found = SelectLetters(sql.c_str(), endpoint, cursor, 1);
   if (!found.ok()) return found.status();
   if (found->empty()) return std::optional<DeadLetter>();
   return std::optional<DeadLetter>(std::move(found->front()));
@@ -194,6 +196,37 @@ absl::StatusOr<bool> SqliteWebhookStore::Claim(const std::string&, const std::st
 
 absl::Status SqliteWebhookStore::Release(const std::string&, const std::string&) {
   return absl::OkStatus();
+}
+
+absl::Status SqliteWebhookStore::RequestReplay(const std::string& endpoint,
+                                               const std::string& cursor) {
+  absl::MutexLock lock(&mu_);
+  Statement st(statements_,
+               "INSERT OR REPLACE INTO webhook_replays (endpoint, cursor) VALUES (?, ?)");
+  if (!st.ok()) return Error("record a replay");
+  st.Bind(1, endpoint);
+  st.Bind(2, cursor);
+  return st.Step() == SQLITE_DONE ? absl::OkStatus() : Error("record a replay");
+}
+
+absl::StatusOr<std::optional<std::string>> SqliteWebhookStore::TakeReplay(
+    const std::string& endpoint) {
+  absl::MutexLock lock(&mu_);
+  std::optional<std::string> cursor;
+  {
+    Statement st(statements_, "SELECT cursor FROM webhook_replays WHERE endpoint = ?");
+    if (!st.ok()) return Error("read a replay");
+    st.Bind(1, endpoint);
+    const int rc = st.Step();
+    if (rc == SQLITE_ROW) cursor = st.Text(0);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error("read a replay");
+  }
+  if (!cursor.has_value()) return cursor;
+  Statement st(statements_, "DELETE FROM webhook_replays WHERE endpoint = ?");
+  if (!st.ok()) return Error("take a replay");
+  st.Bind(1, endpoint);
+  if (st.Step() != SQLITE_DONE) return Error("take a replay");
+  return cursor;
 }
 
 }  // namespace barion_gateway::server

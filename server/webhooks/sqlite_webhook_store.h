@@ -36,6 +36,8 @@ class SqliteWebhookStore final : public WebhookStore {
   absl::StatusOr<bool> Claim(const std::string& endpoint, const std::string& owner,
                              absl::Duration lease) override;
   absl::Status Release(const std::string& endpoint, const std::string& owner) override;
+  absl::Status RequestReplay(const std::string& endpoint, const std::string& cursor) override;
+  absl::StatusOr<std::optional<std::string>> TakeReplay(const std::string& endpoint) override;
 
  private:
   explicit SqliteWebhookStore(sqlite3* db) : db_(db), statements_(db) {}

@@ -47,8 +47,7 @@ class WebhookStore {
                                                               int limit) = 0;
   virtual absl::StatusOr<std::optional<DeadLetter>> FindDeadLetter(const std::string& endpoint,
                                                                    const std::string& cursor) = 0;
-  virtual absl::Status RemoveDeadLetter(const std::string& endpoint,
-                                        const std::string& cursor) = 0;
+  virtual absl::Status RemoveDeadLetter(const std::string& endpoint, const std::string& cursor) = 0;
   virtual absl::StatusOr<int64_t> CountDeadLetters(const std::string& endpoint) = 0;
 
   // Whether `owner` may deliver `endpoint` until now + `lease`: takes a claim that is free or
@@ -57,6 +56,12 @@ class WebhookStore {
                                      absl::Duration lease) = 0;
   // Gives the claim up (a stopping replica), so another takes it over at once.
   virtual absl::Status Release(const std::string& endpoint, const std::string& owner) = 0;
+
+  // An operator's replay: the replica delivering `endpoint` restarts after `cursor`. Recorded
+  // here so that whichever replica holds the claim carries it out (TakeReplay, on renewal).
+  virtual absl::Status RequestReplay(const std::string& endpoint, const std::string& cursor) = 0;
+  // The pending replay of `endpoint`, removed as it is returned; nullopt when none.
+  virtual absl::StatusOr<std::optional<std::string>> TakeReplay(const std::string& endpoint) = 0;
 };
 
 }  // namespace barion_gateway::server

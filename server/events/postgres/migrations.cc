@@ -20,7 +20,7 @@ const std::vector<Migration>& StoreMigrations() {
       {1, "the event log", kCreateEvents},
       {2, "the inbox, schedule, start ledger and identity", kCreateStores},
       {3, "indexes for event filters by shop and by status", kIndexEventFilters},
-      {4, "webhook positions, dead letters and claims", kCreateWebhooks}};
+      {4, "webhook positions, dead letters, claims and replays", kCreateWebhooks}};
   return *migrations;
 }
 

@@ -83,6 +83,9 @@ inline constexpr char kCreateWebhooks[] = R"sql(
     endpoint TEXT PRIMARY KEY,
     owner TEXT NOT NULL,
     expires_us BIGINT NOT NULL);
+  CREATE TABLE webhook_replays (
+    endpoint TEXT PRIMARY KEY,
+    cursor TEXT NOT NULL);
 )sql";
 
 #endif  // BARION_GATEWAY_SERVER_EVENTS_POSTGRES_STORES_SQL_H_
