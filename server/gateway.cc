@@ -417,6 +417,9 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
       store_.get(), hub_.get(), std::move(shop_names), edge("barion.v1.PaymentEventService"));
   wallet_service_ =
       std::make_unique<WalletServiceImpl>(wallet_.get(), edge("barion.v1.WalletService"));
+  webhook_admin_ = std::make_unique<WebhookAdmin>(webhooks_.get());
+  webhook_service_ =
+      std::make_unique<WebhookServiceImpl>(webhook_admin_.get(), edge("barion.v1.WebhookService"));
 
   if (absl::Status s = CheckTlsFiles(config); !s.ok()) return s;
   std::shared_ptr<grpc::ServerCredentials> credentials = ListenerCredentials(config);
@@ -446,6 +449,7 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
   builder.RegisterService(payment_service_.get());
   builder.RegisterService(event_service_.get());
   builder.RegisterService(wallet_service_.get());
+  builder.RegisterService(webhook_service_.get());
   builder.RegisterService(health_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || grpc_port_ == 0) {

@@ -35,6 +35,7 @@
 #include "server/rpc/payment_event_service.h"
 #include "server/rpc/payment_service.h"
 #include "server/rpc/wallet_service.h"
+#include "server/rpc/webhook_service.h"
 #include "server/version.h"
 #include "server/webhooks/webhook_dispatcher.h"
 #include "server/webhooks/webhook_store.h"
@@ -125,6 +126,8 @@ class GatewayServer {
   std::unique_ptr<PaymentServiceImpl> payment_service_;
   std::unique_ptr<PaymentEventServiceImpl> event_service_;
   std::unique_ptr<WalletServiceImpl> wallet_service_;
+  std::unique_ptr<WebhookAdmin> webhook_admin_;
+  std::unique_ptr<WebhookServiceImpl> webhook_service_;
   std::unique_ptr<HealthService> health_;
   std::unique_ptr<CallbackProcessor> processor_;
   std::unique_ptr<Reconciler> reconciler_;

@@ -46,6 +46,7 @@ std::string AuditLine(const AuditRecord& r) {
   text("method", r.method);
   if (!r.shop.empty()) text("shop", r.shop);
   if (!r.wallet.empty()) text("wallet", r.wallet);
+  if (!r.webhook_endpoint.empty()) text("webhook_endpoint", r.webhook_endpoint);
   if (!r.payment_id.empty()) text("payment_id", r.payment_id);
   if (!r.payment_request_id.empty()) text("payment_request_id", r.payment_request_id);
   if (!r.amounts.empty()) list("amounts", r.amounts);

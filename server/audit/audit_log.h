@@ -55,6 +55,7 @@ struct AuditRecord {
   std::string method;            // "/barion.v1.PaymentService/Refund"
   std::string shop;
   std::string wallet;
+  std::string webhook_endpoint;  // the webhook operators' calls
   std::string payment_id;
   std::string payment_request_id;
   std::vector<std::string> amounts;  // exact decimal text, as in the request

@@ -15,6 +15,7 @@ namespace barion_gateway::server {
 struct AuditSubject {
   std::string shop;
   std::string wallet;
+  std::string webhook_endpoint;
   std::string payment_id;
   std::string payment_request_id;
   std::vector<std::string> amounts;

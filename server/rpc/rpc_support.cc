@@ -107,6 +107,7 @@ AuditRecord AuditRecordOf(const RpcEdge& edge, absl::string_view rpc,
   }
   record.shop = subject.shop;
   record.wallet = subject.wallet;
+  record.webhook_endpoint = subject.webhook_endpoint;
   record.payment_id = subject.payment_id;
   record.payment_request_id = subject.payment_request_id;
   record.amounts = subject.amounts;

@@ -150,6 +150,18 @@ EndpointRunner::State EndpointRunner::state() const {
   return s;
 }
 
+std::vector<EndpointRunner::Retrying> EndpointRunner::retrying(size_t limit) const {
+  absl::MutexLock lock(&mu_);
+  std::vector<Retrying> out;
+  for (const Slot& s : slots_) {
+    if (out.size() == limit) break;
+    if (s.done || s.attempts == 0) continue;
+    out.push_back({s.cursor.ToText(), s.event->payment_id(), s.attempts, s.not_before,
+                   s.last_error});
+  }
+  return out;
+}
+
 void EndpointRunner::Work() {
   absl::MutexLock lock(&mu_);
   while (running_) {
@@ -311,6 +323,7 @@ void EndpointRunner::Attempt(Slot* slot) {
   if (s == nullptr) return;  // rewound meanwhile
   s->sending = false;
   s->attempts = attempts;
+  s->last_error = result.error;
   if (result.delivered) {
     s->done = true;
     // The receiver answers again: what waits for a retry goes now.

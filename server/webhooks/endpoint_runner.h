@@ -77,6 +77,15 @@ class EndpointRunner {
   void Rewind(const EventCursor& position);
 
   State state() const;
+  // Events whose attempts failed and that wait for the next one, oldest first, at most `limit`.
+  struct Retrying {
+    std::string cursor;
+    std::string payment_id;
+    int attempts = 0;
+    absl::Time next_attempt;
+    std::string last_error;
+  };
+  std::vector<Retrying> retrying(size_t limit) const;
   const WebhookEndpointConfig& config() const { return config_; }
   WebhookSender& sender() { return *sender_; }
   bool running() const;
@@ -91,6 +100,7 @@ class EndpointRunner {
     absl::Time not_before = absl::InfinitePast();
     bool sending = false;
     bool done = false;
+    std::string last_error;
   };
 
   void Work();

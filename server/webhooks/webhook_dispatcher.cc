@@ -347,7 +347,28 @@ absl::Status WebhookDispatcher::Replay(const std::string& endpoint, const std::s
   return absl::OkStatus();
 }
 
-absl::StatusOr<WebhookAttempt> WebhookDispatcher::SendTest(const std::string& endpoint) {
+absl::StatusOr<std::vector<EndpointRunner::Retrying>> WebhookDispatcher::Retrying(
+    const std::string& endpoint, size_t limit) {
+  std::shared_ptr<Endpoint> e = Find(endpoint);
+  if (e == nullptr) return absl::NotFoundError("no webhook endpoint of that name");
+  std::shared_ptr<EndpointRunner> runner;
+  {
+    absl::MutexLock lock(&mu_);
+    runner = e->runner;
+  }
+  if (runner == nullptr) return std::vector<EndpointRunner::Retrying>();
+  return runner->retrying(limit);
+}
+
+absl::StatusOr<WebhookEndpointConfig> WebhookDispatcher::EndpointConfig(
+    const std::string& endpoint) {
+  std::shared_ptr<Endpoint> e = Find(endpoint);
+  if (e == nullptr) return absl::NotFoundError("no webhook endpoint of that name");
+  return e->config;
+}
+
+absl::StatusOr<WebhookAttempt> WebhookDispatcher::SendTest(const std::string& endpoint,
+                                                           std::string* id) {
   std::shared_ptr<Endpoint> e = Find(endpoint);
   if (e == nullptr) return absl::NotFoundError("no webhook endpoint of that name");
   v1::PaymentEvent event;
@@ -364,6 +385,7 @@ absl::StatusOr<WebhookAttempt> WebhookDispatcher::SendTest(const std::string& en
   delivery.id = absl::StrCat("msg_test_", absl::BytesToHexString(random));
   delivery.timestamp = absl::ToUnixSeconds(now);
   delivery.body = WebhookBody(event, "webhook.test");
+  if (id != nullptr) *id = delivery.id;
   return e->sender->Send(delivery);
 }
 

@@ -82,8 +82,13 @@ class WebhookDispatcher final : public EventLogObserver {
                                                  const std::string& cursor);
   // The endpoint restarts after `cursor` (owned by the log, not after its head).
   absl::Status Replay(const std::string& endpoint, const std::string& cursor);
-  // One test delivery (type "webhook.test", payment id "test") now.
-  absl::StatusOr<WebhookAttempt> SendTest(const std::string& endpoint);
+  // One test delivery (type "webhook.test", payment id "test") now; `id` gets its webhook-id.
+  absl::StatusOr<WebhookAttempt> SendTest(const std::string& endpoint, std::string* id = nullptr);
+  // The endpoint's deliveries being retried here (empty where another replica delivers it).
+  absl::StatusOr<std::vector<EndpointRunner::Retrying>> Retrying(const std::string& endpoint,
+                                                                 size_t limit);
+  // The endpoint's configuration (its shops, for authorization); NOT_FOUND when not configured.
+  absl::StatusOr<WebhookEndpointConfig> EndpointConfig(const std::string& endpoint);
 
  private:
   struct Endpoint {
