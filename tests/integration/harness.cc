@@ -80,6 +80,7 @@ Harness::Harness(HarnessOptions options) {
   config.tls_client_ca_file = options.tls_client_ca_file;
   config.require_client_certificate = options.require_client_certificate;
   config.tls_refresh_interval = options.tls_refresh_interval;
+  config.webhooks = options.webhooks;
   config.callback_tls_cert_file = callback_certificate_.cert_file;
   config.callback_tls_key_file = callback_certificate_.key_file;
   static std::atomic<int> instances{0};

@@ -54,6 +54,8 @@ struct HarnessOptions {
   // The callback listener serves HTTPS with a certificate for 127.0.0.1 from a throwaway CA
   // (callback_ca_file()); the sandbox trusts that CA unless told not to.
   bool callback_tls = false;
+  // Webhook endpoints and their retry delays (docs/WEBHOOKS.md).
+  server::WebhooksConfig webhooks;
   bool sandbox_trusts_callback_ca = true;
   // How the harness's own stubs connect (default: plaintext); with TLS, the target name the
   // server certificate must carry is "localhost".
