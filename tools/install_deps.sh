@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, if it is missing: Debian packages and the npm
-# packages of tools/package.json (google.rpc protos, buf, gRPC for Node) into third_party/npm.
+# packages of tools/package.json (google.rpc protos, buf, gRPC for Node, standardwebhooks) into
+# third_party/npm.
 # Idempotent; quiet when all is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,9 @@ PKGS=(bazel-bootstrap libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev proto
       libgeronimo-annotation-1.3-spec-java libnetty-tcnative-java libnetty-tcnative-jni
       # The web shop in a real browser (tests/polyglot:webshop_test): Debian's Chromium driven
       # by Selenium, certutil for the browser's trust store, and fonts for the screenshots.
-      chromium chromium-driver python3-selenium libnss3-tools fonts-liberation)
+      chromium chromium-driver python3-selenium libnss3-tools fonts-liberation
+      # The PHP webhook receiver (examples/webhooks/receiver.php, tests/polyglot).
+      php8.2-cli)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -39,7 +42,8 @@ fi
 if [ ! -f third_party/npm/node_modules/google-proto-files/google/rpc/error_details.proto ] ||
    [ ! -f third_party/npm/node_modules/grpc-health-check/proto/health/v1/health.proto ] ||
    [ ! -x third_party/npm/node_modules/.bin/buf ] ||
-   [ ! -f third_party/npm/node_modules/@grpc/grpc-js/package.json ]; then
+   [ ! -f third_party/npm/node_modules/@grpc/grpc-js/package.json ] ||
+   [ ! -f third_party/npm/node_modules/standardwebhooks/package.json ]; then
   echo "install_deps: installing npm tools into third_party/npm" >&2
   mkdir -p third_party/npm
   cp tools/package.json third_party/npm/package.json
