@@ -6,9 +6,10 @@ receiver PORT_FILE LOG: an HTTP receiver on loopback that appends each delivery 
 drive GRPC SANDBOX_HTTP N GEN: N payments started and paid; returns once the log has their N
   events.
 received LOG: prints how many deliveries LOG holds.
-check GRPC LOG GEN: waits until every event of the log was received, then checks: nothing
-  missing; an event received more than once always with the same webhook-id; per payment, the
-  first receipts in log order.
+check GRPC LOG GEN [HEALTHY_UNTIL]: waits until every event of the log was received, then checks:
+  nothing missing; an event received more than once always with the same webhook-id; per
+  payment, the first receipts in log order; and no event received twice before HEALTHY_UNTIL
+  (Unix seconds: while every replica was alive, each event went out once).
 """
 import http.server
 import json
@@ -92,6 +93,12 @@ def drive(grpc_address, sandbox, n, gen):
         fail("the log did not get %d events" % n)
 
 
+def order(cursor):
+    """A cursor's place in the log: "low" (SQLite) or "high.low" (PostgreSQL)."""
+    high, _, low = cursor.rpartition(".")
+    return (int(high or 0), int(low))
+
+
 def read(log):
     try:
         with open(log) as f:
@@ -100,7 +107,7 @@ def read(log):
         return []
 
 
-def check(grpc_address, log, gen):
+def check(grpc_address, log, gen, healthy_until=0.0):
     grpc, ev, ev_grpc, pb, pb_grpc, types = stubs(gen)
     events = ev_grpc.PaymentEventServiceStub(grpc.insecure_channel(grpc_address))
     logged = all_events(ev, events)
@@ -122,10 +129,13 @@ def check(grpc_address, log, gen):
         first.setdefault(r["cursor"], r)
     per_payment = {}
     for cursor, r in sorted(first.items(), key=lambda kv: kv[1]["at"]):
-        per_payment.setdefault(r["payment"], []).append(int(cursor))
+        per_payment.setdefault(r["payment"], []).append(order(cursor))
     for payment, cursors in per_payment.items():
         if cursors != sorted(cursors):
             fail("payment %s's events arrived out of order" % payment)
+    healthy = [r["cursor"] for r in got if r["at"] < healthy_until]
+    if len(healthy) != len(set(healthy)):
+        fail("an event was delivered twice while every replica was alive")
     repeats = len(got) - len(first)
     print("webhook crash: %d events, all arrived, %d repeated after the kill with the same id"
           % (len(wanted), repeats))
@@ -140,4 +150,5 @@ if __name__ == "__main__":
     elif role == "received":
         print(len(read(sys.argv[2])))
     elif role == "check":
-        check(sys.argv[2], sys.argv[3], sys.argv[4])
+        check(sys.argv[2], sys.argv[3], sys.argv[4],
+              float(sys.argv[5]) if len(sys.argv) > 5 else 0.0)

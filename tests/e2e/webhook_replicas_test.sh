@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Webhooks from three replicas sharing one PostgreSQL (docs/WEBHOOKS.md, docs/SCALING.md), real
+# processes: one replica at a time holds the endpoint's claim and delivers, so while all live
+# each event goes out once; the delivering replica is SIGKILLed mid-delivery, another takes the
+# claim over after its lease and delivers the rest: no event missing at the receiver, a repeat
+# only with the same webhook-id. PostgreSQL is Debian's, in a temporary folder (tools/pg_local.sh).
+set -euo pipefail
+source tests/polyglot/helpers.sh
+gateway="$1"; sandbox="$2"
+google_protos="$(dirname "$(dirname "$(runfile "$3")")")"
+health_proto="$(runfile "$4")"
+work="${TEST_TMPDIR:-$(mktemp -d)}"
+gen_python "$work/gen"
+pg=$(mktemp -d /tmp/barion-webhooks-pg-XXXXXX)  # the postgres user must be able to enter it
+
+export BARION_POS_KEY="$(openssl rand -hex 16)"
+export HOOK_SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
+pids=()
+cleanup() {
+  kill -9 "${pids[@]}" "${sb_pid:-}" "${lb_pid:-}" "${rc_pid:-}" 2>/dev/null || true
+  bash tools/pg_local.sh stop "$pg" 2>/dev/null || true
+  rm -rf "$pg"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*"
+  for i in 1 2 3; do echo "--- replica $i"; tail -10 "$work/r$i.log"; done
+  exit 1
+}
+
+dsn=$(bash tools/pg_local.sh start "$pg" --fast | sed -n 's/^dsn=//p')
+start_sandbox "$sandbox" "$work" --rate_limit=false
+: >"$work/backends"
+/usr/bin/python3 tests/e2e/replicas_test.py balancer "$work/lb.addr" "$work/backends" "$work/lb.log" &
+lb_pid=$!
+await_file "$work/lb.addr"
+/usr/bin/python3 tests/e2e/webhook_crash_test.py receiver "$work/receiver.port" "$work/received.jsonl" &
+rc_pid=$!
+await_file "$work/receiver.port"
+
+for i in 1 2 3; do
+  mkdir -p "$work/r$i"
+  cat >"$work/r$i/gateway.textproto" <<CONFIG
+shops {
+  name: "demo" pos_key_env: "BARION_POS_KEY" payee: "demo-shop@sandbox.local"
+  defaults { redirect_url: "http://127.0.0.1:8080/payment/return" locale: "en-US" }
+}
+callback_public_base_url: "$(cat "$work/lb.addr")"
+store { postgres { dsn: "$dsn" pool_size: 4 claim_lease { seconds: 3 } } }
+webhooks {
+  endpoints {
+    name: "crm" url: "http://127.0.0.1:$(cat "$work/receiver.port")/hook"
+    secret_env: "HOOK_SECRET" max_in_flight: 2
+  }
+  retry_delays { nanos: 200000000 }
+}
+CONFIG
+  (cd "$work/r$i" && exec "$OLDPWD/$gateway" --config=gateway.textproto --grpc_address=127.0.0.1:0 \
+     --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 --addresses_file="$work/r$i.addr" \
+     --barion_base_url="$https" --barion_ca_file="$ca") >"$work/r$i.out" 2>"$work/r$i.log" &
+  pids+=($!)
+done
+for i in 1 2 3; do
+  await_file "$work/r$i.addr" || fail "replica $i did not start"
+  sed -n 's/^callback=//p' "$work/r$i.addr" >>"$work/backends"
+done
+grpc_of() { sed -n 's/^grpc=//p' "$work/r$1.addr"; }
+admin_of() { sed -n 's/^admin=//p' "$work/r$1.addr"; }
+
+/usr/bin/python3 tests/e2e/webhook_crash_test.py drive "$(grpc_of 1)" "$http" 40 "$work/gen"
+for _ in $(seq 300); do
+  [ "$(/usr/bin/python3 tests/e2e/webhook_crash_test.py received "$work/received.jsonl")" -ge 8 ] && break
+  sleep 0.02
+done
+# The replica that delivers: the one whose metrics count the endpoint's deliveries.
+holder=""
+for i in 1 2 3; do
+  curl -fsS "http://$(admin_of "$i")/metrics" >"$work/metrics.$i"
+  if grep -q 'barion_gateway_webhook_attempts_total{endpoint="crm",result="delivered"} [1-9]' \
+     "$work/metrics.$i"; then
+    [ -z "$holder" ] || fail "replicas $holder and $i both deliver the endpoint"
+    holder=$i
+  fi
+done
+[ -n "$holder" ] || fail "no replica delivers the endpoint"
+killed_at=$(date +%s.%N)
+kill -9 "${pids[$((holder - 1))]}"
+before=$(/usr/bin/python3 tests/e2e/webhook_crash_test.py received "$work/received.jsonl")
+[ "$before" -lt 40 ] || fail "every delivery arrived before the kill: nothing tested"
+survivor=$(( holder % 3 + 1 ))
+/usr/bin/python3 tests/e2e/webhook_crash_test.py check "$(grpc_of "$survivor")" \
+  "$work/received.jsonl" "$work/gen" "$killed_at" || fail "check"
+echo "webhook replicas: replica $holder delivered until killed; another took the claim over"
