@@ -35,8 +35,8 @@ absl::StatusOr<Args> ParseArgs(int argc, const char* const* argv) {
       (args.command.empty() ? args.global : args.flags)[name] = value;
       continue;
     }
-    if (args.command == "wallet") {
-      args.command += " " + a;  // "wallet accounts"
+    if (args.command == "wallet" || args.command == "webhooks") {
+      args.command += " " + a;  // "wallet accounts", "webhooks list"
       continue;
     }
     if (!args.command.empty()) return absl::InvalidArgumentError("unexpected argument " + a);

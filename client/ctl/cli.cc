@@ -43,7 +43,8 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> GatewayChannel(
   return channel;
 }
 
-Cli::Cli(Args args, std::shared_ptr<grpc::Channel> channel) : args_(std::move(args)) {
+Cli::Cli(Args args, std::shared_ptr<grpc::Channel> channel)
+    : args_(std::move(args)), channel_(channel) {
   json_ = Global("output", "human") == "json";
   double seconds = 30;
   absl::SimpleAtod(Global("timeout", "30"), &seconds);

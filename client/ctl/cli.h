@@ -44,6 +44,8 @@ class Cli {
 
   client::PaymentClient& payments() { return *payments_; }
   client::WalletClient& wallets() { return *wallets_; }
+  // The channel itself, for services the client library does not wrap (WebhookService).
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   const std::shared_ptr<client::Connection>& connection() const { return connection_; }
   const client::ClientOptions& options() const { return options_; }
 
@@ -51,6 +53,7 @@ class Cli {
   std::string Global(const std::string& name, const std::string& fallback) const;
 
   const Args args_;
+  const std::shared_ptr<grpc::Channel> channel_;
   bool json_ = false;
   client::ClientOptions options_;
   std::shared_ptr<client::Connection> connection_;

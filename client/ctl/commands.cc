@@ -16,6 +16,7 @@ const std::vector<Command>& All() {
   static const auto* all = [] {
     auto* commands = new std::vector<Command>(PaymentCommands());
     for (Command& c : WalletCommands()) commands->push_back(c);
+    for (Command& c : WebhookCommands()) commands->push_back(c);
     return commands;
   }();
   return *all;
@@ -51,14 +52,18 @@ const Command* FindCommand(absl::string_view name) {
 const char* HelpFor(absl::string_view command) {
   if (const Command* c = FindCommand(command)) return c->help;
   if (absl::StartsWith(command, "wallet ")) return FindCommand("wallet")->help;
+  if (absl::StartsWith(command, "webhooks ")) return FindCommand("webhooks")->help;
   return nullptr;
 }
 
 std::string UsageText() {
-  std::vector<const Command*> payments, wallet;
+  std::vector<const Command*> payments, wallet, webhooks;
   for (const Command& c : All()) {
     if (c.run == nullptr) continue;  // a group
-    (absl::StartsWith(c.name, "wallet ") ? wallet : payments).push_back(&c);
+    (absl::StartsWith(c.name, "wallet ")     ? wallet
+     : absl::StartsWith(c.name, "webhooks ") ? webhooks
+                                             : payments)
+        .push_back(&c);
   }
   return absl::StrCat(
       "barionctl: payments through barion-grpc-gateway\n\n"
@@ -66,7 +71,8 @@ std::string UsageText() {
       "                 [--token-file FILE] [--output human|json] [--timeout SECONDS] COMMAND "
       "[FLAGS]\n\nCommands:\n",
       Columns(payments, 10, 27), "\nWallet commands (barionctl wallet --help):\n",
-      Columns(wallet, 20, 15),
+      Columns(wallet, 20, 15), "\nWebhook commands (barionctl webhooks --help):\n",
+      Columns(webhooks, 20, 15),
       "\nGlobal flags: --gateway (default 127.0.0.1:50051), --output (human), --timeout (30).\n"
       "Connection (docs/SECURITY.md): --tls, --ca FILE (roots of the gateway's certificate),\n"
       "--cert FILE --key FILE (mTLS), --server-name NAME, --token-file FILE (a bearer token);\n"
@@ -109,7 +115,7 @@ int RunBarionctl(int argc, const char* const* argv) {
   if (command == nullptr) {
     status = UsageError("unknown command " + args->command);
   } else if (command->run == nullptr) {
-    status = UsageError("which wallet command?");
+    status = UsageError(absl::StrCat("which ", command->name, " command?"));
   } else {
     absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
         GatewayChannel(*args, [](const std::string& name) -> std::optional<std::string> {

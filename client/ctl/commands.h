@@ -23,6 +23,7 @@ struct Command {
 // The commands of each service, in the usage text's order.
 std::vector<Command> PaymentCommands();
 std::vector<Command> WalletCommands();
+std::vector<Command> WebhookCommands();
 
 // The command named `name`, or null.
 const Command* FindCommand(absl::string_view name);
