@@ -27,6 +27,9 @@ run() {
 }
 run bench 'mtls.authz/plaintext: gateway CPU' env BENCH_SECURE=1 bash tools/bench.sh 1 1,4
 run bench_metrics 'metrics on/off: gateway CPU' env BENCH_METRICS=1 BENCH_METRICS_ROUNDS=2 bash tools/bench.sh 0.5 2
+run webhook_bench 'endpoints \(2 down\), 10 callbacks/s: callback -> webhook p50' \
+  bash tools/webhook_bench.sh --seconds=1 --rate=20 --replay_events=100 --endpoints=5 --down=2 \
+  --many_rates=10
 run event_bench 'acknowledgements: .* durable callbacks/s' \
   bash tools/event_bench.sh 1 1,10 --rate=20 --burst=50 --idle_streams=20
 run event_bench_replicas 'accepted on one replica, delivered by another' \

@@ -43,20 +43,27 @@ WebhookMetrics::Series& WebhookMetrics::Of(const std::string& endpoint) {
 
 void WebhookMetrics::Attempted(const std::string& endpoint, WebhookResult result,
                                absl::Duration took) {
+  Attempted(SeriesOf(endpoint), result, took);
+}
+
+WebhookMetrics::Series* WebhookMetrics::SeriesOf(const std::string& endpoint) {
   absl::MutexLock lock(&mu_);
-  Series& s = Of(endpoint);
+  return &Of(endpoint);  // std::map nodes stay put until erased
+}
+
+void WebhookMetrics::Attempted(Series* s, WebhookResult result, absl::Duration took) {
   switch (result) {
     case WebhookResult::kDelivered:
-      s.delivered->Increment();
+      s->delivered->Increment();
       break;
     case WebhookResult::kFailed:
-      s.failed->Increment();
+      s->failed->Increment();
       break;
     case WebhookResult::kDeadLetter:
-      s.dead_letter->Increment();
+      s->dead_letter->Increment();
       break;
   }
-  s.seconds->Observe(absl::ToDoubleSeconds(took));
+  s->seconds->Observe(absl::ToDoubleSeconds(took));
 }
 
 void WebhookMetrics::SetState(const std::string& endpoint, int64_t backlog,

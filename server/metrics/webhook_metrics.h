@@ -33,12 +33,16 @@ class WebhookMetrics {
   explicit WebhookMetrics(prometheus::Registry& registry);
 
   void Attempted(const std::string& endpoint, WebhookResult result, absl::Duration took);
+  // The endpoint's series, for a caller that counts often (a runner): valid until Forget.
+  class Series;
+  Series* SeriesOf(const std::string& endpoint);
+  static void Attempted(Series* series, WebhookResult result, absl::Duration took);
   void SetState(const std::string& endpoint, int64_t backlog, absl::Duration oldest_age,
                 int64_t dead_letters);
   void Forget(const std::string& endpoint);
 
- private:
-  struct Series {
+  class Series {
+   public:
     prometheus::Counter* delivered;
     prometheus::Counter* failed;
     prometheus::Counter* dead_letter;
@@ -47,6 +51,8 @@ class WebhookMetrics {
     prometheus::Gauge* oldest_age;
     prometheus::Gauge* dead_letters;
   };
+
+ private:
   Series& Of(const std::string& endpoint) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   prometheus::Family<prometheus::Counter>& attempts_;

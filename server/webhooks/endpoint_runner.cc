@@ -2,11 +2,8 @@
 
 #include <algorithm>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/util/json_util.h"
-#include "google/protobuf/util/time_util.h"
 #include "server/common/log.h"
 #include "server/common/thread_name.h"
 #include "server/webhooks/signature.h"
@@ -21,18 +18,6 @@ constexpr size_t kRecentBatch = 1024;
 
 }  // namespace
 
-std::string WebhookBody(const v1::PaymentEvent& event, absl::string_view type) {
-  std::string data;
-  google::protobuf::util::JsonPrintOptions options;
-  (void)google::protobuf::util::MessageToJsonString(event, &data, options);
-  const std::string timestamp =
-      event.has_observed_at()
-          ? google::protobuf::util::TimeUtil::ToString(event.observed_at())
-          : absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone());
-  return absl::StrCat("{\"type\":\"", type, "\",\"timestamp\":\"", timestamp, "\",\"data\":", data,
-                      "}");
-}
-
 EndpointRunner::EndpointRunner(WebhookEndpointConfig config, std::shared_ptr<WebhookSender> sender,
                                Deps deps)
     : config_(std::move(config)),
@@ -42,6 +27,7 @@ EndpointRunner::EndpointRunner(WebhookEndpointConfig config, std::shared_ptr<Web
       random_(std::random_device{}()) {
   filter_.shops = config_.shops;
   filter_.statuses = config_.statuses;
+  if (deps_.metrics != nullptr) series_ = deps_.metrics->SeriesOf(config_.name);
 }
 
 EndpointRunner::~EndpointRunner() { Stop(/*save=*/false); }
@@ -60,7 +46,7 @@ void EndpointRunner::Start(const EventCursor& position) {
     absl::MutexLock lock(&mu_);
     if (running_) return;
     running_ = true;
-    slots_.clear();
+    Clear();
     position_ = saved_ = read_through_ = position;
     dirty_ = false;
     caught_up_ = false;
@@ -97,7 +83,13 @@ bool EndpointRunner::running() const {
 void EndpointRunner::Wake() {
   absl::MutexLock lock(&mu_);
   caught_up_ = false;
-  cv_.SignalAll();
+  cv_.Signal();  // one thread reads what is new, and wakes others for what it found
+}
+
+void EndpointRunner::Clear() {
+  slots_.clear();
+  ready_.clear();
+  turns_.clear();
 }
 
 absl::Status EndpointRunner::SavePosition() {
@@ -121,7 +113,7 @@ absl::Status EndpointRunner::SavePosition() {
 void EndpointRunner::Rewind(const EventCursor& position) {
   absl::MutexLock lock(&mu_);
   ++epoch_;
-  slots_.clear();
+  Clear();
   position_ = read_through_ = position;
   dirty_ = true;
   caught_up_ = false;
@@ -136,7 +128,7 @@ EndpointRunner::State EndpointRunner::state() const {
   for (const Slot& slot : slots_) {
     if (!slot.done) {
       s.backlog = std::max<int64_t>(s.backlog, 1);
-      const google::protobuf::Timestamp& t = slot.event->observed_at();
+      const google::protobuf::Timestamp& t = slot.event->event().observed_at();
       s.oldest_age =
           std::max(absl::ZeroDuration(),
                    absl::Now() - absl::FromUnixSeconds(t.seconds()) - absl::Nanoseconds(t.nanos()));
@@ -156,8 +148,8 @@ std::vector<EndpointRunner::Retrying> EndpointRunner::retrying(size_t limit) con
   for (const Slot& s : slots_) {
     if (out.size() == limit) break;
     if (s.done || s.attempts == 0) continue;
-    out.push_back({s.cursor.ToText(), s.event->payment_id(), s.attempts, s.not_before,
-                   s.last_error});
+    out.push_back(
+        {s.cursor.ToText(), s.event->event().payment_id(), s.attempts, s.not_before, s.last_error});
   }
   return out;
 }
@@ -175,9 +167,7 @@ void EndpointRunner::Work() {
       continue;
     }
     absl::Time wake = now + absl::Seconds(1);
-    for (const Slot& s : slots_) {
-      if (!s.done && !s.sending) wake = std::min(wake, s.not_before);
-    }
+    if (!ready_.empty()) wake = std::min(wake, ready_.begin()->first);
     if (!caught_up_) wake = std::min(wake, fill_not_before_);
     cv_.WaitWithDeadline(&mu_, std::max(wake, now + absl::Milliseconds(1)));
   }
@@ -188,7 +178,7 @@ void EndpointRunner::Fill() {
   const uint64_t epoch = epoch_;
   const EventCursor after = read_through_;
   const size_t room = window_ - slots_.size();
-  std::vector<std::shared_ptr<const v1::PaymentEvent>> matching;
+  std::vector<std::shared_ptr<const SharedEvent>> matching;
   std::vector<EventCursor> cursors;
   EventCursor through = after;
   bool at_head = false;
@@ -200,7 +190,7 @@ void EndpointRunner::Fill() {
     for (const RecentEvent& e : recent) {
       if (matching.size() == room) break;
       through = e.cursor;
-      if (Matches(*e.event)) {
+      if (Matches(e.event->event())) {
         matching.push_back(e.event);
         cursors.push_back(e.cursor);
       }
@@ -221,7 +211,7 @@ void EndpointRunner::Fill() {
         if (!cursor.ok()) continue;
         through = *cursor;
         cursors.push_back(*cursor);
-        matching.push_back(std::make_shared<const v1::PaymentEvent>(std::move(e)));
+        matching.push_back(std::make_shared<const SharedEvent>(std::move(e)));
       }
       if (read->size() < room) through = std::max(through, head_before);
     }
@@ -239,8 +229,12 @@ void EndpointRunner::Fill() {
     Slot slot;
     slot.seq = next_seq_++;
     slot.cursor = cursors[i];
-    slot.payment_key = absl::StrCat(matching[i]->shop(), "/", matching[i]->payment_id());
+    const v1::PaymentEvent& e = matching[i]->event();
+    slot.payment_key = absl::StrCat(e.shop(), "/", e.payment_id());
     slot.event = std::move(matching[i]);
+    std::deque<uint64_t>& turn = turns_[slot.payment_key];
+    turn.push_back(slot.seq);
+    if (turn.size() == 1) ready_.insert({absl::InfinitePast(), slot.seq});
     slots_.push_back(std::move(slot));
   }
   read_through_ = std::max(read_through_, through);
@@ -249,17 +243,30 @@ void EndpointRunner::Fill() {
     position_ = read_through_;  // nothing of ours in between
     dirty_ = true;
   }
-  cv_.SignalAll();
+  if (ready_.size() > 1) {
+    cv_.SignalAll();  // several payments to send: every thread has work
+  } else {
+    cv_.Signal();
+  }
 }
 
 EndpointRunner::Slot* EndpointRunner::Pick(absl::Time now) {
-  absl::flat_hash_set<absl::string_view> waiting;  // payments with an earlier undelivered event
-  for (Slot& s : slots_) {
-    if (s.done) continue;
-    if (!waiting.insert(s.payment_key).second) continue;
-    if (!s.sending && s.not_before <= now) return &s;
+  if (ready_.empty() || ready_.begin()->first > now) return nullptr;
+  const uint64_t seq = ready_.begin()->second;
+  ready_.erase(ready_.begin());
+  return Find(seq);
+}
+
+void EndpointRunner::Finished(const Slot& slot) {
+  auto it = turns_.find(slot.payment_key);
+  if (it == turns_.end()) return;
+  std::deque<uint64_t>& turn = it->second;
+  if (!turn.empty() && turn.front() == slot.seq) turn.pop_front();
+  if (turn.empty()) {
+    turns_.erase(it);
+  } else {
+    ready_.insert({absl::InfinitePast(), turn.front()});
   }
-  return nullptr;
 }
 
 EndpointRunner::Slot* EndpointRunner::Find(uint64_t seq) {
@@ -280,7 +287,7 @@ void EndpointRunner::Attempt(Slot* slot) {
   ++in_flight_;
   const uint64_t seq = slot->seq;
   const uint64_t epoch = epoch_;
-  const std::shared_ptr<const v1::PaymentEvent> event = slot->event;
+  const std::shared_ptr<const SharedEvent> event = slot->event;
   const std::string cursor = slot->cursor.ToText();
   const int attempts = slot->attempts + 1;
   mu_.Unlock();
@@ -288,7 +295,7 @@ void EndpointRunner::Attempt(Slot* slot) {
   WebhookDelivery delivery;
   delivery.id = WebhookMessageId(config_.name, cursor);
   delivery.timestamp = absl::ToUnixSeconds(start);
-  delivery.body = WebhookBody(*event, "payment.event");
+  delivery.body = event->body();
   const WebhookAttempt result = sender_->Send(delivery);
   const absl::Time end = absl::Now();
   const bool last = !result.delivered && attempts > static_cast<int>(deps_.retry_delays.size());
@@ -297,19 +304,19 @@ void EndpointRunner::Attempt(Slot* slot) {
     DeadLetter letter;
     letter.endpoint = config_.name;
     letter.cursor = cursor;
-    letter.payment_id = event->payment_id();
-    letter.event = event->SerializeAsString();
+    letter.payment_id = event->event().payment_id();
+    letter.event = event->event().SerializeAsString();
     letter.attempts = attempts;
     letter.last_error = result.error;
     letter.failed_at = end;
     stored = deps_.store->AddDeadLetter(letter);  // before the position may pass it
   }
-  if (deps_.metrics != nullptr) {
-    deps_.metrics->Attempted(config_.name,
-                             result.delivered      ? WebhookResult::kDelivered
-                             : last && stored.ok() ? WebhookResult::kDeadLetter
-                                                   : WebhookResult::kFailed,
-                             end - start);
+  if (series_ != nullptr) {
+    WebhookMetrics::Attempted(series_,
+                              result.delivered      ? WebhookResult::kDelivered
+                              : last && stored.ok() ? WebhookResult::kDeadLetter
+                                                    : WebhookResult::kFailed,
+                              end - start);
   }
   mu_.Lock();
   --in_flight_;
@@ -326,23 +333,29 @@ void EndpointRunner::Attempt(Slot* slot) {
   s->last_error = result.error;
   if (result.delivered) {
     s->done = true;
+    Finished(*s);
     // The receiver answers again: what waits for a retry goes now.
-    for (Slot& other : slots_) {
-      if (!other.done && !other.sending && other.attempts > 0) other.not_before = end;
+    if (!ready_.empty() && ready_.rbegin()->first > end) {
+      std::set<std::pair<absl::Time, uint64_t>> now_ready;
+      for (const auto& [at, seq] : ready_) now_ready.insert({std::min(at, end), seq});
+      ready_.swap(now_ready);
     }
   } else if (last && stored.ok()) {
     s->done = true;
+    Finished(*s);
     LogWarning("webhook delivery failed for good: kept as a dead letter",
                {{"endpoint", config_.name}, {"cursor", cursor}, {"error", result.error}});
   } else if (last) {
     // The dead letter could not be stored: the event is never passed without one.
     s->attempts = attempts - 1;
     s->not_before = end + absl::Seconds(5);
+    ready_.insert({s->not_before, s->seq});
   } else {
     s->not_before = end + RetryDelay(attempts);
+    ready_.insert({s->not_before, s->seq});
   }
   Advance();
-  cv_.SignalAll();
+  cv_.Signal();
 }
 
 void EndpointRunner::Advance() {

@@ -21,11 +21,13 @@
 #include <deque>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "barion/v1/payment_event.pb.h"
@@ -33,14 +35,11 @@
 #include "server/metrics/webhook_metrics.h"
 #include "server/webhooks/endpoint_config.h"
 #include "server/webhooks/recent_events.h"
+#include "server/webhooks/webhook_body.h"
 #include "server/webhooks/webhook_sender.h"
 #include "server/webhooks/webhook_store.h"
 
 namespace barion_gateway::server {
-
-// The JSON body of a delivery of `event`: {"type": "payment.event", "timestamp": ..., "data":
-// <the PaymentEvent in the proto's JSON mapping, cursor included>}.
-std::string WebhookBody(const barion::v1::PaymentEvent& event, absl::string_view type);
 
 class EndpointRunner {
  public:
@@ -95,7 +94,7 @@ class EndpointRunner {
     uint64_t seq = 0;
     EventCursor cursor;
     std::string payment_key;  // shop and payment id
-    std::shared_ptr<const barion::v1::PaymentEvent> event;
+    std::shared_ptr<const SharedEvent> event;
     int attempts = 0;
     absl::Time not_before = absl::InfinitePast();
     bool sending = false;
@@ -106,8 +105,11 @@ class EndpointRunner {
   void Work();
   // Reads more events into the window; mu_ held, released while reading.
   void Fill() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The first slot that may be attempted now; null when none.
+  // The slot whose turn it is, if its time has come (taken out of ready_); null when none.
   Slot* Pick(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // `slot` is delivered or dead-lettered: the next event of its payment gets its turn.
+  void Finished(const Slot& slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Clear() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // One attempt of `slot` (mu_ held, released while sending).
   void Attempt(Slot* slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Slot* Find(uint64_t seq) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -121,12 +123,20 @@ class EndpointRunner {
   const Deps deps_;
   const size_t window_;
   EventFilter filter_;
+  // The endpoint's metric series (null without metrics); the dispatcher forgets them only after
+  // Stop.
+  WebhookMetrics::Series* series_ = nullptr;
 
   mutable absl::Mutex mu_;
   absl::CondVar cv_;
   bool running_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
   std::deque<Slot> slots_ ABSL_GUARDED_BY(mu_);
+  // The slots that may be attempted (each the earliest undelivered event of its payment, not
+  // being sent) by when: Pick takes the first. O(log n) per step, whatever the window holds.
+  std::set<std::pair<absl::Time, uint64_t>> ready_ ABSL_GUARDED_BY(mu_);
+  // Per payment with undelivered slots, their seqs in log order: the front one has its turn.
+  absl::flat_hash_map<std::string, std::deque<uint64_t>> turns_ ABSL_GUARDED_BY(mu_);
   uint64_t next_seq_ ABSL_GUARDED_BY(mu_) = 1;
   uint64_t epoch_ ABSL_GUARDED_BY(mu_) = 0;  // bumped by Rewind
   EventCursor position_ ABSL_GUARDED_BY(mu_);

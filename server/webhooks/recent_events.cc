@@ -24,7 +24,7 @@ void RecentEvents::Cover(const EventCursor& head) {
 void RecentEvents::Append(const EventCursor& cursor, const barion::v1::PaymentEvent& event) {
   absl::MutexLock lock(&mu_);
   if (!collecting_ || (!events_.empty() && cursor <= events_.back().cursor)) return;
-  events_.push_back({cursor, std::make_shared<const barion::v1::PaymentEvent>(event)});
+  events_.push_back({cursor, std::make_shared<const SharedEvent>(event)});
   head_ = std::max(head_, cursor);
   while (events_.size() > capacity_) {
     covers_after_ = events_.front().cursor;

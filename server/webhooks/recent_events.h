@@ -15,12 +15,13 @@
 #include "absl/synchronization/mutex.h"
 #include "barion/v1/payment_event.pb.h"
 #include "server/events/event_cursor.h"
+#include "server/webhooks/webhook_body.h"
 
 namespace barion_gateway::server {
 
 struct RecentEvent {
   EventCursor cursor;
-  std::shared_ptr<const barion::v1::PaymentEvent> event;
+  std::shared_ptr<const SharedEvent> event;
 };
 
 class RecentEvents {
