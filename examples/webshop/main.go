@@ -15,7 +15,12 @@
 // (-max_open_orders_per_client) and in all (-max_orders). Nothing a client sends reaches a log
 // line; a malformed paymentId is refused before use.
 //
+// With -webhook_secret_env, the shop learns outcomes from the gateway's webhooks instead (POST
+// /webhooks, each delivery's signature verified): for a shop that cannot hold a stream.
+//
 // Usage: webshop [-gateway 127.0.0.1:50051] [-listen 127.0.0.1:8088] [-public_url URL] [-shop NAME]
+//
+//	[-webhook_secret_env NAME]
 //
 // The connection to the gateway (TLS, client certificate, token) comes from the environment:
 // see package gatewayclient.
@@ -56,6 +61,9 @@ func main() {
 	resultWait := flag.Duration("result_wait", 5*time.Second,
 		"how long the return page waits for the payment's event before showing it as pending")
 	addressesFile := flag.String("addresses_file", "", "after start, write shop=URL here")
+	webhookSecretEnv := flag.String("webhook_secret_env", "",
+		"learn outcomes from the gateway's webhooks (POST /webhooks, signed with the whsec_ "+
+			"secret in this environment variable) instead of a SubscribePaymentEvents stream")
 	flag.Parse()
 	if flag.NArg() != 0 || *maxOrders < 1 || *maxOpenPerClient < 1 || *maxConnections < 1 {
 		flag.Usage()
@@ -79,8 +87,19 @@ func main() {
 	defer stop()
 
 	book := newOrderBook(*maxOrders, *maxOpenPerClient)
-	events := newFollower(barionv1.NewPaymentEventServiceClient(conn), *gatewayShop, book)
-	go events.run(ctx)
+	var outcomes outcomeSource
+	var hooks *webhooks
+	if *webhookSecretEnv != "" {
+		hooks, err = newWebhooks(os.Getenv(*webhookSecretEnv), book)
+		if err != nil {
+			log.Fatalf("-webhook_secret_env: %v", err)
+		}
+		outcomes = hooks
+	} else {
+		events := newFollower(barionv1.NewPaymentEventServiceClient(conn), *gatewayShop, book)
+		go events.run(ctx)
+		outcomes = events
+	}
 
 	listener, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -90,10 +109,18 @@ func main() {
 	if *publicURL == "" {
 		*publicURL = base
 	}
-	s := &shop{payments: barionv1.NewPaymentServiceClient(conn), follower: events, book: book,
+	s := &shop{payments: barionv1.NewPaymentServiceClient(conn), follower: outcomes, book: book,
 		gatewayShop: *gatewayShop, publicURL: *publicURL, resultWait: *resultWait}
+	handler := http.MaxBytesHandler(s.routes(), 4096)
+	if hooks != nil {
+		// Deliveries carry a whole payment snapshot: they get their own bound (64 KiB).
+		outer := http.NewServeMux()
+		outer.Handle("/webhooks", hooks)
+		outer.Handle("/", handler)
+		handler = outer
+	}
 	server := &http.Server{
-		Handler:           http.MaxBytesHandler(s.routes(), 4096),
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      *resultWait + 10*time.Second,

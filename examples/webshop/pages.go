@@ -63,10 +63,15 @@ var messages = map[string]string{
 // paymentIDPattern is Barion's payment id; anything else on the return URL is refused.
 var paymentIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
 
+// outcomeSource is how the shop learns payments' outcomes: a SubscribePaymentEvents stream
+// (follower) or the gateway's webhook deliveries (webhooks). isReady reports whether an order
+// taken now will learn its outcome.
+type outcomeSource interface{ isReady() bool }
+
 // shop serves the pages: the product, starting a payment, and the return page.
 type shop struct {
 	payments    barionv1.PaymentServiceClient
-	follower    *follower
+	follower    outcomeSource
 	book        *orderBook
 	gatewayShop string
 	publicURL   string        // where payers' browsers reach this shop
