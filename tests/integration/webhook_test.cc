@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <thread>
@@ -358,6 +360,39 @@ TEST(WebhookTest, OperatorsSeeAndActOnDeliveriesOfTheirShopsOnly) {
   replay.set_endpoint("nobody");
   s = stub->ReplayWebhookEndpoint(WithToken(kOps).get(), replay, &replayed);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // Every operator call is in the audit log, with its endpoint and caller, and no secret.
+  h.gateway().audit_log()->Flush();
+  std::ifstream in(h.data_dir() + "/audit.log");
+  std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(log, HasSubstr(R"("method":"/barion.v1.WebhookService/RetryWebhookDelivery")"));
+  EXPECT_THAT(log, HasSubstr(R"("webhook_endpoint":"demo-crm")"));
+  EXPECT_THAT(log, HasSubstr(R"("method":"/barion.v1.WebhookService/SendTestWebhook")"));
+  EXPECT_THAT(log, testing::Not(HasSubstr(Secret().substr(6))));
+}
+
+TEST(WebhookTest, AReloadAddsAnEndpointWithoutARestart) {
+  Receiver first(Receiver::Mode::kOk);
+  Receiver added(Receiver::Mode::kOk);
+  HarnessOptions options;
+  options.webhooks.endpoints = {Endpoint("first", first.url())};
+  Harness h(options);
+  StartAndPay(h, "1100");
+  ASSERT_EQ(first.AwaitAtLeast(1).size(), 1u);
+  server::Config next = h.config();
+  next.webhooks.endpoints.push_back(Endpoint("added", added.url()));
+  ASSERT_TRUE(h.gateway().Reload(next).ok());
+  StartAndPay(h, "1200");
+  EXPECT_EQ(first.AwaitAtLeast(2).size(), 2u);
+  const std::vector<Delivery> got = added.AwaitAtLeast(1);
+  ASSERT_EQ(got.size(), 1u);  // only what came after it was added
+  EXPECT_THAT(got[0].body, HasSubstr(R"("total":"1200")"));
+  // An endpoint the transport refuses leaves everything as it was.
+  server::Config bad = next;
+  bad.webhooks.endpoints.push_back(Endpoint("bad", "ftp://127.0.0.1/hook"));
+  const absl::Status s = h.gateway().Reload(bad);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("webhooks.endpoints[bad]"));
 }
 
 }  // namespace
