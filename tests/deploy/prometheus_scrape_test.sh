@@ -12,7 +12,18 @@ cleanup() { kill -9 "${gw_pid:-}" "${sb_pid:-}" "${prom_pid:-}" 2>/dev/null || t
 trap cleanup EXIT
 
 start_sandbox "$sandbox" "$work" --rate_limit=false
-start_gateway "$gateway" "$work" --log_format=json
+# One webhook endpoint nobody listens at: its deliveries fail, so its series are exported.
+export HOOK_SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
+cat >"$work/gateway.textproto" <<CONFIG
+shops {
+  name: "demo" pos_key_env: "BARION_POS_KEY" payee: "demo-shop@sandbox.local"
+  defaults { redirect_url: "http://127.0.0.1:8080/payment/return" locale: "en-US" }
+}
+data_dir: "gateway-data"
+callback_public_base_url: "listener"
+webhooks { endpoints { name: "crm" url: "http://127.0.0.1:9/hook" secret_env: "HOOK_SECRET" } }
+CONFIG
+start_gateway_with_config "$gateway" "$work" "$work/gateway.textproto" --log_format=json
 admin=$(sed -n 's/^admin=//p' "$work/gateway.addr")
 callback=$(sed -n 's/^callback=//p' "$work/gateway.addr")
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -52,6 +63,7 @@ import json, sys, time, urllib.parse, urllib.request
 base = sys.argv[1]
 expected = {
     'up{job="barion-gateway"}': ("==", 1),
+    'barion_gateway_webhook_attempts_total{endpoint="crm",result="failed"}': (">=", 1),
     'sum(grpc_server_started_total{grpc_method="StartPayment"})': ("==", 4),
     'sum(grpc_server_handled_total{grpc_method="StartPayment",grpc_code="OK"})': ("==", 4),
     'sum(grpc_server_handled_total{grpc_method="GetPaymentState"})': ("==", 1),

@@ -108,13 +108,14 @@ start_gateway() {
 }
 
 # Starts the gateway binary $1 with the configuration file $3 (relative paths in it are under
-# $2), on free ports, against the sandbox started above (https, ca); its output in $2/gateway.out
-# and $2/gateway.log. Sets gw_pid and grpc.
+# $2) and the extra flags after, on free ports, against the sandbox started above (https, ca); its
+# output in $2/gateway.out and $2/gateway.log. Sets gw_pid and grpc.
 start_gateway_with_config() {
   local binary="$1" dir="$2" config="$3"
+  shift 3
   (cd "$dir" && exec "$OLDPWD/$binary" --config="$config" --grpc_address=127.0.0.1:0 \
      --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 --addresses_file="$dir/gateway.addr" \
-     --barion_base_url="$https" --barion_ca_file="$ca") \
+     --barion_base_url="$https" --barion_ca_file="$ca" "$@") \
     >"$dir/gateway.out" 2>"$dir/gateway.log" &
   gw_pid=$!
   await_file "$dir/gateway.addr"
