@@ -117,12 +117,12 @@ absl::StatusOr<ReloadingTlsContext::CtxPtr> ReloadingTlsContext::Build(
       keys.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr);
   if (key == nullptr) {
     ERR_clear_error();
-    return absl::InvalidArgumentError(absl::StrCat(
-        files_.key_setting, ": not an unencrypted PEM private key OpenSSL accepts"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(files_.key_setting, ": not an unencrypted PEM private key OpenSSL accepts"));
   }
   // OpenSSL checks here that the key is the certificate's.
-  const bool matches = SSL_CTX_use_PrivateKey(ctx.get(), key) == 1 &&
-                       SSL_CTX_check_private_key(ctx.get()) == 1;
+  const bool matches =
+      SSL_CTX_use_PrivateKey(ctx.get(), key) == 1 && SSL_CTX_check_private_key(ctx.get()) == 1;
   EVP_PKEY_free(key);
   if (!matches) {
     ERR_clear_error();

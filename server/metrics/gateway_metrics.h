@@ -18,8 +18,8 @@
 #include "server/metrics/barion_metrics.h"
 #include "server/metrics/operation_metrics.h"
 #include "server/metrics/pipeline_metrics.h"
-#include "server/metrics/webhook_metrics.h"
 #include "server/metrics/rpc_metrics.h"
+#include "server/metrics/webhook_metrics.h"
 
 namespace barion_gateway::server {
 

@@ -134,4 +134,17 @@ absl::Status PostgresServer::Restart() {
   return s;
 }
 
+PostgresServer& SharedPostgresServer() {
+  static PostgresServer* server = [] {
+    absl::StatusOr<std::unique_ptr<PostgresServer>> started = PostgresServer::Start();
+    if (!started.ok()) {
+      std::fprintf(stderr, "PostgreSQL for the tests: %s\n", started.status().ToString().c_str());
+      std::abort();
+    }
+    std::atexit([] { delete server; });
+    return started->release();
+  }();
+  return *server;
+}
+
 }  // namespace barion_gateway::testing_support

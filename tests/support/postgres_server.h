@@ -48,6 +48,10 @@ class PostgresServer {
   bool tls_ = false;
 };
 
+// One server for a whole test binary (each test makes a database of its own): started on first
+// use, stopped when the binary exits. A server that cannot start ends the binary with its reason.
+PostgresServer& SharedPostgresServer();
+
 }  // namespace barion_gateway::testing_support
 
 #endif  // BARION_GATEWAY_TESTS_SUPPORT_POSTGRES_SERVER_H_

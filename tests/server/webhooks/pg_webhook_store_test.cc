@@ -15,23 +15,8 @@ namespace {
 
 using testing_support::PostgresServer;
 
-PostgresServer& Server() {
-  static PostgresServer* server = [] {
-    auto started = PostgresServer::Start();
-    if (!started.ok()) {
-      ADD_FAILURE() << started.status();
-      std::abort();
-    }
-    return started->release();
-  }();
-  return *server;
-}
-
-class ServerEnvironment : public testing::Environment {
- public:
-  void TearDown() override { delete &Server(); }
-};
-testing::Environment* const kEnvironment = testing::AddGlobalTestEnvironment(new ServerEnvironment);
+// One server for the whole binary; every test folder its own database.
+PostgresServer& Server() { return testing_support::SharedPostgresServer(); }
 
 // One database per test folder; the event store (which migrates it) keeps the pool.
 struct Opened : WebhookStore {

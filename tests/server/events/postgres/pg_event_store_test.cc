@@ -23,23 +23,7 @@ namespace v1 = ::barion::v1;
 using testing_support::PostgresServer;
 
 // One server for the whole binary; every test (every conformance store folder) its own database.
-PostgresServer& Server() {
-  static PostgresServer* server = [] {
-    auto started = PostgresServer::Start();
-    if (!started.ok()) {
-      ADD_FAILURE() << started.status();
-      std::abort();
-    }
-    return started->release();
-  }();
-  return *server;
-}
-
-class ServerEnvironment : public testing::Environment {
- public:
-  void TearDown() override { delete &Server(); }
-};
-testing::Environment* const kEnvironment = testing::AddGlobalTestEnvironment(new ServerEnvironment);
+PostgresServer& Server() { return testing_support::SharedPostgresServer(); }
 
 std::string NewDatabase() {
   static std::atomic<int> n{0};
