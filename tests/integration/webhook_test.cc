@@ -8,10 +8,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -215,6 +217,53 @@ TEST(WebhookTest, APaymentsEventArrivesSignedAsTheStreamCarriesIt) {
   EXPECT_STREQ(data["cursor"].GetString(), events.events(0).cursor().c_str());
   // No secret of the gateway's in the body: the callback URL's secret segment is redacted.
   EXPECT_THAT(d.body, testing::Not(HasSubstr(Harness::CallbackPath())));
+}
+
+TEST(WebhookTest, AReceiverDownForAWhileGetsEverythingInOrderOnceItIsUp) {
+  // The port is chosen now and nothing listens on it until later: connections are refused.
+  int port = 0;
+  {
+    httplib::Server probe;
+    port = probe.bind_to_any_port("127.0.0.1");
+  }
+  HarnessOptions options;
+  options.webhooks.endpoints = {Endpoint("late", absl::StrCat("http://127.0.0.1:", port, "/hook"))};
+  options.webhooks.retry_delays = std::vector<absl::Duration>(20, absl::Milliseconds(200));
+  Harness h(options);
+  std::vector<std::string> payments;
+  for (int i = 0; i < 4; ++i)
+    payments.push_back(StartAndPay(h, absl::StrCat(1000 + i)).payment_id());
+  absl::SleepFor(absl::Milliseconds(500));  // attempts fail meanwhile
+  // Now it comes up, on the port the endpoint names.
+  httplib::Server late;
+  absl::Mutex mu;
+  std::vector<std::string> ids, bodies;
+  late.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
+    absl::MutexLock lock(&mu);
+    ids.push_back(req.get_header_value("webhook-id"));
+    bodies.push_back(req.body);
+    res.status = 204;
+  });
+  ASSERT_TRUE(late.bind_to_port("127.0.0.1", port));
+  std::thread serving([&] { late.listen_after_bind(); });
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  auto count = [&] {
+    absl::MutexLock lock(&mu);
+    return ids.size();
+  };
+  while (count() < 4 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  absl::SleepFor(absl::Milliseconds(300));  // and nothing more comes
+  late.stop();
+  serving.join();
+  ASSERT_EQ(ids.size(), 4u);  // each event once
+  std::set<std::string> distinct(ids.begin(), ids.end());
+  EXPECT_EQ(distinct.size(), 4u);
+  for (const std::string& payment : payments) {
+    EXPECT_EQ(
+        std::count_if(bodies.begin(), bodies.end(),
+                      [&](const std::string& b) { return b.find(payment) != std::string::npos; }),
+        1);
+  }
 }
 
 TEST(WebhookTest, HostileReceiversCostBoundedTimeAndDelayNoOther) {
