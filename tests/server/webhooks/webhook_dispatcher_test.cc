@@ -273,7 +273,9 @@ TEST_F(WebhookDispatcherTest, AReceiverThatWasDownGetsEverythingInOrderWithTheSa
   std::map<std::string, std::string> first;  // payment -> its first event's cursor
   for (const Received& r : got) first.emplace(r.payment_id, r.cursor);
   for (const Received& r : Sender("shop").attempts()) {
-    if (r.failed) EXPECT_EQ(r.cursor, first[r.payment_id]);
+    if (r.failed) {
+      EXPECT_EQ(r.cursor, first[r.payment_id]);
+    }
   }
 }
 
