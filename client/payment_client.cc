@@ -234,7 +234,6 @@ EventSubscription::EventSubscription(std::shared_ptr<Connection> connection,
   // "Now" means now: open the stream at once and pin the position its first heartbeat reports,
   // so that a reconnection later resumes from here rather than from a later "now".
   std::unique_ptr<Connection::EventStream> stream = connection_->SubscribePaymentEvents(request_);
-  ++streams_opened_;
   v1::SubscribePaymentEventsResponse hello;
   if (stream->Read(&hello) && hello.has_heartbeat()) {
     cursor_ = hello.heartbeat().cursor();
@@ -260,7 +259,6 @@ absl::StatusOr<v1::PaymentEvent> EventSubscription::Next() {
         v1::SubscribePaymentEventsRequest request = request_;
         if (!cursor_.empty()) request.set_after_cursor(cursor_);
         stream_ = connection_->SubscribePaymentEvents(request);
-        ++streams_opened_;
       }
       stream = stream_.get();
     }

@@ -279,7 +279,6 @@ class EventSubscription {
   // Ends Next() from any thread.
   void Stop();
   // How many streams were opened (1 + reconnections), for monitoring.
-  int streams_opened() const { return streams_opened_; }
 
  private:
   std::shared_ptr<Connection> connection_;
@@ -301,7 +300,6 @@ class EventSubscription {
   RecentCursors returned_;
   absl::Mutex mu_;  // guards stream_ against Stop()
   std::unique_ptr<Connection::EventStream> stream_ ABSL_GUARDED_BY(mu_);
-  int streams_opened_ = 0;
   int failures_ = 0;
   std::atomic<bool> stopped_{false};
 };

@@ -53,7 +53,6 @@ class GatewayServer {
 
   // The bound gRPC address, with the real port when the configuration said 0.
   const std::string& grpc_address() const { return grpc_address_; }
-  int grpc_port() const { return grpc_port_; }
   // The bound callback listener address ("host:port").
   const std::string& callback_address() const { return listener_->address(); }
   // The event store (inbox, log, schedule); the hub observes its appends.

@@ -74,9 +74,9 @@ std::optional<EventCursor> ParseCursor(const std::string& text, const EventLog& 
 
 // A subscription refused before it reached the hub: logged like a failed unary call.
 grpc::ServerWriteReactor<grpc::ByteBuffer>* Refused(absl::string_view caller,
-                                                    absl::string_view trace_id,
+                                                    absl::string_view trace_id, absl::Time start,
                                                     const absl::Status& status) {
-  FinishRpc("SubscribePaymentEvents", caller, trace_id, {}, absl::Now(), status);
+  FinishRpc("SubscribePaymentEvents", caller, trace_id, {}, start, status);
   return FinishedStream(status);
 }
 
@@ -158,7 +158,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
   auto refused = [&](absl::string_view caller, const absl::Status& status) {
     CountRpcHandled(edge_, "SubscribePaymentEvents", start, status);
     AuditCall(edge_, record, status, Audited::kRead);
-    return Refused(caller, trace_id, status);
+    return Refused(caller, trace_id, start, status);
   };
   if (!call.ok()) return refused("-", call.status());
   v1::SubscribePaymentEventsRequest request;

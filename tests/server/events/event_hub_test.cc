@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -248,7 +249,7 @@ TEST_F(EventHubTest, ACallerSeesOnlyTheShopsItMayUse) {
   everything.set_start(v1::SUBSCRIPTION_START_BEGINNING);
   auto sub = std::make_unique<Sub>();
   sub->context.AddMetadata("authorization", absl::StrCat("Bearer ", kWebToken));
-  sub->context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  sub->context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
   sub->reader = stub_->SubscribePaymentEvents(&sub->context, everything);
   ASSERT_TRUE(sub->Read());  // the start heartbeat
   for (int i = 0; i < 5; ++i) {
@@ -268,6 +269,9 @@ TEST_F(EventHubTest, ACallerSeesOnlyTheShopsItMayUse) {
     auto other = std::make_unique<Sub>();
     if (token != nullptr)
       other->context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    // A stream that should have been refused but was not ends at the deadline: the test fails
+    // instead of hanging.
+    other->context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
     other->reader = stub_->SubscribePaymentEvents(&other->context, request);
     while (other->Read()) {
     }
@@ -365,6 +369,10 @@ TEST_F(EventHubTest, HeartbeatsCarryTheTimeTheyWereSent) {
 // buffer fills, and it is finished with RESOURCE_EXHAUSTED; a reading subscriber meanwhile gets
 // every event at once. When the slow one reads again it gets what was sent, in order, then the
 // status; resuming from its last cursor gives the rest: nothing lost, nothing twice.
+// "Fast" and "slow" by construction, not by the machine's speed: the slow subscriber never reads
+// (its connection's flow-control window is tiny), and the writer appends an event only when the
+// fast one has read all but 8 of those before, so the fast one never has more waiting than its
+// buffer (16) however loaded the machine is.
 TEST_F(EventHubTest, SlowSubscriberIsFinishedResumablyAndDoesNotDelayOthers) {
   EventHub::Options options;
   options.buffer_events = 16;
@@ -376,17 +384,41 @@ TEST_F(EventHubTest, SlowSubscriberIsFinishedResumablyAndDoesNotDelayOthers) {
   auto fast = SubscribeAndConfirm(request, 0);
 
   constexpr int kEvents = 1000;
+  constexpr int kAhead = 8;
+  absl::Mutex mu;
+  int fast_read = 0;
+  bool stop = false;
   std::vector<int64_t> appended;
   std::thread writer([&] {
-    for (int i = 0; i < kEvents; ++i) appended.push_back(Append(absl::StrCat("p", i % 50)));
+    for (int i = 0; i < kEvents; ++i) {
+      {
+        absl::MutexLock lock(&mu);
+        auto may_append = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+          return stop || fast_read >= i - kAhead;
+        };
+        mu.Await(absl::Condition(&may_append));
+        if (stop) return;
+      }
+      appended.push_back(Append(absl::StrCat("p", i % 50)));
+    }
+  });
+  // Joined on every path: a failed assertion below returns from the test.
+  auto join = absl::MakeCleanup([&] {
+    {
+      absl::MutexLock lock(&mu);
+      stop = true;
+    }
+    writer.join();
   });
   std::vector<int64_t> fast_got;
   while (static_cast<int>(fast_got.size()) < kEvents) {
     std::optional<v1::PaymentEvent> e = fast->NextEvent();
     ASSERT_TRUE(e.has_value()) << fast->reader->Finish().error_message();
     fast_got.push_back(Cursor(e->cursor()));
+    absl::MutexLock lock(&mu);
+    ++fast_read;
   }
-  writer.join();
+  std::move(join).Invoke();
   EXPECT_EQ(fast_got, appended);
 
   std::vector<int64_t> slow_got;
