@@ -193,6 +193,12 @@ SqliteEventStore::~SqliteEventStore() {
   ::close(lock_fd_);  // releases the flock
 }
 
+int SqliteEventStore::synchronous_level() {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, std::string("PRAGMA synchronous"));
+  return st.ok() && st.Step() == SQLITE_ROW ? static_cast<int>(st.Int(0)) : -1;
+}
+
 int64_t SqliteEventStore::statement_prepares() {
   absl::MutexLock lock(&mu_);
   return statements_.prepares();

@@ -76,6 +76,9 @@ class SqliteEventStore final : public EventStore, public StartLedger {
   int64_t statement_prepares() ABSL_LOCKS_EXCLUDED(mu_);
   // How many group commits have committed (tests: concurrent writers share them).
   int64_t group_commits() ABSL_LOCKS_EXCLUDED(mu_);
+  // The writing connection's PRAGMA synchronous (2: FULL), for tests: a write relaxed to NORMAL
+  // for a row whose loss costs nothing must leave it at FULL for the next.
+  int synchronous_level() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   // A write waiting for the group commit that applies it.

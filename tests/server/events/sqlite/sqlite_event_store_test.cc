@@ -34,6 +34,20 @@ TEST(SqliteEventStoreTest, UsesWriteAheadLogging) {
   EXPECT_TRUE(std::ifstream(path + "-wal").good());
 }
 
+// Durable by default (synchronous=FULL); the writes relaxed to NORMAL (a watch, a start's
+// answer: a loss costs a repeat, not money) put FULL back for the next. A second proof beside
+// tests/e2e/fsync_order_test, which counts the fsyncs under strace.
+TEST(SqliteEventStoreTest, OpensWithSynchronousFullAndKeepsItAfterARelaxedWrite) {
+  auto store = SqliteEventStore::Open(testing::TempDir() + "/synchronous.db");
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->synchronous_level(), 2);
+  ASSERT_TRUE((*store)->WatchPayment("web", "p", absl::Now(), absl::Minutes(1)).ok());
+  EXPECT_EQ((*store)->synchronous_level(), 2);
+  ASSERT_TRUE((*store)->ClaimStart("web", "r", "request").ok());
+  ASSERT_TRUE((*store)->CompleteStart("web", "r", "response").ok());
+  EXPECT_EQ((*store)->synchronous_level(), 2);
+}
+
 // The hot paths (a StartPayment's claim, completion and watch; a callback's receipt; an append)
 // prepare their SQL once, not per call: fails when a statement is prepared per use again.
 TEST(SqliteEventStoreTest, StatementsArePreparedOncePerSqlText) {
