@@ -12,6 +12,11 @@
 #ifndef BARION_GATEWAY_SERVER_EVENTS_POSTGRES_EVENT_LOG_SQL_H_
 #define BARION_GATEWAY_SERVER_EVENTS_POSTGRES_EVENT_LOG_SQL_H_
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
 namespace barion_gateway::server::postgres {
 
 inline constexpr char kCreateEvents[] = R"sql(
@@ -25,15 +30,21 @@ inline constexpr char kCreateEvents[] = R"sql(
     PRIMARY KEY (tx, id))
 )sql";
 
-// $1: the cursor's transaction (xid8 text), $2: its id, $3: at most this many rows. Rows after
-// the cursor, in cursor order, that no running transaction can still precede.
+// The read after a cursor, the one statement PgEventStore::ReadAfter runs: $1 the cursor's
+// transaction (xid8 text), $2 its id, then `conditions` ANDed (a filter's, each with its own
+// placeholders, every value bound), and $`limit_param` rows at most. Rows after the cursor, in
+// cursor order, that no running transaction can still precede.
 // The text of tx has a name of its own: ORDER BY resolves a bare name to an output column
 // first, and "tx" would then sort the text ("1000" before "999"). The test caught that.
-inline constexpr char kReadAfter[] =
-    "SELECT tx::text AS tx_text, id, event FROM events "
-    "WHERE (tx, id) > ($1::xid8, $2::bigint) "
-    "AND tx < pg_snapshot_xmin(pg_current_snapshot()) "
-    "ORDER BY events.tx, events.id LIMIT $3::int";
+inline std::string ReadAfterSql(const std::vector<std::string>& conditions, int limit_param) {
+  std::string sql =
+      "SELECT tx::text AS tx_text, id, event FROM events "
+      "WHERE (tx, id) > ($1::xid8, $2::bigint) "
+      "AND tx < pg_snapshot_xmin(pg_current_snapshot())";
+  for (const std::string& condition : conditions) absl::StrAppend(&sql, " AND ", condition);
+  absl::StrAppend(&sql, " ORDER BY events.tx, events.id LIMIT $", limit_param, "::int");
+  return sql;
+}
 
 }  // namespace barion_gateway::server::postgres
 

@@ -326,19 +326,16 @@ absl::StatusOr<std::vector<v1::PaymentEvent>> PgEventStore::ReadAfter(const Even
   if (!Owns(after)) {
     return absl::InvalidArgumentError("event store: a cursor of another event store");
   }
-  // kReadAfter's conditions, with the filter's: placeholders only, every value bound.
+  // ReadAfterSql with the filter's conditions: placeholders only, every value bound.
   std::vector<std::string> params = {absl::StrCat(after.high()), absl::StrCat(after.low())};
-  std::string sql =
-      "SELECT tx::text AS tx_text, id, event FROM events "
-      "WHERE (tx, id) > ($1::xid8, $2::bigint) "
-      "AND tx < pg_snapshot_xmin(pg_current_snapshot())";
+  std::vector<std::string> conditions;
   auto in_list = [&](absl::string_view column, const std::vector<std::string>& values) {
     std::vector<std::string> marks;
     for (const std::string& v : values) {
       params.push_back(v);
       marks.push_back(absl::StrCat("$", params.size()));
     }
-    absl::StrAppend(&sql, " AND ", column, " IN (", absl::StrJoin(marks, ","), ")");
+    conditions.push_back(absl::StrCat(column, " IN (", absl::StrJoin(marks, ","), ")"));
   };
   if (!filter.shops.empty()) in_list("shop", filter.shops);
   if (!filter.payment_ids.empty()) in_list("payment_id", filter.payment_ids);
@@ -348,9 +345,8 @@ absl::StatusOr<std::vector<v1::PaymentEvent>> PgEventStore::ReadAfter(const Even
     in_list("status", statuses);
   }
   params.push_back(absl::StrCat(limit));
-  absl::StrAppend(&sql, " ORDER BY events.tx, events.id LIMIT $", params.size(), "::int");
-
-  absl::StatusOr<PgRows> rows = Query(sql, params);
+  absl::StatusOr<PgRows> rows =
+      Query(ReadAfterSql(conditions, static_cast<int>(params.size())), params);
   if (!rows.ok()) return rows.status();
   std::vector<v1::PaymentEvent> out;
   for (const std::vector<std::string>& row : *rows) {

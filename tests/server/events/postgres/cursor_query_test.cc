@@ -38,7 +38,8 @@ class Connection {
         << sql << ": " << PQerrorMessage(conn_);
     PQclear(r);
   }
-  // The rows kReadAfter returns after (tx, id): each as (tx, id, payload).
+  // The rows ReadAfterSql (the statement PgEventStore::ReadAfter runs, here without a filter)
+  // returns after (tx, id): each as (tx, id, payload).
   struct Row {
     std::string tx;
     int64_t id = 0;
@@ -47,7 +48,8 @@ class Connection {
   std::vector<Row> ReadAfter(const std::string& tx, int64_t id, int limit) {
     const std::string id_text = absl::StrCat(id), limit_text = absl::StrCat(limit);
     const char* params[] = {tx.c_str(), id_text.c_str(), limit_text.c_str()};
-    PGresult* r = PQexecParams(conn_, kReadAfter, 3, nullptr, params, nullptr, nullptr, 0);
+    static const std::string sql = ReadAfterSql({}, 3);
+    PGresult* r = PQexecParams(conn_, sql.c_str(), 3, nullptr, params, nullptr, nullptr, 0);
     EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQerrorMessage(conn_);
     std::vector<Row> rows;
     for (int i = 0; i < PQntuples(r); ++i) {
