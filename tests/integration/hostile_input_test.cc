@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gmock/gmock.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "httplib.h"
@@ -53,6 +54,32 @@ TEST(HostileInputTest, HugeInvalidRequestIsRefusedQuicklyWithABadRequestThatFits
     std::cout << "measured: " << n << " invalid transactions refused in " << took << ", error "
               << ErrorBytes(s) << " bytes\n";
   }
+}
+
+// The transaction limit through the real gateway (beside validation_test's unit check): 100 valid
+// transactions are sent, 101 are refused naming `transactions`, and Barion never hears of them.
+TEST(HostileInputTest, OneTransactionOverTheLimitIsRefusedBeforeBarion) {
+  Harness h;
+  auto payment = [](int n) {
+    v1::StartPaymentRequest r = Harness::CardPayment("1000", v1::CURRENCY_HUF);
+    r.clear_transactions();
+    for (int i = 0; i < n; ++i) {
+      auto* t = r.add_transactions();
+      t->set_pos_transaction_id(absl::StrCat("t", i));
+      t->set_total("10");
+    }
+    r.set_payment_request_id(absl::StrCat("limit-", n));
+    return r;
+  };
+  v1::StartPaymentResponse out;
+  int64_t before = SandboxRequests(h);
+  grpc::Status s = h.stub().StartPayment(Deadline(10).get(), payment(101), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_THAT(BadFields(s), testing::Contains("transactions"));
+  EXPECT_EQ(SandboxRequests(h), before);
+  s = h.stub().StartPayment(Deadline(10).get(), payment(100), &out);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(SandboxRequests(h), before + 1);
 }
 
 // Every field wrong at once, each at its longest: still a BadRequest that fits.
