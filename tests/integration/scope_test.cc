@@ -160,6 +160,48 @@ TEST(ShopAliasTest, AReloadThatGivesTwoShopsOnePosKeyIsRefused) {
   EXPECT_THAT(std::string(s.message()), testing::Not(HasSubstr(kPosKey)));
 }
 
+// A stream of a caller limited to one shop gets that shop's events and never another's, through
+// the real gateway with Barion's callbacks (a second proof beside event_hub_test's).
+TEST(ScopedStreamTest, AStreamOfOneShopNeverCarriesAnothersEvent) {
+  Harness h(TwoShops());
+  auto context = WithToken(kDemoToken);
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  auto stream = h.events().SubscribePaymentEvents(context.get(), {});
+  v1::SubscribePaymentEventsResponse message;
+  ASSERT_TRUE(stream->Read(&message));  // the start heartbeat
+  auto pay = [&h](const char* token, v1::StartPaymentRequest r) {
+    v1::StartPaymentResponse started;
+    EXPECT_TRUE(h.stub().StartPayment(WithToken(token).get(), r, &started).ok());
+    EXPECT_EQ(h.Control(absl::StrCat("payments/", started.payment_id(), "/pay"), "{}"), 200);
+    return started.payment_id();
+  };
+  v1::StartPaymentRequest outlet = Harness::CardPayment("2000", v1::CURRENCY_HUF);
+  outlet.set_shop("outlet");
+  outlet.mutable_transactions(0)->set_payee(kOutletPayee);
+  const std::string outlet_id = pay(kOutletToken, outlet);
+  // The outlet's event is in the log before the demo payment is made: a stream that let other
+  // shops' events through would carry it before the demo's.
+  server::EventFilter outlet_only;
+  outlet_only.payment_ids = {outlet_id};
+  for (absl::Time until = absl::Now() + absl::Seconds(10); absl::Now() < until;) {
+    auto events = h.gateway().event_store()->ReadAfter(server::EventCursor(), outlet_only, 10);
+    if (events.ok() && !events->empty()) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_EQ(h.gateway().event_store()->ReadAfter(server::EventCursor(), outlet_only, 10)->size(),
+            1u);
+  const std::string demo_id = pay(kDemoToken, DemoPayment());
+  std::vector<std::string> got;
+  while (stream->Read(&message)) {
+    if (!message.has_event()) continue;
+    EXPECT_EQ(message.event().shop(), "demo") << message.event().payment_id();
+    got.push_back(message.event().payment_id());
+    if (message.event().payment_id() == demo_id) break;
+  }
+  EXPECT_THAT(got, ElementsAre(demo_id));
+  context->TryCancel();
+}
+
 // A stream limited to one shop never learns how much other shops do: its start heartbeat, its
 // heartbeats and its final status carry only positions of its own shop's events.
 TEST(ScopedStreamTest, PositionsRevealNothingOfOtherShops) {
