@@ -11,7 +11,9 @@
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "server/barion/codec.h"
+#include "server/barion/redacting_transport.h"
 #include "server/common/errors.h"
+#include "server/common/secret_redactor.h"
 #include "server/events/sqlite/sqlite_event_store.h"
 #include "tests/server/auth/test_policy.h"
 #include "tests/server/barion/fake_transport.h"
@@ -110,6 +112,45 @@ TEST_F(PaymentServiceTest, StartPaymentSendsExactAmountsWithTheShopsKeyAndDefaul
   // The deadline is bounded by the default timeout when the caller set none.
   EXPECT_LE(out.deadline, absl::Now() + absl::Seconds(30));
   EXPECT_GT(out.deadline, absl::Now() + absl::Seconds(25));
+}
+
+// Barion echoes the CallbackUrl it was given, secret segment included; the answer the caller gets
+// has it blotted out (the gateway's RedactingTransport, here in front of the fake Barion). A
+// second proof beside tests/integration/events_test, in the fast unit tests.
+TEST(PaymentServiceRedactionTest, StartPaymentsAnswerCarriesNoCallbackSecret) {
+  FakeTransport fake;
+  std::vector<ShopConfig> shops = WithCallbackSecrets(
+      {ShopConfig{"web", kKey, "shop@example.com", "https://shop.example/return", "", "hu-HU"}});
+  const std::string secret = shops[0].callback_secrets[0];
+  SecretRedactor redactor;
+  redactor.Add({kKey, secret});
+  RedactingTransport redacting(&fake, &redactor);
+  BarionPayments::Options options;
+  options.shops = shops;
+  options.callback_base_url = "https://gw.example";
+  BarionPayments payments(std::move(options), &redacting);
+  InProcess rpc(&payments, TestEdge("barion.v1.PaymentService", absl::Seconds(30)));
+  fake.Answer(200, absl::StrCat(R"({"PaymentId":"4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6",
+      "Status":"Prepared","GatewayUrl":"https://g/Pay","Errors":[],
+      "CallbackUrl":"https://gw.example/callback/web/)",
+                                secret, R"(?paymentId=4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6"})"));
+  v1::StartPaymentRequest request;
+  request.set_payment_type(v1::PAYMENT_TYPE_IMMEDIATE);
+  request.add_funding_sources(v1::FUNDING_SOURCE_ALL);
+  request.set_payment_request_id("req-redact");
+  request.set_currency(v1::CURRENCY_HUF);
+  auto* t = request.add_transactions();
+  t->set_pos_transaction_id("t1");
+  t->set_total("1000");
+  v1::StartPaymentResponse response;
+  grpc::Status s = rpc.Call(&v1::PaymentService::Stub::StartPayment, &request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(response.callback_url(),
+            "https://gw.example/callback/web/REDACTED?paymentId=4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6");
+  EXPECT_EQ(response.SerializeAsString().find(secret), std::string::npos);
+  // Barion itself got the real URL: only its answer is rewritten.
+  ASSERT_EQ(fake.requests().size(), 1u);
+  EXPECT_NE(fake.requests()[0].body.find(secret), std::string::npos);
 }
 
 // Each Barion answer is parsed once, whatever reads it (the envelope, the decoder, the ledger's
