@@ -1,8 +1,8 @@
 // HttpTransport: the one seam through which the gateway talks HTTP to Barion.
 //
-// Tests replace it with a fake (tests/fake_transport.h) to capture outbound requests; production
-// uses HttplibTransport. A transport does no JSON and no error mapping: any HTTP answer, whatever
-// its status, is an OK HttpResponse; only a failure to get an answer is a non-OK status.
+// Tests replace it with a fake (tests/server/barion/fake_transport.h) to capture outbound requests;
+// production uses HttplibTransport. A transport does no JSON and no error mapping: any HTTP answer,
+// whatever its status, is an OK HttpResponse; only a failure to get an answer is a non-OK status.
 #ifndef BARION_GATEWAY_SERVER_BARION_HTTP_TRANSPORT_H_
 #define BARION_GATEWAY_SERVER_BARION_HTTP_TRANSPORT_H_
 

@@ -1,4 +1,4 @@
-// Violations: how the request validators (server/operations/validation.cc) collect what is wrong
+// Violations: how the request validators (server/operations/*_validation.cc) collect what is wrong
 // with a request, in bounded time and space: one violation per field (the first broken rule), at
 // most kMaxViolations of them (further ones are only counted), and count limits checked before
 // anything else. Internal to validation.
