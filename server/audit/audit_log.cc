@@ -214,7 +214,7 @@ void AuditLog::Flush() {
 bool AuditLog::Append(const std::string& text) {
   struct stat before;
   if (::fstat(fd_, &before) != 0) {
-    LogLimited("ERROR", "audit write", absl::StrCat("audit log: ", std::strerror(errno)));
+    LogLimited(LogLevel::kError, "audit write", absl::StrCat("audit log: ", std::strerror(errno)));
     return false;
   }
   size_t written = 0;
@@ -222,11 +222,11 @@ bool AuditLog::Append(const std::string& text) {
     const ssize_t n = ::write(fd_, text.data() + written, text.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      LogLimited("ERROR", "audit write",
+      LogLimited(LogLevel::kError, "audit write",
                  absl::StrCat("audit log: write failed: ", std::strerror(n < 0 ? errno : EIO)));
       // Never half a line: cut what this batch wrote (the file was whole at `before`).
       if (written > 0 && ::ftruncate(fd_, before.st_size) != 0) {
-        LogLimited("ERROR", "audit truncate",
+        LogLimited(LogLevel::kError, "audit truncate",
                    absl::StrCat("audit log: cannot cut a partial write: ", std::strerror(errno)));
       }
       return false;
@@ -234,7 +234,7 @@ bool AuditLog::Append(const std::string& text) {
     written += static_cast<size_t>(n);
   }
   if (::fdatasync(fd_) != 0) {
-    LogLimited("ERROR", "audit sync",
+    LogLimited(LogLevel::kError, "audit sync",
                absl::StrCat("audit log: fdatasync failed: ", std::strerror(errno)));
     return false;
   }

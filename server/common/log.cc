@@ -32,13 +32,6 @@ absl::Mutex limits_mu(absl::kConstInit);
 // Keyed by the callers' constant kinds, so it stays as small as the code's list of kinds.
 std::map<std::string, Window, std::less<>>* limits ABSL_GUARDED_BY(limits_mu) = nullptr;
 
-LogLevel LevelOf(absl::string_view level) {
-  if (level == "ERROR") return LogLevel::kError;
-  if (level == "WARN") return LogLevel::kWarn;
-  if (level == "DEBUG") return LogLevel::kDebug;
-  return LogLevel::kInfo;
-}
-
 // The length of the valid UTF-8 sequence at text[i], or 0 when the byte there starts none.
 size_t Utf8Length(absl::string_view text, size_t i) {
   const unsigned char c = static_cast<unsigned char>(text[i]);
@@ -124,18 +117,32 @@ std::optional<LogLevel> ParseLogLevel(absl::string_view name) {
 
 void SetLogFormat(LogFormat format) { log_format.store(format); }
 void SetMinLogLevel(LogLevel level) { min_level.store(level); }
+
+absl::string_view LogLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return "DEBUG";
+    case LogLevel::kInfo:
+      return "INFO";
+    case LogLevel::kWarn:
+      return "WARN";
+    case LogLevel::kError:
+      return "ERROR";
+  }
+  return "INFO";
+}
 bool LogEnabled(LogLevel level) { return level >= min_level.load(); }
 
 LogField NumberField(std::string key, double value) {
   return LogField{std::move(key), absl::StrFormat("%.3f", value), true};
 }
 
-std::string FormatLogLine(LogFormat format, absl::Time time, absl::string_view level,
+std::string FormatLogLine(LogFormat format, absl::Time time, LogLevel level,
                           absl::string_view message, const LogFields& fields) {
   const std::string when = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone());
   std::string line;
   if (format == LogFormat::kText) {
-    line = absl::StrCat(when, " ", level, " ");
+    line = absl::StrCat(when, " ", LogLevelName(level), " ");
     AppendEscaped(line, message, /*json=*/false);
     for (const LogField& field : fields) {
       if (!message.empty() || &field != &fields.front()) line.push_back(' ');
@@ -145,7 +152,7 @@ std::string FormatLogLine(LogFormat format, absl::Time time, absl::string_view l
     return line;
   }
   absl::StrAppend(&line, "{\"time\":\"", when, "\",\"level\":");
-  AppendJsonString(line, level);
+  AppendJsonString(line, LogLevelName(level));
   line.append(",\"msg\":");
   AppendJsonString(line, message);
   for (const LogField& field : fields) {
@@ -160,8 +167,8 @@ std::string FormatLogLine(LogFormat format, absl::Time time, absl::string_view l
   return line;
 }
 
-void Log(absl::string_view level, absl::string_view message, const LogFields& fields) {
-  if (!LogEnabled(LevelOf(level))) return;
+void Log(LogLevel level, absl::string_view message, const LogFields& fields) {
+  if (!LogEnabled(level)) return;
   std::string line = FormatLogLine(log_format.load(), absl::Now(), level, message, fields);
   line.push_back('\n');
   // One write(2) per line, so concurrent lines do not interleave.
@@ -169,9 +176,9 @@ void Log(absl::string_view level, absl::string_view message, const LogFields& fi
   (void)unused;
 }
 
-bool LogLimited(absl::string_view level, absl::string_view kind, absl::string_view message,
+bool LogLimited(LogLevel level, absl::string_view kind, absl::string_view message,
                 const LogFields& fields) {
-  if (!LogEnabled(LevelOf(level))) return false;
+  if (!LogEnabled(level)) return false;
   int64_t suppressed = 0;
   {
     absl::MutexLock lock(&limits_mu);

@@ -46,21 +46,23 @@ struct LogField {
 using LogFields = std::vector<LogField>;
 LogField NumberField(std::string key, double value);
 
-// Writes one line to stderr in one write(2), in the format in force. `level` is "DEBUG",
-// "INFO", "WARN" or "ERROR". Thread-safe.
-void Log(absl::string_view level, absl::string_view message, const LogFields& fields = {});
+// The name a line shows for `level`: "DEBUG", "INFO", "WARN", "ERROR".
+absl::string_view LogLevelName(LogLevel level);
+
+// Writes one line to stderr in one write(2), in the format in force. Thread-safe.
+void Log(LogLevel level, absl::string_view message, const LogFields& fields = {});
 inline void LogInfo(absl::string_view message, const LogFields& fields = {}) {
-  Log("INFO", message, fields);
+  Log(LogLevel::kInfo, message, fields);
 }
 inline void LogWarning(absl::string_view message, const LogFields& fields = {}) {
-  Log("WARN", message, fields);
+  Log(LogLevel::kWarn, message, fields);
 }
 inline void LogError(absl::string_view message, const LogFields& fields = {}) {
-  Log("ERROR", message, fields);
+  Log(LogLevel::kError, message, fields);
 }
 
 // The line Log would write (without its newline), at `time`. For tests.
-std::string FormatLogLine(LogFormat format, absl::Time time, absl::string_view level,
+std::string FormatLogLine(LogFormat format, absl::Time time, LogLevel level,
                           absl::string_view message, const LogFields& fields);
 
 // Like Log, for lines a client can cause at will (bad callbacks, refused calls): at most
@@ -69,7 +71,7 @@ std::string FormatLogLine(LogFormat format, absl::Time time, absl::string_view l
 // a later window is preceded by "KIND: N similar lines suppressed". Returns whether it logged.
 inline constexpr int kLimitedLinesPerWindow = 20;
 inline constexpr absl::Duration kLimitedWindow = absl::Seconds(10);
-bool LogLimited(absl::string_view level, absl::string_view kind, absl::string_view message,
+bool LogLimited(LogLevel level, absl::string_view kind, absl::string_view message,
                 const LogFields& fields = {});
 
 // Turns per-call info logging off (benchmarks); warnings and errors still print.

@@ -74,7 +74,7 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
   if (!options_.allowed_sources.empty() &&
       !options_.allowed_sources.Contains(ClientOf(req, options_.trusted_proxies))) {
     Count(CallbackReceipt::kSourceRefused);
-    LogLimited("WARN", "callback source refused",
+    LogLimited(LogLevel::kWarn, "callback source refused",
                absl::StrCat("callback refused: source ", SafeText(req.peer, 64),
                             " is not in listen.callback_allowed_sources"));
     return Answer(404, "not found\n");
@@ -96,7 +96,7 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
     Count(shop == options_.shop_secrets.end() ? CallbackReceipt::kUnknownShop
                                               : CallbackReceipt::kWrongSecret);
     // The same answer for an unknown shop and a wrong secret: nothing to learn by probing.
-    LogLimited("WARN", "callback refused",
+    LogLimited(LogLevel::kWarn, "callback refused",
                absl::StrCat("callback refused (unknown shop or wrong secret): path=",
                             SafeText(parts[2], 64), "/..."));
     return Answer(404, "not found\n");
@@ -111,7 +111,7 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
   if (!parsed.ok()) {
     Count(CallbackReceipt::kBadRequest);
     LogLimited(
-        "WARN", "callback without payment id",
+        LogLevel::kWarn, "callback without payment id",
         absl::StrCat("callback shop=", shop->first, " refused: ", parsed.status().message()));
     return Answer(400, absl::StrCat(parsed.status().message(), "\n"));
   }
@@ -121,7 +121,7 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
     Count(CallbackReceipt::kNotRecorded);
     if (options_.metrics != nullptr) options_.metrics->StoreError("inbox");
     // Limited: while the store is down every callback fails here.
-    LogLimited("ERROR", "callback not recorded",
+    LogLimited(LogLevel::kError, "callback not recorded",
                absl::StrCat("callback shop=", shop->first, " payment_id=", payment_id,
                             " NOT recorded (Barion will retry): ", id.status().message()));
     return Answer(503, "try again\n");

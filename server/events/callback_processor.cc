@@ -153,7 +153,7 @@ std::vector<const CallbackProcessor::Group*> CallbackProcessor::WithinUnknownBud
       continue;
     }
     LogLimited(
-        "WARN", "unknown-payment callback over budget",
+        LogLevel::kWarn, "unknown-payment callback over budget",
         absl::StrCat("callback for unseen payment dropped, shop=", shop,
                      " over its budget of unknown-payment fetches: payment_id=", payment_id));
     dropped.insert(dropped.end(), group->ids.begin(), group->ids.end());
@@ -249,7 +249,7 @@ bool CallbackProcessor::Record(const Group& group,
   } else if (IsUnknownPayment(state.status())) {
     Count(CallbackOutcome::kUnknownPayment, group.ids.size());
     // Forged callbacks make these at will: limited.
-    LogLimited("WARN", "callback for unknown payment",
+    LogLimited(LogLevel::kWarn, "callback for unknown payment",
                absl::StrCat("callback for unknown payment dropped: shop=", shop,
                             " payment_id=", payment_id, ": ", state.status().message()));
     done = true;

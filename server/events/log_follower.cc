@@ -47,7 +47,7 @@ bool LogFollower::CatchUp() {
     absl::StatusOr<std::vector<barion::v1::PaymentEvent>> events =
         log_->ReadAfter(position, {}, options_.batch);
     if (!events.ok()) {
-      LogLimited("ERROR", "event log follower",
+      LogLimited(LogLevel::kError, "event log follower",
                  absl::StrCat("event log: cannot follow appends: ", events.status().message()));
       return false;
     }

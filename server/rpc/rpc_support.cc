@@ -192,7 +192,7 @@ grpc::Status FinishRpc(absl::string_view rpc, absl::string_view caller, absl::st
       LogInfo("call", fields);
     } else {
       // Refused calls are a client's to cause at will: limited per RPC and code.
-      LogLimited(info ? "INFO" : "WARN",
+      LogLimited(info ? LogLevel::kInfo : LogLevel::kWarn,
                  absl::StrCat("rpc=", rpc, " code=", absl::StatusCodeToString(status.code())),
                  "call", fields);
     }

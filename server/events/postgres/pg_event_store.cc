@@ -228,7 +228,7 @@ void PgEventStore::ListenLoop() {
     absl::Status s = conn.status();
     if (s.ok()) s = (*conn)->ExecScript(absl::StrCat("LISTEN ", kEventsChannel));
     if (!s.ok()) {
-      LogLimited("ERROR", "event log listener",
+      LogLimited(LogLevel::kError, "event log listener",
                  absl::StrCat("event log: cannot listen for appends: ", s.message()));
       absl::SleepFor(absl::Milliseconds(500));
       continue;

@@ -39,10 +39,11 @@ TEST(LogTest, ALineIsCutAtItsLimit) {
 TEST(LogTest, LimitedLinesAreCountedAndSummarised) {
   StderrCapture capture;
   int logged = 0;
-  for (int i = 0; i < 1000; ++i) logged += LogLimited("WARN", "test kind a", "bad callback");
+  for (int i = 0; i < 1000; ++i)
+    logged += LogLimited(LogLevel::kWarn, "test kind a", "bad callback");
   EXPECT_EQ(logged, kLimitedLinesPerWindow);
   // Another kind has its own budget.
-  EXPECT_TRUE(LogLimited("WARN", "test kind b", "other"));
+  EXPECT_TRUE(LogLimited(LogLevel::kWarn, "test kind b", "other"));
   EXPECT_EQ(Lines(capture.Text()).size(), static_cast<size_t>(kLimitedLinesPerWindow) + 1);
 }
 
@@ -61,10 +62,10 @@ TEST(LogTest, RefusedCallsLogClientValuesEscapedAndTruncated) {
 const absl::Time kTime = absl::FromUnixMillis(1700000000123);
 
 TEST(LogFormatTest, TextLinesAreMessageThenKeyValues) {
-  EXPECT_EQ(FormatLogLine(LogFormat::kText, kTime, "INFO", "event",
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, kTime, LogLevel::kInfo, "event",
                           {{"shop", "web"}, NumberField("duration_ms", 1.5)}),
             "2023-11-14T22:13:20.123Z INFO event shop=web duration_ms=1.500");
-  EXPECT_EQ(FormatLogLine(LogFormat::kText, kTime, "WARN", "", {{"rpc", "Refund"}}),
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, kTime, LogLevel::kWarn, "", {{"rpc", "Refund"}}),
             "2023-11-14T22:13:20.123Z WARN rpc=Refund");
 }
 
@@ -73,7 +74,7 @@ TEST(LogFormatTest, JsonLinesAreOneValidObjectWhateverTheValues) {
   hostile += "\xff\xc3";                               // bytes that are not UTF-8
   hostile += "\xc3\xa1rv\xc3\xadzt\xc5\xb1r\xc5\x91";  // UTF-8 that is: kept
   const std::string line =
-      FormatLogLine(LogFormat::kJson, kTime, "ERROR", hostile,
+      FormatLogLine(LogFormat::kJson, kTime, LogLevel::kError, hostile,
                     {{"shop", hostile}, NumberField("duration_ms", 2.25), {"we\"ird key", "v"}});
   EXPECT_EQ(line.find('\n'), std::string::npos);
   rapidjson::Document doc;
@@ -93,8 +94,9 @@ TEST(LogFormatTest, JsonLinesAreOneValidObjectWhateverTheValues) {
 }
 
 TEST(LogFormatTest, JsonValuesAreCutAtTheLimit) {
-  const std::string line = FormatLogLine(LogFormat::kJson, kTime, "INFO", std::string(1 << 20, 'x'),
-                                         {{"shop", std::string(1 << 20, 's')}});
+  const std::string line =
+      FormatLogLine(LogFormat::kJson, kTime, LogLevel::kInfo, std::string(1 << 20, 'x'),
+                    {{"shop", std::string(1 << 20, 's')}});
   EXPECT_LT(line.size(), 2 * kMaxLogLineBytes + 200);
   rapidjson::Document doc;
   doc.Parse(line.c_str(), line.size());
