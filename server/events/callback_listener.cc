@@ -119,7 +119,7 @@ ServedResponse CallbackListener::Impl::Handle(const ServedRequest& req) const {
   absl::StatusOr<int64_t> id = inbox_->RecordCallback(shop->first, payment_id, absl::Now());
   if (!id.ok()) {
     Count(CallbackReceipt::kNotRecorded);
-    if (options_.metrics != nullptr) options_.metrics->StoreError("inbox");
+    if (options_.metrics != nullptr) options_.metrics->StoreError(StoreOperation::kInbox);
     // Limited: while the store is down every callback fails here.
     LogLimited(LogLevel::kError, "callback not recorded",
                absl::StrCat("callback shop=", shop->first, " payment_id=", payment_id,

@@ -90,7 +90,7 @@ void CallbackProcessor::RunOnce() {
   PruneIfDue(absl::Now());
   absl::StatusOr<std::vector<PendingCallback>> pending = store_->PendingCallbacks(options_.batch);
   if (!pending.ok()) {
-    if (options_.metrics != nullptr) options_.metrics->StoreError("inbox");
+    if (options_.metrics != nullptr) options_.metrics->StoreError(StoreOperation::kInbox);
     LogError(absl::StrCat("callback processor: ", pending.status().message()));
     return;
   }
@@ -190,7 +190,7 @@ void CallbackProcessor::FetchAndRecord(const std::vector<const Group*>& chunk) {
   // looked at again (their state is recorded, so that adds no event).
   absl::Status s = store_->CompleteCallbacks(completed);
   if (!s.ok()) {
-    if (options_.metrics != nullptr) options_.metrics->StoreError("inbox");
+    if (options_.metrics != nullptr) options_.metrics->StoreError(StoreOperation::kInbox);
     LogError(absl::StrCat("event store: ", s.message()));
   }
   absl::MutexLock lock(&mu_);
@@ -243,7 +243,7 @@ bool CallbackProcessor::Record(const Group& group,
       }
     } else {
       Count(CallbackOutcome::kStoreError, group.ids.size());
-      if (options_.metrics != nullptr) options_.metrics->StoreError("append");
+      if (options_.metrics != nullptr) options_.metrics->StoreError(StoreOperation::kAppend);
       LogError(absl::StrCat("event store: ", recorded.status().message()));
     }
   } else if (IsUnknownPayment(state.status())) {

@@ -381,7 +381,7 @@ void EventHub::ReadTask(int64_t id, EventCursor position, EventCursor head,
   absl::StatusOr<std::vector<v1::PaymentEvent>> events = log_->ReadAfter(position, *filter, limit);
   if (options_.metrics != nullptr) {
     options_.metrics->ReplayRead();
-    if (!events.ok()) options_.metrics->StoreError("read");
+    if (!events.ok()) options_.metrics->StoreError(StoreOperation::kRead);
   }
   std::vector<EntryPtr> entries;
   if (events.ok()) {

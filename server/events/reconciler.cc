@@ -60,7 +60,7 @@ void Reconciler::RunOnce(absl::Time now) {
   absl::StatusOr<std::vector<WatchedPayment>> due =
       schedule_->DueWatchedPayments(now, options_.batch);
   if (!due.ok()) {
-    if (options_.metrics != nullptr) options_.metrics->StoreError("schedule");
+    if (options_.metrics != nullptr) options_.metrics->StoreError(StoreOperation::kSchedule);
     LogError(absl::StrCat("reconciler: ", due.status().message()));
     return;
   }
@@ -84,7 +84,7 @@ void Reconciler::RunOnce(absl::Time now) {
                               v1::EVENT_SOURCE_RECONCILIATION, absl::Now());
       if (!recorded.ok()) {
         Count(ReconcileOutcome::kStoreError);
-        if (options_.metrics != nullptr) options_.metrics->StoreError("append");
+        if (options_.metrics != nullptr) options_.metrics->StoreError(StoreOperation::kAppend);
         LogError(absl::StrCat("event store: ", recorded.status().message()));
       } else {
         Count(recorded->appended ? ReconcileOutcome::kChanged : ReconcileOutcome::kUnchanged);

@@ -39,6 +39,14 @@ enum class CallbackOutcome {
   kStoreError,      // the event store failed: retried later
 };
 
+// Which event store operation failed (barion_gateway_event_store_errors_total{operation}).
+enum class StoreOperation {
+  kAppend,    // appending an event
+  kRead,      // reading the log (stream catch-up)
+  kInbox,     // recording or taking callback receipts
+  kSchedule,  // the reconciler's schedule
+};
+
 // What one reconciler check found (barion_gateway_reconciler_checks_total{result}).
 enum class ReconcileOutcome {
   kChanged,         // a new state: an event was appended
@@ -73,10 +81,7 @@ class PipelineMetrics {
   void Delivered() { delivered_.Increment(); }
   void SubscriberDropped() { dropped_.Increment(); }
   void ReplayRead() { replay_reads_.Increment(); }
-  // `operation` is one of "append", "read", "inbox", "schedule".
-  void StoreError(absl::string_view operation) {
-    store_errors_.Add(store_errors_.IndexOf(operation));
-  }
+  void StoreError(StoreOperation operation) { store_errors_.Add(static_cast<int>(operation)); }
 
   // Reconciler.
   void Checked(ReconcileOutcome outcome) { checks_.Add(static_cast<int>(outcome)); }

@@ -46,8 +46,7 @@ TEST(GatewayMetricsTest, PipelineSeriesExistAtZeroAndCount) {
   p.Delivered();
   p.SubscriberDropped();
   p.ReplayRead();
-  p.StoreError("append");
-  p.StoreError("not an operation");  // ignored
+  p.StoreError(StoreOperation::kAppend);  // a typed operation: no name to misspell
   p.Checked(ReconcileOutcome::kFetchFailed);
   p.SetWatched(4, absl::Seconds(-3));  // not overdue: 0
   p.CallbackBecameEvent(absl::Milliseconds(40));
