@@ -449,12 +449,15 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& s
          config.callback_public_base_url.back() == '/') {
     config.callback_public_base_url.pop_back();
   }
-  if (!config.callback_public_base_url.empty() && !ValidUrl(config.callback_public_base_url) &&
-      config.callback_public_base_url != "listener") {
+  if (config.callback_public_base_url == "listener") {
+    config.callback_to_listener = true;
+    config.callback_public_base_url.clear();
+  }
+  if (!config.callback_public_base_url.empty() && !ValidUrl(config.callback_public_base_url)) {
     return Bad(source, "callback_public_base_url",
                "must be an absolute http(s) URL, or \"listener\"");
   }
-  if (!config.callback_public_base_url.empty() && config.callback_public_base_url != "listener" &&
+  if (!config.callback_public_base_url.empty() &&
       !IsHttpsOrLoopbackUrl(config.callback_public_base_url)) {
     return Bad(source, "callback_public_base_url", kCallbacksNeedHttps);
   }

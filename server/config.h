@@ -99,7 +99,11 @@ struct Config {
   std::string admin_address = "127.0.0.1:8091";
   // The Prometheus metrics (listen.disable_metrics turns them off: /metrics is then 404).
   bool metrics_enabled = true;
+  // Where Barion's callbacks go: callback_public_base_url (an https URL, http only to loopback;
+  // empty: the shop's own setting at Barion), or, with callback_to_listener (the file's
+  // callback_public_base_url "listener"), the callback listener's own bound address.
   std::string callback_public_base_url;
+  bool callback_to_listener = false;
   absl::Duration reconcile_first_check = absl::Minutes(1);
   absl::Duration reconcile_max_interval = absl::Hours(1);
   absl::Duration heartbeat_interval = absl::Seconds(15);

@@ -260,7 +260,7 @@ absl::Status GatewayServer::StartPipeline(const Config& config) {
   BarionPayments::Options payments;
   payments.shops = shops;
   payments.callback_base_url = config.callback_public_base_url;
-  if (payments.callback_base_url == "listener") {
+  if (config.callback_to_listener) {
     payments.callback_base_url =
         absl::StrCat(listen_tls ? "https://" : "http://", listener_->address());
   }

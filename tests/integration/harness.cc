@@ -73,7 +73,7 @@ Harness::Harness(HarnessOptions options) {
   config.grpc_address = "127.0.0.1:0";
   config.callback_address = "127.0.0.1:0";
   config.admin_address = "127.0.0.1:0";
-  config.callback_public_base_url = "listener";  // the sandbox calls back to this gateway
+  config.callback_to_listener = true;  // the sandbox calls back to this gateway
   config.callers = options.callers;
   config.tls_cert_file = options.tls_cert_file;
   config.tls_key_file = options.tls_key_file;

@@ -41,6 +41,7 @@ TEST(ParseConfigTest, AppliesDefaults) {
   EXPECT_EQ(c->max_connections, 32);
   EXPECT_EQ(c->callback_address, "127.0.0.1:8090");
   EXPECT_EQ(c->callback_public_base_url, "");
+  EXPECT_FALSE(c->callback_to_listener);
   EXPECT_EQ(c->reconcile_first_check, absl::Minutes(1));
   EXPECT_EQ(c->reconcile_max_interval, absl::Hours(1));
   EXPECT_EQ(c->heartbeat_interval, absl::Seconds(15));
@@ -432,7 +433,8 @@ TEST(ParseConfigTest, EmbeddedDefaultsAndExampleFileParse) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->shops[0].name, "demo");
   EXPECT_EQ(c->barion_base_url, "https://127.0.0.1:18443");
-  EXPECT_EQ(c->callback_public_base_url, "listener");
+  EXPECT_TRUE(c->callback_to_listener);
+  EXPECT_EQ(c->callback_public_base_url, "");
   EXPECT_TRUE(c->wallets.empty());
   absl::StatusOr<Config> with_wallet =
       ParseConfig(DefaultConfigText(/*with_wallet=*/true), "defaults", ".",
