@@ -33,6 +33,37 @@ google::protobuf::Timestamp NowTimestamp() {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(absl::Now()));
 }
 
+absl::StatusCode CodeOf(EventHub::StreamEnd end) {
+  switch (end) {
+    case EventHub::StreamEnd::kCancelled:
+      return absl::StatusCode::kCancelled;
+    case EventHub::StreamEnd::kTooSlow:
+      return absl::StatusCode::kResourceExhausted;
+    case EventHub::StreamEnd::kStoreUnavailable:
+    case EventHub::StreamEnd::kShuttingDown:
+      return absl::StatusCode::kUnavailable;
+    case EventHub::StreamEnd::kAccessRevoked:
+      return absl::StatusCode::kPermissionDenied;
+  }
+  return absl::StatusCode::kUnknown;
+}
+
+const char* ReasonOf(EventHub::StreamEnd end) {
+  switch (end) {
+    case EventHub::StreamEnd::kCancelled:
+      return "";
+    case EventHub::StreamEnd::kTooSlow:
+      return "SUBSCRIBER_TOO_SLOW";
+    case EventHub::StreamEnd::kStoreUnavailable:
+      return "EVENT_STORE_UNAVAILABLE";
+    case EventHub::StreamEnd::kShuttingDown:
+      return "GATEWAY_SHUTTING_DOWN";
+    case EventHub::StreamEnd::kAccessRevoked:
+      return "ACCESS_REVOKED";
+  }
+  return "";
+}
+
 absl::Status Resumable(absl::StatusCode code, absl::string_view reason, absl::string_view why,
                        const EventCursor& cursor) {
   const std::string c = cursor.ToText();
@@ -108,8 +139,7 @@ class EventHub::Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   absl::Time last_write_done_;
   bool finishing_ = false;  // end it once the write in flight is done
   // How it ends; the status is made when Finish is called, with the position written by then.
-  absl::StatusCode final_code_ = absl::StatusCode::kOk;
-  std::string final_reason_;  // empty: not resumable (the client went away)
+  StreamEnd final_end_ = StreamEnd::kCancelled;
   std::string final_why_;
   bool finish_called_ = false;
   bool cancel_sent_ = false;
@@ -231,7 +261,7 @@ void EventHub::EventAppended(const EventCursor& cursor, const v1::PaymentEvent& 
     if (!s->Matches(*entry)) continue;
     if (static_cast<int>(s->queue_.size()) >= options_.buffer_events) {
       if (options_.metrics != nullptr) options_.metrics->SubscriberDropped();
-      EndStream(s, absl::StatusCode::kResourceExhausted, "SUBSCRIBER_TOO_SLOW",
+      EndStream(s, StreamEnd::kTooSlow,
                 absl::StrCat("more than ", options_.buffer_events,
                              " events were waiting for this subscriber"));
       continue;
@@ -403,8 +433,7 @@ void EventHub::ReadTask(int64_t id, EventCursor position, EventCursor head,
   s->fetching_ = false;
   if (!events.ok()) {
     LogError(absl::StrCat("event hub: store read failed: ", events.status().message()));
-    EndStream(s, absl::StatusCode::kUnavailable, "EVENT_STORE_UNAVAILABLE",
-              "the event store could not be read");
+    EndStream(s, StreamEnd::kStoreUnavailable, "the event store could not be read");
     return;
   }
   for (EntryPtr& e : entries) {
@@ -417,23 +446,21 @@ void EventHub::ReadTask(int64_t id, EventCursor position, EventCursor head,
 }
 
 absl::Status EventHub::FinalStatus(const Stream& s) const {
-  if (s.final_reason_.empty()) return absl::CancelledError(s.final_why_);
-  return Resumable(s.final_code_, s.final_reason_, s.final_why_,
+  if (s.final_end_ == StreamEnd::kCancelled) return absl::CancelledError(s.final_why_);
+  return Resumable(CodeOf(s.final_end_), ReasonOf(s.final_end_), s.final_why_,
                    s.scoped_ ? s.reported_ : s.written_);
 }
 
-void EventHub::EndStream(Stream* s, absl::StatusCode code, absl::string_view reason,
-                         absl::string_view why) {
+void EventHub::EndStream(Stream* s, StreamEnd end, absl::string_view why) {
   if (s->finishing_ || s->finish_called_) return;
   s->finishing_ = true;
-  s->final_code_ = code;
-  s->final_reason_ = std::string(reason);
+  s->final_end_ = end;
   s->final_why_ = std::string(why);
   s->queue_.clear();
   s->live_ = false;
-  if (code != absl::StatusCode::kCancelled && reason != "GATEWAY_SHUTTING_DOWN") {
-    LogWarning(absl::StrCat("subscription of ", s->context_->peer(), " ended (", reason, "): ", why,
-                            "; it may resume after cursor ", s->written_.ToText()));
+  if (end != StreamEnd::kCancelled && end != StreamEnd::kShuttingDown) {
+    LogWarning(absl::StrCat("subscription of ", s->context_->peer(), " ended (", ReasonOf(end),
+                            "): ", why, "; it may resume after cursor ", s->written_.ToText()));
   }
   Pump(s);
 }
@@ -444,7 +471,7 @@ void EventHub::OnWriteDone(Stream* s, bool ok) {
   s->last_write_done_ = absl::Now();
   if (!ok) {
     // The client went away or the call was cancelled; OnCancel may or may not follow.
-    EndStream(s, absl::StatusCode::kCancelled, "", "the subscriber went away");
+    EndStream(s, StreamEnd::kCancelled, "the subscriber went away");
     return;
   }
   s->written_ = s->out_position_;
@@ -457,7 +484,7 @@ void EventHub::OnWriteDone(Stream* s, bool ok) {
 
 void EventHub::OnCancel(Stream* s) {
   Locked lock(this);
-  EndStream(s, absl::StatusCode::kCancelled, "", "the subscriber cancelled");
+  EndStream(s, StreamEnd::kCancelled, "the subscriber cancelled");
 }
 
 void EventHub::OnDone(Stream* s) {
@@ -478,15 +505,14 @@ void EventHub::FinishAll() {
   Locked lock(this);
   finishing_all_ = true;
   for (auto& [id, s] : streams_) {
-    EndStream(s, absl::StatusCode::kUnavailable, "GATEWAY_SHUTTING_DOWN",
-              "the gateway is shutting down");
+    EndStream(s, StreamEnd::kShuttingDown, "the gateway is shutting down");
   }
 }
 
 void EventHub::LogUnavailable() {
   Locked lock(this);
   for (auto& [id, s] : streams_) {
-    EndStream(s, absl::StatusCode::kUnavailable, "EVENT_STORE_UNAVAILABLE",
+    EndStream(s, StreamEnd::kStoreUnavailable,
               "the event store cannot be read; resume after the position in this status");
   }
 }
@@ -502,7 +528,7 @@ int EventHub::FinishIf(
   int finished = 0;
   for (auto& [id, s] : streams_) {
     if (s->finishing_ || !revoked(s->credential_, *s->filter_)) continue;
-    EndStream(s, absl::StatusCode::kPermissionDenied, "ACCESS_REVOKED",
+    EndStream(s, StreamEnd::kAccessRevoked,
               "the caller may no longer read these events (the gateway's policy changed)");
     ++finished;
   }
@@ -563,8 +589,7 @@ void EventHub::TimerLoop() {
           s->finish_called_ = true;
           s->queue_.clear();
           s->live_ = false;
-          s->final_code_ = absl::StatusCode::kResourceExhausted;
-          s->final_reason_ = "SUBSCRIBER_TOO_SLOW";
+          s->final_end_ = StreamEnd::kTooSlow;
           if (options_.metrics != nullptr) options_.metrics->SubscriberDropped();
           s->final_why_ = absl::StrCat("the subscriber took no message for ",
                                        absl::FormatDuration(options_.write_timeout));

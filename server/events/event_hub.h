@@ -60,6 +60,15 @@ namespace barion_gateway::server {
 
 class EventHub final : public EventLogObserver {
  public:
+  // Why a stream ends. All but kCancelled finish resumably: a gRPC code, an ErrorInfo reason
+  // and the position to resume after (StreamEndStatus).
+  enum class StreamEnd {
+    kCancelled,         // the client went away: CANCELLED
+    kTooSlow,           // RESOURCE_EXHAUSTED, SUBSCRIBER_TOO_SLOW
+    kStoreUnavailable,  // UNAVAILABLE, EVENT_STORE_UNAVAILABLE
+    kShuttingDown,      // UNAVAILABLE, GATEWAY_SHUTTING_DOWN
+    kAccessRevoked,     // PERMISSION_DENIED, ACCESS_REVOKED
+  };
   struct Options {
     absl::Duration heartbeat_interval = absl::Seconds(15);
     int buffer_events = 1024;  // events waiting for one live stream
@@ -183,9 +192,8 @@ class EventHub final : public EventLogObserver {
   void Pump(Stream* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Advance(Stream* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void StartWriteLocked(Stream* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Ends `s` once its write in flight is done: with `code`, ErrorInfo `reason` and the
-  // position to resume after; an empty reason means CANCELLED (the client went away).
-  void EndStream(Stream* s, absl::StatusCode code, absl::string_view reason, absl::string_view why)
+  // Ends `s` once its write in flight is done, as `end` says.
+  void EndStream(Stream* s, StreamEnd end, absl::string_view why)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status FinalStatus(const Stream& s) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void OnWriteDone(Stream* s, bool ok);
