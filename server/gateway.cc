@@ -27,7 +27,7 @@
 #include "server/common/log.h"
 #include "server/common/loopback.h"
 #include "server/events/postgres/pg_event_store.h"
-#include "server/events/sqlite/sqlite_event_store.h"
+#include "server/events/sqlite/data_dir_store.h"
 #include "server/http/tls_context.h"
 #include "server/operations/catalog.h"
 #include "server/webhooks/pg_webhook_store.h"
@@ -56,50 +56,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string&
   std::stringstream content;
   content << in.rdbuf();
   return content.str();
-}
-
-// Opens data_dir/events.db, refusing a store that is not the one this data folder had: the
-// folder keeps the store's identity in STORE_IDENTITY (docs/EVENTS.md, "The store's identity").
-// A missing or different store would start the log over, so that a retried StartPayment could
-// create a second payment and resuming subscribers would silently miss events.
-absl::StatusOr<std::unique_ptr<SqliteEventStore>> OpenEventStore(const Config& config) {
-  const std::string db = config.data_dir + "/events.db";
-  const std::string marker = config.data_dir + "/STORE_IDENTITY";
-  struct stat info;
-  const bool had_store = ::stat(marker.c_str(), &info) == 0;
-  const bool has_db = ::stat(db.c_str(), &info) == 0;
-  if (had_store && !has_db && !config.new_event_store) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "data_dir: ", db, " is missing, but this folder held an event store (", marker,
-        "): restore it from a backup, or start with --new_event_store to begin an empty one "
-        "(StartPayment retries of earlier payments are then not recognised, and subscribers' "
-        "cursors are refused)"));
-  }
-  absl::StatusOr<std::unique_ptr<SqliteEventStore>> store = SqliteEventStore::Open(db);
-  if (!store.ok()) return store.status();
-  const std::string identity = absl::StrCat((*store)->identity());
-  if (had_store && !config.new_event_store) {
-    absl::StatusOr<std::string> recorded = ReadFile(marker, "data_dir");
-    if (!recorded.ok()) return recorded.status();
-    if (absl::StripAsciiWhitespace(*recorded) != identity) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "data_dir: ", db, " is not the event store this folder had (", marker,
-          "): put the right one back, or start with --new_event_store to adopt this one"));
-    }
-    return store;
-  }
-  const std::string tmp = marker + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << identity << "\n";
-    if (!out.flush()) {
-      return absl::UnavailableError(absl::StrCat("data_dir: cannot write ", marker));
-    }
-  }
-  if (std::rename(tmp.c_str(), marker.c_str()) != 0) {
-    return absl::UnavailableError(absl::StrCat("data_dir: cannot write ", marker));
-  }
-  return store;
 }
 
 // The PostgreSQL store's options; this process's name in claims is unique among replicas (the
@@ -154,7 +110,8 @@ absl::Status GatewayServer::StartStore(const Config& config) {
     webhook_store_ = std::make_unique<PgWebhookStore>((*store)->pool());
     store_ = *std::move(store);
   } else {
-    absl::StatusOr<std::unique_ptr<SqliteEventStore>> store = OpenEventStore(config);
+    absl::StatusOr<std::unique_ptr<SqliteEventStore>> store =
+        OpenStoreInDataDir(config.data_dir, config.new_event_store);
     if (!store.ok()) return store.status();
     ledger_ = store->get();
     store_ = *std::move(store);

@@ -17,7 +17,7 @@
 #include "server/auth/authenticator.h"
 #include "server/barion/http_transport.h"
 #include "server/common/secret_redactor.h"
-#include "server/config.h"
+#include "server/config/config.h"
 #include "server/events/callback_listener.h"
 #include "server/events/callback_processor.h"
 #include "server/events/doorbell.h"

@@ -17,7 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "server/common/log.h"
-#include "server/config.h"
+#include "server/config/config.h"
 #include "server/gateway.h"
 #include "server/version.h"
 

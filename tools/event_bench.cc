@@ -42,7 +42,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "httplib.h"
-#include "server/config.h"
+#include "server/config/config.h"
 #include "tools/proc_stats.h"
 
 ABSL_FLAG(std::string, gateway, "", "gateway gRPC host:port (replicas: a comma-separated list)");

@@ -23,7 +23,7 @@
 #include "server/barion/barion_api.h"
 #include "server/barion/call_observer.h"
 #include "server/barion/http_transport.h"
-#include "server/config.h"
+#include "server/config/config.h"
 #include "server/events/payment_state_fetcher.h"
 #include "server/events/start_ledger.h"
 #include "server/metrics/operation_metrics.h"

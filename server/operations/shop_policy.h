@@ -12,7 +12,7 @@
 
 #include "absl/status/status.h"
 #include "barion/v1/payment_service.pb.h"
-#include "server/config.h"
+#include "server/config/config.h"
 
 namespace barion_gateway::server {
 

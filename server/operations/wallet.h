@@ -15,7 +15,7 @@
 #include "barion/v1/wallet_service.pb.h"
 #include "server/barion/barion_api.h"
 #include "server/barion/http_transport.h"
-#include "server/config.h"
+#include "server/config/config.h"
 #include "server/operations/call.h"
 #include "server/operations/catalog.h"
 

@@ -1,5 +1,5 @@
 // The configuration of webhook delivery (docs/WEBHOOKS.md): the endpoints events are POSTed to,
-// and the retry schedule. Parsed and checked by the gateway's configuration (config_webhooks.cc);
+// and the retry schedule. Parsed and checked by the gateway's configuration (server/config/webhooks.cc);
 // holds signing secrets: never log it.
 #ifndef BARION_GATEWAY_SERVER_WEBHOOKS_ENDPOINT_CONFIG_H_
 #define BARION_GATEWAY_SERVER_WEBHOOKS_ENDPOINT_CONFIG_H_

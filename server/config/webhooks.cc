@@ -8,17 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "barion/v1/types.pb.h"
 #include "server/common/loopback.h"
-#include "server/config_internal.h"
+#include "server/config/sections.h"
 
 namespace barion_gateway::server::config_internal {
 namespace {
 
 namespace cfg = ::barion::gateway::config::v1;
 namespace v1 = ::barion::v1;
-
-absl::Duration DurationOf(const google::protobuf::Duration& d) {
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
 
 // "whsec_" and the base64 of 24-64 bytes: the key bytes. The error never shows the text.
 absl::StatusOr<std::string> DecodeSecret(const std::string& text, const std::string& source,
@@ -75,18 +71,12 @@ absl::Status ParseEndpoint(const cfg::WebhookEndpoint& e, const std::string& sou
     out->keys.push_back(*std::move(key));
     out->secret_texts.push_back(*std::move(text));
   }
-  if (e.has_timeout()) {
-    out->timeout = DurationOf(e.timeout());
-    if (out->timeout < absl::Seconds(1) || out->timeout > absl::Seconds(60)) {
-      return Bad(source, where + ".timeout", "must be between 1s and 60s");
-    }
-  }
-  if (e.max_in_flight() != 0) {
-    if (e.max_in_flight() < 1 || e.max_in_flight() > 64) {
-      return Bad(source, where + ".max_in_flight", "must be 1-64");
-    }
-    out->max_in_flight = e.max_in_flight();
-  }
+  absl::Status status =
+      SetDuration(source, where + ".timeout", e.has_timeout(), e.timeout(), absl::Seconds(1),
+                  absl::Seconds(60), "must be between 1s and 60s", &out->timeout);
+  status.Update(SetNumber(source, where + ".max_in_flight", int64_t{e.max_in_flight()}, 1, 64,
+                          "must be 1-64", &out->max_in_flight));
+  if (!status.ok()) return status;
   if (!e.ca_file().empty()) {
     out->ca_file = Resolve(base_dir, e.ca_file());
     if (!std::ifstream(out->ca_file).good()) {
@@ -98,7 +88,7 @@ absl::Status ParseEndpoint(const cfg::WebhookEndpoint& e, const std::string& sou
 
 }  // namespace
 
-absl::Status ParseWebhooks(const cfg::GatewayConfig& file, const std::string& source,
+absl::Status ParseWebhooks(const GatewayConfigFile& file, const std::string& source,
                            const std::string& base_dir, const EnvLookup& env, Config* config) {
   const cfg::Webhooks& w = file.webhooks();
   std::set<std::string> names;

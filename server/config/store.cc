@@ -5,7 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "server/config_internal.h"
+#include "server/config/sections.h"
 
 namespace barion_gateway::server::config_internal {
 namespace {
@@ -46,7 +46,7 @@ bool DsnHoldsPassword(absl::string_view dsn) {
 
 }  // namespace
 
-absl::Status ParseStore(const cfg::GatewayConfig& file, const std::string& source,
+absl::Status ParseStore(const GatewayConfigFile& file, const std::string& source,
                         const std::string& base_dir, const EnvLookup& env, Config* config) {
   if (!file.store().has_postgres()) return absl::OkStatus();
   const cfg::Postgres& pg = file.store().postgres();
@@ -83,19 +83,12 @@ absl::Status ParseStore(const cfg::GatewayConfig& file, const std::string& sourc
     if (!password.ok()) return password.status();
     store.password = *password;
   }
-  if (pg.pool_size() != 0) {
-    if (pg.pool_size() < 1 || pg.pool_size() > 64) {
-      return Bad(source, "store.postgres.pool_size", "must be between 1 and 64");
-    }
-    store.pool_size = pg.pool_size();
-  }
-  if (pg.has_claim_lease()) {
-    store.claim_lease =
-        absl::Seconds(pg.claim_lease().seconds()) + absl::Nanoseconds(pg.claim_lease().nanos());
-    if (store.claim_lease < absl::Seconds(1) || store.claim_lease > absl::Minutes(10)) {
-      return Bad(source, "store.postgres.claim_lease", "must be between 1s and 10min");
-    }
-  }
+  absl::Status status = SetNumber(source, "store.postgres.pool_size", int64_t{pg.pool_size()}, 1,
+                                  64, "must be between 1 and 64", &store.pool_size);
+  status.Update(SetDuration(source, "store.postgres.claim_lease", pg.has_claim_lease(),
+                            pg.claim_lease(), absl::Seconds(1), absl::Minutes(10),
+                            "must be between 1s and 10min", &store.claim_lease));
+  if (!status.ok()) return status;
   config->postgres = std::move(store);
   return absl::OkStatus();
 }

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/config.h"
+#include "server/config/config.h"
 
 namespace barion_gateway::server {
 namespace {

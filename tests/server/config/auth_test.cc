@@ -9,7 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/auth/authenticator.h"
-#include "server/config.h"
+#include "server/config/config.h"
 
 namespace barion_gateway::server {
 namespace {

@@ -3,8 +3,8 @@
 //
 // Errors are INVALID_ARGUMENT whose message names the setting ("shops[1].payee: ...") and never
 // contains a secret. Flags are not read here: main applies them to the loaded Config.
-#ifndef BARION_GATEWAY_SERVER_CONFIG_H_
-#define BARION_GATEWAY_SERVER_CONFIG_H_
+#ifndef BARION_GATEWAY_SERVER_CONFIG_CONFIG_H_
+#define BARION_GATEWAY_SERVER_CONFIG_CONFIG_H_
 
 #include <functional>
 #include <optional>
@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/auth/caller.h"
+#include "server/config/env_lookup.h"
 #include "server/webhooks/endpoint_config.h"
 
 namespace barion_gateway::server {
@@ -134,10 +135,6 @@ struct Config {
   WebhooksConfig webhooks;
 };
 
-// Looks up an environment variable; nullopt when unset. Injected so that tests set no globals.
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
-EnvLookup ProcessEnv();
-
 // Parses and validates `text` (GatewayConfig in text format). `source` names the file in
 // messages; `base_dir` resolves relative paths (pos_key_file, ca_file, data_dir).
 absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& source,
@@ -164,4 +161,4 @@ absl::Status ValidateListenAddress(const std::string& address, const std::string
 
 }  // namespace barion_gateway::server
 
-#endif  // BARION_GATEWAY_SERVER_CONFIG_H_
+#endif  // BARION_GATEWAY_SERVER_CONFIG_CONFIG_H_

@@ -11,7 +11,7 @@
 #include "server/auth/authenticator.h"
 #include "server/auth/method_pattern.h"
 #include "server/common/loopback.h"
-#include "server/config_internal.h"
+#include "server/config/sections.h"
 
 namespace barion_gateway::server::config_internal {
 namespace {
@@ -172,13 +172,12 @@ absl::Status ParseTls(const cfg::Listen& l, const std::string& source, const std
     }
     config->require_client_certificate = true;
   }
-  if (l.has_tls_refresh_interval()) {
-    config->tls_refresh_interval = absl::Seconds(l.tls_refresh_interval().seconds()) +
-                                   absl::Nanoseconds(l.tls_refresh_interval().nanos());
-    if (config->tls_refresh_interval < absl::Seconds(1) ||
-        config->tls_refresh_interval > absl::Hours(1)) {
-      return Bad(source, "listen.tls_refresh_interval", "must be between 1s and 1h");
-    }
+  if (absl::Status s =
+          SetDuration(source, "listen.tls_refresh_interval", l.has_tls_refresh_interval(),
+                      l.tls_refresh_interval(), absl::Seconds(1), absl::Hours(1),
+                      "must be between 1s and 1h", &config->tls_refresh_interval);
+      !s.ok()) {
+    return s;
   }
   config->allow_unauthenticated_insecure = l.allow_unauthenticated_insecure();
   return absl::OkStatus();
@@ -209,7 +208,7 @@ absl::Status CheckExposure(const std::string& source, const Config& config) {
   return absl::OkStatus();
 }
 
-absl::Status ParseAuth(const cfg::GatewayConfig& file, const std::string& source,
+absl::Status ParseAuth(const GatewayConfigFile& file, const std::string& source,
                        const std::string& base_dir, Config* config) {
   if (absl::Status s = ParseTls(file.listen(), source, base_dir, config); !s.ok()) return s;
   std::set<std::string> names;
@@ -235,13 +234,12 @@ absl::Status ParseAuth(const cfg::GatewayConfig& file, const std::string& source
   }
   if (absl::Status s = CheckDistinct(source, config->callers); !s.ok()) return s;
   config->audit_path = Resolve(base_dir, file.audit().path());
-  if (file.audit().has_flush_interval()) {
-    config->audit_flush_interval = absl::Seconds(file.audit().flush_interval().seconds()) +
-                                   absl::Nanoseconds(file.audit().flush_interval().nanos());
-    if (config->audit_flush_interval < absl::Milliseconds(10) ||
-        config->audit_flush_interval > absl::Seconds(10)) {
-      return Bad(source, "audit.flush_interval", "must be between 10ms and 10s");
-    }
+  if (absl::Status s =
+          SetDuration(source, "audit.flush_interval", file.audit().has_flush_interval(),
+                      file.audit().flush_interval(), absl::Milliseconds(10), absl::Seconds(10),
+                      "must be between 10ms and 10s", &config->audit_flush_interval);
+      !s.ok()) {
+    return s;
   }
   return CheckExposure(source, *config);
 }
