@@ -77,7 +77,7 @@ std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
 // What an error becomes on the wire: its message, cut to kMaxErrorMessageBytes, and the
 // serialized google.rpc.Status (code and message filled in) holding its details, as many as
 // kMaxErrorDetailsBytes allows. A status without details gets a google.rpc.Status with no
-// details. The RPC edge (server/rpc/grpc_status.h) sends both.
+// details. The RPC edge (server/grpc_status/grpc_status.h) sends both.
 struct WireError {
   std::string message;
   std::string details;  // a serialized google.rpc.Status

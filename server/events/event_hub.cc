@@ -11,7 +11,7 @@
 #include "server/common/log.h"
 #include "server/common/peer.h"
 #include "server/common/thread_name.h"
-#include "server/rpc/grpc_status.h"
+#include "server/grpc_status/grpc_status.h"
 
 namespace barion_gateway::server {
 

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/common/errors.h"
 #include "server/common/peer.h"
-#include "server/rpc/grpc_status.h"
+#include "server/grpc_status/grpc_status.h"
 
 namespace barion_gateway::server {
 

@@ -15,7 +15,7 @@
 #include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/common/safe_text.h"
-#include "server/rpc/grpc_status.h"
+#include "server/grpc_status/grpc_status.h"
 
 namespace barion_gateway::server {
 

@@ -9,7 +9,7 @@
 #include "server/barion/barion_api.h"
 #include "server/barion/upstream_error.h"
 #include "server/common/errors.h"
-#include "server/rpc/grpc_status.h"
+#include "server/grpc_status/grpc_status.h"
 #include "tests/support/status_details.h"
 
 namespace barion_gateway::server {

@@ -8,7 +8,7 @@
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "server/barion/upstream_error.h"
-#include "server/rpc/grpc_status.h"
+#include "server/grpc_status/grpc_status.h"
 #include "tests/support/status_details.h"
 
 namespace barion_gateway::server {

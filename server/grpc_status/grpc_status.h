@@ -1,8 +1,8 @@
 // The RPC edge of the error model (server/common/errors.h): an absl::Status becomes a
 // grpc::Status with the same code, its bounded message, and the serialized google.rpc.Status
 // as binary error details (the grpc-status-details-bin trailer clients decode).
-#ifndef BARION_GATEWAY_SERVER_RPC_GRPC_STATUS_H_
-#define BARION_GATEWAY_SERVER_RPC_GRPC_STATUS_H_
+#ifndef BARION_GATEWAY_SERVER_GRPC_STATUS_GRPC_STATUS_H_
+#define BARION_GATEWAY_SERVER_GRPC_STATUS_GRPC_STATUS_H_
 
 #include "absl/status/status.h"
 #include "grpcpp/support/status.h"
@@ -13,4 +13,4 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace barion_gateway::server
 
-#endif  // BARION_GATEWAY_SERVER_RPC_GRPC_STATUS_H_
+#endif  // BARION_GATEWAY_SERVER_GRPC_STATUS_GRPC_STATUS_H_

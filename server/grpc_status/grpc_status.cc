@@ -1,4 +1,4 @@
-#include "server/rpc/grpc_status.h"
+#include "server/grpc_status/grpc_status.h"
 
 #include <utility>
 
