@@ -3,8 +3,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <random>
+#include <string>
 
+#include "barion/v1/payment_event.grpc.pb.h"
+#include "barion/v1/payment_service.grpc.pb.h"
+#include "barion/v1/wallet_service.grpc.pb.h"
 #include "client/error_details.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/descriptor.pb.h"
 
 namespace barion_gateway::client {
 namespace {
@@ -17,12 +23,25 @@ bool Transient(absl::StatusCode code) {
 }  // namespace
 
 Idempotency IdempotencyPolicy::For(absl::string_view rpc) const {
-  for (absl::string_view read :
-       {"GetPaymentState", "ListPaymentEvents", "GetPaymentQrCode", "ValidateApplePaySession",
-        "GetAccounts", "GetHistory", "GetHistoryItem", "GetPos", "DownloadStatement"}) {
-    if (rpc == read) return Idempotency::kRead;
+  // What the proto declares (idempotency_level), the same for every generated client.
+  const std::string name(rpc);
+  for (const char* service_name : {barion::v1::PaymentService::service_full_name(),
+                                   barion::v1::PaymentEventService::service_full_name(),
+                                   barion::v1::WalletService::service_full_name()}) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
+    const google::protobuf::MethodDescriptor* method =
+        service == nullptr ? nullptr : service->FindMethodByName(name);
+    if (method == nullptr) continue;
+    switch (method->options().idempotency_level()) {
+      case google::protobuf::MethodOptions::NO_SIDE_EFFECTS:
+        return Idempotency::kRead;
+      case google::protobuf::MethodOptions::IDEMPOTENT:
+        return Idempotency::kDeduplicated;
+      default:
+        return Idempotency::kMutation;
+    }
   }
-  if (rpc == "StartPayment") return Idempotency::kDeduplicated;
   return Idempotency::kMutation;
 }
 

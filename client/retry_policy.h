@@ -20,12 +20,14 @@ enum class Idempotency {
   kMutation,      // moves money once per send: another send may apply it twice
 };
 
-// Which RPC is which. By default the reads are GetPaymentState, ListPaymentEvents,
-// GetPaymentQrCode, ValidateApplePaySession (moves no money), GetAccounts, GetHistory,
-// GetHistoryItem, GetPos and DownloadStatement; StartPayment is deduplicated; everything else
-// (FinishReservation, Capture, CancelAuthorization, Refund, Complete, the Google Pay and Apple
-// Pay starts, which charge at once and are not deduplicated, SendMoneyByEmail,
-// SendBankTransfer, CreatePos) is a mutation, as is any RPC added later.
+// Which RPC is which. By default what the proto declares for the method (its
+// idempotency_level, which every generated client can read): NO_SIDE_EFFECTS is a read
+// (GetPaymentState, ListPaymentEvents, GetPaymentQrCode, ValidateApplePaySession, which moves no
+// money, GetAccounts, GetHistory, GetHistoryItem, GetPos, DownloadStatement), IDEMPOTENT is
+// deduplicated (StartPayment); everything else (FinishReservation, Capture, CancelAuthorization,
+// Refund, Complete, the Google Pay and Apple Pay starts, which charge at once and are not
+// deduplicated, SendMoneyByEmail, SendBankTransfer, CreatePos) is a mutation, as is a name the
+// API does not have.
 class IdempotencyPolicy {
  public:
   virtual ~IdempotencyPolicy() = default;

@@ -353,30 +353,18 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
   absl::StatusOr<std::unique_ptr<AuditLog>> audit_log = AuditLog::Open(std::move(audit));
   if (!audit_log.ok()) return audit_log.status();
   audit_ = *std::move(audit_log);
-  auto edge = [&](const std::string& service) {
-    const google::protobuf::ServiceDescriptor* descriptor =
-        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
-    return RpcEdge{service,
-                   auth_.get(),
-                   config.default_timeout,
-                   audit_.get(),
-                   metrics_ != nullptr && descriptor != nullptr
-                       ? metrics_->rpc().ForService(*descriptor)
-                       : nullptr,
-                   metrics_ != nullptr ? &metrics_->operations() : nullptr};
-  };
+  const RpcEdge edge{auth_.get(), config.default_timeout, audit_.get(),
+                     metrics_ != nullptr ? &metrics_->rpc() : nullptr,
+                     metrics_ != nullptr ? &metrics_->operations() : nullptr};
   executor_ = std::make_unique<CallExecutor>(config.max_concurrent_calls);
-  payment_service_ = std::make_unique<PaymentServiceImpl>(payments_.get(), executor_.get(),
-                                                          edge("barion.v1.PaymentService"));
+  payment_service_ = std::make_unique<PaymentServiceImpl>(payments_.get(), executor_.get(), edge);
   std::set<std::string> shop_names;
   for (const ShopConfig& shop : config.shops) shop_names.insert(shop.name);
-  event_service_ = std::make_unique<PaymentEventServiceImpl>(
-      store_.get(), hub_.get(), std::move(shop_names), edge("barion.v1.PaymentEventService"));
-  wallet_service_ =
-      std::make_unique<WalletServiceImpl>(wallet_.get(), edge("barion.v1.WalletService"));
+  event_service_ = std::make_unique<PaymentEventServiceImpl>(store_.get(), hub_.get(),
+                                                             std::move(shop_names), edge);
+  wallet_service_ = std::make_unique<WalletServiceImpl>(wallet_.get(), edge);
   webhook_admin_ = std::make_unique<WebhookAdmin>(webhooks_.get());
-  webhook_service_ =
-      std::make_unique<WebhookServiceImpl>(webhook_admin_.get(), edge("barion.v1.WebhookService"));
+  webhook_service_ = std::make_unique<WebhookServiceImpl>(webhook_admin_.get(), edge);
 
   if (absl::Status s = CheckTlsFiles(config); !s.ok()) return s;
   std::shared_ptr<grpc::ServerCredentials> credentials = ListenerCredentials(config);

@@ -25,8 +25,8 @@ namespace {
 namespace srv = ::barion_gateway::server;
 
 // One StartPayment + GetPaymentState pair's metric work.
-void Pair(srv::GatewayMetrics& metrics, const srv::RpcServiceMetrics& service) {
-  const srv::RpcMethodMetrics* start = service.Find("StartPayment");
+void Pair(srv::GatewayMetrics& metrics) {
+  const srv::RpcMethodMetrics* start = &metrics.rpc().For(srv::Rpc::kStartPayment);
   start->Started();
   srv::BarionCall call;
   call.path = "/v2/Payment/Start";
@@ -35,20 +35,19 @@ void Pair(srv::GatewayMetrics& metrics, const srv::RpcServiceMetrics& service) {
   metrics.barion().BarionCalled(call);
   metrics.operations().Ledger(srv::LedgerResult::kNew);
   start->Handled(absl::StatusCode::kOk, absl::Milliseconds(2));
-  const srv::RpcMethodMetrics* state = service.Find("GetPaymentState");
+  const srv::RpcMethodMetrics* state = &metrics.rpc().For(srv::Rpc::kGetPaymentState);
   state->Started();
   call.path = "/v4/Payment/0123456789abcdef0123456789abcdef/PaymentState";
   metrics.barion().BarionCalled(call);
   state->Handled(absl::StatusCode::kOk, absl::Milliseconds(2));
 }
 
-double RunNsPerPair(srv::GatewayMetrics& metrics, const srv::RpcServiceMetrics& service,
-                    int threads, int iterations) {
+double RunNsPerPair(srv::GatewayMetrics& metrics, int threads, int iterations) {
   const absl::Time begin = absl::Now();
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
-      for (int i = 0; i < iterations; ++i) Pair(metrics, service);
+      for (int i = 0; i < iterations; ++i) Pair(metrics);
     });
   }
   for (std::thread& w : workers) w.join();
@@ -62,14 +61,11 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const int iterations = absl::GetFlag(FLAGS_iterations);
   srv::GatewayMetrics metrics("bench", "bench", srv::CatalogEndpoints());
-  const srv::RpcServiceMetrics& service = *metrics.rpc().ForService(
-      *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-          "barion.v1.PaymentService"));
   std::printf("%-8s %14s\n", "threads", "ns per pair");
   for (int threads : {1, 2}) {
     std::vector<double> runs;
     for (int run = 0; run < 5; ++run) {
-      runs.push_back(RunNsPerPair(metrics, service, threads, iterations));
+      runs.push_back(RunNsPerPair(metrics, threads, iterations));
     }
     std::sort(runs.begin(), runs.end());
     std::printf("%-8d %14.0f\n", threads, runs[2]);

@@ -30,11 +30,6 @@ void RpcMethodMetrics::Handled(absl::StatusCode code, absl::Duration took) const
   seconds_->Observe(absl::ToDoubleSeconds(took));
 }
 
-const RpcMethodMetrics* RpcServiceMetrics::Find(absl::string_view method) const {
-  auto it = methods_.find(method);
-  return it == methods_.end() ? nullptr : it->second.get();
-}
-
 RpcMetrics::RpcMetrics(prometheus::Registry& registry)
     : started_(prometheus::BuildCounter()
                    .Name("grpc_server_started_total")
@@ -51,27 +46,25 @@ RpcMetrics::RpcMetrics(prometheus::Registry& registry)
       seconds_(prometheus::BuildHistogram()
                    .Name("grpc_server_handling_seconds")
                    .Help("Time from the start of an RPC to its status, in seconds.")
-                   .Register(registry)) {}
+                   .Register(registry)) {
+  MakeSeries();
+}
 
-const RpcServiceMetrics* RpcMetrics::ForService(
-    const google::protobuf::ServiceDescriptor& service) {
-  auto metrics = std::unique_ptr<RpcServiceMetrics>(new RpcServiceMetrics());
-  for (int i = 0; i < service.method_count(); ++i) {
-    const google::protobuf::MethodDescriptor& method = *service.method(i);
+void RpcMetrics::MakeSeries() {
+  for (int i = 0; i < kRpcCount; ++i) {
+    const RpcMethod& rpc = AllRpcMethods()[i];
+    const google::protobuf::MethodDescriptor& method = *rpc.descriptor;
     const char* type = method.client_streaming()
                            ? (method.server_streaming() ? "bidi_stream" : "client_stream")
                            : (method.server_streaming() ? "server_stream" : "unary");
     auto m = std::unique_ptr<RpcMethodMetrics>(new RpcMethodMetrics());
-    m->labels_ = {
-        {"grpc_type", type}, {"grpc_service", service.full_name()}, {"grpc_method", method.name()}};
+    m->labels_ = {{"grpc_type", type}, {"grpc_service", rpc.service}, {"grpc_method", rpc.name}};
     m->handled_family_ = &handled_;
     m->started_ = &started_.Add(m->labels_);
     m->sent_ = &sent_.Add(m->labels_);
     m->seconds_ = &seconds_.Add(m->labels_, LatencyBuckets());
-    metrics->methods_.emplace(method.name(), std::move(m));
+    methods_[i] = std::move(m);
   }
-  services_.push_back(std::move(metrics));
-  return services_.back().get();
 }
 
 }  // namespace barion_gateway::server

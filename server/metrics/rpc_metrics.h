@@ -1,8 +1,8 @@
 // The RPC metrics, with the names and labels of go-grpc-prometheus (docs/OPERATIONS.md):
 // grpc_server_started_total, grpc_server_handled_total (with grpc_code as "OK",
 // "InvalidArgument", ...), grpc_server_handling_seconds, and grpc_server_msg_sent_total for
-// server streams. A service's methods are resolved once from its descriptor; a call then counts
-// without any lock but its method's histogram's own. Thread-safe.
+// server streams. Every RPC's series are made once, from its descriptor (server/api/rpc.h); a call
+// then counts without any lock but its method's histogram's own. Thread-safe.
 #ifndef BARION_GATEWAY_SERVER_METRICS_RPC_METRICS_H_
 #define BARION_GATEWAY_SERVER_METRICS_RPC_METRICS_H_
 
@@ -10,15 +10,14 @@
 #include <memory>
 #include <string>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "google/protobuf/descriptor.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
+#include "server/api/rpc.h"
 #include "server/metrics/series.h"
 
 namespace barion_gateway::server {
@@ -47,31 +46,22 @@ class RpcMethodMetrics {
   mutable std::array<SeriesSlot<prometheus::Counter>, 17> handled_;
 };
 
-// The methods of one service, by name; not changed once made, so read without a lock.
-class RpcServiceMetrics {
- public:
-  // Null for a method the service does not have.
-  const RpcMethodMetrics* Find(absl::string_view method) const;
-
- private:
-  friend class RpcMetrics;
-  absl::flat_hash_map<std::string, std::unique_ptr<RpcMethodMetrics>> methods_;
-};
-
 class RpcMetrics {
  public:
   explicit RpcMetrics(prometheus::Registry& registry);
 
-  // The series of every method of `service` (grpc_type "unary" or "server_stream", ... from its
-  // streaming flags), made now. The result lives as long as this object. Not for a hot path.
-  const RpcServiceMetrics* ForService(const google::protobuf::ServiceDescriptor& service);
+  // The series of `rpc` (grpc_type "unary" or "server_stream", ... from its descriptor's
+  // streaming flags). Every RPC's are made at construction; they live as long as this object.
+  const RpcMethodMetrics& For(Rpc rpc) const { return *methods_[static_cast<int>(rpc)]; }
 
  private:
+  void MakeSeries();
+
   prometheus::Family<prometheus::Counter>& started_;
   prometheus::Family<prometheus::Counter>& handled_;
   prometheus::Family<prometheus::Counter>& sent_;
   prometheus::Family<prometheus::Histogram>& seconds_;
-  std::vector<std::unique_ptr<RpcServiceMetrics>> services_;
+  std::array<std::unique_ptr<RpcMethodMetrics>, kRpcCount> methods_;
 };
 
 }  // namespace barion_gateway::server

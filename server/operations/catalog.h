@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "barion/v1/payment_service.pb.h"
 #include "barion/v1/wallet_service.pb.h"
+#include "server/api/rpc.h"
 #include "server/barion/barion_api.h"
 #include "server/barion/codec.h"
 #include "server/operations/validation.h"
@@ -29,7 +30,7 @@ enum class Method { kGet, kPost };
 
 template <typename Request, typename Response>
 struct Operation {
-  const char* name;  // the RPC's name: "Capture"
+  Rpc rpc;  // the RPC it serves: Rpc::kCapture
   Method method;
   const char* endpoint;  // Barion's path without query or ids: "/v2/Payment/Capture"
   KeyHeader key;
@@ -38,9 +39,9 @@ struct Operation {
   absl::Status (*decode)(const ParsedAnswer&, Response*);
 };
 
-// Lets a declaration name its functions only: Operation kCapture{"Capture", ...}.
+// Lets a declaration name its functions only: Operation kCapture{Rpc::kCapture, ...}.
 template <typename Request, typename Response>
-Operation(const char*, Method, const char*, KeyHeader, absl::Status (*)(const Request&),
+Operation(Rpc, Method, const char*, KeyHeader, absl::Status (*)(const Request&),
           std::string (*)(const Request&), absl::Status (*)(const ParsedAnswer&, Response*))
     -> Operation<Request, Response>;
 
@@ -62,43 +63,43 @@ namespace v1 = ::barion::v1;
 // clang-format off
 // PaymentService, with the shop's POSKey.
 inline constexpr Operation kStartPayment{
-    "StartPayment", Method::kPost,
+    Rpc::kStartPayment, Method::kPost,
     "/v2/Payment/Start", KeyHeader::kPosKey,
     &ValidateStartPayment, &EncodeStartPayment, &DecodeStartPayment};
 inline constexpr Operation kGetPaymentState{
-    "GetPaymentState", Method::kGet,
+    Rpc::kGetPaymentState, Method::kGet,
     "/v4/Payment/{PaymentId}/PaymentState", KeyHeader::kPosKey,
     &ValidateGetPaymentState, &PaymentStatePath, &DecodePaymentState};
 inline constexpr Operation kFinishReservation{
-    "FinishReservation", Method::kPost,
+    Rpc::kFinishReservation, Method::kPost,
     "/v2/Payment/FinishReservation", KeyHeader::kPosKey,
     &ValidateFinishReservation, &EncodeFinishReservation, &DecodeFinishReservation};
 inline constexpr Operation kCapture{
-    "Capture", Method::kPost,
+    Rpc::kCapture, Method::kPost,
     "/v2/Payment/Capture", KeyHeader::kPosKey,
     &ValidateCapture, &EncodeCapture, &DecodeCapture};
 inline constexpr Operation kCancelAuthorization{
-    "CancelAuthorization", Method::kPost,
+    Rpc::kCancelAuthorization, Method::kPost,
     "/v2/Payment/CancelAuthorization", KeyHeader::kPosKey,
     &ValidateCancelAuthorization, &EncodeCancelAuthorization, &DecodeCancelAuthorization};
 inline constexpr Operation kRefund{
-    "Refund", Method::kPost,
+    Rpc::kRefund, Method::kPost,
     "/v2/Payment/Refund", KeyHeader::kPosKey,
     &ValidateRefund, &EncodeRefund, &DecodeRefund};
 inline constexpr Operation kComplete{
-    "Complete", Method::kPost,
+    Rpc::kComplete, Method::kPost,
     "/v2/Payment/Complete", KeyHeader::kPosKey,
     &ValidateComplete, &EncodeComplete, &DecodeComplete};
 inline constexpr Operation kStartGooglePayPayment{
-    "StartGooglePayPayment", Method::kPost,
+    Rpc::kStartGooglePayPayment, Method::kPost,
     "/v3/Payment/StartPaymentWithGoogleToken", KeyHeader::kPosKey,
     &ValidateStartGooglePayPayment, &EncodeStartGooglePayPayment, &DecodeStartGooglePayPayment};
 inline constexpr Operation kStartApplePayPayment{
-    "StartApplePayPayment", Method::kPost,
+    Rpc::kStartApplePayPayment, Method::kPost,
     "/v2/ApplePay/StartPaymentWithAppleToken", KeyHeader::kPosKey,
     &ValidateStartApplePayPayment, &EncodeStartApplePayPayment, &DecodeStartApplePayPayment};
 inline constexpr Operation kValidateApplePaySession{
-    "ValidateApplePaySession", Method::kPost,
+    Rpc::kValidateApplePaySession, Method::kPost,
     "/v2/ApplePay/ValidateSession", KeyHeader::kPosKey,
     &ValidateValidateApplePaySession, &EncodeValidateApplePaySession,
     &DecodeValidateApplePaySession};
@@ -107,36 +108,36 @@ inline constexpr char kQrCodeEndpoint[] = "/qr/generate";
 
 // WalletService, with the wallet's API key.
 inline constexpr Operation<v1::GetAccountsRequest, v1::GetAccountsResponse> kGetAccounts{
-    "GetAccounts", Method::kGet,
+    Rpc::kGetAccounts, Method::kGet,
     "/v2/Accounts/Get", KeyHeader::kApiKey,
     nullptr, &AccountsPath, &DecodeAccounts};
 // Sources disagree on the accounts path (docs/BARION.md §9): this one is tried on a 404.
 inline constexpr Operation<v1::GetAccountsRequest, v1::GetAccountsResponse> kGetAccountsFallback{
-    "GetAccounts", Method::kGet,
+    Rpc::kGetAccounts, Method::kGet,
     "/v2/Accounts", KeyHeader::kApiKey,
     nullptr, &AccountsFallbackPath, &DecodeAccounts};
 inline constexpr Operation kSendMoneyByEmail{
-    "SendMoneyByEmail", Method::kPost,
+    Rpc::kSendMoneyByEmail, Method::kPost,
     "/v2/Transfer/Email", KeyHeader::kApiKey,
     &ValidateSendMoneyByEmail, &EncodeSendMoneyByEmail, &DecodeSendMoneyByEmail};
 inline constexpr Operation kSendBankTransfer{
-    "SendBankTransfer", Method::kPost,
+    Rpc::kSendBankTransfer, Method::kPost,
     "/v3/Withdraw/BankTransfer", KeyHeader::kApiKey,
     &ValidateSendBankTransfer, &EncodeSendBankTransfer, &DecodeSendBankTransfer};
 inline constexpr Operation kGetHistory{
-    "GetHistory", Method::kGet,
+    Rpc::kGetHistory, Method::kGet,
     "/v3/UserHistory/GetHistory", KeyHeader::kApiKey,
     &ValidateGetHistory, &HistoryPath, &DecodeHistory};
 inline constexpr Operation kCreatePos{
-    "CreatePos", Method::kPost,
+    Rpc::kCreatePos, Method::kPost,
     "/v1/Pos", KeyHeader::kApiKey,
     &ValidateCreatePos, &EncodeCreatePos, &DecodeCreatePos};
 inline constexpr Operation kGetPos{
-    "GetPos", Method::kGet,
+    Rpc::kGetPos, Method::kGet,
     "/v1/Pos/{PublicKey}", KeyHeader::kApiKey,
     &ValidateGetPos, &PosPath, &DecodeGetPos};
 inline constexpr Operation kGetHistoryItem{
-    "GetHistoryItem", Method::kGet,
+    Rpc::kGetHistoryItem, Method::kGet,
     "/v3/TransactionHistory/GetDetail", KeyHeader::kApiKey,
     &ValidateGetHistoryItem, &HistoryItemPath, &DecodeHistoryItem};
 // DownloadStatement is a file download: BarionWallet::DownloadStatement.

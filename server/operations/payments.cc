@@ -301,7 +301,7 @@ absl::StatusOr<v1::GetPaymentStateResponse> BarionPayments::FetchPaymentState(
   Call call;
   call.deadline = deadline;
   call.caller = GatewayCaller();
-  call.method = "/barion.v1.PaymentService/GetPaymentState";
+  call.method = MethodOf(catalog::kGetPaymentState.rpc).full_name;
   return GetPaymentState(request, call);
 }
 

@@ -76,7 +76,7 @@ std::optional<EventCursor> ParseCursor(const std::string& text, const EventLog& 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* Refused(absl::string_view caller,
                                                     absl::string_view trace_id, absl::Time start,
                                                     const absl::Status& status) {
-  FinishRpc("SubscribePaymentEvents", caller, trace_id, {}, start, status);
+  FinishRpc(Rpc::kSubscribePaymentEvents, caller, trace_id, {}, start, status);
   return FinishedStream(status);
 }
 
@@ -106,16 +106,16 @@ grpc::Status PaymentEventServiceImpl::ListPaymentEvents(grpc::ServerContext* con
                                                         const v1::ListPaymentEventsRequest* request,
                                                         v1::ListPaymentEventsResponse* response) {
   const absl::Time start = absl::Now();
-  CountRpcStarted(edge_, "ListPaymentEvents");
+  CountRpcStarted(edge_, Rpc::kListPaymentEvents);
   const std::string trace_id = StartTrace(*context);
-  const absl::StatusOr<Call> call = CallOf(*context, edge_, "ListPaymentEvents", trace_id);
+  const absl::StatusOr<Call> call = CallOf(*context, edge_, Rpc::kListPaymentEvents, trace_id);
   const absl::Status status = call.ok() ? List(*call, request, response) : call.status();
-  CountRpcHandled(edge_, "ListPaymentEvents", start, status);
+  CountRpcHandled(edge_, Rpc::kListPaymentEvents, start, status);
   AuditSubject subject;
   subject.shop = request->shop();
-  AuditCall(edge_, AuditRecordOf(edge_, "ListPaymentEvents", *context, trace_id, call, subject),
+  AuditCall(edge_, AuditRecordOf(edge_, Rpc::kListPaymentEvents, *context, trace_id, call, subject),
             status, Audited::kRead);
-  return FinishRpc("ListPaymentEvents", CallerName(call), trace_id,
+  return FinishRpc(Rpc::kListPaymentEvents, CallerName(call), trace_id,
                    {{"shop", request->shop().empty() ? "-" : SafeText(request->shop(), 64)},
                     {"events", absl::StrCat(response->events_size())}},
                    start, status);
@@ -149,14 +149,15 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
   // Started and refused here; once the hub has it, the hub counts its messages and its end.
   const absl::Time start = absl::Now();
-  CountRpcStarted(edge_, "SubscribePaymentEvents");
+  CountRpcStarted(edge_, Rpc::kSubscribePaymentEvents);
   const std::string trace_id = StartTrace(*context);
-  const absl::StatusOr<Call> call = CallOf(*context, edge_, "SubscribePaymentEvents", trace_id);
+  const absl::StatusOr<Call> call = CallOf(*context, edge_, Rpc::kSubscribePaymentEvents, trace_id);
   // The stream's audit record: who, from where, and (once known) its scope and start.
-  AuditRecord record = AuditRecordOf(edge_, "SubscribePaymentEvents", *context, trace_id, call, {});
+  AuditRecord record =
+      AuditRecordOf(edge_, Rpc::kSubscribePaymentEvents, *context, trace_id, call, {});
   record.phase = "stream";
   auto refused = [&](absl::string_view caller, const absl::Status& status) {
-    CountRpcHandled(edge_, "SubscribePaymentEvents", start, status);
+    CountRpcHandled(edge_, Rpc::kSubscribePaymentEvents, start, status);
     AuditCall(edge_, record, status, Audited::kRead);
     return Refused(caller, trace_id, start, status);
   };
@@ -216,7 +217,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* PaymentEventServiceImpl::SubscribePa
                                 method = call->method, shops = subscription.filter.shops] {
     return MayStillRead(*auth->Current(), credential, method, shops);
   };
-  subscription.rpc_metrics = MethodMetrics(edge_, "SubscribePaymentEvents");
+  subscription.rpc_metrics = MethodMetrics(edge_, Rpc::kSubscribePaymentEvents);
   subscription.started = start;
   return hub_->Subscribe(context, std::move(subscription));
 }

@@ -14,9 +14,9 @@ namespace v1 = ::barion::v1;
 grpc::ServerUnaryReactor* PaymentServiceImpl::StartPayment(grpc::CallbackServerContext* context,
                                                            const v1::StartPaymentRequest* request,
                                                            v1::StartPaymentResponse* response) {
-  return RunOnExecutor(*executor_, edge_, "StartPayment", context, [=] {
+  return RunOnExecutor(*executor_, edge_, Rpc::kStartPayment, context, [=] {
     return ServeUnary(
-        edge_, "StartPayment", *context,
+        edge_, Rpc::kStartPayment, *context,
         [&](const Call& call) { return payments_->StartPayment(*request, call); },
         [&](const v1::StartPaymentResponse& r) {
           LogFields subject = ShopSubject(request->shop(), r.payment_id());
@@ -31,9 +31,9 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::StartPayment(grpc::CallbackServerC
 grpc::ServerUnaryReactor* PaymentServiceImpl::GetPaymentState(
     grpc::CallbackServerContext* context, const v1::GetPaymentStateRequest* request,
     v1::GetPaymentStateResponse* response) {
-  return RunOnExecutor(*executor_, edge_, "GetPaymentState", context, [=] {
+  return RunOnExecutor(*executor_, edge_, Rpc::kGetPaymentState, context, [=] {
     return ServeUnary(
-        edge_, "GetPaymentState", *context,
+        edge_, Rpc::kGetPaymentState, *context,
         [&](const Call& call) { return payments_->GetPaymentState(*request, call); },
         [&](const v1::GetPaymentStateResponse&) {
           return ShopSubject(request->shop(), request->payment_id());
@@ -45,9 +45,9 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::GetPaymentState(
 grpc::ServerUnaryReactor* PaymentServiceImpl::FinishReservation(
     grpc::CallbackServerContext* context, const v1::FinishReservationRequest* request,
     v1::FinishReservationResponse* response) {
-  return RunOnExecutor(*executor_, edge_, "FinishReservation", context, [=] {
+  return RunOnExecutor(*executor_, edge_, Rpc::kFinishReservation, context, [=] {
     return ServeUnary(
-        edge_, "FinishReservation", *context,
+        edge_, Rpc::kFinishReservation, *context,
         [&](const Call& call) { return payments_->FinishReservation(*request, call); },
         [&](const v1::FinishReservationResponse&) {
           return ShopSubject(request->shop(), request->payment_id());
@@ -59,9 +59,9 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::FinishReservation(
 grpc::ServerUnaryReactor* PaymentServiceImpl::Capture(grpc::CallbackServerContext* context,
                                                       const v1::CaptureRequest* request,
                                                       v1::CaptureResponse* response) {
-  return RunOnExecutor(*executor_, edge_, "Capture", context, [=] {
+  return RunOnExecutor(*executor_, edge_, Rpc::kCapture, context, [=] {
     return ServeUnary(
-        edge_, "Capture", *context,
+        edge_, Rpc::kCapture, *context,
         [&](const Call& call) { return payments_->Capture(*request, call); },
         [&](const v1::CaptureResponse&) {
           return ShopSubject(request->shop(), request->payment_id());
@@ -73,9 +73,9 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::Capture(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* PaymentServiceImpl::CancelAuthorization(
     grpc::CallbackServerContext* context, const v1::CancelAuthorizationRequest* request,
     v1::CancelAuthorizationResponse* response) {
-  return RunOnExecutor(*executor_, edge_, "CancelAuthorization", context, [=] {
+  return RunOnExecutor(*executor_, edge_, Rpc::kCancelAuthorization, context, [=] {
     return ServeUnary(
-        edge_, "CancelAuthorization", *context,
+        edge_, Rpc::kCancelAuthorization, *context,
         [&](const Call& call) { return payments_->CancelAuthorization(*request, call); },
         [&](const v1::CancelAuthorizationResponse&) {
           return ShopSubject(request->shop(), request->payment_id());
@@ -87,9 +87,9 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::CancelAuthorization(
 grpc::ServerUnaryReactor* PaymentServiceImpl::Refund(grpc::CallbackServerContext* context,
                                                      const v1::RefundRequest* request,
                                                      v1::RefundResponse* response) {
-  return RunOnExecutor(*executor_, edge_, "Refund", context, [=] {
+  return RunOnExecutor(*executor_, edge_, Rpc::kRefund, context, [=] {
     return ServeUnary(
-        edge_, "Refund", *context,
+        edge_, Rpc::kRefund, *context,
         [&](const Call& call) { return payments_->Refund(*request, call); },
         [&](const v1::RefundResponse&) {
           return ShopSubject(request->shop(), request->payment_id());
@@ -101,9 +101,9 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::Refund(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* PaymentServiceImpl::Complete(grpc::CallbackServerContext* context,
                                                        const v1::CompleteRequest* request,
                                                        v1::CompleteResponse* response) {
-  return RunOnExecutor(*executor_, edge_, "Complete", context, [=] {
+  return RunOnExecutor(*executor_, edge_, Rpc::kComplete, context, [=] {
     return ServeUnary(
-        edge_, "Complete", *context,
+        edge_, Rpc::kComplete, *context,
         [&](const Call& call) { return payments_->Complete(*request, call); },
         [&](const v1::CompleteResponse&) {
           return ShopSubject(request->shop(), request->payment_id());
@@ -115,9 +115,9 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::Complete(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* PaymentServiceImpl::StartGooglePayPayment(
     grpc::CallbackServerContext* context, const v1::StartGooglePayPaymentRequest* request,
     v1::StartGooglePayPaymentResponse* response) {
-  return RunOnExecutor(*executor_, edge_, "StartGooglePayPayment", context, [=] {
+  return RunOnExecutor(*executor_, edge_, Rpc::kStartGooglePayPayment, context, [=] {
     return ServeUnary(
-        edge_, "StartGooglePayPayment", *context,
+        edge_, Rpc::kStartGooglePayPayment, *context,
         [&](const Call& call) { return payments_->StartGooglePayPayment(*request, call); },
         [&](const v1::StartGooglePayPaymentResponse& r) {
           return ShopSubject(request->payment().shop(), r.payment_id());
@@ -130,9 +130,9 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::StartGooglePayPayment(
 grpc::ServerUnaryReactor* PaymentServiceImpl::StartApplePayPayment(
     grpc::CallbackServerContext* context, const v1::StartApplePayPaymentRequest* request,
     v1::StartApplePayPaymentResponse* response) {
-  return RunOnExecutor(*executor_, edge_, "StartApplePayPayment", context, [=] {
+  return RunOnExecutor(*executor_, edge_, Rpc::kStartApplePayPayment, context, [=] {
     return ServeUnary(
-        edge_, "StartApplePayPayment", *context,
+        edge_, Rpc::kStartApplePayPayment, *context,
         [&](const Call& call) { return payments_->StartApplePayPayment(*request, call); },
         [&](const v1::StartApplePayPaymentResponse& r) {
           return ShopSubject(request->payment().shop(), r.payment_id());
@@ -145,9 +145,9 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::StartApplePayPayment(
 grpc::ServerUnaryReactor* PaymentServiceImpl::ValidateApplePaySession(
     grpc::CallbackServerContext* context, const v1::ValidateApplePaySessionRequest* request,
     v1::ValidateApplePaySessionResponse* response) {
-  return RunOnExecutor(*executor_, edge_, "ValidateApplePaySession", context, [=] {
+  return RunOnExecutor(*executor_, edge_, Rpc::kValidateApplePaySession, context, [=] {
     return ServeUnary(
-        edge_, "ValidateApplePaySession", *context,
+        edge_, Rpc::kValidateApplePaySession, *context,
         [&](const Call& call) { return payments_->ValidateApplePaySession(*request, call); },
         [&](const v1::ValidateApplePaySessionResponse& r) {
           return ShopSubject(request->shop(), "");
@@ -159,9 +159,9 @@ grpc::ServerUnaryReactor* PaymentServiceImpl::ValidateApplePaySession(
 grpc::ServerUnaryReactor* PaymentServiceImpl::GetPaymentQrCode(
     grpc::CallbackServerContext* context, const v1::GetPaymentQrCodeRequest* request,
     v1::GetPaymentQrCodeResponse* response) {
-  return RunOnExecutor(*executor_, edge_, "GetPaymentQrCode", context, [=] {
+  return RunOnExecutor(*executor_, edge_, Rpc::kGetPaymentQrCode, context, [=] {
     return ServeUnary(
-        edge_, "GetPaymentQrCode", *context,
+        edge_, Rpc::kGetPaymentQrCode, *context,
         [&](const Call& call) { return payments_->GetPaymentQrCode(*request, call); },
         [&](const v1::GetPaymentQrCodeResponse&) {
           return ShopSubject(request->shop(), request->payment_id());

@@ -49,8 +49,8 @@ Credentials CredentialsOf(const grpc::ServerContextBase& context) {
   return credentials;
 }
 
-absl::StatusOr<Call> CallOf(const grpc::ServerContextBase& context, const RpcEdge& edge,
-                            absl::string_view rpc, std::string trace_id) {
+absl::StatusOr<Call> CallOf(const grpc::ServerContextBase& context, const RpcEdge& edge, Rpc rpc,
+                            std::string trace_id) {
   absl::StatusOr<std::shared_ptr<const Caller>> caller =
       edge.auth->Current()->Authenticate(CredentialsOf(context));
   if (!caller.ok()) return caller.status();
@@ -58,7 +58,7 @@ absl::StatusOr<Call> CallOf(const grpc::ServerContextBase& context, const RpcEdg
   call.deadline = RpcDeadline(context, edge.default_timeout);
   call.cancelled = [&context] { return context.IsCancelled(); };
   call.caller = *std::move(caller);
-  call.method = absl::StrCat("/", edge.service, "/", rpc);
+  call.method = MethodOf(rpc).full_name;
   call.trace_id = std::move(trace_id);
   return call;
 }
@@ -90,16 +90,16 @@ std::string Outcome(const absl::Status& status, const std::vector<ErrorInfoDetai
 
 }  // namespace
 
-AuditRecord AuditRecordOf(const RpcEdge& edge, absl::string_view rpc,
-                          const grpc::ServerContextBase& context, absl::string_view trace_id,
-                          const absl::StatusOr<Call>& call, const AuditSubject& subject) {
+AuditRecord AuditRecordOf(const RpcEdge& edge, Rpc rpc, const grpc::ServerContextBase& context,
+                          absl::string_view trace_id, const absl::StatusOr<Call>& call,
+                          const AuditSubject& subject) {
   AuditRecord record;
   record.time = absl::Now();
   record.caller = std::string(CallerName(call));
   record.authenticated_by =
       call.ok() && call->caller != nullptr ? call->caller->authenticated_by : "none";
   record.peer = context.peer();
-  record.method = call.ok() ? call->method : absl::StrCat("/", edge.service, "/", rpc);
+  record.method = call.ok() ? call->method : MethodOf(rpc).full_name;
   record.trace_id = std::string(trace_id);
   if (!call.ok()) {  // not authenticated: none of the request's values
     record.unauthenticated = true;
@@ -143,18 +143,17 @@ absl::Status AuditIntent(const RpcEdge& edge, AuditRecord record) {
                             {{"outcome", "not_sent"}});
 }
 
-const RpcMethodMetrics* MethodMetrics(const RpcEdge& edge, absl::string_view rpc) {
-  return edge.metrics == nullptr ? nullptr : edge.metrics->Find(rpc);
+const RpcMethodMetrics* MethodMetrics(const RpcEdge& edge, Rpc rpc) {
+  return edge.metrics == nullptr ? nullptr : &edge.metrics->For(rpc);
 }
 
-void CountRpcStarted(const RpcEdge& edge, absl::string_view rpc) {
+void CountRpcStarted(const RpcEdge& edge, Rpc rpc) {
   if (const RpcMethodMetrics* method = MethodMetrics(edge, rpc); method != nullptr) {
     method->Started();
   }
 }
 
-void CountRpcHandled(const RpcEdge& edge, absl::string_view rpc, absl::Time start,
-                     const absl::Status& status) {
+void CountRpcHandled(const RpcEdge& edge, Rpc rpc, absl::Time start, const absl::Status& status) {
   if (const RpcMethodMetrics* method = MethodMetrics(edge, rpc); method != nullptr) {
     method->Handled(status.code(), absl::Now() - start);
   }
@@ -175,10 +174,10 @@ LogFields ShopSubject(absl::string_view shop, absl::string_view payment_id) {
           {"payment_id", payment_id.empty() ? "-" : SafeText(payment_id, 64)}};
 }
 
-grpc::Status FinishRpc(absl::string_view rpc, absl::string_view caller, absl::string_view trace_id,
+grpc::Status FinishRpc(Rpc rpc, absl::string_view caller, absl::string_view trace_id,
                        LogFields subject, absl::Time start, const absl::Status& status) {
   if (CallLogging() || !status.ok()) {
-    LogFields fields = {{"rpc", std::string(rpc)}, {"caller", std::string(caller)}};
+    LogFields fields = {{"rpc", MethodOf(rpc).name}, {"caller", std::string(caller)}};
     for (LogField& field : subject) fields.push_back(std::move(field));
     fields.push_back({"code", absl::StatusCodeToString(status.code())});
     fields.push_back(NumberField("duration_ms", absl::ToDoubleMilliseconds(absl::Now() - start)));
@@ -193,15 +192,16 @@ grpc::Status FinishRpc(absl::string_view rpc, absl::string_view caller, absl::st
     } else {
       // Refused calls are a client's to cause at will: limited per RPC and code.
       LogLimited(info ? LogLevel::kInfo : LogLevel::kWarn,
-                 absl::StrCat("rpc=", rpc, " code=", absl::StatusCodeToString(status.code())),
+                 absl::StrCat("rpc=", MethodOf(rpc).name,
+                              " code=", absl::StatusCodeToString(status.code())),
                  "call", fields);
     }
   }
   return ToGrpcStatus(status);
 }
 
-grpc::ServerUnaryReactor* RunOnExecutor(CallExecutor& executor, const RpcEdge& edge,
-                                        absl::string_view rpc, grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* RunOnExecutor(CallExecutor& executor, const RpcEdge& edge, Rpc rpc,
+                                        grpc::CallbackServerContext* context,
                                         std::function<grpc::Status()> serve) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (executor.Run([reactor, serve = std::move(serve)] { reactor->Finish(serve()); })) {

@@ -17,6 +17,7 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
+#include "server/api/rpc.h"
 #include "server/audit/audit_log.h"
 #include "server/auth/authenticator.h"
 #include "server/common/log.h"
@@ -31,30 +32,27 @@ namespace barion_gateway::server {
 
 // What a service's RPCs share at the edge.
 struct RpcEdge {
-  // "barion.v1.PaymentService": with an RPC's name, the method a caller is authorized for.
-  std::string service;
   // The policy in force. Not owned; must outlive the service.
   const AuthenticatorHolder* auth = nullptr;
   // Bounds the upstream call when the caller set no gRPC deadline.
   absl::Duration default_timeout = absl::Seconds(60);
   // Where audited calls are recorded; null: nowhere. Not owned.
   AuditLog* audit = nullptr;
-  // The service's RPC metrics; null: none. Not owned.
-  const RpcServiceMetrics* metrics = nullptr;
+  // The RPC metrics; null: none. Not owned.
+  const RpcMetrics* metrics = nullptr;
   // Counts calls refused for their caller (barion_gateway_auth_denials_total); null: not
   // counted. Not owned.
   OperationMetrics* operations = nullptr;
 };
 
-// The series of the method `rpc` of the edge's service; null without metrics.
-const RpcMethodMetrics* MethodMetrics(const RpcEdge& edge, absl::string_view rpc);
+// The series of `rpc`; null without metrics.
+const RpcMethodMetrics* MethodMetrics(const RpcEdge& edge, Rpc rpc);
 
 // Counts the call `rpc` as started; CountRpcHandled counts it as handled with `status`'s code
 // and its duration since `start`, and a refusal for its caller (UNAUTHENTICATED,
 // PERMISSION_DENIED with a reason of the gateway's domain) by that reason.
-void CountRpcStarted(const RpcEdge& edge, absl::string_view rpc);
-void CountRpcHandled(const RpcEdge& edge, absl::string_view rpc, absl::Time start,
-                     const absl::Status& status);
+void CountRpcStarted(const RpcEdge& edge, Rpc rpc);
+void CountRpcHandled(const RpcEdge& edge, Rpc rpc, absl::Time start, const absl::Status& status);
 
 // The call's gRPC deadline, or now + `default_timeout` without one; at most 10 minutes away.
 absl::Time RpcDeadline(const grpc::ServerContextBase& context, absl::Duration default_timeout);
@@ -63,17 +61,17 @@ absl::Time RpcDeadline(const grpc::ServerContextBase& context, absl::Duration de
 // peer_dns, of the TLS auth context), and its `authorization` header.
 Credentials CredentialsOf(const grpc::ServerContextBase& context);
 
-// The operation's view of the call `rpc` of `edge.service`: its caller, authenticated by the
+// The operation's view of the call `rpc`: its caller, authenticated by the
 // policy in force (UNAUTHENTICATED with the reason when it is not), RpcDeadline, the context's
 // cancellation, the full method name and `trace_id` (StartTrace's).
-absl::StatusOr<Call> CallOf(const grpc::ServerContextBase& context, const RpcEdge& edge,
-                            absl::string_view rpc, std::string trace_id);
+absl::StatusOr<Call> CallOf(const grpc::ServerContextBase& context, const RpcEdge& edge, Rpc rpc,
+                            std::string trace_id);
 
 // Logs one line for the call (always for failures, for successes when CallLogging() is on)
 // with the fields rpc, caller, SUBJECT, code, duration_ms, [reason], trace_id, where `subject`
 // names what the call was about (shop, payment_id, ...), then converts `status` for gRPC.
 // `caller` is "-" when none was authenticated.
-grpc::Status FinishRpc(absl::string_view rpc, absl::string_view caller, absl::string_view trace_id,
+grpc::Status FinishRpc(Rpc rpc, absl::string_view caller, absl::string_view trace_id,
                        LogFields subject, absl::Time start, const absl::Status& status);
 
 // The name of `call`'s caller for a log line, "-" without one.
@@ -92,9 +90,9 @@ enum class Audited {
 // The audit record of the call `rpc` about `subject`: who called (caller, how authenticated,
 // the peer's address), the method, the trace id. A call that was not authenticated gets a small
 // record: none of the request's values (they are anybody's), only method, peer and outcome.
-AuditRecord AuditRecordOf(const RpcEdge& edge, absl::string_view rpc,
-                          const grpc::ServerContextBase& context, absl::string_view trace_id,
-                          const absl::StatusOr<Call>& call, const AuditSubject& subject);
+AuditRecord AuditRecordOf(const RpcEdge& edge, Rpc rpc, const grpc::ServerContextBase& context,
+                          absl::string_view trace_id, const absl::StatusOr<Call>& call,
+                          const AuditSubject& subject);
 
 // Records how the call of `record` ended with `status`: the gRPC code, Barion's error codes,
 // the gateway's reason and the outcome ("ok", "denied", "invalid", "not_sent", "unknown",
@@ -117,9 +115,9 @@ LogFields ShopSubject(absl::string_view shop, absl::string_view payment_id);
 // AuditSubject; for the intent record it gets an empty response), and finishes with FinishRpc;
 // `subject(response)` is computed after the call, so it may name what the answer holds.
 template <typename Response, typename Operation, typename Subject, typename Audit>
-grpc::Status ServeUnary(const RpcEdge& edge, absl::string_view rpc,
-                        grpc::ServerContextBase& context, Operation&& operation, Subject&& subject,
-                        Response* response, Audit&& audit, Audited kind = Audited::kRead) {
+grpc::Status ServeUnary(const RpcEdge& edge, Rpc rpc, grpc::ServerContextBase& context,
+                        Operation&& operation, Subject&& subject, Response* response, Audit&& audit,
+                        Audited kind = Audited::kRead) {
   const absl::Time start = absl::Now();
   CountRpcStarted(edge, rpc);
   const std::string trace_id = StartTrace(context);
@@ -148,8 +146,8 @@ grpc::Status ServeUnary(const RpcEdge& edge, absl::string_view rpc,
 // flight, the call ends at once with RESOURCE_EXHAUSTED, reason CALLS_EXHAUSTED and metadata
 // outcome=not_sent (nothing reached Barion: safe to retry), counted and logged (through the
 // limiter) like any refused call.
-grpc::ServerUnaryReactor* RunOnExecutor(CallExecutor& executor, const RpcEdge& edge,
-                                        absl::string_view rpc, grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* RunOnExecutor(CallExecutor& executor, const RpcEdge& edge, Rpc rpc,
+                                        grpc::CallbackServerContext* context,
                                         std::function<grpc::Status()> serve);
 
 }  // namespace barion_gateway::server

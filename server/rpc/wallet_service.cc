@@ -27,7 +27,7 @@ grpc::Status WalletServiceImpl::GetAccounts(grpc::ServerContext* context,
                                             const v1::GetAccountsRequest* request,
                                             v1::GetAccountsResponse* response) {
   return ServeUnary(
-      edge_, "GetAccounts", *context,
+      edge_, Rpc::kGetAccounts, *context,
       [&](const Call& call) { return wallet_->GetAccounts(*request, call); },
       [&](const v1::GetAccountsResponse&) { return WalletSubject(request->wallet()); }, response,
       [&](const auto&) { return AuditSubjectOf(*request); });
@@ -37,7 +37,7 @@ grpc::Status WalletServiceImpl::SendMoneyByEmail(grpc::ServerContext* context,
                                                  const v1::SendMoneyByEmailRequest* request,
                                                  v1::SendMoneyByEmailResponse* response) {
   return ServeUnary(
-      edge_, "SendMoneyByEmail", *context,
+      edge_, Rpc::kSendMoneyByEmail, *context,
       [&](const Call& call) { return wallet_->SendMoneyByEmail(*request, call); },
       [&](const v1::SendMoneyByEmailResponse&) { return WalletSubject(request->wallet()); },
       response, [&](const auto&) { return AuditSubjectOf(*request); }, Audited::kMovesMoney);
@@ -47,7 +47,7 @@ grpc::Status WalletServiceImpl::SendBankTransfer(grpc::ServerContext* context,
                                                  const v1::SendBankTransferRequest* request,
                                                  v1::SendBankTransferResponse* response) {
   return ServeUnary(
-      edge_, "SendBankTransfer", *context,
+      edge_, Rpc::kSendBankTransfer, *context,
       [&](const Call& call) { return wallet_->SendBankTransfer(*request, call); },
       [&](const v1::SendBankTransferResponse& r) {
         return WalletSubject(request->wallet(), "transaction_id", r.transaction_id());
@@ -59,7 +59,7 @@ grpc::Status WalletServiceImpl::GetHistory(grpc::ServerContext* context,
                                            const v1::GetHistoryRequest* request,
                                            v1::GetHistoryResponse* response) {
   return ServeUnary(
-      edge_, "GetHistory", *context,
+      edge_, Rpc::kGetHistory, *context,
       [&](const Call& call) { return wallet_->GetHistory(*request, call); },
       [&](const v1::GetHistoryResponse&) { return WalletSubject(request->wallet()); }, response,
       [&](const auto&) { return AuditSubjectOf(*request); });
@@ -69,7 +69,7 @@ grpc::Status WalletServiceImpl::CreatePos(grpc::ServerContext* context,
                                           const v1::CreatePosRequest* request,
                                           v1::CreatePosResponse* response) {
   return ServeUnary(
-      edge_, "CreatePos", *context,
+      edge_, Rpc::kCreatePos, *context,
       [&](const Call& call) { return wallet_->CreatePos(*request, call); },
       [&](const v1::CreatePosResponse& r) {
         return WalletSubject(request->wallet(), "public_key", r.public_key());
@@ -81,7 +81,8 @@ grpc::Status WalletServiceImpl::GetPos(grpc::ServerContext* context,
                                        const v1::GetPosRequest* request,
                                        v1::GetPosResponse* response) {
   return ServeUnary(
-      edge_, "GetPos", *context, [&](const Call& call) { return wallet_->GetPos(*request, call); },
+      edge_, Rpc::kGetPos, *context,
+      [&](const Call& call) { return wallet_->GetPos(*request, call); },
       [&](const v1::GetPosResponse&) {
         return WalletSubject(request->wallet(), "public_key", SafeText(request->public_key(), 64));
       },
@@ -92,7 +93,7 @@ grpc::Status WalletServiceImpl::GetHistoryItem(grpc::ServerContext* context,
                                                const v1::GetHistoryItemRequest* request,
                                                v1::GetHistoryItemResponse* response) {
   return ServeUnary(
-      edge_, "GetHistoryItem", *context,
+      edge_, Rpc::kGetHistoryItem, *context,
       [&](const Call& call) { return wallet_->GetHistoryItem(*request, call); },
       [&](const v1::GetHistoryItemResponse&) {
         return WalletSubject(request->wallet(), "item_id", SafeText(request->item_id(), 64));
@@ -105,10 +106,10 @@ grpc::Status WalletServiceImpl::DownloadStatement(
     grpc::ServerWriter<v1::DownloadStatementResponse>* writer) {
   const absl::Time start = absl::Now();
   int64_t bytes = 0;
-  CountRpcStarted(edge_, "DownloadStatement");
-  const RpcMethodMetrics* metrics = MethodMetrics(edge_, "DownloadStatement");
+  CountRpcStarted(edge_, Rpc::kDownloadStatement);
+  const RpcMethodMetrics* metrics = MethodMetrics(edge_, Rpc::kDownloadStatement);
   const std::string trace_id = StartTrace(*context);
-  const absl::StatusOr<Call> call = CallOf(*context, edge_, "DownloadStatement", trace_id);
+  const absl::StatusOr<Call> call = CallOf(*context, edge_, Rpc::kDownloadStatement, trace_id);
   const absl::Status status =
       call.ok() ? wallet_->DownloadStatement(
                       *request, *call,
@@ -118,12 +119,12 @@ grpc::Status WalletServiceImpl::DownloadStatement(
                       },
                       &bytes)
                 : call.status();
-  AuditCall(
-      edge_,
-      AuditRecordOf(edge_, "DownloadStatement", *context, trace_id, call, AuditSubjectOf(*request)),
-      status, Audited::kRead);
-  CountRpcHandled(edge_, "DownloadStatement", start, status);
-  return FinishRpc("DownloadStatement", CallerName(call), trace_id,
+  AuditCall(edge_,
+            AuditRecordOf(edge_, Rpc::kDownloadStatement, *context, trace_id, call,
+                          AuditSubjectOf(*request)),
+            status, Audited::kRead);
+  CountRpcHandled(edge_, Rpc::kDownloadStatement, start, status);
+  return FinishRpc(Rpc::kDownloadStatement, CallerName(call), trace_id,
                    WalletSubject(request->wallet(), "bytes", absl::StrCat(bytes)), start, status);
 }
 

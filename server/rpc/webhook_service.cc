@@ -23,7 +23,7 @@ grpc::Status WebhookServiceImpl::ListWebhookEndpoints(
     grpc::ServerContext* context, const v1::ListWebhookEndpointsRequest* request,
     v1::ListWebhookEndpointsResponse* response) {
   return ServeUnary(
-      edge_, "ListWebhookEndpoints", *context,
+      edge_, Rpc::kListWebhookEndpoints, *context,
       [&](const Call& call) { return admin_->ListEndpoints(*request, call); },
       [&](const auto&) { return LogFields(); }, response,
       [&](const auto&) { return AuditSubject(); });
@@ -33,7 +33,7 @@ grpc::Status WebhookServiceImpl::ListWebhookDeliveries(
     grpc::ServerContext* context, const v1::ListWebhookDeliveriesRequest* request,
     v1::ListWebhookDeliveriesResponse* response) {
   return ServeUnary(
-      edge_, "ListWebhookDeliveries", *context,
+      edge_, Rpc::kListWebhookDeliveries, *context,
       [&](const Call& call) { return admin_->ListDeliveries(*request, call); },
       [&](const auto&) { return EndpointSubject(request->endpoint()); }, response,
       [&](const auto&) { return EndpointAudit(request->endpoint()); });
@@ -43,7 +43,7 @@ grpc::Status WebhookServiceImpl::RetryWebhookDelivery(
     grpc::ServerContext* context, const v1::RetryWebhookDeliveryRequest* request,
     v1::RetryWebhookDeliveryResponse* response) {
   return ServeUnary(
-      edge_, "RetryWebhookDelivery", *context,
+      edge_, Rpc::kRetryWebhookDelivery, *context,
       [&](const Call& call) { return admin_->RetryDelivery(*request, call); },
       [&](const auto&) { return EndpointSubject(request->endpoint()); }, response,
       [&](const auto&) { return EndpointAudit(request->endpoint()); });
@@ -53,7 +53,7 @@ grpc::Status WebhookServiceImpl::ReplayWebhookEndpoint(
     grpc::ServerContext* context, const v1::ReplayWebhookEndpointRequest* request,
     v1::ReplayWebhookEndpointResponse* response) {
   return ServeUnary(
-      edge_, "ReplayWebhookEndpoint", *context,
+      edge_, Rpc::kReplayWebhookEndpoint, *context,
       [&](const Call& call) { return admin_->Replay(*request, call); },
       [&](const auto&) { return EndpointSubject(request->endpoint()); }, response,
       [&](const auto&) { return EndpointAudit(request->endpoint()); });
@@ -63,7 +63,7 @@ grpc::Status WebhookServiceImpl::SendTestWebhook(grpc::ServerContext* context,
                                                  const v1::SendTestWebhookRequest* request,
                                                  v1::SendTestWebhookResponse* response) {
   return ServeUnary(
-      edge_, "SendTestWebhook", *context,
+      edge_, Rpc::kSendTestWebhook, *context,
       [&](const Call& call) { return admin_->SendTest(*request, call); },
       [&](const auto&) { return EndpointSubject(request->endpoint()); }, response,
       [&](const auto&) { return EndpointAudit(request->endpoint()); });

@@ -57,7 +57,7 @@ while IFS= read -r file; do
 done < <(find server sandbox client -name '*.cc' -o -name '*.h' | sort)
 
 # Bottom to top. A new layer folder must be placed here (and in docs/ARCHITECTURE.md).
-LAYERS=(common http barion auth audit metrics grpc_status events events/sqlite events/postgres
+LAYERS=(common api http barion auth audit metrics grpc_status events events/sqlite events/postgres
   webhooks config operations admin rpc)
 rank_of() {
   local i

@@ -20,10 +20,10 @@ inline const AuthenticatorHolder* OpenPolicy() {
   return holder;
 }
 
-// The edge of `service` ("barion.v1.PaymentService") with `auth` (default: OpenPolicy()).
-inline RpcEdge TestEdge(std::string service, absl::Duration default_timeout = absl::Seconds(30),
+// An RPC edge with `auth` (default: OpenPolicy()), without audit or metrics.
+inline RpcEdge TestEdge(absl::Duration default_timeout = absl::Seconds(30),
                         const AuthenticatorHolder* auth = OpenPolicy()) {
-  return RpcEdge{std::move(service), auth, default_timeout};
+  return RpcEdge{auth, default_timeout};
 }
 
 // A Call of `method` by the anonymous caller of OpenPolicy(), for operations called directly.

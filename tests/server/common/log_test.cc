@@ -51,12 +51,13 @@ TEST(LogTest, LimitedLinesAreCountedAndSummarised) {
 TEST(LogTest, RefusedCallsLogClientValuesEscapedAndTruncated) {
   StderrCapture capture;
   const std::string shop = std::string(1 << 20, 's') + "\nforged line";
-  FinishRpc("StartPayment", "web-frontend", "0af7651916cd43dd8448eb211c80319c", {{"shop", shop}},
+  FinishRpc(Rpc::kStartPayment, "web-frontend", "0af7651916cd43dd8448eb211c80319c", {{"shop", shop}},
             absl::Now(), absl::InvalidArgumentError("invalid shop"));
   const std::vector<std::string> lines = Lines(capture.Text());
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_LT(lines[0].size(), kMaxLogLineBytes + 200);
   EXPECT_NE(lines[0].find(" trace_id=0af7651916cd43dd8448eb211c80319c"), std::string::npos);
+  EXPECT_NE(lines[0].find("rpc=StartPayment "), std::string::npos);
 }
 
 const absl::Time kTime = absl::FromUnixMillis(1700000000123);

@@ -57,7 +57,7 @@ class EventHubTest : public ::testing::Test {
     store_->SetObserver(hub_.get());
     service_ = std::make_unique<PaymentEventServiceImpl>(
         store_.get(), hub_.get(), std::set<std::string>{"web", "kiosk"},
-        TestEdge("barion.v1.PaymentEventService", absl::Seconds(30), auth_));
+        TestEdge(absl::Seconds(30), auth_));
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -679,7 +679,7 @@ TEST(EventHubStoreFailureTest, AReplayThatCannotReadEndsWithEventStoreUnavailabl
   EventHub hub(&failing, EventHub::Options());
   ASSERT_TRUE(hub.Start().ok());
   PaymentEventServiceImpl service(&failing, &hub, {"web"},
-                                  TestEdge("barion.v1.PaymentEventService"));
+                                  TestEdge());
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

@@ -13,17 +13,10 @@ namespace {
 using testing_support::ExpositionOf;
 using testing_support::SeriesValue;
 
-const google::protobuf::ServiceDescriptor& Service(const std::string& name) {
-  return *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
-}
-
 TEST(RpcMetricsTest, CountsStartedAndHandledCallsByCodeWithTheirDurations) {
   prometheus::Registry registry;
   RpcMetrics metrics(registry);
-  const RpcServiceMetrics* service = metrics.ForService(Service("barion.v1.PaymentService"));
-  const RpcMethodMetrics* start = service->Find("StartPayment");
-  ASSERT_NE(start, nullptr);
-  EXPECT_EQ(service->Find("NoSuchMethod"), nullptr);
+  const RpcMethodMetrics* start = &metrics.For(Rpc::kStartPayment);
   start->Started();
   start->Started();
   start->Handled(absl::StatusCode::kOk, absl::Milliseconds(3));
@@ -51,14 +44,25 @@ TEST(RpcMetricsTest, CountsStartedAndHandledCallsByCodeWithTheirDurations) {
                         "grpc_server_started_total{grpc_method=\"Refund\","
                         "grpc_service=\"barion.v1.PaymentService\",grpc_type=\"unary\"}"),
             0);
+  // So has every RPC of the API, each its own series (no two share one).
+  for (int i = 0; i < kRpcCount; ++i) {
+    const RpcMethod& rpc = AllRpcMethods()[i];
+    EXPECT_EQ(
+        SeriesValue(text, "grpc_server_started_total{grpc_method=\"" + rpc.name +
+                              "\",grpc_service=\"" + rpc.service + "\",grpc_type=\"" +
+                              (rpc.descriptor->server_streaming() ? "server_stream" : "unary") +
+                              "\"}"),
+        rpc.rpc == Rpc::kStartPayment ? 2 : 0)
+        << rpc.full_name;
+    for (int j = 0; j < i; ++j)
+      EXPECT_NE(&metrics.For(rpc.rpc), &metrics.For(AllRpcMethods()[j].rpc));
+  }
 }
 
 TEST(RpcMetricsTest, StreamMethodsAreServerStreamsAndCountTheirMessages) {
   prometheus::Registry registry;
   RpcMetrics metrics(registry);
-  const RpcServiceMetrics* service = metrics.ForService(Service("barion.v1.PaymentEventService"));
-  const RpcMethodMetrics* subscribe = service->Find("SubscribePaymentEvents");
-  ASSERT_NE(subscribe, nullptr);
+  const RpcMethodMetrics* subscribe = &metrics.For(Rpc::kSubscribePaymentEvents);
   subscribe->MessageSent();
   subscribe->MessageSent();
   subscribe->Handled(absl::StatusCode::kUnavailable, absl::Seconds(2));

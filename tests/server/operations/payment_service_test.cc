@@ -61,7 +61,7 @@ class PaymentServiceTest : public testing::Test {
       : payments_({{ShopConfig{"web", kKey, "shop@example.com", "https://shop.example/return", "",
                                "hu-HU"}}},
                   &transport_),
-        rpc_(&payments_, TestEdge("barion.v1.PaymentService", absl::Seconds(30))) {}
+        rpc_(&payments_, TestEdge(absl::Seconds(30))) {}
 
   v1::StartPaymentRequest MinimalStart() {
     v1::StartPaymentRequest r;
@@ -129,7 +129,7 @@ TEST(PaymentServiceRedactionTest, StartPaymentsAnswerCarriesNoCallbackSecret) {
   options.shops = shops;
   options.callback_base_url = "https://gw.example";
   BarionPayments payments(std::move(options), &redacting);
-  InProcess rpc(&payments, TestEdge("barion.v1.PaymentService", absl::Seconds(30)));
+  InProcess rpc(&payments, TestEdge(absl::Seconds(30)));
   fake.Answer(200, absl::StrCat(R"({"PaymentId":"4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6",
       "Status":"Prepared","GatewayUrl":"https://g/Pay","Errors":[],
       "CallbackUrl":"https://gw.example/callback/web/)",
@@ -350,7 +350,7 @@ TEST(PaymentServiceShopsTest, SeveralShopsRequireTheShopField) {
       {{ShopConfig{"a", kKey, "a@x.example", "", "", ""},
         ShopConfig{"b", "11111111111111111111111111111111", "b@x.example", "", "", ""}}},
       &transport);
-  InProcess rpc(&payments, TestEdge("barion.v1.PaymentService", absl::Seconds(5)));
+  InProcess rpc(&payments, TestEdge(absl::Seconds(5)));
   v1::GetPaymentStateRequest r;
   r.set_payment_id(kPaymentId);
   v1::GetPaymentStateResponse response;
@@ -368,7 +368,7 @@ TEST(PaymentServiceShopsTest, SeveralShopsRequireTheShopField) {
 TEST(PaymentServiceExecutorTest, ACallBeyondTheBoundIsRefusedBeforeBarion) {
   FakeTransport transport;
   BarionPayments payments({{ShopConfig{"web", kKey, "shop@example.com", "", "", ""}}}, &transport);
-  InProcess rpc(&payments, TestEdge("barion.v1.PaymentService", absl::Seconds(5)), 1);
+  InProcess rpc(&payments, TestEdge(absl::Seconds(5)), 1);
   absl::Notification busy, release;
   std::thread holder([&] {
     ASSERT_TRUE(rpc.executor().Run([&] {
