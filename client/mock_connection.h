@@ -13,56 +13,27 @@
 
 namespace barion_gateway::client {
 
+// One mocked method per RPC of rpcs.h: MOCK_METHOD(absl::StatusOr<Response>, Method,
+// (const Request&, absl::Time), (override)).
+#define BARION_CLIENT_MOCK_METHOD(Stub, Method, Request, Response) \
+  MOCK_METHOD(absl::StatusOr<::barion::v1::Response>, Method,      \
+              (const ::barion::v1::Request&, absl::Time), (override));
+
 class MockConnection : public Connection {
  public:
-  MOCK_METHOD(absl::StatusOr<::barion::v1::StartPaymentResponse>, StartPayment,
-              (const ::barion::v1::StartPaymentRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::GetPaymentStateResponse>, GetPaymentState,
-              (const ::barion::v1::GetPaymentStateRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::FinishReservationResponse>, FinishReservation,
-              (const ::barion::v1::FinishReservationRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::CaptureResponse>, Capture,
-              (const ::barion::v1::CaptureRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::CancelAuthorizationResponse>, CancelAuthorization,
-              (const ::barion::v1::CancelAuthorizationRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::RefundResponse>, Refund,
-              (const ::barion::v1::RefundRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::CompleteResponse>, Complete,
-              (const ::barion::v1::CompleteRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::GetPaymentQrCodeResponse>, GetPaymentQrCode,
-              (const ::barion::v1::GetPaymentQrCodeRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::StartGooglePayPaymentResponse>, StartGooglePayPayment,
-              (const ::barion::v1::StartGooglePayPaymentRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::ValidateApplePaySessionResponse>,
-              ValidateApplePaySession,
-              (const ::barion::v1::ValidateApplePaySessionRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::StartApplePayPaymentResponse>, StartApplePayPayment,
-              (const ::barion::v1::StartApplePayPaymentRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::ListPaymentEventsResponse>, ListPaymentEvents,
-              (const ::barion::v1::ListPaymentEventsRequest&, absl::Time), (override));
+  BARION_CLIENT_PAYMENT_RPCS(BARION_CLIENT_MOCK_METHOD)
   MOCK_METHOD(std::unique_ptr<EventStream>, SubscribePaymentEvents,
               (const ::barion::v1::SubscribePaymentEventsRequest&), (override));
 };
 
 class MockWalletConnection : public WalletConnection {
  public:
-  MOCK_METHOD(absl::StatusOr<::barion::v1::GetAccountsResponse>, GetAccounts,
-              (const ::barion::v1::GetAccountsRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::SendMoneyByEmailResponse>, SendMoneyByEmail,
-              (const ::barion::v1::SendMoneyByEmailRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::SendBankTransferResponse>, SendBankTransfer,
-              (const ::barion::v1::SendBankTransferRequest&, absl::Time), (override));
+  BARION_CLIENT_WALLET_RPCS(BARION_CLIENT_MOCK_METHOD)
   MOCK_METHOD(std::unique_ptr<StatementStream>, DownloadStatement,
               (const ::barion::v1::DownloadStatementRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::GetHistoryResponse>, GetHistory,
-              (const ::barion::v1::GetHistoryRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::GetHistoryItemResponse>, GetHistoryItem,
-              (const ::barion::v1::GetHistoryItemRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::CreatePosResponse>, CreatePos,
-              (const ::barion::v1::CreatePosRequest&, absl::Time), (override));
-  MOCK_METHOD(absl::StatusOr<::barion::v1::GetPosResponse>, GetPos,
-              (const ::barion::v1::GetPosRequest&, absl::Time), (override));
 };
+
+#undef BARION_CLIENT_MOCK_METHOD
 
 template <typename Message>
 class ScriptedStream final : public ServerStream<Message> {

@@ -64,28 +64,13 @@ class GrpcConnection final : public Connection {
       : payments_(v1::PaymentService::NewStub(channel)),
         events_(v1::PaymentEventService::NewStub(channel)) {}
 
-#define BARION_UNARY(Service, Method, Request, Response)                                          \
+#define BARION_UNARY(Stub, Method, Request, Response)                                             \
   absl::StatusOr<v1::Response> Method(const v1::Request& request, absl::Time deadline) override { \
     return Unary<v1::Response>([this](grpc::ClientContext* c, const v1::Request& r,               \
-                                      v1::Response* out) { return Service->Method(c, r, out); },  \
+                                      v1::Response* out) { return Stub->Method(c, r, out); },     \
                                request, deadline);                                                \
   }
-  BARION_UNARY(payments_, StartPayment, StartPaymentRequest, StartPaymentResponse)
-  BARION_UNARY(payments_, GetPaymentState, GetPaymentStateRequest, GetPaymentStateResponse)
-  BARION_UNARY(payments_, FinishReservation, FinishReservationRequest, FinishReservationResponse)
-  BARION_UNARY(payments_, Capture, CaptureRequest, CaptureResponse)
-  BARION_UNARY(payments_, CancelAuthorization, CancelAuthorizationRequest,
-               CancelAuthorizationResponse)
-  BARION_UNARY(payments_, Refund, RefundRequest, RefundResponse)
-  BARION_UNARY(payments_, Complete, CompleteRequest, CompleteResponse)
-  BARION_UNARY(payments_, GetPaymentQrCode, GetPaymentQrCodeRequest, GetPaymentQrCodeResponse)
-  BARION_UNARY(payments_, StartGooglePayPayment, StartGooglePayPaymentRequest,
-               StartGooglePayPaymentResponse)
-  BARION_UNARY(payments_, ValidateApplePaySession, ValidateApplePaySessionRequest,
-               ValidateApplePaySessionResponse)
-  BARION_UNARY(payments_, StartApplePayPayment, StartApplePayPaymentRequest,
-               StartApplePayPaymentResponse)
-  BARION_UNARY(events_, ListPaymentEvents, ListPaymentEventsRequest, ListPaymentEventsResponse)
+  BARION_CLIENT_PAYMENT_RPCS(BARION_UNARY)
 
   std::unique_ptr<EventStream> SubscribePaymentEvents(
       const v1::SubscribePaymentEventsRequest& request) override {
@@ -105,13 +90,7 @@ class GrpcWalletConnection final : public WalletConnection {
   explicit GrpcWalletConnection(std::shared_ptr<grpc::Channel> channel)
       : wallets_(v1::WalletService::NewStub(channel)) {}
 
-  BARION_UNARY(wallets_, GetAccounts, GetAccountsRequest, GetAccountsResponse)
-  BARION_UNARY(wallets_, SendMoneyByEmail, SendMoneyByEmailRequest, SendMoneyByEmailResponse)
-  BARION_UNARY(wallets_, SendBankTransfer, SendBankTransferRequest, SendBankTransferResponse)
-  BARION_UNARY(wallets_, GetHistory, GetHistoryRequest, GetHistoryResponse)
-  BARION_UNARY(wallets_, GetHistoryItem, GetHistoryItemRequest, GetHistoryItemResponse)
-  BARION_UNARY(wallets_, CreatePos, CreatePosRequest, CreatePosResponse)
-  BARION_UNARY(wallets_, GetPos, GetPosRequest, GetPosResponse)
+  BARION_CLIENT_WALLET_RPCS(BARION_UNARY)
 
   std::unique_ptr<StatementStream> DownloadStatement(const v1::DownloadStatementRequest& request,
                                                      absl::Time deadline) override {
@@ -155,39 +134,23 @@ std::shared_ptr<WalletConnection> MakeGrpcWalletConnection(std::shared_ptr<grpc:
 PaymentClient::PaymentClient(std::shared_ptr<Connection> connection, ClientOptions options)
     : connection_(std::move(connection)), options_(std::move(options)) {}
 
+WalletClient::WalletClient(std::shared_ptr<WalletConnection> connection, ClientOptions options)
+    : connection_(std::move(connection)), options_(std::move(options)) {}
+
 #define BARION_CALL(Client, Method, Request, Response)                       \
   absl::StatusOr<v1::Response> Client::Method(const v1::Request& request) {  \
     return Retry<v1::Response>(options_, #Method, [&](absl::Time deadline) { \
       return connection_->Method(request, deadline);                         \
     });                                                                      \
   }
-BARION_CALL(PaymentClient, StartPayment, StartPaymentRequest, StartPaymentResponse)
-BARION_CALL(PaymentClient, GetPaymentState, GetPaymentStateRequest, GetPaymentStateResponse)
-BARION_CALL(PaymentClient, FinishReservation, FinishReservationRequest, FinishReservationResponse)
-BARION_CALL(PaymentClient, Capture, CaptureRequest, CaptureResponse)
-BARION_CALL(PaymentClient, CancelAuthorization, CancelAuthorizationRequest,
-            CancelAuthorizationResponse)
-BARION_CALL(PaymentClient, Refund, RefundRequest, RefundResponse)
-BARION_CALL(PaymentClient, Complete, CompleteRequest, CompleteResponse)
-BARION_CALL(PaymentClient, GetPaymentQrCode, GetPaymentQrCodeRequest, GetPaymentQrCodeResponse)
-BARION_CALL(PaymentClient, StartGooglePayPayment, StartGooglePayPaymentRequest,
-            StartGooglePayPaymentResponse)
-BARION_CALL(PaymentClient, ValidateApplePaySession, ValidateApplePaySessionRequest,
-            ValidateApplePaySessionResponse)
-BARION_CALL(PaymentClient, StartApplePayPayment, StartApplePayPaymentRequest,
-            StartApplePayPaymentResponse)
-BARION_CALL(PaymentClient, ListPaymentEvents, ListPaymentEventsRequest, ListPaymentEventsResponse)
-
-WalletClient::WalletClient(std::shared_ptr<WalletConnection> connection, ClientOptions options)
-    : connection_(std::move(connection)), options_(std::move(options)) {}
-
-BARION_CALL(WalletClient, GetAccounts, GetAccountsRequest, GetAccountsResponse)
-BARION_CALL(WalletClient, SendMoneyByEmail, SendMoneyByEmailRequest, SendMoneyByEmailResponse)
-BARION_CALL(WalletClient, SendBankTransfer, SendBankTransferRequest, SendBankTransferResponse)
-BARION_CALL(WalletClient, GetHistory, GetHistoryRequest, GetHistoryResponse)
-BARION_CALL(WalletClient, GetHistoryItem, GetHistoryItemRequest, GetHistoryItemResponse)
-BARION_CALL(WalletClient, CreatePos, CreatePosRequest, CreatePosResponse)
-BARION_CALL(WalletClient, GetPos, GetPosRequest, GetPosResponse)
+#define BARION_PAYMENT_CALL(Stub, Method, Request, Response) \
+  BARION_CALL(PaymentClient, Method, Request, Response)
+#define BARION_WALLET_CALL(Stub, Method, Request, Response) \
+  BARION_CALL(WalletClient, Method, Request, Response)
+BARION_CLIENT_PAYMENT_RPCS(BARION_PAYMENT_CALL)
+BARION_CLIENT_WALLET_RPCS(BARION_WALLET_CALL)
+#undef BARION_PAYMENT_CALL
+#undef BARION_WALLET_CALL
 #undef BARION_CALL
 
 absl::StatusOr<std::string> WalletClient::DownloadStatement(

@@ -27,6 +27,7 @@
 #include "barion/v1/wallet_service.grpc.pb.h"
 #include "client/error_details.h"
 #include "client/retry_policy.h"
+#include "client/rpcs.h"
 #include "grpcpp/channel.h"
 
 namespace barion_gateway::client {
@@ -63,54 +64,9 @@ class FailedStream final : public ServerStream<Message> {
 class Connection {
  public:
   virtual ~Connection() = default;
-  virtual absl::StatusOr<::barion::v1::StartPaymentResponse> StartPayment(
-      const ::barion::v1::StartPaymentRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("StartPayment");
-  }
-  virtual absl::StatusOr<::barion::v1::GetPaymentStateResponse> GetPaymentState(
-      const ::barion::v1::GetPaymentStateRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("GetPaymentState");
-  }
-  virtual absl::StatusOr<::barion::v1::FinishReservationResponse> FinishReservation(
-      const ::barion::v1::FinishReservationRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("FinishReservation");
-  }
-  virtual absl::StatusOr<::barion::v1::CaptureResponse> Capture(const ::barion::v1::CaptureRequest&,
-                                                                absl::Time /*deadline*/) {
-    return UnimplementedRpc("Capture");
-  }
-  virtual absl::StatusOr<::barion::v1::CancelAuthorizationResponse> CancelAuthorization(
-      const ::barion::v1::CancelAuthorizationRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("CancelAuthorization");
-  }
-  virtual absl::StatusOr<::barion::v1::RefundResponse> Refund(const ::barion::v1::RefundRequest&,
-                                                              absl::Time /*deadline*/) {
-    return UnimplementedRpc("Refund");
-  }
-  virtual absl::StatusOr<::barion::v1::CompleteResponse> Complete(
-      const ::barion::v1::CompleteRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("Complete");
-  }
-  virtual absl::StatusOr<::barion::v1::GetPaymentQrCodeResponse> GetPaymentQrCode(
-      const ::barion::v1::GetPaymentQrCodeRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("GetPaymentQrCode");
-  }
-  virtual absl::StatusOr<::barion::v1::StartGooglePayPaymentResponse> StartGooglePayPayment(
-      const ::barion::v1::StartGooglePayPaymentRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("StartGooglePayPayment");
-  }
-  virtual absl::StatusOr<::barion::v1::ValidateApplePaySessionResponse> ValidateApplePaySession(
-      const ::barion::v1::ValidateApplePaySessionRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("ValidateApplePaySession");
-  }
-  virtual absl::StatusOr<::barion::v1::StartApplePayPaymentResponse> StartApplePayPayment(
-      const ::barion::v1::StartApplePayPaymentRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("StartApplePayPayment");
-  }
-  virtual absl::StatusOr<::barion::v1::ListPaymentEventsResponse> ListPaymentEvents(
-      const ::barion::v1::ListPaymentEventsRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("ListPaymentEvents");
-  }
+  // One virtual method per RPC of BARION_CLIENT_PAYMENT_RPCS (rpcs.h): StartPayment,
+  // GetPaymentState, ..., each `(const Request&, absl::Time deadline)`.
+  BARION_CLIENT_PAYMENT_RPCS(BARION_CLIENT_CONNECTION_METHOD)
 
   // A server stream of SubscribePaymentEvents.
   using EventStream = ServerStream<::barion::v1::SubscribePaymentEventsResponse>;
@@ -145,29 +101,8 @@ class PaymentClient {
  public:
   explicit PaymentClient(std::shared_ptr<Connection> connection, ClientOptions options = {});
 
-  absl::StatusOr<::barion::v1::StartPaymentResponse> StartPayment(
-      const ::barion::v1::StartPaymentRequest& request);
-  absl::StatusOr<::barion::v1::GetPaymentStateResponse> GetPaymentState(
-      const ::barion::v1::GetPaymentStateRequest& request);
-  absl::StatusOr<::barion::v1::FinishReservationResponse> FinishReservation(
-      const ::barion::v1::FinishReservationRequest& request);
-  absl::StatusOr<::barion::v1::CaptureResponse> Capture(
-      const ::barion::v1::CaptureRequest& request);
-  absl::StatusOr<::barion::v1::CancelAuthorizationResponse> CancelAuthorization(
-      const ::barion::v1::CancelAuthorizationRequest& request);
-  absl::StatusOr<::barion::v1::RefundResponse> Refund(const ::barion::v1::RefundRequest& request);
-  absl::StatusOr<::barion::v1::CompleteResponse> Complete(
-      const ::barion::v1::CompleteRequest& request);
-  absl::StatusOr<::barion::v1::GetPaymentQrCodeResponse> GetPaymentQrCode(
-      const ::barion::v1::GetPaymentQrCodeRequest& request);
-  absl::StatusOr<::barion::v1::StartGooglePayPaymentResponse> StartGooglePayPayment(
-      const ::barion::v1::StartGooglePayPaymentRequest& request);
-  absl::StatusOr<::barion::v1::ValidateApplePaySessionResponse> ValidateApplePaySession(
-      const ::barion::v1::ValidateApplePaySessionRequest& request);
-  absl::StatusOr<::barion::v1::StartApplePayPaymentResponse> StartApplePayPayment(
-      const ::barion::v1::StartApplePayPaymentRequest& request);
-  absl::StatusOr<::barion::v1::ListPaymentEventsResponse> ListPaymentEvents(
-      const ::barion::v1::ListPaymentEventsRequest& request);
+  // One call per RPC of BARION_CLIENT_PAYMENT_RPCS (rpcs.h), each `(const Request&)`.
+  BARION_CLIENT_PAYMENT_RPCS(BARION_CLIENT_CALL_DECLARATION)
 
  private:
   std::shared_ptr<Connection> connection_;
@@ -179,39 +114,14 @@ class PaymentClient {
 class WalletConnection {
  public:
   virtual ~WalletConnection() = default;
-  virtual absl::StatusOr<::barion::v1::GetAccountsResponse> GetAccounts(
-      const ::barion::v1::GetAccountsRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("GetAccounts");
-  }
-  virtual absl::StatusOr<::barion::v1::SendMoneyByEmailResponse> SendMoneyByEmail(
-      const ::barion::v1::SendMoneyByEmailRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("SendMoneyByEmail");
-  }
-  virtual absl::StatusOr<::barion::v1::SendBankTransferResponse> SendBankTransfer(
-      const ::barion::v1::SendBankTransferRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("SendBankTransfer");
-  }
+  // One virtual method per RPC of BARION_CLIENT_WALLET_RPCS (rpcs.h).
+  BARION_CLIENT_WALLET_RPCS(BARION_CLIENT_CONNECTION_METHOD)
+
   using StatementStream = ServerStream<::barion::v1::DownloadStatementResponse>;
   virtual std::unique_ptr<StatementStream> DownloadStatement(
       const ::barion::v1::DownloadStatementRequest&, absl::Time deadline) {
     return std::make_unique<FailedStream<::barion::v1::DownloadStatementResponse>>(
         UnimplementedRpc("DownloadStatement"));
-  }
-  virtual absl::StatusOr<::barion::v1::GetHistoryResponse> GetHistory(
-      const ::barion::v1::GetHistoryRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("GetHistory");
-  }
-  virtual absl::StatusOr<::barion::v1::GetHistoryItemResponse> GetHistoryItem(
-      const ::barion::v1::GetHistoryItemRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("GetHistoryItem");
-  }
-  virtual absl::StatusOr<::barion::v1::CreatePosResponse> CreatePos(
-      const ::barion::v1::CreatePosRequest&, absl::Time /*deadline*/) {
-    return UnimplementedRpc("CreatePos");
-  }
-  virtual absl::StatusOr<::barion::v1::GetPosResponse> GetPos(const ::barion::v1::GetPosRequest&,
-                                                              absl::Time /*deadline*/) {
-    return UnimplementedRpc("GetPos");
   }
 };
 
@@ -228,19 +138,8 @@ class WalletClient {
  public:
   explicit WalletClient(std::shared_ptr<WalletConnection> connection, ClientOptions options = {});
 
-  absl::StatusOr<::barion::v1::GetAccountsResponse> GetAccounts(
-      const ::barion::v1::GetAccountsRequest& request);
-  absl::StatusOr<::barion::v1::SendMoneyByEmailResponse> SendMoneyByEmail(
-      const ::barion::v1::SendMoneyByEmailRequest& request);
-  absl::StatusOr<::barion::v1::SendBankTransferResponse> SendBankTransfer(
-      const ::barion::v1::SendBankTransferRequest& request);
-  absl::StatusOr<::barion::v1::GetHistoryResponse> GetHistory(
-      const ::barion::v1::GetHistoryRequest& request);
-  absl::StatusOr<::barion::v1::GetHistoryItemResponse> GetHistoryItem(
-      const ::barion::v1::GetHistoryItemRequest& request);
-  absl::StatusOr<::barion::v1::CreatePosResponse> CreatePos(
-      const ::barion::v1::CreatePosRequest& request);
-  absl::StatusOr<::barion::v1::GetPosResponse> GetPos(const ::barion::v1::GetPosRequest& request);
+  // One call per RPC of BARION_CLIENT_WALLET_RPCS (rpcs.h), each `(const Request&)`.
+  BARION_CLIENT_WALLET_RPCS(BARION_CLIENT_CALL_DECLARATION)
 
   // Downloads a statement, handing its bytes to `sink` in order as they arrive (the file is never
   // held whole); returns its content type. A failure before the first byte reached `sink` is
