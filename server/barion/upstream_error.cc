@@ -160,6 +160,16 @@ absl::StatusCode CodeForBarionErrorCode(absl::string_view error_code) {
   return LookUp(error_code).value_or(absl::StatusCode::kFailedPrecondition);
 }
 
+namespace {
+
+// The code of Barion's `errors` (non-empty) answered with `http_status`.
+absl::StatusCode CodeOfBarionErrors(const std::vector<BarionError>& errors, int http_status) {
+  return http_status >= 500 ? absl::StatusCode::kUnavailable
+                            : CodeForBarionErrorCode(errors.front().error_code);
+}
+
+}  // namespace
+
 absl::Status BarionErrorStatus(const std::vector<BarionError>& errors, int http_status,
                                absl::string_view payment_id) {
   std::vector<ErrorInfoDetail> infos;
@@ -180,8 +190,7 @@ absl::Status BarionErrorStatus(const std::vector<BarionError>& errors, int http_
     infos.push_back(std::move(info));
   }
   const BarionError& first = errors.front();
-  absl::StatusCode code = http_status >= 500 ? absl::StatusCode::kUnavailable
-                                             : CodeForBarionErrorCode(first.error_code);
+  const absl::StatusCode code = CodeOfBarionErrors(errors, http_status);
   std::string message = absl::StrCat("Barion error ", SafeText(first.error_code, 64));
   if (!first.title.empty()) absl::StrAppend(&message, ": ", SafeText(first.title, kMaxBarionText));
   if (!first.description.empty() && first.description != first.title) {
@@ -210,6 +219,13 @@ absl::Status UpstreamFailureStatus(UpstreamFailure failure, bool mutation, int h
 }
 
 UpstreamOutcome UpstreamError::outcome() const { return OutcomeOf(failure, mutation, http_status); }
+
+absl::StatusCode UpstreamError::code() const {
+  if (failure == UpstreamFailure::kBarionError && !barion_errors.empty()) {
+    return CodeOfBarionErrors(barion_errors, http_status);
+  }
+  return CodeOf(failure, mutation, http_status);
+}
 
 absl::Status UpstreamError::ToStatus() const {
   if (failure == UpstreamFailure::kBarionError && !barion_errors.empty()) {

@@ -63,6 +63,8 @@ struct UpstreamError {
   std::string detail;      // short, secret-free text (never a body that could echo a key)
 
   UpstreamOutcome outcome() const;
+  // The gRPC code of ToStatus(), without making the status.
+  absl::StatusCode code() const;
   // The error as an absl::Status of the gateway's error model (see above).
   absl::Status ToStatus() const;
 };

@@ -167,8 +167,8 @@ std::vector<const CallbackProcessor::Group*> CallbackProcessor::WithinUnknownBud
 
 void CallbackProcessor::FetchAndRecord(const std::vector<const Group*>& chunk) {
   const absl::Time now = absl::Now();
-  std::vector<absl::StatusOr<v1::GetPaymentStateResponse>> states(
-      chunk.size(), absl::UnknownError("not fetched"));
+  std::vector<FetchedState> states(chunk.size(),
+                                   FetchedState::Failed(absl::UnknownError("not fetched"), false));
   std::vector<std::function<void()>> jobs;
   for (size_t k = 0; k < chunk.size(); ++k) {
     jobs.push_back([this, &states, &chunk, k, now] {
@@ -225,14 +225,13 @@ void CallbackProcessor::Count(CallbackOutcome outcome, size_t receipts) const {
   if (options_.metrics != nullptr) options_.metrics->Processed(outcome, static_cast<int>(receipts));
 }
 
-bool CallbackProcessor::Record(const Group& group,
-                               absl::StatusOr<v1::GetPaymentStateResponse> state, absl::Time now) {
+bool CallbackProcessor::Record(const Group& group, FetchedState state, absl::Time now) {
   const auto& key = group.key;
   const auto& [shop, payment_id] = key;
   bool done = false;
   if (state.ok()) {
     absl::StatusOr<RecordedState> recorded = RecordObservedState(
-        *store_, *store_, shop, payment_id, *std::move(state), group.source, now, group.trace_id);
+        *store_, *store_, shop, payment_id, std::move(*state), group.source, now, group.trace_id);
     if (recorded.ok()) {
       done = true;
       Count(recorded->appended ? CallbackOutcome::kEvent : CallbackOutcome::kDuplicate,
@@ -246,7 +245,7 @@ bool CallbackProcessor::Record(const Group& group,
       if (options_.metrics != nullptr) options_.metrics->StoreError(StoreOperation::kAppend);
       LogError(absl::StrCat("event store: ", recorded.status().message()));
     }
-  } else if (IsUnknownPayment(state.status())) {
+  } else if (state.unknown_payment()) {
     Count(CallbackOutcome::kUnknownPayment, group.ids.size());
     // Forged callbacks make these at will: limited.
     LogLimited(LogLevel::kWarn, "callback for unknown payment",

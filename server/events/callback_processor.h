@@ -94,8 +94,7 @@ class CallbackProcessor {
   void FetcherLoop();
   // Records a fetched state (or schedules a retry when it could not be fetched or recorded).
   // Returns whether the payment's receipts are done.
-  bool Record(const Group& group, absl::StatusOr<barion::v1::GetPaymentStateResponse> state,
-              absl::Time now);
+  bool Record(const Group& group, FetchedState state, absl::Time now);
   void Count(CallbackOutcome outcome, size_t receipts) const;
   // Whether a fetch for an unknown payment of `shop` fits the budget now (takes a token).
   bool TakeUnknownFetch(const std::string& shop, absl::Time now);

@@ -69,9 +69,9 @@ void Reconciler::RunOnce(absl::Time now) {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
     }
-    absl::StatusOr<v1::GetPaymentStateResponse> state =
+    FetchedState state =
         fetcher_->FetchPaymentState(w.shop, w.payment_id, absl::Now() + options_.fetch_timeout);
-    if (!state.ok() && IsUnknownPayment(state.status())) {
+    if (!state.ok() && state.unknown_payment()) {
       Count(ReconcileOutcome::kUnknownPayment);
       LogWarning(
           absl::StrCat("reconciler: Barion does not know ", w.payment_id, "; no longer watched"));
@@ -80,7 +80,7 @@ void Reconciler::RunOnce(absl::Time now) {
     }
     if (state.ok()) {
       absl::StatusOr<RecordedState> recorded =
-          RecordObservedState(*log_, *schedule_, w.shop, w.payment_id, *std::move(state),
+          RecordObservedState(*log_, *schedule_, w.shop, w.payment_id, std::move(*state),
                               v1::EVENT_SOURCE_RECONCILIATION, absl::Now());
       if (!recorded.ok()) {
         Count(ReconcileOutcome::kStoreError);

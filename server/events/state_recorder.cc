@@ -45,9 +45,4 @@ absl::StatusOr<RecordedState> RecordObservedState(EventLog& log, ReconcileSchedu
   return RecordedState{final_state, appended->has_value()};
 }
 
-bool IsUnknownPayment(const absl::Status& fetch_status) {
-  return fetch_status.code() == absl::StatusCode::kNotFound ||
-         fetch_status.code() == absl::StatusCode::kInvalidArgument;
-}
-
 }  // namespace barion_gateway::server

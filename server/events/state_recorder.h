@@ -28,10 +28,6 @@ absl::StatusOr<RecordedState> RecordObservedState(
     const std::string& payment_id, barion::v1::GetPaymentStateResponse snapshot,
     barion::v1::EventSource source, absl::Time observed_at, const std::string& trace_id = "");
 
-// Whether a failed state fetch means Barion does not know the payment (callbacks are unsigned
-// and may be forged; a watched id may be wrong): looking again will not help.
-bool IsUnknownPayment(const absl::Status& fetch_status);
-
 }  // namespace barion_gateway::server
 
 #endif  // BARION_GATEWAY_SERVER_EVENTS_STATE_RECORDER_H_

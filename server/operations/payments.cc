@@ -293,16 +293,29 @@ absl::StatusOr<v1::GetPaymentStateResponse> BarionPayments::GetPaymentState(
   return Perform(api_, op, request, (*shop)->pos_key, call.deadline);
 }
 
-absl::StatusOr<v1::GetPaymentStateResponse> BarionPayments::FetchPaymentState(
-    const std::string& shop, const std::string& payment_id, absl::Time deadline) {
+FetchedState BarionPayments::FetchPaymentState(const std::string& shop,
+                                               const std::string& payment_id, absl::Time deadline) {
+  const auto& op = catalog::kGetPaymentState;
   v1::GetPaymentStateRequest request;
   request.set_shop(shop);
   request.set_payment_id(payment_id);
   Call call;
   call.deadline = deadline;
   call.caller = GatewayCaller();
-  call.method = MethodOf(catalog::kGetPaymentState.rpc).full_name;
-  return GetPaymentState(request, call);
+  call.method = MethodOf(op.rpc).full_name;
+  absl::StatusOr<std::shared_ptr<const ShopConfig>> resolved = ResolveShop(shop, call);
+  if (!resolved.ok()) return FetchedState::Failed(resolved.status(), /*unknown_payment=*/true);
+  if (absl::Status s = op.validate(request); !s.ok()) {
+    return FetchedState::Failed(s, /*unknown_payment=*/true);
+  }
+  std::optional<UpstreamError> error;
+  absl::StatusOr<v1::GetPaymentStateResponse> state =
+      Perform(api_, op, request, (*resolved)->pos_key, deadline, &error);
+  if (state.ok()) return *std::move(state);
+  const bool unknown = error.has_value() && error->failure == UpstreamFailure::kBarionError &&
+                       (error->code() == absl::StatusCode::kNotFound ||
+                        error->code() == absl::StatusCode::kInvalidArgument);
+  return FetchedState::Failed(state.status(), unknown);
 }
 
 absl::Status BarionPayments::CheckPaymentOfShop(const ShopConfig& shop,

@@ -94,9 +94,13 @@ class BarionPayments final : public PaymentStateFetcher {
   // in flight finish with the key they started with.
   void ReplacePosKeys(const std::vector<ShopConfig>& shops);
 
-  // PaymentStateFetcher: GetPaymentState for the callback processor and the reconciler.
-  absl::StatusOr<barion::v1::GetPaymentStateResponse> FetchPaymentState(
-      const std::string& shop, const std::string& payment_id, absl::Time deadline) override;
+  // PaymentStateFetcher: GetPaymentState for the callback processor and the reconciler, as the
+  // gateway's own caller. The payment is unknown when the shop is not configured, the id is not
+  // one Barion could issue, or Barion answers with an error whose code means "no such payment"
+  // or "invalid request" (NotExistingPaymentId, ModelValidationError: docs/ERRORS.md), decided
+  // on the typed UpstreamError.
+  FetchedState FetchPaymentState(const std::string& shop, const std::string& payment_id,
+                                 absl::Time deadline) override;
 
  private:
   // The shop `name` names (the only one when empty), once `call`'s caller is authorized for its

@@ -19,7 +19,7 @@ namespace v1 = ::barion::v1;
 // Answers PaymentState fetches from a script, and counts them.
 class ScriptedBarion {
  public:
-  void Next(absl::StatusOr<v1::GetPaymentStateResponse> answer) {
+  void Next(FetchedState answer) {
     absl::MutexLock lock(&mu_);
     answers_.push_back(std::move(answer));
   }
@@ -30,18 +30,20 @@ class ScriptedBarion {
   PaymentStateFetcher* Fetcher() { return &fetcher_; }
 
  private:
-  absl::StatusOr<v1::GetPaymentStateResponse> Fetch(const std::string& payment_id) {
+  FetchedState Fetch(const std::string& payment_id) {
     absl::MutexLock lock(&mu_);
     ++fetches_;
-    if (answers_.empty()) return absl::UnavailableError("no answer scripted");
-    auto a = answers_.front();
+    if (answers_.empty()) {
+      return FetchedState::Failed(absl::UnavailableError("no answer scripted"), false);
+    }
+    FetchedState a = answers_.front();
     answers_.pop_front();
-    if (a.ok()) a->set_payment_id(payment_id);
+    if (a.ok()) (*a).set_payment_id(payment_id);
     return a;
   }
 
   absl::Mutex mu_;
-  std::deque<absl::StatusOr<v1::GetPaymentStateResponse>> answers_ ABSL_GUARDED_BY(mu_);
+  std::deque<FetchedState> answers_ ABSL_GUARDED_BY(mu_);
   int fetches_ ABSL_GUARDED_BY(mu_) = 0;
   FunctionFetcher fetcher_{[this](const std::string&, const std::string& payment_id, absl::Time) {
     return Fetch(payment_id);
@@ -133,7 +135,7 @@ TEST_F(CallbackProcessorTest, DuplicateCallbacksShareOneFetchAndMakeOneEvent) {
 
 TEST_F(CallbackProcessorTest, RetriesTransientFailuresWithBackoffAndKeepsTheReceipt) {
   ASSERT_TRUE(store_->RecordCallback("web", "p1", absl::Now()).ok());
-  barion_.Next(absl::UnavailableError("Barion is down"));
+  barion_.Next(FetchedState::Failed(absl::UnavailableError("Barion is down"), false));
   processor_->RunOnce();
   EXPECT_TRUE(Events().empty());
   EXPECT_EQ(store_->PendingCallbacks(10)->size(), 1u) << "kept for a retry (and a restart)";
@@ -149,7 +151,7 @@ TEST_F(CallbackProcessorTest, RetriesTransientFailuresWithBackoffAndKeepsTheRece
 
 TEST_F(CallbackProcessorTest, DropsCallbacksForPaymentsBarionDoesNotKnow) {
   ASSERT_TRUE(store_->RecordCallback("web", "forged", absl::Now()).ok());
-  barion_.Next(absl::NotFoundError("NotExistingPaymentId"));
+  barion_.Next(FetchedState::Failed(absl::NotFoundError("NotExistingPaymentId"), true));
   processor_->RunOnce();
   EXPECT_TRUE(Events().empty());
   EXPECT_TRUE(store_->PendingCallbacks(10)->empty());
@@ -190,7 +192,7 @@ TEST(CallbackProcessorConcurrencyTest, FetchesDifferentPaymentsConcurrently) {
     --in_flight;
     v1::GetPaymentStateResponse s = State(v1::PAYMENT_STATUS_SUCCEEDED);
     s.set_payment_id(payment_id);
-    return absl::StatusOr<v1::GetPaymentStateResponse>(s);
+    return FetchedState(s);
   };
   CallbackProcessor::Options options;
   options.fetch_concurrency = 4;
@@ -233,7 +235,8 @@ TEST(CallbackProcessorBudgetTest, UnknownPaymentsAreFetchedOnlyWithinTheShopsBud
   }
   ASSERT_TRUE(store->RecordCallback("web", "known", absl::Now()).ok());
   ASSERT_TRUE(store->RecordCallback("other", "forged-elsewhere", absl::Now()).ok());
-  for (int i = 0; i < 60; ++i) barion.Next(absl::NotFoundError("unknown payment"));
+  for (int i = 0; i < 60; ++i)
+    barion.Next(FetchedState::Failed(absl::NotFoundError("unknown payment"), true));
   processor.RunOnce();
   // 3 for shop web, 1 for shop other (its own budget), and the known payment.
   EXPECT_EQ(barion.fetches(), 5);

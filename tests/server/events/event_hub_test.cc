@@ -55,9 +55,9 @@ class EventHubTest : public ::testing::Test {
     hub_ = std::make_unique<EventHub>(store_.get(), options);
     ASSERT_TRUE(hub_->Start().ok());
     store_->SetObserver(hub_.get());
-    service_ = std::make_unique<PaymentEventServiceImpl>(
-        store_.get(), hub_.get(), std::set<std::string>{"web", "kiosk"},
-        TestEdge(absl::Seconds(30), auth_));
+    service_ = std::make_unique<PaymentEventServiceImpl>(store_.get(), hub_.get(),
+                                                         std::set<std::string>{"web", "kiosk"},
+                                                         TestEdge(absl::Seconds(30), auth_));
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -678,8 +678,7 @@ TEST(EventHubStoreFailureTest, AReplayThatCannotReadEndsWithEventStoreUnavailabl
   FailingReads failing(sqlite.get());
   EventHub hub(&failing, EventHub::Options());
   ASSERT_TRUE(hub.Start().ok());
-  PaymentEventServiceImpl service(&failing, &hub, {"web"},
-                                  TestEdge());
+  PaymentEventServiceImpl service(&failing, &hub, {"web"}, TestEdge());
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

@@ -12,12 +12,12 @@ namespace barion_gateway::server {
 
 class FunctionFetcher final : public PaymentStateFetcher {
  public:
-  using Function = std::function<absl::StatusOr<barion::v1::GetPaymentStateResponse>(
-      const std::string& shop, const std::string& payment_id, absl::Time deadline)>;
+  using Function = std::function<FetchedState(const std::string& shop,
+                                              const std::string& payment_id, absl::Time deadline)>;
   explicit FunctionFetcher(Function function) : function_(std::move(function)) {}
 
-  absl::StatusOr<barion::v1::GetPaymentStateResponse> FetchPaymentState(
-      const std::string& shop, const std::string& payment_id, absl::Time deadline) override {
+  FetchedState FetchPaymentState(const std::string& shop, const std::string& payment_id,
+                                 absl::Time deadline) override {
     return function_(shop, payment_id, deadline);
   }
 

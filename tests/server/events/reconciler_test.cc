@@ -22,10 +22,10 @@ class ReconcilerTest : public testing::Test {
   }
   FunctionFetcher fetcher_{[this](const std::string&, const std::string& payment_id, absl::Time) {
     ++fetches_;
-    if (!next_.ok()) return absl::StatusOr<v1::GetPaymentStateResponse>(next_.status());
+    if (!next_.ok()) return next_;
     v1::GetPaymentStateResponse s = *next_;
     s.set_payment_id(payment_id);
-    return absl::StatusOr<v1::GetPaymentStateResponse>(s);
+    return FetchedState(s);
   }};
   static v1::GetPaymentStateResponse State(v1::PaymentStatus status) {
     v1::GetPaymentStateResponse s;
@@ -38,7 +38,7 @@ class ReconcilerTest : public testing::Test {
 
   std::unique_ptr<SqliteEventStore> store_;
   std::unique_ptr<Reconciler> reconciler_;
-  absl::StatusOr<v1::GetPaymentStateResponse> next_ = State(v1::PAYMENT_STATUS_PREPARED);
+  FetchedState next_ = State(v1::PAYMENT_STATUS_PREPARED);
   int fetches_ = 0;
 };
 
@@ -77,11 +77,11 @@ TEST_F(ReconcilerTest, FindsALostChangeAndStopsWatchingAFinalPayment) {
 
 TEST_F(ReconcilerTest, KeepsWatchingWhenBarionFailsAndDropsUnknownPayments) {
   reconciler_->Watch("web", "p1");
-  next_ = absl::UnavailableError("down");
+  next_ = FetchedState::Failed(absl::UnavailableError("down"), false);
   reconciler_->RunOnce(absl::InfiniteFuture());
   ASSERT_EQ(Watched().size(), 1u);
   EXPECT_EQ(Watched()[0].interval, absl::Seconds(120));
-  next_ = absl::NotFoundError("NotExistingPaymentId");
+  next_ = FetchedState::Failed(absl::NotFoundError("NotExistingPaymentId"), true);
   reconciler_->RunOnce(absl::InfiniteFuture());
   EXPECT_TRUE(Watched().empty());
 }
