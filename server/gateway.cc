@@ -360,8 +360,10 @@ absl::Status GatewayServer::StartGrpc(const Config& config) {
   payment_service_ = std::make_unique<PaymentServiceImpl>(payments_.get(), executor_.get(), edge);
   std::set<std::string> shop_names;
   for (const ShopConfig& shop : config.shops) shop_names.insert(shop.name);
-  event_service_ = std::make_unique<PaymentEventServiceImpl>(store_.get(), hub_.get(),
-                                                             std::move(shop_names), edge);
+  payment_events_ =
+      std::make_unique<PaymentEvents>(store_.get(), std::move(shop_names), auth_.get());
+  event_service_ =
+      std::make_unique<PaymentEventServiceImpl>(payment_events_.get(), hub_.get(), edge);
   wallet_service_ = std::make_unique<WalletServiceImpl>(wallet_.get(), edge);
   webhook_admin_ = std::make_unique<WebhookAdmin>(webhooks_.get());
   webhook_service_ = std::make_unique<WebhookServiceImpl>(webhook_admin_.get(), edge);

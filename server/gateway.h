@@ -123,6 +123,7 @@ class GatewayServer {
   // Runs the PaymentService's handlers; outlives server_, which waits for their calls at shutdown.
   std::unique_ptr<CallExecutor> executor_;
   std::unique_ptr<PaymentServiceImpl> payment_service_;
+  std::unique_ptr<PaymentEvents> payment_events_;
   std::unique_ptr<PaymentEventServiceImpl> event_service_;
   std::unique_ptr<WalletServiceImpl> wallet_service_;
   std::unique_ptr<WebhookAdmin> webhook_admin_;

@@ -55,8 +55,9 @@ class EventHubTest : public ::testing::Test {
     hub_ = std::make_unique<EventHub>(store_.get(), options);
     ASSERT_TRUE(hub_->Start().ok());
     store_->SetObserver(hub_.get());
-    service_ = std::make_unique<PaymentEventServiceImpl>(store_.get(), hub_.get(),
-                                                         std::set<std::string>{"web", "kiosk"},
+    events_ =
+        std::make_unique<PaymentEvents>(store_.get(), std::set<std::string>{"web", "kiosk"}, auth_);
+    service_ = std::make_unique<PaymentEventServiceImpl>(events_.get(), hub_.get(),
                                                          TestEdge(absl::Seconds(30), auth_));
     grpc::ServerBuilder builder;
     int port = 0;
@@ -144,6 +145,7 @@ class EventHubTest : public ::testing::Test {
   int connections_ = 0;
   std::unique_ptr<SqliteEventStore> store_;
   std::unique_ptr<EventHub> hub_;
+  std::unique_ptr<PaymentEvents> events_;
   std::unique_ptr<PaymentEventServiceImpl> service_;
   const AuthenticatorHolder* auth_ = OpenPolicy();  // set before Start() to use another
   std::unique_ptr<grpc::Server> server_;
@@ -678,7 +680,8 @@ TEST(EventHubStoreFailureTest, AReplayThatCannotReadEndsWithEventStoreUnavailabl
   FailingReads failing(sqlite.get());
   EventHub hub(&failing, EventHub::Options());
   ASSERT_TRUE(hub.Start().ok());
-  PaymentEventServiceImpl service(&failing, &hub, {"web"}, TestEdge());
+  PaymentEvents reads(&failing, {"web"}, OpenPolicy());
+  PaymentEventServiceImpl service(&reads, &hub, TestEdge());
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
