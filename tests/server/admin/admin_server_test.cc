@@ -38,5 +38,32 @@ TEST(AdminServerTest, WithMetricsOffOnlyHealthIsServed) {
   EXPECT_EQ(client.Get("/readyz")->status, 200);
 }
 
+TEST(AdminServerTest, AnswersCarryTheirContentTypesAndHeadHasNoBody) {
+  GatewayMetrics metrics("1.0", "c0ffee", {});
+  auto admin = AdminServer::Start("127.0.0.1:0", &metrics, [] { return true; });
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  httplib::Client client("http://" + (*admin)->address());
+  auto scrape = client.Get("/metrics");
+  ASSERT_TRUE(scrape);
+  EXPECT_EQ(scrape->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  auto health = client.Get("/healthz");
+  EXPECT_EQ(health->body, "ok\n");
+  EXPECT_EQ(health->get_header_value("Content-Type"), "text/plain; charset=utf-8");
+  auto head = client.Head("/readyz");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+  EXPECT_EQ(client.Post("/readyz", "", "text/plain")->status, 405);
+}
+
+TEST(AdminServerTest, AnAddressInUseIsUnavailableNamingTheSetting) {
+  auto first = AdminServer::Start("127.0.0.1:0", nullptr, [] { return true; });
+  ASSERT_TRUE(first.ok()) << first.status();
+  const absl::Status second =
+      AdminServer::Start((*first)->address(), nullptr, [] { return true; }).status();
+  EXPECT_EQ(second.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(second.message()), testing::StartsWith("admin_address: "));
+}
+
 }  // namespace
 }  // namespace barion_gateway::server
