@@ -117,18 +117,19 @@ UpstreamOutcome OutcomeOf(UpstreamFailure failure, bool mutation, int http_statu
   return UpstreamOutcome::kUnknown;
 }
 
-const char* OutcomeName(UpstreamOutcome outcome) {
+// The outcome in the error model's terms (error_facts.h).
+CallOutcome FactsOutcome(UpstreamOutcome outcome) {
   switch (outcome) {
     case UpstreamOutcome::kNotSent:
-      return "not_sent";
+      return CallOutcome::kNotSent;
     case UpstreamOutcome::kRejected:
-      return "rejected";
+      return CallOutcome::kRejected;
     case UpstreamOutcome::kUnknown:
-      return "unknown";
+      return CallOutcome::kUnknown;
     case UpstreamOutcome::kNotApplicable:
-      return "not_applicable";
+      return CallOutcome::kNotApplicable;
   }
-  return "unknown";
+  return CallOutcome::kUnknown;
 }
 
 // The gRPC code of a failure other than kBarionError (docs/ERRORS.md).
@@ -197,7 +198,10 @@ absl::Status BarionErrorStatus(const std::vector<BarionError>& errors, int http_
     absl::StrAppend(&message, " (", SafeText(first.description, kMaxBarionText), ")");
   }
   if (errors.size() > 1) absl::StrAppend(&message, " and ", errors.size() - 1, " more");
-  return ErrorInfoStatus(code, message, infos);
+  ErrorFacts facts;
+  facts.outcome = CallOutcome::kRejected;
+  for (const ErrorInfoDetail& info : infos) facts.barion_codes.push_back(info.reason);
+  return ErrorInfoStatus(code, message, infos, facts);
 }
 
 absl::Status UpstreamFailureStatus(UpstreamFailure failure, bool mutation, int http_status,
@@ -206,7 +210,7 @@ absl::Status UpstreamFailureStatus(UpstreamFailure failure, bool mutation, int h
   ErrorInfoDetail info;
   info.reason = ReasonName(failure);
   info.domain = std::string(kGatewayDomain);
-  info.metadata["outcome"] = OutcomeName(outcome);
+  info.metadata["outcome"] = std::string(CallOutcomeName(FactsOutcome(outcome)));
   if (http_status > 0) info.metadata["http_status"] = absl::StrCat(http_status);
   std::string message = absl::StrCat("Barion call failed: ", ReasonName(failure));
   if (!detail.empty()) absl::StrAppend(&message, " (", detail, ")");
@@ -215,7 +219,10 @@ absl::Status UpstreamFailureStatus(UpstreamFailure failure, bool mutation, int h
                     "; the operation may or may not have taken effect at Barion, check the "
                     "payment's state before retrying");
   }
-  return ErrorInfoStatus(CodeOf(failure, mutation, http_status), message, {info});
+  ErrorFacts facts;
+  facts.outcome = FactsOutcome(outcome);
+  facts.reason = info.reason;
+  return ErrorInfoStatus(CodeOf(failure, mutation, http_status), message, {info}, facts);
 }
 
 UpstreamOutcome UpstreamError::outcome() const { return OutcomeOf(failure, mutation, http_status); }

@@ -33,7 +33,7 @@ absl::optional<google::rpc::Status> Details(const absl::Status& status) {
 }  // namespace
 
 absl::Status ErrorInfoStatus(absl::StatusCode code, absl::string_view message,
-                             const std::vector<ErrorInfoDetail>& infos) {
+                             const std::vector<ErrorInfoDetail>& infos, const ErrorFacts& facts) {
   google::rpc::Status details;
   for (const ErrorInfoDetail& detail : infos) {
     google::rpc::ErrorInfo info;
@@ -42,14 +42,26 @@ absl::Status ErrorInfoStatus(absl::StatusCode code, absl::string_view message,
     for (const auto& [key, value] : detail.metadata) (*info.mutable_metadata())[key] = value;
     details.add_details()->PackFrom(info);
   }
-  return WithDetails(code, message, std::move(details));
+  return WithFacts(WithDetails(code, message, std::move(details)), facts);
 }
 
 absl::Status GatewayErrorStatus(absl::StatusCode code, absl::string_view reason,
                                 absl::string_view message,
-                                const std::map<std::string, std::string>& metadata) {
-  return ErrorInfoStatus(
-      code, message, {ErrorInfoDetail{std::string(reason), std::string(kGatewayDomain), metadata}});
+                                const std::map<std::string, std::string>& metadata,
+                                std::optional<CallOutcome> outcome) {
+  ErrorFacts facts;
+  facts.reason = std::string(reason);
+  ErrorInfoDetail info{std::string(reason), std::string(kGatewayDomain), metadata};
+  if (outcome.has_value()) {
+    facts.outcome = *outcome;
+    info.metadata["outcome"] = std::string(CallOutcomeName(*outcome));
+  } else if (code == absl::StatusCode::kPermissionDenied ||
+             code == absl::StatusCode::kUnauthenticated) {
+    facts.outcome = CallOutcome::kDenied;
+  } else if (code == absl::StatusCode::kInvalidArgument) {
+    facts.outcome = CallOutcome::kInvalid;
+  }
+  return ErrorInfoStatus(code, message, {info}, facts);
 }
 
 absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations, size_t more) {
@@ -76,7 +88,10 @@ absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations
     absl::StrAppend(&message, "; ", unlisted, more > 0 ? " or more" : "",
                     " further violations not listed");
   }
-  return WithDetails(absl::StatusCode::kInvalidArgument, message, std::move(details));
+  ErrorFacts facts;
+  facts.outcome = CallOutcome::kInvalid;
+  return WithFacts(WithDetails(absl::StatusCode::kInvalidArgument, message, std::move(details)),
+                   facts);
 }
 
 std::vector<std::string> ErrorReasons(const absl::Status& status) {

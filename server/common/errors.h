@@ -11,11 +11,13 @@
 #define BARION_GATEWAY_SERVER_COMMON_ERRORS_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "server/common/error_facts.h"
 
 namespace barion_gateway::server {
 
@@ -30,15 +32,19 @@ struct ErrorInfoDetail {
   std::map<std::string, std::string> metadata;
 };
 
-// A status with `code`, `message` and one ErrorInfo per element of `infos`, in order.
+// A status with `code`, `message`, one ErrorInfo per element of `infos`, in order, and `facts`
+// (error_facts.h: what the gateway's own edge reads).
 absl::Status ErrorInfoStatus(absl::StatusCode code, absl::string_view message,
-                             const std::vector<ErrorInfoDetail>& infos);
+                             const std::vector<ErrorInfoDetail>& infos, const ErrorFacts& facts);
 
 // A status of the gateway's own (domain kGatewayDomain) with one ErrorInfo: `reason` and
-// `metadata` (e.g. SUBSCRIBER_TOO_SLOW with resume_after_cursor).
+// `metadata` (e.g. SUBSCRIBER_TOO_SLOW with resume_after_cursor). With `outcome`, the ErrorInfo
+// also says it to the caller (metadata `outcome`, e.g. not_sent); without, the outcome is by the
+// code: PERMISSION_DENIED and UNAUTHENTICATED denied, INVALID_ARGUMENT invalid, else failed.
 absl::Status GatewayErrorStatus(absl::StatusCode code, absl::string_view reason,
                                 absl::string_view message,
-                                const std::map<std::string, std::string>& metadata);
+                                const std::map<std::string, std::string>& metadata,
+                                std::optional<CallOutcome> outcome = std::nullopt);
 
 // One invalid request field, in proto terms.
 struct FieldViolation {
@@ -57,18 +63,18 @@ inline constexpr size_t kMaxViolationDescriptionBytes = 256;
 inline constexpr size_t kMaxBarionText = 256;
 inline constexpr size_t kMaxBarionErrorsReported = 8;
 
-// INVALID_ARGUMENT with a google.rpc.BadRequest holding `violations` (precondition: non-empty),
+// INVALID_ARGUMENT (outcome invalid) with a google.rpc.BadRequest holding `violations`
+// (precondition: non-empty),
 // as many as kMaxBadRequestBytes allows, in order; field and description escaped and cut.
 // `more` counts violations the caller found but did not collect. The message names the first
 // field and how many violations are not listed.
 absl::Status InvalidArgumentStatus(const std::vector<FieldViolation>& violations, size_t more = 0);
 
-// The ErrorInfo reasons and BadRequest fields carried by `status`: for the log line of a failed
-// call and for tests. Control flow never branches on them (it branches on typed values such as
-// UpstreamError before they become a status).
+// The ErrorInfo reasons carried by `status`, in order: for tests (and callers' clients). The
+// gateway never reads them back: its edge reads the typed ErrorFacts (error_facts.h), and its
+// control flow branches on typed values such as UpstreamError before they become a status.
 std::vector<std::string> ErrorReasons(const absl::Status& status);
-// The ErrorInfos carried by `status`, in order: for the audit log and tests (never for control
-// flow, as above).
+// The ErrorInfos carried by `status`, in order: for tests, as above.
 std::vector<ErrorInfoDetail> ErrorInfosOf(const absl::Status& status);
 std::vector<std::string> ViolatedFields(const absl::Status& status);
 // The BadRequest field violations carried by `status` (empty for other statuses).

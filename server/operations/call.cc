@@ -8,13 +8,13 @@ namespace barion_gateway::server {
 absl::Status CallStillWanted(const Call& call) {
   if (call.cancelled && call.cancelled()) {
     return GatewayErrorStatus(absl::StatusCode::kCancelled, "CALL_CANCELLED",
-                              "the call was cancelled before Barion was called",
-                              {{"outcome", "not_sent"}});
+                              "the call was cancelled before Barion was called", {},
+                              CallOutcome::kNotSent);
   }
   if (call.deadline <= absl::Now()) {
     return GatewayErrorStatus(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",
-                              "the call's deadline passed before Barion was called",
-                              {{"outcome", "not_sent"}});
+                              "the call's deadline passed before Barion was called", {},
+                              CallOutcome::kNotSent);
   }
   return absl::OkStatus();
 }

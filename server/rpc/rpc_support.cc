@@ -67,29 +67,6 @@ absl::string_view CallerName(const absl::StatusOr<Call>& call) {
   return call.ok() && call->caller != nullptr ? absl::string_view(call->caller->name) : "-";
 }
 
-namespace {
-
-// What became of an audited call, from its status.
-std::string Outcome(const absl::Status& status, const std::vector<ErrorInfoDetail>& infos) {
-  if (status.ok()) return "ok";
-  if (status.code() == absl::StatusCode::kUnauthenticated) return "denied";
-  bool barion = false;
-  for (const ErrorInfoDetail& info : infos) {
-    if (info.domain == kBarionDomain) {
-      barion = true;
-      continue;
-    }
-    auto outcome = info.metadata.find("outcome");
-    if (outcome != info.metadata.end()) return outcome->second;
-    if (status.code() == absl::StatusCode::kPermissionDenied) return "denied";
-  }
-  if (barion) return "rejected";
-  if (status.code() == absl::StatusCode::kInvalidArgument) return "invalid";
-  return "failed";
-}
-
-}  // namespace
-
 AuditRecord AuditRecordOf(const RpcEdge& edge, Rpc rpc, const grpc::ServerContextBase& context,
                           absl::string_view trace_id, const absl::StatusOr<Call>& call,
                           const AuditSubject& subject) {
@@ -118,15 +95,10 @@ AuditRecord AuditRecordOf(const RpcEdge& edge, Rpc rpc, const grpc::ServerContex
 void AuditCall(const RpcEdge& edge, AuditRecord record, const absl::Status& status, Audited kind) {
   if (edge.audit == nullptr) return;
   record.code = absl::StatusCodeToString(status.code());
-  const std::vector<ErrorInfoDetail> infos = ErrorInfosOf(status);
-  for (const ErrorInfoDetail& info : infos) {
-    if (info.domain == kBarionDomain) {
-      record.barion_errors.push_back(info.reason);
-    } else if (record.reason.empty()) {
-      record.reason = info.reason;
-    }
-  }
-  record.outcome = Outcome(status, infos);
+  ErrorFacts facts = FactsOf(status);
+  record.barion_errors = std::move(facts.barion_codes);
+  record.reason = std::move(facts.reason);
+  record.outcome = std::string(CallOutcomeName(facts.outcome));
   edge.audit
       ->Record(record, kind == Audited::kMovesMoney ? AuditLog::Durability::kSynced
                                                     : AuditLog::Durability::kQueued)
@@ -140,7 +112,7 @@ absl::Status AuditIntent(const RpcEdge& edge, AuditRecord record) {
   return GatewayErrorStatus(absl::StatusCode::kUnavailable, "AUDIT_UNAVAILABLE",
                             "the audit log cannot be written, so no money-moving call is sent to "
                             "Barion; the operator must free the audit log's disk",
-                            {{"outcome", "not_sent"}});
+                            {}, CallOutcome::kNotSent);
 }
 
 const RpcMethodMetrics* MethodMetrics(const RpcEdge& edge, Rpc rpc) {
@@ -161,12 +133,8 @@ void CountRpcHandled(const RpcEdge& edge, Rpc rpc, absl::Time start, const absl:
                                      status.code() != absl::StatusCode::kPermissionDenied)) {
     return;
   }
-  for (const ErrorInfoDetail& info : ErrorInfosOf(status)) {
-    if (info.domain != kBarionDomain) {
-      edge.operations->Denied(info.reason);
-      return;
-    }
-  }
+  const ErrorFacts facts = FactsOf(status);
+  if (!facts.reason.empty()) edge.operations->Denied(facts.reason);
 }
 
 LogFields ShopSubject(absl::string_view shop, absl::string_view payment_id) {
@@ -181,8 +149,10 @@ grpc::Status FinishRpc(Rpc rpc, absl::string_view caller, absl::string_view trac
     for (LogField& field : subject) fields.push_back(std::move(field));
     fields.push_back({"code", absl::StatusCodeToString(status.code())});
     fields.push_back(NumberField("duration_ms", absl::ToDoubleMilliseconds(absl::Now() - start)));
-    const std::vector<std::string> reasons = ErrorReasons(status);
-    if (!reasons.empty()) fields.push_back({"reason", SafeText(reasons.front(), 64)});
+    const ErrorFacts facts = FactsOf(status);
+    const std::string& reason =
+        facts.barion_codes.empty() ? facts.reason : facts.barion_codes.front();
+    if (!reason.empty()) fields.push_back({"reason", SafeText(reason, 64)});
     fields.push_back({"trace_id", std::string(trace_id)});
     const bool info = status.ok() || status.code() == absl::StatusCode::kInvalidArgument ||
                       status.code() == absl::StatusCode::kNotFound ||
@@ -213,7 +183,7 @@ grpc::ServerUnaryReactor* RunOnExecutor(CallExecutor& executor, const RpcEdge& e
       absl::StatusCode::kResourceExhausted, "CALLS_EXHAUSTED",
       "the gateway has as many calls in flight as listen.max_concurrent_calls allows; nothing "
       "was sent to Barion, retry later",
-      {{"outcome", "not_sent"}});
+      {}, CallOutcome::kNotSent);
   CountRpcHandled(edge, rpc, start, status);
   reactor->Finish(FinishRpc(rpc, "-", "-", {}, start, status));
   return reactor;
