@@ -1,8 +1,10 @@
 """Webhook crash test driver (see webhook_crash_test.sh).
 
-receiver PORT_FILE LOG: an HTTP receiver on loopback that appends each delivery (webhook-id,
-  cursor, payment id, time) to LOG as a JSON line and answers 204 after 30 ms (slow enough that
-  deliveries are in flight when the gateway is killed); writes its port to PORT_FILE.
+receiver PORT_FILE LOG [HOLD_AFTER RELEASE_FILE]: an HTTP receiver on loopback that appends each
+  delivery (webhook-id, cursor, payment id, time) to LOG as a JSON line and answers 204 after
+  30 ms; writes its port to PORT_FILE. With HOLD_AFTER, every request after the first HOLD_AFTER
+  is held, unanswered and unlogged, until RELEASE_FILE exists: so deliveries are in flight when
+  the gateway is killed, by construction rather than by the machine's speed.
 drive GRPC SANDBOX_HTTP N GEN: N payments started and paid; returns once the log has their N
   events.
 received LOG: prints how many deliveries LOG holds.
@@ -13,6 +15,7 @@ check GRPC LOG GEN [HEALTHY_UNTIL]: waits until every event of the log was recei
 """
 import http.server
 import json
+import os
 import sys
 import threading
 import time
@@ -24,13 +27,19 @@ def fail(message):
     sys.exit(1)
 
 
-def receiver(port_file, log):
+def receiver(port_file, log, hold_after=None, release_file=None):
     lock = threading.Lock()
+    seen = [0]
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             data = json.loads(body).get("data", {})
+            with lock:
+                seen[0] += 1
+                held = hold_after is not None and seen[0] > hold_after
+            while held and not os.path.exists(release_file):
+                time.sleep(0.01)
             time.sleep(0.03)
             with lock, open(log, "a") as f:
                 f.write(json.dumps({"id": self.headers["webhook-id"], "cursor": data.get("cursor"),
@@ -42,9 +51,9 @@ def receiver(port_file, log):
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
     with open(port_file + ".tmp", "w") as f:
         f.write(str(server.server_address[1]))
-    import os
     os.rename(port_file + ".tmp", port_file)
     server.serve_forever()
 
@@ -144,7 +153,9 @@ def check(grpc_address, log, gen, healthy_until=0.0):
 if __name__ == "__main__":
     role = sys.argv[1]
     if role == "receiver":
-        receiver(sys.argv[2], sys.argv[3])
+        receiver(sys.argv[2], sys.argv[3],
+                 int(sys.argv[4]) if len(sys.argv) > 4 else None,
+                 sys.argv[5] if len(sys.argv) > 5 else None)
     elif role == "drive":
         drive(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     elif role == "received":

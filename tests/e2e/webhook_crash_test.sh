@@ -2,7 +2,8 @@
 # Webhook crash test: the gateway is SIGKILLed while deliveries are in flight; restarted on the
 # same data folder it delivers every event of the log: none missing, a repeat only with the
 # same webhook-id, each payment's events first received in log order. Real binaries, a Python
-# receiver that answers slowly.
+# receiver that answers the first 8 deliveries and holds the rest until the gateway was killed
+# (so deliveries are in flight at the kill on any machine, however loaded).
 set -euo pipefail
 source tests/polyglot/helpers.sh
 gateway="$1"; sandbox="$2"
@@ -17,7 +18,8 @@ cleanup() { kill -9 "${gw_pid:-}" "${sb_pid:-}" "${rc_pid:-}" 2>/dev/null || tru
 trap cleanup EXIT
 start_sandbox "$sandbox" "$work" --rate_limit=false
 
-/usr/bin/python3 tests/e2e/webhook_crash_test.py receiver "$work/receiver.port" "$work/received.jsonl" &
+/usr/bin/python3 tests/e2e/webhook_crash_test.py receiver "$work/receiver.port" \
+  "$work/received.jsonl" 8 "$work/release" &
 rc_pid=$!
 await_file "$work/receiver.port"
 cat >"$work/gateway.textproto" <<CONFIG
@@ -37,8 +39,8 @@ webhooks {
 CONFIG
 start_gateway_with_config "$gateway" "$work" "$work/gateway.textproto"
 /usr/bin/python3 tests/e2e/webhook_crash_test.py drive "$grpc" "$http" 40 "$work/gen"
-# Kill it once some deliveries arrived and others are on their way.
-for _ in $(seq 200); do
+# Kill it once 8 deliveries arrived (the receiver holds the others, in flight).
+for _ in $(seq 1500); do
   [ "$(/usr/bin/python3 tests/e2e/webhook_crash_test.py received "$work/received.jsonl")" -ge 8 ] && break
   sleep 0.02
 done
@@ -46,6 +48,8 @@ kill -9 "$gw_pid"
 wait "$gw_pid" 2>/dev/null || true
 before=$(/usr/bin/python3 tests/e2e/webhook_crash_test.py received "$work/received.jsonl")
 rm -f "$work/gateway.addr"
+[ "$before" -ge 8 ] || { echo "FAIL: only $before deliveries arrived before the kill"; exit 1; }
 [ "$before" -lt 40 ] || { echo "FAIL: every delivery arrived before the kill: nothing tested"; exit 1; }
+touch "$work/release"
 start_gateway_with_config "$gateway" "$work" "$work/gateway.textproto"
 /usr/bin/python3 tests/e2e/webhook_crash_test.py check "$grpc" "$work/received.jsonl" "$work/gen"
