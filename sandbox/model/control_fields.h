@@ -12,7 +12,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "sandbox/model/util.h"
+#include "sandbox/model/json_read.h"
+#include "sandbox/model/money.h"
 
 namespace barion_gateway::sandbox {
 

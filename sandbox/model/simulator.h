@@ -9,15 +9,31 @@
 #define BARION_GATEWAY_SANDBOX_MODEL_SIMULATOR_H_
 
 #include <algorithm>
+#include <atomic>
+#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
+#include <queue>
 #include <regex>
+#include <set>
+#include <string>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "sandbox/model/answers.h"
 #include "sandbox/model/exchange.h"
+#include "sandbox/model/ids.h"
+#include "sandbox/model/json_read.h"
+#include "sandbox/model/money.h"
 #include "sandbox/model/options.h"
 #include "sandbox/model/state.h"
-#include "sandbox/model/util.h"
+#include "sandbox/model/times.h"
 
 namespace barion_gateway::sandbox {
 

@@ -11,7 +11,7 @@
 #include "absl/types/optional.h"
 #include "sandbox/model/options.h"
 #include "sandbox/model/states.h"
-#include "sandbox/model/util.h"
+#include "sandbox/model/money.h"
 
 namespace barion_gateway::sandbox {
 

@@ -87,7 +87,7 @@ void CallbackProcessor::Loop() {
 }
 
 void CallbackProcessor::RunOnce() {
-  PruneIfDue(absl::Now());
+  PruneIfDue(options_.clock());
   absl::StatusOr<std::vector<PendingCallback>> pending = store_->PendingCallbacks(options_.batch);
   if (!pending.ok()) {
     if (options_.metrics != nullptr) options_.metrics->StoreError(StoreOperation::kInbox);
@@ -128,7 +128,7 @@ std::vector<const CallbackProcessor::Group*> CallbackProcessor::Due(
   std::vector<const Group*> due;
   absl::MutexLock lock(&mu_);
   if (stopping_) return due;
-  const absl::Time now = absl::Now();
+  const absl::Time now = options_.clock();
   for (const Group& group : groups) {
     auto it = retry_.find(group.key);
     if (it == retry_.end() || it->second.first <= now) due.push_back(&group);
@@ -138,7 +138,7 @@ std::vector<const CallbackProcessor::Group*> CallbackProcessor::Due(
 
 std::vector<const CallbackProcessor::Group*> CallbackProcessor::WithinUnknownBudget(
     std::vector<const Group*> due) {
-  const absl::Time now = absl::Now();
+  const absl::Time now = options_.clock();
   std::vector<const Group*> kept;
   std::vector<int64_t> dropped;
   for (const Group* group : due) {
@@ -265,7 +265,7 @@ bool CallbackProcessor::Record(const Group& group, FetchedState state, absl::Tim
     auto& [next, backoff] = retry_[key];
     backoff = backoff == absl::ZeroDuration() ? options_.initial_backoff
                                               : std::min(backoff * 2, options_.max_backoff);
-    next = absl::Now() + backoff;
+    next = options_.clock() + backoff;
   }
   return done;
 }

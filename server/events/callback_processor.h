@@ -43,6 +43,8 @@ class CallbackProcessor {
     int fetch_concurrency = 8;  // payments whose state is fetched at the same time
     absl::Duration idle_poll = absl::Milliseconds(500);  // look again even without Notify()
     absl::Duration fetch_timeout = absl::Seconds(10);    // also bounds how long Stop() can wait
+    // The time retries and budgets are measured by (tests move it by hand).
+    std::function<absl::Time()> clock = &absl::Now;
     absl::Duration initial_backoff = absl::Seconds(1);
     absl::Duration max_backoff = absl::Minutes(2);
     // Callbacks for payments the gateway has never seen (KnowsPayment) cost a Barion call each:

@@ -1,6 +1,10 @@
 // The sandbox's own rules, without a socket: exact decimals as Barion prints them, card
 // minimums, currency scales, ids and Barion's time and TimeSpan formats.
-#include "sandbox/model/util.h"
+#include "sandbox/model/answers.h"
+#include "sandbox/model/ids.h"
+#include "sandbox/model/json_read.h"
+#include "sandbox/model/money.h"
+#include "sandbox/model/times.h"
 
 #include <iterator>
 #include <vector>

@@ -1,6 +1,7 @@
 #include "server/events/callback_processor.h"
 
 #include <deque>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -59,6 +60,22 @@ v1::GetPaymentStateResponse State(v1::PaymentStatus status, const std::string& t
 
 class CallbackProcessorTest : public testing::Test {
  protected:
+  // The processor's clock: real time, or a frozen time the test moves.
+  absl::Time Clock() {
+    absl::MutexLock lock(&clock_mu_);
+    return frozen_.value_or(absl::Now());
+  }
+  void Freeze() {
+    absl::MutexLock lock(&clock_mu_);
+    frozen_ = absl::Now();
+  }
+  void Advance(absl::Duration d) {
+    absl::MutexLock lock(&clock_mu_);
+    *frozen_ += d;
+  }
+  absl::Mutex clock_mu_;
+  std::optional<absl::Time> frozen_ ABSL_GUARDED_BY(clock_mu_);
+
   void SetUp() override {
     static int n = 0;
     store_ =
@@ -66,6 +83,7 @@ class CallbackProcessorTest : public testing::Test {
     CallbackProcessor::Options options;
     options.initial_backoff = absl::Milliseconds(50);
     options.max_backoff = absl::Milliseconds(200);
+    options.clock = [this] { return Clock(); };
     processor_ = std::make_unique<CallbackProcessor>(store_.get(), barion_.Fetcher(), options);
   }
   std::vector<v1::PaymentEvent> Events() { return *store_->ReadAfter(EventCursor(), {}, 100); }
@@ -134,14 +152,16 @@ TEST_F(CallbackProcessorTest, DuplicateCallbacksShareOneFetchAndMakeOneEvent) {
 }
 
 TEST_F(CallbackProcessorTest, RetriesTransientFailuresWithBackoffAndKeepsTheReceipt) {
+  Freeze();  // the backoff measured by a clock the test moves, not by the machine's speed
   ASSERT_TRUE(store_->RecordCallback("web", "p1", absl::Now()).ok());
   barion_.Next(FetchedState::Failed(absl::UnavailableError("Barion is down"), false));
   processor_->RunOnce();
   EXPECT_TRUE(Events().empty());
   EXPECT_EQ(store_->PendingCallbacks(10)->size(), 1u) << "kept for a retry (and a restart)";
+  Advance(absl::Milliseconds(40));
   processor_->RunOnce();  // within the backoff: no new fetch
   EXPECT_EQ(barion_.fetches(), 1);
-  absl::SleepFor(absl::Milliseconds(60));
+  Advance(absl::Milliseconds(20));
   barion_.Next(State(v1::PAYMENT_STATUS_SUCCEEDED));
   processor_->RunOnce();
   EXPECT_EQ(barion_.fetches(), 2);
