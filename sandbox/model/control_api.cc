@@ -96,8 +96,7 @@ void Simulator::PayPayment(Payment& p, const Value& body, ApiResponse& res) {
   p.fraud_score = decline ? 61 : 7;
   Token* token = nullptr;
   if (p.initiate_recurrence) {
-    auto it = tokens_.find(p.shop + "/" + p.recurrence_id);
-    if (it != tokens_.end()) token = &it->second;
+    token = tokens_.Find(p.shop, p.recurrence_id);
   }
   if (decline) {
     p.process_result =
@@ -197,9 +196,9 @@ void Simulator::ControlPayment(const ApiRequest& req, ApiResponse& res) {
 void Simulator::ControlToken(const ApiRequest& req, ApiResponse& res) {
   rapidjson::Document body = ControlBody(req);
   absl::MutexLock lock(&mu_);
-  auto it = tokens_.find(
-      absl::StrCat(std::string(req.captures[1]), "/", UrlDecode(req.captures[2], false)));
-  if (it == tokens_.end()) {
+  Token* const token =
+      tokens_.Find(std::string(req.captures[1]), UrlDecode(req.captures[2], false));
+  if (token == nullptr) {
     ControlAnswer(res, 404, "unknown token (shop/recurrence id)");
     return;
   }
@@ -213,7 +212,7 @@ void Simulator::ControlToken(const ApiRequest& req, ApiResponse& res) {
     ControlAnswer(res, 400, fields.error());
     return;
   }
-  Token& t = it->second;
+  Token& t = *token;
   t.wallet_blocked = blocked.value_or(t.wallet_blocked);
   t.card_expired = expired.value_or(t.card_expired);
   t.require_3ds = require_3ds.value_or(t.require_3ds);
@@ -258,7 +257,7 @@ void Simulator::ControlWallet(const ApiRequest& req, ApiResponse& res) {
     return;
   }
   absl::MutexLock lock(&mu_);
-  wallets_.insert(email);
+  wallets_.Know(email);
   ControlAnswer(res, 200, "created");
 }
 
@@ -268,8 +267,8 @@ void Simulator::ControlStats(const ApiRequest&, ApiResponse& res) {
   {
     absl::MutexLock lock(&mu_);
     payments = payments_.size();
-    scheduled = callbacks_.size();
   }
+  scheduled = callbacks_.scheduled();
   Json(res, 200,
        absl::StrCat("{\"tls_handshakes\":", tls_handshakes_.load(),
                     ",\"requests\":", requests_.load(), ",\"payments\":", payments,
@@ -281,9 +280,7 @@ void Simulator::ControlCallbacks(const ApiRequest& req, ApiResponse& res) {
   rapidjson::StringBuffer b;
   Writer w(b);
   w.StartArray();
-  absl::MutexLock lock(&mu_);
-  for (const CallbackRecord& r : callback_log_) {
-    if (!filter.empty() && r.payment_id != filter) continue;
+  for (const CallbackRecord& r : callbacks_.Log(filter)) {
     w.StartObject();
     w.Key("payment_id");
     w.String(r.payment_id.c_str());

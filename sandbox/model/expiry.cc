@@ -7,10 +7,9 @@
 namespace barion_gateway::sandbox {
 
 void Simulator::Sweep(absl::Time now) {
-  if (now < next_sweep_) return;
-  ++sweep_scans_;
+  if (!payments_.ScanDue(now)) return;
   absl::Time next = absl::InfiniteFuture();
-  for (auto& [id, p] : payments_) {
+  for (auto& [id, p] : payments_.all()) {
     if (AwaitsPayer(p.status) && now >= p.valid_until) {
       for (Tx& t : p.txs) {
         if (!t.fee) t.status = TxStatus::kExpired;
@@ -36,7 +35,7 @@ void Simulator::Sweep(absl::Time now) {
       next = std::min(next, *p.reserved_until);
     }
   }
-  next_sweep_ = next;
+  payments_.ScannedUntil(next);
 }
 
 }  // namespace barion_gateway::sandbox

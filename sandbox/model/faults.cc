@@ -6,9 +6,8 @@
 namespace barion_gateway::sandbox {
 
 void Simulator::ControlFaults(const ApiRequest& req, ApiResponse& res) {
-  absl::MutexLock lock(&mu_);
   if (req.method == "DELETE") {
-    faults_.clear();
+    faults_.Clear();
     ControlAnswer(res, 200, "cleared");
     return;
   }
@@ -33,19 +32,8 @@ void Simulator::ControlFaults(const ApiRequest& req, ApiResponse& res) {
   f.path_prefix = path_prefix;
   f.remaining = static_cast<int>(count);
   f.delay = absl::Milliseconds(delay_ms);
-  faults_.push_back(f);
+  faults_.Arm(f);
   ControlAnswer(res, 200, "armed");
-}
-
-absl::optional<Fault> Simulator::TakeFault(const std::string& path) {
-  absl::MutexLock lock(&mu_);
-  auto it = std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) {
-    return f.remaining > 0 && absl::StartsWith(path, f.path_prefix);
-  });
-  if (it == faults_.end()) return absl::nullopt;
-  Fault fault = *it;
-  if (--it->remaining == 0) faults_.erase(it);
-  return fault;
 }
 
 void Simulator::AnswerFault(const Fault& fault, const ApiRequest& req, ApiResponse& res) {

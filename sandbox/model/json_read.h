@@ -43,7 +43,6 @@ inline bool BoolOf(const Value& o, const char* name) {
   return v != nullptr && v->IsBool() && v->GetBool();
 }
 
-
 // Barion's enum names, accepted in any case and printed as Barion spells them.
 const char* const kPaymentTypes[] = {"Immediate", "Reservation", "DelayedCapture"};
 const char* const kFundingSources[] = {"All",       "Balance",  "BankCard",

@@ -235,7 +235,7 @@ void Simulator::HandleState(const ApiRequest& req, ApiResponse& res, bool v4) {
   const std::string id = v4 ? std::string(req.captures[1]) : req.Param("PaymentId");
   const absl::Time now = now_();
   if (options_.rate_limit) {
-    std::deque<absl::Time>& calls = state_calls_[NormalizeId(id)];
+    std::deque<absl::Time>& calls = payments_.StateCalls(id);
     while (!calls.empty() && now - calls.front() >= absl::Seconds(5)) calls.pop_front();
     if (calls.size() >= 2) {
       res.status = 429;
@@ -543,14 +543,14 @@ void Simulator::HandleComplete(const ApiRequest& req, ApiResponse& res) {
                endpoint, auth);
     return;
   }
-  auto token = tokens_.find(p->shop + "/" + p->recurrence_id);
+  const Token* token = tokens_.Find(p->shop, p->recurrence_id);
   for (Tx& tx : p->txs) {
     tx.status = TxStatus::kSucceeded;
     tx.type = "CardPayment";
     tx.finished = true;
   }
   p->funding_used = "BankCard";
-  if (token != tokens_.end()) p->trace_id = token->second.trace_id;
+  if (token != nullptr) p->trace_id = token->trace_id;
   Complete(*p, PaymentStatus::kSucceeded, now_());
   rapidjson::StringBuffer b;
   Writer w(b);

@@ -19,7 +19,7 @@ absl::Status Simulator::LoadAccounts() {
       return absl::InvalidArgumentError("every sandbox shop needs a POSKey and a payee");
     }
     shops_[NormalizeId(s.pos_key)] = ShopState{s};
-    wallets_.insert(absl::AsciiStrToLower(s.payee));
+    wallets_.Know(s.payee);
   }
   for (const SandboxWallet& w : options_.wallets) {
     if (w.api_key.empty() || w.email.empty()) {
@@ -32,8 +32,7 @@ absl::Status Simulator::LoadAccounts() {
       wallet.history.push_back({RandomHex(16), "CashTopUp", now_(), a.available, a.currency,
                                 "Opening balance", "Credit", "cashier"});
     }
-    api_wallets_[absl::AsciiStrToLower(w.api_key)] = std::move(wallet);
-    wallets_.insert(absl::AsciiStrToLower(w.email));
+    wallets_.Add(w.api_key, std::move(wallet));
   }
   return absl::OkStatus();
 }
@@ -128,7 +127,7 @@ ApiResponse Simulator::Handle(ApiRequest req) {
     req.captures.assign(match.begin(), match.end());
     if (route.barion_api) {
       requests_.fetch_add(1);
-      if (absl::optional<Fault> fault = TakeFault(req.path)) {
+      if (absl::optional<Fault> fault = faults_.Take(req.path)) {
         if (fault->mode != FaultMode::kSlow) {
           AnswerFault(*fault, req, res);
           return res;
@@ -189,9 +188,6 @@ const ShopState* Simulator::Authenticate(const ApiRequest& req, const Value* bod
   return &shop;
 }
 
-Payment* Simulator::FindPayment(const std::string& id) {
-  auto it = payments_.find(NormalizeId(id));
-  return it == payments_.end() ? nullptr : &it->second;
-}
+Payment* Simulator::FindPayment(const std::string& id) { return payments_.Find(id); }
 
 }  // namespace barion_gateway::sandbox

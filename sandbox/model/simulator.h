@@ -1,10 +1,11 @@
 // Simulator: the simulated Barion without a socket. It holds every payment, transaction, token,
-// shop, wallet, armed fault and scheduled callback under one mutex, and answers one request at a
-// time as Barion would (docs/SANDBOX.md). Handle() routes a request to the handler of its area:
-// start_api.cc and payment_api.cc (the payment API), wallet_api.cc (the wallet API),
-// control_api.cc (the payer and the operator), faults.cc (armed faults), callbacks.cc (the
-// callback schedule). The HTTP listeners and the callback sender are sandbox/server.cc's; tests
-// drive a Simulator directly with their own clock.
+// shop and wallet under one mutex (an operation on a payment touches its shop, its tokens and
+// the wallets it pays), the armed faults (FaultBook) and the callback schedule (CallbackBook)
+// each under its own, and answers requests as Barion would (docs/SANDBOX.md). Handle() routes a
+// request to the handler of its area: start_api.cc and payment_api.cc (the payment API),
+// wallet_api.cc (the wallet API), control_api.cc (the payer and the operator), faults.cc (armed
+// faults), callbacks.cc (the callback schedule). The HTTP listeners and the callback sender are
+// sandbox/server.cc's; tests drive a Simulator directly with their own clock.
 #ifndef BARION_GATEWAY_SANDBOX_MODEL_SIMULATOR_H_
 #define BARION_GATEWAY_SANDBOX_MODEL_SIMULATOR_H_
 
@@ -27,13 +28,18 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "sandbox/model/answers.h"
+#include "sandbox/model/callback_book.h"
 #include "sandbox/model/exchange.h"
+#include "sandbox/model/fault_book.h"
 #include "sandbox/model/ids.h"
 #include "sandbox/model/json_read.h"
 #include "sandbox/model/money.h"
 #include "sandbox/model/options.h"
+#include "sandbox/model/payment_book.h"
 #include "sandbox/model/state.h"
 #include "sandbox/model/times.h"
+#include "sandbox/model/token_book.h"
+#include "sandbox/model/wallet_book.h"
 
 namespace barion_gateway::sandbox {
 
@@ -68,7 +74,7 @@ class Simulator {
   // is due).
   int64_t sweep_scans() {
     absl::MutexLock lock(&mu_);
-    return sweep_scans_;
+    return payments_.scans();
   }
 
   // Ends every wait of a `slow` fault now and all later ones at once.
@@ -78,7 +84,7 @@ class Simulator {
 
  private:
   Simulator(SandboxOptions options, Clock clock)
-      : options_(std::move(options)), now_(std::move(clock)) {}
+      : options_(std::move(options)), now_(std::move(clock)), callbacks_(options_.time_scale) {}
 
   using Handler = std::function<void(Simulator&, const ApiRequest&, ApiResponse&)>;
   struct Route {
@@ -90,8 +96,7 @@ class Simulator {
   static const std::vector<Route>& Routes();
   absl::Status LoadAccounts();
 
-  // Faults (faults.cc): the first armed fault for the path, used once; its answer.
-  absl::optional<Fault> TakeFault(const std::string& path);
+  // Faults (faults.cc): the answer of an armed fault.
   void AnswerFault(const Fault& fault, const ApiRequest& req, ApiResponse& res);
 
   // Authentication and the common answers (router.cc).
@@ -154,12 +159,12 @@ class Simulator {
   bool BeginPaymentCall(const ApiRequest& req, const rapidjson::Document& body, ApiResponse& res,
                         PaymentCall* call) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Expires payments past their payer window and ends reservations past their deadline. Scans
-  // the payments only when the earliest such deadline has come (next_sweep_), so a call costs
+  // the payments only when the earliest such deadline has come (PaymentBook), so a call costs
   // O(1) however many payments the sandbox holds.
   void Sweep(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // A payment got a deadline Sweep acts on (valid_until, reserved_until).
   void ExpectDeadline(absl::Time at) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    next_sweep_ = std::min(next_sweep_, at);
+    payments_.ExpectDeadline(at);
   }
   void Complete(Payment& p, PaymentStatus status, absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -175,22 +180,16 @@ class Simulator {
   std::atomic<int64_t> tls_handshakes_{0};
   std::atomic<int64_t> requests_{0};
   absl::Notification shutdown_;
+  // Areas with their own lock (taken after mu_ when both are held).
+  FaultBook faults_;
+  CallbackBook callbacks_;
 
   absl::Mutex mu_;
   std::string pay_page_base_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, ShopState> shops_ ABSL_GUARDED_BY(mu_);        // by normalized POSKey
-  std::set<std::string> wallets_ ABSL_GUARDED_BY(mu_);                 // lower-case e-mails
-  std::map<std::string, ApiWallet> api_wallets_ ABSL_GUARDED_BY(mu_);  // by API key
-  std::map<std::string, Payment> payments_ ABSL_GUARDED_BY(mu_);
-  // The earliest deadline Sweep must act on; InfinitePast: unknown, scan.
-  absl::Time next_sweep_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
-  int64_t sweep_scans_ ABSL_GUARDED_BY(mu_) = 0;
-  std::map<std::string, Token> tokens_ ABSL_GUARDED_BY(mu_);  // shop + '/' + recurrence id
-  std::deque<Fault> faults_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::deque<absl::Time>> state_calls_ ABSL_GUARDED_BY(mu_);
-  std::priority_queue<CallbackJob, std::vector<CallbackJob>, std::greater<CallbackJob>> callbacks_
-      ABSL_GUARDED_BY(mu_);
-  std::vector<CallbackRecord> callback_log_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, ShopState> shops_ ABSL_GUARDED_BY(mu_);  // by normalized POSKey
+  WalletBook wallets_ ABSL_GUARDED_BY(mu_);
+  PaymentBook payments_ ABSL_GUARDED_BY(mu_);
+  TokenBook tokens_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace barion_gateway::sandbox

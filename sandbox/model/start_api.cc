@@ -310,7 +310,7 @@ void Simulator::HandleStart(const ApiRequest& req, ApiResponse& res, StartKind k
   absl::Duration window = absl::Minutes(30);
   ReadStartPeriods(body, shop->config, &p, &window, errors);
   CheckStartAddresses(body, errors);
-  if (!ReadStartTransactions(body, now, wallets_, &p, errors)) {
+  if (!ReadStartTransactions(body, now, wallets_.known(), &p, errors)) {
     AddModelError(errors, "The Transactions field is required.");
   }
   if (!errors.empty()) {
@@ -324,10 +324,9 @@ void Simulator::HandleStart(const ApiRequest& req, ApiResponse& res, StartKind k
                endpoint, auth);
     return;
   }
-  const std::string token_key = p.shop + "/" + p.recurrence_id;
   if (p.initiate_recurrence) {
-    auto existing = tokens_.find(token_key);
-    if (existing != tokens_.end() && existing->second.state == TokenState::kActive) {
+    const Token* existing = tokens_.Find(p.shop, p.recurrence_id);
+    if (existing != nullptr && existing->state == TokenState::kActive) {
       SendErrors(res, 400,
                  {{"ModelValidationError", "Model validation error",
                    "The RecurrenceId is already registered."}},
@@ -345,23 +344,20 @@ void Simulator::HandleStart(const ApiRequest& req, ApiResponse& res, StartKind k
   if (!p.initiate_recurrence && !p.recurrence_id.empty()) {
     TokenCharge(p, *shop, &charge_errors, &recurrence_result);
   } else if (p.initiate_recurrence) {
-    Token& token = tokens_[token_key];
-    token = Token();
-    token.shop = p.shop;
-    token.id = p.recurrence_id;
+    Token& token = tokens_.Register(p.shop, p.recurrence_id);
     token.registering_payment = p.id;
   }
   if (token_start) {
     ApiResponse ignored;
     PayPayment(p, WalletTokenPayment(kind, token_text, body), ignored);
     const std::string answer = TokenStartAnswer(p, endpoint, auth);
-    payments_[p.id] = std::move(p);
+    payments_.Add(std::move(p));
     Json(res, 200, answer);
     return;
   }
   const std::string answer = StartJson(p, recurrence_result, charge_errors, endpoint, auth);
   if (p.status != PaymentStatus::kPrepared) ScheduleCallback(p);
-  payments_[p.id] = std::move(p);
+  payments_.Add(std::move(p));
   Json(res, 200, answer);
 }
 
@@ -376,13 +372,13 @@ void Simulator::TokenCharge(Payment& p, const ShopState& shop, std::vector<ApiEr
     p.status = PaymentStatus::kFailed;
     p.completed = now;
   };
-  auto it = tokens_.find(shop.config.name + "/" + p.recurrence_id);
-  if (it == tokens_.end() || it->second.state == TokenState::kPending) {
+  Token* const found = tokens_.Find(shop.config.name, p.recurrence_id);
+  if (found == nullptr || found->state == TokenState::kPending) {
     fail("InvalidRecurrenceId", "Invalid recurrence id",
          "The RecurrenceId is unknown for this shop.", "NotFound");
     return;
   }
-  Token& token = it->second;
+  Token& token = *found;
   Dec total;
   for (const Tx& t : p.txs) total = total + t.original;
   if (token.state == TokenState::kFailed) {

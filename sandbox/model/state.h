@@ -9,9 +9,9 @@
 
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "sandbox/model/money.h"
 #include "sandbox/model/options.h"
 #include "sandbox/model/states.h"
-#include "sandbox/model/money.h"
 
 namespace barion_gateway::sandbox {
 

@@ -45,7 +45,6 @@ inline bool ParseSpan(const std::string& text, absl::Duration* out) {
   return true;
 }
 
-
 // Barion retries a callback after these delays (seconds, times SandboxOptions::time_scale) until
 // an HTTP 200.
 inline constexpr int kRetryDelaysSeconds[] = {2, 6, 18, 54, 162};

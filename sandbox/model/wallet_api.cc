@@ -4,15 +4,15 @@
 namespace barion_gateway::sandbox {
 
 ApiWallet* Simulator::AuthenticateWallet(const ApiRequest& req, ApiResponse& res) {
-  auto it = api_wallets_.find(absl::AsciiStrToLower(req.Header("x-api-key")));
-  if (it == api_wallets_.end()) {
+  ApiWallet* const wallet = wallets_.ByApiKey(req.Header("x-api-key"));
+  if (wallet == nullptr) {
     SendErrors(res, options_.auth_failure_status,
                {{"AuthenticationFailed", "User authentication failed.",
                  "The login information provided is incorrect."}},
                Endpoint(req), "");
     return nullptr;
   }
-  return &it->second;
+  return wallet;
 }
 
 void Simulator::HandleAccounts(const ApiRequest& req, ApiResponse& res) {
@@ -130,13 +130,12 @@ void Simulator::HandleTransferEmail(const ApiRequest& req, ApiResponse& res) {
   wallet->history.push_back(
       {RandomHex(16), "InternalTransfer", now_(), *value, currency, comment, "Debit", target});
   // The recipient's money: credited when it is one of the sandbox's API wallets.
-  for (auto& [key, other] : api_wallets_) {
-    if (absl::AsciiStrToLower(other.config.email) != target) continue;
-    for (WalletAccount& a : other.accounts) {
+  if (ApiWallet* other = wallets_.ByEmail(target); other != nullptr) {
+    for (WalletAccount& a : other->accounts) {
       if (a.currency == currency) a.available = a.available + *value;
     }
-    other.history.push_back({RandomHex(16), "InternalTransfer", now_(), *value, currency, comment,
-                             "Credit", absl::AsciiStrToLower(wallet->config.email)});
+    other->history.push_back({RandomHex(16), "InternalTransfer", now_(), *value, currency, comment,
+                              "Credit", absl::AsciiStrToLower(wallet->config.email)});
   }
   Json(res, 200, "{\"IsTransferSuccessful\":true,\"Errors\":[]}");
 }

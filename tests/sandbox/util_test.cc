@@ -1,15 +1,14 @@
 // The sandbox's own rules, without a socket: exact decimals as Barion prints them, card
 // minimums, currency scales, ids and Barion's time and TimeSpan formats.
+#include <iterator>
+#include <vector>
+
+#include "gtest/gtest.h"
 #include "sandbox/model/answers.h"
 #include "sandbox/model/ids.h"
 #include "sandbox/model/json_read.h"
 #include "sandbox/model/money.h"
 #include "sandbox/model/times.h"
-
-#include <iterator>
-#include <vector>
-
-#include "gtest/gtest.h"
 
 namespace barion_gateway::sandbox {
 namespace {
