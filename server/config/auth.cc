@@ -23,21 +23,18 @@ constexpr size_t kMinTokenLength = 32;
 // A bearer token read from `file`, as its digest. The path and the content are never echoed.
 absl::StatusOr<TokenDigest> ReadTokenFile(const std::string& source, const std::string& setting,
                                           const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
+  const std::optional<std::string> token = ReadTrimmedFile(path);
+  if (!token.has_value()) {
     return Bad(source, setting,
                "the file it names cannot be read (name the file that holds the token, not the "
                "token)");
   }
-  std::stringstream content;
-  content << in.rdbuf();
-  const std::string token(absl::StripAsciiWhitespace(content.str()));
-  if (token.size() < kMinTokenLength) {
+  if (token->size() < kMinTokenLength) {
     return Bad(source, setting,
                absl::StrCat("the token in the file it names is shorter than ", kMinTokenLength,
                             " characters (use e.g. openssl rand -hex 32)"));
   }
-  return DigestOf(token);
+  return DigestOf(*token);
 }
 
 bool ValidPrincipal(const std::string& principal) {

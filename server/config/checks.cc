@@ -42,6 +42,24 @@ bool ValidShopName(const std::string& name) {
   return true;
 }
 
+absl::StatusOr<std::string> NamedEntry(const std::string& source, const std::string& list, int i,
+                                       const std::string& name, std::set<std::string>& names) {
+  const std::string at = absl::StrCat(list, "[", i, "]");
+  if (!ValidShopName(name))
+    return Bad(source, at + ".name", "must be 1-64 characters of [a-z0-9_-]");
+  const std::string where = absl::StrCat(at, " (", name, ")");
+  if (!names.insert(name).second) return Bad(source, where + ".name", "is used twice");
+  return where;
+}
+
+std::optional<std::string> ReadTrimmedFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::stringstream content;
+  content << in.rdbuf();
+  return std::string(absl::StripAsciiWhitespace(content.str()));
+}
+
 bool ValidEnvName(const std::string& name) {
   if (name.empty() || name.size() > 128 || absl::ascii_isdigit(name[0])) return false;
   return std::all_of(name.begin(), name.end(),
@@ -74,17 +92,14 @@ absl::StatusOr<std::string> ReadSecret(const std::string& source, const std::str
   }
   if (!file.empty()) {
     const std::string setting = absl::StrCat(where, ".", what, "_file");
-    std::ifstream in(Resolve(base_dir, file));
-    if (!in) {
+    std::optional<std::string> key = ReadTrimmedFile(Resolve(base_dir, file));
+    if (!key.has_value()) {
       return Bad(source, setting,
                  "the file it names cannot be read (name the file that holds the secret, not "
                  "the secret)");
     }
-    std::stringstream content;
-    content << in.rdbuf();
-    std::string key(absl::StripAsciiWhitespace(content.str()));
-    if (key.empty()) return Bad(source, setting, "the file it names is empty");
-    return key;
+    if (key->empty()) return Bad(source, setting, "the file it names is empty");
+    return *std::move(key);
   }
   return Bad(source, where, absl::StrCat(what, "_env or ", what, "_file is required"));
 }

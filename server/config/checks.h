@@ -6,6 +6,8 @@
 #define BARION_GATEWAY_SERVER_CONFIG_CHECKS_H_
 
 #include <cstdint>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "absl/status/status.h"
@@ -24,6 +26,16 @@ absl::Status Bad(const std::string& source, const std::string& setting, const st
 
 // 1-64 characters of [a-z0-9_-] (shops, wallets, callers, webhook endpoints).
 bool ValidShopName(const std::string& name);
+
+// The name of entry `i` of the list `list` ("shops"): "{list}[{i}] ({name})", the prefix of its
+// settings in errors. Bad "{list}[{i}].name" when `name` is not 1-64 characters of [a-z0-9_-],
+// or "... ({name}).name" when `names` already holds it; otherwise `name` is added to `names`.
+absl::StatusOr<std::string> NamedEntry(const std::string& source, const std::string& list, int i,
+                                       const std::string& name, std::set<std::string>& names);
+
+// The content of the file at `path` without surrounding whitespace; nullopt when it cannot be
+// read.
+std::optional<std::string> ReadTrimmedFile(const std::string& path);
 
 // Whether `name` can be an environment variable's name: [A-Za-z_][A-Za-z0-9_]*, at most 128.
 bool ValidEnvName(const std::string& name);

@@ -178,13 +178,9 @@ absl::Status ParseShops(const GatewayConfigFile& file, const std::string& source
   std::set<std::string> names;
   for (int i = 0; i < file.shops_size(); ++i) {
     const cfg::Shop& s = file.shops(i);
-    const std::string at = absl::StrCat("shops[", i, "]");
-    if (!ValidShopName(s.name())) {
-      return Bad(source, at + ".name", "must be 1-64 characters of [a-z0-9_-]");
-    }
-    const std::string where = absl::StrCat(at, " (", s.name(), ")");
-    if (!names.insert(s.name()).second) return Bad(source, where + ".name", "is used twice");
-    absl::StatusOr<ShopConfig> shop = ParseShop(s, source, where, base_dir, env);
+    absl::StatusOr<std::string> where = NamedEntry(source, "shops", i, s.name(), names);
+    if (!where.ok()) return where.status();
+    absl::StatusOr<ShopConfig> shop = ParseShop(s, source, *where, base_dir, env);
     if (!shop.ok()) return shop.status();
     config->shops.push_back(*std::move(shop));
   }
@@ -199,12 +195,9 @@ absl::Status ParseWallets(const GatewayConfigFile& file, const std::string& sour
   std::set<std::string> names;
   for (int i = 0; i < file.wallets_size(); ++i) {
     const cfg::Wallet& w = file.wallets(i);
-    const std::string at = absl::StrCat("wallets[", i, "]");
-    if (!ValidShopName(w.name())) {
-      return Bad(source, at + ".name", "must be 1-64 characters of [a-z0-9_-]");
-    }
-    const std::string where = absl::StrCat(at, " (", w.name(), ")");
-    if (!names.insert(w.name()).second) return Bad(source, where + ".name", "is used twice");
+    absl::StatusOr<std::string> named = NamedEntry(source, "wallets", i, w.name(), names);
+    if (!named.ok()) return named.status();
+    const std::string& where = *named;
     WalletConfig wallet;
     wallet.name = w.name();
     absl::StatusOr<std::string> key =

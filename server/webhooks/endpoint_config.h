@@ -1,6 +1,6 @@
 // The configuration of webhook delivery (docs/WEBHOOKS.md): the endpoints events are POSTed to,
-// and the retry schedule. Parsed and checked by the gateway's configuration (server/config/webhooks.cc);
-// holds signing secrets: never log it.
+// and the retry schedule. Parsed and checked by the gateway's configuration
+// (server/config/webhooks.cc); holds signing secrets: never log it.
 #ifndef BARION_GATEWAY_SERVER_WEBHOOKS_ENDPOINT_CONFIG_H_
 #define BARION_GATEWAY_SERVER_WEBHOOKS_ENDPOINT_CONFIG_H_
 

@@ -51,8 +51,8 @@ TEST(LogTest, LimitedLinesAreCountedAndSummarised) {
 TEST(LogTest, RefusedCallsLogClientValuesEscapedAndTruncated) {
   StderrCapture capture;
   const std::string shop = std::string(1 << 20, 's') + "\nforged line";
-  FinishRpc(Rpc::kStartPayment, "web-frontend", "0af7651916cd43dd8448eb211c80319c", {{"shop", shop}},
-            absl::Now(), absl::InvalidArgumentError("invalid shop"));
+  FinishRpc(Rpc::kStartPayment, "web-frontend", "0af7651916cd43dd8448eb211c80319c",
+            {{"shop", shop}}, absl::Now(), absl::InvalidArgumentError("invalid shop"));
   const std::vector<std::string> lines = Lines(capture.Text());
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_LT(lines[0].size(), kMaxLogLineBytes + 200);

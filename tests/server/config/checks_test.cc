@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -89,6 +90,24 @@ TEST(ConfigChecksTest, SecretFromTheEnvironmentOrAFileNeverEchoed) {
   std::ofstream(dir + "/empty") << "\n";
   got = ReadSecret("src", "shops[0]", "pos_key", "", "empty", dir, env);
   EXPECT_TRUE(absl::StrContains(got.status().message(), "is empty"));
+}
+
+TEST(ConfigChecksTest, NamedEntriesAreValidAndUnique) {
+  std::set<std::string> names;
+  absl::StatusOr<std::string> first = NamedEntry("src", "shops", 0, "web", names);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first, "shops[0] (web)");
+  EXPECT_EQ(NamedEntry("src", "shops", 1, "web", names).status().message(),
+            "src: shops[1] (web).name: is used twice");
+  EXPECT_EQ(NamedEntry("src", "wallets", 2, "Bad Name", names).status().message(),
+            "src: wallets[2].name: must be 1-64 characters of [a-z0-9_-]");
+}
+
+TEST(ConfigChecksTest, TrimmedFilesOrNothing) {
+  const std::string path = ::testing::TempDir() + "/trimmed";
+  std::ofstream(path) << "\n  token \t\n";
+  EXPECT_EQ(ReadTrimmedFile(path), "token");
+  EXPECT_EQ(ReadTrimmedFile(path + ".missing"), std::nullopt);
 }
 
 TEST(ConfigChecksTest, OptionalDurationKeepsItsDefaultAndChecksItsBoundsInclusively) {

@@ -50,39 +50,32 @@ class RawClient {
   }
   // Everything until the server closes or `timeout` passes.
   std::string ReadUntilClosed(absl::Duration timeout = absl::Seconds(10)) {
-    std::string out;
-    const absl::Time deadline = absl::Now() + timeout;
-    while (absl::Now() < deadline) {
-      if (!Wait(deadline)) break;
-      char buffer[4096];
-      const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
-      if (n <= 0) {
-        closed_ = true;
-        break;
-      }
-      out.append(buffer, n);
-    }
-    return out;
+    return ReadWhile([](const std::string&) { return true; }, timeout);
   }
   // Reads until `count` answers' ends ("\r\n\r\n" and a body of Content-Length) or timeout.
   std::string ReadAnswers(int count, absl::Duration timeout = absl::Seconds(10)) {
-    std::string out;
-    const absl::Time deadline = absl::Now() + timeout;
-    while (Complete(out) < count && absl::Now() < deadline) {
-      if (!Wait(deadline)) break;
-      char buffer[4096];
-      const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
-      if (n <= 0) {
-        closed_ = true;
-        break;
-      }
-      out.append(buffer, n);
-    }
-    return out;
+    return ReadWhile([count](const std::string& text) { return Complete(text) < count; }, timeout);
   }
   bool closed() const { return closed_; }
 
  private:
+  // Reads while `more(what was read)`, the server keeps the connection and `timeout` allows.
+  template <typename More>
+  std::string ReadWhile(More more, absl::Duration timeout) {
+    std::string out;
+    const absl::Time deadline = absl::Now() + timeout;
+    while (more(out) && absl::Now() < deadline) {
+      if (!Wait(deadline)) break;
+      char buffer[4096];
+      const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
+      if (n <= 0) {
+        closed_ = true;
+        break;
+      }
+      out.append(buffer, n);
+    }
+    return out;
+  }
   bool Wait(absl::Time deadline) {
     pollfd p{fd_, POLLIN, 0};
     const int ms = static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
