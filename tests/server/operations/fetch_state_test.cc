@@ -12,7 +12,7 @@
 namespace barion_gateway::server {
 namespace {
 
-constexpr char kKey[] = "0123456789abcdef0123456789abcdef";
+constexpr char kKey[] = "2f6e1a9c4b7d4e0f8a3c5b9d1e7f6a20";
 constexpr char kPayment[] = "4f1d2c3b5a6e47c8b9d0e1f2a3b4c5d6";
 
 class FetchStateTest : public testing::Test {
