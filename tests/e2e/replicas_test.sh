@@ -9,6 +9,7 @@
 # acknowledged. PostgreSQL is Debian's, started in a temporary folder by tools/pg_local.sh.
 set -euo pipefail
 source tests/polyglot/helpers.sh
+source tests/e2e/replicas.sh
 gateway="$1"; sandbox="$2"
 google_protos="$(dirname "$(dirname "$(runfile "$3")")")"
 health_proto="$(runfile "$4")"
@@ -29,36 +30,12 @@ dsn=$(bash tools/pg_local.sh start "$pg" --fast | sed -n 's/^dsn=//p')
 # Barion's callback retries at a tenth of their real spacing (2.4 s in all at 0.01): they outlast
 # the database outage below.
 start_sandbox "$sandbox" "$work" --rate_limit=false --time_scale=0.1
-: >"$work/backends"
-/usr/bin/python3 tests/e2e/replicas_test.py balancer "$work/lb.addr" "$work/backends" \
-  "$work/lb.log" &
-lb_pid=$!
-await_file "$work/lb.addr"
-lb=$(cat "$work/lb.addr")
+start_balancer
 
+start_replicas "$dsn" "" || exit 1
 replicas=()
 for i in 1 2 3; do
-  mkdir -p "$work/r$i"
-  cat >"$work/r$i/gateway.textproto" <<CONFIG
-shops {
-  name: "demo" pos_key_env: "BARION_POS_KEY" payee: "demo-shop@sandbox.local"
-  defaults { redirect_url: "http://127.0.0.1:8080/payment/return" locale: "en-US" }
-}
-callback_public_base_url: "$lb"
-store { postgres { dsn: "$dsn" pool_size: 4 claim_lease { seconds: 3 } } }
-CONFIG
-  (cd "$work/r$i" && exec "$OLDPWD/$gateway" --config=gateway.textproto --grpc_address=127.0.0.1:0 \
-     --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 --addresses_file="$work/r$i.addr" \
-     --barion_base_url="$https" --barion_ca_file="$ca") >"$work/r$i.out" 2>"$work/r$i.log" &
-  pids+=($!)
-done
-for i in 1 2 3; do
-  if ! await_file "$work/r$i.addr"; then
-    echo "FAIL: replica $i did not start:"; cat "$work/r$i.log"; exit 1
-  fi
-  sed -n 's/^callback=//p' "$work/r$i.addr" >>"$work/backends"
-  replicas+=("$(sed -n 's/^grpc=//p' "$work/r$i.addr")" "${pids[$((i - 1))]}"
-    "$(sed -n 's/^admin=//p' "$work/r$i.addr")")
+  replicas+=("$(grpc_of "$i")" "${pids[$((i - 1))]}" "$(admin_of "$i")")
 done
 
 if ! /usr/bin/python3 tests/e2e/replicas_test.py run "$http" "$dsn" "$pg" "$work/lb.log" \

@@ -6,6 +6,7 @@
 # only with the same webhook-id. PostgreSQL is Debian's, in a temporary folder (tools/pg_local.sh).
 set -euo pipefail
 source tests/polyglot/helpers.sh
+source tests/e2e/replicas.sh
 gateway="$1"; sandbox="$2"
 google_protos="$(dirname "$(dirname "$(runfile "$3")")")"
 health_proto="$(runfile "$4")"
@@ -30,25 +31,14 @@ fail() {
 
 dsn=$(bash tools/pg_local.sh start "$pg" --fast | sed -n 's/^dsn=//p')
 start_sandbox "$sandbox" "$work" --rate_limit=false
-: >"$work/backends"
-/usr/bin/python3 tests/e2e/replicas_test.py balancer "$work/lb.addr" "$work/backends" "$work/lb.log" &
-lb_pid=$!
-await_file "$work/lb.addr"
+start_balancer
 # The receiver answers the first 8 deliveries and holds the rest until the holder was killed.
 /usr/bin/python3 tests/e2e/webhook_crash_test.py receiver "$work/receiver.port" \
   "$work/received.jsonl" 8 "$work/release" &
 rc_pid=$!
 await_file "$work/receiver.port"
 
-for i in 1 2 3; do
-  mkdir -p "$work/r$i"
-  cat >"$work/r$i/gateway.textproto" <<CONFIG
-shops {
-  name: "demo" pos_key_env: "BARION_POS_KEY" payee: "demo-shop@sandbox.local"
-  defaults { redirect_url: "http://127.0.0.1:8080/payment/return" locale: "en-US" }
-}
-callback_public_base_url: "$(cat "$work/lb.addr")"
-store { postgres { dsn: "$dsn" pool_size: 4 claim_lease { seconds: 3 } } }
+webhook_config=$(cat <<CONFIG
 webhooks {
   endpoints {
     name: "crm" url: "http://127.0.0.1:$(cat "$work/receiver.port")/hook"
@@ -57,17 +47,8 @@ webhooks {
   retry_delays { nanos: 200000000 }
 }
 CONFIG
-  (cd "$work/r$i" && exec "$OLDPWD/$gateway" --config=gateway.textproto --grpc_address=127.0.0.1:0 \
-     --callback_address=127.0.0.1:0 --admin_address=127.0.0.1:0 --addresses_file="$work/r$i.addr" \
-     --barion_base_url="$https" --barion_ca_file="$ca") >"$work/r$i.out" 2>"$work/r$i.log" &
-  pids+=($!)
-done
-for i in 1 2 3; do
-  await_file "$work/r$i.addr" || fail "replica $i did not start"
-  sed -n 's/^callback=//p' "$work/r$i.addr" >>"$work/backends"
-done
-grpc_of() { sed -n 's/^grpc=//p' "$work/r$1.addr"; }
-admin_of() { sed -n 's/^admin=//p' "$work/r$1.addr"; }
+)
+start_replicas "$dsn" "$webhook_config" || exit 1
 
 /usr/bin/python3 tests/e2e/webhook_crash_test.py drive "$(grpc_of 1)" "$http" 40 "$work/gen"
 for _ in $(seq 1500); do
