@@ -101,16 +101,19 @@ void WebhookDispatcher::Stop() {
     for (auto& e : retired_) all.push_back(e);
     retired_.clear();
   }
-  for (auto& e : all) {
-    std::shared_ptr<EndpointRunner> runner;
-    {
-      absl::MutexLock lock(&mu_);
-      runner = std::move(e->runner);
-    }
-    if (runner == nullptr) continue;
-    runner->Stop(/*save=*/true);
-    store_->Release(e->config.name, options_.owner).IgnoreError();
+  for (auto& e : all) Retire(*e);
+}
+
+bool WebhookDispatcher::Retire(Endpoint& e) {
+  std::shared_ptr<EndpointRunner> runner;
+  {
+    absl::MutexLock lock(&mu_);
+    runner = std::move(e.runner);
   }
+  if (runner == nullptr) return false;
+  runner->Stop(/*save=*/true);
+  store_->Release(e.config.name, options_.owner).IgnoreError();
+  return true;
 }
 
 void WebhookDispatcher::EventAppended(const EventCursor& cursor, const v1::PaymentEvent& event) {
@@ -134,15 +137,7 @@ void WebhookDispatcher::Tick() {
     retired.swap(retired_);
   }
   for (auto& e : retired) {
-    std::shared_ptr<EndpointRunner> runner;
-    {
-      absl::MutexLock lock(&mu_);
-      runner = std::move(e->runner);
-    }
-    if (runner == nullptr) continue;
-    runner->Stop(/*save=*/true);
-    store_->Release(e->config.name, options_.owner).IgnoreError();
-    if (options_.metrics != nullptr) options_.metrics->Forget(e->config.name);
+    if (Retire(*e) && options_.metrics != nullptr) options_.metrics->Forget(e->config.name);
   }
   const absl::Time now = absl::Now();
   for (auto& e : current) {

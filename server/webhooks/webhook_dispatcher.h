@@ -107,6 +107,8 @@ class WebhookDispatcher final : public EventLogObserver {
   void Tick();
   // Claims, starts or stops `e`'s runner; applies a pending replay.
   void Hold(Endpoint& e, absl::Time now);
+  // Stops `e`'s runner, saving its position, and gives up the claim; false when it had none.
+  bool Retire(Endpoint& e);
   absl::StatusOr<EventCursor> StartPosition(const std::string& endpoint);
   std::shared_ptr<Endpoint> Find(const std::string& name);
   static bool SameDelivery(const WebhookEndpointConfig& a, const WebhookEndpointConfig& b);
